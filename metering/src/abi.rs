@@ -1,0 +1,142 @@
+//! The contract host interface of `ABI.md`, version 1, as one table.
+//!
+//! Each host function is listed once, with its signature and its default gas
+//! (a base cost per call and a cost per byte the function touches). The
+//! import policy ([`crate::ContractAbi`]), the host environment and the
+//! documented gas table are all generated from this table.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use wasmparser::ValType;
+
+/// Gas of one host function: charged before it does any work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct HostCost {
+    /// Per call.
+    pub base: u32,
+    /// Per byte read from or written to linear memory or storage.
+    pub per_byte: u32,
+}
+
+macro_rules! host_functions {
+    ($( $variant:ident = $name:literal ( $($param:ident),* ) -> ( $($result:ident)? ), base $base:literal, per_byte $per_byte:literal; )*) => {
+        /// A host function of the contract ABI.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(missing_docs)]
+        pub enum HostFn { $( $variant, )* }
+
+        impl HostFn {
+            /// Every host function, in table order.
+            pub const ALL: &'static [HostFn] = &[ $( HostFn::$variant, )* ];
+
+            /// Import name in module `env`.
+            pub fn name(self) -> &'static str {
+                match self { $( HostFn::$variant => $name, )* }
+            }
+
+            /// Parameter types.
+            pub fn params(self) -> &'static [ValType] {
+                match self { $( HostFn::$variant => &[ $( ValType::$param, )* ], )* }
+            }
+
+            /// Result types.
+            pub fn results(self) -> &'static [ValType] {
+                match self { $( HostFn::$variant => &[ $( ValType::$result, )? ], )* }
+            }
+
+            /// Default gas.
+            pub fn default_cost(self) -> HostCost {
+                match self { $( HostFn::$variant => HostCost { base: $base, per_byte: $per_byte }, )* }
+            }
+        }
+    };
+}
+
+host_functions! {
+    InputLen = "input_len" () -> (I32), base 20, per_byte 0;
+    InputRead = "input_read" (I32) -> (), base 40, per_byte 1;
+    ReturnData = "return_data" (I32, I32) -> (), base 40, per_byte 1;
+    Revert = "revert" (I32, I32) -> (), base 40, per_byte 1;
+    StorageRead = "storage_read" (I32, I32, I32, I32) -> (I64), base 2_000, per_byte 4;
+    StorageWrite = "storage_write" (I32, I32, I32, I32) -> (), base 5_000, per_byte 20;
+    StorageRemove = "storage_remove" (I32, I32) -> (I32), base 3_000, per_byte 4;
+    Caller = "caller" (I32) -> (), base 40, per_byte 0;
+    SelfAddress = "self_address" (I32) -> (), base 40, per_byte 0;
+    BlockHeight = "block_height" () -> (I64), base 20, per_byte 0;
+    BlockTimestamp = "block_timestamp" () -> (I64), base 20, per_byte 0;
+    GasLeft = "gas_left" () -> (I64), base 20, per_byte 0;
+    EmitEvent = "emit_event" (I32, I32, I32, I32) -> (), base 1_000, per_byte 8;
+    DebugLog = "debug_log" (I32, I32) -> (), base 100, per_byte 1;
+    Blake3 = "blake3" (I32, I32, I32) -> (), base 200, per_byte 2;
+    Call = "call" (I32, I32, I32, I32, I32, I64) -> (I32), base 20_000, per_byte 4;
+    ResultLen = "result_len" () -> (I32), base 20, per_byte 0;
+    ResultRead = "result_read" (I32) -> (), base 40, per_byte 1;
+}
+
+impl HostFn {
+    /// Looks a host function up by its import name.
+    pub fn from_name(name: &str) -> Option<HostFn> {
+        HostFn::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// `(i32, i32) -> i64`, as in the text format.
+    pub fn signature(self) -> String {
+        crate::policy::signature_text(self.params(), self.results())
+    }
+}
+
+/// Gas of every host function, indexed by [`HostFn`] in table order.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct HostCosts(Vec<HostCost>);
+
+impl Default for HostCosts {
+    fn default() -> Self {
+        HostCosts(HostFn::ALL.iter().map(|f| f.default_cost()).collect())
+    }
+}
+
+impl HostCosts {
+    /// Gas of `function`.
+    pub fn get(&self, function: HostFn) -> HostCost {
+        self.0.get(function as usize).copied().unwrap_or(function.default_cost())
+    }
+
+    /// Sets the gas of `function`.
+    pub fn set(&mut self, function: HostFn, cost: HostCost) {
+        if let Some(slot) = self.0.get_mut(function as usize) {
+            *slot = cost;
+        }
+    }
+
+    pub(crate) fn is_complete(&self) -> bool {
+        self.0.len() == HostFn::ALL.len()
+    }
+}
+
+/// The ABI's own limits (`ABI.md`, "Limits"), enforced by the host.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[allow(missing_docs)]
+pub struct AbiLimits {
+    pub key_bytes: u32,
+    pub value_bytes: u32,
+    pub input_bytes: u32,
+    pub return_data_bytes: u32,
+    pub events_per_call: u32,
+    pub topic_bytes: u32,
+    pub event_data_bytes: u32,
+    pub call_depth: u32,
+}
+
+impl Default for AbiLimits {
+    fn default() -> Self {
+        AbiLimits {
+            key_bytes: 256,
+            value_bytes: 64 * 1024,
+            input_bytes: 64 * 1024,
+            return_data_bytes: 64 * 1024,
+            events_per_call: 64,
+            topic_bytes: 64,
+            event_data_bytes: 16 * 1024,
+            call_depth: 8,
+        }
+    }
+}

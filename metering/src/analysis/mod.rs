@@ -1,0 +1,113 @@
+//! Analysis: one pass over each function body that gates, validates and
+//! measures it, producing the data the injection step consumes.
+//!
+//! For every operator, in this order: the subset gate
+//! ([`crate::schedule::op_class`]), wasmparser's validator, the limits
+//! (`br_table` targets, control depth), the gas segments ([`gas`]) and the
+//! operand stack height ([`stack`]). Work is linear in the body size.
+
+pub mod gas;
+pub mod stack;
+pub(crate) mod module;
+
+use wasmparser::{FuncValidator, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources};
+
+use crate::config::Config;
+use crate::error::{Limit, PrepareError};
+use crate::gate;
+use crate::schedule::{OpClass, op_class, op_name};
+use gas::{GasAnalysis, MeteringPoint};
+
+/// What injection needs to know about one defined function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionPlan {
+    /// Gas metering points, in operator order.
+    pub points: Vec<MeteringPoint>,
+    /// Units this function's frame adds to the stack-height counter.
+    pub frame_cost: u32,
+}
+
+/// Gates, validates and measures one body. `function` is its index in the
+/// module's function space, `params` its parameter count.
+pub(crate) fn analyze_function(
+    function: u32,
+    params: u32,
+    body: &FunctionBody<'_>,
+    mut validator: FuncValidator<ValidatorResources>,
+    config: &Config,
+) -> Result<(FunctionPlan, FuncValidatorAllocations), PrepareError> {
+    let in_function = |err: PrepareError| err.in_function(function);
+    let limits = &config.limits;
+    let range = body.range();
+    let body_bytes = (range.end - range.start) as u64;
+    if body_bytes > u64::from(limits.function_body_bytes) {
+        return Err(in_function(PrepareError::limit(
+            Limit::FunctionBodyBytes,
+            body_bytes,
+            limits.function_body_bytes.into(),
+            range.start as u64,
+        )));
+    }
+
+    let mut locals_reader = body.get_locals_reader().map_err(|e| in_function(e.into()))?;
+    let mut locals: u64 = 0;
+    for _ in 0..locals_reader.get_count() {
+        let offset = locals_reader.original_position();
+        let (count, ty) = locals_reader.read().map_err(|e| in_function(e.into()))?;
+        gate::val_type(ty, || format!("local {locals}"), offset).map_err(in_function)?;
+        locals += u64::from(count);
+        if locals > u64::from(limits.locals) {
+            return Err(in_function(PrepareError::limit(Limit::Locals, locals, limits.locals.into(), offset)));
+        }
+        validator.define_locals(offset, count, ty).map_err(|e| in_function(e.into()))?;
+    }
+
+    let mut reader = body.get_operators_reader().map_err(|e| in_function(e.into()))?;
+    let mut gas = GasAnalysis::new();
+    let mut max_operand_height = 0u32;
+    let mut op_index = 0u32;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read().map_err(|e| in_function(e.into()))?;
+        let class = match op_class(&op) {
+            OpClass::Accepted(class) => class,
+            OpClass::Rejected(feature) => {
+                return Err(in_function(PrepareError::unsupported(
+                    feature,
+                    format!("instruction {}", op_name(&op)),
+                    offset,
+                )));
+            }
+        };
+        if let Operator::BrTable { targets } = &op {
+            let count = u64::from(targets.len()) + 1;
+            if count > u64::from(limits.br_table_targets) {
+                return Err(in_function(PrepareError::limit(
+                    Limit::BrTableTargets,
+                    count,
+                    limits.br_table_targets.into(),
+                    offset,
+                )));
+            }
+        }
+        validator.op(offset, &op).map_err(|e| in_function(e.into()))?;
+        // The function's own frame is not nesting.
+        let depth = validator.control_stack_height().saturating_sub(1);
+        if depth > limits.control_depth {
+            return Err(in_function(PrepareError::limit(
+                Limit::ControlDepth,
+                depth.into(),
+                limits.control_depth.into(),
+                offset,
+            )));
+        }
+        max_operand_height = max_operand_height.max(validator.operand_stack_height());
+        gas.op(op_index, &op, config.costs.cost(class));
+        op_index += 1;
+    }
+    // Checks that the body ended with its final `end` and nothing after it.
+    reader.finish().map_err(|e| in_function(e.into()))?;
+
+    let frame_cost = stack::frame_cost(params, locals, max_operand_height, &config.stack);
+    Ok((FunctionPlan { points: gas.finish(), frame_cost }, validator.into_allocations()))
+}

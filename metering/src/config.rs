@@ -1,0 +1,207 @@
+//! Everything that changes what `prepare` produces or what a call costs.
+//!
+//! `Config` has one canonical encoding (borsh, fields in declaration order,
+//! after a version tag); its blake3 hash is part of every cache key and every
+//! golden vector. Changing a default is a consensus change.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+
+use crate::abi::{AbiLimits, HostCosts};
+use crate::error::PrepareError;
+use crate::schedule::CostSchedule;
+
+/// Tag hashed before the encoding, bumped with any change to its layout.
+const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v1";
+
+/// Limits on the shape of a module, all checked at prepare time.
+///
+/// The defaults admit what rustc emits for real contracts with a wide margin
+/// and keep compile time and memory linear and small.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Limits {
+    /// Size of the module in bytes. Default 4 MiB.
+    pub module_bytes: u32,
+    /// Entries in the type section. Default 1,000.
+    pub types: u32,
+    /// Functions, imported and defined. Default 10,000.
+    pub functions: u32,
+    /// Size of one function body in bytes. Default 512 KiB.
+    pub function_body_bytes: u32,
+    /// Declared locals of one function, parameters excluded. Default 10,000.
+    pub locals: u32,
+    /// Parameters of one function type. Default 128.
+    pub params: u32,
+    /// Results of one function type. Default 32.
+    pub results: u32,
+    /// Globals, imported and defined. Default 1,000.
+    pub globals: u32,
+    /// Imports. Default 100.
+    pub imports: u32,
+    /// Exports. Default 1,000.
+    pub exports: u32,
+    /// Initial and maximum size of the table. Default 10,000.
+    pub table_elements: u32,
+    /// Initial and maximum size of the memory, in 64 KiB pages; also the
+    /// limit of `memory.grow` for memories that declare no maximum.
+    /// Default 512 (32 MiB).
+    pub memory_pages: u32,
+    /// Data segments. Default 1,000.
+    pub data_segments: u32,
+    /// Element segments. Default 1,000.
+    pub element_segments: u32,
+    /// Targets of one `br_table`, default included. Default 65,536.
+    pub br_table_targets: u32,
+    /// Nesting of `block`/`loop`/`if` in one function. Default 1,024.
+    pub control_depth: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            module_bytes: 4 * 1024 * 1024,
+            types: 1_000,
+            functions: 10_000,
+            function_body_bytes: 512 * 1024,
+            locals: 10_000,
+            params: 128,
+            results: 32,
+            globals: 1_000,
+            imports: 100,
+            exports: 1_000,
+            table_elements: 10_000,
+            memory_pages: 512,
+            data_segments: 1_000,
+            element_segments: 1_000,
+            br_table_targets: 65_536,
+            control_depth: 1_024,
+        }
+    }
+}
+
+/// The deterministic stack-height limit.
+///
+/// A function's frame costs `params + declared locals + maximum operand
+/// stack height + frame_overhead` units; entering a function adds its frame
+/// to a counter, leaving subtracts it, and a counter above `limit` is a
+/// `StackOverflow` trap.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct StackLimits {
+    /// Maximum total of frame costs. Default 32,768.
+    pub limit: u32,
+    /// Fixed units per frame (return address, frame pointer, spills).
+    /// Default 4.
+    pub frame_overhead: u32,
+}
+
+impl Default for StackLimits {
+    fn default() -> Self {
+        StackLimits { limit: 32 * 1024, frame_overhead: 4 }
+    }
+}
+
+/// The whole configuration of the pipeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Config {
+    /// Module shape limits.
+    pub limits: Limits,
+    /// Gas per instruction class and dynamic rates.
+    pub costs: CostSchedule,
+    /// Deterministic stack-height limit.
+    pub stack: StackLimits,
+    /// Gas of host functions.
+    pub host_costs: HostCosts,
+    /// Limits the host enforces on ABI calls.
+    pub abi_limits: AbiLimits,
+}
+
+/// Upper bound on dynamic rates: `u32::MAX` bytes times the rate stays far
+/// below `i64::MAX`, so the injected multiplication cannot overflow.
+pub const MAX_DYNAMIC_RATE: u32 = 1 << 24;
+
+impl Config {
+    /// The canonical encoding: version tag, then borsh.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let mut bytes = CONFIG_ENCODING_TAG.to_vec();
+        // Writing borsh into a Vec cannot fail.
+        self.serialize(&mut bytes).unwrap_or_default();
+        bytes
+    }
+
+    /// blake3 of [`Config::canonical_bytes`].
+    pub fn hash(&self) -> [u8; 32] {
+        *blake3::hash(&self.canonical_bytes()).as_bytes()
+    }
+
+    /// Rejects configurations under which metering would not be sound.
+    pub fn validate(&self) -> Result<(), PrepareError> {
+        let c = &self.costs;
+        // Every loop iteration and every recursive call must cost gas.
+        for (name, value) in [
+            ("branch", c.branch),
+            ("br_table", c.br_table),
+            ("call", c.call),
+            ("call_indirect", c.call_indirect),
+        ] {
+            if value == 0 {
+                return Err(PrepareError::config(format!("costs.{name} must be at least 1")));
+            }
+        }
+        for (name, value) in [
+            ("memory_grow_per_page", c.memory_grow_per_page),
+            ("bulk_memory_per_byte", c.bulk_memory_per_byte),
+        ] {
+            if value > MAX_DYNAMIC_RATE {
+                return Err(PrepareError::config(format!(
+                    "costs.{name} is {value}, at most {MAX_DYNAMIC_RATE}"
+                )));
+            }
+        }
+        if self.stack.limit > i32::MAX as u32 / 2 {
+            return Err(PrepareError::config("stack.limit must be below 2^30"));
+        }
+        // Frame costs and the counter must stay far from i32 wrap-around.
+        let largest_frame = u64::from(self.limits.locals)
+            + u64::from(self.limits.params)
+            + u64::from(self.limits.function_body_bytes)
+            + u64::from(self.stack.frame_overhead);
+        if largest_frame > 1 << 30 {
+            return Err(PrepareError::config(
+                "limits.locals + limits.params + limits.function_body_bytes + stack.frame_overhead must be below 2^30",
+            ));
+        }
+        if self.limits.memory_pages > 65_536 {
+            return Err(PrepareError::config("limits.memory_pages must be at most 65536"));
+        }
+        if !self.host_costs.is_complete() {
+            return Err(PrepareError::config("host_costs must list every host function"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid_and_hash_is_stable_across_clones() {
+        let config = Config::default();
+        config.validate().unwrap();
+        assert_eq!(config.hash(), config.clone().hash());
+    }
+
+    #[test]
+    fn any_cost_change_changes_the_hash() {
+        let mut config = Config::default();
+        let before = config.hash();
+        config.costs.alu += 1;
+        assert_ne!(before, config.hash());
+    }
+
+    #[test]
+    fn zero_branch_cost_is_rejected() {
+        let mut config = Config::default();
+        config.costs.branch = 0;
+        assert!(config.validate().unwrap_err().to_string().contains("costs.branch"));
+    }
+}

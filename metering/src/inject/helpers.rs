@@ -1,0 +1,112 @@
+//! The functions injection appends to every module.
+//!
+//! ```text
+//! WARNING: these bodies are consensus. They define what running out of gas
+//! and overflowing the stack mean in any engine that runs the output.
+//! ```
+//!
+//! Out of gas and stack overflow must be told apart from a contract's own
+//! `unreachable` without adding imports (the output stays self-contained).
+//! Before trapping, each helper stores a sentinel the host reads back: gas
+//! `-1` means out of gas, stack height `-1` means stack overflow. Gas never
+//! goes below 0 and the height never above the limit otherwise.
+//!
+//! ```wat
+//! (func $charge_gas (param $cost i64)
+//!   (if (i64.lt_u (global.get $gas) (local.get $cost))
+//!     (then (global.set $gas (i64.const -1)) (unreachable)))
+//!   (global.set $gas (i64.sub (global.get $gas) (local.get $cost))))
+//! (func $charge_dynamic (param $units i32) (param $rate i64) (result i32)
+//!   (call $charge_gas (i64.mul (i64.extend_i32_u (local.get $units)) (local.get $rate)))
+//!   (local.get $units))
+//! (func $stack_enter (param $frame i32)
+//!   (local.set $frame (i32.add (global.get $stack) (local.get $frame)))
+//!   (if (i32.gt_u (local.get $frame) (i32.const LIMIT))
+//!     (then (global.set $stack (i32.const -1)) (unreachable)))
+//!   (global.set $stack (local.get $frame)))
+//! (func $stack_exit (param $frame i32)
+//!   (global.set $stack (i32.sub (global.get $stack) (local.get $frame))))
+//! ```
+//!
+//! `$charge_dynamic` takes the length (or page count) operand that is on top
+//! of the stack for `memory.grow`, `memory.copy`, `memory.fill` and
+//! `memory.init`, charges `units * rate` and leaves it in place. The rate is
+//! at most 2^24 ([`crate::config::MAX_DYNAMIC_RATE`]), so the product cannot
+//! overflow.
+
+use wasm_encoder::{BlockType, Function, Instruction as I};
+
+use crate::info::Injected;
+
+pub(crate) fn charge_gas(injected: &Injected) -> Function {
+    let gas = injected.gas_global;
+    let mut f = Function::new([]);
+    for ins in [
+        I::GlobalGet(gas),
+        I::LocalGet(0),
+        I::I64LtU,
+        I::If(BlockType::Empty),
+        I::I64Const(-1),
+        I::GlobalSet(gas),
+        I::Unreachable,
+        I::End,
+        I::GlobalGet(gas),
+        I::LocalGet(0),
+        I::I64Sub,
+        I::GlobalSet(gas),
+        I::End,
+    ] {
+        f.instruction(&ins);
+    }
+    f
+}
+
+pub(crate) fn charge_dynamic(injected: &Injected) -> Function {
+    let mut f = Function::new([]);
+    for ins in [
+        I::LocalGet(0),
+        I::I64ExtendI32U,
+        I::LocalGet(1),
+        I::I64Mul,
+        I::Call(injected.charge_gas_func),
+        I::LocalGet(0),
+        I::End,
+    ] {
+        f.instruction(&ins);
+    }
+    f
+}
+
+pub(crate) fn stack_enter(injected: &Injected, limit: u32) -> Function {
+    let stack = injected.stack_global;
+    let mut f = Function::new([]);
+    for ins in [
+        I::GlobalGet(stack),
+        I::LocalGet(0),
+        I::I32Add,
+        I::LocalTee(0),
+        // The limit is below 2^30 (Config::validate), so the cast is exact.
+        I::I32Const(limit as i32),
+        I::I32GtU,
+        I::If(BlockType::Empty),
+        I::I32Const(-1),
+        I::GlobalSet(stack),
+        I::Unreachable,
+        I::End,
+        I::LocalGet(0),
+        I::GlobalSet(stack),
+        I::End,
+    ] {
+        f.instruction(&ins);
+    }
+    f
+}
+
+pub(crate) fn stack_exit(injected: &Injected) -> Function {
+    let stack = injected.stack_global;
+    let mut f = Function::new([]);
+    for ins in [I::GlobalGet(stack), I::LocalGet(0), I::I32Sub, I::GlobalSet(stack), I::End] {
+        f.instruction(&ins);
+    }
+    f
+}
