@@ -97,7 +97,10 @@ impl Default for HostCosts {
 impl HostCosts {
     /// Gas of `function`.
     pub fn get(&self, function: HostFn) -> HostCost {
-        self.0.get(function as usize).copied().unwrap_or(function.default_cost())
+        self.0
+            .get(function as usize)
+            .copied()
+            .unwrap_or(function.default_cost())
     }
 
     /// Sets the gas of `function`.

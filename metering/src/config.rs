@@ -95,7 +95,10 @@ pub struct StackLimits {
 
 impl Default for StackLimits {
     fn default() -> Self {
-        StackLimits { limit: 32 * 1024, frame_overhead: 4 }
+        StackLimits {
+            limit: 32 * 1024,
+            frame_overhead: 4,
+        }
     }
 }
 
@@ -143,7 +146,9 @@ impl Config {
             ("call_indirect", c.call_indirect),
         ] {
             if value == 0 {
-                return Err(PrepareError::config(format!("costs.{name} must be at least 1")));
+                return Err(PrepareError::config(format!(
+                    "costs.{name} must be at least 1"
+                )));
             }
         }
         for (name, value) in [
@@ -170,10 +175,14 @@ impl Config {
             ));
         }
         if self.limits.memory_pages > 65_536 {
-            return Err(PrepareError::config("limits.memory_pages must be at most 65536"));
+            return Err(PrepareError::config(
+                "limits.memory_pages must be at most 65536",
+            ));
         }
         if !self.host_costs.is_complete() {
-            return Err(PrepareError::config("host_costs must list every host function"));
+            return Err(PrepareError::config(
+                "host_costs must list every host function",
+            ));
         }
         Ok(())
     }
@@ -202,6 +211,12 @@ mod tests {
     fn zero_branch_cost_is_rejected() {
         let mut config = Config::default();
         config.costs.branch = 0;
-        assert!(config.validate().unwrap_err().to_string().contains("costs.branch"));
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("costs.branch")
+        );
     }
 }

@@ -19,10 +19,11 @@ struct ErrorInner {
     offset: u64,
 }
 
-/// What went wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What went wrong. Its `Display` has no location: [`PrepareError`] adds it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ErrorKind {
     /// The module uses something outside Gasket's deterministic subset.
+    #[error("unsupported {} {what}", feature.name())]
     Unsupported {
         /// The WebAssembly feature (proposal) the construct belongs to.
         feature: Feature,
@@ -31,6 +32,7 @@ pub enum ErrorKind {
         what: String,
     },
     /// A limit of [`crate::Limits`] was exceeded.
+    #[error("limit {} exceeded: {value} > {max}", limit.name())]
     LimitExceeded {
         /// Which limit.
         limit: Limit,
@@ -41,13 +43,16 @@ pub enum ErrorKind {
     },
     /// The bytes are not a valid WebAssembly module (parse or validation
     /// error from wasmparser, inside the accepted feature set).
+    #[error("invalid module: {message}")]
     Invalid {
         /// wasmparser's message, without its offset suffix.
         message: String,
     },
     /// The module is valid WebAssembly but breaks the import/export policy.
+    #[error(transparent)]
     Policy(PolicyViolation),
     /// The configuration itself is unusable.
+    #[error("invalid config: {message}")]
     InvalidConfig {
         /// What is wrong with it.
         message: String,
@@ -157,9 +162,10 @@ impl Limit {
 }
 
 /// A breach of the import/export policy ([`crate::Policy`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyViolation {
     /// An import from a module other than the allowed ones, or of an unknown name.
+    #[error("import {module}.{name} is not part of the host ABI")]
     UnknownImport {
         /// Import module.
         module: String,
@@ -167,6 +173,7 @@ pub enum PolicyViolation {
         name: String,
     },
     /// An import whose kind or signature is not the one the ABI lists.
+    #[error("import {module}.{name} has type {found}, the ABI says {expected}")]
     ImportSignature {
         /// Import module.
         module: String,
@@ -178,6 +185,7 @@ pub enum PolicyViolation {
         found: String,
     },
     /// An exported function whose type is not allowed.
+    #[error("exported function {name} has type {found}, methods must be {expected}")]
     ExportSignature {
         /// Export name.
         name: String,
@@ -187,11 +195,13 @@ pub enum PolicyViolation {
         found: String,
     },
     /// An export whose name starts with the reserved prefix `__gasket`.
+    #[error("export {name} uses the reserved prefix __gasket")]
     ReservedExport {
         /// Export name.
         name: String,
     },
     /// A required export is missing.
+    #[error("the module must export its {kind} as {name}")]
     MissingExport {
         /// Export name.
         name: String,
@@ -200,35 +210,24 @@ pub enum PolicyViolation {
     },
 }
 
-impl fmt::Display for PolicyViolation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PolicyViolation::UnknownImport { module, name } => {
-                write!(f, "import {module}.{name} is not part of the host ABI")
-            }
-            PolicyViolation::ImportSignature { module, name, expected, found } => {
-                write!(f, "import {module}.{name} has type {found}, the ABI says {expected}")
-            }
-            PolicyViolation::ExportSignature { name, expected, found } => {
-                write!(f, "exported function {name} has type {found}, methods must be {expected}")
-            }
-            PolicyViolation::ReservedExport { name } => {
-                write!(f, "export {name} uses the reserved prefix __gasket")
-            }
-            PolicyViolation::MissingExport { name, kind } => {
-                write!(f, "the module must export its {kind} as {name}")
-            }
-        }
-    }
-}
-
 impl PrepareError {
     pub(crate) fn new(kind: ErrorKind, function: Option<u32>, offset: u64) -> Self {
-        PrepareError(Box::new(ErrorInner { kind, function, offset }))
+        PrepareError(Box::new(ErrorInner {
+            kind,
+            function,
+            offset,
+        }))
     }
 
     pub(crate) fn unsupported(feature: Feature, what: impl Into<String>, offset: u64) -> Self {
-        Self::new(ErrorKind::Unsupported { feature, what: what.into() }, None, offset)
+        Self::new(
+            ErrorKind::Unsupported {
+                feature,
+                what: what.into(),
+            },
+            None,
+            offset,
+        )
     }
 
     pub(crate) fn limit(limit: Limit, value: u64, max: u64, offset: u64) -> Self {
@@ -240,7 +239,13 @@ impl PrepareError {
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::InvalidConfig { message: message.into() }, None, 0)
+        Self::new(
+            ErrorKind::InvalidConfig {
+                message: message.into(),
+            },
+            None,
+            0,
+        )
     }
 
     /// Attaches the function index if none is set yet.
@@ -268,20 +273,21 @@ impl PrepareError {
 
 impl From<wasmparser::BinaryReaderError> for PrepareError {
     fn from(err: wasmparser::BinaryReaderError) -> Self {
-        PrepareError::new(ErrorKind::Invalid { message: err.message().to_string() }, None, err.offset() as u64)
+        PrepareError::new(
+            ErrorKind::Invalid {
+                message: err.message().to_string(),
+            },
+            None,
+            err.offset() as u64,
+        )
     }
 }
 
 impl fmt::Display for PrepareError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0.kind {
-            ErrorKind::Unsupported { feature, what } => write!(f, "unsupported {} {what}", feature.name())?,
-            ErrorKind::LimitExceeded { limit, value, max } => {
-                write!(f, "limit {} exceeded: {value} > {max}", limit.name())?
-            }
-            ErrorKind::Invalid { message } => write!(f, "invalid module: {message}")?,
-            ErrorKind::Policy(violation) => write!(f, "{violation}")?,
-            ErrorKind::InvalidConfig { message } => return write!(f, "invalid config: {message}"),
+        write!(f, "{}", self.0.kind)?;
+        if matches!(self.0.kind, ErrorKind::InvalidConfig { .. }) {
+            return Ok(());
         }
         if let Some(function) = self.0.function {
             write!(f, " in function {function}")?;
@@ -298,12 +304,19 @@ mod tests {
 
     #[test]
     fn error_is_one_word() {
-        assert_eq!(std::mem::size_of::<PrepareError>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<PrepareError>(),
+            std::mem::size_of::<usize>()
+        );
     }
 
     #[test]
     fn display_names_kind_function_and_offset() {
-        let err = PrepareError::unsupported(Feature::Float, "instruction f32.add", 0x1a2).in_function(7);
-        assert_eq!(err.to_string(), "unsupported float instruction f32.add in function 7 at offset 0x1a2");
+        let err =
+            PrepareError::unsupported(Feature::Float, "instruction f32.add", 0x1a2).in_function(7);
+        assert_eq!(
+            err.to_string(),
+            "unsupported float instruction f32.add in function 7 at offset 0x1a2"
+        );
     }
 }

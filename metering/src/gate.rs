@@ -7,7 +7,8 @@
 //! not as a generic validation error.
 
 use wasmparser::{
-    CompositeInnerType, ConstExpr, GlobalType, MemoryType, Operator, RecGroup, RefType, TableType, ValType,
+    CompositeInnerType, ConstExpr, GlobalType, MemoryType, Operator, RecGroup, RefType, TableType,
+    ValType,
 };
 
 use crate::error::{Feature, PrepareError};
@@ -15,27 +16,51 @@ use crate::schedule::op_name;
 
 /// Rejects a value type outside i32/i64. `place` says where it appears
 /// (`"param of type 3"`, `"local 2"`).
-pub(crate) fn val_type(ty: ValType, place: impl FnOnce() -> String, offset: u64) -> Result<(), PrepareError> {
+pub(crate) fn val_type(
+    ty: ValType,
+    place: impl FnOnce() -> String,
+    offset: u64,
+) -> Result<(), PrepareError> {
     let feature = match ty {
         ValType::I32 | ValType::I64 => return Ok(()),
         ValType::F32 | ValType::F64 => Feature::Float,
         ValType::V128 => Feature::Simd,
         ValType::Ref(_) => Feature::ReferenceTypes,
     };
-    Err(PrepareError::unsupported(feature, format!("value type {ty} in {}", place()), offset))
+    Err(PrepareError::unsupported(
+        feature,
+        format!("value type {ty} in {}", place()),
+        offset,
+    ))
 }
 
 /// Function types only, no GC rec groups or subtyping, integer signatures.
-pub(crate) fn rec_group(group: &RecGroup, type_index: u32, offset: u64) -> Result<(), PrepareError> {
+pub(crate) fn rec_group(
+    group: &RecGroup,
+    type_index: u32,
+    offset: u64,
+) -> Result<(), PrepareError> {
     if group.is_explicit_rec_group() {
-        return Err(PrepareError::unsupported(Feature::Gc, format!("rec group at type {type_index}"), offset));
+        return Err(PrepareError::unsupported(
+            Feature::Gc,
+            format!("rec group at type {type_index}"),
+            offset,
+        ));
     }
     for sub in group.types() {
         if !sub.is_final || !sub.supertype_idxs.is_empty() {
-            return Err(PrepareError::unsupported(Feature::Gc, format!("subtype at type {type_index}"), offset));
+            return Err(PrepareError::unsupported(
+                Feature::Gc,
+                format!("subtype at type {type_index}"),
+                offset,
+            ));
         }
         if sub.composite_type.shared {
-            return Err(PrepareError::unsupported(Feature::Threads, format!("shared type {type_index}"), offset));
+            return Err(PrepareError::unsupported(
+                Feature::Threads,
+                format!("shared type {type_index}"),
+                offset,
+            ));
         }
         let func = match &sub.composite_type.inner {
             CompositeInnerType::Func(func) => func,
@@ -67,10 +92,18 @@ pub(crate) fn rec_group(group: &RecGroup, type_index: u32, offset: u64) -> Resul
 /// One funcref table, 32-bit.
 pub(crate) fn table(ty: &TableType, index: u32, offset: u64) -> Result<(), PrepareError> {
     if ty.table64 {
-        return Err(PrepareError::unsupported(Feature::Memory64, format!("64-bit table {index}"), offset));
+        return Err(PrepareError::unsupported(
+            Feature::Memory64,
+            format!("64-bit table {index}"),
+            offset,
+        ));
     }
     if ty.shared {
-        return Err(PrepareError::unsupported(Feature::Threads, format!("shared table {index}"), offset));
+        return Err(PrepareError::unsupported(
+            Feature::Threads,
+            format!("shared table {index}"),
+            offset,
+        ));
     }
     if ty.element_type != RefType::FUNCREF {
         return Err(PrepareError::unsupported(
@@ -85,10 +118,18 @@ pub(crate) fn table(ty: &TableType, index: u32, offset: u64) -> Result<(), Prepa
 /// One 32-bit, unshared memory with 64 KiB pages.
 pub(crate) fn memory(ty: &MemoryType, index: u32, offset: u64) -> Result<(), PrepareError> {
     if ty.memory64 {
-        return Err(PrepareError::unsupported(Feature::Memory64, format!("64-bit memory {index}"), offset));
+        return Err(PrepareError::unsupported(
+            Feature::Memory64,
+            format!("64-bit memory {index}"),
+            offset,
+        ));
     }
     if ty.shared {
-        return Err(PrepareError::unsupported(Feature::SharedMemory, format!("shared memory {index}"), offset));
+        return Err(PrepareError::unsupported(
+            Feature::SharedMemory,
+            format!("shared memory {index}"),
+            offset,
+        ));
     }
     if ty.page_size_log2.is_some() {
         return Err(PrepareError::unsupported(
@@ -103,7 +144,11 @@ pub(crate) fn memory(ty: &MemoryType, index: u32, offset: u64) -> Result<(), Pre
 /// Integer globals, unshared.
 pub(crate) fn global(ty: &GlobalType, index: u32, offset: u64) -> Result<(), PrepareError> {
     if ty.shared {
-        return Err(PrepareError::unsupported(Feature::Threads, format!("shared global {index}"), offset));
+        return Err(PrepareError::unsupported(
+            Feature::Threads,
+            format!("shared global {index}"),
+            offset,
+        ));
     }
     val_type(ty.content_type, || format!("global {index}"), offset)
 }
@@ -124,7 +169,11 @@ pub(crate) fn const_expr(expr: &ConstExpr<'_>, place: &str) -> Result<(), Prepar
             Operator::V128Const { .. } => Feature::Simd,
             _ => continue,
         };
-        return Err(PrepareError::unsupported(feature, format!("instruction {} in {place}", op_name(&op)), offset));
+        return Err(PrepareError::unsupported(
+            feature,
+            format!("instruction {} in {place}", op_name(&op)),
+            offset,
+        ));
     }
     Ok(())
 }

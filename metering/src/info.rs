@@ -5,7 +5,9 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 
 /// Value types of the subset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, BorshSerialize, BorshDeserialize,
+)]
 pub enum ValType {
     /// 32-bit integer.
     I32,

@@ -49,7 +49,8 @@ pub use analysis::module::{FEATURES, RESERVED_PREFIX};
 pub use config::{Config, Limits, MAX_DYNAMIC_RATE, StackLimits};
 pub use error::{ErrorKind, Feature, Limit, PolicyViolation, PrepareError};
 pub use info::{
-    Export, ExportKind, FuncSig, GlobalSig, Import, ImportKind, Injected, Limits as SizeLimits, ModuleInfo, ValType,
+    Export, ExportKind, FuncSig, GlobalSig, Import, ImportKind, Injected, Limits as SizeLimits,
+    ModuleInfo, ValType,
 };
 pub use policy::{ContractAbi, HOST_MODULE, ItemType, Permissive, Policy};
 pub use schedule::{CostClass, CostSchedule, OpClass, all_operators, op_class, op_name};
@@ -81,7 +82,11 @@ pub fn prepare(wasm: &[u8], config: &Config) -> Result<Prepared, PrepareError> {
 }
 
 /// Prepares a module under any import/export policy.
-pub fn prepare_with_policy(wasm: &[u8], config: &Config, policy: &dyn Policy) -> Result<Prepared, PrepareError> {
+pub fn prepare_with_policy(
+    wasm: &[u8],
+    config: &Config,
+    policy: &dyn Policy,
+) -> Result<Prepared, PrepareError> {
     config.validate()?;
     let analysis = analysis::module::analyze_module(wasm, config, policy)?;
     let (instrumented, info) = inject::instrument(wasm, &analysis, config)?;

@@ -28,7 +28,12 @@ pub enum ItemType<'a> {
 /// Decides which imports and exports a module may have.
 pub trait Policy {
     /// Checks one import.
-    fn check_import(&self, module: &str, name: &str, ty: ItemType<'_>) -> Result<(), PolicyViolation>;
+    fn check_import(
+        &self,
+        module: &str,
+        name: &str,
+        ty: ItemType<'_>,
+    ) -> Result<(), PolicyViolation>;
     /// Checks one export.
     fn check_export(&self, name: &str, ty: ItemType<'_>) -> Result<(), PolicyViolation>;
     /// Checks the module as a whole, once all exports are known: `exports`
@@ -44,10 +49,20 @@ pub struct ContractAbi;
 pub const HOST_MODULE: &str = "env";
 
 impl Policy for ContractAbi {
-    fn check_import(&self, module: &str, name: &str, ty: ItemType<'_>) -> Result<(), PolicyViolation> {
-        let host_fn = (module == HOST_MODULE).then(|| HostFn::from_name(name)).flatten();
+    fn check_import(
+        &self,
+        module: &str,
+        name: &str,
+        ty: ItemType<'_>,
+    ) -> Result<(), PolicyViolation> {
+        let host_fn = (module == HOST_MODULE)
+            .then(|| HostFn::from_name(name))
+            .flatten();
         let Some(host_fn) = host_fn else {
-            return Err(PolicyViolation::UnknownImport { module: module.into(), name: name.into() });
+            return Err(PolicyViolation::UnknownImport {
+                module: module.into(),
+                name: name.into(),
+            });
         };
         let matches = matches!(ty, ItemType::Func(f) if f.params() == host_fn.params() && f.results() == host_fn.results());
         if matches {
@@ -76,10 +91,16 @@ impl Policy for ContractAbi {
     }
 
     fn check_module(&self, exports: &[(&str, ItemType<'_>)]) -> Result<(), PolicyViolation> {
-        if exports.iter().any(|(name, ty)| *name == "memory" && matches!(ty, ItemType::Memory(_))) {
+        if exports
+            .iter()
+            .any(|(name, ty)| *name == "memory" && matches!(ty, ItemType::Memory(_)))
+        {
             Ok(())
         } else {
-            Err(PolicyViolation::MissingExport { name: "memory".into(), kind: "linear memory" })
+            Err(PolicyViolation::MissingExport {
+                name: "memory".into(),
+                kind: "linear memory",
+            })
         }
     }
 }
@@ -103,7 +124,13 @@ impl Policy for Permissive {
 
 /// `[i32 i32] -> [i64]`.
 pub(crate) fn signature_text(params: &[ValType], results: &[ValType]) -> String {
-    let list = |types: &[ValType]| types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+    let list = |types: &[ValType]| {
+        types
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     format!("[{}] -> [{}]", list(params), list(results))
 }
 
@@ -123,7 +150,9 @@ mod tests {
     #[test]
     fn abi_import_with_wrong_signature_names_both() {
         let ty = FuncType::new([ValType::I32], [ValType::I32]);
-        let err = ContractAbi.check_import("env", "input_len", ItemType::Func(&ty)).unwrap_err();
+        let err = ContractAbi
+            .check_import("env", "input_len", ItemType::Func(&ty))
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "import env.input_len has type func [i32] -> [i32], the ABI says func [] -> [i32]"
@@ -134,7 +163,9 @@ mod tests {
     fn every_abi_function_is_admitted_with_its_own_signature() {
         for f in HostFn::ALL {
             let ty = FuncType::new(f.params().iter().copied(), f.results().iter().copied());
-            ContractAbi.check_import("env", f.name(), ItemType::Func(&ty)).unwrap();
+            ContractAbi
+                .check_import("env", f.name(), ItemType::Func(&ty))
+                .unwrap();
         }
     }
 }

@@ -201,25 +201,63 @@ const fn classify(proposal: Proposal, name: &str) -> OpClass {
 }
 
 macro_rules! proposal {
-    (mvp) => { Proposal::Mvp };
-    (sign_extension) => { Proposal::SignExtension };
-    (saturating_float_to_int) => { Proposal::SaturatingFloatToInt };
-    (bulk_memory) => { Proposal::BulkMemory };
-    (reference_types) => { Proposal::ReferenceTypes };
-    (tail_call) => { Proposal::TailCall };
-    (memory_control) => { Proposal::MemoryControl };
-    (threads) => { Proposal::Threads };
-    (shared_everything_threads) => { Proposal::SharedEverythingThreads };
-    (simd) => { Proposal::Simd };
-    (relaxed_simd) => { Proposal::RelaxedSimd };
-    (exceptions) => { Proposal::Exceptions };
-    (legacy_exceptions) => { Proposal::LegacyExceptions };
-    (gc) => { Proposal::Gc };
-    (custom_descriptors) => { Proposal::CustomDescriptors };
-    (function_references) => { Proposal::FunctionReferences };
-    (stack_switching) => { Proposal::StackSwitching };
-    (wide_arithmetic) => { Proposal::WideArithmetic };
-    (acquire_release_atomics) => { Proposal::AcquireReleaseAtomics };
+    (mvp) => {
+        Proposal::Mvp
+    };
+    (sign_extension) => {
+        Proposal::SignExtension
+    };
+    (saturating_float_to_int) => {
+        Proposal::SaturatingFloatToInt
+    };
+    (bulk_memory) => {
+        Proposal::BulkMemory
+    };
+    (reference_types) => {
+        Proposal::ReferenceTypes
+    };
+    (tail_call) => {
+        Proposal::TailCall
+    };
+    (memory_control) => {
+        Proposal::MemoryControl
+    };
+    (threads) => {
+        Proposal::Threads
+    };
+    (shared_everything_threads) => {
+        Proposal::SharedEverythingThreads
+    };
+    (simd) => {
+        Proposal::Simd
+    };
+    (relaxed_simd) => {
+        Proposal::RelaxedSimd
+    };
+    (exceptions) => {
+        Proposal::Exceptions
+    };
+    (legacy_exceptions) => {
+        Proposal::LegacyExceptions
+    };
+    (gc) => {
+        Proposal::Gc
+    };
+    (custom_descriptors) => {
+        Proposal::CustomDescriptors
+    };
+    (function_references) => {
+        Proposal::FunctionReferences
+    };
+    (stack_switching) => {
+        Proposal::StackSwitching
+    };
+    (wide_arithmetic) => {
+        Proposal::WideArithmetic
+    };
+    (acquire_release_atomics) => {
+        Proposal::AcquireReleaseAtomics
+    };
 }
 
 macro_rules! define_op_table {
@@ -269,10 +307,22 @@ fn text_name(visit: &str) -> String {
         "array_", "i31_", "any_", "extern_", "atomic_", "cont_",
     ];
     let name = visit.strip_prefix("visit_").unwrap_or(visit);
-    match PREFIXES.iter().find(|p| name.len() > p.len() && name.starts_with(*p)) {
-        Some(p) => format!("{}.{}", &p[..p.len() - 1], &name[p.len()..]),
-        None => name.to_string(),
-    }
+    let Some(prefix) = PREFIXES
+        .iter()
+        .find(|p| name.len() > p.len() && name.starts_with(*p))
+    else {
+        return name.to_string();
+    };
+    let rest = &name[prefix.len()..];
+    // `i32.atomic.rmw8.add_u`, `memory.atomic.notify`.
+    let rest = match rest.strip_prefix("atomic_") {
+        Some(tail) => match tail.strip_prefix("rmw") {
+            Some(rmw) => format!("atomic.rmw{}", rmw.replacen('_', ".", 1)),
+            None => format!("atomic.{tail}"),
+        },
+        None => rest.to_string(),
+    };
+    format!("{}.{rest}", &prefix[..prefix.len() - 1])
 }
 
 /// Gas per operator class, and the dynamic rates.
@@ -368,6 +418,15 @@ mod tests {
         assert_eq!(text_name("visit_memory_grow"), "memory.grow");
         assert_eq!(text_name("visit_f32_add"), "f32.add");
         assert_eq!(text_name("visit_i64_extend_i32_u"), "i64.extend_i32_u");
+        assert_eq!(text_name("visit_i32_atomic_load"), "i32.atomic.load");
+        assert_eq!(
+            text_name("visit_i32_atomic_rmw8_add_u"),
+            "i32.atomic.rmw8.add_u"
+        );
+        assert_eq!(
+            text_name("visit_memory_atomic_notify"),
+            "memory.atomic.notify"
+        );
     }
 
     #[test]
@@ -382,20 +441,55 @@ mod tests {
             (Operator::I32WrapI64, OpClass::Accepted(Alu)),
             (Operator::F32Add, OpClass::Rejected(Feature::Float)),
             (Operator::I32TruncF32S, OpClass::Rejected(Feature::Float)),
-            (Operator::I32ReinterpretF32, OpClass::Rejected(Feature::Float)),
+            (
+                Operator::I32ReinterpretF32,
+                OpClass::Rejected(Feature::Float),
+            ),
             (Operator::I32TruncSatF64U, OpClass::Rejected(Feature::Float)),
-            (Operator::MemoryCopy { dst_mem: 0, src_mem: 0 }, OpClass::Accepted(BulkMemory)),
-            (Operator::DataDrop { data_index: 0 }, OpClass::Accepted(BulkMemory)),
-            (Operator::TableCopy { dst_table: 0, src_table: 0 }, OpClass::Rejected(Feature::TableOps)),
-            (Operator::ElemDrop { elem_index: 0 }, OpClass::Rejected(Feature::TableOps)),
-            (Operator::RefIsNull, OpClass::Rejected(Feature::ReferenceTypes)),
-            (Operator::TableGrow { table: 0 }, OpClass::Rejected(Feature::TableOps)),
-            (Operator::ReturnCall { function_index: 0 }, OpClass::Rejected(Feature::TailCall)),
-            (Operator::AtomicFence, OpClass::Rejected(Feature::Threads)),
+            (
+                Operator::MemoryCopy {
+                    dst_mem: 0,
+                    src_mem: 0,
+                },
+                OpClass::Accepted(BulkMemory),
+            ),
+            (
+                Operator::DataDrop { data_index: 0 },
+                OpClass::Accepted(BulkMemory),
+            ),
+            (
+                Operator::TableCopy {
+                    dst_table: 0,
+                    src_table: 0,
+                },
+                OpClass::Rejected(Feature::TableOps),
+            ),
+            (
+                Operator::ElemDrop { elem_index: 0 },
+                OpClass::Rejected(Feature::TableOps),
+            ),
+            (
+                Operator::RefIsNull,
+                OpClass::Rejected(Feature::ReferenceTypes),
+            ),
+            (
+                Operator::TableGrow { table: 0 },
+                OpClass::Rejected(Feature::TableOps),
+            ),
+            (
+                Operator::ReturnCall { function_index: 0 },
+                OpClass::Rejected(Feature::TailCall),
+            ),
+            (
+                Operator::I64Add128,
+                OpClass::Rejected(Feature::WideArithmetic),
+            ),
             (Operator::V128Not, OpClass::Rejected(Feature::Simd)),
             (Operator::I32Const { value: 0 }, OpClass::Accepted(Const)),
-            (Operator::I64Load32U { memarg: Default::default() }, OpClass::Accepted(Load)),
-            (Operator::I64Store8 { memarg: Default::default() }, OpClass::Accepted(Store)),
+            (
+                Operator::MemoryGrow { mem: 0 },
+                OpClass::Accepted(MemoryGrow),
+            ),
             (Operator::Select, OpClass::Accepted(Local)),
         ];
         for (op, class) in cases {

@@ -84,6 +84,45 @@ impl AsRef<[u8]> for Address {
     }
 }
 
+// ------------------------------------------------------------------------ ABI
+
+/// Embeds the contract's interface description in the custom section
+/// `gasket.abi` (see `ABI.md`), for tools that encode JSON arguments as borsh
+/// and decode results. Call it once per contract with a JSON string literal:
+///
+/// ```ignore
+/// gasket_sdk::abi!(r#"{"abi":1,"methods":[{"name":"get","view":true,"args":[],"result":"u64"}],"events":[]}"#);
+/// ```
+///
+/// The format (version `"abi":1`): `methods` lists every exported method as
+/// `{"name", "view": bool, "args": [{"name", "type"}...], "result": type or
+/// null}`, where `args` are the fields, in order, of the borsh struct the
+/// method reads as input (`[]`: no input) and `result` is the borsh type of
+/// the return data (`null`: none). `events` lists `{"topic", "fields":
+/// [{"name", "type"}...]}`. Types: `u8`…`u128`, `i8`…`i128`, `bool`,
+/// `string`, `bytes` (`Vec<u8>`), `address` (32 bytes), `option<T>`,
+/// `vec<T>`. The VM does not read the section; it costs only its bytes.
+#[macro_export]
+macro_rules! abi {
+    ($json:literal) => {
+        #[unsafe(link_section = "gasket.abi")]
+        #[used]
+        static GASKET_ABI_SECTION: [u8; $json.len()] = $crate::__abi_bytes::<{ $json.len() }>($json);
+    };
+}
+
+#[doc(hidden)]
+pub const fn __abi_bytes<const N: usize>(s: &str) -> [u8; N] {
+    let b = s.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = b[i];
+        i += 1;
+    }
+    out
+}
+
 // ---------------------------------------------------------------- input/output
 
 /// Length of the call's input in bytes.

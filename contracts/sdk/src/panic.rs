@@ -22,8 +22,10 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
             while !s.is_char_boundary(n) {
                 n -= 1;
             }
-            self.bytes[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-            self.len += n;
+            if let (Some(dst), Some(src)) = (self.bytes.get_mut(self.len..self.len + n), s.as_bytes().get(..n)) {
+                dst.copy_from_slice(src);
+                self.len += n;
+            }
             Ok(())
         }
     }

@@ -67,7 +67,12 @@ pub(crate) struct GasAnalysis {
 
 impl GasAnalysis {
     pub(crate) fn new() -> Self {
-        GasAnalysis { points: Vec::new(), frames_entered_live: Vec::new(), live: true, segment_ends_here: true }
+        GasAnalysis {
+            points: Vec::new(),
+            frames_entered_live: Vec::new(),
+            live: true,
+            segment_ends_here: true,
+        }
     }
 
     /// Feeds the next operator, with its cost from the schedule.
@@ -96,7 +101,10 @@ impl GasAnalysis {
                 self.live = self.frames_entered_live.pop().unwrap_or(false);
                 self.segment_ends_here = true;
             }
-            Operator::Br { .. } | Operator::BrTable { .. } | Operator::Return | Operator::Unreachable => {
+            Operator::Br { .. }
+            | Operator::BrTable { .. }
+            | Operator::Return
+            | Operator::Unreachable => {
                 self.live = false;
             }
             Operator::BrIf { .. } => self.segment_ends_here = true,
@@ -120,7 +128,10 @@ mod tests {
         for (i, (op, cost)) in ops.iter().enumerate() {
             gas.op(i as u32, op, *cost);
         }
-        gas.finish().into_iter().map(|p| (p.op_index, p.cost)).collect()
+        gas.finish()
+            .into_iter()
+            .map(|p| (p.op_index, p.cost))
+            .collect()
     }
 
     #[test]

@@ -7,10 +7,12 @@
 //! operand stack height ([`stack`]). Work is linear in the body size.
 
 pub mod gas;
-pub mod stack;
 pub(crate) mod module;
+pub mod stack;
 
-use wasmparser::{FuncValidator, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{
+    FuncValidator, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
+};
 
 use crate::config::Config;
 use crate::error::{Limit, PrepareError};
@@ -49,7 +51,9 @@ pub(crate) fn analyze_function(
         )));
     }
 
-    let mut locals_reader = body.get_locals_reader().map_err(|e| in_function(e.into()))?;
+    let mut locals_reader = body
+        .get_locals_reader()
+        .map_err(|e| in_function(e.into()))?;
     let mut locals: u64 = 0;
     for _ in 0..locals_reader.get_count() {
         let offset = locals_reader.original_position();
@@ -57,12 +61,21 @@ pub(crate) fn analyze_function(
         gate::val_type(ty, || format!("local {locals}"), offset).map_err(in_function)?;
         locals += u64::from(count);
         if locals > u64::from(limits.locals) {
-            return Err(in_function(PrepareError::limit(Limit::Locals, locals, limits.locals.into(), offset)));
+            return Err(in_function(PrepareError::limit(
+                Limit::Locals,
+                locals,
+                limits.locals.into(),
+                offset,
+            )));
         }
-        validator.define_locals(offset, count, ty).map_err(|e| in_function(e.into()))?;
+        validator
+            .define_locals(offset, count, ty)
+            .map_err(|e| in_function(e.into()))?;
     }
 
-    let mut reader = body.get_operators_reader().map_err(|e| in_function(e.into()))?;
+    let mut reader = body
+        .get_operators_reader()
+        .map_err(|e| in_function(e.into()))?;
     let mut gas = GasAnalysis::new();
     let mut max_operand_height = 0u32;
     let mut op_index = 0u32;
@@ -90,7 +103,9 @@ pub(crate) fn analyze_function(
                 )));
             }
         }
-        validator.op(offset, &op).map_err(|e| in_function(e.into()))?;
+        validator
+            .op(offset, &op)
+            .map_err(|e| in_function(e.into()))?;
         // The function's own frame is not nesting.
         let depth = validator.control_stack_height().saturating_sub(1);
         if depth > limits.control_depth {
@@ -109,5 +124,11 @@ pub(crate) fn analyze_function(
     reader.finish().map_err(|e| in_function(e.into()))?;
 
     let frame_cost = stack::frame_cost(params, locals, max_operand_height, &config.stack);
-    Ok((FunctionPlan { points: gas.finish(), frame_cost }, validator.into_allocations()))
+    Ok((
+        FunctionPlan {
+            points: gas.finish(),
+            frame_cost,
+        },
+        validator.into_allocations(),
+    ))
 }

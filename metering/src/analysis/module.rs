@@ -2,8 +2,8 @@
 //! section, and the per-function analysis of every body.
 
 use wasmparser::{
-    ElementItems, ElementKind, Encoding, ExternalKind, FuncType, FuncValidatorAllocations, Parser, Payload,
-    TypeRef, ValidPayload, Validator, WasmFeatures,
+    ElementItems, ElementKind, Encoding, ExternalKind, FuncType, FuncValidatorAllocations, Parser,
+    Payload, TypeRef, ValidPayload, Validator, WasmFeatures,
 };
 
 use super::{FunctionPlan, analyze_function};
@@ -71,8 +71,19 @@ pub(crate) fn analyze_module(
     config: &Config,
     policy: &dyn Policy,
 ) -> Result<ModuleAnalysis, PrepareError> {
-    check_limit(Limit::ModuleBytes, wasm.len() as u64, config.limits.module_bytes, 0)?;
-    let mut walk = Walk { config, policy, out: ModuleAnalysis::default(), memories: 0, tables: 0 };
+    check_limit(
+        Limit::ModuleBytes,
+        wasm.len() as u64,
+        config.limits.module_bytes,
+        0,
+    )?;
+    let mut walk = Walk {
+        config,
+        policy,
+        out: ModuleAnalysis::default(),
+        memories: 0,
+        tables: 0,
+    };
     let mut validator = Validator::new_with_features(FEATURES);
     let mut allocs = FuncValidatorAllocations::default();
     for payload in parser().parse_all(wasm) {
@@ -83,7 +94,8 @@ pub(crate) fn analyze_module(
                 let function = to_validate.index;
                 let params = walk.params_of(function);
                 let func_validator = to_validate.into_validator(std::mem::take(&mut allocs));
-                let (plan, returned) = analyze_function(function, params, &body, func_validator, config)?;
+                let (plan, returned) =
+                    analyze_function(function, params, &body, func_validator, config)?;
                 allocs = returned;
                 walk.out.plans.push(plan);
             }
@@ -96,7 +108,8 @@ pub(crate) fn analyze_module(
 
 impl Walk<'_> {
     fn params_of(&self, function: u32) -> u32 {
-        self.func_type(function).map_or(0, |f| f.params().len() as u32)
+        self.func_type(function)
+            .map_or(0, |f| f.params().len() as u32)
     }
 
     fn func_type(&self, function: u32) -> Option<&FuncType> {
@@ -108,19 +121,40 @@ impl Walk<'_> {
     fn gate_section(&mut self, payload: &Payload<'_>) -> Result<(), PrepareError> {
         let limits = &self.config.limits;
         match payload {
-            Payload::Version { encoding: Encoding::Component, range, .. } => {
-                Err(PrepareError::unsupported(Feature::ComponentModel, "component", range.start))
-            }
+            Payload::Version {
+                encoding: Encoding::Component,
+                range,
+                ..
+            } => Err(PrepareError::unsupported(
+                Feature::ComponentModel,
+                "component",
+                range.start,
+            )),
             Payload::TypeSection(section) => {
-                check_limit(Limit::Types, section.count().into(), limits.types, section.range().start)?;
+                check_limit(
+                    Limit::Types,
+                    section.count().into(),
+                    limits.types,
+                    section.range().start,
+                )?;
                 for group in section.clone().into_iter_with_offsets() {
                     let (offset, group) = group?;
                     let index = self.out.types.len() as u32;
                     gate::rec_group(&group, index, offset)?;
                     for sub in group.into_types() {
                         let func = sub.unwrap_func().clone();
-                        check_limit(Limit::Params, func.params().len() as u64, limits.params, offset)?;
-                        check_limit(Limit::Results, func.results().len() as u64, limits.results, offset)?;
+                        check_limit(
+                            Limit::Params,
+                            func.params().len() as u64,
+                            limits.params,
+                            offset,
+                        )?;
+                        check_limit(
+                            Limit::Results,
+                            func.results().len() as u64,
+                            limits.results,
+                            offset,
+                        )?;
                         self.out.types.push(func);
                     }
                 }
@@ -129,15 +163,25 @@ impl Walk<'_> {
             Payload::ImportSection(section) => {
                 for import in section.clone().into_imports_with_offsets() {
                     let (offset, import) = import?;
-                    
-                    check_limit(Limit::Imports, self.out.imports.len() as u64 + 1, limits.imports, offset)?;
+
+                    check_limit(
+                        Limit::Imports,
+                        self.out.imports.len() as u64 + 1,
+                        limits.imports,
+                        offset,
+                    )?;
                     self.import(import.module, import.name, import.ty, offset)?;
                 }
                 Ok(())
             }
             Payload::FunctionSection(section) => {
                 let total = u64::from(self.out.imported_functions) + u64::from(section.count());
-                check_limit(Limit::Functions, total, limits.functions, section.range().start)?;
+                check_limit(
+                    Limit::Functions,
+                    total,
+                    limits.functions,
+                    section.range().start,
+                )?;
                 for ty in section.clone() {
                     self.out.functions.push(ty?);
                 }
@@ -164,9 +208,11 @@ impl Walk<'_> {
                 }
                 Ok(())
             }
-            Payload::TagSection(section) => {
-                Err(PrepareError::unsupported(Feature::Exceptions, "tag section", section.range().start))
-            }
+            Payload::TagSection(section) => Err(PrepareError::unsupported(
+                Feature::Exceptions,
+                "tag section",
+                section.range().start,
+            )),
             Payload::GlobalSection(section) => {
                 let total = self.out.globals.len() as u64 + u64::from(section.count());
                 check_limit(Limit::Globals, total, limits.globals, section.range().start)?;
@@ -180,7 +226,12 @@ impl Walk<'_> {
                 Ok(())
             }
             Payload::ExportSection(section) => {
-                check_limit(Limit::Exports, section.count().into(), limits.exports, section.range().start)?;
+                check_limit(
+                    Limit::Exports,
+                    section.count().into(),
+                    limits.exports,
+                    section.range().start,
+                )?;
                 for export in section.clone().into_iter_with_offsets() {
                     let (offset, export) = export?;
                     self.export(export.name, export.kind, export.index, offset)?;
@@ -201,7 +252,10 @@ impl Walk<'_> {
                 for (index, element) in section.clone().into_iter_with_offsets().enumerate() {
                     let (offset, element) = element?;
                     if let ElementKind::Active { offset_expr, .. } = &element.kind {
-                        gate::const_expr(offset_expr, &format!("offset of element segment {index}"))?;
+                        gate::const_expr(
+                            offset_expr,
+                            &format!("offset of element segment {index}"),
+                        )?;
                     }
                     if let ElementItems::Expressions(ty, exprs) = &element.items {
                         if *ty != wasmparser::RefType::FUNCREF {
@@ -219,7 +273,12 @@ impl Walk<'_> {
                 Ok(())
             }
             Payload::DataSection(section) => {
-                check_limit(Limit::DataSegments, section.count().into(), limits.data_segments, section.range().start)?;
+                check_limit(
+                    Limit::DataSegments,
+                    section.count().into(),
+                    limits.data_segments,
+                    section.range().start,
+                )?;
                 for (index, data) in section.clone().into_iter().enumerate() {
                     if let wasmparser::DataKind::Active { offset_expr, .. } = &data?.kind {
                         gate::const_expr(offset_expr, &format!("offset of data segment {index}"))?;
@@ -234,11 +293,20 @@ impl Walk<'_> {
     fn push_global(&mut self, ty: wasmparser::GlobalType) {
         // Non-integer types were rejected by the gate.
         if let Some(val) = ValType::from_wasm(ty.content_type) {
-            self.out.globals.push(GlobalSig { ty: val, mutable: ty.mutable });
+            self.out.globals.push(GlobalSig {
+                ty: val,
+                mutable: ty.mutable,
+            });
         }
     }
 
-    fn import(&mut self, module: &str, name: &str, ty: TypeRef, offset: u64) -> Result<(), PrepareError> {
+    fn import(
+        &mut self,
+        module: &str,
+        name: &str,
+        ty: TypeRef,
+        offset: u64,
+    ) -> Result<(), PrepareError> {
         let kind = match ty {
             TypeRef::Func(type_index) | TypeRef::FuncExact(type_index) => {
                 if matches!(ty, TypeRef::FuncExact(_)) {
@@ -249,7 +317,12 @@ impl Walk<'_> {
                     ));
                 }
                 let functions = self.out.functions.len() as u64 + 1;
-                check_limit(Limit::Functions, functions, self.config.limits.functions, offset)?;
+                check_limit(
+                    Limit::Functions,
+                    functions,
+                    self.config.limits.functions,
+                    offset,
+                )?;
                 // An unknown type index is left to the validator.
                 if let Some(func) = self.out.types.get(type_index as usize) {
                     self.policy
@@ -275,7 +348,12 @@ impl Walk<'_> {
             TypeRef::Global(global) => {
                 let index = self.out.globals.len() as u32;
                 gate::global(&global, index, offset)?;
-                check_limit(Limit::Globals, u64::from(index) + 1, self.config.limits.globals, offset)?;
+                check_limit(
+                    Limit::Globals,
+                    u64::from(index) + 1,
+                    self.config.limits.globals,
+                    offset,
+                )?;
                 self.policy
                     .check_import(module, name, ItemType::Global(global))
                     .map_err(|v| PrepareError::policy(v, offset))?;
@@ -284,10 +362,18 @@ impl Walk<'_> {
                 ImportKind::Global(sig)
             }
             TypeRef::Tag(_) => {
-                return Err(PrepareError::unsupported(Feature::Exceptions, format!("tag import {module}.{name}"), offset));
+                return Err(PrepareError::unsupported(
+                    Feature::Exceptions,
+                    format!("tag import {module}.{name}"),
+                    offset,
+                ));
             }
         };
-        self.out.imports.push(Import { module: module.into(), name: name.into(), kind });
+        self.out.imports.push(Import {
+            module: module.into(),
+            name: name.into(),
+            kind,
+        });
         Ok(())
     }
 
@@ -295,7 +381,11 @@ impl Walk<'_> {
         let index = self.tables;
         self.tables += 1;
         if index > 0 {
-            return Err(PrepareError::unsupported(Feature::MultipleTables, format!("table {index}"), offset));
+            return Err(PrepareError::unsupported(
+                Feature::MultipleTables,
+                format!("table {index}"),
+                offset,
+            ));
         }
         gate::table(ty, index, offset)?;
         let max = self.config.limits.table_elements;
@@ -304,7 +394,10 @@ impl Walk<'_> {
             check_limit(Limit::TableElements, maximum, max, offset)?;
         }
         // Tables cannot grow in the subset: the maximum is informative.
-        let limits = Limits { initial: ty.initial as u32, maximum: ty.maximum.unwrap_or(ty.initial) as u32 };
+        let limits = Limits {
+            initial: ty.initial as u32,
+            maximum: ty.maximum.unwrap_or(ty.initial) as u32,
+        };
         self.out.table = Some(limits);
         Ok(limits)
     }
@@ -313,7 +406,11 @@ impl Walk<'_> {
         let index = self.memories;
         self.memories += 1;
         if index > 0 {
-            return Err(PrepareError::unsupported(Feature::MultiMemory, format!("memory {index}"), offset));
+            return Err(PrepareError::unsupported(
+                Feature::MultiMemory,
+                format!("memory {index}"),
+                offset,
+            ));
         }
         gate::memory(ty, index, offset)?;
         let max = self.config.limits.memory_pages;
@@ -321,14 +418,26 @@ impl Walk<'_> {
         if let Some(maximum) = ty.maximum {
             check_limit(Limit::MemoryPages, maximum, max, offset)?;
         }
-        let limits = Limits { initial: ty.initial as u32, maximum: ty.maximum.map_or(max, |m| m as u32) };
+        let limits = Limits {
+            initial: ty.initial as u32,
+            maximum: ty.maximum.map_or(max, |m| m as u32),
+        };
         self.out.memory = Some(limits);
         Ok(limits)
     }
 
-    fn export(&mut self, name: &str, kind: ExternalKind, index: u32, offset: u64) -> Result<(), PrepareError> {
+    fn export(
+        &mut self,
+        name: &str,
+        kind: ExternalKind,
+        index: u32,
+        offset: u64,
+    ) -> Result<(), PrepareError> {
         if name.starts_with(RESERVED_PREFIX) {
-            return Err(PrepareError::policy(PolicyViolation::ReservedExport { name: name.into() }, offset));
+            return Err(PrepareError::policy(
+                PolicyViolation::ReservedExport { name: name.into() },
+                offset,
+            ));
         }
         let kind = match kind {
             ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
@@ -336,13 +445,23 @@ impl Walk<'_> {
             ExternalKind::Memory => ExportKind::Memory,
             ExternalKind::Global => ExportKind::Global,
             ExternalKind::Tag => {
-                return Err(PrepareError::unsupported(Feature::Exceptions, format!("tag export {name}"), offset));
+                return Err(PrepareError::unsupported(
+                    Feature::Exceptions,
+                    format!("tag export {name}"),
+                    offset,
+                ));
             }
         };
         if let Some(ty) = self.export_type(kind, index) {
-            self.policy.check_export(name, ty).map_err(|v| PrepareError::policy(v, offset))?;
+            self.policy
+                .check_export(name, ty)
+                .map_err(|v| PrepareError::policy(v, offset))?;
         }
-        self.out.exports.push(Export { name: name.into(), kind, index });
+        self.out.exports.push(Export {
+            name: name.into(),
+            kind,
+            index,
+        });
         Ok(())
     }
 
@@ -378,7 +497,11 @@ impl Walk<'_> {
                     ValType::I32 => wasmparser::ValType::I32,
                     ValType::I64 => wasmparser::ValType::I64,
                 };
-                ItemType::Global(wasmparser::GlobalType { content_type, mutable: g.mutable, shared: false })
+                ItemType::Global(wasmparser::GlobalType {
+                    content_type,
+                    mutable: g.mutable,
+                    shared: false,
+                })
             }
         })
     }
@@ -390,6 +513,8 @@ impl Walk<'_> {
             .iter()
             .filter_map(|e| Some((e.name.as_str(), self.export_type(e.kind, e.index)?)))
             .collect();
-        self.policy.check_module(&exports).map_err(|v| PrepareError::policy(v, end))
+        self.policy
+            .check_module(&exports)
+            .map_err(|v| PrepareError::policy(v, end))
     }
 }

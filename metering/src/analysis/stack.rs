@@ -12,8 +12,16 @@
 use crate::config::StackLimits;
 
 /// Units one activation of the function adds to the stack-height counter.
-pub(crate) fn frame_cost(params: u32, locals: u64, max_operand_height: u32, stack: &StackLimits) -> u32 {
-    let total = u64::from(params) + locals + u64::from(max_operand_height) + u64::from(stack.frame_overhead);
+pub(crate) fn frame_cost(
+    params: u32,
+    locals: u64,
+    max_operand_height: u32,
+    stack: &StackLimits,
+) -> u32 {
+    let total = u64::from(params)
+        + locals
+        + u64::from(max_operand_height)
+        + u64::from(stack.frame_overhead);
     u32::try_from(total).unwrap_or(u32::MAX)
 }
 
@@ -23,7 +31,10 @@ mod tests {
 
     #[test]
     fn sums_all_terms() {
-        let stack = StackLimits { limit: 100, frame_overhead: 4 };
+        let stack = StackLimits {
+            limit: 100,
+            frame_overhead: 4,
+        };
         assert_eq!(frame_cost(2, 3, 5, &stack), 14);
     }
 }

@@ -58,7 +58,9 @@ pub(super) fn rewrite(
     let mut locals = Vec::with_capacity(locals_reader.get_count() as usize);
     for _ in 0..locals_reader.get_count() {
         let (count, ty) = locals_reader.read().map_err(internal)?;
-        let ty = super::enc(crate::info::ValType::from_wasm(ty).ok_or_else(|| internal("non-integer local"))?);
+        let ty = super::enc(
+            crate::info::ValType::from_wasm(ty).ok_or_else(|| internal("non-integer local"))?,
+        );
         locals.push((count, ty));
     }
     let mut f = Function::new(locals);

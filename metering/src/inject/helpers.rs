@@ -105,7 +105,13 @@ pub(crate) fn stack_enter(injected: &Injected, limit: u32) -> Function {
 pub(crate) fn stack_exit(injected: &Injected) -> Function {
     let stack = injected.stack_global;
     let mut f = Function::new([]);
-    for ins in [I::GlobalGet(stack), I::LocalGet(0), I::I32Sub, I::GlobalSet(stack), I::End] {
+    for ins in [
+        I::GlobalGet(stack),
+        I::LocalGet(0),
+        I::I32Sub,
+        I::GlobalSet(stack),
+        I::End,
+    ] {
         f.instruction(&ins);
     }
     f

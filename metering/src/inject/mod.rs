@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    CodeSection, ConstExpr, ExportKind as EncExportKind, ExportSection, FunctionSection, GlobalSection, GlobalType,
-    Module, RawSection, SectionId, TypeSection, ValType as EncValType,
+    CodeSection, ConstExpr, ExportKind as EncExportKind, ExportSection, FunctionSection,
+    GlobalSection, GlobalType, Module, RawSection, SectionId, TypeSection, ValType as EncValType,
 };
 use wasmparser::Payload;
 
@@ -55,16 +55,33 @@ fn enc(ty: ValType) -> EncValType {
 
 fn sig(ty: &wasmparser::FuncType) -> FuncSig {
     // The gate admitted integer types only.
-    let ints = |types: &[wasmparser::ValType]| types.iter().filter_map(|&t| ValType::from_wasm(t)).collect();
-    FuncSig { params: ints(ty.params()), results: ints(ty.results()) }
+    let ints = |types: &[wasmparser::ValType]| {
+        types
+            .iter()
+            .filter_map(|&t| ValType::from_wasm(t))
+            .collect()
+    };
+    FuncSig {
+        params: ints(ty.params()),
+        results: ints(ty.results()),
+    }
 }
 
 impl Layout {
     fn new(analysis: &ModuleAnalysis, config: &Config) -> Layout {
         let mut new_types = vec![
-            FuncSig { params: vec![ValType::I64], results: vec![] },
-            FuncSig { params: vec![ValType::I32, ValType::I64], results: vec![ValType::I32] },
-            FuncSig { params: vec![ValType::I32], results: vec![] },
+            FuncSig {
+                params: vec![ValType::I64],
+                results: vec![],
+            },
+            FuncSig {
+                params: vec![ValType::I32, ValType::I64],
+                results: vec![ValType::I32],
+            },
+            FuncSig {
+                params: vec![ValType::I32],
+                results: vec![],
+            },
         ];
         let first_new = analysis.types.len() as u32;
         let mut multi_result_types = BTreeMap::new();
@@ -72,7 +89,10 @@ impl Layout {
             let results = sig(&analysis.types[ty as usize]).results;
             if results.len() > 1 && !multi_result_types.contains_key(&results) {
                 multi_result_types.insert(results.clone(), first_new + new_types.len() as u32);
-                new_types.push(FuncSig { params: vec![], results });
+                new_types.push(FuncSig {
+                    params: vec![],
+                    results,
+                });
             }
         }
         let functions = analysis.functions.len() as u32;
@@ -118,11 +138,22 @@ fn order(id: u8) -> u8 {
 }
 
 /// Sections injection must emit even when the original has none.
-const ADDED_SECTIONS: [SectionId; 5] =
-    [SectionId::Type, SectionId::Function, SectionId::Global, SectionId::Export, SectionId::Code];
+const ADDED_SECTIONS: [SectionId; 5] = [
+    SectionId::Type,
+    SectionId::Function,
+    SectionId::Global,
+    SectionId::Export,
+    SectionId::Code,
+];
 
 fn internal(message: impl std::fmt::Display) -> PrepareError {
-    PrepareError::new(ErrorKind::Invalid { message: format!("re-encoding failed: {message}") }, None, 0)
+    PrepareError::new(
+        ErrorKind::Invalid {
+            message: format!("re-encoding failed: {message}"),
+        },
+        None,
+        0,
+    )
 }
 
 struct Writer<'a> {
@@ -160,25 +191,33 @@ pub(crate) fn instrument(
         match payload {
             Payload::TypeSection(section) => {
                 let mut types = TypeSection::new();
-                RoundtripReencoder.parse_type_section(&mut types, section).map_err(internal)?;
+                RoundtripReencoder
+                    .parse_type_section(&mut types, section)
+                    .map_err(internal)?;
                 w.append_types(&mut types);
                 w.emit(SectionId::Type, &types);
             }
             Payload::FunctionSection(section) => {
                 let mut functions = FunctionSection::new();
-                RoundtripReencoder.parse_function_section(&mut functions, section).map_err(internal)?;
+                RoundtripReencoder
+                    .parse_function_section(&mut functions, section)
+                    .map_err(internal)?;
                 w.append_functions(&mut functions);
                 w.emit(SectionId::Function, &functions);
             }
             Payload::GlobalSection(section) => {
                 let mut globals = GlobalSection::new();
-                RoundtripReencoder.parse_global_section(&mut globals, section).map_err(internal)?;
+                RoundtripReencoder
+                    .parse_global_section(&mut globals, section)
+                    .map_err(internal)?;
                 w.append_globals(&mut globals);
                 w.emit(SectionId::Global, &globals);
             }
             Payload::ExportSection(section) => {
                 let mut exports = ExportSection::new();
-                RoundtripReencoder.parse_export_section(&mut exports, section).map_err(internal)?;
+                RoundtripReencoder
+                    .parse_export_section(&mut exports, section)
+                    .map_err(internal)?;
                 w.append_exports(&mut exports);
                 w.emit(SectionId::Export, &exports);
             }
@@ -195,7 +234,10 @@ pub(crate) fn instrument(
             Payload::End(_) => {}
             other => {
                 if let Some((id, range)) = other.as_section() {
-                    w.module.section(&RawSection { id, data: &wasm[range.start as usize..range.end as usize] });
+                    w.module.section(&RawSection {
+                        id,
+                        data: &wasm[range.start as usize..range.end as usize],
+                    });
                 }
             }
         }
@@ -204,7 +246,15 @@ pub(crate) fn instrument(
             let mut code = CodeSection::new();
             for (index, entry) in code_bodies.drain(..).enumerate() {
                 let function = analysis.imported_functions + index as u32;
-                body::rewrite(&mut code, &entry, function, &analysis.plans[index], &w.layout, w.analysis, config)?;
+                body::rewrite(
+                    &mut code,
+                    &entry,
+                    function,
+                    &analysis.plans[index],
+                    &w.layout,
+                    w.analysis,
+                    config,
+                )?;
             }
             w.append_code(&mut code);
             w.emit(SectionId::Code, &code);
@@ -265,19 +315,31 @@ impl Writer<'_> {
 
     fn append_types(&self, types: &mut TypeSection) {
         for t in &self.layout.new_types {
-            types.ty().function(t.params.iter().copied().map(enc), t.results.iter().copied().map(enc));
+            types.ty().function(
+                t.params.iter().copied().map(enc),
+                t.results.iter().copied().map(enc),
+            );
         }
     }
 
     fn append_functions(&self, functions: &mut FunctionSection) {
         let l = &self.layout;
-        for ty in [l.type_charge_gas, l.type_charge_dynamic, l.type_stack, l.type_stack] {
+        for ty in [
+            l.type_charge_gas,
+            l.type_charge_dynamic,
+            l.type_stack,
+            l.type_stack,
+        ] {
             functions.function(ty);
         }
     }
 
     fn append_globals(&self, globals: &mut GlobalSection) {
-        let mutable = |val_type| GlobalType { val_type, mutable: true, shared: false };
+        let mutable = |val_type| GlobalType {
+            val_type,
+            mutable: true,
+            shared: false,
+        };
         globals.global(mutable(EncValType::I64), &ConstExpr::i64_const(0));
         globals.global(mutable(EncValType::I32), &ConstExpr::i32_const(0));
     }
@@ -298,7 +360,11 @@ impl Writer<'_> {
                 _ => EncExportKind::Global,
             };
             exports.export(name, enc_kind, index);
-            self.exports.push(Export { name: name.into(), kind, index });
+            self.exports.push(Export {
+                name: name.into(),
+                kind,
+                index,
+            });
         }
     }
 
@@ -316,10 +382,21 @@ impl Writer<'_> {
         let mut types: Vec<FuncSig> = a.types.iter().map(sig).collect();
         types.extend(l.new_types.iter().cloned());
         let mut functions = a.functions.clone();
-        functions.extend([l.type_charge_gas, l.type_charge_dynamic, l.type_stack, l.type_stack]);
+        functions.extend([
+            l.type_charge_gas,
+            l.type_charge_dynamic,
+            l.type_stack,
+            l.type_stack,
+        ]);
         let mut globals = a.globals.clone();
-        globals.push(GlobalSig { ty: ValType::I64, mutable: true });
-        globals.push(GlobalSig { ty: ValType::I32, mutable: true });
+        globals.push(GlobalSig {
+            ty: ValType::I64,
+            mutable: true,
+        });
+        globals.push(GlobalSig {
+            ty: ValType::I32,
+            mutable: true,
+        });
         ModuleInfo {
             types,
             functions,

@@ -11,6 +11,10 @@
 
 use gasket_sdk::{revert, storage};
 
+gasket_sdk::abi!(
+    r#"{"abi":1,"methods":[{"name":"increment","view":false,"args":[],"result":null},{"name":"get","view":true,"args":[],"result":"u64"}],"events":[]}"#
+);
+
 const COUNT: &[u8] = b"count";
 
 fn count() -> u64 {
@@ -29,3 +33,4 @@ pub extern "C" fn increment() {
 pub extern "C" fn get() {
     gasket_sdk::return_borsh(&count());
 }
+

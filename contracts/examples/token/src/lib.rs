@@ -41,6 +41,21 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use gasket_sdk::{Address, caller, emit_event, input_borsh, return_borsh, revert, storage};
 
+gasket_sdk::abi!(
+    r#"{"abi":1,"methods":[
+{"name":"init","view":false,"args":[{"name":"total_supply","type":"u128"}],"result":null},
+{"name":"transfer","view":false,"args":[{"name":"to","type":"address"},{"name":"amount","type":"u128"}],"result":null},
+{"name":"approve","view":false,"args":[{"name":"spender","type":"address"},{"name":"amount","type":"u128"}],"result":null},
+{"name":"transfer_from","view":false,"args":[{"name":"from","type":"address"},{"name":"to","type":"address"},{"name":"amount","type":"u128"}],"result":null},
+{"name":"balance_of","view":true,"args":[{"name":"account","type":"address"}],"result":"u128"},
+{"name":"allowance","view":true,"args":[{"name":"owner","type":"address"},{"name":"spender","type":"address"}],"result":"u128"},
+{"name":"total_supply","view":true,"args":[],"result":"u128"}
+],"events":[
+{"topic":"transfer","fields":[{"name":"from","type":"address"},{"name":"to","type":"address"},{"name":"amount","type":"u128"}]},
+{"topic":"approval","fields":[{"name":"owner","type":"address"},{"name":"spender","type":"address"},{"name":"amount","type":"u128"}]}
+]}"#
+);
+
 const TOTAL_SUPPLY: u8 = 0x00;
 const BALANCE: u8 = 0x01;
 const ALLOWANCE: u8 = 0x02;

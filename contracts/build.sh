@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Builds every Gasket contract in this workspace for wasm32-unknown-unknown
+# (release profile of ./Cargo.toml) and copies each module to
+# target/wasm/<name>.wasm, printing its size and sha256.
+#
+# Deterministic: the same sources, Cargo.lock and rustc give the same bytes,
+# wherever the checkout lives (paths are remapped, symbols and debug info
+# stripped, one codegen unit, dependencies pinned with --locked).
+#
+# Usage: contracts/build.sh            (from any directory)
+# Env:   GASKET_CHECK_WASM=0           skip the wabt checks at the end
+set -euo pipefail
+
+DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TARGET=wasm32-unknown-unknown
+OUT="$DIR/target/wasm"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
+    rustup target add "$TARGET"
+fi
+
+CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
+RUSTUP_HOME_DIR="${RUSTUP_HOME:-$HOME/.rustup}"
+# Remove machine-specific paths from anything that embeds a source path
+# (panic locations). The last matching remap wins, so the broadest comes first.
+# CARGO_ENCODED_RUSTFLAGS (separator 0x1f) survives spaces in paths and
+# replaces any RUSTFLAGS from the caller's environment.
+SEP=$'\x1f'
+FLAGS="--remap-path-prefix=${HOME:-/nonexistent-home}=/home"
+FLAGS+="${SEP}--remap-path-prefix=$RUSTUP_HOME_DIR=/rustup"
+FLAGS+="${SEP}--remap-path-prefix=$CARGO_HOME_DIR=/cargo"
+FLAGS+="${SEP}--remap-path-prefix=$DIR=/gasket/contracts"
+export CARGO_ENCODED_RUSTFLAGS="$FLAGS"
+unset RUSTFLAGS
+# A source-date or incremental setting from the environment must not leak in.
+unset CARGO_INCREMENTAL SOURCE_DATE_EPOCH
+
+cd "$DIR"
+LOCKED=()
+[[ -f Cargo.lock ]] && LOCKED=(--locked)
+cargo build --release --workspace --target "$TARGET" --target-dir "$DIR/target" "${LOCKED[@]}"
+
+mkdir -p "$OUT"
+names=()
+for manifest in examples/*/Cargo.toml adversarial/*/Cargo.toml; do
+    [[ -f "$manifest" ]] || continue
+    name="$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
+    artifact="$DIR/target/$TARGET/release/${name//-/_}.wasm"
+    if [[ ! -f "$artifact" ]]; then
+        echo "build.sh: $artifact missing (is $manifest a cdylib?)" >&2
+        exit 1
+    fi
+    cp "$artifact" "$OUT/$name.wasm"
+    names+=("$name")
+done
+
+printf '%-12s %8s  %s\n' contract bytes sha256
+for name in "${names[@]}"; do
+    f="$OUT/$name.wasm"
+    printf '%-12s %8d  %s\n' "$name" "$(wc -c <"$f")" "$(sha256sum "$f" | cut -d' ' -f1)"
+done
+
+# Sanity checks with wabt, when it is installed (apt-get install wabt). The
+# VM's own gate is authoritative; this only catches mistakes early.
+if [[ "${GASKET_CHECK_WASM:-1}" != 0 ]] && command -v wasm2wat >/dev/null && command -v wasm-objdump >/dev/null; then
+    for name in "${names[@]}"; do
+        f="$OUT/$name.wasm"
+        if wasm-objdump -j Import -x "$f" | grep -E '<- ' | grep -vqE '<- env\.'; then
+            echo "build.sh: $name imports from a module other than env" >&2
+            exit 1
+        fi
+        case "$f" in
+            */floaty.wasm) ;; # adversarial: must contain floats
+            *)
+                if wasm2wat "$f" | grep -qE '\b(f32|f64|v128)\b|atomic'; then
+                    echo "build.sh: $name uses floats, SIMD or atomics" >&2
+                    exit 1
+                fi
+                ;;
+        esac
+    done
+    echo "wabt checks passed (imports only from env; no f32/f64/v128/atomics outside adversarial/)"
+fi
