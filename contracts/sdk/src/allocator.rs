@@ -24,6 +24,8 @@
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::Cell;
 
+/// Size of a wasm page.
+#[cfg(target_arch = "wasm32")]
 const PAGE: usize = 65536;
 
 /// A bump allocator over the wasm linear memory. See the module docs.
@@ -42,7 +44,11 @@ unsafe impl Sync for BumpAllocator {}
 impl BumpAllocator {
     /// A fresh allocator; it finds the heap on its first allocation.
     pub const fn new() -> Self {
-        BumpAllocator { next: Cell::new(0), end: Cell::new(0), last: Cell::new(0) }
+        BumpAllocator {
+            next: Cell::new(0),
+            end: Cell::new(0),
+            last: Cell::new(0),
+        }
     }
 
     /// Makes `[.., new_end)` addressable, growing memory if needed.
@@ -89,7 +95,12 @@ unsafe impl GlobalAlloc for BumpAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         self.init();
         let align = layout.align();
-        let Some(start) = self.next.get().checked_add(align - 1).map(|p| p & !(align - 1)) else {
+        let Some(start) = self
+            .next
+            .get()
+            .checked_add(align - 1)
+            .map(|p| p & !(align - 1))
+        else {
             return core::ptr::null_mut();
         };
         let Some(new_end) = start.checked_add(layout.size()) else {
@@ -113,11 +124,11 @@ unsafe impl GlobalAlloc for BumpAllocator {
         let p = ptr as usize;
         if p == self.last.get() {
             // The most recent block: resize it where it is.
-            if let Some(new_end) = p.checked_add(new_size) {
-                if self.reserve(new_end) {
-                    self.next.set(new_end);
-                    return ptr;
-                }
+            if let Some(new_end) = p.checked_add(new_size)
+                && self.reserve(new_end)
+            {
+                self.next.set(new_end);
+                return ptr;
             }
             return core::ptr::null_mut();
         }
@@ -126,7 +137,8 @@ unsafe impl GlobalAlloc for BumpAllocator {
         }
         // SAFETY: `layout.align()` is a valid alignment and `new_size` is
         // non-zero (it exceeds `layout.size()`).
-        let new = unsafe { self.alloc(Layout::from_size_align_unchecked(new_size, layout.align())) };
+        let new =
+            unsafe { self.alloc(Layout::from_size_align_unchecked(new_size, layout.align())) };
         if !new.is_null() {
             // SAFETY: both blocks hold at least `layout.size()` bytes and do
             // not overlap (the new one lies above the old one).

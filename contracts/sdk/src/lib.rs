@@ -52,7 +52,10 @@ use alloc_crate::vec::Vec;
 
 /// A 32-byte account or contract address.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
-#[cfg_attr(feature = "alloc", derive(borsh::BorshSerialize, borsh::BorshDeserialize))]
+#[cfg_attr(
+    feature = "alloc",
+    derive(borsh::BorshSerialize, borsh::BorshDeserialize)
+)]
 #[repr(transparent)]
 pub struct Address(pub [u8; 32]);
 
@@ -107,7 +110,8 @@ macro_rules! abi {
     ($json:literal) => {
         #[unsafe(link_section = "gasket.abi")]
         #[used]
-        static GASKET_ABI_SECTION: [u8; $json.len()] = $crate::__abi_bytes::<{ $json.len() }>($json);
+        static GASKET_ABI_SECTION: [u8; $json.len()] =
+            $crate::__abi_bytes::<{ $json.len() }>($json);
     };
 }
 
@@ -206,7 +210,12 @@ pub fn revert_bytes(reason: &[u8]) -> ! {
 pub fn storage_read_into(key: &[u8], buf: &mut [u8]) -> Option<usize> {
     // SAFETY: the host reads `key` and writes at most `buf.len()` bytes.
     let n = unsafe {
-        sys::storage_read(key.as_ptr(), key.len() as u32, buf.as_mut_ptr(), buf.len() as u32)
+        sys::storage_read(
+            key.as_ptr(),
+            key.len() as u32,
+            buf.as_mut_ptr(),
+            buf.len() as u32,
+        )
     };
     if n < 0 { None } else { Some(n as usize) }
 }
@@ -237,7 +246,14 @@ pub fn storage_read(key: &[u8]) -> Option<Vec<u8>> {
 #[inline]
 pub fn storage_write(key: &[u8], value: &[u8]) {
     // SAFETY: the host only reads both ranges.
-    unsafe { sys::storage_write(key.as_ptr(), key.len() as u32, value.as_ptr(), value.len() as u32) }
+    unsafe {
+        sys::storage_write(
+            key.as_ptr(),
+            key.len() as u32,
+            value.as_ptr(),
+            value.len() as u32,
+        )
+    }
 }
 
 /// Removes `key`; returns whether it existed.
@@ -294,7 +310,14 @@ pub fn gas_left() -> u64 {
 #[inline]
 pub fn emit_event(topic: &[u8], data: &[u8]) {
     // SAFETY: the host only reads both ranges.
-    unsafe { sys::emit_event(topic.as_ptr(), topic.len() as u32, data.as_ptr(), data.len() as u32) }
+    unsafe {
+        sys::emit_event(
+            topic.as_ptr(),
+            topic.len() as u32,
+            data.as_ptr(),
+            data.len() as u32,
+        )
+    }
 }
 
 /// Writes a line to the developer's log (never part of consensus data).

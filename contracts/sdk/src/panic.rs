@@ -22,7 +22,10 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
             while !s.is_char_boundary(n) {
                 n -= 1;
             }
-            if let (Some(dst), Some(src)) = (self.bytes.get_mut(self.len..self.len + n), s.as_bytes().get(..n)) {
+            if let (Some(dst), Some(src)) = (
+                self.bytes.get_mut(self.len..self.len + n),
+                s.as_bytes().get(..n),
+            ) {
                 dst.copy_from_slice(src);
                 self.len += n;
             }
@@ -30,7 +33,10 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
         }
     }
 
-    let mut buf = Buf { bytes: [0; 128], len: 0 };
+    let mut buf = Buf {
+        bytes: [0; 128],
+        len: 0,
+    };
     let msg = info.message();
     let _ = match msg.as_str() {
         // A literal message: no formatting machinery needed.

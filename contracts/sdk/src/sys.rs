@@ -29,8 +29,7 @@ unsafe extern "C" {
     /// `(key_ptr: i32, key_len: i32, val_ptr: i32, val_cap: i32) -> i64`:
     /// `-1` if absent, else the value's full length, with its first
     /// `min(len, val_cap)` bytes copied to `val_ptr`.
-    pub fn storage_read(key_ptr: *const u8, key_len: u32, val_ptr: *mut u8, val_cap: u32)
-    -> i64;
+    pub fn storage_read(key_ptr: *const u8, key_len: u32, val_ptr: *mut u8, val_cap: u32) -> i64;
     /// `(key_ptr: i32, key_len: i32, val_ptr: i32, val_len: i32)`: set the key.
     pub fn storage_write(key_ptr: *const u8, key_len: u32, val_ptr: *const u8, val_len: u32);
     /// `(key_ptr: i32, key_len: i32) -> i32`: `1` if the key existed, else `0`.

@@ -14,7 +14,7 @@
 //! | the first operator inside a `loop`  | target of backward branches          |
 //! | the first operator of an `if` arm   | runs only on one value of the test   |
 //! | the first operator of an `else` arm | likewise                             |
-//! | the operator after an `end`         | target of forward branches           |
+//! | the operator after the `end` of an `if`, or of a `block` that some branch targets | target of forward branches |
 //! | the operator after a `br_if`        | runs only when the branch is not taken |
 //!
 //! A segment's cost is the sum of its operators' costs from the schedule;
@@ -39,6 +39,10 @@
 //! 7 end                    C         0
 //! ```
 //!
+//! The operator after the `end` of a `loop`, or of a `block` no branch
+//! targets, continues the segment before the `end`: it is reached only by
+//! falling through. (Fewer metering points, same semantics.)
+//!
 //! Calls do not end a segment: the rest of the caller's segment is paid
 //! before the callee runs. A trap in the callee (or in the middle of a
 //! segment) therefore has the whole segment charged.
@@ -55,12 +59,27 @@ pub struct MeteringPoint {
     pub cost: u64,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Block,
+    Loop,
+    If,
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: FrameKind,
+    /// Whether live code entered the frame.
+    entered_live: bool,
+    /// Whether some branch targets the frame's label.
+    targeted: bool,
+}
+
 /// Builds the metering points of one body, one operator at a time.
 #[derive(Debug)]
 pub(crate) struct GasAnalysis {
     points: Vec<MeteringPoint>,
-    /// For each open `block`/`loop`/`if`: was it entered by live code?
-    frames_entered_live: Vec<bool>,
+    frames: Vec<Frame>,
     live: bool,
     segment_ends_here: bool,
 }
@@ -69,7 +88,7 @@ impl GasAnalysis {
     pub(crate) fn new() -> Self {
         GasAnalysis {
             points: Vec::new(),
-            frames_entered_live: Vec::new(),
+            frames: Vec::new(),
             live: true,
             segment_ends_here: true,
         }
@@ -86,29 +105,71 @@ impl GasAnalysis {
                 point.cost = point.cost.saturating_add(cost);
             }
         }
+        let frame = |kind, entered_live| Frame {
+            kind,
+            entered_live,
+            targeted: false,
+        };
         match op {
-            Operator::Block { .. } => self.frames_entered_live.push(self.live),
-            Operator::Loop { .. } | Operator::If { .. } => {
-                self.frames_entered_live.push(self.live);
+            Operator::Block { .. } => self.frames.push(frame(FrameKind::Block, self.live)),
+            Operator::Loop { .. } => {
+                self.frames.push(frame(FrameKind::Loop, self.live));
+                self.segment_ends_here = true;
+            }
+            Operator::If { .. } => {
+                self.frames.push(frame(FrameKind::If, self.live));
                 self.segment_ends_here = true;
             }
             Operator::Else => {
-                self.live = self.frames_entered_live.last().copied().unwrap_or(false);
+                self.live = self.frames.last().is_some_and(|f| f.entered_live);
                 self.segment_ends_here = true;
             }
-            Operator::End => {
-                // The function's own `end` has no frame here; nothing follows it.
-                self.live = self.frames_entered_live.pop().unwrap_or(false);
-                self.segment_ends_here = true;
-            }
-            Operator::Br { .. }
-            | Operator::BrTable { .. }
-            | Operator::Return
-            | Operator::Unreachable => {
+            Operator::End => match self.frames.pop() {
+                // Reached only by falling through: the segment goes on.
+                Some(
+                    Frame {
+                        kind: FrameKind::Loop,
+                        ..
+                    }
+                    | Frame {
+                        kind: FrameKind::Block,
+                        targeted: false,
+                        ..
+                    },
+                ) => {}
+                Some(Frame { entered_live, .. }) => {
+                    self.live = entered_live;
+                    self.segment_ends_here = true;
+                }
+                // The function's own `end`: nothing follows it.
+                None => self.live = false,
+            },
+            Operator::Br { relative_depth } => {
+                self.target(*relative_depth);
                 self.live = false;
             }
-            Operator::BrIf { .. } => self.segment_ends_here = true,
+            Operator::BrTable { targets } => {
+                self.target(targets.default());
+                for depth in targets.targets().flatten() {
+                    self.target(depth);
+                }
+                self.live = false;
+            }
+            Operator::Return | Operator::Unreachable => self.live = false,
+            Operator::BrIf { relative_depth } => {
+                self.target(*relative_depth);
+                self.segment_ends_here = true;
+            }
             _ => {}
+        }
+    }
+
+    /// Marks the frame a branch of `depth` goes to; depth = frames is the
+    /// function's own label.
+    fn target(&mut self, depth: u32) {
+        let frames = self.frames.len();
+        if let Some(index) = frames.checked_sub(1 + depth as usize) {
+            self.frames[index].targeted = true;
         }
     }
 
@@ -165,6 +226,38 @@ mod tests {
     }
 
     #[test]
+    fn code_after_a_loop_or_an_untargeted_block_continues_the_segment() {
+        use wasmparser::BlockType::Empty;
+        let ops = [
+            (Operator::Block { blockty: Empty }, 0),
+            (Operator::Nop, 1),
+            (Operator::End, 0),
+            (Operator::Loop { blockty: Empty }, 0),
+            (Operator::Nop, 2),
+            (Operator::End, 0),
+            (Operator::Nop, 4),
+            (Operator::End, 0),
+        ];
+        // The loop body and what follows the loop form one segment.
+        assert_eq!(points(&ops), vec![(0, 1), (4, 6)]);
+    }
+
+    #[test]
+    fn a_targeted_block_end_starts_a_segment() {
+        use wasmparser::BlockType::Empty;
+        let ops = [
+            (Operator::Block { blockty: Empty }, 0),
+            (Operator::I32Const { value: 0 }, 1),
+            (Operator::BrIf { relative_depth: 0 }, 2),
+            (Operator::Nop, 3),
+            (Operator::End, 0),
+            (Operator::Nop, 4),
+            (Operator::End, 0),
+        ];
+        assert_eq!(points(&ops), vec![(0, 3), (3, 3), (5, 4)]);
+    }
+
+    #[test]
     fn frames_opened_in_dead_code_stay_dead() {
         use wasmparser::BlockType::Empty;
         let ops = [
@@ -178,6 +271,7 @@ mod tests {
             (Operator::Nop, 1),
             (Operator::End, 0),
         ];
-        assert_eq!(points(&ops), vec![(0, 2), (7, 1)]);
+        // Nothing branches to the block, so what follows it is dead too.
+        assert_eq!(points(&ops), vec![(0, 2)]);
     }
 }

@@ -24,7 +24,9 @@ fn count() -> u64 {
 /// Adds one to the stored count.
 #[unsafe(no_mangle)]
 pub extern "C" fn increment() {
-    let Some(n) = count().checked_add(1) else { revert("counter overflow") };
+    let Some(n) = count().checked_add(1) else {
+        revert("counter overflow")
+    };
     storage::set(COUNT, &n);
 }
 
@@ -33,4 +35,3 @@ pub extern "C" fn increment() {
 pub extern "C" fn get() {
     gasket_sdk::return_borsh(&count());
 }
-

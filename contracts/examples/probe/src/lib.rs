@@ -37,7 +37,9 @@ pub extern "C" fn echo() {
 #[unsafe(no_mangle)]
 pub extern "C" fn echo_small() {
     let mut buf = [0u8; 64];
-    let Some(n) = sdk::input_into(&mut buf) else { sdk::revert("input too large") };
+    let Some(n) = sdk::input_into(&mut buf) else {
+        sdk::revert("input too large")
+    };
     sdk::return_data(&buf[..n]);
 }
 
@@ -63,7 +65,9 @@ pub extern "C" fn hash() {
 #[unsafe(no_mangle)]
 pub extern "C" fn log() {
     let input = sdk::input();
-    let Ok(text) = core::str::from_utf8(&input) else { sdk::revert("not utf-8") };
+    let Ok(text) = core::str::from_utf8(&input) else {
+        sdk::revert("not utf-8")
+    };
     sdk::debug_log(text);
 }
 

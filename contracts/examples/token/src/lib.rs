@@ -99,7 +99,9 @@ fn total_supply_value() -> u128 {
 /// Moves `amount` from `from` to `to` and emits `"transfer"`.
 fn move_tokens(from: &Address, to: &Address, amount: u128) {
     let from_key = balance_key(from);
-    let Some(rest) = load(&from_key).checked_sub(amount) else { revert("insufficient balance") };
+    let Some(rest) = load(&from_key).checked_sub(amount) else {
+        revert("insufficient balance")
+    };
     store(&from_key, rest);
     // Read `to` after writing `from`, so a transfer to oneself is a no-op.
     let to_key = balance_key(to);
@@ -171,8 +173,12 @@ pub extern "C" fn approve() {
     let args: ApproveArgs = input_borsh();
     let owner = Address(caller());
     store(&allowance_key(&owner, &args.spender), args.amount);
-    let data = borsh::to_vec(&ApprovalEvent { owner: &owner, spender: &args.spender, amount: args.amount })
-        .unwrap_or_default();
+    let data = borsh::to_vec(&ApprovalEvent {
+        owner: &owner,
+        spender: &args.spender,
+        amount: args.amount,
+    })
+    .unwrap_or_default();
     emit_event(b"approval", &data);
 }
 
@@ -188,7 +194,9 @@ struct TransferFromArgs {
 pub extern "C" fn transfer_from() {
     let args: TransferFromArgs = input_borsh();
     let key = allowance_key(&args.from, &Address(caller()));
-    let Some(rest) = load(&key).checked_sub(args.amount) else { revert("insufficient allowance") };
+    let Some(rest) = load(&key).checked_sub(args.amount) else {
+        revert("insufficient allowance")
+    };
     store(&key, rest);
     move_tokens(&args.from, &args.to, args.amount);
 }
