@@ -1,0 +1,99 @@
+(module
+  (type (;0;) (func (param i32) (result i64)))
+  (type (;1;) (func (param i64)))
+  (type (;2;) (func (param i32 i64) (result i32)))
+  (type (;3;) (func (param i32)))
+  (memory (;0;) 1)
+  (global (;0;) (mut i64) i64.const 0)
+  (global (;1;) (mut i32) i32.const 0)
+  (export "memory" (memory 0))
+  (export "hash" (func 0))
+  (export "__gasket_gas" (global 0))
+  (export "__gasket_stack" (global 1))
+  (func (;0;) (type 0) (param $n i32) (result i64)
+    (local $h i64) (local $i i32)
+    i32.const 10
+    call 3
+    block $done (result i64)
+      i64.const 2
+      call 1
+      i64.const -3750763034362895579
+      local.set $h
+      block $next
+        loop ;; label = @3
+          i64.const 6
+          call 1
+          local.get $i
+          local.get $n
+          i32.ge_u
+          br_if $next
+          i64.const 40
+          call 1
+          local.get $h
+          local.get $i
+          i32.const 43
+          i32.rem_u
+          i64.load8_u
+          i64.xor
+          i64.const 1099511628211
+          i64.mul
+          local.set $h
+          local.get $i
+          i32.const 1
+          i32.add
+          local.set $i
+          br 0 (;@3;)
+        end
+      end
+      i64.const 1
+      call 1
+      local.get $h
+    end
+    i32.const 10
+    call 4
+  )
+  (func (;1;) (type 1) (param i64)
+    global.get 0
+    local.get 0
+    i64.lt_u
+    if ;; label = @1
+      i64.const -1
+      global.set 0
+      unreachable
+    end
+    global.get 0
+    local.get 0
+    i64.sub
+    global.set 0
+  )
+  (func (;2;) (type 2) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    call 1
+    local.get 0
+  )
+  (func (;3;) (type 3) (param i32)
+    global.get 1
+    local.get 0
+    i32.add
+    local.tee 0
+    i32.const 32768
+    i32.gt_u
+    if ;; label = @1
+      i32.const -1
+      global.set 1
+      unreachable
+    end
+    local.get 0
+    global.set 1
+  )
+  (func (;4;) (type 3) (param i32)
+    global.get 1
+    local.get 0
+    i32.sub
+    global.set 1
+  )
+  (data (;0;) (i32.const 0) "The quick brown fox jumps over the lazy dog")
+)

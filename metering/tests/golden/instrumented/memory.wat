@@ -1,0 +1,107 @@
+(module
+  (type (;0;) (func (param i32) (result i32)))
+  (type (;1;) (func (param i64)))
+  (type (;2;) (func (param i32 i64) (result i32)))
+  (type (;3;) (func (param i32)))
+  (memory (;0;) 1 4)
+  (global (;0;) (mut i64) i64.const 0)
+  (global (;1;) (mut i32) i32.const 0)
+  (export "memory" (memory 0))
+  (export "grow" (func 0))
+  (export "copy" (func 1))
+  (export "fill" (func 2))
+  (export "__gasket_gas" (global 0))
+  (export "__gasket_stack" (global 1))
+  (func (;0;) (type 0) (param i32) (result i32)
+    i32.const 6
+    call 5
+    block (result i32) ;; label = @1
+      i64.const 101
+      call 3
+      local.get 0
+      i64.const 8192
+      call 4
+      memory.grow
+    end
+    i32.const 6
+    call 6
+  )
+  (func (;1;) (type 0) (param i32) (result i32)
+    i32.const 8
+    call 5
+    block (result i32) ;; label = @1
+      i64.const 15
+      call 3
+      i32.const 0
+      i32.const 0
+      local.get 0
+      i64.const 1
+      call 4
+      memory.copy
+      memory.size
+    end
+    i32.const 8
+    call 6
+  )
+  (func (;2;) (type 0) (param i32) (result i32)
+    i32.const 8
+    call 5
+    block (result i32) ;; label = @1
+      i64.const 17
+      call 3
+      i32.const 16
+      i32.const 171
+      local.get 0
+      i64.const 1
+      call 4
+      memory.fill
+      i32.const 16
+      i32.load
+    end
+    i32.const 8
+    call 6
+  )
+  (func (;3;) (type 1) (param i64)
+    global.get 0
+    local.get 0
+    i64.lt_u
+    if ;; label = @1
+      i64.const -1
+      global.set 0
+      unreachable
+    end
+    global.get 0
+    local.get 0
+    i64.sub
+    global.set 0
+  )
+  (func (;4;) (type 2) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    call 3
+    local.get 0
+  )
+  (func (;5;) (type 3) (param i32)
+    global.get 1
+    local.get 0
+    i32.add
+    local.tee 0
+    i32.const 32768
+    i32.gt_u
+    if ;; label = @1
+      i32.const -1
+      global.set 1
+      unreachable
+    end
+    local.get 0
+    global.set 1
+  )
+  (func (;6;) (type 3) (param i32)
+    global.get 1
+    local.get 0
+    i32.sub
+    global.set 1
+  )
+)

@@ -1,0 +1,110 @@
+(module
+  (type $t (;0;) (func (param i32) (result i32)))
+  (type (;1;) (func (param i64)))
+  (type (;2;) (func (param i32 i64) (result i32)))
+  (type (;3;) (func (param i32)))
+  (table (;0;) 1 funcref)
+  (memory (;0;) 1)
+  (global (;0;) (mut i64) i64.const 0)
+  (global (;1;) (mut i32) i32.const 0)
+  (export "memory" (memory 0))
+  (export "down" (func $down))
+  (export "via_table" (func $via_table))
+  (export "__gasket_gas" (global 0))
+  (export "__gasket_stack" (global 1))
+  (elem (;0;) (i32.const 0) func $via_table)
+  (func $down (;0;) (type $t) (param i32) (result i32)
+    i32.const 8
+    call 4
+    block (result i32) ;; label = @1
+      i64.const 5
+      call 2
+      local.get 0
+      i32.eqz
+      if (result i32) ;; label = @2
+        i64.const 1
+        call 2
+        i32.const 0
+      else
+        i64.const 17
+        call 2
+        i32.const 1
+        local.get 0
+        i32.const 1
+        i32.sub
+        call $down
+        i32.add
+      end
+    end
+    i32.const 8
+    call 5
+  )
+  (func $via_table (;1;) (type $t) (param i32) (result i32)
+    i32.const 7
+    call 4
+    block (result i32) ;; label = @1
+      i64.const 5
+      call 2
+      local.get 0
+      i32.eqz
+      if (result i32) ;; label = @2
+        i64.const 1
+        call 2
+        i32.const 0
+      else
+        i64.const 20
+        call 2
+        local.get 0
+        i32.const 1
+        i32.sub
+        i32.const 0
+        call_indirect (type $t)
+      end
+    end
+    i32.const 7
+    call 5
+  )
+  (func (;2;) (type 1) (param i64)
+    global.get 0
+    local.get 0
+    i64.lt_u
+    if ;; label = @1
+      i64.const -1
+      global.set 0
+      unreachable
+    end
+    global.get 0
+    local.get 0
+    i64.sub
+    global.set 0
+  )
+  (func (;3;) (type 2) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    call 2
+    local.get 0
+  )
+  (func (;4;) (type 3) (param i32)
+    global.get 1
+    local.get 0
+    i32.add
+    local.tee 0
+    i32.const 32768
+    i32.gt_u
+    if ;; label = @1
+      i32.const -1
+      global.set 1
+      unreachable
+    end
+    local.get 0
+    global.set 1
+  )
+  (func (;5;) (type 3) (param i32)
+    global.get 1
+    local.get 0
+    i32.sub
+    global.set 1
+  )
+)
