@@ -43,17 +43,27 @@ fn main() -> ExitCode {
                 let methods: Vec<&str> = info
                     .exports
                     .iter()
-                    .filter(|e| e.kind == gasket_metering::ExportKind::Func && !e.name.starts_with("__gasket"))
+                    .filter(|e| {
+                        e.kind == gasket_metering::ExportKind::Func
+                            && !e.name.starts_with("__gasket")
+                    })
                     .map(|e| e.name.as_str())
                     .collect();
                 println!("  valid         yes");
                 println!("  imports       {}", functions.join(", "));
                 println!("  methods       {}", methods.join(", "));
                 if let Some(memory) = info.memory {
-                    println!("  memory        {} pages, at most {}", memory.initial, memory.maximum);
+                    println!(
+                        "  memory        {} pages, at most {}",
+                        memory.initial, memory.maximum
+                    );
                 }
                 let overhead = 100.0 * (prepared.wasm.len() as f64 / wasm.len() as f64 - 1.0);
-                println!("  size          {} bytes, instrumented {} ({overhead:+.1}%)", wasm.len(), prepared.wasm.len());
+                println!(
+                    "  size          {} bytes, instrumented {} ({overhead:+.1}%)",
+                    wasm.len(),
+                    prepared.wasm.len()
+                );
                 println!("  code hash     {}", hex(&prepared.code_hash));
                 println!("  config hash   {}", hex(&prepared.config_hash));
             }
@@ -61,11 +71,18 @@ fn main() -> ExitCode {
                 println!("  valid         no");
                 println!("  error         {err}");
                 println!("  kind          {:?}", err.kind());
-                println!("  function      {}", err.function().map_or("-".into(), |f| f.to_string()));
+                println!(
+                    "  function      {}",
+                    err.function().map_or("-".into(), |f| f.to_string())
+                );
                 println!("  offset        {:#x}", err.offset());
                 failed = true;
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -278,7 +278,7 @@ impl From<wasmparser::BinaryReaderError> for PrepareError {
                 message: err.message().to_string(),
             },
             None,
-            err.offset() as u64,
+            err.offset(),
         )
     }
 }

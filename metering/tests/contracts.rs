@@ -8,8 +8,14 @@ use std::path::PathBuf;
 use gasket_metering::{Config, ErrorKind, FEATURES, Feature, prepare};
 
 fn contract(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../contracts/target/wasm/{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; build the contracts with contracts/build.sh", path.display()))
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../contracts/target/wasm/{name}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; build the contracts with contracts/build.sh",
+            path.display()
+        )
+    })
 }
 
 #[test]
@@ -21,7 +27,11 @@ fn example_contracts_are_accepted_and_instrumented() {
             .validate_all(&prepared.wasm)
             .unwrap_or_else(|e| panic!("{name}: instrumented module invalid: {e}"));
         assert!(prepared.info.export("memory").is_some(), "{name}");
-        assert_eq!(prepare(&wasm, &Config::default()).unwrap(), prepared, "{name}: not reproducible");
+        assert_eq!(
+            prepare(&wasm, &Config::default()).unwrap(),
+            prepared,
+            "{name}: not reproducible"
+        );
     }
 }
 
@@ -29,7 +39,19 @@ fn example_contracts_are_accepted_and_instrumented() {
 fn float_contract_is_rejected_naming_function_and_offset() {
     let wasm = contract("floaty");
     let err = prepare(&wasm, &Config::default()).unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::Unsupported { feature: Feature::Float, .. }), "{err}");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Unsupported {
+                feature: Feature::Float,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.function().is_some(), "{err}");
-    assert!(err.to_string().contains(" in function ") && err.to_string().contains(" at offset 0x"), "{err}");
+    assert!(
+        err.to_string().contains(" in function ") && err.to_string().contains(" at offset 0x"),
+        "{err}"
+    );
 }

@@ -13,7 +13,7 @@
 //! golden` and say why in the commit.
 #![allow(missing_docs)]
 
-mod common;
+use gasket_harness::wasmi_oracle as common;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -64,8 +64,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A call listed in a module's `;; call:` lines: export and arguments.
+type Call = (String, Vec<i64>);
+
 /// The golden modules, sorted by name: (name, bytes, calls).
-fn modules() -> Vec<(String, Vec<u8>, Vec<(String, Vec<i64>)>)> {
+fn modules() -> Vec<(String, Vec<u8>, Vec<Call>)> {
     let mut paths: Vec<_> = std::fs::read_dir(golden_dir().join("modules"))
         .unwrap()
         .map(|e| e.unwrap().path())

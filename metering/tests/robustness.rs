@@ -2,66 +2,19 @@
 //! validates and is reproducible; float modules are rejected.
 #![allow(missing_docs)]
 
-use arbitrary::Unstructured;
 use gasket_metering::{Config, ErrorKind, Feature, Permissive, prepare_with_policy};
 use proptest::prelude::*;
-use wasm_smith::{Config as SmithConfig, InstructionKind, InstructionKinds, Module};
+use wasm_smith::{InstructionKind, InstructionKinds};
 
-/// wasm-smith settings that stay inside Gasket's subset.
-fn subset_smith_config() -> SmithConfig {
-    SmithConfig {
-        allow_floats: false,
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        saturating_float_to_int_enabled: false,
-        reference_types_enabled: false,
-        gc_enabled: false,
-        exceptions_enabled: false,
-        tail_call_enabled: false,
-        threads_enabled: false,
-        memory64_enabled: false,
-        wide_arithmetic_enabled: false,
-        custom_page_sizes_enabled: false,
-        compact_imports_enabled: false,
-        extended_const_enabled: false,
-        bulk_memory_enabled: true,
-        multi_value_enabled: true,
-        sign_extension_ops_enabled: true,
-        max_memories: 1,
-        max_tables: 1,
-        max_memory32_bytes: 512 * 65_536,
-        max_table_elements: 10_000,
-        allowed_instructions: InstructionKinds::new(&[
-            InstructionKind::NumericInt,
-            InstructionKind::Parametric,
-            InstructionKind::Variable,
-            InstructionKind::MemoryInt,
-            InstructionKind::Control,
-        ]),
-        ..SmithConfig::default()
-    }
-}
-
-fn smith(seed: u64, config: SmithConfig) -> Vec<u8> {
-    let mut bytes = vec![0u8; 16 * 1024];
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    for b in bytes.iter_mut() {
-        // xorshift: seeds are reproducible without another dependency.
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        *b = state as u8;
-    }
-    Module::new(config, &mut Unstructured::new(&bytes))
-        .expect("wasm-smith")
-        .to_bytes()
+fn smith(seed: u64, config: wasm_smith::Config) -> Vec<u8> {
+    gasket_harness::smith::module_from_seed(config, seed)
 }
 
 #[test]
 fn smith_modules_in_the_subset_are_accepted_validated_and_reproducible() {
     let config = Config::default();
     for seed in 0..500 {
-        let wasm = smith(seed, subset_smith_config());
+        let wasm = smith(seed, gasket_harness::smith::subset_config());
         let prepared = prepare_with_policy(&wasm, &config, &Permissive).unwrap_or_else(|e| {
             panic!(
                 "seed {seed}: {e}\n{}",
@@ -78,7 +31,7 @@ fn smith_modules_in_the_subset_are_accepted_validated_and_reproducible() {
 
 #[test]
 fn smith_modules_with_floats_are_rejected_for_the_float() {
-    let mut float_config = subset_smith_config();
+    let mut float_config = gasket_harness::smith::subset_config();
     float_config.allow_floats = true;
     float_config.allowed_instructions = InstructionKinds::new(&[InstructionKind::Numeric]);
     float_config.min_funcs = 1;

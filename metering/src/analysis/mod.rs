@@ -41,13 +41,13 @@ pub(crate) fn analyze_function(
     let in_function = |err: PrepareError| err.in_function(function);
     let limits = &config.limits;
     let range = body.range();
-    let body_bytes = (range.end - range.start) as u64;
+    let body_bytes = range.end - range.start;
     if body_bytes > u64::from(limits.function_body_bytes) {
         return Err(in_function(PrepareError::limit(
             Limit::FunctionBodyBytes,
             body_bytes,
             limits.function_body_bytes.into(),
-            range.start as u64,
+            range.start,
         )));
     }
 

@@ -1,4 +1,5 @@
-//! A wasmi runner for instrumented modules, shared by the integration tests.
+//! A wasmi runner for instrumented modules: the reference engine of the
+//! differential tests.
 //!
 //! It plays the host's part of the metering contract (see the crate docs):
 //! set `__gasket_gas` to the limit and `__gasket_stack` to 0, run
@@ -10,7 +11,6 @@
 //! Values cross the boundary as `i64`: an `i32` argument is truncated to its
 //! low 32 bits, an `i32` result is sign-extended (`-1i32` comes back as
 //! `-1i64`).
-#![allow(dead_code)]
 
 use gasket_metering::{GAS_EXPORT, Prepared, STACK_EXPORT, START_EXPORT};
 use wasmi::{CompilationMode, Engine, Func, Instance, Linker, Module, Store, Val, ValType};
@@ -122,41 +122,11 @@ fn export_func(store: &Store<()>, instance: &Instance, export: &str) -> Func {
         .unwrap_or_else(|| panic!("no exported function {export:?}"))
 }
 
-/// Native stack of the thread wasmi runs on (reserved, touched only as
-/// used).
-///
-/// wasmi 2 dispatches instructions by tail calls between handlers. Under
-/// this workspace's test profile (dependencies at opt-level 2, debuginfo)
-/// LLVM does not turn some of those calls into jumps (e.g. in the handler
-/// of a fused `i64.lt_u` + `if`), so the native stack grows with every such
-/// instruction *executed* until the call returns: recursive `fib(20)`
-/// overflows the 2 MiB of a test thread. A large stack keeps the tests
-/// independent of that.
-const WASMI_THREAD_STACK: usize = 1 << 30;
-
-/// Runs `f` on a thread with [`WASMI_THREAD_STACK`] bytes of stack,
-/// propagating its panics.
-fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .stack_size(WASMI_THREAD_STACK)
-            .spawn_scoped(scope, f)
-            .expect("cannot spawn the wasmi thread");
-        handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
-}
-
 /// Runs `export` of an instrumented module with `gas_limit` gas.
 ///
 /// Also checks the invariants of the sentinels: after a return, the stack
 /// height is back to 0 and gas left is between 0 and the limit.
 pub fn run(prepared: &Prepared, export: &str, args: &[i64], gas_limit: u64) -> Run {
-    on_big_stack(|| run_here(prepared, export, args, gas_limit))
-}
-
-fn run_here(prepared: &Prepared, export: &str, args: &[i64], gas_limit: u64) -> Run {
     let limit = i64::try_from(gas_limit).expect("gas limit above i64::MAX");
     let (mut store, instance) = instantiate(&prepared.wasm);
     let gas = instance
@@ -206,10 +176,6 @@ fn run_here(prepared: &Prepared, export: &str, args: &[i64], gas_limit: u64) -> 
 /// Runs `export` of an un-instrumented module (its start function runs at
 /// instantiation, as usual).
 pub fn run_original(wasm: &[u8], export: &str, args: &[i64]) -> Outcome {
-    on_big_stack(|| run_original_here(wasm, export, args))
-}
-
-fn run_original_here(wasm: &[u8], export: &str, args: &[i64]) -> Outcome {
     let (mut store, instance) = instantiate(wasm);
     let func = export_func(&store, &instance, export);
     match call(&mut store, func, args) {

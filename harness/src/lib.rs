@@ -1,0 +1,12 @@
+//! Shared by Gasket's tests and fuzz targets, so that CI replays on fixed
+//! seeds exactly what the fuzzers run.
+//!
+//! - [`smith`]: wasm-smith modules inside the accepted subset, from a seed or
+//!   from fuzzer bytes.
+//! - [`wasmi_oracle`]: runs instrumented modules in wasmi, playing the host's
+//!   part of the metering contract (gas and stack globals, sentinels).
+
+#![deny(missing_docs)]
+
+pub mod smith;
+pub mod wasmi_oracle;

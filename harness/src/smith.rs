@@ -1,0 +1,66 @@
+//! wasm-smith modules inside Gasket's accepted subset.
+
+use arbitrary::Unstructured;
+use wasm_smith::{Config, InstructionKind, InstructionKinds, Module};
+
+/// wasm-smith settings that stay inside the subset: integer instructions,
+/// one memory of at most 512 pages, one funcref table, multi-value, bulk
+/// memory (memory operations only), sign extension.
+pub fn subset_config() -> Config {
+    Config {
+        allow_floats: false,
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        saturating_float_to_int_enabled: false,
+        reference_types_enabled: false,
+        gc_enabled: false,
+        exceptions_enabled: false,
+        tail_call_enabled: false,
+        threads_enabled: false,
+        memory64_enabled: false,
+        wide_arithmetic_enabled: false,
+        custom_page_sizes_enabled: false,
+        compact_imports_enabled: false,
+        extended_const_enabled: false,
+        bulk_memory_enabled: true,
+        multi_value_enabled: true,
+        sign_extension_ops_enabled: true,
+        max_memories: 1,
+        max_tables: 1,
+        max_memory32_bytes: 512 * 65_536,
+        max_table_elements: 10_000,
+        allowed_instructions: InstructionKinds::new(&[
+            InstructionKind::NumericInt,
+            InstructionKind::Parametric,
+            InstructionKind::Variable,
+            InstructionKind::MemoryInt,
+            InstructionKind::Control,
+        ]),
+        ..Config::default()
+    }
+}
+
+/// The bytes wasm-smith reads for `seed`: 16 KiB of xorshift output, so a
+/// seed names the same module on every machine.
+pub fn seed_bytes(seed: u64) -> Vec<u8> {
+    let mut bytes = vec![0u8; 16 * 1024];
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    for b in bytes.iter_mut() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *b = state as u8;
+    }
+    bytes
+}
+
+/// A module generated under `config` from fuzzer-provided bytes.
+pub fn module_from_bytes(config: Config, bytes: &[u8]) -> arbitrary::Result<Vec<u8>> {
+    Ok(Module::new(config, &mut Unstructured::new(bytes))?.to_bytes())
+}
+
+/// The module of `seed` under `config`.
+pub fn module_from_seed(config: Config, seed: u64) -> Vec<u8> {
+    // 16 KiB always suffice: wasm-smith stops where the bytes end.
+    module_from_bytes(config, &seed_bytes(seed)).unwrap_or_default()
+}
