@@ -15,7 +15,7 @@ const GAS_LIMIT: u64 = 10_000_000_000;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() || args.len() % 3 != 0 {
+    if args.is_empty() || !args.len().is_multiple_of(3) {
         eprintln!("usage: run FILE EXPORT ARG [FILE EXPORT ARG]...");
         return ExitCode::from(2);
     }
