@@ -54,10 +54,19 @@ for manifest in examples/*/Cargo.toml adversarial/*/Cargo.toml; do
     names+=("$name")
 done
 
-printf '%-12s %8s  %s\n' contract bytes sha256
+# Bytes of the `gasket.abi` JSON (the custom section's payload minus its
+# name: 1 length byte + 10), or "-" without one or without wabt.
+abi_bytes() {
+    local size
+    command -v wasm-objdump >/dev/null || { echo "?"; return; }
+    size="$(wasm-objdump -h "$1" | sed -n 's/.*(size=\(0x[0-9a-f]*\)) "gasket\.abi".*/\1/p')"
+    if [[ -n "$size" ]]; then echo $((size - 11)); else echo "-"; fi
+}
+
+printf '%-15s %8s %6s  %s\n' contract bytes abi sha256
 for name in "${names[@]}"; do
     f="$OUT/$name.wasm"
-    printf '%-12s %8d  %s\n' "$name" "$(wc -c <"$f")" "$(sha256sum "$f" | cut -d' ' -f1)"
+    printf '%-15s %8d %6s  %s\n' "$name" "$(wc -c <"$f")" "$(abi_bytes "$f")" "$(sha256sum "$f" | cut -d' ' -f1)"
 done
 
 # Sanity checks with wabt, when it is installed (apt-get install wabt). The
@@ -67,6 +76,12 @@ if [[ "${GASKET_CHECK_WASM:-1}" != 0 ]] && command -v wasm2wat >/dev/null && com
         f="$OUT/$name.wasm"
         if wasm-objdump -j Import -x "$f" | grep -E '<- ' | grep -vqE '<- env\.'; then
             echo "build.sh: $name imports from a module other than env" >&2
+            exit 1
+        fi
+        # Every example but probe describes itself in `gasket.abi`.
+        if [[ -f "$DIR/examples/$name/Cargo.toml" && "$name" != probe ]] &&
+            ! wasm-objdump -h "$f" | grep -q '"gasket\.abi"'; then
+            echo "build.sh: $name has no gasket.abi custom section" >&2
             exit 1
         fi
         case "$f" in
@@ -79,5 +94,5 @@ if [[ "${GASKET_CHECK_WASM:-1}" != 0 ]] && command -v wasm2wat >/dev/null && com
                 ;;
         esac
     done
-    echo "wabt checks passed (imports only from env; no f32/f64/v128/atomics outside adversarial/)"
+    echo "wabt checks passed (imports only from env; no f32/f64/v128/atomics outside adversarial/; examples but probe have gasket.abi)"
 fi

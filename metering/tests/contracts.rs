@@ -20,7 +20,17 @@ fn contract(name: &str) -> Vec<u8> {
 
 #[test]
 fn example_contracts_are_accepted_and_instrumented() {
-    for name in ["counter", "token", "probe"] {
+    for name in [
+        "counter",
+        "token",
+        "probe",
+        "registry",
+        "escrow",
+        "cpu_loop",
+        "memory_bomb",
+        "deep_recursion",
+        "host_abuse",
+    ] {
         let wasm = contract(name);
         let prepared = prepare(&wasm, &Config::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         wasmparser::Validator::new_with_features(FEATURES)

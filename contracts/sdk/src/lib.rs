@@ -3,7 +3,24 @@
 //! `wasm32-unknown-unknown`.
 //!
 //! A contract is a `cdylib` whose methods are exported functions of type
-//! `[] -> []`:
+//! `[] -> []`. The usual way to write them is [`contract`] on an `impl` block
+//! of the contract's state (feature `macros`), which generates the exports,
+//! the borsh decoding of arguments and encoding of results, and the
+//! `gasket.abi` section:
+//!
+//! ```ignore
+//! #[derive(Default, BorshSerialize, BorshDeserialize)]
+//! #[borsh(crate = "gasket_sdk::borsh")]
+//! pub struct Counter { count: u64 }
+//!
+//! #[gasket_sdk::contract(state_key = "count")]
+//! impl Counter {
+//!     pub fn increment(&mut self) { self.count += 1; }
+//!     pub fn get(&self) -> u64 { self.count }
+//! }
+//! ```
+//!
+//! They can also be written by hand:
 //!
 //! ```ignore
 //! #[unsafe(no_mangle)]
@@ -24,6 +41,7 @@
 //!   allocator ([`allocator`]). Without it the crate needs no allocator.
 //! - `panic-handler` (default): a `#[panic_handler]` that reverts with
 //!   `"panic: <message>"`.
+//! - `macros` (default, implies `alloc`): the [`contract`] attribute.
 //!
 //! # Determinism
 //!
@@ -46,6 +64,9 @@ pub mod sys;
 
 #[cfg(feature = "alloc")]
 pub use borsh;
+
+#[cfg(feature = "macros")]
+pub use gasket_sdk_macros::contract;
 
 #[cfg(feature = "alloc")]
 use alloc_crate::vec::Vec;
@@ -104,12 +125,17 @@ impl AsRef<[u8]> for Address {
 /// the return data (`null`: none). `events` lists `{"topic", "fields":
 /// [{"name", "type"}...]}`. Types: `u8`…`u128`, `i8`…`i128`, `bool`,
 /// `string`, `bytes` (`Vec<u8>`), `address` (32 bytes), `option<T>`,
-/// `vec<T>`. The VM does not read the section; it costs only its bytes.
+/// `vec<T>`, and (added with `#[contract]`) `array<T,N>`, `tuple<T1,...>`,
+/// `unit`; the full table is in [`contract`]'s docs and `README.md`. The VM
+/// does not read the section; it costs only its bytes. Do not combine with
+/// [`contract`], which writes the section itself.
 #[macro_export]
 macro_rules! abi {
     ($json:literal) => {
+        // No `#[used]`: on wasm that would also copy the bytes into the data
+        // segment; a `link_section` static is kept as a custom section anyway.
         #[unsafe(link_section = "gasket.abi")]
-        #[used]
+        #[allow(dead_code)]
         static GASKET_ABI_SECTION: [u8; $json.len()] =
             $crate::__abi_bytes::<{ $json.len() }>($json);
     };
@@ -418,4 +444,47 @@ pub(crate) fn to_vec<T: borsh::BorshSerialize + ?Sized>(value: &T) -> Vec<u8> {
         revert("borsh: encode failed");
     }
     v
+}
+
+// ------------------------------------------------------------------ #[contract]
+
+/// Support code for the code `#[contract]` generates. Not a stable API.
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
+pub mod __private {
+    use borsh::{BorshDeserialize, BorshSerialize};
+
+    /// The state under `key`; reverts `"not initialized"` if absent.
+    pub fn load_state<T: BorshDeserialize>(key: &[u8]) -> T {
+        match crate::storage::get(key) {
+            Some(v) => v,
+            None => crate::revert("not initialized"),
+        }
+    }
+
+    /// The state under `key`, or `T::default()` if absent.
+    pub fn load_state_or_default<T: BorshDeserialize + Default>(key: &[u8]) -> T {
+        crate::storage::get(key).unwrap_or_default()
+    }
+
+    /// Stores the state under `key`.
+    pub fn save_state<T: BorshSerialize>(key: &[u8], state: &T) {
+        crate::storage::set(key, state)
+    }
+
+    /// Reverts `"already initialized"` if `key` exists.
+    pub fn init_guard(key: &[u8]) {
+        if crate::storage::contains(key) {
+            crate::revert("already initialized")
+        }
+    }
+
+    /// `Ok(v)` → `v`; `Err(e)` → revert with `e` as the reason.
+    #[inline]
+    pub fn unwrap_or_revert<T, E: AsRef<str>>(r: Result<T, E>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => crate::revert(e.as_ref()),
+        }
+    }
 }

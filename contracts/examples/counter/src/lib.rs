@@ -1,7 +1,9 @@
-//! Counter: the smallest useful Gasket contract.
+//! Counter: the smallest useful Gasket contract, written with
+//! `#[gasket_sdk::contract]`.
 //!
-//! Storage: key `b"count"` holds the count as borsh `u64` (8 bytes,
-//! little-endian); absent means 0.
+//! Storage: key `b"count"` holds the state, [`Counter`], whose borsh encoding
+//! is the count as a `u64` (8 bytes, little-endian); absent means 0 (the
+//! contract has no constructor, so absent state is `Counter::default()`).
 //!
 //! Methods (no input):
 //! - `increment`: adds 1; reverts with `"counter overflow"` at `u64::MAX`.
@@ -9,29 +11,25 @@
 
 #![no_std]
 
-use gasket_sdk::{revert, storage};
+use gasket_sdk::borsh::{BorshDeserialize, BorshSerialize};
 
-gasket_sdk::abi!(
-    r#"{"abi":1,"methods":[{"name":"increment","view":false,"args":[],"result":null},{"name":"get","view":true,"args":[],"result":"u64"}],"events":[]}"#
-);
-
-const COUNT: &[u8] = b"count";
-
-fn count() -> u64 {
-    storage::get(COUNT).unwrap_or(0)
+/// The contract state, stored under `b"count"`.
+#[derive(Default, BorshSerialize, BorshDeserialize)]
+#[borsh(crate = "gasket_sdk::borsh")]
+pub struct Counter {
+    count: u64,
 }
 
-/// Adds one to the stored count.
-#[unsafe(no_mangle)]
-pub extern "C" fn increment() {
-    let Some(n) = count().checked_add(1) else {
-        revert("counter overflow")
-    };
-    storage::set(COUNT, &n);
-}
+#[gasket_sdk::contract(state_key = "count")]
+impl Counter {
+    /// Adds one to the stored count.
+    pub fn increment(&mut self) -> Result<(), &'static str> {
+        self.count = self.count.checked_add(1).ok_or("counter overflow")?;
+        Ok(())
+    }
 
-/// Returns the stored count (borsh `u64`).
-#[unsafe(no_mangle)]
-pub extern "C" fn get() {
-    gasket_sdk::return_borsh(&count());
+    /// Returns the stored count (borsh `u64`).
+    pub fn get(&self) -> u64 {
+        self.count
+    }
 }

@@ -1,4 +1,5 @@
-//! Token: a fungible token (ERC-20 style) on Gasket.
+//! Token: a fungible token (ERC-20 style) on Gasket, written with
+//! `#[gasket_sdk::contract]`.
 //!
 //! # Methods
 //!
@@ -28,7 +29,11 @@
 //! # Storage layout
 //!
 //! Every value is a borsh `u128` (16 bytes, little-endian). A zero balance or
-//! allowance is stored as an absent key.
+//! allowance is stored as an absent key. The contract state of the macro,
+//! [`Token`], is stored under key `0x00`: its borsh encoding is the total
+//! supply's `u128`, so the layout is the one of the hand-written version.
+//! Balances and allowances live under their own keys, outside the state, so
+//! `transfer` and friends are static methods that do not load it.
 //!
 //! | key | bytes | value |
 //! |---|---|---|
@@ -39,26 +44,16 @@
 #![no_std]
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use gasket_sdk::{Address, caller, emit_event, input_borsh, return_borsh, revert, storage};
+use gasket_sdk::{Address, caller, emit_event, storage};
 
-gasket_sdk::abi!(
-    r#"{"abi":1,"methods":[
-{"name":"init","view":false,"args":[{"name":"total_supply","type":"u128"}],"result":null},
-{"name":"transfer","view":false,"args":[{"name":"to","type":"address"},{"name":"amount","type":"u128"}],"result":null},
-{"name":"approve","view":false,"args":[{"name":"spender","type":"address"},{"name":"amount","type":"u128"}],"result":null},
-{"name":"transfer_from","view":false,"args":[{"name":"from","type":"address"},{"name":"to","type":"address"},{"name":"amount","type":"u128"}],"result":null},
-{"name":"balance_of","view":true,"args":[{"name":"account","type":"address"}],"result":"u128"},
-{"name":"allowance","view":true,"args":[{"name":"owner","type":"address"},{"name":"spender","type":"address"}],"result":"u128"},
-{"name":"total_supply","view":true,"args":[],"result":"u128"}
-],"events":[
-{"topic":"transfer","fields":[{"name":"from","type":"address"},{"name":"to","type":"address"},{"name":"amount","type":"u128"}]},
-{"topic":"approval","fields":[{"name":"owner","type":"address"},{"name":"spender","type":"address"},{"name":"amount","type":"u128"}]}
-]}"#
-);
-
-const TOTAL_SUPPLY: u8 = 0x00;
 const BALANCE: u8 = 0x01;
 const ALLOWANCE: u8 = 0x02;
+
+/// The contract state, stored under key `0x00` (borsh: the `u128` total supply).
+#[derive(BorshSerialize, BorshDeserialize)]
+pub struct Token {
+    total_supply: u128,
+}
 
 fn balance_key(account: &Address) -> [u8; 33] {
     let mut k = [0u8; 33];
@@ -89,27 +84,6 @@ fn store(key: &[u8], value: u128) {
     }
 }
 
-fn total_supply_value() -> u128 {
-    match storage::get(&[TOTAL_SUPPLY]) {
-        Some(v) => v,
-        None => revert("not initialized"),
-    }
-}
-
-/// Moves `amount` from `from` to `to` and emits `"transfer"`.
-fn move_tokens(from: &Address, to: &Address, amount: u128) {
-    let from_key = balance_key(from);
-    let Some(rest) = load(&from_key).checked_sub(amount) else {
-        revert("insufficient balance")
-    };
-    store(&from_key, rest);
-    // Read `to` after writing `from`, so a transfer to oneself is a no-op.
-    let to_key = balance_key(to);
-    // Cannot overflow: balances sum to the total supply, a u128.
-    store(&to_key, load(&to_key).wrapping_add(amount));
-    emit_transfer(from, to, amount);
-}
-
 #[derive(BorshSerialize)]
 struct TransferEvent<'a> {
     from: &'a Address,
@@ -129,105 +103,82 @@ struct ApprovalEvent<'a> {
     amount: u128,
 }
 
-#[derive(BorshDeserialize)]
-struct InitArgs {
-    total_supply: u128,
+/// Moves `amount` from `from` to `to` and emits `"transfer"`.
+fn move_tokens(from: &Address, to: &Address, amount: u128) -> Result<(), &'static str> {
+    let from_key = balance_key(from);
+    let rest = load(&from_key)
+        .checked_sub(amount)
+        .ok_or("insufficient balance")?;
+    store(&from_key, rest);
+    // Read `to` after writing `from`, so a transfer to oneself is a no-op.
+    let to_key = balance_key(to);
+    // Cannot overflow: balances sum to the total supply, a u128.
+    store(&to_key, load(&to_key).wrapping_add(amount));
+    emit_transfer(from, to, amount);
+    Ok(())
 }
 
-/// Sets the total supply and mints it to the caller. Runs once, at deploy.
-#[unsafe(no_mangle)]
-pub extern "C" fn init() {
-    let args: InitArgs = input_borsh();
-    if storage::contains(&[TOTAL_SUPPLY]) {
-        revert("already initialized");
+#[gasket_sdk::contract(
+    state_key = b"\x00",
+    events(
+        transfer(from: Address, to: Address, amount: u128),
+        approval(owner: Address, spender: Address, amount: u128),
+    )
+)]
+impl Token {
+    /// Sets the total supply and mints it to the caller. Runs once, at
+    /// deploy (the macro reverts `"already initialized"` on a second call).
+    pub fn init(total_supply: u128) -> Self {
+        let owner = Address(caller());
+        store(&balance_key(&owner), total_supply);
+        emit_transfer(&Address::ZERO, &owner, total_supply);
+        Token { total_supply }
     }
-    let owner = Address(caller());
-    storage::set(&[TOTAL_SUPPLY], &args.total_supply);
-    store(&balance_key(&owner), args.total_supply);
-    emit_transfer(&Address::ZERO, &owner, args.total_supply);
-}
 
-#[derive(BorshDeserialize)]
-struct TransferArgs {
-    to: Address,
-    amount: u128,
-}
+    /// Moves `amount` of the caller's tokens to `to`.
+    pub fn transfer(to: Address, amount: u128) -> Result<(), &'static str> {
+        move_tokens(&Address(caller()), &to, amount)
+    }
 
-/// Moves `amount` of the caller's tokens to `to`.
-#[unsafe(no_mangle)]
-pub extern "C" fn transfer() {
-    let args: TransferArgs = input_borsh();
-    move_tokens(&Address(caller()), &args.to, args.amount);
-}
+    /// Lets `spender` move up to `amount` of the caller's tokens (replaces
+    /// any previous allowance).
+    pub fn approve(spender: Address, amount: u128) {
+        let owner = Address(caller());
+        store(&allowance_key(&owner, &spender), amount);
+        let data = borsh::to_vec(&ApprovalEvent {
+            owner: &owner,
+            spender: &spender,
+            amount,
+        })
+        .unwrap_or_default();
+        emit_event(b"approval", &data);
+    }
 
-#[derive(BorshDeserialize)]
-struct ApproveArgs {
-    spender: Address,
-    amount: u128,
-}
+    /// Moves `amount` of `from`'s tokens to `to`, spending the caller's
+    /// allowance.
+    pub fn transfer_from(from: Address, to: Address, amount: u128) -> Result<(), &'static str> {
+        let key = allowance_key(&from, &Address(caller()));
+        let rest = load(&key)
+            .checked_sub(amount)
+            .ok_or("insufficient allowance")?;
+        store(&key, rest);
+        move_tokens(&from, &to, amount)
+    }
 
-/// Lets `spender` move up to `amount` of the caller's tokens (replaces any
-/// previous allowance).
-#[unsafe(no_mangle)]
-pub extern "C" fn approve() {
-    let args: ApproveArgs = input_borsh();
-    let owner = Address(caller());
-    store(&allowance_key(&owner, &args.spender), args.amount);
-    let data = borsh::to_vec(&ApprovalEvent {
-        owner: &owner,
-        spender: &args.spender,
-        amount: args.amount,
-    })
-    .unwrap_or_default();
-    emit_event(b"approval", &data);
-}
+    /// The balance of `account`.
+    #[view]
+    pub fn balance_of(account: Address) -> u128 {
+        load(&balance_key(&account))
+    }
 
-#[derive(BorshDeserialize)]
-struct TransferFromArgs {
-    from: Address,
-    to: Address,
-    amount: u128,
-}
+    /// How much `spender` may still move of `owner`'s tokens.
+    #[view]
+    pub fn allowance(owner: Address, spender: Address) -> u128 {
+        load(&allowance_key(&owner, &spender))
+    }
 
-/// Moves `amount` of `from`'s tokens to `to`, spending the caller's allowance.
-#[unsafe(no_mangle)]
-pub extern "C" fn transfer_from() {
-    let args: TransferFromArgs = input_borsh();
-    let key = allowance_key(&args.from, &Address(caller()));
-    let Some(rest) = load(&key).checked_sub(args.amount) else {
-        revert("insufficient allowance")
-    };
-    store(&key, rest);
-    move_tokens(&args.from, &args.to, args.amount);
-}
-
-#[derive(BorshDeserialize)]
-struct BalanceOfArgs {
-    account: Address,
-}
-
-/// Returns the balance of `account` (borsh `u128`).
-#[unsafe(no_mangle)]
-pub extern "C" fn balance_of() {
-    let args: BalanceOfArgs = input_borsh();
-    return_borsh(&load(&balance_key(&args.account)));
-}
-
-#[derive(BorshDeserialize)]
-struct AllowanceArgs {
-    owner: Address,
-    spender: Address,
-}
-
-/// Returns how much `spender` may still move of `owner`'s tokens (borsh `u128`).
-#[unsafe(no_mangle)]
-pub extern "C" fn allowance() {
-    let args: AllowanceArgs = input_borsh();
-    return_borsh(&load(&allowance_key(&args.owner, &args.spender)));
-}
-
-/// Returns the total supply (borsh `u128`).
-#[unsafe(no_mangle)]
-pub extern "C" fn total_supply() {
-    return_borsh(&total_supply_value());
+    /// The total supply (reverts `"not initialized"` before `init`).
+    pub fn total_supply(&self) -> u128 {
+        self.total_supply
+    }
 }
