@@ -5,8 +5,10 @@
 //!   from fuzzer bytes.
 //! - [`wasmi_oracle`]: runs instrumented modules in wasmi, playing the host's
 //!   part of the metering contract (gas and stack globals, sentinels).
+//! - [`targets`]: the bodies of the fuzz targets, with seeded smoke tests.
 
 #![deny(missing_docs)]
 
 pub mod smith;
+pub mod targets;
 pub mod wasmi_oracle;
