@@ -672,3 +672,15 @@ fn abi_admits_a_well_formed_contract() {
     .unwrap();
     prepare(&wasm, &Config::default()).unwrap();
 }
+
+#[test]
+fn encodings_of_other_proposals_are_invalid_even_where_the_validator_would_not_look() {
+    // Found by the `prepare` fuzzer: a compact-imports group (module "",
+    // name "", then 0x7e). Parsing more than the subset let it through.
+    let wasm = b"\0asm\x01\0\0\0\x02\x08\x01\x00\x00\x7e\x00\xdc\x15\x00";
+    let err = prepare_with_policy(wasm, &Config::default(), &Permissive).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Invalid { message } if message.contains("compact imports")),
+        "{err}"
+    );
+}

@@ -8,7 +8,7 @@ use wasmparser::{
 
 use super::{FunctionPlan, analyze_function};
 use crate::config::Config;
-use crate::error::{Feature, Limit, PolicyViolation, PrepareError};
+use crate::error::{ErrorKind, Feature, Limit, PolicyViolation, PrepareError};
 use crate::gate;
 use crate::info::{Export, ExportKind, GlobalSig, Import, ImportKind, Limits, ValType};
 use crate::policy::{ItemType, Policy};
@@ -24,11 +24,10 @@ pub const FEATURES: WasmFeatures = WasmFeatures::MUTABLE_GLOBAL
     .union(WasmFeatures::BULK_MEMORY)
     .union(WasmFeatures::CALL_INDIRECT_OVERLONG);
 
-/// A parser that reads every proposal's encoding, so that out-of-subset
-/// constructs reach the gate and get named instead of failing to parse.
-pub(crate) fn parser() -> Parser {
+/// A parser that reads the encodings of `features` only.
+pub(crate) fn parser(features: WasmFeatures) -> Parser {
     let mut parser = Parser::new(0);
-    parser.set_features(WasmFeatures::all());
+    parser.set_features(features);
     parser
 }
 
@@ -65,11 +64,42 @@ fn check_limit(limit: Limit, value: u64, max: u32, offset: u64) -> Result<(), Pr
     Ok(())
 }
 
-/// Walks the module once. Work and memory are linear in `wasm.len()`.
+/// Walks the module: gate, limits, policy, validation, analysis.
+///
+/// Acceptance is decided by a walk that parses with exactly [`FEATURES`]:
+/// some feature checks live in wasmparser's reader, not its validator, so
+/// parsing more would let encodings of other proposals through (found by
+/// the `prepare` fuzzer: compact imports). When that walk fails on a parse
+/// or validation error, a second walk parses every proposal, only to name an
+/// out-of-subset construct at or before the error if there is one
+/// (`v128.const` is then "unsupported simd instruction", not "SIMD support
+/// is not enabled"). Both walks are linear in `wasm.len()`.
 pub(crate) fn analyze_module(
     wasm: &[u8],
     config: &Config,
     policy: &dyn Policy,
+) -> Result<ModuleAnalysis, PrepareError> {
+    match walk_module(wasm, config, policy, FEATURES) {
+        Err(err) if matches!(err.kind(), ErrorKind::Invalid { .. }) => {
+            match walk_module(wasm, config, policy, WasmFeatures::all()) {
+                Err(named)
+                    if matches!(named.kind(), ErrorKind::Unsupported { .. })
+                        && named.offset() <= err.offset() =>
+                {
+                    Err(named)
+                }
+                _ => Err(err),
+            }
+        }
+        result => result,
+    }
+}
+
+fn walk_module(
+    wasm: &[u8],
+    config: &Config,
+    policy: &dyn Policy,
+    parse_features: WasmFeatures,
 ) -> Result<ModuleAnalysis, PrepareError> {
     check_limit(
         Limit::ModuleBytes,
@@ -86,7 +116,7 @@ pub(crate) fn analyze_module(
     };
     let mut validator = Validator::new_with_features(FEATURES);
     let mut allocs = FuncValidatorAllocations::default();
-    for payload in parser().parse_all(wasm) {
+    for payload in parser(parse_features).parse_all(wasm) {
         let payload = payload?;
         walk.gate_section(&payload)?;
         match validator.payload(&payload)? {

@@ -182,7 +182,7 @@ pub(crate) fn instrument(
         exports: Vec::new(),
     };
     let mut code_bodies = Vec::with_capacity(analysis.plans.len());
-    for payload in crate::analysis::module::parser().parse_all(wasm) {
+    for payload in crate::analysis::module::parser(crate::FEATURES).parse_all(wasm) {
         // The module was fully validated by the analysis.
         let payload = payload.map_err(internal)?;
         if let Some((id, _)) = payload.as_section() {
