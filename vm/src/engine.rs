@@ -1,0 +1,298 @@
+//! The engine: a configured Cranelift target, and compilation of prepared
+//! modules.
+//!
+//! The target is x86-64 or aarch64 with the baseline ISA flags (no host
+//! CPU-feature detection), so the same module gives the same code on every
+//! machine of an architecture. Compilation is per function: every defined function, a wasm-ABI
+//! wrapper per imported function, an entry trampoline per exported function
+//! (and the start function), then one blob ([`crate::link`]).
+
+use std::sync::Arc;
+
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{ExternalName, Function};
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::{Context, FinalizedRelocTarget};
+use cranelift_frontend::FunctionBuilderContext;
+use gasket_metering::{ExportKind, Prepared};
+
+use crate::error::CompileError;
+use crate::link::blob::{self, CompiledFunction};
+use crate::link::code_memory::CodeMemory;
+use crate::link::reloc::Relocation;
+use crate::module::{Module, ModuleInner, parse_module};
+use crate::translate::{self, ModuleEnv, NS_FUNC};
+
+/// Cranelift's optimisation level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OptLevel {
+    /// No optimisation: fastest compile.
+    None,
+    /// Optimise for speed (the default).
+    #[default]
+    Speed,
+}
+
+/// The architecture code is generated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// x86-64 (System V), baseline ISA flags.
+    X86_64,
+    /// aarch64 (AAPCS64), baseline ISA flags.
+    Aarch64,
+}
+
+impl Target {
+    /// The architecture of this process, if supported.
+    pub fn host() -> Option<Target> {
+        if cfg!(target_arch = "x86_64") {
+            Some(Target::X86_64)
+        } else if cfg!(target_arch = "aarch64") {
+            Some(Target::Aarch64)
+        } else {
+            None
+        }
+    }
+
+    fn triple(self) -> &'static str {
+        match self {
+            Target::X86_64 => "x86_64-unknown-linux-gnu",
+            Target::Aarch64 => "aarch64-unknown-linux-gnu",
+        }
+    }
+
+    /// Filler between functions in the blob (never executed).
+    pub(crate) fn padding(self) -> u8 {
+        match self {
+            Target::X86_64 => 0xcc,
+            Target::Aarch64 => 0,
+        }
+    }
+}
+
+/// Engine settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// Target architecture. Default: the host's (x86-64 elsewhere). A module
+    /// compiled for another architecture can be compiled (and its code
+    /// inspected) but not instantiated.
+    pub target: Target,
+    /// Optimisation level.
+    pub opt_level: OptLevel,
+    /// Native stack a call may use below the point where it enters the VM,
+    /// checked in every function prologue (the backstop behind the
+    /// deterministic stack-height limit). The calling thread must have this
+    /// much stack plus [`FRAME_RESERVE`] and room for host functions.
+    /// Default 1 MiB.
+    pub native_stack_bytes: usize,
+    /// Run Cranelift's IR verifier (slower compiles). Default: on in debug
+    /// builds.
+    pub verify: bool,
+}
+
+/// Largest native frame a compiled function may have. The backstop checks
+/// the stack pointer after the frame is allocated, so the memory between the
+/// limit and the real end of the stack must hold one more frame.
+pub const FRAME_RESERVE: u32 = 128 * 1024;
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            target: Target::host().unwrap_or(Target::X86_64),
+            opt_level: OptLevel::Speed,
+            native_stack_bytes: 1024 * 1024,
+            verify: cfg!(debug_assertions),
+        }
+    }
+}
+
+/// A compiler for one target. Cheap to clone, `Send + Sync`.
+#[derive(Clone)]
+pub struct Engine {
+    isa: Arc<OwnedTargetIsa>,
+    config: EngineConfig,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("target", &self.isa.triple().to_string())
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// An engine for `config.target`.
+    pub fn new(config: EngineConfig) -> Result<Engine, CompileError> {
+        let codegen = |message: String| CompileError::Codegen {
+            func: u32::MAX,
+            message,
+        };
+        let mut flags = settings::builder();
+        let opt = match config.opt_level {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+        };
+        for (name, value) in [
+            ("opt_level", opt),
+            (
+                "enable_verifier",
+                if config.verify { "true" } else { "false" },
+            ),
+            ("enable_probestack", "false"),
+            ("unwind_info", "false"),
+            ("preserve_frame_pointers", "false"),
+            // Wasm functions with more results than return registers: only
+            // our own code calls them, so a Cranelift-specific ABI is fine.
+            ("enable_multi_ret_implicit_sret", "true"),
+        ] {
+            flags
+                .set(name, value)
+                .map_err(|e| codegen(format!("setting {name}: {e}")))?;
+        }
+        let isa = cranelift_codegen::isa::lookup_by_name(config.target.triple())
+            .map_err(|e| codegen(e.to_string()))?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| codegen(e.to_string()))?;
+        Ok(Engine {
+            isa: Arc::new(isa),
+            config,
+        })
+    }
+
+    #[cfg(test)]
+    pub(crate) fn frontend_config(&self) -> cranelift_codegen::isa::TargetFrontendConfig {
+        self.isa.frontend_config()
+    }
+
+    /// The engine's settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Compiles a prepared module.
+    pub fn compile(&self, prepared: &Prepared) -> Result<Module, CompileError> {
+        let info = &prepared.info;
+        let parsed = parse_module(&prepared.wasm, info)?;
+        let env = ModuleEnv::new(info);
+        let mut fctx = FunctionBuilderContext::new();
+        let mut ctx = Context::new();
+        let frontend = self.isa.frontend_config();
+        let total = info.functions.len();
+        let imported = info.imported_functions as usize;
+        if parsed.bodies.len() + imported != total {
+            return Err(CompileError::internal("code section length", u32::MAX, 0));
+        }
+
+        // Function i of the blob is function index i; trampolines follow.
+        let mut compiled = Vec::with_capacity(total + info.exports.len());
+        for index in 0..total as u32 {
+            let function = if (index as usize) < imported {
+                let sig = info
+                    .func_sig(index)
+                    .ok_or_else(|| CompileError::internal("import without a type", index, 0))?;
+                translate::trampoline::import_wrapper(index, index, sig, &mut fctx, frontend)
+            } else {
+                let body = &parsed.bodies[index as usize - imported];
+                translate::func::translate(&env, index, body, &mut fctx, frontend)?
+            };
+            compiled.push(self.codegen(&mut ctx, function, index)?);
+        }
+        let mut entries = Vec::new();
+        let exported = info
+            .exports
+            .iter()
+            .filter(|e| e.kind == ExportKind::Func)
+            .map(|e| e.index);
+        for index in exported.chain(info.injected.start_func) {
+            if entries.iter().any(|&(i, _)| i == index) {
+                continue;
+            }
+            let sig = info
+                .func_sig(index)
+                .ok_or_else(|| CompileError::internal("export without a type", index, 0))?;
+            let function = translate::trampoline::entry(index, sig, &mut fctx, frontend);
+            entries.push((index, compiled.len()));
+            compiled.push(self.codegen(&mut ctx, function, index)?);
+        }
+
+        let (code, offsets) = blob::link(&compiled, self.config.target.padding())?;
+        let code = CodeMemory::new(&code)?;
+        Ok(Module {
+            inner: Arc::new(ModuleInner {
+                info: info.clone(),
+                sig_ids: env.sig_ids,
+                function_offsets: offsets[..total].to_vec(),
+                entries: entries
+                    .into_iter()
+                    .map(|(index, at)| (index, offsets[at]))
+                    .collect(),
+                code,
+                parsed: parsed.segments,
+                native_stack_bytes: self.config.native_stack_bytes,
+                target: self.config.target,
+            }),
+        })
+    }
+
+    fn codegen(
+        &self,
+        ctx: &mut Context,
+        function: Function,
+        index: u32,
+    ) -> Result<CompiledFunction, CompileError> {
+        ctx.clear();
+        ctx.func = function;
+        let isa: &dyn TargetIsa = &**self.isa;
+        let (bytes, raw_relocs, frame) = {
+            let code = ctx
+                .compile(isa, &mut ControlPlane::default())
+                .map_err(|e| CompileError::Codegen {
+                    func: index,
+                    message: format!("{:?}", e.inner),
+                })?;
+            (
+                code.code_buffer().to_vec(),
+                code.buffer.relocs().to_vec(),
+                code.buffer.frame_layout().map(|l| l.frame_to_fp_offset),
+            )
+        };
+        if let Some(size) = frame.filter(|&size| size > FRAME_RESERVE) {
+            return Err(CompileError::FrameTooLarge {
+                func: index,
+                size,
+                max: FRAME_RESERVE,
+            });
+        }
+        let mut relocs = Vec::new();
+        for r in &raw_relocs {
+            let target = match &r.target {
+                FinalizedRelocTarget::ExternalName(ExternalName::User(name)) => {
+                    let name = &ctx.func.params.user_named_funcs()[*name];
+                    if name.namespace != NS_FUNC {
+                        return Err(CompileError::internal("call to a trampoline", index, 0));
+                    }
+                    name.index as usize
+                }
+                other => {
+                    return Err(CompileError::Codegen {
+                        func: index,
+                        message: format!("unexpected relocation target {other:?}"),
+                    });
+                }
+            };
+            relocs.push(Relocation {
+                offset: r.offset,
+                kind: r.kind,
+                target,
+                addend: r.addend,
+            });
+        }
+        Ok(CompiledFunction {
+            code: bytes,
+            relocs,
+        })
+    }
+}

@@ -1,0 +1,84 @@
+//! Errors of compilation and instantiation. Each names what failed and where;
+//! none carries OS text.
+
+use crate::trap::TrapKind;
+
+/// Why [`crate::Engine::compile`] failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompileError {
+    /// The module is not what `gasket-metering` produces: an operator or
+    /// construct outside the subset reached the backend. A bug upstream.
+    #[error("internal error: {what} in function {func} at offset {offset:#x}")]
+    Internal {
+        /// What was wrong.
+        what: String,
+        /// Function index (`u32::MAX` outside code).
+        func: u32,
+        /// Byte offset in the module.
+        offset: u64,
+    },
+    /// Cranelift rejected or failed on a function.
+    #[error("code generation failed for function {func}: {message}")]
+    Codegen {
+        /// Function index (`u32::MAX` for trampolines).
+        func: u32,
+        /// Cranelift's message.
+        message: String,
+    },
+    /// A function's native frame is larger than the backstop reserve.
+    #[error("function {func} needs a {size}-byte native frame, more than {max}")]
+    FrameTooLarge {
+        /// Function index.
+        func: u32,
+        /// Its frame size.
+        size: u32,
+        /// The reserve.
+        max: u32,
+    },
+    /// The code blob could not be mapped.
+    #[error("cannot map executable memory")]
+    CodeMemory,
+}
+
+impl CompileError {
+    pub(crate) fn internal(what: impl Into<String>, func: u32, offset: u64) -> Self {
+        CompileError::Internal {
+            what: what.into(),
+            func,
+            offset,
+        }
+    }
+}
+
+/// Why instantiation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InstantiationError {
+    /// An imported function the embedder did not supply.
+    #[error("missing import {module}.{name}")]
+    MissingImport {
+        /// Module name.
+        module: String,
+        /// Item name.
+        name: String,
+    },
+    /// A segment's initialisation trapped (out of memory or table bounds).
+    #[error("segment initialisation failed: {0}")]
+    Segment(TrapKind),
+    /// The start function trapped.
+    #[error("start function failed: {0}")]
+    Start(crate::trap::Trap),
+    /// The module was compiled for another architecture.
+    #[error("module compiled for {module:?}, this machine is {host:?}")]
+    WrongTarget {
+        /// The module's target.
+        module: crate::engine::Target,
+        /// The host's, if supported.
+        host: Option<crate::engine::Target>,
+    },
+    /// Memory for the instance could not be reserved.
+    #[error("cannot allocate linear memory of {pages} pages")]
+    Memory {
+        /// Pages requested.
+        pages: u32,
+    },
+}

@@ -1,0 +1,45 @@
+//! # gasket-vm
+//!
+//! The backend of Gasket: compiles modules prepared by `gasket-metering`
+//! to native code with Cranelift and runs them.
+//!
+//! ```text
+//! Prepared ──Engine::compile──▶ Module ──Instance::new──▶ Instance ──call──▶ results | Trap
+//! ```
+//!
+//! - `translate`: our own wasm → CLIF translator;
+//! - `link`: one position-independent code blob per module, mapped W^X;
+//! - `runtime`: VM context, instances, memory, libcalls, trap unwinding.
+//!
+//! ## Guarantees
+//!
+//! - Generated code never executes a faulting instruction: every trap is an
+//!   explicit check that branches to a trap path, which unwinds with
+//!   `longjmp` to the entry shim. No signal handler is installed.
+//! - Gas and stack height live in the instrumented module's globals and are
+//!   updated in place with exactly the semantics of the wasm helpers, so
+//!   gas used and trap kinds are those of any conforming engine running the
+//!   same instrumented bytes.
+//! - Native stack: every function prologue checks the stack pointer
+//!   against a limit in the VM context; exhaustion is
+//!   [`Trap::NativeStackExhausted`], never a crash.
+//! - The code blob holds no absolute address.
+//!
+//! Targets: x86-64 and aarch64 ([`Target`]); the tests pass on both
+//! (aarch64 under qemu-user: `scripts/test-vm-aarch64.sh`).
+
+#![deny(missing_docs)]
+
+mod engine;
+mod error;
+mod link;
+mod module;
+mod runtime;
+pub(crate) mod translate;
+mod trap;
+
+pub use engine::{Engine, EngineConfig, FRAME_RESERVE, OptLevel, Target};
+pub use error::{CompileError, InstantiationError};
+pub use module::Module;
+pub use runtime::instance::{Caller, HostFunc, Imports, Instance, Value};
+pub use trap::{Trap, TrapKind};

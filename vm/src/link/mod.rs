@@ -1,0 +1,13 @@
+//! Linking: compiled functions → one position-independent code blob →
+//! executable memory.
+//!
+//! - [`blob`]: lays functions out (16-byte aligned) and applies relocations;
+//! - [`reloc`]: the relocations we accept and how each is patched;
+//! - [`code_memory`]: maps the blob W^X (written, then read+execute).
+//!
+//! The blob holds no absolute address: intra-module calls are PC-relative,
+//! everything else is reached through the VM context.
+
+pub(crate) mod blob;
+pub(crate) mod code_memory;
+pub(crate) mod reloc;

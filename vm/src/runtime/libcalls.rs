@@ -1,0 +1,163 @@
+//! The Rust functions generated code calls through the VM context.
+//!
+//! Each returns a status (0 or a trap code) instead of unwinding: generated
+//! code raises the trap itself, so no Rust frame is ever between the entry
+//! `setjmp` and a `longjmp` (see [`super::unwind`]). None of them may panic
+//! across the `extern "C"` boundary: host functions run under
+//! `catch_unwind`, everything else is bounds-checked arithmetic.
+#![allow(unsafe_code)]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::instance::InstanceInner;
+use super::vmctx::{LIBCALL_COUNT, Libcall, VmCtx};
+use crate::trap::{CODE_HOST, Trap, TrapKind};
+
+/// The libcall table stored in every VM context, in [`Libcall`] order.
+pub(crate) fn table() -> [usize; LIBCALL_COUNT] {
+    let mut t = [0usize; LIBCALL_COUNT];
+    t[Libcall::RaiseTrap as usize] = super::unwind::gasket_raise_trap as *const () as usize;
+    t[Libcall::MemoryGrow as usize] = memory_grow as *const () as usize;
+    t[Libcall::MemoryCopy as usize] = memory_copy as *const () as usize;
+    t[Libcall::MemoryFill as usize] = memory_fill as *const () as usize;
+    t[Libcall::MemoryInit as usize] = memory_init as *const () as usize;
+    t[Libcall::DataDrop as usize] = data_drop as *const () as usize;
+    t[Libcall::HostCall as usize] = host_call as *const () as usize;
+    t
+}
+
+/// The instance that owns `vmctx`.
+///
+/// # Safety
+///
+/// `vmctx` must be the context of a live instance, called from its own
+/// generated code (which runs only inside `Instance::call`, on the thread
+/// that holds `&mut Instance`).
+unsafe fn instance<'a>(vmctx: *mut VmCtx) -> &'a mut InstanceInner {
+    // SAFETY: see the function's contract; `instance` points to the boxed
+    // InstanceInner that contains this very VmCtx.
+    unsafe { &mut *((*vmctx).instance as *mut InstanceInner) }
+}
+
+const OOB: u32 = 4; // TrapKind::MemoryOutOfBounds.code(), checked below.
+const _: () = assert!(TrapKind::MemoryOutOfBounds as u32 + 1 == OOB);
+
+fn range(start: u32, len: u32, size: u64) -> Option<std::ops::Range<usize>> {
+    let end = u64::from(start) + u64::from(len);
+    (end <= size).then_some(start as usize..end as usize)
+}
+
+extern "C" fn memory_grow(vmctx: *mut VmCtx, delta: u32) -> u32 {
+    // SAFETY: called by generated code of this instance (libcall contract).
+    let inst = unsafe { instance(vmctx) };
+    inst.memory_grow(delta) as u32
+}
+
+extern "C" fn memory_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: as in memory_grow.
+    let inst = unsafe { instance(vmctx) };
+    let Some(memory) = inst.memory.as_mut() else {
+        return OOB;
+    };
+    let size = memory.len();
+    match (range(dst, len, size), range(src, len, size)) {
+        (Some(d), Some(s)) => {
+            memory.data_mut().copy_within(s, d.start);
+            0
+        }
+        _ => OOB,
+    }
+}
+
+extern "C" fn memory_fill(vmctx: *mut VmCtx, dst: u32, value: u32, len: u32) -> u32 {
+    // SAFETY: as in memory_grow.
+    let inst = unsafe { instance(vmctx) };
+    let Some(memory) = inst.memory.as_mut() else {
+        return OOB;
+    };
+    match range(dst, len, memory.len()) {
+        Some(d) => {
+            memory.data_mut()[d].fill(value as u8);
+            0
+        }
+        None => OOB,
+    }
+}
+
+extern "C" fn memory_init(vmctx: *mut VmCtx, segment: u32, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: as in memory_grow.
+    let inst = unsafe { instance(vmctx) };
+    let module = inst.module.clone();
+    let Some(data) = module.inner.parsed.data.get(segment as usize) else {
+        return OOB;
+    };
+    let bytes: &[u8] = if inst.dropped.get(segment as usize).copied().unwrap_or(true) {
+        &[]
+    } else {
+        &data.bytes
+    };
+    let Some(memory) = inst.memory.as_mut() else {
+        return OOB;
+    };
+    match (
+        range(dst, len, memory.len()),
+        range(src, len, bytes.len() as u64),
+    ) {
+        (Some(d), Some(s)) => {
+            memory.data_mut()[d].copy_from_slice(&bytes[s]);
+            0
+        }
+        _ => OOB,
+    }
+}
+
+extern "C" fn data_drop(vmctx: *mut VmCtx, segment: u32) {
+    // SAFETY: as in memory_grow.
+    let inst = unsafe { instance(vmctx) };
+    if let Some(d) = inst.dropped.get_mut(segment as usize) {
+        *d = true;
+    }
+}
+
+extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32 {
+    // SAFETY: as in memory_grow.
+    let inst = unsafe { instance(vmctx) };
+    let module = inst.module.clone();
+    let info = &module.inner.info;
+    let Some(sig) = info.func_sig(import) else {
+        inst.pending = Some(Trap::Host("call to an unknown import".into()));
+        return CODE_HOST;
+    };
+    let (params, results) = (sig.params.len(), sig.results.len());
+    // SAFETY: the import wrapper passes a stack slot of max(params, results)
+    // 8-byte values.
+    let slots = unsafe { std::slice::from_raw_parts_mut(values, params.max(results)) };
+    let args: Vec<i64> = slots[..params].iter().map(|&v| v as i64).collect();
+    let outcome = {
+        let (func, mut caller) = inst.host_and_caller(import as usize);
+        match func {
+            Some(func) => catch_unwind(AssertUnwindSafe(|| func(&mut caller, &args)))
+                .unwrap_or_else(|_| Err(Trap::Host("host function panicked".into()))),
+            None => Err(Trap::Host("missing host function".into())),
+        }
+    };
+    match outcome {
+        Ok(out) if out.len() == results => {
+            for (slot, v) in slots.iter_mut().zip(out) {
+                *slot = v as u64;
+            }
+            0
+        }
+        Ok(_) => {
+            inst.pending = Some(Trap::Host(
+                "host function returned the wrong number of results".into(),
+            ));
+            CODE_HOST
+        }
+        Err(Trap::Wasm(kind)) => kind.code(),
+        Err(other) => {
+            inst.pending = Some(other);
+            CODE_HOST
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Instances and everything generated code calls at run time.
+//!
+//! - [`vmctx`]: the VM context layout generated code relies on;
+//! - [`instance`]: instantiation, typed calls, gas;
+//! - [`memory`]: linear memory, reserved up to its maximum;
+//! - [`libcalls`]: the Rust functions generated code calls;
+//! - [`unwind`]: entering generated code and unwinding from traps.
+
+pub(crate) mod instance;
+pub(crate) mod libcalls;
+pub(crate) mod memory;
+pub(crate) mod unwind;
+pub(crate) mod vmctx;

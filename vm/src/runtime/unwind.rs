@@ -1,0 +1,74 @@
+//! Entering generated code and unwinding from traps, without signals.
+//!
+//! ```text
+//! Instance::call (Rust, owns its locals)
+//!   └─ gasket_enter (C: setjmp, stores the jump buffer in vmctx[0])
+//!        └─ entry trampoline → wasm → wasm → ... (generated code only)
+//!             └─ trap path → gasket_raise_trap (C: longjmp)  ──┐
+//!   ◀──────────────── returns the trap code ───────────────────┘
+//! ```
+//!
+//! Between the `setjmp` and the `longjmp` there are only generated frames
+//! and C frames: the Rust libcalls generated code calls (memory.grow, bulk
+//! memory, host functions) return a status and have returned before a
+//! trap path runs, so no Rust destructor is ever skipped. No signal handler
+//! is installed; generated code never executes a faulting instruction.
+//!
+//! The native-stack backstop: [`enter`] sets `vmctx.stack_limit` to the
+//! current stack pointer minus the engine's `native_stack_bytes` (for the
+//! outermost entry) and every generated prologue compares the stack pointer
+//! with it, raising `NativeStackExhausted`.
+#![allow(unsafe_code)]
+
+use std::ffi::c_int;
+
+use super::vmctx::VmCtx;
+
+/// An entry trampoline: `extern "C" fn(vmctx, values)`.
+pub(crate) type Trampoline = unsafe extern "C" fn(*mut VmCtx, *mut u64);
+
+unsafe extern "C" {
+    fn gasket_enter(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64) -> c_int;
+    /// Longjmps to the innermost `gasket_enter` with `code`.
+    pub(crate) fn gasket_raise_trap(vmctx: *mut VmCtx, code: u32);
+    #[cfg(target_arch = "aarch64")]
+    fn gasket_flush_icache(start: *const u8, len: usize);
+}
+
+/// Makes `code`, just written, visible to instruction fetch.
+#[cfg(target_arch = "aarch64")]
+pub(crate) fn flush_icache(code: &[u8]) {
+    // SAFETY: only cache maintenance over a mapped, readable range.
+    unsafe { gasket_flush_icache(code.as_ptr(), code.len()) }
+}
+
+/// Calls `trampoline` under a jump point; returns 0 or the trap code.
+///
+/// # Safety
+///
+/// `trampoline` must be an entry trampoline of the module whose instance
+/// owns `vmctx`, `vmctx` must be fully initialised, and `values` must have
+/// room for the function's parameters and results.
+pub(crate) unsafe fn enter(
+    trampoline: Trampoline,
+    vmctx: *mut VmCtx,
+    values: *mut u64,
+    native_stack_bytes: usize,
+) -> u32 {
+    let marker = 0u8;
+    let sp = std::ptr::addr_of!(marker) as usize;
+    // SAFETY: vmctx is valid (caller contract); only this thread uses it.
+    let outermost = unsafe { (*vmctx).stack_limit == 0 };
+    if outermost {
+        // SAFETY: as above.
+        unsafe { (*vmctx).stack_limit = sp.saturating_sub(native_stack_bytes).max(1) };
+    }
+    // SAFETY: the caller guarantees the trampoline, context and buffer; the
+    // C shim returns normally whether or not the code trapped.
+    let code = unsafe { gasket_enter(trampoline, vmctx, values) };
+    if outermost {
+        // SAFETY: as above.
+        unsafe { (*vmctx).stack_limit = 0 };
+    }
+    code as u32
+}

@@ -1,0 +1,103 @@
+//! The VM context: the one pointer generated code gets (its first
+//! parameter), and everything it reaches through it.
+//!
+//! ```text
+//! offset  field         used by
+//! 0       jmp_buf       the C entry shim (current jump buffer)
+//! 8       trap_code     the C shim (code of the trap being raised)
+//! 16      memory_base   loads and stores (never moves: memory is reserved
+//!                       up to its maximum at instantiation)
+//! 24      memory_len    bounds checks (bytes; changed by memory.grow)
+//! 32      globals       global.get/set, gas and stack-height intrinsics
+//!                       (one 8-byte slot per global, i32 in the low half)
+//! 40      table         call_indirect ([`TableEntry`] array)
+//! 48      table_len     call_indirect bounds check
+//! 56      stack_limit   the native-stack backstop in every prologue
+//! 64      instance      libcalls find the instance through it
+//! 72      libcalls      [`Libcall`] function pointers
+//! ```
+//!
+//! Generated code holds no absolute address: everything outside the code
+//! blob is reached through this table, so the blob can be stored and mapped
+//! anywhere.
+
+use std::ffi::c_void;
+use std::mem::offset_of;
+
+/// One entry of the funcref table as generated code sees it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TableEntry {
+    /// Entry point (wasm calling convention), or null.
+    pub func: *const u8,
+    /// Canonical signature id + 1; 0 for a null entry.
+    pub sig: u32,
+    pub _pad: u32,
+}
+
+/// Size of a [`TableEntry`], as generated code indexes the table.
+pub(crate) const TABLE_ENTRY_SIZE: i64 = 16;
+pub(crate) const TABLE_ENTRY_FUNC: i32 = offset_of!(TableEntry, func) as i32;
+pub(crate) const TABLE_ENTRY_SIG: i32 = offset_of!(TableEntry, sig) as i32;
+
+impl TableEntry {
+    pub(crate) const NULL: TableEntry = TableEntry {
+        func: std::ptr::null(),
+        sig: 0,
+        _pad: 0,
+    };
+}
+
+/// Runtime functions generated code calls, all `extern "C"` (System V on
+/// x86-64), reached through [`VmCtx::libcalls`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Libcall {
+    /// `(vmctx, code: i32)`, never returns.
+    RaiseTrap,
+    /// `(vmctx, pages: i32) -> i32` old size or -1.
+    MemoryGrow,
+    /// `(vmctx, dst: i32, src: i32, len: i32) -> i32` trap code or 0.
+    MemoryCopy,
+    /// `(vmctx, dst: i32, value: i32, len: i32) -> i32` trap code or 0.
+    MemoryFill,
+    /// `(vmctx, segment: i32, dst: i32, src: i32, len: i32) -> i32` trap code or 0.
+    MemoryInit,
+    /// `(vmctx, segment: i32)`.
+    DataDrop,
+    /// `(vmctx, import: i32, values: *mut u64) -> i32` trap code or 0.
+    HostCall,
+}
+
+pub(crate) const LIBCALL_COUNT: usize = 7;
+
+/// The VM context. `repr(C)`: generated code uses the offsets below.
+#[repr(C)]
+pub(crate) struct VmCtx {
+    pub jmp_buf: *mut c_void,
+    pub trap_code: u64,
+    pub memory_base: *mut u8,
+    pub memory_len: u64,
+    pub globals: *mut i64,
+    pub table: *const TableEntry,
+    pub table_len: u64,
+    pub stack_limit: usize,
+    pub instance: *mut c_void,
+    pub libcalls: [usize; LIBCALL_COUNT],
+}
+
+pub(crate) const MEMORY_BASE: i32 = offset_of!(VmCtx, memory_base) as i32;
+pub(crate) const MEMORY_LEN: i32 = offset_of!(VmCtx, memory_len) as i32;
+pub(crate) const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
+pub(crate) const TABLE: i32 = offset_of!(VmCtx, table) as i32;
+pub(crate) const TABLE_LEN: i32 = offset_of!(VmCtx, table_len) as i32;
+pub(crate) const STACK_LIMIT: i32 = offset_of!(VmCtx, stack_limit) as i32;
+
+/// Offset of a libcall's pointer.
+pub(crate) fn libcall_offset(call: Libcall) -> i32 {
+    (offset_of!(VmCtx, libcalls) + 8 * call as usize) as i32
+}
+
+// The C shim reads the jump buffer at offset 0 and the trap code at 8.
+const _: () = assert!(offset_of!(VmCtx, jmp_buf) == 0);
+const _: () = assert!(offset_of!(VmCtx, trap_code) == 8);
+const _: () = assert!(std::mem::size_of::<TableEntry>() == TABLE_ENTRY_SIZE as usize);

@@ -1,0 +1,106 @@
+//! Linear-memory bounds checks.
+//!
+//! ```text
+//! WARNING: every load and store of generated code goes through here. There
+//! are no guard pages and no signal handlers: a missing or wrong check is a
+//! read or write outside the instance's memory.
+//! ```
+//!
+//! For an access of `size` bytes at `index + offset` (index an `i32` read as
+//! unsigned, offset the static `u32` immediate):
+//!
+//! ```text
+//! end = zext64(index) + (offset + size)     // < 2^33 + 8: no overflow in 64 bits
+//! if end > vmctx.memory_len → MemoryOutOfBounds
+//! addr = vmctx.memory_base + zext64(index) + offset
+//! ```
+//!
+//! Two checks are skipped, both because memory never shrinks:
+//!
+//! - a constant index whose `end` is within the *initial* size;
+//! - an index value already checked for an `end` at least as large on the
+//!   straight-line path to here (same SSA value; the map is cleared at
+//!   every control-flow operator, so the earlier check dominates).
+//!
+//! `memory_len` is loaded at every other access (it changes with
+//! `memory.grow`); the base never moves (memory is reserved up to its maximum at
+//! instantiation), so its load is `readonly` and Cranelift may hoist it.
+//! No Spectre masking: contracts have no clock.
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{InstBuilder, InstructionData, MemFlagsData, Opcode, Value, types};
+
+use super::func::Translator;
+use crate::runtime::vmctx;
+use crate::trap::TrapKind;
+
+/// Checks an access of `size` bytes at `index + offset`; returns its
+/// native address.
+pub(crate) fn checked_addr(
+    t: &mut Translator<'_, '_>,
+    index: Value,
+    offset: u64,
+    size: u32,
+) -> Value {
+    // offset < 2^32 (memory32): no overflow.
+    let needed = offset + u64::from(size);
+    let proven = t.checked.get(&index).is_some_and(|&end| end >= needed)
+        || constant_within_initial(t, index, needed);
+    if !proven {
+        t.checked.insert(index, needed);
+    }
+    let wide = t.b.ins().uextend(types::I64, index);
+    if proven {
+        let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
+        let addr = t.b.ins().iadd(base, wide);
+        return if offset == 0 {
+            addr
+        } else {
+            t.b.ins().iadd_imm_s(addr, offset as i64)
+        };
+    }
+    let index = wide;
+    // offset < 2^32 (memory32), so offset + size fits in an i64 immediate.
+    let end = t.b.ins().iadd_imm_s(index, offset as i64 + i64::from(size));
+    let len = t.b.ins().load(
+        types::I64,
+        MemFlagsData::trusted(),
+        t.vmctx,
+        vmctx::MEMORY_LEN,
+    );
+    let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+    t.trap_if(oob, TrapKind::MemoryOutOfBounds);
+    let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
+    let addr = t.b.ins().iadd(base, index);
+    if offset == 0 {
+        addr
+    } else {
+        t.b.ins().iadd_imm_s(addr, offset as i64)
+    }
+}
+
+/// Whether `index` is a constant and `index + needed` is within the initial
+/// memory size (a lower bound of the size at any time).
+fn constant_within_initial(t: &Translator<'_, '_>, index: Value, needed: u64) -> bool {
+    let Some(initial) = t.env.info.memory.map(|m| u64::from(m.initial) * 65536) else {
+        return false;
+    };
+    let Some(inst) = t.b.func.dfg.value_def(index).inst() else {
+        return false;
+    };
+    match t.b.func.dfg.insts[inst] {
+        InstructionData::UnaryImm {
+            opcode: Opcode::Iconst,
+            imm,
+        } => u64::from(imm.bits() as u32) + needed <= initial,
+        _ => false,
+    }
+}
+
+/// Flags of a checked linear-memory access: it cannot trap (checked), may be
+/// unaligned, and is little-endian on every target.
+pub(crate) fn heap_flags() -> MemFlagsData {
+    MemFlagsData::new()
+        .with_notrap()
+        .with_endianness(cranelift_codegen::ir::Endianness::Little)
+}

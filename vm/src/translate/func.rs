@@ -1,0 +1,461 @@
+//! The translation driver: one wasm function body to one CLIF function.
+//!
+//! ```text
+//! entry(vmctx, params..):
+//!     native-stack backstop: if sp < vmctx.stack_limit → trap path
+//!     locals = params, then zeros
+//!     body ...                      (operators, visit/*)
+//! exit(results..):
+//!     return results
+//! trap paths (cold, one per kind):
+//!     [OutOfGas: gas global = -1] [StackOverflow: stack global = -1]
+//!     raise_trap(vmctx, code)       (longjmps; never returns)
+//! ```
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::{
+    Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, Type, UserFuncName, Value,
+    condcodes::IntCC, types,
+};
+use cranelift_codegen::isa::TargetFrontendConfig;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use wasmparser::{FunctionBody, Operator};
+
+use super::stack::{Frame, FrameKind, Reach, args};
+use super::{ModuleEnv, NS_FUNC, PTR, clif_type, libcall_signature, visit, wasm_signature};
+use crate::error::CompileError;
+use crate::runtime::vmctx::{self, Libcall};
+use crate::trap::{CODE_NATIVE_STACK, TrapKind};
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+/// State of the translation of one function.
+pub(crate) struct Translator<'a, 'f> {
+    pub b: FunctionBuilder<'f>,
+    pub env: &'a ModuleEnv<'a>,
+    /// Function index being translated.
+    pub func: u32,
+    /// Byte offset of the operator being translated.
+    pub offset: u64,
+    pub vmctx: Value,
+    pub locals: Vec<(Variable, Type)>,
+    pub stack: Vec<Value>,
+    pub frames: Vec<Frame>,
+    pub reach: Reach,
+    /// Bounds already checked on the straight-line path to here: index
+    /// value → largest `offset + size` proven in bounds (see
+    /// [`super::bounds`]). Cleared at every control-flow operator.
+    pub checked: HashMap<Value, u64>,
+    trap_blocks: Vec<(u32, Block)>,
+    func_refs: HashMap<u32, FuncRef>,
+    sig_refs: HashMap<u32, SigRef>,
+    libcall_refs: HashMap<u8, SigRef>,
+    results: Vec<Type>,
+}
+
+/// Translates the body of defined function `func`.
+pub(crate) fn translate(
+    env: &ModuleEnv<'_>,
+    func: u32,
+    body: &FunctionBody<'_>,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Result<Function> {
+    let internal = |e: wasmparser::BinaryReaderError| {
+        CompileError::internal(e.message().to_string(), func, e.offset())
+    };
+    let sig = env
+        .info
+        .func_sig(func)
+        .ok_or_else(|| CompileError::internal("function without a type", func, 0))?
+        .clone();
+    let mut function =
+        Function::with_name_signature(UserFuncName::user(NS_FUNC, func), wasm_signature(&sig));
+    let b = FunctionBuilder::new(&mut function, fctx);
+    let mut t = Translator {
+        b,
+        env,
+        func,
+        offset: body.range().start,
+        vmctx: Value::from_u32(0),
+        locals: Vec::new(),
+        stack: Vec::new(),
+        frames: Vec::new(),
+        reach: Reach::Live,
+        checked: HashMap::new(),
+        trap_blocks: Vec::new(),
+        func_refs: HashMap::new(),
+        sig_refs: HashMap::new(),
+        libcall_refs: HashMap::new(),
+        results: sig.results.iter().map(|&t| clif_type(t)).collect(),
+    };
+
+    let entry = t.b.create_block();
+    t.b.append_block_params_for_function_params(entry);
+    t.b.switch_to_block(entry);
+    t.b.seal_block(entry);
+    let params = t.b.block_params(entry).to_vec();
+    t.vmctx = params[0];
+    t.stack_check();
+    for (&value, &ty) in params[1..].iter().zip(&sig.params) {
+        let ty = clif_type(ty);
+        let var = t.b.declare_var(ty);
+        t.b.def_var(var, value);
+        t.locals.push((var, ty));
+    }
+    let mut locals = body.get_locals_reader().map_err(internal)?;
+    for _ in 0..locals.get_count() {
+        let (count, ty) = locals.read().map_err(internal)?;
+        let ty = match ty {
+            wasmparser::ValType::I32 => types::I32,
+            wasmparser::ValType::I64 => types::I64,
+            _ => return Err(CompileError::internal("non-integer local", func, t.offset)),
+        };
+        for _ in 0..count {
+            let var = t.b.declare_var(ty);
+            let zero = t.b.ins().iconst(ty, 0);
+            t.b.def_var(var, zero);
+            t.locals.push((var, ty));
+        }
+    }
+
+    let exit = t.b.create_block();
+    for &ty in &t.results {
+        t.b.append_block_param(exit, ty);
+    }
+    t.frames.push(Frame {
+        kind: FrameKind::Block,
+        dest: exit,
+        num_params: 0,
+        num_results: t.results.len(),
+        base: 0,
+        dest_reached: false,
+    });
+
+    let mut reader = body.get_operators_reader().map_err(internal)?;
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset().map_err(internal)?;
+        t.offset = offset;
+        t.operator(op)?;
+    }
+    if !t.frames.is_empty() {
+        return Err(t.internal("body without its final end"));
+    }
+    if t.reach == Reach::Live {
+        let results = t.stack.split_off(0);
+        t.b.ins().return_(&results);
+    }
+    t.emit_trap_blocks();
+    t.b.seal_all_blocks();
+    t.b.finalize(frontend);
+    Ok(function)
+}
+
+impl<'a, 'f> Translator<'a, 'f> {
+    pub(crate) fn internal(&self, what: impl Into<String>) -> CompileError {
+        CompileError::internal(what, self.func, self.offset)
+    }
+
+    fn operator(&mut self, op: Operator<'_>) -> Result<()> {
+        if matches!(
+            op,
+            Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::Else
+                | Operator::End
+                | Operator::Br { .. }
+                | Operator::BrIf { .. }
+                | Operator::BrTable { .. }
+                | Operator::Return
+                | Operator::Unreachable
+        ) {
+            // A new block may be reached from elsewhere: earlier checks no
+            // longer dominate it.
+            self.checked.clear();
+        }
+        if let Reach::Dead(depth) = self.reach {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.reach = Reach::Dead(depth + 1);
+                }
+                Operator::Else if depth == 0 => visit::control::else_(self)?,
+                Operator::End if depth == 0 => visit::control::end(self)?,
+                Operator::End => self.reach = Reach::Dead(depth - 1),
+                _ => {}
+            }
+            return Ok(());
+        }
+        let handled = visit::control::visit(self, &op)?
+            || visit::numeric::visit(self, &op)?
+            || visit::global::visit(self, &op)?
+            || visit::memory::visit(self, &op)?
+            || visit::call::visit(self, &op)?;
+        if handled {
+            Ok(())
+        } else {
+            Err(self.internal(format!("operator outside the subset: {op:?}")))
+        }
+    }
+
+    // ---- operand stack ----
+
+    pub(crate) fn push(&mut self, v: Value) {
+        self.stack.push(v);
+    }
+
+    pub(crate) fn pop(&mut self) -> Result<Value> {
+        let floor = self.frames.last().map_or(0, |f| f.base);
+        if self.stack.len() <= floor {
+            return Err(self.internal("operand stack underflow"));
+        }
+        Ok(self.stack.pop().unwrap_or(self.vmctx))
+    }
+
+    pub(crate) fn pop2(&mut self) -> Result<(Value, Value)> {
+        let b = self.pop()?;
+        let a = self.pop()?;
+        Ok((a, b))
+    }
+
+    pub(crate) fn pop3(&mut self) -> Result<(Value, Value, Value)> {
+        let c = self.pop()?;
+        let (a, b) = self.pop2()?;
+        Ok((a, b, c))
+    }
+
+    /// The top `n` values, bottom first, left on the stack.
+    pub(crate) fn peekn(&self, n: usize) -> Result<Vec<Value>> {
+        let floor = self.frames.last().map_or(0, |f| f.base);
+        if self.stack.len() < floor + n {
+            return Err(self.internal("operand stack underflow"));
+        }
+        Ok(self.stack[self.stack.len() - n..].to_vec())
+    }
+
+    /// Pops the top `n` values, bottom first.
+    pub(crate) fn popn(&mut self, n: usize) -> Result<Vec<Value>> {
+        let values = self.peekn(n)?;
+        self.stack.truncate(self.stack.len() - n);
+        Ok(values)
+    }
+
+    /// The frame `depth` levels out (0 = innermost).
+    pub(crate) fn frame(&mut self, depth: u32) -> Result<&mut Frame> {
+        let len = self.frames.len();
+        let index = len
+            .checked_sub(depth as usize + 1)
+            .ok_or_else(|| self.internal("branch depth out of range"))?;
+        Ok(&mut self.frames[index])
+    }
+
+    // ---- VM context ----
+
+    /// Loads a pointer-sized field of the VM context that never changes
+    /// during a call.
+    pub(crate) fn vmctx_ptr(&mut self, offset: i32) -> Value {
+        let flags = MemFlagsData::trusted().with_readonly();
+        self.b.ins().load(PTR, flags, self.vmctx, offset)
+    }
+
+    /// Address of the slot of global `index`.
+    pub(crate) fn global_addr(&mut self, index: u32) -> Value {
+        let base = self.vmctx_ptr(vmctx::GLOBALS);
+        self.b.ins().iadd_imm_s(base, i64::from(index) * 8)
+    }
+
+    /// Calls a libcall through the VM context.
+    pub(crate) fn libcall(&mut self, call: Libcall, call_args: &[Value]) -> Option<Value> {
+        let sig = match self.libcall_refs.get(&(call as u8)) {
+            Some(&sig) => sig,
+            None => {
+                let sig = self.b.import_signature(libcall_signature(call));
+                self.libcall_refs.insert(call as u8, sig);
+                sig
+            }
+        };
+        let callee = self.vmctx_ptr(vmctx::libcall_offset(call));
+        let mut all = vec![self.vmctx];
+        all.extend_from_slice(call_args);
+        let inst = self.b.ins().call_indirect(sig, callee, &all);
+        self.b.inst_results(inst).first().copied()
+    }
+
+    /// A reference to wasm function `index` for a direct call.
+    pub(crate) fn func_ref(&mut self, index: u32) -> Result<FuncRef> {
+        if let Some(&r) = self.func_refs.get(&index) {
+            return Ok(r);
+        }
+        let sig = self
+            .env
+            .info
+            .func_sig(index)
+            .ok_or_else(|| self.internal("call to an unknown function"))?;
+        let sig = self.b.import_signature(wasm_signature(sig));
+        let name = self.b.func.declare_imported_user_function(
+            cranelift_codegen::ir::UserExternalName::new(NS_FUNC, index),
+        );
+        let r = self.b.import_function(cranelift_codegen::ir::ExtFuncData {
+            name: cranelift_codegen::ir::ExternalName::user(name),
+            signature: sig,
+            colocated: true,
+            patchable: false,
+        });
+        self.func_refs.insert(index, r);
+        Ok(r)
+    }
+
+    /// The CLIF signature of wasm type `index`, for `call_indirect`.
+    pub(crate) fn sig_ref(&mut self, index: u32) -> Result<SigRef> {
+        if let Some(&r) = self.sig_refs.get(&index) {
+            return Ok(r);
+        }
+        let sig = self
+            .env
+            .info
+            .types
+            .get(index as usize)
+            .ok_or_else(|| self.internal("unknown type index"))?;
+        let r = self.b.import_signature(wasm_signature(sig));
+        self.sig_refs.insert(index, r);
+        Ok(r)
+    }
+
+    // ---- traps ----
+
+    fn trap_block(&mut self, code: u32) -> Block {
+        if let Some(&(_, block)) = self.trap_blocks.iter().find(|(c, _)| *c == code) {
+            return block;
+        }
+        let block = self.b.create_block();
+        self.b.set_cold_block(block);
+        self.trap_blocks.push((code, block));
+        block
+    }
+
+    /// Traps with `kind` if `cond` is non-zero; continues in a new block.
+    pub(crate) fn trap_if(&mut self, cond: Value, kind: TrapKind) {
+        self.trap_if_code(cond, kind.code());
+    }
+
+    fn trap_if_code(&mut self, cond: Value, code: u32) {
+        let trap = self.trap_block(code);
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, trap, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Traps with `kind` unconditionally; what follows is dead code.
+    pub(crate) fn trap(&mut self, kind: TrapKind) {
+        let trap = self.trap_block(kind.code());
+        self.b.ins().jump(trap, &[]);
+        self.reach = Reach::Dead(0);
+    }
+
+    /// The native-stack backstop (see [`crate::runtime::unwind`]).
+    fn stack_check(&mut self) {
+        let sp = self.b.ins().get_stack_pointer(PTR);
+        let limit = self.vmctx_ptr(vmctx::STACK_LIMIT);
+        let below = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        self.trap_if_code(below, CODE_NATIVE_STACK);
+    }
+
+    fn emit_trap_blocks(&mut self) {
+        let injected = &self.env.info.injected;
+        let (gas, stack) = (injected.gas_global, injected.stack_global);
+        for (code, block) in std::mem::take(&mut self.trap_blocks) {
+            self.b.switch_to_block(block);
+            // The sentinels of gasket_metering::inject::helpers, stored
+            // exactly where the wasm helpers store them: before trapping.
+            if code == TrapKind::OutOfGas.code() {
+                let addr = self.global_addr(gas);
+                let minus_one = self.b.ins().iconst(types::I64, -1);
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), minus_one, addr, 0);
+            } else if code == TrapKind::StackOverflow.code() {
+                let addr = self.global_addr(stack);
+                let minus_one = self.b.ins().iconst(types::I32, -1);
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), minus_one, addr, 0);
+            }
+            let code = self.b.ins().iconst(types::I32, i64::from(code));
+            self.libcall(Libcall::RaiseTrap, &[code]);
+            // raise_trap never returns; the block still needs a terminator.
+            let zeros: Vec<Value> = self
+                .results
+                .clone()
+                .into_iter()
+                .map(|ty| self.b.ins().iconst(ty, 0))
+                .collect();
+            self.b.ins().return_(&zeros);
+        }
+    }
+
+    /// Jumps to `target` with `values` as block arguments.
+    pub(crate) fn jump(&mut self, target: Block, values: &[Value]) {
+        self.b.ins().jump(target, &args(values));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cranelift_codegen::isa::TargetFrontendConfig;
+    use cranelift_frontend::FunctionBuilderContext;
+    use gasket_metering::{Config, Permissive, prepare_with_policy};
+    use wasmparser::{Parser, Payload};
+
+    use crate::translate::ModuleEnv;
+
+    /// CLIF of every defined function of `wat`, after preparation.
+    fn clif(wat: &str) -> Vec<String> {
+        let wasm = wat::parse_str(wat).unwrap();
+        let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
+        let env = ModuleEnv::new(&prepared.info);
+        let engine = crate::Engine::new(crate::EngineConfig::default()).unwrap();
+        let frontend: TargetFrontendConfig = engine.frontend_config();
+        let mut fctx = FunctionBuilderContext::new();
+        let mut out = Vec::new();
+        let mut index = prepared.info.imported_functions;
+        for payload in Parser::new(0).parse_all(&prepared.wasm) {
+            if let Payload::CodeSectionEntry(body) = payload.unwrap() {
+                let f = super::translate(&env, index, &body, &mut fctx, frontend).unwrap();
+                out.push(f.display().to_string());
+                index += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_cranelift_trap_instructions() {
+        let functions = clif(
+            r#"(module
+              (memory 1)
+              (table 1 funcref)
+              (type $t (func (param i32) (result i32)))
+              (func (export "f") (param i32 i64) (result i64)
+                (drop (i32.div_s (local.get 0) (local.get 0)))
+                (drop (i32.rem_u (local.get 0) (local.get 0)))
+                (drop (i64.load (local.get 0)))
+                (i64.store (local.get 0) (local.get 1))
+                (drop (call_indirect (type $t) (local.get 0) (local.get 0)))
+                (memory.fill (local.get 0) (local.get 0) (local.get 0))
+                (if (local.get 0) (then (unreachable)))
+                (i64.div_u (local.get 1) (local.get 1))))"#,
+        );
+        assert!(!functions.is_empty());
+        for text in functions {
+            for line in text.lines() {
+                let op = line.split('=').next_back().unwrap_or("").trim_start();
+                assert!(
+                    !(op.starts_with("trap") || op.contains(" trapz") || op.contains(" trapnz")),
+                    "a Cranelift trap instruction: {line}"
+                );
+            }
+        }
+    }
+}

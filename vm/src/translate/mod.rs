@@ -1,0 +1,99 @@
+//! wasm → CLIF translation.
+//!
+//! One function at a time, one pass over its operators, with
+//! cranelift-frontend building SSA. Layout:
+//!
+//! - [`func`]: the driver (signature, locals, prologue, operator dispatch,
+//!   trap paths);
+//! - [`stack`]: the operand stack and control frames;
+//! - [`bounds`]: linear-memory bounds checks;
+//! - `visit/*`: one file per opcode family;
+//! - [`trampoline`]: entry trampolines (host → wasm) and import wrappers
+//!   (wasm → host).
+//!
+//! Guarantees: every wasm trap is an explicit compare and branch to a trap
+//! path that calls the `raise_trap` libcall; no CLIF `trap`, `trapz`,
+//! `trapnz` or faulting instruction is emitted (divisors are checked before
+//! `sdiv`/`udiv`/`srem`/`urem`, memory accesses before the load or store).
+//! Calls to the metering helpers (`ModuleInfo::injected`) are compiled
+//! inline with the exact semantics of their wasm bodies, including the `-1`
+//! sentinels stored before trapping. An operator outside the subset is a
+//! [`crate::CompileError::Internal`], never a panic.
+
+pub(crate) mod bounds;
+pub(crate) mod func;
+pub(crate) mod stack;
+pub(crate) mod trampoline;
+mod visit;
+
+use cranelift_codegen::ir::{AbiParam, Signature, Type, types};
+use cranelift_codegen::isa::CallConv;
+use gasket_metering::{FuncSig, ModuleInfo, ValType};
+
+use crate::runtime::vmctx::Libcall;
+
+/// Pointer type of the target (64-bit hosts only).
+pub(crate) const PTR: Type = types::I64;
+
+/// Namespace of user external names that are function indices.
+pub(crate) const NS_FUNC: u32 = 0;
+
+/// What translation needs to know about the module.
+pub(crate) struct ModuleEnv<'a> {
+    pub info: &'a ModuleInfo,
+    /// Canonical signature id + 1 of each type index (structurally equal
+    /// types share an id).
+    pub sig_ids: Vec<u32>,
+}
+
+impl<'a> ModuleEnv<'a> {
+    pub(crate) fn new(info: &'a ModuleInfo) -> Self {
+        let sig_ids = info
+            .types
+            .iter()
+            .map(|ty| 1 + info.types.iter().position(|t| t == ty).unwrap_or(0) as u32)
+            .collect();
+        ModuleEnv { info, sig_ids }
+    }
+}
+
+pub(crate) fn clif_type(ty: ValType) -> Type {
+    match ty {
+        ValType::I32 => types::I32,
+        ValType::I64 => types::I64,
+    }
+}
+
+/// The signature of wasm functions: `(vmctx, params..) -> results`, in
+/// Cranelift's `tail` convention (any number of results).
+pub(crate) fn wasm_signature(sig: &FuncSig) -> Signature {
+    let mut s = Signature::new(CallConv::Tail);
+    s.params.push(AbiParam::new(PTR));
+    s.params
+        .extend(sig.params.iter().map(|&t| AbiParam::new(clif_type(t))));
+    s.returns
+        .extend(sig.results.iter().map(|&t| AbiParam::new(clif_type(t))));
+    s
+}
+
+/// The signature of a libcall (System V, as `extern "C"` Rust and C).
+pub(crate) fn libcall_signature(call: Libcall) -> Signature {
+    let mut s = Signature::new(CallConv::SystemV);
+    s.params.push(AbiParam::new(PTR));
+    let (params, ret): (&[Type], Option<Type>) = match call {
+        Libcall::RaiseTrap => (&[types::I32], None),
+        Libcall::MemoryGrow => (&[types::I32], Some(types::I32)),
+        Libcall::MemoryCopy | Libcall::MemoryFill => {
+            (&[types::I32, types::I32, types::I32], Some(types::I32))
+        }
+        Libcall::MemoryInit => (
+            &[types::I32, types::I32, types::I32, types::I32],
+            Some(types::I32),
+        ),
+        Libcall::DataDrop => (&[types::I32], None),
+        Libcall::HostCall => (&[types::I32, PTR], Some(types::I32)),
+    };
+    s.params.extend(params.iter().map(|&t| AbiParam::new(t)));
+    s.returns.extend(ret.map(AbiParam::new));
+    s
+}

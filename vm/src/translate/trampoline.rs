@@ -1,0 +1,170 @@
+//! Code that is not a wasm body: entry trampolines and import wrappers.
+//!
+//! - An **entry trampoline** (`extern "C" fn(vmctx, values: *mut u64)`)
+//!   reads the arguments from `values` (one 8-byte slot each, `i32` in the
+//!   low half), calls the wasm function directly and writes the results
+//!   back (sign-extended to 64 bits). The C shim calls it after `setjmp`.
+//! - An **import wrapper** gives an imported (host) function a wasm-ABI
+//!   body, so direct calls and table entries treat it like any function: it
+//!   spills the arguments to a stack slot, calls the `HostCall` libcall and
+//!   raises the code it returns, if any, from generated code.
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    AbiParam, ExtFuncData, ExternalName, Function, InstBuilder, MemFlagsData, Signature,
+    StackSlotData, StackSlotKind, UserExternalName, UserFuncName, Value, types,
+};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use gasket_metering::{FuncSig, ValType};
+
+use super::{NS_FUNC, PTR, clif_type, libcall_signature, wasm_signature};
+use crate::runtime::vmctx::{self, Libcall};
+use crate::trap::CODE_NATIVE_STACK;
+
+/// Namespace of trampoline names (never called by name).
+const NS_TRAMPOLINE: u32 = 1;
+
+/// The entry trampoline of wasm function `func`.
+pub(crate) fn entry(
+    func: u32,
+    sig: &FuncSig,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
+    let mut tsig = Signature::new(CallConv::SystemV);
+    tsig.params.push(AbiParam::new(PTR));
+    tsig.params.push(AbiParam::new(PTR));
+    let mut function = Function::with_name_signature(UserFuncName::user(NS_TRAMPOLINE, func), tsig);
+    let mut b = FunctionBuilder::new(&mut function, fctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    b.seal_block(block);
+    let (vmctx, values) = (b.block_params(block)[0], b.block_params(block)[1]);
+    let flags = MemFlagsData::trusted();
+    let mut args = vec![vmctx];
+    for (i, &ty) in sig.params.iter().enumerate() {
+        args.push(b.ins().load(clif_type(ty), flags, values, 8 * i as i32));
+    }
+    let callee_sig = b.import_signature(wasm_signature(sig));
+    let name = b
+        .func
+        .declare_imported_user_function(UserExternalName::new(NS_FUNC, func));
+    let callee = b.import_function(ExtFuncData {
+        name: ExternalName::user(name),
+        signature: callee_sig,
+        colocated: true,
+        patchable: false,
+    });
+    let inst = b.ins().call(callee, &args);
+    let results = b.inst_results(inst).to_vec();
+    for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
+        let wide = match ty {
+            ValType::I32 => b.ins().sextend(types::I64, value),
+            ValType::I64 => value,
+        };
+        b.ins().store(flags, wide, values, 8 * i as i32);
+    }
+    b.ins().return_(&[]);
+    b.finalize(frontend);
+    function
+}
+
+fn libcall(b: &mut FunctionBuilder<'_>, vmctx: Value, call: Libcall, args: &[Value]) -> Inst {
+    let sig = b.import_signature(libcall_signature(call));
+    let callee = b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::libcall_offset(call),
+    );
+    let mut all = vec![vmctx];
+    all.extend_from_slice(args);
+    b.ins().call_indirect(sig, callee, &all)
+}
+
+use cranelift_codegen::ir::Inst;
+
+/// The wasm-ABI body of imported function `func` (import number `import`).
+pub(crate) fn import_wrapper(
+    func: u32,
+    import: u32,
+    sig: &FuncSig,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
+    let mut function =
+        Function::with_name_signature(UserFuncName::user(NS_FUNC, func), wasm_signature(sig));
+    let mut b = FunctionBuilder::new(&mut function, fctx);
+    let entry = b.create_block();
+    let ok = b.create_block();
+    let native = b.create_block();
+    let failed = b.create_block();
+    let code_param = b.append_block_param(failed, types::I32);
+    b.set_cold_block(native);
+    b.set_cold_block(failed);
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let vmctx = params[0];
+
+    // The native-stack backstop, as in every wasm function.
+    let sp = b.ins().get_stack_pointer(PTR);
+    let limit = b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::STACK_LIMIT,
+    );
+    let below = b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+    let go = b.create_block();
+    b.ins().brif(below, native, &[], go, &[]);
+    b.switch_to_block(go);
+
+    let slots = sig.params.len().max(sig.results.len()).max(1) as u32;
+    let slot = b.create_sized_stack_slot(StackSlotData::new(
+        StackSlotKind::ExplicitSlot,
+        8 * slots,
+        3,
+    ));
+    let values = b.ins().stack_addr(PTR, slot, 0);
+    for (i, (&value, &ty)) in params[1..].iter().zip(&sig.params).enumerate() {
+        let wide = match ty {
+            ValType::I32 => b.ins().sextend(types::I64, value),
+            ValType::I64 => value,
+        };
+        b.ins()
+            .store(MemFlagsData::trusted(), wide, values, 8 * i as i32);
+    }
+    let import = b.ins().iconst(types::I32, i64::from(import));
+    let inst = libcall(&mut b, vmctx, Libcall::HostCall, &[import, values]);
+    let code = b.inst_results(inst)[0];
+    b.ins().brif(code, failed, &[code.into()], ok, &[]);
+
+    b.switch_to_block(ok);
+    let mut results = Vec::with_capacity(sig.results.len());
+    for (i, &ty) in sig.results.iter().enumerate() {
+        results.push(
+            b.ins()
+                .load(clif_type(ty), MemFlagsData::trusted(), values, 8 * i as i32),
+        );
+    }
+    b.ins().return_(&results);
+
+    b.switch_to_block(native);
+    let native_code = b.ins().iconst(types::I32, i64::from(CODE_NATIVE_STACK));
+    b.ins().jump(failed, &[native_code.into()]);
+
+    b.switch_to_block(failed);
+    libcall(&mut b, vmctx, Libcall::RaiseTrap, &[code_param]);
+    let zeros: Vec<Value> = sig
+        .results
+        .iter()
+        .map(|&ty| b.ins().iconst(clif_type(ty), 0))
+        .collect();
+    b.ins().return_(&zeros);
+    b.seal_all_blocks();
+    b.finalize(frontend);
+    function
+}

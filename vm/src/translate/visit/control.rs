@@ -1,0 +1,298 @@
+//! Structured control flow: `block`, `loop`, `if`/`else`, `end`, `br`,
+//! `br_if`, `br_table`, `return`, `unreachable`, `nop`, `drop`, `select`.
+//!
+//! Multi-value blocks carry their parameters on the operand stack and their
+//! results as parameters of the frame's `dest` block; loops take their
+//! parameters as parameters of the header block.
+
+use cranelift_codegen::ir::{Block, InstBuilder, JumpTableData, Type};
+use wasmparser::{BlockType, Operator};
+
+use crate::error::CompileError;
+use crate::translate::clif_type;
+use crate::translate::func::Translator;
+use crate::translate::stack::{Frame, FrameKind, Reach, args};
+use crate::trap::TrapKind;
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<bool> {
+    match *op {
+        Operator::Nop => {}
+        Operator::Unreachable => t.trap(TrapKind::Unreachable),
+        Operator::Block { blockty } => {
+            let (params, results) = block_sig(t, blockty)?;
+            let dest = new_block(t, &results);
+            let base = base(t, params.len())?;
+            t.frames.push(Frame {
+                kind: FrameKind::Block,
+                dest,
+                num_params: params.len(),
+                num_results: results.len(),
+                base,
+                dest_reached: false,
+            });
+        }
+        Operator::Loop { blockty } => {
+            let (params, results) = block_sig(t, blockty)?;
+            let header = new_block(t, &params);
+            let dest = new_block(t, &results);
+            let values = t.popn(params.len())?;
+            t.jump(header, &values);
+            t.b.switch_to_block(header);
+            let header_params = t.b.block_params(header).to_vec();
+            let base = t.stack.len();
+            t.stack.extend(header_params);
+            t.frames.push(Frame {
+                kind: FrameKind::Loop { header },
+                dest,
+                num_params: params.len(),
+                num_results: results.len(),
+                base,
+                dest_reached: false,
+            });
+        }
+        Operator::If { blockty } => {
+            let (params, results) = block_sig(t, blockty)?;
+            let cond = t.pop()?;
+            let then_block = t.b.create_block();
+            let else_block = t.b.create_block();
+            let dest = new_block(t, &results);
+            t.b.ins().brif(cond, then_block, &[], else_block, &[]);
+            t.b.switch_to_block(then_block);
+            t.b.seal_block(then_block);
+            let values = t.peekn(params.len())?;
+            let base = base(t, params.len())?;
+            t.frames.push(Frame {
+                kind: FrameKind::If {
+                    else_block,
+                    else_seen: false,
+                    params: values,
+                },
+                dest,
+                num_params: params.len(),
+                num_results: results.len(),
+                base,
+                dest_reached: false,
+            });
+        }
+        Operator::Else => else_(t)?,
+        Operator::End => end(t)?,
+        Operator::Br { relative_depth } => {
+            branch(t, relative_depth)?;
+        }
+        Operator::Return => {
+            let depth = t.frames.len().saturating_sub(1) as u32;
+            branch(t, depth)?;
+        }
+        Operator::BrIf { relative_depth } => {
+            let cond = t.pop()?;
+            let frame = t.frame(relative_depth)?;
+            let (target, n) = frame.branch_target();
+            if !matches!(frame.kind, FrameKind::Loop { .. }) {
+                frame.dest_reached = true;
+            }
+            let values = t.peekn(n)?;
+            let cont = t.b.create_block();
+            t.b.ins().brif(cond, target, &args(&values), cont, &[]);
+            t.b.switch_to_block(cont);
+            t.b.seal_block(cont);
+        }
+        Operator::BrTable { ref targets } => {
+            let index = t.pop()?;
+            let mut depths = Vec::with_capacity(targets.len() as usize);
+            for depth in targets.targets() {
+                depths.push(depth.map_err(|e| t.internal(e.message().to_string()))?);
+            }
+            let default = targets.default();
+            let (_, arity) = t.frame(default)?.branch_target();
+            // Cranelift jump tables carry no arguments: with values to pass,
+            // go through one edge block per distinct target.
+            let mut edges: Vec<(u32, Block)> = Vec::new();
+            let mut block_for = |t: &mut Translator<'_, '_>, depth: u32| -> Result<Block> {
+                let frame = t.frame(depth)?;
+                let (target, n) = frame.branch_target();
+                if !matches!(frame.kind, FrameKind::Loop { .. }) {
+                    frame.dest_reached = true;
+                }
+                if n != arity {
+                    return Err(t.internal("br_table targets of different arity"));
+                }
+                if arity == 0 {
+                    return Ok(target);
+                }
+                if let Some(&(_, edge)) = edges.iter().find(|(d, _)| *d == depth) {
+                    return Ok(edge);
+                }
+                let edge = t.b.create_block();
+                edges.push((depth, edge));
+                Ok(edge)
+            };
+            let default_block = block_for(t, default)?;
+            let mut table = Vec::with_capacity(depths.len());
+            for &depth in &depths {
+                table.push(block_for(t, depth)?);
+            }
+            let default_call = t.b.func.dfg.block_call(default_block, &[]);
+            let calls: Vec<_> = table
+                .iter()
+                .map(|&block| t.b.func.dfg.block_call(block, &[]))
+                .collect();
+            let jt =
+                t.b.create_jump_table(JumpTableData::new(default_call, &calls));
+            t.b.ins().br_table(index, jt);
+            let values = t.peekn(arity)?;
+            for (depth, edge) in edges {
+                let (target, _) = t.frame(depth)?.branch_target();
+                t.b.switch_to_block(edge);
+                t.b.seal_block(edge);
+                t.jump(target, &values);
+            }
+            t.reach = Reach::Dead(0);
+        }
+        Operator::Drop => {
+            t.pop()?;
+        }
+        Operator::Select => {
+            let (a, b, cond) = t.pop3()?;
+            let v = t.b.ins().select(cond, a, b);
+            t.push(v);
+        }
+        Operator::TypedSelect { ty } => {
+            if !matches!(ty, wasmparser::ValType::I32 | wasmparser::ValType::I64) {
+                return Err(t.internal("typed select of a non-integer type"));
+            }
+            let (a, b, cond) = t.pop3()?;
+            let v = t.b.ins().select(cond, a, b);
+            t.push(v);
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn new_block(t: &mut Translator<'_, '_>, params: &[Type]) -> Block {
+    let block = t.b.create_block();
+    for &ty in params {
+        t.b.append_block_param(block, ty);
+    }
+    block
+}
+
+fn base(t: &Translator<'_, '_>, params: usize) -> Result<usize> {
+    let floor = t.frames.last().map_or(0, |f| f.base);
+    t.stack
+        .len()
+        .checked_sub(params)
+        .filter(|&b| b >= floor)
+        .ok_or_else(|| t.internal("block parameters missing"))
+}
+
+fn block_sig(t: &Translator<'_, '_>, ty: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
+    let int = |ty: wasmparser::ValType| match ty {
+        wasmparser::ValType::I32 => Ok(cranelift_codegen::ir::types::I32),
+        wasmparser::ValType::I64 => Ok(cranelift_codegen::ir::types::I64),
+        _ => Err(t.internal("non-integer block type")),
+    };
+    match ty {
+        BlockType::Empty => Ok((vec![], vec![])),
+        BlockType::Type(ty) => Ok((vec![], vec![int(ty)?])),
+        BlockType::FuncType(index) => {
+            let sig = t
+                .env
+                .info
+                .types
+                .get(index as usize)
+                .ok_or_else(|| t.internal("unknown block type"))?;
+            Ok((
+                sig.params.iter().map(|&p| clif_type(p)).collect(),
+                sig.results.iter().map(|&r| clif_type(r)).collect(),
+            ))
+        }
+    }
+}
+
+/// `br depth` (and `return`): jump with the target's arity, then dead code.
+fn branch(t: &mut Translator<'_, '_>, depth: u32) -> Result<()> {
+    let frame = t.frame(depth)?;
+    let (target, n) = frame.branch_target();
+    if !matches!(frame.kind, FrameKind::Loop { .. }) {
+        frame.dest_reached = true;
+    }
+    let values = t.peekn(n)?;
+    t.jump(target, &values);
+    t.reach = Reach::Dead(0);
+    Ok(())
+}
+
+/// `else`: close the `then` arm, start the `else` arm with the `if`'s
+/// parameters.
+pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
+    let live = t.reach == Reach::Live;
+    let Some(frame) = t.frames.last().cloned() else {
+        return Err(t.internal("else outside a frame"));
+    };
+    let FrameKind::If {
+        else_block, params, ..
+    } = frame.kind
+    else {
+        return Err(t.internal("else without if"));
+    };
+    if live {
+        let results = t.popn(frame.num_results)?;
+        t.jump(frame.dest, &results);
+    }
+    let top = t.frames.len() - 1;
+    t.frames[top].dest_reached |= live;
+    t.frames[top].kind = FrameKind::If {
+        else_block,
+        else_seen: true,
+        params: params.clone(),
+    };
+    t.stack.truncate(frame.base);
+    t.stack.extend(params);
+    t.b.switch_to_block(else_block);
+    t.b.seal_block(else_block);
+    t.reach = Reach::Live;
+    Ok(())
+}
+
+/// `end`: close the frame, continue in its `dest` block with its results.
+pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
+    let live = t.reach == Reach::Live;
+    let Some(mut frame) = t.frames.last().cloned() else {
+        return Err(t.internal("end outside a frame"));
+    };
+    if live {
+        let results = t.popn(frame.num_results)?;
+        t.jump(frame.dest, &results);
+        frame.dest_reached = true;
+    }
+    match &frame.kind {
+        FrameKind::If {
+            else_block,
+            else_seen: false,
+            params,
+        } => {
+            // No else arm: the parameters pass through (the type is [t*] -> [t*]).
+            t.b.switch_to_block(*else_block);
+            t.b.seal_block(*else_block);
+            t.jump(frame.dest, params);
+            frame.dest_reached = true;
+        }
+        FrameKind::Loop { header } => t.b.seal_block(*header),
+        _ => {}
+    }
+    t.frames.pop();
+    t.stack.truncate(frame.base);
+    t.b.switch_to_block(frame.dest);
+    t.b.seal_block(frame.dest);
+    if frame.dest_reached {
+        let results = t.b.block_params(frame.dest).to_vec();
+        t.stack.extend(results);
+        t.reach = Reach::Live;
+    } else {
+        t.reach = Reach::Dead(0);
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! Locals and globals.
+//!
+//! Locals are cranelift-frontend variables (SSA is built for them). Globals
+//! live in 8-byte slots of the VM context's global array (an `i32` in the
+//! low half), read and written in place, so their values, gas and stack
+//! height included, are what the wasm says at every call boundary.
+
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
+use wasmparser::Operator;
+
+use crate::error::CompileError;
+use crate::translate::clif_type;
+use crate::translate::func::Translator;
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<bool> {
+    match *op {
+        Operator::LocalGet { local_index } => {
+            let (var, _) = local(t, local_index)?;
+            let v = t.b.use_var(var);
+            t.push(v);
+        }
+        Operator::LocalSet { local_index } => {
+            let (var, _) = local(t, local_index)?;
+            let v = t.pop()?;
+            t.b.def_var(var, v);
+        }
+        Operator::LocalTee { local_index } => {
+            let (var, _) = local(t, local_index)?;
+            let v = *t.peekn(1)?.first().unwrap_or(&t.vmctx);
+            t.b.def_var(var, v);
+        }
+        Operator::GlobalGet { global_index } => {
+            let ty = global_type(t, global_index)?;
+            let addr = t.global_addr(global_index);
+            let v = t.b.ins().load(ty, MemFlagsData::trusted(), addr, 0);
+            t.push(v);
+        }
+        Operator::GlobalSet { global_index } => {
+            global_type(t, global_index)?;
+            let v = t.pop()?;
+            let addr = t.global_addr(global_index);
+            t.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn local(
+    t: &Translator<'_, '_>,
+    index: u32,
+) -> Result<(cranelift_frontend::Variable, cranelift_codegen::ir::Type)> {
+    t.locals
+        .get(index as usize)
+        .copied()
+        .ok_or_else(|| t.internal("local index out of range"))
+}
+
+pub(crate) fn global_type(
+    t: &Translator<'_, '_>,
+    index: u32,
+) -> Result<cranelift_codegen::ir::Type> {
+    t.env
+        .info
+        .globals
+        .get(index as usize)
+        .map(|g| clif_type(g.ty))
+        .ok_or_else(|| t.internal("global index out of range"))
+}

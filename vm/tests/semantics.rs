@@ -1,0 +1,246 @@
+//! Translation of the accepted subset: control flow with multi-value,
+//! br_table, locals and globals, numeric and sign-extension operators,
+//! bulk memory, host functions, the start function.
+#![allow(missing_docs)]
+
+mod common;
+
+use common::{compile, prepare, run};
+use gasket_vm::{Imports, Instance, Trap, TrapKind, Value};
+
+#[test]
+fn multi_value_blocks_loops_and_functions() {
+    let m = compile(&prepare(
+        r#"(module
+          (func $pair (param i32) (result i32 i32) (local.get 0) (i32.mul (local.get 0) (i32.const 3)))
+          (func (export "swap_sub") (param i32 i32) (result i32)
+            (local.get 0) (local.get 1)
+            (block (param i32 i32) (result i32 i32)
+              (local.set 0) (local.set 1) (local.get 0) (local.get 1))
+            (i32.sub))
+          (func (export "pair_sum") (param i32) (result i32)
+            (call $pair (local.get 0)) (i32.add))
+          (func (export "multi") (param i32) (result i32 i64)
+            (local.get 0) (i64.extend_i32_s (local.get 0)))
+          (func (export "sum_to") (param $n i32) (result i32)
+            (i32.const 0)
+            (loop $l (param i32) (result i32)
+              (i32.add (local.get $n))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $l (i32.ge_s (local.get $n) (i32.const 0)))))
+          (func (export "if_params") (param i32) (result i32)
+            (i32.const 10)
+            (if (param i32) (result i32) (local.get 0)
+              (then (i32.add (i32.const 1)))
+              (else (i32.sub (i32.const 1)))))
+        )"#,
+    ));
+    assert_eq!(run(&m, "swap_sub", &[10, 3]).outcome, Ok(vec![-7]));
+    assert_eq!(run(&m, "pair_sum", &[5]).outcome, Ok(vec![20]));
+    assert_eq!(run(&m, "multi", &[-2]).outcome, Ok(vec![-2, -2]));
+    assert_eq!(run(&m, "if_params", &[1]).outcome, Ok(vec![11]));
+    assert_eq!(run(&m, "if_params", &[0]).outcome, Ok(vec![9]));
+    assert_eq!(run(&m, "sum_to", &[4]).outcome, Ok(vec![10]));
+}
+
+#[test]
+fn br_table_with_values() {
+    let m = compile(&prepare(
+        r#"(module
+          (func (export "pick") (param i32) (result i32)
+            (block $d (result i32)
+              (block $b (result i32)
+                (block $a (result i32)
+                  (i32.const 7)
+                  (br_table $a $b $d (local.get 0)))
+                (i32.add (i32.const 100)) (return))
+              (i32.add (i32.const 200)) (return)))
+        )"#,
+    ));
+    assert_eq!(run(&m, "pick", &[0]).outcome, Ok(vec![107]));
+    assert_eq!(run(&m, "pick", &[1]).outcome, Ok(vec![207]));
+    assert_eq!(run(&m, "pick", &[2]).outcome, Ok(vec![7]));
+    assert_eq!(run(&m, "pick", &[99]).outcome, Ok(vec![7]));
+}
+
+#[test]
+fn numeric_and_sign_extension() {
+    let m = compile(&prepare(
+        r#"(module
+          (func (export "ext8") (param i32) (result i32) (i32.extend8_s (local.get 0)))
+          (func (export "ext16") (param i32) (result i32) (i32.extend16_s (local.get 0)))
+          (func (export "ext32") (param i64) (result i64) (i64.extend32_s (local.get 0)))
+          (func (export "ext64_8") (param i64) (result i64) (i64.extend8_s (local.get 0)))
+          (func (export "clz") (param i64) (result i64) (i64.clz (local.get 0)))
+          (func (export "ctz") (param i32) (result i32) (i32.ctz (local.get 0)))
+          (func (export "popcnt") (param i64) (result i64) (i64.popcnt (local.get 0)))
+          (func (export "rotl") (param i32 i32) (result i32) (i32.rotl (local.get 0) (local.get 1)))
+          (func (export "shr_s") (param i64 i64) (result i64) (i64.shr_s (local.get 0) (local.get 1)))
+          (func (export "shl32") (param i32 i32) (result i32) (i32.shl (local.get 0) (local.get 1)))
+          (func (export "wrap") (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+          (func (export "extu") (param i32) (result i64) (i64.extend_i32_u (local.get 0)))
+          (func (export "lt") (param i64 i64) (result i32) (i64.lt_s (local.get 0) (local.get 1)))
+          (func (export "select") (param i32 i32 i32) (result i32)
+            (select (local.get 0) (local.get 1) (local.get 2)))
+        )"#,
+    ));
+    let r = |f: &str, a: &[i64]| run(&m, f, a).outcome.unwrap()[0];
+    assert_eq!(r("ext8", &[0x80]), -128);
+    assert_eq!(r("ext16", &[0x7fff]), 0x7fff);
+    assert_eq!(r("ext32", &[0xffff_ffff]), -1);
+    assert_eq!(r("ext64_8", &[0x1ff]), -1);
+    assert_eq!(r("clz", &[1]), 63);
+    assert_eq!(r("clz", &[0]), 64);
+    assert_eq!(r("ctz", &[0]), 32);
+    assert_eq!(r("popcnt", &[-1]), 64);
+    assert_eq!(r("rotl", &[i64::from(0x8000_0001u32 as i32), 1]), 3);
+    assert_eq!(r("shr_s", &[-16, 66]), -4);
+    assert_eq!(r("shl32", &[1, 33]), 2);
+    assert_eq!(r("wrap", &[0x1_0000_0005]), 5);
+    assert_eq!(r("extu", &[-1]), 0xffff_ffff);
+    assert_eq!(r("lt", &[-1, 0]), 1);
+    assert_eq!(r("select", &[1, 2, 0]), 2);
+    assert_eq!(r("select", &[1, 2, 5]), 1);
+}
+
+#[test]
+fn globals_and_start_function() {
+    let m = compile(&prepare(
+        r#"(module
+          (global $counter (mut i64) (i64.const 40))
+          (global $small (mut i32) (i32.const -5))
+          (func $start (global.set $counter (i64.add (global.get $counter) (i64.const 2))))
+          (start $start)
+          (func (export "get") (result i64) (global.get $counter))
+          (func (export "bump") (result i32)
+            (global.set $small (i32.add (global.get $small) (i32.const 1)))
+            (global.get $small))
+        )"#,
+    ));
+    let mut instance = Instance::new(&m, Imports::new(), 1_000_000).unwrap();
+    assert_eq!(instance.call("get", &[]), Ok(vec![Value::I64(42)]));
+    assert_eq!(instance.call("bump", &[]), Ok(vec![Value::I32(-4)]));
+    assert_eq!(instance.call("bump", &[]), Ok(vec![Value::I32(-3)]));
+    assert!(
+        instance.gas_left() < 1_000_000,
+        "start and calls were charged"
+    );
+    assert_eq!(
+        instance.call("nope", &[]),
+        Err(Trap::NoSuchExport("nope".into()))
+    );
+    assert_eq!(
+        instance.call("get", &[Value::I32(1)]),
+        Err(Trap::BadArguments("get".into()))
+    );
+}
+
+#[test]
+fn bulk_memory() {
+    let m = compile(&prepare(
+        r#"(module
+          (memory 1)
+          (data $d "hello")
+          (func (export "init") (param i32 i32 i32) (result i32)
+            (memory.init $d (local.get 0) (local.get 1) (local.get 2))
+            (i32.load8_u (local.get 0)))
+          (func (export "drop_then_init") (param i32) (result i32)
+            (data.drop $d)
+            (memory.init $d (i32.const 0) (i32.const 0) (local.get 0))
+            (i32.const 1))
+          (func (export "fill_copy") (result i32)
+            (memory.fill (i32.const 100) (i32.const 0x41) (i32.const 4))
+            (memory.copy (i32.const 200) (i32.const 98) (i32.const 8))
+            (i32.load (i32.const 202)))
+          (func (export "fill") (param i32 i32) (memory.fill (local.get 0) (i32.const 0) (local.get 1)))
+        )"#,
+    ));
+    let oob = Err(Trap::Wasm(TrapKind::MemoryOutOfBounds));
+    assert_eq!(
+        run(&m, "init", &[10, 1, 4]).outcome,
+        Ok(vec![i64::from(b'e')])
+    );
+    assert_eq!(run(&m, "init", &[10, 2, 4]).outcome, oob);
+    assert_eq!(run(&m, "init", &[65535, 0, 2]).outcome, oob);
+    assert_eq!(run(&m, "drop_then_init", &[0]).outcome, Ok(vec![1]));
+    assert_eq!(run(&m, "drop_then_init", &[1]).outcome, oob);
+    assert_eq!(run(&m, "fill_copy", &[]).outcome, Ok(vec![0x4141_4141]));
+    assert_eq!(run(&m, "fill", &[65536, 0]).outcome, Ok(vec![]));
+    assert_eq!(run(&m, "fill", &[65536, 1]).outcome, oob);
+}
+
+#[test]
+fn host_functions() {
+    let m = compile(&prepare(
+        r#"(module
+          (import "env" "add" (func $add (param i32 i64) (result i64)))
+          (import "env" "peek" (func $peek (param i32) (result i32)))
+          (import "env" "fail" (func $fail))
+          (memory (export "memory") 1)
+          (data (i32.const 8) "\2a")
+          (table 1 funcref)
+          (elem (i32.const 0) $add)
+          (func (export "direct") (param i32 i64) (result i64) (call $add (local.get 0) (local.get 1)))
+          (func (export "indirect") (param i32 i64) (result i64)
+            (call_indirect (param i32 i64) (result i64) (local.get 0) (local.get 1) (i32.const 0)))
+          (func (export "peek") (param i32) (result i32) (call $peek (local.get 0)))
+          (func (export "fail") (call $fail))
+        )"#,
+    ));
+    let mut imports = Imports::new();
+    imports
+        .func("env", "add", |caller, args| {
+            caller.charge_gas(5)?;
+            Ok(vec![args[0] + args[1]])
+        })
+        .func("env", "peek", |caller, args| {
+            let byte = caller.read(args[0] as u32, 1)?[0];
+            Ok(vec![i64::from(byte)])
+        })
+        .func("env", "fail", |_, _| Err(Trap::Host("nope".into())));
+    let mut instance = Instance::new(&m, imports, 1_000_000).unwrap();
+    let args = [Value::I32(-2), Value::I64(10)];
+    assert_eq!(instance.call("direct", &args), Ok(vec![Value::I64(8)]));
+    assert_eq!(instance.call("indirect", &args), Ok(vec![Value::I64(8)]));
+    assert_eq!(
+        instance.call("peek", &[Value::I32(8)]),
+        Ok(vec![Value::I32(42)])
+    );
+    assert_eq!(
+        instance.call("peek", &[Value::I32(65536)]),
+        Err(Trap::Wasm(TrapKind::MemoryOutOfBounds))
+    );
+    assert_eq!(instance.call("fail", &[]), Err(Trap::Host("nope".into())));
+    instance.set_gas(3);
+    let out = instance.call("direct", &args);
+    assert_eq!(out, Err(Trap::Wasm(TrapKind::OutOfGas)));
+    assert_eq!(instance.gas_left(), -1);
+
+    let missing = Instance::new(&m, Imports::new(), 0).unwrap_err();
+    assert!(matches!(
+        missing,
+        gasket_vm::InstantiationError::MissingImport { .. }
+    ));
+}
+
+#[test]
+fn module_is_send_sync_and_instances_run_on_other_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<gasket_vm::Module>();
+    assert_send_sync::<gasket_vm::Engine>();
+    let m = compile(&prepare(
+        r#"(module (func (export "f") (param i64) (result i64) (i64.mul (local.get 0) (local.get 0))))"#,
+    ));
+    let handles: Vec<_> = (0..4i64)
+        .map(|i| {
+            let m = m.clone();
+            std::thread::spawn(move || {
+                let mut instance = Instance::new(&m, Imports::new(), 1000).unwrap();
+                instance.call("f", &[Value::I64(i)]).unwrap()
+            })
+        })
+        .collect();
+    for (i, h) in handles.into_iter().enumerate() {
+        assert_eq!(h.join().unwrap(), vec![Value::I64(i as i64 * i as i64)]);
+    }
+}

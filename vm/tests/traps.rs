@@ -1,0 +1,251 @@
+//! Traps: every kind, at the exact edge, and unwinding through many frames.
+#![allow(missing_docs)]
+
+mod common;
+
+use common::{compile, prepare, run};
+use gasket_metering::{Config, Permissive, prepare_with_policy};
+use gasket_vm::{Engine, EngineConfig, Imports, Instance, Trap, TrapKind, Value};
+
+fn trap(kind: TrapKind) -> Result<Vec<i64>, Trap> {
+    Err(Trap::Wasm(kind))
+}
+
+const DIV: &str = r#"
+(module
+  (func (export "div_s32") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "div_u32") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func (export "rem_s32") (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
+  (func (export "rem_u32") (param i32 i32) (result i32) (i32.rem_u (local.get 0) (local.get 1)))
+  (func (export "div_s64") (param i64 i64) (result i64) (i64.div_s (local.get 0) (local.get 1)))
+  (func (export "div_u64") (param i64 i64) (result i64) (i64.div_u (local.get 0) (local.get 1)))
+  (func (export "rem_s64") (param i64 i64) (result i64) (i64.rem_s (local.get 0) (local.get 1)))
+  (func (export "rem_u64") (param i64 i64) (result i64) (i64.rem_u (local.get 0) (local.get 1))))
+"#;
+
+#[test]
+fn division_traps_and_edges() {
+    let m = compile(&prepare(DIV));
+    let min32 = i64::from(i32::MIN);
+    for f in [
+        "div_s32", "div_u32", "rem_s32", "rem_u32", "div_s64", "div_u64", "rem_s64", "rem_u64",
+    ] {
+        assert_eq!(
+            run(&m, f, &[7, 0]).outcome,
+            trap(TrapKind::IntegerDivideByZero),
+            "{f}"
+        );
+    }
+    assert_eq!(
+        run(&m, "div_s32", &[min32, -1]).outcome,
+        trap(TrapKind::IntegerOverflow)
+    );
+    assert_eq!(
+        run(&m, "div_s64", &[i64::MIN, -1]).outcome,
+        trap(TrapKind::IntegerOverflow)
+    );
+    assert_eq!(run(&m, "rem_s32", &[min32, -1]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "rem_s64", &[i64::MIN, -1]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "div_s32", &[-7, 2]).outcome, Ok(vec![-3]));
+    assert_eq!(run(&m, "rem_s32", &[-7, 2]).outcome, Ok(vec![-1]));
+    assert_eq!(
+        run(&m, "div_u32", &[-1, 2]).outcome,
+        Ok(vec![i64::from(0x7fff_ffff)])
+    );
+    assert_eq!(run(&m, "rem_u64", &[-1, 10]).outcome, Ok(vec![5]));
+    assert_eq!(
+        run(&m, "div_s64", &[i64::MIN, 1]).outcome,
+        Ok(vec![i64::MIN])
+    );
+}
+
+const MEMORY: &str = r#"
+(module
+  (memory 1 2)
+  (func (export "load32") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "load64_off") (param i32) (result i64) (i64.load offset=8 (local.get 0)))
+  (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "store16") (param i32) (i32.store16 (local.get 0) (i32.const 0x1234)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "grow_then_load") (param i32) (result i32)
+    (drop (memory.grow (i32.const 1)))
+    (i32.load (local.get 0))))
+"#;
+
+#[test]
+fn memory_out_of_bounds_at_the_exact_edge() {
+    let m = compile(&prepare(MEMORY));
+    let oob = trap(TrapKind::MemoryOutOfBounds);
+    assert_eq!(run(&m, "load32", &[65532]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "load32", &[65533]).outcome, oob);
+    assert_eq!(run(&m, "load32", &[-1]).outcome, oob);
+    assert_eq!(run(&m, "load64_off", &[65520]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "load64_off", &[65521]).outcome, oob);
+    assert_eq!(run(&m, "load64_off", &[-8]).outcome, oob);
+    assert_eq!(run(&m, "load8", &[65535]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "load8", &[65536]).outcome, oob);
+    assert_eq!(run(&m, "store16", &[65534]).outcome, Ok(vec![]));
+    assert_eq!(run(&m, "store16", &[65535]).outcome, oob);
+    // After growing, the new page is addressable, the one after is not.
+    assert_eq!(run(&m, "grow_then_load", &[131068]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "grow_then_load", &[131069]).outcome, oob);
+    // The maximum (2 pages) bounds memory.grow.
+    assert_eq!(run(&m, "grow", &[1]).outcome, Ok(vec![1]));
+    assert_eq!(run(&m, "grow", &[2]).outcome, Ok(vec![-1]));
+}
+
+const INDIRECT: &str = r#"
+(module
+  (type $ii (func (param i32) (result i32)))
+  (type $v (func))
+  (table 4 funcref)
+  (elem (i32.const 0) $double $nothing)
+  (func $double (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+  (func $nothing (type $v))
+  (func (export "call") (param i32 i32) (result i32)
+    (call_indirect (type $ii) (local.get 1) (local.get 0))))
+"#;
+
+#[test]
+fn call_indirect_checks() {
+    let m = compile(&prepare(INDIRECT));
+    assert_eq!(run(&m, "call", &[0, 21]).outcome, Ok(vec![42]));
+    assert_eq!(
+        run(&m, "call", &[1, 21]).outcome,
+        trap(TrapKind::IndirectCallSignatureMismatch)
+    );
+    assert_eq!(
+        run(&m, "call", &[2, 21]).outcome,
+        trap(TrapKind::IndirectCallToNull)
+    );
+    assert_eq!(
+        run(&m, "call", &[4, 21]).outcome,
+        trap(TrapKind::TableOutOfBounds)
+    );
+    assert_eq!(
+        run(&m, "call", &[-1, 21]).outcome,
+        trap(TrapKind::TableOutOfBounds)
+    );
+}
+
+const RECURSION: &str = r#"
+(module
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (unreachable))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))
+"#;
+
+#[test]
+fn deep_recursion_is_a_stack_overflow() {
+    let m = compile(&prepare(RECURSION));
+    let r = run(&m, "down", &[1_000_000]);
+    assert_eq!(r.outcome, trap(TrapKind::StackOverflow));
+    // Unreachable at the bottom of 100 frames.
+    assert_eq!(run(&m, "down", &[100]).outcome, trap(TrapKind::Unreachable));
+}
+
+#[test]
+fn ten_thousand_frame_unwind() {
+    let mut config = Config::default();
+    config.stack.limit = 1 << 20;
+    let wasm = wat::parse_str(RECURSION).unwrap();
+    let prepared = prepare_with_policy(&wasm, &config, &Permissive).unwrap();
+    let module = compile(&prepared);
+    let mut instance = Instance::new(&module, Imports::new(), common::GAS_LIMIT).unwrap();
+    for _ in 0..3 {
+        let out = instance.call("down", &[Value::I32(10_000)]);
+        assert_eq!(out, Err(Trap::Wasm(TrapKind::Unreachable)));
+        // The height the wasm left: 10,001 frames entered, none exited.
+        assert!(instance.stack_height() > 10_000);
+    }
+    // The instance is still usable after unwinding.
+    let out = instance.call("down", &[Value::I32(0)]);
+    assert_eq!(out, Err(Trap::Wasm(TrapKind::Unreachable)));
+}
+
+#[test]
+fn native_stack_backstop() {
+    let mut config = Config::default();
+    config.stack.limit = 1 << 29;
+    let wasm = wat::parse_str(RECURSION).unwrap();
+    let prepared = prepare_with_policy(&wasm, &config, &Permissive).unwrap();
+    let engine = Engine::new(EngineConfig {
+        native_stack_bytes: 64 * 1024,
+        ..EngineConfig::default()
+    })
+    .unwrap();
+    let module = engine.compile(&prepared).unwrap();
+    let mut instance = Instance::new(&module, Imports::new(), common::GAS_LIMIT).unwrap();
+    let out = instance.call("down", &[Value::I32(1_000_000)]);
+    assert_eq!(out, Err(Trap::NativeStackExhausted));
+    // Shallow calls still work afterwards.
+    let out = instance.call("down", &[Value::I32(10)]);
+    assert_eq!(out, Err(Trap::Wasm(TrapKind::Unreachable)));
+}
+
+#[test]
+fn out_of_gas_leaves_the_sentinel() {
+    let m = compile(&prepare(
+        r#"(module (func (export "spin") (loop $l (br $l))))"#,
+    ));
+    let mut instance = Instance::new(&m, Imports::new(), 1000).unwrap();
+    assert_eq!(
+        instance.call("spin", &[]),
+        Err(Trap::Wasm(TrapKind::OutOfGas))
+    );
+    assert_eq!(instance.gas_left(), -1);
+    instance.set_gas(500);
+    assert_eq!(
+        instance.call("spin", &[]),
+        Err(Trap::Wasm(TrapKind::OutOfGas))
+    );
+    assert_eq!(instance.gas_left(), -1);
+}
+
+#[test]
+fn unreachable_traps() {
+    let m = compile(&prepare(r#"(module (func (export "u") (unreachable)))"#));
+    assert_eq!(run(&m, "u", &[]).outcome, trap(TrapKind::Unreachable));
+}
+
+#[test]
+fn repeated_and_constant_accesses_keep_their_checks() {
+    // The second access of the same index with a larger offset must still
+    // be checked; constant addresses are exempt only within the initial size.
+    let m = compile(&prepare(
+        r#"(module
+          (memory 1 2)
+          (func (export "two") (param i32) (result i32)
+            (i32.add (i32.load offset=0 (local.get 0)) (i32.load offset=4 (local.get 0))))
+          (func (export "smaller_after_larger") (param i32) (result i32)
+            (i32.add (i32.load offset=4 (local.get 0)) (i32.load8_u (local.get 0))))
+          (func (export "const_edge") (result i32) (i32.load (i32.const 65532)))
+          (func (export "const_past") (result i32) (i32.load (i32.const 65533)))
+          (func (export "const_after_grow") (result i32)
+            (drop (memory.grow (i32.const 1)))
+            (i32.load (i32.const 131068)))
+          (func (export "loop_same_index") (param i32) (result i32)
+            (local $i i32)
+            (loop $l
+              (drop (i32.load (local.get 0)))
+              (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+            (local.get $i)))
+        "#,
+    ));
+    let oob = trap(TrapKind::MemoryOutOfBounds);
+    assert_eq!(run(&m, "two", &[65528]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "two", &[65529]).outcome, oob);
+    assert_eq!(run(&m, "two", &[65532]).outcome, oob);
+    assert_eq!(
+        run(&m, "smaller_after_larger", &[65528]).outcome,
+        Ok(vec![0])
+    );
+    assert_eq!(run(&m, "smaller_after_larger", &[65529]).outcome, oob);
+    assert_eq!(run(&m, "const_edge", &[]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "const_past", &[]).outcome, oob);
+    assert_eq!(run(&m, "const_after_grow", &[]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "loop_same_index", &[65524]).outcome, Ok(vec![3]));
+    assert_eq!(run(&m, "loop_same_index", &[65528]).outcome, oob);
+}
