@@ -153,11 +153,15 @@ pub(crate) fn global(ty: &GlobalType, index: u32, offset: u64) -> Result<(), Pre
     val_type(ty.content_type, || format!("global {index}"), offset)
 }
 
-/// Constant expressions of the MVP and bulk memory: constants, `global.get`,
-/// `ref.func` and `ref.null` (element segments only). Extended-const
-/// arithmetic and float or vector constants are named; anything else is left
-/// to the validator.
-pub(crate) fn const_expr(expr: &ConstExpr<'_>, place: &str) -> Result<(), PrepareError> {
+/// Constant expressions of the MVP: constants and `global.get` of an
+/// imported global. Extended-const arithmetic, `global.get` of a
+/// module-defined global (allowed since the GC proposal), and float or
+/// vector constants are named; anything else is left to the validator.
+pub(crate) fn const_expr(
+    expr: &ConstExpr<'_>,
+    imported_globals: u32,
+    place: &str,
+) -> Result<(), PrepareError> {
     let mut reader = expr.get_operators_reader();
     while !reader.eof() {
         let offset = reader.original_position();
@@ -167,6 +171,7 @@ pub(crate) fn const_expr(expr: &ConstExpr<'_>, place: &str) -> Result<(), Prepar
             Operator::I64Add | Operator::I64Sub | Operator::I64Mul => Feature::ExtendedConst,
             Operator::F32Const { .. } | Operator::F64Const { .. } => Feature::Float,
             Operator::V128Const { .. } => Feature::Simd,
+            Operator::GlobalGet { global_index } if global_index >= imported_globals => Feature::Gc,
             _ => continue,
         };
         return Err(PrepareError::unsupported(

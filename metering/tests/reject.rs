@@ -684,3 +684,55 @@ fn encodings_of_other_proposals_are_invalid_even_where_the_validator_would_not_l
         "{err}"
     );
 }
+
+#[test]
+fn float_block_type() {
+    let (wasm, err) = reject_with(
+        "(module (func (block (result f64) (unreachable))))",
+        &Config::default(),
+    );
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::Unsupported {
+            feature: Feature::Float,
+            what: "value type f64 in block type of block".into()
+        }
+    );
+    assert_eq!(err.function(), Some(0));
+    assert_eq!(wasm[err.offset() as usize..][..2], [0x02, 0x7c], "{err}");
+}
+
+#[test]
+fn element_expressions() {
+    let (_, err) = reject_with(
+        "(module (table 1 funcref) (func) (elem (i32.const 0) funcref (ref.func 0)))",
+        &Config::default(),
+    );
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::Unsupported {
+            feature: Feature::ReferenceTypes,
+            what: "element segment 0 written with expressions".into()
+        }
+    );
+}
+
+#[test]
+fn global_get_of_a_defined_global_in_a_constant_expression() {
+    let (_, err) = reject_with(
+        "(module (global i32 (i32.const 0)) (global i32 (global.get 0)))",
+        &Config::default(),
+    );
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::Unsupported {
+            feature: Feature::Gc,
+            what: "instruction global.get in initializer of global 1".into()
+        }
+    );
+    // Imported globals stay allowed.
+    let wasm =
+        wat::parse_str(r#"(module (import "m" "g" (global i32)) (global i32 (global.get 0)))"#)
+            .unwrap();
+    prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
+}

@@ -17,8 +17,8 @@
 //!
 //! Ends with one line: `spec: F files, P passed, X failed, S skipped`
 //! (F distinct files; P, X, S summed over both runs). A panic in the runner
-//! or the VM fails the test, and so does any failure in `core-int/`;
-//! failures in `core/` are reported, grouped by reason.
+//! or the VM fails the test, and so does any failed assertion (in `core/`
+//! as in `core-int/`); failures are also reported, grouped by reason.
 #![allow(missing_docs)]
 
 use std::collections::{BTreeMap, HashMap};
@@ -1127,4 +1127,5 @@ fn spec_suite() {
         "the runner or the VM panicked: {panics:#?}"
     );
     assert_eq!(core_int_failed, 0, "core-int/ must pass strictly");
+    assert_eq!(x, 0, "spec assertions failed (see the groups above)");
 }

@@ -92,6 +92,14 @@ pub(crate) fn analyze_function(
                 )));
             }
         };
+        if let Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } =
+            &op
+        {
+            if let wasmparser::BlockType::Type(ty) = blockty {
+                gate::val_type(*ty, || format!("block type of {}", op_name(&op)), offset)
+                    .map_err(in_function)?;
+            }
+        }
         if let Operator::BrTable { targets } = &op {
             let count = u64::from(targets.len()) + 1;
             if count > u64::from(limits.br_table_targets) {

@@ -55,6 +55,7 @@ struct Walk<'c> {
     out: ModuleAnalysis,
     memories: u32,
     tables: u32,
+    imported_globals: u32,
 }
 
 fn check_limit(limit: Limit, value: u64, max: u32, offset: u64) -> Result<(), PrepareError> {
@@ -113,6 +114,7 @@ fn walk_module(
         out: ModuleAnalysis::default(),
         memories: 0,
         tables: 0,
+        imported_globals: 0,
     };
     let mut validator = Validator::new_with_features(FEATURES);
     let mut allocs = FuncValidatorAllocations::default();
@@ -250,7 +252,11 @@ impl Walk<'_> {
                     let (offset, global) = global?;
                     let index = self.out.globals.len() as u32;
                     gate::global(&global.ty, index, offset)?;
-                    gate::const_expr(&global.init_expr, &format!("initializer of global {index}"))?;
+                    gate::const_expr(
+                        &global.init_expr,
+                        self.imported_globals,
+                        &format!("initializer of global {index}"),
+                    )?;
                     self.push_global(global.ty);
                 }
                 Ok(())
@@ -284,20 +290,18 @@ impl Walk<'_> {
                     if let ElementKind::Active { offset_expr, .. } = &element.kind {
                         gate::const_expr(
                             offset_expr,
+                            self.imported_globals,
                             &format!("offset of element segment {index}"),
                         )?;
                     }
-                    if let ElementItems::Expressions(ty, exprs) = &element.items {
-                        if *ty != wasmparser::RefType::FUNCREF {
-                            return Err(PrepareError::unsupported(
-                                Feature::ReferenceTypes,
-                                format!("element segment {index} of {ty}"),
-                                offset,
-                            ));
-                        }
-                        for expr in exprs.clone() {
-                            gate::const_expr(&expr?, &format!("element segment {index}"))?;
-                        }
+                    if let ElementItems::Expressions(..) = &element.items {
+                        // The expression encoding of element items came with
+                        // reference types; rustc writes function indices.
+                        return Err(PrepareError::unsupported(
+                            Feature::ReferenceTypes,
+                            format!("element segment {index} written with expressions"),
+                            offset,
+                        ));
                     }
                 }
                 Ok(())
@@ -311,7 +315,11 @@ impl Walk<'_> {
                 )?;
                 for (index, data) in section.clone().into_iter().enumerate() {
                     if let wasmparser::DataKind::Active { offset_expr, .. } = &data?.kind {
-                        gate::const_expr(offset_expr, &format!("offset of data segment {index}"))?;
+                        gate::const_expr(
+                            offset_expr,
+                            self.imported_globals,
+                            &format!("offset of data segment {index}"),
+                        )?;
                     }
                 }
                 Ok(())
@@ -388,6 +396,7 @@ impl Walk<'_> {
                     .check_import(module, name, ItemType::Global(global))
                     .map_err(|v| PrepareError::policy(v, offset))?;
                 self.push_global(global);
+                self.imported_globals += 1;
                 let sig = *self.out.globals.last().expect("pushed above");
                 ImportKind::Global(sig)
             }
