@@ -11,7 +11,7 @@ pub(crate) mod module;
 pub mod stack;
 
 use wasmparser::{
-    FuncValidator, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
+    BlockType, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
 };
 
 use crate::config::Config;
@@ -92,13 +92,18 @@ pub(crate) fn analyze_function(
                 )));
             }
         };
-        if let Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } =
-            &op
+        if let Operator::Block {
+            blockty: BlockType::Type(ty),
+        }
+        | Operator::Loop {
+            blockty: BlockType::Type(ty),
+        }
+        | Operator::If {
+            blockty: BlockType::Type(ty),
+        } = &op
         {
-            if let wasmparser::BlockType::Type(ty) = blockty {
-                gate::val_type(*ty, || format!("block type of {}", op_name(&op)), offset)
-                    .map_err(in_function)?;
-            }
+            gate::val_type(*ty, || format!("block type of {}", op_name(&op)), offset)
+                .map_err(in_function)?;
         }
         if let Operator::BrTable { targets } = &op {
             let count = u64::from(targets.len()) + 1;
