@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job, as far as the pipeline goes today: build the example
 # contracts for wasm32, pass them through the metering gate and show the
-# report, then run metered programs and show the gas they use.
+# report, then run metered programs in the Cranelift VM and show the gas.
+# (Deploying to a devnet comes with issues 6 and 8.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +18,8 @@ if cargo run -q --release -p gasket-metering --example inspect -- contracts/targ
   exit 1
 fi
 echo
-echo "== Metered execution (instrumented modules run in wasmi; the Cranelift VM is issue 3)"
-cargo run -q --release -p gasket-metering --example run -- \
+echo "== Metered execution in Gasket's Cranelift VM"
+cargo run -q --release -p gasket-vm --example run -- \
   metering/tests/golden/modules/fib.wat fib 25 \
   metering/tests/golden/modules/hash_loop.wat hash 100000 \
   metering/tests/golden/modules/recursion.wat down 1000000
