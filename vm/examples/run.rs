@@ -44,7 +44,7 @@ fn run(engine: &Engine, file: &str, export: &str, arg: i64) -> Result<String, St
         ),
         Err(Trap::Wasm(TrapKind::OutOfGas)) => ("trap OutOfGas".to_string(), GAS_LIMIT),
         Err(trap) => (
-            format!("trap {trap}"),
+            trap.to_string(),
             GAS_LIMIT - instance.gas_left().max(0) as u64,
         ),
     };
