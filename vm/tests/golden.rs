@@ -13,6 +13,21 @@ fn metering_golden() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../metering/tests/golden")
 }
 
+/// The text modules of the metering golden vectors.
+const GOLDEN_WAT: [&str; 5] = [
+    "fib.wat",
+    "hash_loop.wat",
+    "memory.wat",
+    "recursion.wat",
+    "switch.wat",
+];
+
+/// Prepares and compiles golden module `name` with `engine`.
+fn compile_golden(engine: &gasket_vm::Engine, name: &str) -> gasket_vm::Module {
+    let wat = std::fs::read_to_string(metering_golden().join("modules").join(name)).unwrap();
+    engine.compile(&common::prepare(&wat)).unwrap()
+}
+
 /// wasmi's trap names in vectors.txt → ours.
 fn wasmi_kind(name: &str) -> TrapKind {
     match name {
@@ -142,15 +157,8 @@ fn golden_without_optimisation() {
         ..Default::default()
     })
     .unwrap();
-    for name in [
-        "fib.wat",
-        "hash_loop.wat",
-        "memory.wat",
-        "recursion.wat",
-        "switch.wat",
-    ] {
-        let wat = std::fs::read_to_string(metering_golden().join("modules").join(name)).unwrap();
-        let module = engine.compile(&common::prepare(&wat)).unwrap();
+    for name in GOLDEN_WAT {
+        let module = compile_golden(&engine, name);
         for v in parse_vectors().into_iter().filter(|v| v.module == name) {
             let run = common::run(&module, &v.export, &v.args);
             assert_eq!(
@@ -220,15 +228,8 @@ fn same_modules_compile_for_aarch64() {
         ..Default::default()
     })
     .unwrap();
-    for name in [
-        "fib.wat",
-        "hash_loop.wat",
-        "memory.wat",
-        "recursion.wat",
-        "switch.wat",
-    ] {
-        let wat = std::fs::read_to_string(metering_golden().join("modules").join(name)).unwrap();
-        let module = engine.compile(&common::prepare(&wat)).unwrap();
+    for name in GOLDEN_WAT {
+        let module = compile_golden(&engine, name);
         assert_eq!(module.target(), gasket_vm::Target::Aarch64);
         assert_eq!(module.code().len() % 4, 0);
         if gasket_vm::Target::host() != Some(gasket_vm::Target::Aarch64) {
