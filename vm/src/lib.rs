@@ -41,5 +41,5 @@ mod trap;
 pub use engine::{Engine, EngineConfig, FRAME_RESERVE, OptLevel, Target};
 pub use error::{CompileError, InstantiationError};
 pub use module::Module;
-pub use runtime::instance::{Caller, HostFunc, Imports, Instance, Value};
+pub use runtime::instance::{Caller, Host, HostFunc, Imports, Instance, Value};
 pub use trap::{Trap, TrapKind};

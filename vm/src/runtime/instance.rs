@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 use gasket_metering::{ExportKind, ImportKind, START_EXPORT, ValType};
 
@@ -52,12 +53,40 @@ impl Value {
 /// as an `i64`, `i32` sign-extended), returns the results the same way.
 /// An `Err(Trap::Wasm(kind))` traps with that kind; any other error ends
 /// the call with that error.
-pub type HostFunc = Box<dyn Fn(&mut Caller<'_>, &[i64]) -> Result<Vec<i64>, Trap> + Send + Sync>;
+pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[i64]) -> Result<Vec<i64>, Trap> + Send + Sync>;
+
+/// The embedder's side of a call made with [`Instance::call_with`]: runs
+/// the imports routed to it with [`Imports::dispatch`].
+///
+/// Unlike a [`HostFunc`] it lives only for the call, so it may borrow the
+/// embedder's state (storage, an overlay, the call context) and may itself
+/// call into other instances (cross-contract calls): a nested call shares
+/// the outer call's native-stack budget.
+pub trait Host {
+    /// Runs the host function the embedder named `id`. `args` are the
+    /// arguments (`i32` sign-extended); `results` has one slot per result.
+    /// An `Err(Trap::Wasm(kind))` traps with that kind; any other error
+    /// ends the call with that error.
+    fn call(
+        &mut self,
+        id: u32,
+        caller: &mut Caller<'_>,
+        args: &[i64],
+        results: &mut [i64],
+    ) -> Result<(), Trap>;
+}
+
+/// How one imported function is supplied.
+#[derive(Clone)]
+pub(crate) enum HostImport {
+    Func(HostFunc),
+    Dispatch(u32),
+}
 
 /// What the embedder supplies to instantiation.
 #[derive(Default)]
 pub struct Imports {
-    funcs: HashMap<(String, String), HostFunc>,
+    funcs: HashMap<(String, String), HostImport>,
     globals: HashMap<(String, String), i64>,
 }
 
@@ -83,8 +112,20 @@ impl Imports {
         name: &str,
         f: impl Fn(&mut Caller<'_>, &[i64]) -> Result<Vec<i64>, Trap> + Send + Sync + 'static,
     ) -> &mut Self {
-        self.funcs
-            .insert((module.to_string(), name.to_string()), Box::new(f));
+        self.funcs.insert(
+            (module.to_string(), name.to_string()),
+            HostImport::Func(Arc::new(f)),
+        );
+        self
+    }
+
+    /// Routes the function `module.name` to the [`Host`] of each call
+    /// ([`Instance::call_with`]) under the embedder's number `id`.
+    pub fn dispatch(&mut self, module: &str, name: &str, id: u32) -> &mut Self {
+        self.funcs.insert(
+            (module.to_string(), name.to_string()),
+            HostImport::Dispatch(id),
+        );
         self
     }
 
@@ -96,13 +137,22 @@ impl Imports {
     }
 }
 
-/// What a host function sees of its caller: bounds-checked memory and gas.
+/// What a host function sees of its caller: bounds-checked memory, gas
+/// and the stack height.
 pub struct Caller<'a> {
     memory: &'a mut [u8],
     gas: &'a mut i64,
+    stack_height: i64,
 }
 
 impl Caller<'_> {
+    /// The caller's deterministic stack height (units of
+    /// `gasket_metering::StackLimits`) at the call; a nested call
+    /// ([`Instance::call_with`]) starts from it.
+    pub fn stack_height(&self) -> u32 {
+        self.stack_height.max(0) as u32
+    }
+
     /// The accessible linear memory.
     pub fn memory(&self) -> &[u8] {
         self.memory
@@ -153,7 +203,10 @@ pub(crate) struct InstanceInner {
     pub memory: Option<LinearMemory>,
     pub globals: Box<[i64]>,
     pub table: Box<[TableEntry]>,
-    pub host: Vec<Option<HostFunc>>,
+    pub host: Vec<Option<HostImport>>,
+    /// The [`Host`] of the running call, if it was given one. Its lifetime
+    /// is erased: it is set by `call_with` and cleared before that returns.
+    pub dispatcher: Option<NonNull<dyn Host>>,
     /// Dropped data segments (`data.drop`, and active ones after
     /// instantiation).
     pub dropped: Vec<bool>,
@@ -171,9 +224,15 @@ impl InstanceInner {
         old
     }
 
-    /// The host function of import `index` and a caller view.
-    pub(crate) fn host_and_caller(&mut self, index: usize) -> (Option<&HostFunc>, Caller<'_>) {
-        let gas_index = self.module.inner.info.injected.gas_global as usize;
+    /// The host function of import `index`, the running call's
+    /// dispatcher, and a caller view.
+    pub(crate) fn host_and_caller(
+        &mut self,
+        index: usize,
+    ) -> (Option<&HostImport>, Option<NonNull<dyn Host>>, Caller<'_>) {
+        let injected = &self.module.inner.info.injected;
+        let (gas_index, stack_index) = (injected.gas_global as usize, injected.stack_global);
+        let stack_height = self.globals[stack_index as usize];
         let memory: &mut [u8] = match self.memory.as_mut() {
             Some(m) => m.data_mut(),
             None => &mut [],
@@ -181,8 +240,13 @@ impl InstanceInner {
         let caller = Caller {
             memory,
             gas: &mut self.globals[gas_index],
+            stack_height: i64::from(stack_height as i32),
         };
-        (self.host.get(index).and_then(Option::as_ref), caller)
+        (
+            self.host.get(index).and_then(Option::as_ref),
+            self.dispatcher,
+            caller,
+        )
     }
 
     fn eval(&self, expr: ConstExpr) -> i64 {
@@ -231,7 +295,7 @@ impl Instance {
     /// `__gasket_start` if the module has one.
     pub fn new(
         module: &Module,
-        mut imports: Imports,
+        imports: Imports,
         gas: u64,
     ) -> Result<Instance, InstantiationError> {
         let host_target = crate::engine::Target::host();
@@ -249,7 +313,8 @@ impl Instance {
             let key = (import.module.clone(), import.name.clone());
             match import.kind {
                 ImportKind::Func(_) => {
-                    let f = imports.funcs.remove(&key).ok_or_else(|| {
+                    // A function may be imported more than once.
+                    let f = imports.funcs.get(&key).cloned().ok_or_else(|| {
                         InstantiationError::MissingImport {
                             module: import.module.clone(),
                             name: import.name.clone(),
@@ -290,6 +355,7 @@ impl Instance {
             globals: Box::new([]),
             table: vec![TableEntry::NULL; table_len].into_boxed_slice(),
             host,
+            dispatcher: None,
             dropped: vec![false; parsed.data.len()],
             pending: None,
         });
@@ -373,8 +439,38 @@ impl Instance {
         unsafe { self.ptr.as_mut() }
     }
 
-    /// Calls the exported function `name`.
+    /// Calls the exported function `name`. Imports routed with
+    /// [`Imports::dispatch`] fail with [`Trap::Host`]: use
+    /// [`Instance::call_with`].
     pub fn call(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, Trap> {
+        self.invoke(name, args, None, 0)
+    }
+
+    /// Calls the exported function `name` with `host` serving the
+    /// dispatched imports, the stack height starting at `stack_base`
+    /// (0 for a call from outside; [`Caller::stack_height`] for a nested
+    /// call, so that the deterministic limit bounds the whole call tree).
+    pub fn call_with(
+        &mut self,
+        name: &str,
+        args: &[Value],
+        host: &mut dyn Host,
+        stack_base: u32,
+    ) -> Result<Vec<Value>, Trap> {
+        let host: NonNull<dyn Host + '_> = NonNull::from(host);
+        // SAFETY: only the lifetime is erased; `invoke` clears the pointer
+        // before returning, while `host` is still borrowed.
+        let host: NonNull<dyn Host> = unsafe { std::mem::transmute(host) };
+        self.invoke(name, args, Some(host), stack_base)
+    }
+
+    fn invoke(
+        &mut self,
+        name: &str,
+        args: &[Value],
+        host: Option<NonNull<dyn Host>>,
+        stack_base: u32,
+    ) -> Result<Vec<Value>, Trap> {
         let module = self.inner().module.clone();
         let info = &module.inner.info;
         let index = match info.export(name) {
@@ -399,11 +495,13 @@ impl Instance {
         for (slot, arg) in values.iter_mut().zip(args) {
             *slot = arg.as_i64() as u64;
         }
-        // The metering contract: the height starts at 0 for every call.
+        // The metering contract: the height starts at 0 for every call
+        // from outside, and where the caller was for a nested one.
         let stack = info.injected.stack_global as usize;
         let inner = self.inner_mut();
-        inner.globals[stack] = 0;
+        inner.globals[stack] = i64::from(stack_base.min(i32::MAX as u32));
         inner.pending = None;
+        inner.dispatcher = host;
 
         let addr = module.inner.code.addr(entry);
         // SAFETY: `addr` is the start of an entry trampoline in the module's
@@ -423,6 +521,7 @@ impl Instance {
                 module.inner.native_stack_bytes,
             )
         };
+        self.inner_mut().dispatcher = None;
         match code {
             0 => Ok(sig
                 .results

@@ -9,7 +9,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::instance::InstanceInner;
+use super::instance::{HostImport, InstanceInner};
 use super::vmctx::{LIBCALL_COUNT, Libcall, VmCtx};
 use crate::trap::{CODE_HOST, Trap, TrapKind};
 
@@ -132,27 +132,58 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
     // SAFETY: the import wrapper passes a stack slot of max(params, results)
     // 8-byte values.
     let slots = unsafe { std::slice::from_raw_parts_mut(values, params.max(results)) };
-    let args: Vec<i64> = slots[..params].iter().map(|&v| v as i64).collect();
-    let outcome = {
-        let (func, mut caller) = inst.host_and_caller(import as usize);
-        match func {
-            Some(func) => catch_unwind(AssertUnwindSafe(|| func(&mut caller, &args)))
-                .unwrap_or_else(|_| Err(Trap::Host("host function panicked".into()))),
-            None => Err(Trap::Host("missing host function".into())),
+    let mut args_small = [0i64; 8];
+    let args_vec: Vec<i64>;
+    let args: &[i64] = if params <= args_small.len() {
+        for (a, &v) in args_small.iter_mut().zip(&slots[..params]) {
+            *a = v as i64;
         }
+        &args_small[..params]
+    } else {
+        args_vec = slots[..params].iter().map(|&v| v as i64).collect();
+        &args_vec
+    };
+    let mut out = [0i64; 8];
+    let outcome = {
+        let (import, dispatcher, mut caller) = inst.host_and_caller(import as usize);
+        catch_unwind(AssertUnwindSafe(|| match import {
+            Some(HostImport::Func(func)) => {
+                let values = func(&mut caller, args)?;
+                if values.len() != results || results > out.len() {
+                    return Err(Trap::Host(
+                        "host function returned the wrong number of results".into(),
+                    ));
+                }
+                out[..results].copy_from_slice(&values);
+                Ok(())
+            }
+            Some(&HostImport::Dispatch(id)) => {
+                let Some(mut host) = dispatcher else {
+                    return Err(Trap::Host(
+                        "a dispatched import needs Instance::call_with".into(),
+                    ));
+                };
+                let Some(out) = out.get_mut(..results) else {
+                    return Err(Trap::Host(
+                        "a dispatched import has too many results".into(),
+                    ));
+                };
+                // SAFETY: `call_with` set the dispatcher from a live
+                // `&mut dyn Host` it still borrows, and nothing else uses it
+                // while this call runs.
+                let host = unsafe { host.as_mut() };
+                host.call(id, &mut caller, args, out)
+            }
+            None => Err(Trap::Host("missing host function".into())),
+        }))
+        .unwrap_or_else(|_| Err(Trap::Host("host function panicked".into())))
     };
     match outcome {
-        Ok(out) if out.len() == results => {
-            for (slot, v) in slots.iter_mut().zip(out) {
+        Ok(()) => {
+            for (slot, &v) in slots.iter_mut().zip(&out[..results]) {
                 *slot = v as u64;
             }
             0
-        }
-        Ok(_) => {
-            inst.pending = Some(Trap::Host(
-                "host function returned the wrong number of results".into(),
-            ));
-            CODE_HOST
         }
         Err(Trap::Wasm(kind)) => kind.code(),
         Err(other) => {

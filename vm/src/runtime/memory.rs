@@ -5,6 +5,7 @@
 //! and `memory.grow` only raises the length generated code checks against.
 //! The allocator maps large zeroed blocks lazily, so untouched pages cost
 //! address space only.
+#![allow(unsafe_code)]
 
 /// Bytes per wasm page.
 pub(crate) const PAGE: u64 = 65536;
@@ -21,9 +22,22 @@ impl LinearMemory {
     pub(crate) fn new(initial: u32, maximum: u32) -> Option<LinearMemory> {
         let maximum = maximum.max(initial);
         let size = usize::try_from(u64::from(maximum) * PAGE).ok()?;
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(size).ok()?;
-        bytes.resize(size, 0);
+        // Zeroed allocation: the allocator maps fresh zero pages for large
+        // sizes, so the reserve costs nothing until it is touched.
+        let layout = std::alloc::Layout::array::<u8>(size).ok()?;
+        let bytes = if size == 0 {
+            Vec::new()
+        } else {
+            // SAFETY: `layout` has a non-zero size; a null result is an
+            // allocation failure, reported as `None`.
+            let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+            if ptr.is_null() {
+                return None;
+            }
+            // SAFETY: `ptr` was allocated by the global allocator with this
+            // layout, and all `size` bytes are initialised (zeroed).
+            unsafe { Vec::from_raw_parts(ptr, size, size) }
+        };
         Some(LinearMemory {
             bytes,
             pages: initial,

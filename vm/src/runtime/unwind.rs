@@ -15,11 +15,15 @@
 //! is installed; generated code never executes a faulting instruction.
 //!
 //! The native-stack backstop: [`enter`] sets `vmctx.stack_limit` to the
-//! current stack pointer minus the engine's `native_stack_bytes` (for the
-//! outermost entry) and every generated prologue compares the stack pointer
-//! with it, raising `NativeStackExhausted`.
+//! current stack pointer minus the engine's `native_stack_bytes` and every
+//! generated prologue compares the stack pointer with it, raising
+//! `NativeStackExhausted`. The limit is per thread, not per entry: a call
+//! made from a host function into another instance (a cross-contract call)
+//! inherits the limit of the outermost entry on its thread, so nesting
+//! cannot multiply the budget.
 #![allow(unsafe_code)]
 
+use std::cell::Cell;
 use std::ffi::c_int;
 
 use super::vmctx::VmCtx;
@@ -33,6 +37,12 @@ unsafe extern "C" {
     pub(crate) fn gasket_raise_trap(vmctx: *mut VmCtx, code: u32);
     #[cfg(target_arch = "aarch64")]
     fn gasket_flush_icache(start: *const u8, len: usize);
+}
+
+thread_local! {
+    /// The native-stack limit of the outermost entry running on this
+    /// thread, or 0.
+    static THREAD_STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
 }
 
 /// Makes `code`, just written, visible to instruction fetch.
@@ -59,9 +69,15 @@ pub(crate) unsafe fn enter(
     let sp = std::ptr::addr_of!(marker) as usize;
     // SAFETY: vmctx is valid (caller contract); only this thread uses it.
     let outermost = unsafe { (*vmctx).stack_limit == 0 };
+    let thread_limit = THREAD_STACK_LIMIT.get();
     if outermost {
+        let limit = match thread_limit {
+            0 => sp.saturating_sub(native_stack_bytes).max(1),
+            inherited => inherited,
+        };
         // SAFETY: as above.
-        unsafe { (*vmctx).stack_limit = sp.saturating_sub(native_stack_bytes).max(1) };
+        unsafe { (*vmctx).stack_limit = limit };
+        THREAD_STACK_LIMIT.set(limit);
     }
     // SAFETY: the caller guarantees the trampoline, context and buffer; the
     // C shim returns normally whether or not the code trapped.
@@ -69,6 +85,7 @@ pub(crate) unsafe fn enter(
     if outermost {
         // SAFETY: as above.
         unsafe { (*vmctx).stack_limit = 0 };
+        THREAD_STACK_LIMIT.set(thread_limit);
     }
     code as u32
 }

@@ -1,0 +1,219 @@
+//! Host functions: closures, dispatch to a per-call `Host`, nested calls
+//! into other instances (the shape of cross-contract calls).
+
+mod common;
+
+use common::{GAS_LIMIT, compile, prepare};
+use gasket_vm::{Caller, Host, Imports, Instance, Module, Trap, TrapKind, Value};
+
+const ADDER: &str = r#"
+(module
+  (import "env" "add" (func $add (param i64 i64) (result i64)))
+  (import "env" "add" (func $add_again (param i64 i64) (result i64)))
+  (import "env" "store" (func $store (param i32 i32)))
+  (memory (export "memory") 1)
+  (func (export "sum") (param i64 i64) (result i64)
+    (call $add_again (call $add (local.get 0) (local.get 1)) (i64.const 1)))
+  (func (export "store") (param i32 i32)
+    (call $store (local.get 0) (local.get 1))))
+"#;
+
+/// Counts calls and writes a marker through the caller's memory.
+struct Recorder {
+    calls: u32,
+}
+
+const ID_ADD: u32 = 7;
+const ID_STORE: u32 = 8;
+
+impl Host for Recorder {
+    fn call(
+        &mut self,
+        id: u32,
+        caller: &mut Caller<'_>,
+        args: &[i64],
+        results: &mut [i64],
+    ) -> Result<(), Trap> {
+        self.calls += 1;
+        match id {
+            ID_ADD => results[0] = args[0].wrapping_add(args[1]),
+            ID_STORE => {
+                caller.charge_gas(args[1] as u32 as u64)?;
+                caller.write(args[0] as u32, &[0xAB; 4])?;
+            }
+            _ => return Err(Trap::Host(format!("unknown id {id}"))),
+        }
+        Ok(())
+    }
+}
+
+fn adder() -> Module {
+    compile(&prepare(ADDER))
+}
+
+fn dispatched_imports() -> Imports {
+    let mut imports = Imports::new();
+    imports
+        .dispatch("env", "add", ID_ADD)
+        .dispatch("env", "store", ID_STORE);
+    imports
+}
+
+#[test]
+fn dispatched_imports_reach_the_calls_host() {
+    let module = adder();
+    let mut instance = Instance::new(&module, dispatched_imports(), GAS_LIMIT).unwrap();
+    let mut host = Recorder { calls: 0 };
+    let out = instance
+        .call_with("sum", &[Value::I64(40), Value::I64(1)], &mut host, 0)
+        .unwrap();
+    assert_eq!(out, vec![Value::I64(42)]);
+    // The same function imported twice is served twice.
+    assert_eq!(host.calls, 2);
+
+    instance
+        .call_with("store", &[Value::I32(100), Value::I32(0)], &mut host, 0)
+        .unwrap();
+    assert_eq!(&instance.memory()[100..104], &[0xAB; 4]);
+}
+
+#[test]
+fn host_traps_and_errors_end_the_call() {
+    let module = adder();
+    let mut instance = Instance::new(&module, dispatched_imports(), GAS_LIMIT).unwrap();
+    let mut host = Recorder { calls: 0 };
+    // Past the end of memory: the host's bounds check traps.
+    let err = instance
+        .call_with("store", &[Value::I32(65534), Value::I32(0)], &mut host, 0)
+        .unwrap_err();
+    assert_eq!(err, Trap::Wasm(TrapKind::MemoryOutOfBounds));
+    // More gas than is left: out of gas, with the sentinel.
+    instance.set_gas(10);
+    let err = instance
+        .call_with("store", &[Value::I32(0), Value::I32(1_000)], &mut host, 0)
+        .unwrap_err();
+    assert_eq!(err, Trap::Wasm(TrapKind::OutOfGas));
+    assert_eq!(instance.gas_left(), -1);
+    // Without a host, a dispatched import is an error, not a crash.
+    instance.set_gas(GAS_LIMIT);
+    let err = instance
+        .call("sum", &[Value::I64(1), Value::I64(2)])
+        .unwrap_err();
+    assert!(matches!(err, Trap::Host(_)), "{err:?}");
+}
+
+#[test]
+fn a_panicking_host_is_an_error() {
+    struct Panics;
+    impl Host for Panics {
+        fn call(
+            &mut self,
+            _: u32,
+            _: &mut Caller<'_>,
+            _: &[i64],
+            _: &mut [i64],
+        ) -> Result<(), Trap> {
+            panic!("host bug");
+        }
+    }
+    let module = adder();
+    let mut instance = Instance::new(&module, dispatched_imports(), GAS_LIMIT).unwrap();
+    let err = instance
+        .call_with("sum", &[Value::I64(1), Value::I64(2)], &mut Panics, 0)
+        .unwrap_err();
+    assert_eq!(err, Trap::Host("host function panicked".into()));
+    // The instance still works.
+    let out = instance
+        .call_with(
+            "sum",
+            &[Value::I64(1), Value::I64(2)],
+            &mut Recorder { calls: 0 },
+            0,
+        )
+        .unwrap();
+    assert_eq!(out, vec![Value::I64(4)]);
+}
+
+/// `run(levels, frames)`: recurses `frames` deep, then asks the host to run
+/// `run(levels - 1, frames)` in a fresh instance; returns the total number
+/// of levels that ran.
+const NESTER: &str = r#"
+(module
+  (import "env" "nest" (func $nest (param i32) (result i32)))
+  (global $levels (mut i32) (i32.const 0))
+  (func $deep (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (call $nest (global.get $levels)))
+      (else (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1))) (i32.const 0)))))
+  (func (export "run") (param $levels i32) (param $frames i32) (result i32)
+    (global.set $levels (local.get $levels))
+    (if (result i32) (i32.eqz (local.get $levels))
+      (then (i32.const 1))
+      (else (i32.add (call $deep (local.get $frames)) (i32.const 1))))))
+"#;
+
+/// Serves `nest` by running the same module one level down, as a
+/// cross-contract call would.
+struct Nester<'m> {
+    module: &'m Module,
+    frames: i32,
+}
+
+impl Host for Nester<'_> {
+    fn call(
+        &mut self,
+        _id: u32,
+        caller: &mut Caller<'_>,
+        args: &[i64],
+        results: &mut [i64],
+    ) -> Result<(), Trap> {
+        let levels = args[0] as i32 - 1;
+        let mut imports = Imports::new();
+        imports.dispatch("env", "nest", 0);
+        let mut callee = Instance::new(self.module, imports, caller.gas_left() as u64)
+            .map_err(|e| Trap::Host(e.to_string()))?;
+        let out = callee.call_with(
+            "run",
+            &[Value::I32(levels), Value::I32(self.frames)],
+            self,
+            caller.stack_height(),
+        )?;
+        let used = caller.gas_left() - callee.gas_left();
+        caller.charge_gas(used as u64)?;
+        results[0] = out[0].as_i64();
+        Ok(())
+    }
+}
+
+fn nest(levels: i32, frames: i32) -> Result<Vec<Value>, Trap> {
+    let module = compile(&prepare(NESTER));
+    let mut imports = Imports::new();
+    imports.dispatch("env", "nest", 0);
+    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+    let mut host = Nester {
+        module: &module,
+        frames,
+    };
+    instance.call_with(
+        "run",
+        &[Value::I32(levels), Value::I32(frames)],
+        &mut host,
+        0,
+    )
+}
+
+#[test]
+fn nested_calls_run_to_the_bottom() {
+    assert_eq!(nest(20, 10), Ok(vec![Value::I32(21)]));
+}
+
+#[test]
+fn the_stack_limit_bounds_the_whole_call_tree() {
+    // 1,000 frames per level fit one instance's limit several times over;
+    // with the height carried into every nested call, the deterministic
+    // limit fires a few levels down, long before 200 levels could exhaust
+    // the native stack.
+    assert_eq!(nest(200, 1_000), Err(Trap::Wasm(TrapKind::StackOverflow)));
+    // And the same depth without the recursion is fine.
+    assert_eq!(nest(200, 0), Ok(vec![Value::I32(201)]));
+}
