@@ -200,6 +200,16 @@ pub enum PolicyViolation {
         /// Export name.
         name: String,
     },
+    /// An ABI import that this node's capability policy does not grant.
+    #[error("import {module}.{name} is not permitted by this node's policy ({capabilities})")]
+    NotPermitted {
+        /// Import module.
+        module: String,
+        /// Import name.
+        name: String,
+        /// The name of the capability set in force.
+        capabilities: String,
+    },
     /// A required export is missing.
     #[error("the module must export its {kind} as {name}")]
     MissingExport {

@@ -298,6 +298,24 @@ impl Instance {
         imports: Imports,
         gas: u64,
     ) -> Result<Instance, InstantiationError> {
+        let mut instance = Instance::new_unstarted(module, imports)?;
+        instance.set_gas(gas);
+        if module.inner.info.export(START_EXPORT).is_some() {
+            instance
+                .call(START_EXPORT, &[])
+                .map_err(InstantiationError::Start)?;
+        }
+        Ok(instance)
+    }
+
+    /// Instantiates `module` like [`Instance::new`] but leaves gas at 0 and
+    /// does not run `__gasket_start`: an embedder whose start function may
+    /// reach dispatched imports, or who needs the gas left after a trap in
+    /// it, calls that export itself ([`Instance::call_with`]).
+    pub fn new_unstarted(
+        module: &Module,
+        imports: Imports,
+    ) -> Result<Instance, InstantiationError> {
         let host_target = crate::engine::Target::host();
         if host_target != Some(module.inner.target) {
             return Err(InstantiationError::WrongTarget {
@@ -418,14 +436,7 @@ impl Instance {
             inner.vmctx.memory_base = memory.base();
             inner.vmctx.memory_len = memory.len();
         }
-        let mut instance = Instance { ptr };
-        instance.set_gas(gas);
-        if info.export(START_EXPORT).is_some() {
-            instance
-                .call(START_EXPORT, &[])
-                .map_err(InstantiationError::Start)?;
-        }
-        Ok(instance)
+        Ok(Instance { ptr })
     }
 
     fn inner(&self) -> &InstanceInner {

@@ -1,0 +1,207 @@
+//! Running a call: the entry point and one frame of the call tree.
+//!
+//! A frame instantiates the callee's module afresh (its own memory: calls
+//! never share linear memory), routes its `env` imports to a [`Frame`],
+//! takes an overlay checkpoint, runs `__gasket_start` (if any) and the
+//! method, and rolls the checkpoint back unless the method succeeded.
+//!
+//! Cross-contract calls are synchronous and nest frames on the same
+//! thread. Re-entrancy is allowed: A may call B, which calls A again; the
+//! second A is a new instance that sees A's writes so far (reads see the
+//! innermost overlay state), exactly like any other call. Contracts that
+//! must not be re-entered guard themselves, as on other chains. Depth is
+//! bounded by `abi_limits.call_depth`, and the deterministic stack height
+//! carries into every nested frame (see `gasket_vm::Instance::call_with`),
+//! so deep recursion in every frame ends in `StackOverflow`, never in a
+//! native stack overflow.
+
+use gasket_metering::{ExportKind, HostFn, RESERVED_PREFIX, START_EXPORT};
+use gasket_vm::{Imports, Instance, InstantiationError, Module, Trap};
+
+use crate::HostError;
+use crate::host::{Exec, Frame, Stop};
+use crate::overlay::Overlay;
+use crate::storage::{Contracts, Storage};
+use crate::types::{AbiLimit, CallContext, CallMode, Outcome, Report, Status, TrapKind};
+
+/// The method run at deploy, and only then.
+pub const INIT_METHOD: &str = "init";
+
+/// What one frame runs.
+pub(crate) struct CallTarget<'m> {
+    pub caller: crate::Address,
+    pub contract: crate::Address,
+    pub module: &'m Module,
+    pub method: &'m str,
+    pub input: Vec<u8>,
+    pub view: bool,
+    pub init: bool,
+    pub depth: u32,
+    pub gas: u64,
+    pub stack_base: u32,
+}
+
+/// How one frame ended.
+pub(crate) struct FrameResult {
+    pub status: Status,
+    pub gas_used: u64,
+}
+
+impl FrameResult {
+    /// A frame that did not start (nothing charged).
+    pub fn failed(kind: TrapKind) -> FrameResult {
+        FrameResult {
+            status: Status::Trapped(kind),
+            gas_used: 0,
+        }
+    }
+}
+
+/// Whether `method` may be called from outside (or by a contract).
+fn callable(module: &Module, method: &str, init: bool) -> bool {
+    let exported = module
+        .info()
+        .export(method)
+        .is_some_and(|e| e.kind == ExportKind::Func);
+    exported && !method.starts_with(RESERVED_PREFIX) && ((method == INIT_METHOD) == init)
+}
+
+fn imports(module: &Module) -> Imports {
+    let mut imports = Imports::new();
+    for import in &module.info().imports {
+        // Prepare admitted only ABI functions; anything else stays
+        // unresolved and fails instantiation as a node error.
+        if let Some(function) = HostFn::from_name(&import.name) {
+            imports.dispatch(&import.module, &import.name, function as u32);
+        }
+    }
+    imports
+}
+
+/// Runs one frame. `Err` only for node failures.
+pub(crate) fn run_frame(
+    exec: &mut Exec<'_>,
+    target: CallTarget<'_>,
+) -> Result<FrameResult, HostError> {
+    if !callable(target.module, target.method, target.init) {
+        return Ok(FrameResult::failed(TrapKind::MethodNotFound));
+    }
+    let mut instance = match Instance::new_unstarted(target.module, imports(target.module)) {
+        Ok(instance) => instance,
+        Err(InstantiationError::Segment(kind)) => return Ok(FrameResult::failed(kind.into())),
+        Err(e) => return Err(HostError::Instantiation(e.to_string())),
+    };
+    instance.set_gas(target.gas);
+    let checkpoint = exec.overlay.checkpoint();
+    let mut frame = Frame {
+        exec,
+        caller: target.caller,
+        contract: target.contract,
+        input: target.input,
+        view: target.view,
+        depth: target.depth,
+        return_data: Vec::new(),
+        last_result: Vec::new(),
+        events: 0,
+        stop: None,
+    };
+    let mut run = Ok(Vec::new());
+    if target.module.info().export(START_EXPORT).is_some() {
+        run = instance.call_with(START_EXPORT, &[], &mut frame, target.stack_base);
+    }
+    if run.is_ok() {
+        run = instance.call_with(target.method, &[], &mut frame, target.stack_base);
+    }
+    let status = match (run, frame.stop.take()) {
+        (Ok(_), _) => Status::Success(std::mem::take(&mut frame.return_data)),
+        (Err(Trap::Wasm(kind)), _) => Status::Trapped(kind.into()),
+        (Err(_), Some(Stop::Revert(reason))) => Status::Reverted(reason),
+        (Err(_), Some(Stop::Trap(kind))) => Status::Trapped(kind),
+        (Err(_), Some(Stop::Fatal(error))) => return Err(error),
+        (Err(Trap::NativeStackExhausted), None) => return Err(HostError::NativeStackExhausted),
+        (Err(other), None) => return Err(HostError::Internal(other.to_string())),
+    };
+    drop(frame);
+    let gas_used = match status {
+        // The metering sentinel: out of gas uses everything.
+        Status::Trapped(TrapKind::OutOfGas) => target.gas,
+        _ => target.gas - instance.gas_left().clamp(0, target.gas as i64) as u64,
+    };
+    if !matches!(status, Status::Success(_)) {
+        exec.overlay.rollback(checkpoint);
+    }
+    Ok(FrameResult { status, gas_used })
+}
+
+/// Executes one call from outside: the entry point a node uses.
+///
+/// The contract is looked up in `contracts`; its writes go to an overlay
+/// over `storage` and are applied (through [`Storage::apply`]) only if the
+/// call succeeds and is not a view. A revert, a trap or out of gas leaves
+/// storage as it was and still reports the gas used. `Err` means the node
+/// failed (storage, memory), not the contract: nothing was applied and the
+/// call has no consensus outcome.
+pub fn execute(
+    config: &gasket_metering::Config,
+    contracts: &dyn Contracts,
+    storage: &mut dyn Storage,
+    call: &CallContext,
+) -> Result<Report, HostError> {
+    let trapped = |kind| Report {
+        outcome: Outcome {
+            status: Status::Trapped(kind),
+            gas_used: 0,
+            events: Vec::new(),
+        },
+        writes: Vec::new(),
+        logs: Vec::new(),
+    };
+    if call.input.len() > config.abi_limits.input_bytes as usize {
+        return Ok(trapped(TrapKind::LimitExceeded(AbiLimit::InputBytes)));
+    }
+    let Some(contract) = contracts
+        .contract(&call.contract)
+        .map_err(HostError::Storage)?
+    else {
+        return Ok(trapped(TrapKind::ContractNotFound));
+    };
+    let view = call.mode == CallMode::View;
+    let mut exec = Exec {
+        config,
+        contracts,
+        overlay: Overlay::new(&*storage),
+        block: call.block,
+        logs: Vec::new(),
+    };
+    let target = CallTarget {
+        caller: call.caller,
+        contract: call.contract,
+        module: &contract.module,
+        method: &call.method,
+        input: call.input.clone(),
+        view,
+        init: call.mode == CallMode::Init,
+        depth: 0,
+        gas: call.gas_limit,
+        stack_base: 0,
+    };
+    let result = run_frame(&mut exec, target)?;
+    let Exec { overlay, logs, .. } = exec;
+    let (mut writes, mut events) = overlay.finish();
+    if !matches!(result.status, Status::Success(_)) || view {
+        writes.clear();
+    }
+    if !matches!(result.status, Status::Success(_)) {
+        events.clear();
+    }
+    storage.apply(&writes).map_err(HostError::Storage)?;
+    Ok(Report {
+        outcome: Outcome {
+            status: result.status,
+            gas_used: result.gas_used,
+            events,
+        },
+        writes,
+        logs,
+    })
+}

@@ -1,0 +1,110 @@
+//! Which host functions a node lets contracts import.
+//!
+//! A [`Capabilities`] is a `gasket_metering::Policy`: it admits exactly the
+//! imports of `ABI.md` (through `ContractAbi`) and then only those it
+//! grants, so a contract that imports anything else is rejected at deploy
+//! with an error naming the import.
+
+use std::collections::BTreeSet;
+
+use gasket_metering::{
+    Config, ContractAbi, HOST_MODULE, HostFn, ItemType, Policy, PolicyViolation, PrepareError,
+    Prepared, prepare_with_policy,
+};
+
+/// A named set of host functions contracts may import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capabilities {
+    name: String,
+    granted: BTreeSet<HostFn>,
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Capabilities::all()
+    }
+}
+
+impl Capabilities {
+    /// Every function of the ABI.
+    pub fn all() -> Capabilities {
+        Capabilities::only("all", HostFn::ALL.iter().copied())
+    }
+
+    /// Everything but cross-contract calls (`call`, `result_len`,
+    /// `result_read`).
+    pub fn without_calls() -> Capabilities {
+        Capabilities::only(
+            "no cross-contract calls",
+            HostFn::ALL
+                .iter()
+                .copied()
+                .filter(|f| !matches!(f, HostFn::Call | HostFn::ResultLen | HostFn::ResultRead)),
+        )
+    }
+
+    /// What a contract that never changes state needs: no storage writes,
+    /// no events, no calls.
+    pub fn view_only() -> Capabilities {
+        Capabilities::only(
+            "view-only",
+            HostFn::ALL.iter().copied().filter(|f| {
+                !matches!(
+                    f,
+                    HostFn::StorageWrite
+                        | HostFn::StorageRemove
+                        | HostFn::EmitEvent
+                        | HostFn::Call
+                        | HostFn::ResultLen
+                        | HostFn::ResultRead
+                )
+            }),
+        )
+    }
+
+    /// Exactly `granted`, under `name` (shown in deploy errors).
+    pub fn only(name: &str, granted: impl IntoIterator<Item = HostFn>) -> Capabilities {
+        Capabilities {
+            name: name.to_string(),
+            granted: granted.into_iter().collect(),
+        }
+    }
+
+    /// Whether `function` is granted.
+    pub fn grants(&self, function: HostFn) -> bool {
+        self.granted.contains(&function)
+    }
+
+    /// Prepares (validates and instruments) a contract under the ABI and
+    /// these capabilities: what a node runs at deploy.
+    pub fn prepare(&self, wasm: &[u8], config: &Config) -> Result<Prepared, PrepareError> {
+        prepare_with_policy(wasm, config, self)
+    }
+}
+
+impl Policy for Capabilities {
+    fn check_import(
+        &self,
+        module: &str,
+        name: &str,
+        ty: ItemType<'_>,
+    ) -> Result<(), PolicyViolation> {
+        ContractAbi.check_import(module, name, ty)?;
+        match HostFn::from_name(name) {
+            Some(function) if module == HOST_MODULE && self.grants(function) => Ok(()),
+            _ => Err(PolicyViolation::NotPermitted {
+                module: module.into(),
+                name: name.into(),
+                capabilities: self.name.clone(),
+            }),
+        }
+    }
+
+    fn check_export(&self, name: &str, ty: ItemType<'_>) -> Result<(), PolicyViolation> {
+        ContractAbi.check_export(name, ty)
+    }
+
+    fn check_module(&self, exports: &[(&str, ItemType<'_>)]) -> Result<(), PolicyViolation> {
+        ContractAbi.check_module(exports)
+    }
+}
