@@ -84,6 +84,33 @@ impl HostFn {
     }
 }
 
+/// The documented gas table (`docs/HOST_GAS.md`), generated from the one
+/// table above with the given costs, so the docs cannot drift from the code.
+pub fn host_gas_table(costs: &HostCosts) -> String {
+    let mut text = String::from(
+        "# Host function gas (ABI v1)\n\n\
+         Generated from `metering/src/abi.rs` with the default `Config`\n\
+         (`GASKET_BLESS=1 cargo test -p gasket-host-env --test docs` rewrites it).\n\
+         Each call charges `base + per_byte × bytes` before doing any work;\n\
+         the bytes are those the function reads from or writes to memory or\n\
+         storage (for `storage_read`, the key first, then the whole stored\n\
+         value once it is known; for `call`, the method name and input, and\n\
+         then the callee's gas used).\n\n\
+         | function | signature | base | per byte |\n|---|---|---:|---:|\n",
+    );
+    for &function in HostFn::ALL {
+        let cost = costs.get(function);
+        text.push_str(&format!(
+            "| `{}` | `{}` | {} | {} |\n",
+            function.name(),
+            function.signature(),
+            cost.base,
+            cost.per_byte
+        ));
+    }
+    text
+}
+
 /// Gas of every host function, indexed by [`HostFn`] in table order.
 #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct HostCosts(Vec<HostCost>);

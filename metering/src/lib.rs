@@ -44,7 +44,7 @@ pub mod inject;
 mod policy;
 mod schedule;
 
-pub use abi::{AbiLimits, HostCost, HostCosts, HostFn};
+pub use abi::{AbiLimits, HostCost, HostCosts, HostFn, host_gas_table};
 pub use analysis::module::{FEATURES, RESERVED_PREFIX};
 pub use config::{Config, Limits, MAX_DYNAMIC_RATE, StackLimits};
 pub use error::{ErrorKind, Feature, Limit, PolicyViolation, PrepareError};

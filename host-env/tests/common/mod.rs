@@ -30,6 +30,9 @@ pub const OP_UNREACHABLE: u32 = 200;
 pub struct Script {
     records: Vec<(u32, [i64; 6])>,
     data: Vec<(u32, Vec<u8>)>,
+    /// Records the probe runs in order; later ones only run through
+    /// `OP_RECURSE`.
+    run: Option<u32>,
 }
 
 impl Script {
@@ -49,6 +52,12 @@ impl Script {
         self
     }
 
+    /// Runs only the first `n` records in order.
+    pub fn run_only(mut self, n: u32) -> Script {
+        self.run = Some(n);
+        self
+    }
+
     /// Puts `bytes` at memory offset `at` (through the input, which the
     /// probe copies to 0).
     pub fn data(mut self, at: u32, bytes: &[u8]) -> Script {
@@ -60,7 +69,8 @@ impl Script {
     pub fn encode(&self) -> Vec<u8> {
         assert!(self.records.len() <= 16);
         let mut input = vec![0u8; 8 + 56 * self.records.len()];
-        input[..4].copy_from_slice(&(self.records.len() as u32).to_le_bytes());
+        let run = self.run.unwrap_or(self.records.len() as u32);
+        input[..4].copy_from_slice(&run.to_le_bytes());
         for (i, (op, args)) in self.records.iter().enumerate() {
             let at = 8 + 56 * i;
             input[at..at + 4].copy_from_slice(&op.to_le_bytes());
