@@ -90,7 +90,12 @@ fn main() {
     storage.set(&A, b"key00001", &[7u8; 32]).unwrap();
     use gasket_host_env::Storage as _;
 
-    let baseline = time_call(&config, &contracts, &storage, &script(HostFn::BlockHeight, &[]));
+    let baseline = time_call(
+        &config,
+        &contracts,
+        &storage,
+        &script(HostFn::BlockHeight, &[]),
+    );
     println!("# host call overhead ({CALLS} calls per contract call)");
     println!(
         "contract call with {CALLS} x block_height: {:.2} us ({:.0} ns per call, upper bound of a bare round trip)",
@@ -103,12 +108,28 @@ fn main() {
         ("input_len", HostFn::InputLen, vec![]),
         ("gas_left", HostFn::GasLeft, vec![]),
         ("caller", HostFn::Caller, vec![0x2000]),
-        ("storage_read (8 B key, 32 B value)", HostFn::StorageRead, vec![DATA, 8, 0x2000, 64]),
-        ("storage_read (absent key)", HostFn::StorageRead, vec![DATA, 7, 0x2000, 64]),
-        ("storage_write (8 B key, 32 B value)", HostFn::StorageWrite, vec![DATA, 8, 0x2000, 32]),
+        (
+            "storage_read (8 B key, 32 B value)",
+            HostFn::StorageRead,
+            vec![DATA, 8, 0x2000, 64],
+        ),
+        (
+            "storage_read (absent key)",
+            HostFn::StorageRead,
+            vec![DATA, 7, 0x2000, 64],
+        ),
+        (
+            "storage_write (8 B key, 32 B value)",
+            HostFn::StorageWrite,
+            vec![DATA, 8, 0x2000, 32],
+        ),
         ("blake3 (32 B)", HostFn::Blake3, vec![0x2000, 32, 0x3000]),
         ("blake3 (1 KiB)", HostFn::Blake3, vec![0x2000, 1024, 0x3000]),
-        ("emit_event (4 B topic, 32 B data)", HostFn::EmitEvent, vec![0x2000, 4, 0x2000, 32]),
+        (
+            "emit_event (4 B topic, 32 B data)",
+            HostFn::EmitEvent,
+            vec![0x2000, 4, 0x2000, 32],
+        ),
         ("debug_log (32 B)", HostFn::DebugLog, vec![0x2000, 32]),
     ];
     for (name, f, args) in cases {
