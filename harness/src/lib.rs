@@ -5,10 +5,12 @@
 //!   from fuzzer bytes.
 //! - [`wasmi_oracle`]: runs instrumented modules in wasmi, playing the host's
 //!   part of the metering contract (gas and stack globals, sentinels).
+//! - [`differential`]: Gasket against the wasmi oracle on one module.
 //! - [`targets`]: the bodies of the fuzz targets, with seeded smoke tests.
 
 #![deny(missing_docs)]
 
+pub mod differential;
 pub mod smith;
 pub mod targets;
 pub mod wasmi_oracle;

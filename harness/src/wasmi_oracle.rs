@@ -47,6 +47,11 @@ pub struct Run {
     pub outcome: Outcome,
     /// `limit - gas left`, or the whole limit on out of gas.
     pub gas_used: u64,
+    /// Every exported global after the call, sorted by export name
+    /// (`i32` values sign-extended).
+    pub globals: Vec<(String, i64)>,
+    /// blake3 of the exported memory after the call, if there is one.
+    pub memory: Option<[u8; 32]>,
 }
 
 /// A wasmi engine whose own limits are far above Gasket's, with fuel off.
@@ -170,7 +175,38 @@ pub fn run(prepared: &Prepared, export: &str, args: &[i64], gas_limit: u64) -> R
         );
         gas_limit - gas_left as u64
     };
-    Run { outcome, gas_used }
+    let (globals, memory) = observe(&store, &instance);
+    Run {
+        outcome,
+        gas_used,
+        globals,
+        memory,
+    }
+}
+
+/// The exported globals and a digest of the exported memory.
+fn observe(store: &Store<()>, instance: &Instance) -> (Vec<(String, i64)>, Option<[u8; 32]>) {
+    let mut globals = Vec::new();
+    let mut memory = None;
+    for export in instance.exports(store) {
+        let name = export.name().to_string();
+        match export.into_extern() {
+            wasmi::Extern::Global(global) => {
+                let value = match global.get(store) {
+                    Val::I32(v) => i64::from(v),
+                    Val::I64(v) => v,
+                    other => panic!("unsupported global value {other:?}"),
+                };
+                globals.push((name, value));
+            }
+            wasmi::Extern::Memory(mem) => {
+                memory = Some(*blake3::hash(mem.data(store)).as_bytes());
+            }
+            _ => {}
+        }
+    }
+    globals.sort();
+    (globals, memory)
 }
 
 /// Runs `export` of an un-instrumented module (its start function runs at

@@ -1,0 +1,251 @@
+//! Differential execution: one instrumented module, run in Gasket and in
+//! wasmi ([`crate::wasmi_oracle`]) on the same bytes, must give the same
+//! observation for every exported function: results or trap kind, gas
+//! used, the value of every exported global and a digest of linear memory.
+//!
+//! Each export runs in a fresh instance of both engines (a trap in one
+//! export must not leak into the next), with arguments chosen from the
+//! seed among values that hit edges (0, 1, -1, a small number, a number
+//! near the end of a 64 KiB page).
+//!
+//! The body of the `differential` fuzz target ([`module_bytes`]) and of
+//! the 2,000-seed test in `vm/tests/differential.rs` ([`seed`]).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use gasket_metering::{Config, ExportKind, Permissive, Prepared, ValType, prepare_with_policy};
+use gasket_vm::{Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind};
+
+use crate::{smith, wasmi_oracle};
+
+/// Gas for each call: enough for most generated functions to finish, small
+/// enough that loops end in `OutOfGas` quickly.
+pub const GAS: u64 = 200_000;
+
+/// What Gasket observed for one call, in the oracle's vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    /// How the call ended (`i32` results sign-extended to `i64`).
+    pub outcome: wasmi_oracle::Outcome,
+    /// `limit - gas left`, or the whole limit on out of gas.
+    pub gas_used: u64,
+    /// Every exported global after the call, sorted by export name.
+    pub globals: Vec<(String, i64)>,
+    /// blake3 of the exported memory after the call, if there is one.
+    pub memory: Option<[u8; 32]>,
+}
+
+/// Summary of a run over one module.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Compared {
+    /// Exports compared.
+    pub calls: usize,
+    /// Modules rejected by `prepare` (nothing to compare).
+    pub rejected: usize,
+}
+
+/// An engine whose native-stack backstop never fires before the
+/// deterministic stack limit: the caller's thread needs a big stack (see
+/// [`with_big_stack`]).
+pub fn engine() -> Engine {
+    Engine::new(EngineConfig {
+        native_stack_bytes: 128 << 20,
+        ..EngineConfig::default()
+    })
+    .expect("the host target is supported")
+}
+
+/// Runs `f` on a thread with a 256 MiB stack (deep wasm recursion in both
+/// engines), propagating its panic.
+pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .expect("spawn a thread")
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// The wasm-smith settings of the differential runs: no imports, every item
+/// exported, at least one function.
+pub fn smith_config() -> wasm_smith::Config {
+    let mut config = smith::subset_config();
+    config.max_imports = 0;
+    config.export_everything = true;
+    config.min_funcs = 1;
+    config
+}
+
+/// The differential check on the module of `seed` (the seeded smoke run of
+/// the fuzz target).
+pub fn seed(engine: &Engine, seed: u64) -> Compared {
+    let wasm = smith::module_from_seed(smith_config(), seed);
+    compare_module(engine, &wasm, seed, &format!("seed {seed}"))
+}
+
+/// The `differential` fuzz target: a module of the subset built from
+/// fuzzer bytes, compared export by export.
+pub fn module_bytes(data: &[u8]) {
+    let Ok(wasm) = smith::module_from_bytes(smith_config(), data) else {
+        return;
+    };
+    let arg_seed = data.first().copied().map_or(0, u64::from);
+    // libFuzzer runs targets on its own thread with the default stack.
+    with_big_stack(move || {
+        compare_module(&engine(), &wasm, arg_seed, "fuzz input");
+    });
+}
+
+/// Compares every exported function of `wasm` (prepared with the default
+/// config) between Gasket and wasmi. Panics on the first disagreement,
+/// naming `label`, the export and the arguments.
+pub fn compare_module(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) -> Compared {
+    let prepared = match prepare_with_policy(wasm, &Config::default(), &Permissive) {
+        Ok(p) => p,
+        // wasm-smith may emit what the subset rejects by design (a reserved
+        // export name, a limit): nothing to compare.
+        Err(_) => {
+            return Compared {
+                calls: 0,
+                rejected: 1,
+            };
+        }
+    };
+    let module = engine
+        .compile(&prepared)
+        .unwrap_or_else(|e| panic!("{label}: compile failed: {e}"));
+    let mut compared = Compared::default();
+    for export in prepared.info.exports.iter() {
+        if export.kind != ExportKind::Func || export.name.starts_with("__gasket") {
+            continue;
+        }
+        let sig = prepared
+            .info
+            .func_sig(export.index)
+            .expect("an exported function has a signature");
+        let args = args_for(arg_seed, sig.params.len());
+        let ctx = format!("{label}, export {:?}, args {args:?}", export.name);
+        let Some(expected) = oracle(&prepared, &export.name, &args) else {
+            // wasmi could not instantiate: a segment out of bounds.
+            let gasket = Instance::new(&module, Imports::new(), GAS);
+            assert!(
+                matches!(gasket, Err(InstantiationError::Segment(_))),
+                "{ctx}: wasmi could not instantiate, gasket: {gasket:?}"
+            );
+            return compared;
+        };
+        let got = match run_gasket(&module, &export.name, &sig.params, &args) {
+            Ok(got) => got,
+            Err(InstantiationError::Start(Trap::Wasm(kind))) => {
+                let wasmi_oracle::Outcome::Trap(trap) = &expected.outcome else {
+                    panic!("{ctx}: start trapped with {kind:?}, wasmi: {expected:?}");
+                };
+                assert_eq!(Some(kind), gasket_kind(trap), "{ctx}: start");
+                return compared;
+            }
+            Err(e) => panic!("{ctx}: instantiation failed: {e}, wasmi: {expected:?}"),
+        };
+        assert_eq!(got, expected, "{ctx}");
+        compared.calls += 1;
+    }
+    compared
+}
+
+/// The oracle's observation, `None` when wasmi cannot instantiate.
+fn oracle(prepared: &Prepared, export: &str, args: &[i64]) -> Option<Observation> {
+    // The oracle panics when wasmi cannot instantiate; keep that quiet.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        wasmi_oracle::run(prepared, export, args, GAS)
+    }));
+    std::panic::set_hook(hook);
+    let run = run.ok()?;
+    Some(Observation {
+        outcome: run.outcome,
+        gas_used: run.gas_used,
+        globals: run.globals,
+        memory: run.memory,
+    })
+}
+
+fn run_gasket(
+    module: &gasket_vm::Module,
+    export: &str,
+    params: &[ValType],
+    args: &[i64],
+) -> Result<Observation, InstantiationError> {
+    let mut instance = Instance::new(module, Imports::new(), GAS)?;
+    let values: Vec<gasket_vm::Value> = params
+        .iter()
+        .zip(args)
+        .map(|(ty, &arg)| match ty {
+            ValType::I32 => gasket_vm::Value::I32(arg as i32),
+            ValType::I64 => gasket_vm::Value::I64(arg),
+        })
+        .collect();
+    let outcome = match instance.call(export, &values) {
+        Ok(results) => {
+            wasmi_oracle::Outcome::Returned(results.into_iter().map(|v| v.as_i64()).collect())
+        }
+        Err(Trap::Wasm(kind)) => wasmi_oracle::Outcome::Trap(oracle_kind(kind)),
+        Err(other) => {
+            wasmi_oracle::Outcome::Trap(wasmi_oracle::TrapKind::Other(format!("gasket: {other}")))
+        }
+    };
+    let left = instance.gas_left();
+    let gas_used = if left == -1 { GAS } else { GAS - left as u64 };
+    let info = module.info();
+    let mut globals: Vec<(String, i64)> = info
+        .exports
+        .iter()
+        .filter(|e| e.kind == ExportKind::Global)
+        .map(|e| {
+            let value = instance.global(e.index).expect("exported global exists");
+            (e.name.clone(), value.as_i64())
+        })
+        .collect();
+    globals.sort();
+    let has_memory = info.exports.iter().any(|e| e.kind == ExportKind::Memory);
+    let memory = has_memory.then(|| *blake3::hash(instance.memory()).as_bytes());
+    Ok(Observation {
+        outcome,
+        gas_used,
+        globals,
+        memory,
+    })
+}
+
+/// Gasket's trap kind in the oracle's vocabulary.
+fn oracle_kind(kind: TrapKind) -> wasmi_oracle::TrapKind {
+    use wasmi_oracle::TrapKind as W;
+    let other = |name: &str| W::Other(name.to_string());
+    match kind {
+        TrapKind::OutOfGas => W::OutOfGas,
+        TrapKind::StackOverflow => W::StackOverflow,
+        TrapKind::Unreachable => W::Unreachable,
+        TrapKind::IntegerDivideByZero => other("IntegerDivisionByZero"),
+        TrapKind::IntegerOverflow => other("IntegerOverflow"),
+        TrapKind::MemoryOutOfBounds => other("MemoryOutOfBounds"),
+        TrapKind::TableOutOfBounds => other("TableOutOfBounds"),
+        TrapKind::IndirectCallToNull => other("IndirectCallToNull"),
+        TrapKind::IndirectCallSignatureMismatch => other("BadSignature"),
+    }
+}
+
+/// The oracle's trap kind in Gasket's vocabulary, if it has one.
+fn gasket_kind(kind: &wasmi_oracle::TrapKind) -> Option<TrapKind> {
+    TrapKind::ALL.into_iter().find(|&k| oracle_kind(k) == *kind)
+}
+
+fn args_for(seed: u64, params: usize) -> Vec<i64> {
+    (0..params as u64)
+        .map(|i| match (seed + i) % 5 {
+            0 => 0,
+            1 => 1,
+            2 => -1,
+            3 => 7,
+            _ => 65_530,
+        })
+        .collect()
+}
