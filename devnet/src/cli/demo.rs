@@ -102,7 +102,7 @@ fn line(step: &str, receipt: &Value) -> String {
     format!(
         "{step:<44} {:<9} {:>10} {:>6}  {}{}",
         receipt["status"].as_str().unwrap_or("?"),
-        receipt["gas_used"],
+        receipt["gas_used"].as_u64().unwrap_or(0),
         block,
         detail,
         if events.is_empty() {
