@@ -65,7 +65,7 @@ pub fn inspect(wasm: &[u8]) -> Value {
             let imports: Vec<String> = info
                 .imports
                 .iter()
-                .map(|i| format!("{}.{}", i.module, i.name))
+                .map(|i| [i.module.as_str(), i.name.as_str()].join("."))
                 .collect();
             json!({
                 "valid": true,
@@ -97,15 +97,10 @@ pub fn abi_json(abi: &ContractAbi) -> Value {
         abi.methods
             .iter()
             .map(|m| {
-                let args: Vec<String> = m
-                    .args
-                    .iter()
-                    .map(|f| format!("{}: {}", f.name, f.ty))
-                    .collect();
                 json!({
                     "name": m.name,
                     "view": m.view,
-                    "args": args,
+                    "args": m.args.iter().map(|f| format!("{}: {}", f.name, f.ty)).collect::<Vec<_>>(),
                     "result": m.result.as_ref().map(|t| t.to_string()),
                 })
             })

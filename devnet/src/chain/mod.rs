@@ -720,6 +720,24 @@ impl Chain {
         Ok(root.to_bytes())
     }
 
+    /// Checks the whole chain: the head's state root equals the one
+    /// recomputed from the state, and a replay of every block on a fresh
+    /// chain in `scratch` (sharing compiled code) gives the same headers.
+    /// Returns the number of blocks replayed.
+    pub fn verify(&self, scratch: &Path) -> Result<u64, ChainError> {
+        let head = self.block(self.height()?)?.header;
+        if self.recompute_state_root()? != head.state_root {
+            return Err(ChainError::Diverged {
+                height: head.height,
+                what: "the stored state root differs from the state".into(),
+            });
+        }
+        let genesis = self.block(0)?.header.timestamp_ms;
+        let replica =
+            Chain::init(scratch, Some(genesis), false)?.with_modules(self.modules.clone());
+        self.replay_into(&replica)
+    }
+
     /// Re-executes every block of this chain on `target` (a fresh chain
     /// with the same genesis) and checks each resulting header equals the
     /// original. Returns the number of blocks replayed.

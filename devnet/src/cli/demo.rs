@@ -113,6 +113,29 @@ fn line(step: &str, receipt: &Value) -> String {
     )
 }
 
+/// The devnet of the demo and the receipts so far.
+struct Demo {
+    node: Node,
+    steps: Vec<Value>,
+    json: bool,
+}
+
+impl Demo {
+    /// Runs one step, prints its line, and checks it ended in `status`.
+    fn step(&mut self, step: &str, request: Request, status: &str) -> Result<Value> {
+        let receipt = self.node.handle(request)?;
+        if !self.json {
+            println!("{}", line(step, &receipt));
+        }
+        self.steps
+            .push(json!({"step": step, "receipt": receipt.clone()}));
+        ensure(receipt["status"] == status, || {
+            format!("demo step `{step}`: expected {status}, got {receipt}")
+        })?;
+        Ok(receipt)
+    }
+}
+
 /// Runs the demo; with `json`, returns its one JSON object.
 pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
     let dir = contracts.unwrap_or_else(default_contracts);
@@ -153,13 +176,10 @@ pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
             "step", "status", "gas used", "block"
         );
     }
-    let mut steps = Vec::new();
-    let mut record = |step: &str, receipt: Value| -> Value {
-        if !json {
-            println!("{}", line(step, &receipt));
-        }
-        steps.push(json!({"step": step, "receipt": receipt.clone()}));
-        receipt
+    let mut demo = Demo {
+        node,
+        steps: Vec::new(),
+        json,
     };
     let call = |contract: &str, method: &str, from: &str, args: Value| Request::Call {
         contract: contract.into(),
@@ -176,127 +196,103 @@ pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
         args_hex: None,
         gas: None,
     };
-    let expect = |receipt: &Value, status: &str, step: &str| {
-        ensure(receipt["status"] == status, || {
-            format!("demo step `{step}`: expected {status}, got {receipt}")
+    let deploy = |name: &str, args: Value| -> Result<Request> {
+        Ok(Request::Deploy {
+            code_hex: wasm(name)?,
+            from: Some("alice".into()),
+            args: Some(args),
+            args_hex: None,
+            gas: None,
         })
     };
-
-    let token = node.handle(Request::Deploy {
-        code_hex: wasm("token")?,
-        from: Some("alice".into()),
-        args: Some(json!({"total_supply": 1_000_000})),
-        args_hex: None,
-        gas: None,
-    })?;
-    let token = record("deploy token (alice mints 1000000)", token);
-    expect(&token, "success", "deploy token")?;
+    let token = demo.step(
+        "deploy token (alice mints 1000000)",
+        deploy("token", json!({"total_supply": 1_000_000}))?,
+        "success",
+    )?;
     let token_address = token["address"].as_str().unwrap_or_default().to_string();
-
-    let steps_plan: Vec<(&str, Request, &str)> = vec![
-        (
-            "token.transfer alice -> bob 250000",
-            call(
-                &token_address,
-                "transfer",
-                "alice",
-                json!({"to": "bob", "amount": 250_000}),
-            ),
-            "success",
+    let token = token_address.as_str();
+    demo.step(
+        "token.transfer alice -> bob 250000",
+        call(
+            token,
+            "transfer",
+            "alice",
+            json!({"to": "bob", "amount": 250_000}),
         ),
-        (
-            "token.transfer bob -> carol 1000",
-            call(
-                &token_address,
-                "transfer",
-                "bob",
-                json!({"to": "carol", "amount": 1_000}),
-            ),
-            "success",
+        "success",
+    )?;
+    demo.step(
+        "token.transfer bob -> carol 1000",
+        call(
+            token,
+            "transfer",
+            "bob",
+            json!({"to": "carol", "amount": 1_000}),
         ),
-        (
-            "token.transfer carol -> dave 5000 (too much)",
-            call(
-                &token_address,
-                "transfer",
-                "carol",
-                json!({"to": "dave", "amount": 5_000}),
-            ),
-            "reverted",
+        "success",
+    )?;
+    demo.step(
+        "token.transfer carol -> dave 5000 (too much)",
+        call(
+            token,
+            "transfer",
+            "carol",
+            json!({"to": "dave", "amount": 5_000}),
         ),
-    ];
-    for (step, request, status) in steps_plan {
-        let receipt = record(step, node.handle(request)?);
-        expect(&receipt, status, step)?;
-    }
-
-    let escrow = node.handle(Request::Deploy {
-        code_hex: wasm("escrow")?,
-        from: Some("alice".into()),
-        args: Some(json!({"token": token_address, "beneficiary": "carol", "arbiter": "dave"})),
-        args_hex: None,
-        gas: None,
-    })?;
-    let escrow = record("deploy escrow (for carol, arbiter dave)", escrow);
-    expect(&escrow, "success", "deploy escrow")?;
+        "reverted",
+    )?;
+    let escrow = demo.step(
+        "deploy escrow (for carol, arbiter dave)",
+        deploy(
+            "escrow",
+            json!({"token": token, "beneficiary": "carol", "arbiter": "dave"}),
+        )?,
+        "success",
+    )?;
     let escrow_address = escrow["address"].as_str().unwrap_or_default().to_string();
-
-    let escrow_plan: Vec<(&str, Request, &str)> = vec![
-        (
-            "token.approve alice lets escrow take 100000",
-            call(
-                &token_address,
-                "approve",
-                "alice",
-                json!({"spender": escrow_address, "amount": 100_000}),
-            ),
-            "success",
+    let escrow = escrow_address.as_str();
+    demo.step(
+        "token.approve alice lets escrow take 100000",
+        call(
+            token,
+            "approve",
+            "alice",
+            json!({"spender": escrow, "amount": 100_000}),
         ),
-        (
-            "escrow.deposit alice 100000",
-            call(
-                &escrow_address,
-                "deposit",
-                "alice",
-                json!({"amount": 100_000}),
-            ),
-            "success",
-        ),
-        (
-            "escrow.release by bob (not the arbiter)",
-            call(&escrow_address, "release", "bob", Value::Null),
-            "reverted",
-        ),
-        (
-            "escrow.release by dave -> carol",
-            call(&escrow_address, "release", "dave", Value::Null),
-            "success",
-        ),
-    ];
-    for (step, request, status) in escrow_plan {
-        let receipt = record(step, node.handle(request)?);
-        expect(&receipt, status, step)?;
-    }
+        "success",
+    )?;
+    demo.step(
+        "escrow.deposit alice 100000",
+        call(escrow, "deposit", "alice", json!({"amount": 100_000})),
+        "success",
+    )?;
+    demo.step(
+        "escrow.release by bob (not the arbiter)",
+        call(escrow, "release", "bob", Value::Null),
+        "reverted",
+    )?;
+    demo.step(
+        "escrow.release by dave -> carol",
+        call(escrow, "release", "dave", Value::Null),
+        "success",
+    )?;
 
     let mut balances = serde_json::Map::new();
     for name in ["alice", "bob", "carol", "dave"] {
         let address = dev_address(name).to_hex();
-        let receipt = record(
+        let receipt = demo.step(
             &format!("view token.balance_of {name}"),
-            node.handle(view(
-                &token_address,
-                "balance_of",
-                json!({"account": address}),
-            ))?,
-        );
-        expect(&receipt, "success", "balance_of")?;
+            view(token, "balance_of", json!({"account": address})),
+            "success",
+        )?;
         balances.insert(name.into(), receipt["result"].clone());
     }
     let expected = json!({"alice": "650000", "bob": "249000", "carol": "101000", "dave": "0"});
     ensure(Value::Object(balances.clone()) == expected, || {
         format!("balances {balances:?}, expected {expected}")
     })?;
-    let head = node.handle(Request::Block { height: None })?;
+    let head = demo.node.handle(Request::Block { height: None })?;
     if !json {
         println!(
             "\nhead block {} hash {} state root {}",
@@ -310,7 +306,7 @@ pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
     Ok(json!({
         "token": token_address,
         "escrow": escrow_address,
-        "steps": steps,
+        "steps": demo.steps,
         "balances": balances,
         "head": head,
     }))

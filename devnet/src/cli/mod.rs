@@ -54,15 +54,8 @@ enum Command {
         /// Sender (a dev account name or address; default alice).
         #[arg(long)]
         from: Option<String>,
-        /// Arguments of `init` as JSON (through the contract's gasket.abi).
-        #[arg(long, allow_hyphen_values = true)]
-        args: Option<String>,
-        /// Raw input bytes of `init`, hex.
-        #[arg(long)]
-        args_hex: Option<String>,
-        /// Gas limit.
-        #[arg(long)]
-        gas: Option<u64>,
+        #[command(flatten)]
+        input: Input,
     },
     /// A transaction calling METHOD of a contract, in a new block.
     Call {
@@ -73,15 +66,8 @@ enum Command {
         /// Sender (default alice).
         #[arg(long)]
         from: Option<String>,
-        /// Arguments as JSON.
-        #[arg(long, allow_hyphen_values = true)]
-        args: Option<String>,
-        /// Raw input, hex.
-        #[arg(long)]
-        args_hex: Option<String>,
-        /// Gas limit.
-        #[arg(long)]
-        gas: Option<u64>,
+        #[command(flatten)]
+        input: Input,
     },
     /// A read-only call: no block, nothing written.
     View {
@@ -89,15 +75,8 @@ enum Command {
         contract: String,
         /// Method name.
         method: String,
-        /// Arguments as JSON.
-        #[arg(long, allow_hyphen_values = true)]
-        args: Option<String>,
-        /// Raw input, hex.
-        #[arg(long)]
-        args_hex: Option<String>,
-        /// Gas limit.
-        #[arg(long)]
-        gas: Option<u64>,
+        #[command(flatten)]
+        input: Input,
     },
     /// A contract's storage (all entries, or one key).
     State {
@@ -154,6 +133,20 @@ enum Command {
     },
 }
 
+/// The input and gas of deploy, call and view.
+#[derive(Debug, clap::Args)]
+struct Input {
+    /// Arguments as JSON, encoded through the contract's gasket.abi.
+    #[arg(long, allow_hyphen_values = true)]
+    args: Option<String>,
+    /// Raw input bytes, hex.
+    #[arg(long)]
+    args_hex: Option<String>,
+    /// Gas limit (default 10^8).
+    #[arg(long)]
+    gas: Option<u64>,
+}
+
 /// The home: `--home`, else `$GASKET_HOME`, else `./.gasket`.
 fn home(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| std::env::var_os("GASKET_HOME").map(PathBuf::from))
@@ -178,46 +171,36 @@ fn request(command: Command) -> Result<Option<Request>> {
     Ok(Some(match command {
         Command::Init { force } => Request::Init { force },
         Command::Accounts => Request::Accounts {},
-        Command::Deploy {
-            file,
-            from,
-            args,
-            args_hex,
-            gas,
-        } => Request::Deploy {
+        Command::Deploy { file, from, input } => Request::Deploy {
             code_hex: read_module(&file)?,
             from,
-            args: json_args(args)?,
-            args_hex,
-            gas,
+            args: json_args(input.args)?,
+            args_hex: input.args_hex,
+            gas: input.gas,
         },
         Command::Call {
             contract,
             method,
             from,
-            args,
-            args_hex,
-            gas,
+            input,
         } => Request::Call {
             contract,
             method,
             from,
-            args: json_args(args)?,
-            args_hex,
-            gas,
+            args: json_args(input.args)?,
+            args_hex: input.args_hex,
+            gas: input.gas,
         },
         Command::View {
             contract,
             method,
-            args,
-            args_hex,
-            gas,
+            input,
         } => Request::View {
             contract,
             method,
-            args: json_args(args)?,
-            args_hex,
-            gas,
+            args: json_args(input.args)?,
+            args_hex: input.args_hex,
+            gas: input.gas,
         },
         Command::State { contract, key } => Request::State { contract, key },
         Command::Block { height } => Request::Block { height },

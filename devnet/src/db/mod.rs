@@ -169,6 +169,18 @@ fn storage_error(e: impl Into<redb::Error>) -> StorageError {
     StorageError(format!("chain database: {}", e.into()))
 }
 
+fn table_get(
+    table: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    contract: &Address,
+    key: &[u8],
+) -> Result<Option<Vec<u8>>, StorageError> {
+    let k = storage_key(contract, key);
+    Ok(table
+        .get(k.as_slice())
+        .map_err(storage_error)?
+        .map(|v| v.value().to_vec()))
+}
+
 /// Contract storage inside a block's write transaction, keeping the state
 /// root up to date with every write.
 pub struct WriteStorage<'t> {
@@ -180,12 +192,7 @@ pub struct WriteStorage<'t> {
 
 impl Storage for WriteStorage<'_> {
     fn get(&self, contract: &Address, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        let k = storage_key(contract, key);
-        Ok(self
-            .table
-            .get(k.as_slice())
-            .map_err(storage_error)?
-            .map(|v| v.value().to_vec()))
+        table_get(&self.table, contract, key)
     }
 
     fn set(&mut self, contract: &Address, key: &[u8], value: &[u8]) -> Result<(), StorageError> {
@@ -220,12 +227,7 @@ pub struct ReadStorage {
 
 impl Storage for ReadStorage {
     fn get(&self, contract: &Address, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        let k = storage_key(contract, key);
-        Ok(self
-            .table
-            .get(k.as_slice())
-            .map_err(storage_error)?
-            .map(|v| v.value().to_vec()))
+        table_get(&self.table, contract, key)
     }
 
     fn set(&mut self, _: &Address, _: &[u8], _: &[u8]) -> Result<(), StorageError> {

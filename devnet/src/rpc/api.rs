@@ -216,10 +216,14 @@ impl Node {
                 let code = hex_arg("code_hex", &code_hex)?;
                 let chain = self.chain()?;
                 let compiled = chain.check_code(&code)?;
-                let input = match compiled.abi.as_ref().and_then(|a| a.method("init").ok()) {
-                    Some(init) => encode_input(chain, Some(init), args, args_hex)?,
-                    None => encode_input(chain, None, args, args_hex)?,
-                };
+                let init = compiled.abi.as_ref().and_then(|a| a.method("init").ok());
+                if init.is_none() && args.is_some() {
+                    return Err(NodeError::BadRequest(
+                        "the contract's gasket.abi has no `init` to encode --args: use --args-hex"
+                            .into(),
+                    ));
+                }
+                let input = encode_input(init, args, args_hex)?;
                 let code_hash = *blake3::hash(&code).as_bytes();
                 let from = sender(from)?;
                 let (block, records) = chain.submit(
@@ -250,10 +254,8 @@ impl Node {
                 gas,
             } => {
                 let chain = self.chain()?;
-                let contract = resolve(&contract)?;
-                let compiled = chain.contract(&contract)?;
-                let abi_method = method_abi(compiled.abi.as_ref(), &method, &args)?;
-                let input = encode_input(chain, abi_method.as_ref(), args, args_hex)?;
+                let (contract, abi_method, input) =
+                    call_input(chain, &contract, &method, args, args_hex)?;
                 let (_, records) = chain.submit(
                     vec![TxRequest {
                         from: sender(from)?,
@@ -276,10 +278,8 @@ impl Node {
                 gas,
             } => {
                 let chain = self.chain()?;
-                let contract = resolve(&contract)?;
-                let compiled = chain.contract(&contract)?;
-                let abi_method = method_abi(compiled.abi.as_ref(), &method, &args)?;
-                let input = encode_input(chain, abi_method.as_ref(), args, args_hex)?;
+                let (contract, abi_method, input) =
+                    call_input(chain, &contract, &method, args, args_hex)?;
                 let report = chain.view(&contract, &method, input, gas.unwrap_or(DEFAULT_GAS))?;
                 let result_type = abi_method.and_then(|m| m.result);
                 let mut out = outcome_json(&report.outcome.status, result_type.as_ref());
@@ -382,6 +382,21 @@ fn sender(from: Option<String>) -> Result<Address, NodeError> {
     resolve(&name)
 }
 
+/// The contract, the ABI of `method` and the call's input bytes.
+fn call_input(
+    chain: &Chain,
+    contract: &str,
+    method: &str,
+    args: Option<Value>,
+    args_hex: Option<String>,
+) -> Result<(Address, Option<crate::chain::abi::Method>, Vec<u8>), NodeError> {
+    let contract = resolve(contract)?;
+    let compiled = chain.contract(&contract)?;
+    let abi_method = method_abi(compiled.abi.as_ref(), method, &args)?;
+    let input = encode_input(abi_method.as_ref(), args, args_hex)?;
+    Ok((contract, abi_method, input))
+}
+
 /// The ABI entry of `method`: required when JSON arguments are given.
 fn method_abi(
     abi: Option<&ContractAbi>,
@@ -400,7 +415,6 @@ fn method_abi(
 
 /// The input bytes: `args_hex`, else JSON `args` through the ABI method.
 fn encode_input(
-    _chain: &Chain,
     method: Option<&crate::chain::abi::Method>,
     args: Option<Value>,
     args_hex: Option<String>,
