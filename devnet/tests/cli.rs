@@ -227,6 +227,8 @@ fn errors_are_clear_and_change_nothing() {
     );
     drop(held);
     assert_eq!(ok(home, &["block"])["height"], 2);
+    let verified = ok(home, &["verify"]);
+    assert_eq!(verified["blocks"], 2, "{verified}");
 }
 
 #[test]

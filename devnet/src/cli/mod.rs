@@ -96,23 +96,21 @@ enum Command {
         /// Transaction hash (64 hex digits).
         hash: String,
     },
-    /// Run one export of any module outside a chain.
+    /// Run one export of any module outside a chain. A module without
+    /// imports takes typed i32/i64 arguments (`--args "1 2"`); a contract
+    /// takes JSON `--args` (or `--args-hex`) over empty in-memory storage.
     Run {
         /// The module (.wasm or .wat).
         file: PathBuf,
         /// The export to call.
         #[arg(long)]
         invoke: String,
-        /// Typed i32/i64 arguments ("1 2"); for a contract, JSON args.
-        #[arg(long, allow_hyphen_values = true)]
-        args: Option<String>,
-        /// For a contract: raw input, hex.
-        #[arg(long)]
-        args_hex: Option<String>,
-        /// Gas limit.
-        #[arg(long)]
-        gas: Option<u64>,
+        #[command(flatten)]
+        input: Input,
     },
+    /// Re-execute every block on a scratch chain and check each header and
+    /// the state root.
+    Verify,
     /// Validation report of a module: would it deploy, and why not.
     Inspect {
         /// The module (.wasm or .wat).
@@ -208,16 +206,15 @@ fn request(command: Command) -> Result<Option<Request>> {
         Command::Run {
             file,
             invoke,
-            args,
-            args_hex,
-            gas,
+            input,
         } => Request::Run {
             code_hex: read_module(&file)?,
             invoke,
-            args,
-            args_hex,
-            gas,
+            args: input.args,
+            args_hex: input.args_hex,
+            gas: input.gas,
         },
+        Command::Verify => Request::Verify {},
         Command::Inspect { file } => Request::Inspect {
             code_hex: read_module(&file)?,
         },

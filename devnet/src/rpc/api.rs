@@ -90,6 +90,8 @@ pub enum Request {
     },
     /// The validation report of a module.
     Inspect { code_hex: String },
+    /// Replays the chain on a scratch chain and checks every header.
+    Verify {},
 }
 
 /// A failed command (a transaction that reverts is not one: it is a
@@ -354,6 +356,23 @@ impl Node {
                 args_hex.as_deref(),
                 gas.unwrap_or(DEFAULT_GAS),
             ),
+            Request::Verify {} => {
+                let chain = self.chain()?;
+                let scratch = std::env::temp_dir().join(format!(
+                    "gasket-verify-{}-{}",
+                    std::process::id(),
+                    chain.height()?
+                ));
+                let _ = std::fs::remove_dir_all(&scratch);
+                let replayed = chain.verify(&scratch);
+                let _ = std::fs::remove_dir_all(&scratch);
+                let head = chain.block(chain.height()?)?;
+                Ok(json!({
+                    "verified": true,
+                    "blocks": replayed?,
+                    "head": block_json(&head),
+                }))
+            }
             Request::Inspect { code_hex } => {
                 Ok(crate::tools::inspect(&hex_arg("code_hex", &code_hex)?))
             }
