@@ -99,7 +99,7 @@ fn line(step: &str, receipt: &Value) -> String {
         .as_u64()
         .map(|b| b.to_string())
         .unwrap_or_else(|| "view".into());
-    format!(
+    let text = format!(
         "{step:<44} {:<9} {:>10} {:>6}  {}{}",
         receipt["status"].as_str().unwrap_or("?"),
         receipt["gas_used"].as_u64().unwrap_or(0),
@@ -110,7 +110,8 @@ fn line(step: &str, receipt: &Value) -> String {
         } else {
             format!(" events [{}]", events.join(", "))
         }
-    )
+    );
+    text.trim_end().to_string()
 }
 
 /// The devnet of the demo and the receipts so far.
