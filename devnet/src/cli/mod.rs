@@ -1,0 +1,353 @@
+//! Command-line parsing (clap) and dispatch: every command becomes an
+//! [`api::Request`] answered by a local [`api::Node`] over `--home`, or by a
+//! running `gasket serve` with `--rpc URL`.
+//!
+//! Output: `--json` prints exactly one JSON object on stdout (an
+//! `{"error": ...}` object on failure); otherwise human text. Exit codes: 0
+//! success, 1 an error (message on stderr), 2 a transaction, view or run
+//! that did not succeed (reverted or trapped; its receipt is printed).
+
+mod demo;
+mod human;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use gasket_devnet::rpc::api::{Node, NodeError, Request};
+use gasket_devnet::rpc::{client, server};
+use serde_json::{Value, json};
+
+/// The Gasket devnet: a local chain for Gasket contracts, and tools.
+#[derive(Debug, Parser)]
+#[command(name = "gasket", version, about)]
+struct Cli {
+    /// Chain home directory (default: $GASKET_HOME, else ./.gasket).
+    #[arg(long, global = true, value_name = "DIR")]
+    home: Option<PathBuf>,
+    /// Print exactly one JSON object on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Send the command to a running `gasket serve` (http://127.0.0.1:PORT).
+    #[arg(long, global = true, value_name = "URL")]
+    rpc: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// A fresh chain: genesis block and dev accounts alice, bob, carol, dave.
+    Init {
+        /// Replace an existing chain in the home.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The dev accounts, their addresses and nonces.
+    Accounts,
+    /// Deploy a contract (.wasm or .wat) and run its `init`.
+    Deploy {
+        /// The module.
+        file: PathBuf,
+        /// Sender (a dev account name or address; default alice).
+        #[arg(long)]
+        from: Option<String>,
+        #[command(flatten)]
+        input: Input,
+    },
+    /// A transaction calling METHOD of a contract, in a new block.
+    Call {
+        /// Contract address (64 hex digits).
+        contract: String,
+        /// Method name.
+        method: String,
+        /// Sender (default alice).
+        #[arg(long)]
+        from: Option<String>,
+        #[command(flatten)]
+        input: Input,
+    },
+    /// A read-only call: no block, nothing written.
+    View {
+        /// Contract address.
+        contract: String,
+        /// Method name.
+        method: String,
+        #[command(flatten)]
+        input: Input,
+    },
+    /// A contract's storage (all entries, or one key).
+    State {
+        /// Contract address.
+        contract: String,
+        /// One key, hex.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// A block (default: the head).
+    Block {
+        /// Height.
+        height: Option<u64>,
+    },
+    /// A transaction and its receipt.
+    Tx {
+        /// Transaction hash (64 hex digits).
+        hash: String,
+    },
+    /// Run one export of any module outside a chain. A module without
+    /// imports takes typed i32/i64 arguments (`--args "1 2"`); a contract
+    /// takes JSON `--args` (or `--args-hex`) over empty in-memory storage.
+    Run {
+        /// The module (.wasm or .wat).
+        file: PathBuf,
+        /// The export to call.
+        #[arg(long)]
+        invoke: String,
+        #[command(flatten)]
+        input: Input,
+    },
+    /// Re-execute every block on a scratch chain and check each header and
+    /// the state root.
+    Verify,
+    /// Validation report of a module: would it deploy, and why not.
+    Inspect {
+        /// The module (.wasm or .wat).
+        file: PathBuf,
+    },
+    /// JSON-RPC 2.0 over HTTP on 127.0.0.1.
+    Serve {
+        /// Port (0: any free port).
+        #[arg(long, default_value_t = 8545)]
+        port: u16,
+    },
+    /// Build the example contracts, start a fresh devnet, deploy token and
+    /// escrow, make transfers and print the receipts with gas.
+    Demo {
+        /// The contracts workspace (default: the one of this source tree).
+        #[arg(long, value_name = "DIR")]
+        contracts: Option<PathBuf>,
+    },
+}
+
+/// The input and gas of deploy, call and view.
+#[derive(Debug, clap::Args)]
+struct Input {
+    /// Arguments as JSON, encoded through the contract's gasket.abi.
+    #[arg(long, allow_hyphen_values = true)]
+    args: Option<String>,
+    /// Raw input bytes, hex.
+    #[arg(long)]
+    args_hex: Option<String>,
+    /// Gas limit (default 10^8).
+    #[arg(long)]
+    gas: Option<u64>,
+}
+
+/// The home: `--home`, else `$GASKET_HOME`, else `./.gasket`.
+fn home(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("GASKET_HOME").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(".gasket"))
+}
+
+fn read_module(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let wasm = gasket_devnet::tools::module_bytes(&path.display().to_string(), bytes)?;
+    Ok(gasket_devnet::chain::abi::to_hex(&wasm))
+}
+
+fn json_args(args: Option<String>) -> Result<Option<Value>> {
+    args.map(|text| {
+        serde_json::from_str(&text).with_context(|| format!("--args is not valid JSON: {text}"))
+    })
+    .transpose()
+}
+
+/// The request of a chain command; `None` for serve and demo.
+fn request(command: Command) -> Result<Option<Request>> {
+    Ok(Some(match command {
+        Command::Init { force } => Request::Init { force },
+        Command::Accounts => Request::Accounts {},
+        Command::Deploy { file, from, input } => Request::Deploy {
+            code_hex: read_module(&file)?,
+            from,
+            args: json_args(input.args)?,
+            args_hex: input.args_hex,
+            gas: input.gas,
+        },
+        Command::Call {
+            contract,
+            method,
+            from,
+            input,
+        } => Request::Call {
+            contract,
+            method,
+            from,
+            args: json_args(input.args)?,
+            args_hex: input.args_hex,
+            gas: input.gas,
+        },
+        Command::View {
+            contract,
+            method,
+            input,
+        } => Request::View {
+            contract,
+            method,
+            args: json_args(input.args)?,
+            args_hex: input.args_hex,
+            gas: input.gas,
+        },
+        Command::State { contract, key } => Request::State { contract, key },
+        Command::Block { height } => Request::Block { height },
+        Command::Tx { hash } => Request::Tx { hash },
+        Command::Run {
+            file,
+            invoke,
+            input,
+        } => Request::Run {
+            code_hex: read_module(&file)?,
+            invoke,
+            args: input.args,
+            args_hex: input.args_hex,
+            gas: input.gas,
+        },
+        Command::Verify => Request::Verify {},
+        Command::Inspect { file } => Request::Inspect {
+            code_hex: read_module(&file)?,
+        },
+        Command::Serve { .. } | Command::Demo { .. } => return Ok(None),
+    }))
+}
+
+/// Whether the command's object reports a failed transaction, view or run.
+fn failed(value: &Value) -> bool {
+    value
+        .get("status")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s != "success")
+        || value.get("valid") == Some(&Value::Bool(false))
+}
+
+/// A failure to print: its message and, for `--json`, its object.
+struct Failure {
+    message: String,
+    object: Value,
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        let message = format!("{e:#}");
+        match e.downcast_ref::<NodeError>() {
+            Some(node) => Failure {
+                message,
+                object: node.to_json(),
+            },
+            None => Failure {
+                object: json!({"error": {"message": message}}),
+                message,
+            },
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let json = cli.json;
+    let home = home(cli.home);
+    let command = cli.command;
+    match command {
+        Command::Serve { port } => {
+            if cli.rpc.is_some() {
+                return Err(anyhow::anyhow!("serve does not take --rpc").into());
+            }
+            let mut node = Node::new(home.clone());
+            node.chain().map_err(anyhow::Error::from)?;
+            server::serve(&mut node, port, |address| {
+                let url = format!("http://{address}");
+                if json {
+                    println!(
+                        "{}",
+                        json!({"listening": url, "home": home.display().to_string()})
+                    );
+                } else {
+                    println!(
+                        "gasket serve: JSON-RPC 2.0 on {url} (home {})",
+                        home.display()
+                    );
+                }
+                use std::io::Write;
+                let _ = std::io::stdout().flush();
+            })
+            .map_err(|e| anyhow::anyhow!(e))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { contracts } => {
+            let summary = demo::run(contracts, json)?;
+            if json {
+                println!("{summary}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        command => {
+            let name = format!("{command:?}")
+                .split([' ', '{'])
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let request = request(command)?.expect("chain commands have requests");
+            let value = match &cli.rpc {
+                Some(url) => client::call(url, &request).map_err(|e| match e {
+                    client::ClientError::Remote { message, data } => Failure {
+                        message,
+                        object: data,
+                    },
+                    other => anyhow::Error::from(other).into(),
+                })?,
+                None => Node::new(home)
+                    .handle(request)
+                    .map_err(anyhow::Error::from)?,
+            };
+            if json {
+                println!("{value}");
+            } else {
+                print!("{}", human::render(&name, &value));
+            }
+            Ok(if failed(&value) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+/// Parses the command line, runs the command, prints and exits.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            if json {
+                println!("{}", failure.object);
+            }
+            eprintln!("error: {}", failure.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Whether progress may be drawn (stderr is a terminal and not `--json`).
+pub fn show_progress(json: bool) -> bool {
+    !json && std::io::stderr().is_terminal()
+}
+
+/// Fails with a message (for the demo's checks).
+pub fn ensure(condition: bool, message: impl FnOnce() -> String) -> Result<()> {
+    if !condition {
+        bail!(message());
+    }
+    Ok(())
+}
