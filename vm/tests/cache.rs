@@ -375,9 +375,21 @@ fn cache_child_process() {
 /// misses, corrupt).
 fn run_children(dir: &Path, count: usize) -> Vec<(u64, u64, u64)> {
     let exe = std::env::current_exe().unwrap();
+    // Under scripts/test-vm-aarch64.sh this binary runs in qemu-user, which
+    // does not follow exec: start the children through the same runner.
+    let runner = std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
+        .ok()
+        .filter(|_| cfg!(target_arch = "aarch64"));
+    let mut command_line: Vec<std::ffi::OsString> = runner
+        .iter()
+        .flat_map(|r| r.split_whitespace())
+        .map(Into::into)
+        .collect();
+    command_line.push(exe.into());
     let children: Vec<_> = (0..count)
         .map(|_| {
-            std::process::Command::new(&exe)
+            std::process::Command::new(&command_line[0])
+                .args(&command_line[1..])
                 .args(["--ignored", "--exact", "cache_child_process", "--nocapture"])
                 .env(CHILD_DIR, dir)
                 .stdout(std::process::Stdio::piped())
