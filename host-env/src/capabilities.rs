@@ -80,6 +80,19 @@ impl Capabilities {
     pub fn prepare(&self, wasm: &[u8], config: &Config) -> Result<Prepared, PrepareError> {
         prepare_with_policy(wasm, config, self)
     }
+
+    /// The policy id for `gasket_vm::Engine::compile_cached` with
+    /// [`Capabilities::prepare`]: the name (it appears in deploy errors) and
+    /// every granted function, so two sets that accept different modules or
+    /// word their errors differently never share a cache entry.
+    pub fn cache_id(&self) -> Vec<u8> {
+        let mut id = format!("gasket capabilities v1\n{}\n", self.name).into_bytes();
+        for function in &self.granted {
+            id.extend_from_slice(function.name().as_bytes());
+            id.push(b'\n');
+        }
+        id
+    }
 }
 
 impl Policy for Capabilities {
@@ -106,5 +119,29 @@ impl Policy for Capabilities {
 
     fn check_module(&self, exports: &[(&str, ItemType<'_>)]) -> Result<(), PolicyViolation> {
         ContractAbi.check_module(exports)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_ids_differ_when_the_policy_does() {
+        let sets = [
+            Capabilities::all(),
+            Capabilities::without_calls(),
+            Capabilities::view_only(),
+            // Same grants as `all`, another name (errors name it).
+            Capabilities::only("renamed", HostFn::ALL.iter().copied()),
+            // Same name as `all`, fewer grants.
+            Capabilities::only("all", HostFn::ALL[1..].iter().copied()),
+        ];
+        for (i, a) in sets.iter().enumerate() {
+            assert_eq!(a.cache_id(), a.clone().cache_id());
+            for b in &sets[i + 1..] {
+                assert_ne!(a.cache_id(), b.cache_id(), "{a:?} / {b:?}");
+            }
+        }
     }
 }

@@ -5,14 +5,20 @@
 //! inside a function body, and the byte offset in the original module. The
 //! message carries no OS text, path or timing, so it may be part of consensus
 //! data. The error is one boxed word so `Result<_, PrepareError>` stays small.
+//!
+//! The types derive borsh so that `gasket-vm`'s compiled-code cache can store
+//! a rejection and give back the same typed error. Reordering or removing a
+//! variant changes that encoding: bump `gasket_vm::cache::FORMAT_VERSION`.
 
 use std::fmt;
 
+use borsh::{BorshDeserialize, BorshSerialize};
+
 /// A module could not be prepared.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct PrepareError(Box<ErrorInner>);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 struct ErrorInner {
     kind: ErrorKind,
     function: Option<u32>,
@@ -20,7 +26,7 @@ struct ErrorInner {
 }
 
 /// What went wrong. Its `Display` has no location: [`PrepareError`] adds it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, BorshSerialize, BorshDeserialize)]
 pub enum ErrorKind {
     /// The module uses something outside Gasket's deterministic subset.
     #[error("unsupported {} {what}", feature.name())]
@@ -60,7 +66,7 @@ pub enum ErrorKind {
 }
 
 /// WebAssembly features (proposals) outside the accepted subset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, BorshSerialize, BorshDeserialize)]
 #[allow(missing_docs)]
 pub enum Feature {
     Float,
@@ -116,7 +122,7 @@ impl Feature {
 }
 
 /// The limits of [`crate::Limits`], by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, BorshSerialize, BorshDeserialize)]
 #[allow(missing_docs)]
 pub enum Limit {
     ModuleBytes,
@@ -162,7 +168,7 @@ impl Limit {
 }
 
 /// A breach of the import/export policy ([`crate::Policy`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, BorshSerialize, BorshDeserialize)]
 pub enum PolicyViolation {
     /// An import from a module other than the allowed ones, or of an unknown name.
     #[error("import {module}.{name} is not part of the host ABI")]
@@ -216,8 +222,23 @@ pub enum PolicyViolation {
         /// Export name.
         name: String,
         /// What it must be.
+        #[borsh(deserialize_with = "read_export_kind")]
         kind: &'static str,
     },
+}
+
+/// What a required export must be, as a borsh-decoded name: only the
+/// kinds this crate's policies name are known (a `&'static str` cannot be
+/// made from arbitrary bytes without leaking them).
+fn read_export_kind<R: borsh::io::Read>(reader: &mut R) -> borsh::io::Result<&'static str> {
+    let kind = String::deserialize_reader(reader)?;
+    crate::policy::EXPORT_KINDS
+        .iter()
+        .copied()
+        .find(|&k| k == kind)
+        .ok_or_else(|| {
+            borsh::io::Error::new(borsh::io::ErrorKind::InvalidData, "unknown export kind")
+        })
 }
 
 impl PrepareError {

@@ -41,6 +41,10 @@ pub trait Policy {
     fn check_module(&self, exports: &[(&str, ItemType<'_>)]) -> Result<(), PolicyViolation>;
 }
 
+/// The `kind`s [`PolicyViolation::MissingExport`] may name (decoding a
+/// cached error accepts only these).
+pub(crate) const EXPORT_KINDS: [&str; 1] = ["linear memory"];
+
 /// The contract ABI of `ABI.md`, version 1.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ContractAbi;
@@ -99,7 +103,7 @@ impl Policy for ContractAbi {
         } else {
             Err(PolicyViolation::MissingExport {
                 name: "memory".into(),
-                kind: "linear memory",
+                kind: EXPORT_KINDS[0],
             })
         }
     }

@@ -112,6 +112,9 @@ impl Default for EngineConfig {
 pub struct Engine {
     isa: Arc<OwnedTargetIsa>,
     config: EngineConfig,
+    /// blake3 of what makes this engine's code (`cache::key`), computed on
+    /// first use: every cache lookup needs it.
+    pub(crate) identity: std::sync::OnceLock<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -159,6 +162,7 @@ impl Engine {
         Ok(Engine {
             isa: Arc::new(isa),
             config,
+            identity: std::sync::OnceLock::new(),
         })
     }
 
@@ -170,6 +174,19 @@ impl Engine {
     /// The engine's settings.
     pub fn config(&self) -> &EngineConfig {
         &self.config
+    }
+
+    /// The target triple and every Cranelift flag that changes code, one
+    /// `name=value` per line (part of the cache key). The verifier flag is
+    /// left out: it checks code, it does not change it.
+    pub(crate) fn codegen_flags(&self) -> String {
+        let mut text = format!("triple {}\n", self.isa.triple());
+        for value in self.isa.flags().iter().chain(self.isa.isa_flags()) {
+            if value.name != "enable_verifier" {
+                text.push_str(&format!("{value}\n"));
+            }
+        }
+        text
     }
 
     /// Compiles a prepared module.

@@ -1,10 +1,16 @@
 //! Errors of compilation and instantiation. Each names what failed and where;
 //! none carries OS text.
 
+use borsh::{BorshDeserialize, BorshSerialize};
+use gasket_metering::PrepareError;
+
 use crate::trap::TrapKind;
 
 /// Why [`crate::Engine::compile`] failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Borsh-encoded in the cache's error artifacts: reordering variants needs a
+/// `FORMAT_VERSION` bump.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, BorshSerialize, BorshDeserialize)]
 pub enum CompileError {
     /// The module is not what `gasket-metering` produces: an operator or
     /// construct outside the subset reached the backend. A bug upstream.
@@ -35,9 +41,43 @@ pub enum CompileError {
         /// The reserve.
         max: u32,
     },
-    /// The code blob could not be mapped.
+    /// The code blob could not be mapped. A resource failure of this
+    /// machine, not a property of the module: never cached.
     #[error("cannot map executable memory")]
     CodeMemory,
+}
+
+impl CompileError {
+    /// Whether the same input always gives this error (anything but a
+    /// resource failure); only such errors are cached.
+    pub fn is_deterministic(&self) -> bool {
+        !matches!(self, CompileError::CodeMemory)
+    }
+}
+
+/// Why [`crate::Engine::compile_cached`] gave no module: the module was
+/// rejected by `prepare`, or could not be compiled. Deterministic (no OS
+/// text, path or timing), so a cached error equals a fresh one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, BorshSerialize, BorshDeserialize)]
+pub enum ModuleError {
+    /// `prepare` rejected the module.
+    #[error("prepare: {0}")]
+    Prepare(PrepareError),
+    /// The backend failed on the prepared module.
+    #[error("compile: {0}")]
+    Compile(CompileError),
+}
+
+impl From<CompileError> for ModuleError {
+    fn from(error: CompileError) -> Self {
+        ModuleError::Compile(error)
+    }
+}
+
+impl From<PrepareError> for ModuleError {
+    fn from(error: PrepareError) -> Self {
+        ModuleError::Prepare(error)
+    }
 }
 
 impl CompileError {

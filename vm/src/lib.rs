@@ -9,7 +9,9 @@
 //!
 //! - `translate`: our own wasm → CLIF translator;
 //! - `link`: one position-independent code blob per module, mapped W^X;
-//! - `runtime`: VM context, instances, memory, libcalls, trap unwinding.
+//! - `runtime`: VM context, instances, memory, libcalls, trap unwinding;
+//! - [`cache`]: compiled modules by key, in memory and on disk
+//!   ([`Engine::compile_cached`]).
 //!
 //! ## Guarantees
 //!
@@ -30,6 +32,7 @@
 
 #![deny(missing_docs)]
 
+pub mod cache;
 mod engine;
 mod error;
 mod link;
@@ -38,8 +41,9 @@ mod runtime;
 pub(crate) mod translate;
 mod trap;
 
+pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig};
 pub use engine::{Engine, EngineConfig, FRAME_RESERVE, OptLevel, Target};
-pub use error::{CompileError, InstantiationError};
+pub use error::{CompileError, InstantiationError, ModuleError};
 pub use module::Module;
 pub use runtime::instance::{Caller, Host, HostFunc, Imports, Instance, Value};
 pub use trap::{Trap, TrapKind};

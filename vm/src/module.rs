@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use borsh::{BorshDeserialize, BorshSerialize};
 use gasket_metering::ModuleInfo;
 use wasmparser::{DataKind, ElementItems, ElementKind, FunctionBody, Operator, Parser, Payload};
 
@@ -12,7 +13,7 @@ use crate::error::CompileError;
 use crate::link::code_memory::CodeMemory;
 
 /// A constant expression of the subset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub(crate) enum ConstExpr {
     I32(i32),
     I64(i64),
@@ -21,7 +22,7 @@ pub(crate) enum ConstExpr {
 }
 
 /// A data segment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub(crate) struct DataSegment {
     /// `None` for a passive segment.
     pub offset: Option<ConstExpr>,
@@ -29,7 +30,7 @@ pub(crate) struct DataSegment {
 }
 
 /// An element segment (function indices; `None` is a null entry).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub(crate) struct ElemSegment {
     /// `None` for a passive or declared segment.
     pub offset: Option<ConstExpr>,
@@ -37,7 +38,7 @@ pub(crate) struct ElemSegment {
 }
 
 /// Everything instantiation reads from the module besides code.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub(crate) struct Segments {
     /// Initialisers of the defined globals, in order.
     pub globals: Vec<ConstExpr>,

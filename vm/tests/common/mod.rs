@@ -3,6 +3,8 @@
 //! classify the outcome like `gasket-metering`'s wasmi runner does.
 #![allow(dead_code)]
 
+use std::path::Path;
+
 use gasket_metering::{Config, Permissive, Prepared, prepare_with_policy};
 use gasket_vm::{Engine, EngineConfig, Imports, Instance, Module, Trap, TrapKind, Value};
 
@@ -65,4 +67,100 @@ pub fn run(module: &Module, export: &str, args: &[i64]) -> Run {
         );
     }
     Run { outcome, gas_used }
+}
+
+// The golden vectors of `gasket-metering`, shared by golden.rs and cache.rs.
+
+pub fn metering_golden() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../metering/tests/golden")
+}
+
+/// The text modules of the metering golden vectors.
+pub const GOLDEN_WAT: [&str; 5] = [
+    "fib.wat",
+    "hash_loop.wat",
+    "memory.wat",
+    "recursion.wat",
+    "switch.wat",
+];
+
+/// Prepares and compiles golden module `name` with `engine`.
+pub fn compile_golden(engine: &gasket_vm::Engine, name: &str) -> gasket_vm::Module {
+    let wat = std::fs::read_to_string(metering_golden().join("modules").join(name)).unwrap();
+    engine.compile(&prepare(&wat)).unwrap()
+}
+
+/// wasmi's trap names in vectors.txt → ours.
+pub fn wasmi_kind(name: &str) -> TrapKind {
+    match name {
+        "OutOfGas" => TrapKind::OutOfGas,
+        "StackOverflow" => TrapKind::StackOverflow,
+        "Unreachable" => TrapKind::Unreachable,
+        "Other(\"IntegerDivisionByZero\")" => TrapKind::IntegerDivideByZero,
+        "Other(\"IntegerOverflow\")" => TrapKind::IntegerOverflow,
+        "Other(\"MemoryOutOfBounds\")" => TrapKind::MemoryOutOfBounds,
+        "Other(\"TableOutOfBounds\")" => TrapKind::TableOutOfBounds,
+        "Other(\"IndirectCallToNull\")" => TrapKind::IndirectCallToNull,
+        "Other(\"BadSignature\")" => TrapKind::IndirectCallSignatureMismatch,
+        other => panic!("unknown trap in vectors.txt: {other}"),
+    }
+}
+
+pub struct Expected {
+    pub module: String,
+    pub export: String,
+    pub args: Vec<i64>,
+    pub outcome: Result<Vec<i64>, Trap>,
+    pub gas: u64,
+}
+
+pub fn parse_vectors() -> Vec<Expected> {
+    let text = std::fs::read_to_string(metering_golden().join("vectors.txt")).unwrap();
+    let mut module = String::new();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            module = line.to_string();
+            continue;
+        }
+        let line = line.trim();
+        if line.starts_with("code ") || line.starts_with("instrumented ") {
+            continue;
+        }
+        // e.g. `fib [20] -> Returned([6765]), gas 470642`
+        let (call, rest) = line.split_once(" -> ").unwrap();
+        let (export, args) = call.split_once(' ').unwrap();
+        let args: Vec<i64> = args
+            .trim_matches(['[', ']'])
+            .split(", ")
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let (outcome, gas) = rest.rsplit_once(", gas ").unwrap();
+        let outcome = if let Some(values) = outcome.strip_prefix("Returned([") {
+            Ok(values
+                .trim_end_matches("])")
+                .split(", ")
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap())
+                .collect())
+        } else {
+            let kind = outcome
+                .strip_prefix("Trap(")
+                .and_then(|s| s.strip_suffix(')'))
+                .unwrap();
+            Err(Trap::Wasm(wasmi_kind(kind)))
+        };
+        out.push(Expected {
+            module: module.clone(),
+            export: export.to_string(),
+            args,
+            outcome,
+            gas: gas.parse().unwrap(),
+        });
+    }
+    out
 }

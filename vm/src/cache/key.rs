@@ -1,0 +1,201 @@
+//! The cache key: one blake3 hash over everything that changes the compiled
+//! code or the gas it charges.
+//!
+//! | input | why |
+//! |---|---|
+//! | blake3 of the original wasm bytes | the contract; hashed before `prepare`, so a hit skips it |
+//! | `Config::hash` | limits, costs and stack limit change the instrumented module |
+//! | the caller's policy id | a capability policy decides whether `prepare` accepts the module |
+//! | crate version, [`COMPILER_VERSION`], [`CRANELIFT_VERSION`], [`FORMAT_VERSION`] | codegen and metering of this build |
+//! | target triple, Cranelift's shared and ISA flags | the machine code itself |
+//! | `native_stack_bytes` | stored in the module and used by every call |
+//!
+//! Left out on purpose: `EngineConfig::verify` (Cranelift's verifier checks
+//! code, it does not change it), so debug and release builds of a node share
+//! artifacts.
+
+use super::FORMAT_VERSION;
+use crate::engine::Engine;
+
+/// Bumped whenever this crate's translator, linker or the metering it relies
+/// on change the code generated for the same input, so that no artifact of
+/// an older build is ever loaded. History:
+///
+/// - 1: first cached format (issue 5).
+pub const COMPILER_VERSION: u32 = 1;
+
+/// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
+/// checks it against `Cargo.lock`.
+pub const CRANELIFT_VERSION: &str = "0.135.8";
+
+/// Domain separation of the key hash from every other blake3 use.
+const KEY_DOMAIN: &str = "gasket-vm compiled-code cache key";
+
+/// The key of one cache entry: a blake3 hash (see the module docs for what
+/// goes in).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CacheKey(pub [u8; 32]);
+
+impl CacheKey {
+    /// The key of `wasm` prepared under `config` and the policy named
+    /// `policy_id`, compiled by `engine`.
+    pub fn new(
+        engine: &Engine,
+        wasm: &[u8],
+        config: &gasket_metering::Config,
+        policy_id: &[u8],
+    ) -> CacheKey {
+        Self::from_hashes(
+            engine,
+            blake3::hash(wasm).as_bytes(),
+            &config.hash(),
+            policy_id,
+        )
+    }
+
+    /// The key from the code hash (blake3 of the original bytes) and config
+    /// hash, as `gasket_metering::Prepared` carries them.
+    pub fn from_hashes(
+        engine: &Engine,
+        code_hash: &[u8; 32],
+        config_hash: &[u8; 32],
+        policy_id: &[u8],
+    ) -> CacheKey {
+        let identity = engine
+            .identity
+            .get_or_init(|| *blake3::hash(engine_identity(engine).as_bytes()).as_bytes());
+        let mut hasher = blake3::Hasher::new_derive_key(KEY_DOMAIN);
+        hasher.update(code_hash);
+        hasher.update(config_hash);
+        hasher.update(identity);
+        // Length-prefixed, last: no other input can run into it.
+        hasher.update(&(policy_id.len() as u64).to_le_bytes());
+        hasher.update(policy_id);
+        CacheKey(*hasher.finalize().as_bytes())
+    }
+
+    /// Lower-case hex, the artifact's file name.
+    pub fn to_hex(&self) -> String {
+        blake3::Hash::from_bytes(self.0).to_hex().to_string()
+    }
+}
+
+impl std::fmt::Debug for CacheKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CacheKey({})", self.to_hex())
+    }
+}
+
+/// Everything about the engine and this build that changes code, as text.
+pub(crate) fn engine_identity(engine: &Engine) -> String {
+    format!(
+        "gasket-vm {} compiler {COMPILER_VERSION} format {FORMAT_VERSION} cranelift {CRANELIFT_VERSION}\n\
+         native_stack_bytes {}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        engine.config().native_stack_bytes,
+        engine.codegen_flags(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{EngineConfig, OptLevel, Target};
+    use gasket_metering::Config;
+
+    fn key(config: EngineConfig, wasm: &[u8], metering: &Config, policy: &[u8]) -> CacheKey {
+        CacheKey::new(&Engine::new(config).unwrap(), wasm, metering, policy)
+    }
+
+    #[test]
+    fn everything_that_changes_code_or_gas_changes_the_key() {
+        let base_config = EngineConfig::default();
+        let wasm = b"\0asm\x01\0\0\0";
+        let metering = Config::default();
+        let base = key(base_config.clone(), wasm, &metering, b"all");
+        // Stable for the same inputs.
+        assert_eq!(base, key(base_config.clone(), wasm, &metering, b"all"));
+
+        let mut cheaper = metering.clone();
+        cheaper.costs.control += 1;
+        let mut deeper = metering.clone();
+        deeper.stack.limit += 1;
+        let other_target = match base_config.target {
+            Target::X86_64 => Target::Aarch64,
+            Target::Aarch64 => Target::X86_64,
+        };
+        let variants = [
+            key(base_config.clone(), b"\0asm\x01\0\0\0\0", &metering, b"all"),
+            key(base_config.clone(), wasm, &cheaper, b"all"),
+            key(base_config.clone(), wasm, &deeper, b"all"),
+            key(base_config.clone(), wasm, &metering, b"view-only"),
+            key(
+                EngineConfig {
+                    target: other_target,
+                    ..base_config.clone()
+                },
+                wasm,
+                &metering,
+                b"all",
+            ),
+            key(
+                EngineConfig {
+                    opt_level: OptLevel::None,
+                    ..base_config.clone()
+                },
+                wasm,
+                &metering,
+                b"all",
+            ),
+            key(
+                EngineConfig {
+                    native_stack_bytes: base_config.native_stack_bytes / 2,
+                    ..base_config.clone()
+                },
+                wasm,
+                &metering,
+                b"all",
+            ),
+        ];
+        for (i, v) in variants.iter().enumerate() {
+            assert_ne!(*v, base, "variant {i}");
+        }
+        // The verifier does not change code.
+        let verified = key(
+            EngineConfig {
+                verify: !base_config.verify,
+                ..base_config
+            },
+            wasm,
+            &metering,
+            b"all",
+        );
+        assert_eq!(verified, base);
+    }
+
+    #[test]
+    fn identity_names_target_and_isa_flags() {
+        let engine = Engine::new(EngineConfig {
+            target: Target::Aarch64,
+            ..Default::default()
+        })
+        .unwrap();
+        let identity = engine_identity(&engine);
+        assert!(identity.contains("aarch64"), "{identity}");
+        assert!(identity.contains("opt_level=speed"), "{identity}");
+        assert!(!identity.contains("enable_verifier"), "{identity}");
+        // aarch64 ISA flags (e.g. has_lse) are listed.
+        assert!(identity.contains("has_lse="), "{identity}");
+    }
+
+    #[test]
+    fn cranelift_version_matches_the_lock_file() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
+            .expect("Cargo.lock at the workspace root");
+        let entry = format!("name = \"cranelift-codegen\"\nversion = \"{CRANELIFT_VERSION}\"");
+        assert!(
+            lock.contains(&entry),
+            "cranelift-codegen is not {CRANELIFT_VERSION}: update CRANELIFT_VERSION (and COMPILER_VERSION)"
+        );
+    }
+}

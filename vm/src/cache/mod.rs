@@ -1,0 +1,369 @@
+//! The compiled-code cache: compile a contract once per node, not once per
+//! call.
+//!
+//! ```text
+//! wasm bytes ─key─▶ memory (LRU, bytes) ─miss─▶ disk (artifact files) ─miss─▶ prepare + compile
+//!                        ▲                         ▲                                │
+//!                        └──────── insert ─────────┴──────── write (atomic) ────────┘
+//! ```
+//!
+//! [`Engine::compile_cached`] computes a [`CacheKey`] from the original
+//! wasm bytes, the metering config, the caller's policy id and the engine
+//! (see [`key`] for every input), so a lookup happens before `prepare`.
+//! A memory hit returns the shared [`Module`]; a disk hit maps the stored
+//! code into fresh W^X memory (the blob is position independent); a miss
+//! prepares and compiles, then stores the result in both levels. Compile
+//! errors are cached the same way: a hostile module is prepared once.
+//!
+//! # Warning: integrity
+//!
+//! A stale or damaged artifact that gets executed is a consensus failure:
+//! the node computes something else than its peers. Every file goes through
+//! [`artifact::decode`], which checks magic, format version, key, length and
+//! the payload's blake3 *before* decoding anything, then checks the
+//! metadata against the engine and itself. Any failure is a miss: the file
+//! is deleted, counted in [`CacheStats::corrupt_files`], the module is
+//! recompiled and the file rewritten. The hash detects accidents (bit
+//! flips, truncation, a crash mid-write, another build's files), not an
+//! attacker: whoever can write the cache directory can write code this
+//! process runs, so the directory must be as trusted as the node's binary.
+//!
+//! # Failures never stop execution
+//!
+//! A directory that cannot be created, read or written (read-only, full,
+//! gone) makes the disk level useless, never the call: the module is
+//! compiled and returned, the failure counted in [`CacheStats`], and the
+//! first failure's message kept for [`Cache::first_disk_error`]. Those
+//! statistics and messages are node-local (they carry OS text and paths):
+//! never put them into anything consensus sees. What the cache returns —
+//! a [`Module`] or a [`ModuleError`] — is the same, hit or miss.
+//!
+//! # For embedders
+//!
+//! - One [`Cache`] per engine configuration and process; share it between
+//!   threads (`&Cache` is enough, it is `Sync`). Several processes may share
+//!   a directory.
+//! - `policy_id` must name the capability policy `prepare` applies: two
+//!   policies that accept different modules must have different ids, or a
+//!   module accepted under one is returned under the other.
+//! - The key covers this build (crate version, [`COMPILER_VERSION`],
+//!   Cranelift version, [`FORMAT_VERSION`]): an upgraded node misses on the
+//!   old files, which age out under the size bound.
+
+mod artifact;
+mod disk;
+pub mod key;
+mod memory;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use gasket_metering::{Config, PrepareError, Prepared};
+
+use crate::engine::Engine;
+use crate::error::{CompileError, ModuleError};
+use crate::module::Module;
+use artifact::Decoded;
+use disk::DiskCache;
+pub use key::{COMPILER_VERSION, CRANELIFT_VERSION, CacheKey};
+use memory::{Entry, MemoryCache};
+
+/// Version of the artifact file format (`docs/CACHE_FORMAT.md`). Bumped on
+/// any change to the header, the metadata encoding (including the borsh
+/// layout of `ModuleInfo`, `PrepareError` and `CompileError`) or the code
+/// layout. History:
+///
+/// - 1: first format (issue 5).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Where and how large the on-disk level is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskConfig {
+    /// The directory of artifact files (created if missing). Only the
+    /// cache should write there.
+    pub dir: PathBuf,
+    /// Upper bound on the total size of the artifact files.
+    pub max_bytes: u64,
+}
+
+/// The cache's bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheConfig {
+    /// Upper bound on the in-memory level (0: no memory level).
+    pub memory_bytes: u64,
+    /// The on-disk level, if any.
+    pub disk: Option<DiskConfig>,
+}
+
+impl Default for CacheConfig {
+    /// 256 MiB in memory, no disk.
+    fn default() -> Self {
+        CacheConfig {
+            memory_bytes: 256 * 1024 * 1024,
+            disk: None,
+        }
+    }
+}
+
+/// Counters of one [`Cache`] since it was made. **Node-local**: they depend
+/// on this process's history and machine, never on consensus data; do not
+/// feed them into anything peers must agree on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Lookups answered from memory.
+    pub hits_memory: u64,
+    /// Lookups answered from an artifact file.
+    pub hits_disk: u64,
+    /// Lookups that prepared and compiled.
+    pub misses: u64,
+    /// Files rejected by the integrity checks (damaged, truncated, another
+    /// format version, key or target), deleted and rewritten. Each is also
+    /// a miss.
+    pub corrupt_files: u64,
+    /// Artifact files that could not be written (or the directory created).
+    pub write_failures: u64,
+    /// Artifact files that exist but could not be read.
+    pub read_failures: u64,
+    /// Entries evicted from memory to stay within the bound.
+    pub evictions_memory: u64,
+    /// Files deleted to stay within the disk bound.
+    pub evictions_disk: u64,
+    /// Bytes held by the memory level now.
+    pub memory_bytes: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    hits_memory: AtomicU64,
+    hits_disk: AtomicU64,
+    misses: AtomicU64,
+    corrupt_files: AtomicU64,
+    write_failures: AtomicU64,
+    read_failures: AtomicU64,
+    evictions_memory: AtomicU64,
+    evictions_disk: AtomicU64,
+}
+
+fn bump(counter: &AtomicU64, by: u64) {
+    counter.fetch_add(by, Ordering::Relaxed);
+}
+
+/// A two-level cache of compiled modules (see the module docs). `Send +
+/// Sync`; share it between threads.
+pub struct Cache {
+    memory: Mutex<MemoryCache>,
+    disk: Option<DiskCache>,
+    counters: Counters,
+    first_disk_error: OnceLock<String>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("disk", &self.disk.as_ref().map(DiskCache::dir))
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl Cache {
+    /// A cache with these bounds. Never fails: a directory that cannot be
+    /// created is reported through [`Cache::first_disk_error`] and the
+    /// statistics, and the disk level then just misses.
+    pub fn new(config: CacheConfig) -> Cache {
+        let cache = Cache {
+            memory: Mutex::new(MemoryCache::new(config.memory_bytes)),
+            disk: config
+                .disk
+                .as_ref()
+                .map(|d| DiskCache::new(d.dir.clone(), d.max_bytes)),
+            counters: Counters::default(),
+            first_disk_error: OnceLock::new(),
+        };
+        if let Some(disk) = &cache.disk
+            && let Err(e) = std::fs::create_dir_all(disk.dir())
+        {
+            bump(&cache.counters.write_failures, 1);
+            cache.disk_error("creating", disk.dir(), &e);
+        }
+        cache
+    }
+
+    /// The counters so far (node-local, see [`CacheStats`]).
+    pub fn stats(&self) -> CacheStats {
+        let c = &self.counters;
+        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        CacheStats {
+            hits_memory: load(&c.hits_memory),
+            hits_disk: load(&c.hits_disk),
+            misses: load(&c.misses),
+            corrupt_files: load(&c.corrupt_files),
+            write_failures: load(&c.write_failures),
+            read_failures: load(&c.read_failures),
+            evictions_memory: load(&c.evictions_memory),
+            evictions_disk: load(&c.evictions_disk),
+            memory_bytes: self.lock_memory().bytes(),
+        }
+    }
+
+    /// The first disk failure of this cache (operation, path, OS message),
+    /// kept once so that a broken directory is reported once, not per
+    /// call. Node-local text: for operators' logs, never for consensus.
+    pub fn first_disk_error(&self) -> Option<&str> {
+        self.first_disk_error.get().map(String::as_str)
+    }
+
+    /// Where the artifact for `key` lives (whether or not it exists), if
+    /// the cache has a disk level.
+    pub fn artifact_path(&self, key: &CacheKey) -> Option<PathBuf> {
+        self.disk.as_ref().map(|d| d.path(key))
+    }
+
+    /// Total size of the artifact files now (0 without a disk level).
+    pub fn disk_bytes(&self) -> std::io::Result<u64> {
+        self.disk.as_ref().map_or(Ok(0), DiskCache::bytes)
+    }
+
+    fn disk_error(&self, what: &str, path: &std::path::Path, error: &std::io::Error) {
+        let _ = self
+            .first_disk_error
+            .set(format!("{what} {}: {error}", path.display()));
+    }
+
+    fn lock_memory(&self) -> std::sync::MutexGuard<'_, MemoryCache> {
+        // A panic while holding the lock leaves the map consistent (every
+        // method updates it before returning), so poisoning is ignored.
+        self.memory.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn remember(&self, key: CacheKey, entry: &Entry, bytes: u64) {
+        let evicted = self.lock_memory().insert(key, entry.clone(), bytes);
+        bump(&self.counters.evictions_memory, evicted);
+    }
+
+    /// The disk level's answer for `key`: `None` on a miss (no file, a bad
+    /// file, or an unreadable one).
+    fn load_from_disk(&self, engine: &Engine, key: &CacheKey) -> Option<(Entry, u64)> {
+        let disk = self.disk.as_ref()?;
+        let file = match disk.read(key) {
+            Ok(file) => file?,
+            Err(e) => {
+                bump(&self.counters.read_failures, 1);
+                self.disk_error("reading", &disk.path(key), &e);
+                return None;
+            }
+        };
+        let entry = match artifact::decode(&file, key, engine) {
+            Ok(Decoded::Module(meta, code)) => {
+                artifact::load(meta, code).map_err(ModuleError::from)
+            }
+            Ok(Decoded::Error(error)) => Err(error),
+            Err(_) => {
+                bump(&self.counters.corrupt_files, 1);
+                disk.remove(key);
+                return None;
+            }
+        };
+        disk.touch(key);
+        Some((entry, memory_size(&file)))
+    }
+
+    fn store_on_disk(&self, key: &CacheKey, file: &[u8]) {
+        let Some(disk) = &self.disk else { return };
+        match disk.write(key, file) {
+            Ok(evicted) => bump(&self.counters.evictions_disk, evicted),
+            Err(e) => {
+                bump(&self.counters.write_failures, 1);
+                self.disk_error("writing", &disk.path(key), &e);
+            }
+        }
+    }
+}
+
+/// What an entry counts against the memory bound: its artifact, rounded up
+/// to pages.
+fn memory_size(file: &[u8]) -> u64 {
+    (file.len() as u64).next_multiple_of(4096)
+}
+
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Cache>();
+};
+
+impl Engine {
+    /// [`Engine::compile`] through `cache`: the module for `wasm` (the
+    /// original bytes, before `prepare`) under `config` and the policy
+    /// named `policy_id`, from memory, from disk, or prepared with
+    /// `prepare` and compiled.
+    ///
+    /// `prepare` must apply `config` and the policy `policy_id` names (for a
+    /// contract, host-env's `Capabilities::prepare`); it runs only on a
+    /// miss. Its result must carry the hashes of `wasm` and `config`, or
+    /// the call fails with an internal error (nothing is cached then).
+    ///
+    /// Errors are cached like modules and come back equal, except
+    /// [`CompileError::CodeMemory`], a resource failure of this machine.
+    /// Disk failures never make this fail (see the module docs).
+    pub fn compile_cached(
+        &self,
+        cache: &Cache,
+        wasm: &[u8],
+        config: &Config,
+        policy_id: &[u8],
+        prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
+    ) -> Result<Module, ModuleError> {
+        let key = CacheKey::new(self, wasm, config, policy_id);
+        if let Some(entry) = cache.lock_memory().get(&key) {
+            bump(&cache.counters.hits_memory, 1);
+            return entry;
+        }
+        if let Some((entry, bytes)) = cache.load_from_disk(self, &key) {
+            bump(&cache.counters.hits_disk, 1);
+            // A module whose code could not be mapped is not remembered.
+            if !matches!(&entry, Err(ModuleError::Compile(e)) if !e.is_deterministic()) {
+                cache.remember(key, &entry, bytes);
+            }
+            return entry;
+        }
+        bump(&cache.counters.misses, 1);
+        match self.prepare_and_compile(wasm, config, prepare) {
+            Ok(entry) => {
+                let file = artifact::encode(&key, &entry);
+                cache.store_on_disk(&key, &file);
+                cache.remember(key, &entry, memory_size(&file));
+                entry
+            }
+            Err(uncacheable) => Err(uncacheable),
+        }
+    }
+
+    /// The entry to cache, or (outer `Err`) an error that must not be
+    /// cached: a resource failure or a `prepare` that broke its contract.
+    fn prepare_and_compile(
+        &self,
+        wasm: &[u8],
+        config: &Config,
+        prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
+    ) -> Result<Entry, ModuleError> {
+        let prepared = match prepare(wasm, config) {
+            Ok(prepared) => prepared,
+            Err(error) => return Ok(Err(ModuleError::Prepare(error))),
+        };
+        if prepared.code_hash != *blake3::hash(wasm).as_bytes()
+            || prepared.config_hash != config.hash()
+        {
+            return Err(CompileError::internal(PREPARE_MISMATCH, u32::MAX, 0).into());
+        }
+        match self.compile(&prepared) {
+            Ok(module) => Ok(Ok(module)),
+            Err(error) if error.is_deterministic() => Ok(Err(error.into())),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+/// The internal error of a `prepare` callback that prepared other bytes or
+/// another config than it was given (a bug of the caller; never cached).
+const PREPARE_MISMATCH: &str = "prepare returned a module for other bytes or another config";

@@ -1,0 +1,523 @@
+//! The compiled-code cache: modules loaded from disk behave exactly like
+//! fresh compiles; every damaged or foreign file is a counted miss, never
+//! executed; bounds hold; threads and processes share a directory; a
+//! broken directory never stops compilation; errors are cached.
+#![allow(missing_docs)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+
+use common::{GOLDEN_WAT, compile_golden, metering_golden, parse_vectors};
+use gasket_metering::{Config, ErrorKind, Feature, Permissive, PrepareError, Prepared};
+use gasket_vm::{
+    Cache, CacheConfig, CacheKey, DiskConfig, Engine, EngineConfig, Module, ModuleError, Target,
+};
+use proptest::prelude::*;
+
+const POLICY: &[u8] = b"permissive";
+const MIB: u64 = 1024 * 1024;
+
+fn engine() -> Engine {
+    Engine::new(EngineConfig::default()).unwrap()
+}
+
+fn prepare(wasm: &[u8], config: &Config) -> Result<Prepared, PrepareError> {
+    gasket_metering::prepare_with_policy(wasm, config, &Permissive)
+}
+
+fn golden_wasm(name: &str) -> Vec<u8> {
+    wat::parse_file(metering_golden().join("modules").join(name)).unwrap()
+}
+
+fn disk_cache(dir: &Path, memory_bytes: u64) -> Cache {
+    Cache::new(CacheConfig {
+        memory_bytes,
+        disk: Some(DiskConfig {
+            dir: dir.to_path_buf(),
+            max_bytes: 64 * MIB,
+        }),
+    })
+}
+
+fn compile(engine: &Engine, cache: &Cache, wasm: &[u8]) -> Result<Module, ModuleError> {
+    engine.compile_cached(cache, wasm, &Config::default(), POLICY, prepare)
+}
+
+fn key(engine: &Engine, wasm: &[u8]) -> CacheKey {
+    CacheKey::new(engine, wasm, &Config::default(), POLICY)
+}
+
+/// The artifact files in `dir`; fails on leftover temporary files.
+fn artifacts(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.starts_with(".tmp."), "temporary file left: {name}");
+        files.push(path);
+    }
+    files.sort();
+    files
+}
+
+/// Runs every golden vector of `name` on `module`.
+fn check_vectors(name: &str, module: &Module) {
+    let vectors: Vec<_> = parse_vectors()
+        .into_iter()
+        .filter(|v| v.module == name)
+        .collect();
+    assert!(!vectors.is_empty());
+    for v in vectors {
+        let run = common::run(module, &v.export, &v.args);
+        assert_eq!(
+            (&run.outcome, run.gas_used),
+            (&v.outcome, v.gas),
+            "{name}: {} {:?}",
+            v.export,
+            v.args
+        );
+    }
+}
+
+#[test]
+fn modules_from_disk_match_fresh_compiles_on_the_golden_vectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine();
+    for name in GOLDEN_WAT {
+        let wasm = golden_wasm(name);
+        let fresh = compile_golden(&engine, name);
+        let compiled = compile(&engine, &disk_cache(dir.path(), MIB), &wasm).unwrap();
+        // A new cache (as after a restart): the module comes from the file.
+        let cold = disk_cache(dir.path(), MIB);
+        let loaded = compile(&engine, &cold, &wasm).unwrap();
+        let stats = cold.stats();
+        assert_eq!((stats.hits_disk, stats.misses), (1, 0), "{name}");
+        assert_eq!(loaded.code(), fresh.code(), "{name}");
+        assert_eq!(loaded.info(), fresh.info(), "{name}");
+        assert_ne!(loaded.code().as_ptr(), compiled.code().as_ptr());
+        // Results, traps and gas: the vectors hold for all three.
+        for module in [&fresh, &compiled, &loaded] {
+            check_vectors(name, module);
+        }
+    }
+}
+
+#[test]
+fn second_lookup_is_a_memory_hit_and_shares_the_module() {
+    let engine = engine();
+    let cache = Cache::new(CacheConfig::default());
+    let wasm = golden_wasm("fib.wat");
+    let a = compile(&engine, &cache, &wasm).unwrap();
+    let b = compile(&engine, &cache, &wasm).unwrap();
+    assert_eq!(a.code().as_ptr(), b.code().as_ptr());
+    let stats = cache.stats();
+    assert_eq!(
+        (stats.misses, stats.hits_memory, stats.hits_disk),
+        (1, 1, 0)
+    );
+    assert!(stats.memory_bytes >= a.code_size() as u64);
+}
+
+/// fib's valid artifact, and its path in a fresh directory.
+struct Fixture {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+    valid: Vec<u8>,
+    wasm: Vec<u8>,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine();
+    let wasm = golden_wasm("fib.wat");
+    let cache = disk_cache(dir.path(), 0);
+    compile(&engine, &cache, &wasm).unwrap();
+    let path = cache.artifact_path(&key(&engine, &wasm)).unwrap();
+    let valid = std::fs::read(&path).unwrap();
+    Fixture {
+        dir,
+        path,
+        valid,
+        wasm,
+    }
+}
+
+/// Puts `bytes` where fib's artifact goes, looks fib up in a new cache,
+/// and checks that the file was rejected (a counted miss), the module is
+/// right, and the file was rewritten valid.
+fn assert_rejected_and_rewritten(f: &Fixture, bytes: &[u8]) {
+    std::fs::write(&f.path, bytes).unwrap();
+    let cache = disk_cache(f.dir.path(), 0);
+    let module = compile(&engine(), &cache, &f.wasm).unwrap();
+    let stats = cache.stats();
+    assert_eq!(
+        (stats.corrupt_files, stats.misses, stats.hits_disk),
+        (1, 1, 0)
+    );
+    check_vectors("fib.wat", &module);
+    assert_eq!(
+        std::fs::read(&f.path).unwrap(),
+        f.valid,
+        "file not rewritten"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_flipped_bit_is_a_counted_miss(at in any::<prop::sample::Index>(), bit in 0u8..8) {
+        let f = fixture();
+        let mut bytes = f.valid.clone();
+        bytes[at.index(f.valid.len())] ^= 1 << bit;
+        assert_rejected_and_rewritten(&f, &bytes);
+    }
+
+    #[test]
+    fn any_truncation_is_a_counted_miss(len in any::<prop::sample::Index>()) {
+        let f = fixture();
+        let bytes = &f.valid[..len.index(f.valid.len())];
+        assert_rejected_and_rewritten(&f, bytes);
+    }
+}
+
+#[test]
+fn appended_bytes_are_a_counted_miss() {
+    let f = fixture();
+    let mut bytes = f.valid.clone();
+    bytes.push(0);
+    assert_rejected_and_rewritten(&f, &bytes);
+}
+
+#[test]
+fn another_format_version_is_a_miss() {
+    // The version field follows the 8-byte magic (docs/CACHE_FORMAT.md).
+    let f = fixture();
+    let mut bytes = f.valid.clone();
+    bytes[8..12].copy_from_slice(&(gasket_vm::cache::FORMAT_VERSION + 1).to_le_bytes());
+    assert_rejected_and_rewritten(&f, &bytes);
+}
+
+#[test]
+fn another_target_or_another_key_is_a_miss() {
+    // An aarch64 artifact of the same module, and an artifact of another
+    // module, each put under this module's name.
+    let f = fixture();
+    let other_target = match Target::host() {
+        Some(Target::Aarch64) => Target::X86_64,
+        _ => Target::Aarch64,
+    };
+    let foreign = Engine::new(EngineConfig {
+        target: other_target,
+        ..Default::default()
+    })
+    .unwrap();
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = disk_cache(other_dir.path(), 0);
+    compile(&foreign, &other, &f.wasm).unwrap();
+    let other_module = golden_wasm("switch.wat");
+    compile(&engine(), &other, &other_module).unwrap();
+    for path in [
+        other.artifact_path(&key(&foreign, &f.wasm)).unwrap(),
+        other.artifact_path(&key(&engine(), &other_module)).unwrap(),
+    ] {
+        assert_rejected_and_rewritten(&f, &std::fs::read(path).unwrap());
+    }
+}
+
+#[test]
+fn an_unwritable_directory_never_stops_compilation() {
+    // Tests run as root, and root ignores permission bits, so a chmod'ed
+    // directory would still be writable. A path below a regular file cannot
+    // be created or written by anyone (ENOTDIR), root included.
+    let base = tempfile::tempdir().unwrap();
+    let file = base.path().join("not-a-directory");
+    std::fs::write(&file, b"").unwrap();
+    let engine = engine();
+    let wasm = golden_wasm("fib.wat");
+    for memory_bytes in [MIB, 0] {
+        let cache = disk_cache(&file.join("cache"), memory_bytes);
+        let first = cache
+            .first_disk_error()
+            .expect("creating fails")
+            .to_string();
+        assert!(first.contains("not-a-directory"), "{first}");
+        for _ in 0..3 {
+            let module = compile(&engine, &cache, &wasm).unwrap();
+            check_vectors("fib.wat", &module);
+        }
+        // Reported once: the first message stays, later failures only count.
+        assert_eq!(cache.first_disk_error(), Some(first.as_str()));
+        let stats = cache.stats();
+        if memory_bytes > 0 {
+            assert_eq!((stats.misses, stats.hits_memory), (1, 2));
+            assert_eq!(stats.write_failures, 2);
+        } else {
+            assert_eq!((stats.misses, stats.hits_memory), (3, 0));
+            assert_eq!(stats.write_failures, 4);
+        }
+    }
+}
+
+/// `count` distinct small modules.
+fn distinct_modules(count: i32) -> Vec<Vec<u8>> {
+    (0..count)
+        .map(|i| {
+            wat::parse_str(format!(
+                r#"(module (func (export "f") (param i32) (result i32)
+                     (i32.mul (local.get 0) (i32.const {})))
+                   (func (export "g") (result i32) (call 0 (i32.const {i}))))"#,
+                1000 + i
+            ))
+            .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn eviction_keeps_both_levels_within_their_bounds() {
+    let engine = engine();
+    let modules = distinct_modules(8);
+    // Measure one entry in each level.
+    let probe_dir = tempfile::tempdir().unwrap();
+    let probe = disk_cache(probe_dir.path(), MIB);
+    compile(&engine, &probe, &modules[0]).unwrap();
+    let entry = probe.stats().memory_bytes;
+    let file = probe.disk_bytes().unwrap();
+    assert!(entry > 0 && file > 0);
+
+    // Room for two and a half entries in each level.
+    let dir = tempfile::tempdir().unwrap();
+    let (memory_bound, disk_bound) = (entry * 5 / 2, file * 5 / 2);
+    let cache = Cache::new(CacheConfig {
+        memory_bytes: memory_bound,
+        disk: Some(DiskConfig {
+            dir: dir.path().to_path_buf(),
+            max_bytes: disk_bound,
+        }),
+    });
+    for wasm in &modules {
+        compile(&engine, &cache, wasm).unwrap();
+        assert!(cache.stats().memory_bytes <= memory_bound);
+        assert!(cache.disk_bytes().unwrap() <= disk_bound);
+        assert!(!artifacts(dir.path()).is_empty());
+    }
+    let stats = cache.stats();
+    assert_eq!(stats.misses, 8);
+    assert!(stats.evictions_memory >= 6, "{stats:?}");
+    assert!(stats.evictions_disk >= 6, "{stats:?}");
+    // The newest is still in memory; the oldest is gone from both levels.
+    compile(&engine, &cache, &modules[7]).unwrap();
+    assert_eq!(cache.stats().hits_memory, 1);
+    compile(&engine, &cache, &modules[0]).unwrap();
+    assert_eq!(cache.stats().misses, 9);
+}
+
+#[test]
+fn threads_compiling_the_same_module_at_once_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = Arc::new(golden_wasm("recursion.wat"));
+    let shared = Arc::new(disk_cache(dir.path(), MIB));
+    const THREADS: usize = 8;
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS)
+        .map(|i| {
+            let (wasm, shared, barrier, dir) = (
+                wasm.clone(),
+                shared.clone(),
+                barrier.clone(),
+                dir.path().to_path_buf(),
+            );
+            std::thread::spawn(move || {
+                // Half share one cache, half have their own on the same
+                // directory (like separate processes).
+                let own = disk_cache(&dir, MIB);
+                let cache = if i % 2 == 0 { &*shared } else { &own };
+                barrier.wait();
+                compile(&engine(), cache, &wasm).unwrap().code().to_vec()
+            })
+        })
+        .collect();
+    let codes: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert!(codes.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(artifacts(dir.path()).len(), 1);
+    let cold = disk_cache(dir.path(), MIB);
+    let module = compile(&engine(), &cold, &wasm).unwrap();
+    assert_eq!(cold.stats().hits_disk, 1);
+    check_vectors("recursion.wat", &module);
+}
+
+const CHILD_DIR: &str = "GASKET_CACHE_TEST_CHILD_DIR";
+
+/// Run by `processes_share_a_directory` in child processes (ignored
+/// otherwise): looks up memory.wat in the directory named by
+/// `GASKET_CACHE_TEST_CHILD_DIR`, runs its vectors, prints its stats.
+#[test]
+#[ignore = "child process of processes_share_a_directory"]
+fn cache_child_process() {
+    let Some(dir) = std::env::var_os(CHILD_DIR) else {
+        return;
+    };
+    let cache = disk_cache(Path::new(&dir), MIB);
+    let module = compile(&engine(), &cache, &golden_wasm("memory.wat")).unwrap();
+    check_vectors("memory.wat", &module);
+    let stats = cache.stats();
+    println!(
+        "CHILD-STATS hits_disk={} misses={} corrupt={}",
+        stats.hits_disk, stats.misses, stats.corrupt_files
+    );
+}
+
+/// Starts `count` children at once on `dir`; returns their (hits_disk,
+/// misses, corrupt).
+fn run_children(dir: &Path, count: usize) -> Vec<(u64, u64, u64)> {
+    let exe = std::env::current_exe().unwrap();
+    // Under scripts/test-vm-aarch64.sh this binary runs in qemu-user, which
+    // does not follow exec: start the children through the same runner.
+    let runner = std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
+        .ok()
+        .filter(|_| cfg!(target_arch = "aarch64"));
+    let mut command_line: Vec<std::ffi::OsString> = runner
+        .iter()
+        .flat_map(|r| r.split_whitespace())
+        .map(Into::into)
+        .collect();
+    command_line.push(exe.into());
+    let children: Vec<_> = (0..count)
+        .map(|_| {
+            std::process::Command::new(&command_line[0])
+                .args(&command_line[1..])
+                .args(["--ignored", "--exact", "cache_child_process", "--nocapture"])
+                .env(CHILD_DIR, dir)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "child failed");
+            let text = String::from_utf8(out.stdout).unwrap();
+            let line = text
+                .lines()
+                .find_map(|l| l.strip_prefix("CHILD-STATS "))
+                .unwrap_or_else(|| panic!("no stats in {text}"));
+            let field = |name: &str| -> u64 {
+                line.split(' ')
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            (field("hits_disk"), field("misses"), field("corrupt"))
+        })
+        .collect()
+}
+
+#[test]
+fn processes_share_a_directory_and_a_warm_start_loads_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    // Four processes race on an empty directory: all succeed, one file.
+    let racing = run_children(dir.path(), 4);
+    for &(hits, misses, corrupt) in &racing {
+        assert_eq!(hits + misses, 1);
+        assert_eq!(corrupt, 0, "a process saw a partial file");
+    }
+    let files = artifacts(dir.path());
+    assert_eq!(files.len(), 1);
+    // A new process starts warm: a disk hit, no compile.
+    assert_eq!(run_children(dir.path(), 1), vec![(1, 0, 0)]);
+    // And the file is the one this process would write.
+    let here = tempfile::tempdir().unwrap();
+    let cache = disk_cache(here.path(), 0);
+    compile(&engine(), &cache, &golden_wasm("memory.wat")).unwrap();
+    assert_eq!(
+        std::fs::read(&files[0]).unwrap(),
+        std::fs::read(&artifacts(here.path())[0]).unwrap()
+    );
+}
+
+#[test]
+fn compile_errors_are_cached_in_memory_and_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine();
+    let wasm = wat::parse_str(
+        r#"(module (func (export "f") (result f32) (f32.add (f32.const 1) (f32.const 2))))"#,
+    )
+    .unwrap();
+    let prepared = AtomicUsize::new(0);
+    let counting = |wasm: &[u8], config: &Config| {
+        prepared.fetch_add(1, Ordering::Relaxed);
+        prepare(wasm, config)
+    };
+    let cache = disk_cache(dir.path(), MIB);
+    let first = engine
+        .compile_cached(&cache, &wasm, &Config::default(), POLICY, counting)
+        .unwrap_err();
+    match &first {
+        ModuleError::Prepare(e) => assert!(matches!(
+            e.kind(),
+            ErrorKind::Unsupported {
+                feature: Feature::Float,
+                ..
+            }
+        )),
+        other => panic!("expected a prepare error, got {other}"),
+    }
+    let again = engine
+        .compile_cached(&cache, &wasm, &Config::default(), POLICY, counting)
+        .unwrap_err();
+    assert_eq!(again, first);
+    assert_eq!(artifacts(dir.path()).len(), 1);
+    // A restart: the error comes from its file, equal and just as typed.
+    let cold = disk_cache(dir.path(), MIB);
+    let from_disk = engine
+        .compile_cached(&cold, &wasm, &Config::default(), POLICY, counting)
+        .unwrap_err();
+    assert_eq!(from_disk, first);
+    assert_eq!(from_disk.to_string(), first.to_string());
+    assert_eq!(prepared.load(Ordering::Relaxed), 1, "prepared again");
+    assert_eq!((cache.stats().hits_memory, cold.stats().hits_disk), (1, 1));
+}
+
+#[test]
+fn the_policy_id_is_part_of_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine();
+    let cache = disk_cache(dir.path(), MIB);
+    let wasm = golden_wasm("fib.wat");
+    for policy in [&b"permissive"[..], b"another policy"] {
+        engine
+            .compile_cached(&cache, &wasm, &Config::default(), policy, prepare)
+            .unwrap();
+    }
+    assert_eq!(cache.stats().misses, 2);
+    assert_eq!(artifacts(dir.path()).len(), 2);
+}
+
+#[test]
+fn a_prepare_for_other_bytes_is_an_uncached_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine();
+    let cache = disk_cache(dir.path(), MIB);
+    let wasm = golden_wasm("fib.wat");
+    let other = golden_wasm("switch.wat");
+    for _ in 0..2 {
+        let error = engine
+            .compile_cached(&cache, &wasm, &Config::default(), POLICY, |_, c| {
+                prepare(&other, c)
+            })
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            ModuleError::Compile(gasket_vm::CompileError::Internal { .. })
+        ));
+    }
+    assert_eq!(cache.stats().misses, 2);
+    assert!(artifacts(dir.path()).is_empty());
+}
