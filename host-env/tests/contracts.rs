@@ -57,8 +57,14 @@ fn counter_increment_in_a_view_traps_and_overflow_reverts() {
         .set(&COUNTER, b"count", &u64::MAX.to_le_bytes())
         .unwrap();
     let before = chain.storage.clone();
-    let report = call(&mut chain, ALICE, COUNTER, "increment", vec![]);
-    assert_eq!(reverted(&report), "counter overflow");
+    expect_revert(
+        &mut chain,
+        ALICE,
+        COUNTER,
+        "increment",
+        vec![],
+        "counter overflow",
+    );
     assert_eq!(chain.storage, before);
 }
 
@@ -174,13 +180,24 @@ fn token_insufficient_balance_reverts_without_changes_but_costs_gas() {
         args((BOB, 10u128)),
     ));
     let before = chain.storage.clone();
-    let report = call(&mut chain, BOB, TOKEN, "transfer", args((CAROL, 11u128)));
-    assert_eq!(reverted(&report), "insufficient balance");
-    assert!(report.outcome.gas_used < GAS);
+    expect_revert(
+        &mut chain,
+        BOB,
+        TOKEN,
+        "transfer",
+        args((CAROL, 11u128)),
+        "insufficient balance",
+    );
     assert_eq!(chain.storage, before);
     // Malformed input: too short, and trailing bytes.
-    let report = call(&mut chain, BOB, TOKEN, "transfer", vec![1, 2, 3]);
-    assert_eq!(reverted(&report), "invalid input");
+    expect_revert(
+        &mut chain,
+        BOB,
+        TOKEN,
+        "transfer",
+        vec![1, 2, 3],
+        "invalid input",
+    );
     let mut long = args((CAROL, 1u128));
     long.push(0);
     assert_eq!(
@@ -216,24 +233,24 @@ fn token_approve_and_transfer_from_spend_the_allowance() {
 
     // More than the allowance.
     let before = chain.storage.clone();
-    let report = call(
+    expect_revert(
         &mut chain,
         BOB,
         TOKEN,
         "transfer_from",
         args((ALICE, CAROL, 181u128)),
+        "insufficient allowance",
     );
-    assert_eq!(reverted(&report), "insufficient allowance");
     assert_eq!(chain.storage, before);
     // Someone without an allowance.
-    let report = call(
+    expect_revert(
         &mut chain,
         CAROL,
         TOKEN,
         "transfer_from",
         args((ALICE, CAROL, 1u128)),
+        "insufficient allowance",
     );
-    assert_eq!(reverted(&report), "insufficient allowance");
 
     // Enough allowance, not enough balance: the allowance write inside the
     // method is rolled back with the revert.
@@ -245,14 +262,14 @@ fn token_approve_and_transfer_from_spend_the_allowance() {
         args((BOB, 1_000u128)),
     ));
     let before = chain.storage.clone();
-    let report = call(
+    expect_revert(
         &mut chain,
         BOB,
         TOKEN,
         "transfer_from",
         args((CAROL, BOB, 121u128)),
+        "insufficient balance",
     );
-    assert_eq!(reverted(&report), "insufficient balance");
     assert_eq!(chain.storage, before);
     assert_eq!(allowance(&mut chain, CAROL, BOB), 1_000);
 
@@ -320,8 +337,14 @@ fn registry_registers_looks_up_and_refuses_duplicates() {
     // First come: a second registration of a name reverts, by anyone.
     let before = chain.storage.clone();
     for who in [BOB, ALICE] {
-        let report = call(&mut chain, who, REGISTRY, "register", name("alice"));
-        assert_eq!(reverted(&report), "name taken");
+        expect_revert(
+            &mut chain,
+            who,
+            REGISTRY,
+            "register",
+            name("alice"),
+            "name taken",
+        );
     }
     assert_eq!(chain.storage, before);
     assert_eq!(lookup(&mut chain, "alice"), Some(ALICE));
@@ -340,8 +363,14 @@ fn registry_registers_looks_up_and_refuses_duplicates() {
         name(&"x".repeat(64)),
     ));
     // Not UTF-8: the borsh String decoding refuses it.
-    let report = call(&mut chain, ALICE, REGISTRY, "register", args(vec![0xFFu8]));
-    assert_eq!(reverted(&report), "invalid input");
+    expect_revert(
+        &mut chain,
+        ALICE,
+        REGISTRY,
+        "register",
+        args(vec![0xFFu8]),
+        "invalid input",
+    );
 }
 
 #[test]
@@ -356,22 +385,22 @@ fn registry_transfers_names_only_by_their_owner() {
         name("alice"),
     ));
     let before = chain.storage.clone();
-    let report = call(
+    expect_revert(
         &mut chain,
         BOB,
         REGISTRY,
         "transfer_name",
         args(("alice".to_string(), BOB)),
+        "not the owner",
     );
-    assert_eq!(reverted(&report), "not the owner");
-    let report = call(
+    expect_revert(
         &mut chain,
         BOB,
         REGISTRY,
         "transfer_name",
         args(("nobody".to_string(), BOB)),
+        "name not registered",
     );
-    assert_eq!(reverted(&report), "name not registered");
     assert_eq!(chain.storage, before);
 
     let report = call(
@@ -472,13 +501,25 @@ fn escrow_holds_deposits_and_releases_to_the_beneficiary() {
         "approve",
         args((ESCROW, 50u128)),
     ));
-    let report = call(&mut chain, DAVE, ESCROW, "deposit", args(50u128));
-    assert_eq!(reverted(&report), "another depositor holds this escrow");
+    expect_revert(
+        &mut chain,
+        DAVE,
+        ESCROW,
+        "deposit",
+        args(50u128),
+        "another depositor holds this escrow",
+    );
 
     // Only the arbiter releases.
     for who in [ALICE, BOB] {
-        let report = call(&mut chain, who, ESCROW, "release", vec![]);
-        assert_eq!(reverted(&report), "only the arbiter");
+        expect_revert(
+            &mut chain,
+            who,
+            ESCROW,
+            "release",
+            vec![],
+            "only the arbiter",
+        );
     }
     let report = call(&mut chain, CAROL, ESCROW, "release", vec![]);
     success(&report);
@@ -509,10 +550,22 @@ fn escrow_holds_deposits_and_releases_to_the_beneficiary() {
 #[test]
 fn escrow_refunds_the_depositor() {
     let mut chain = escrow_chain();
-    let report = call(&mut chain, CAROL, ESCROW, "refund", vec![]);
-    assert_eq!(reverted(&report), "nothing to refund");
-    let report = call(&mut chain, CAROL, ESCROW, "release", vec![]);
-    assert_eq!(reverted(&report), "nothing to release");
+    expect_revert(
+        &mut chain,
+        CAROL,
+        ESCROW,
+        "refund",
+        vec![],
+        "nothing to refund",
+    );
+    expect_revert(
+        &mut chain,
+        CAROL,
+        ESCROW,
+        "release",
+        vec![],
+        "nothing to release",
+    );
     success(&call(
         &mut chain,
         ALICE,
@@ -539,10 +592,13 @@ fn escrow_failed_token_calls_revert_everything() {
     let mut chain = escrow_chain();
     let before = chain.storage.clone();
     // No allowance: the token reverts, the escrow reverts with its reason.
-    let report = call(&mut chain, ALICE, ESCROW, "deposit", args(10u128));
-    assert_eq!(
-        reverted(&report),
-        "token.transfer_from reverted: insufficient allowance"
+    expect_revert(
+        &mut chain,
+        ALICE,
+        ESCROW,
+        "deposit",
+        args(10u128),
+        "token.transfer_from reverted: insufficient allowance",
     );
     assert_eq!(
         reverted(&call(&mut chain, ALICE, ESCROW, "deposit", args(0u128))),
@@ -560,10 +616,13 @@ fn escrow_failed_token_calls_revert_everything() {
         args((ESCROW, 99u128)),
     ));
     let before = chain.storage.clone();
-    let report = call(&mut chain, BOB, ESCROW, "deposit", args(99u128));
-    assert_eq!(
-        reverted(&report),
-        "token.transfer_from reverted: insufficient balance"
+    expect_revert(
+        &mut chain,
+        BOB,
+        ESCROW,
+        "deposit",
+        args(99u128),
+        "token.transfer_from reverted: insufficient balance",
     );
     assert_eq!(chain.storage, before);
     assert_eq!(allowance(&mut chain, BOB, ESCROW), 99);
@@ -619,11 +678,13 @@ fn escrow_with_a_missing_or_wrong_token_fails_cleanly() {
         "escrow",
         args((TOKEN, BOB, CAROL)),
     );
-    let report = call(&mut chain, ALICE, ESCROW, "deposit", args(5u128));
-    assert_eq!(reverted(&report), "token.transfer_from failed");
-    install(&mut chain, TOKEN, "counter");
-    let report = call(&mut chain, ALICE, ESCROW, "deposit", args(5u128));
-    assert_eq!(reverted(&report), "token.transfer_from failed");
+    for token in [None, Some("counter")] {
+        if let Some(name) = token {
+            install(&mut chain, TOKEN, name);
+        }
+        let reason = "token.transfer_from failed";
+        expect_revert(&mut chain, ALICE, ESCROW, "deposit", args(5u128), reason);
+    }
     let before = chain.storage.clone();
     let report = chain.call_as(
         DAVE,
@@ -662,8 +723,14 @@ fn memory_bomb_grows_until_refused_at_the_page_limit() {
     let max = Config::default().limits.memory_pages;
     let report = call(&mut chain, ALICE, SUBJECT, "run", vec![]);
     assert_eq!(pages(&success(&report)), max);
-    let report = call(&mut chain, ALICE, SUBJECT, "run_revert", vec![]);
-    assert_eq!(reverted(&report), format!("memory refused at {max} pages"));
+    expect_revert(
+        &mut chain,
+        ALICE,
+        SUBJECT,
+        "run_revert",
+        vec![],
+        &format!("memory refused at {max} pages"),
+    );
     // One grow of 65,536 pages (4 GiB): the per-page gas is charged up
     // front, refused or not, so it needs that much gas ...
     let per_page = u64::from(Config::default().costs.memory_grow_per_page);

@@ -160,6 +160,25 @@ pub fn reverted(report: &Report) -> String {
     }
 }
 
+/// Calls `method` as a transaction and checks that it reverts with
+/// `reason`, costs gas (some, not all) and leaves storage as it was.
+pub fn expect_revert(
+    chain: &mut Chain,
+    caller: Address,
+    to: Address,
+    method: &str,
+    input: Vec<u8>,
+    reason: &str,
+) {
+    let before = chain.storage.clone();
+    let report = call(chain, caller, to, method, input);
+    assert_eq!(reverted(&report), reason, "{method}");
+    assert!(
+        chain.storage == before,
+        "{method}: a revert changed storage"
+    );
+}
+
 /// The trap of a trapped call, which must also have changed nothing.
 pub fn trapped(report: &Report) -> TrapKind {
     match &report.outcome.status {
