@@ -5,10 +5,12 @@
 //! `GASKET_DIFF_SEEDS=N` runs more seeds (default 2,000).
 #![allow(missing_docs)]
 
+mod common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use gasket_harness::{smith, wasmi_oracle};
-use gasket_metering::{Config, ExportKind, Permissive, ValType, prepare_with_policy};
+use gasket_harness::wasmi_oracle;
+use gasket_metering::{Config, ExportKind, Permissive, prepare_with_policy};
 use gasket_vm::{
     Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind, Value,
 };
@@ -33,26 +35,8 @@ fn expected_kind(kind: &wasmi_oracle::TrapKind) -> Option<TrapKind> {
     })
 }
 
-fn args_for(seed: u64, params: &[ValType]) -> Vec<i64> {
-    params
-        .iter()
-        .enumerate()
-        .map(|(i, _)| match (seed + i as u64) % 5 {
-            0 => 0,
-            1 => 1,
-            2 => -1,
-            3 => 7,
-            _ => 65_530,
-        })
-        .collect()
-}
-
 fn check_seed(engine: &Engine, seed: u64) -> usize {
-    let mut config = smith::subset_config();
-    config.max_imports = 0;
-    config.export_everything = true;
-    config.min_funcs = 1;
-    let wasm = smith::module_from_seed(config, seed);
+    let wasm = common::smith_module(seed);
     let prepared = match prepare_with_policy(&wasm, &Config::default(), &Permissive) {
         Ok(p) => p,
         Err(e) => {
@@ -72,7 +56,7 @@ fn check_seed(engine: &Engine, seed: u64) -> usize {
             continue;
         }
         let sig = info.func_sig(export.index).unwrap().clone();
-        let args = args_for(seed, &sig.params);
+        let args = common::args_for(seed, &sig.params);
         // The oracle panics when wasmi cannot instantiate; keep that quiet.
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
@@ -100,15 +84,7 @@ fn check_seed(engine: &Engine, seed: u64) -> usize {
             }
             Err(e) => panic!("seed {seed}: instantiation failed: {e}, wasmi: {oracle:?}"),
         };
-        let values: Vec<Value> = sig
-            .params
-            .iter()
-            .zip(&args)
-            .map(|(t, &a)| match t {
-                ValType::I32 => Value::I32(a as i32),
-                ValType::I64 => Value::I64(a),
-            })
-            .collect();
+        let values = common::values(&sig.params, &args);
         let out = instance.call(&export.name, &values);
         let left = instance.gas_left();
         let gas_used = if left == -1 { GAS } else { GAS - left as u64 };

@@ -34,15 +34,7 @@ pub fn run(module: &Module, export: &str, args: &[i64]) -> Run {
     let info = module.info();
     let index = info.export(export).expect("export").index;
     let sig = info.func_sig(index).unwrap();
-    let args: Vec<Value> = sig
-        .params
-        .iter()
-        .zip(args)
-        .map(|(ty, &a)| match ty {
-            gasket_metering::ValType::I32 => Value::I32(a as i32),
-            gasket_metering::ValType::I64 => Value::I64(a),
-        })
-        .collect();
+    let args = values(&sig.params, args);
     let outcome = instance
         .call(export, &args)
         .map(|vs| vs.into_iter().map(Value::as_i64).collect());
@@ -65,4 +57,42 @@ pub fn run(module: &Module, export: &str, args: &[i64]) -> Run {
         );
     }
     Run { outcome, gas_used }
+}
+
+/// The differential tests' wasm-smith module for `seed`: the subset, no
+/// imports, every function exported.
+pub fn smith_module(seed: u64) -> Vec<u8> {
+    let mut config = gasket_harness::smith::subset_config();
+    config.max_imports = 0;
+    config.export_everything = true;
+    config.min_funcs = 1;
+    gasket_harness::smith::module_from_seed(config, seed)
+}
+
+/// Arguments for an export with `params` in module `seed`: a mix of 0, 1,
+/// -1, 7 and a near-end-of-page offset.
+pub fn args_for(seed: u64, params: &[gasket_metering::ValType]) -> Vec<i64> {
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, _)| match (seed + i as u64) % 5 {
+            0 => 0,
+            1 => 1,
+            2 => -1,
+            3 => 7,
+            _ => 65_530,
+        })
+        .collect()
+}
+
+/// `args` as typed values for `params` (`i32`s truncated from `i64`).
+pub fn values(params: &[gasket_metering::ValType], args: &[i64]) -> Vec<Value> {
+    params
+        .iter()
+        .zip(args)
+        .map(|(ty, &a)| match ty {
+            gasket_metering::ValType::I32 => Value::I32(a as i32),
+            gasket_metering::ValType::I64 => Value::I64(a),
+        })
+        .collect()
 }
