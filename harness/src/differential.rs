@@ -238,7 +238,9 @@ fn gasket_kind(kind: &wasmi_oracle::TrapKind) -> Option<TrapKind> {
     TrapKind::ALL.into_iter().find(|&k| oracle_kind(k) == *kind)
 }
 
-fn args_for(seed: u64, params: usize) -> Vec<i64> {
+/// Arguments for an export with `params` parameters: a mix, picked by
+/// `seed`, of 0, 1, -1, 7 and an offset near the end of a 64 KiB page.
+pub fn args_for(seed: u64, params: usize) -> Vec<i64> {
     (0..params as u64)
         .map(|i| match (seed + i) % 5 {
             0 => 0,

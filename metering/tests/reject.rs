@@ -138,6 +138,25 @@ fn float_local() {
 }
 
 #[test]
+fn float_local_used_by_an_instruction_names_the_instruction() {
+    // What rustc emits for float code (contracts/adversarial/floaty): f64
+    // locals and f64 instructions. The error names the first instruction.
+    let (wasm, err) = reject_with(
+        "(module (func (local i32 f64) (local.set 1 (f64.const 1.5)) (drop (f64.add (local.get 1) (local.get 1)))))",
+        &Config::default(),
+    );
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::Unsupported {
+            feature: Feature::Float,
+            what: "instruction f64.const".into()
+        }
+    );
+    assert_eq!(err.function(), Some(0));
+    assert_eq!(wasm[err.offset() as usize], 0x44, "{err}");
+}
+
+#[test]
 fn float_global() {
     assert_item_rejected(
         "(module (global f32 (f32.const 0)))",

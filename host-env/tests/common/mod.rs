@@ -111,6 +111,7 @@ pub fn probe_wasm() -> Vec<u8> {
 
 /// Contracts A and B (both probes, `view_probe` marked as their only
 /// view) and empty storage.
+#[derive(Clone)]
 pub struct Chain {
     pub config: Config,
     pub contracts: MemoryContracts,
@@ -126,9 +127,9 @@ impl Chain {
     pub fn with_config(config: Config) -> Chain {
         let module = compile(&probe_wasm(), &config, &Capabilities::all());
         let views: BTreeSet<String> = ["view_probe".to_string()].into();
-        let mut contracts = MemoryContracts::new();
+        let mut chain = Chain::empty(config);
         for address in [A, B] {
-            contracts.insert(
+            chain.contracts.insert(
                 address,
                 Contract {
                     module: module.clone(),
@@ -136,9 +137,14 @@ impl Chain {
                 },
             );
         }
+        chain
+    }
+
+    /// No contracts yet, empty storage.
+    pub fn empty(config: Config) -> Chain {
         Chain {
             config,
-            contracts,
+            contracts: MemoryContracts::new(),
             storage: MemoryStorage::new(),
             block: BlockInfo {
                 height: 7,
@@ -155,8 +161,21 @@ impl Chain {
         gas: u64,
         mode: CallMode,
     ) -> Report {
+        self.call_as(ALICE, contract, method, input, gas, mode)
+    }
+
+    /// One call signed by `caller`.
+    pub fn call_as(
+        &mut self,
+        caller: Address,
+        contract: Address,
+        method: &str,
+        input: Vec<u8>,
+        gas: u64,
+        mode: CallMode,
+    ) -> Report {
         let call = CallContext {
-            caller: ALICE,
+            caller,
             contract,
             method: method.into(),
             input,

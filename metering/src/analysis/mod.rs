@@ -29,6 +29,28 @@ pub struct FunctionPlan {
     pub frame_cost: u32,
 }
 
+/// The first operator of `body` that the gate rejects for the same feature
+/// as `err`, as an error; `None` if there is none (or the body does not
+/// parse, which validation reports later).
+fn first_rejected_op(body: &FunctionBody<'_>, err: &PrepareError) -> Option<PrepareError> {
+    let crate::error::ErrorKind::Unsupported { feature, .. } = err.kind() else {
+        return None;
+    };
+    let mut reader = body.get_operators_reader().ok()?;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read().ok()?;
+        if op_class(&op) == OpClass::Rejected(*feature) {
+            return Some(PrepareError::unsupported(
+                *feature,
+                format!("instruction {}", op_name(&op)),
+                offset,
+            ));
+        }
+    }
+    None
+}
+
 /// Gates, validates and measures one body. `function` is its index in the
 /// module's function space, `params` its parameter count.
 pub(crate) fn analyze_function(
@@ -58,7 +80,12 @@ pub(crate) fn analyze_function(
     for _ in 0..locals_reader.get_count() {
         let offset = locals_reader.original_position();
         let (count, ty) = locals_reader.read().map_err(|e| in_function(e.into()))?;
-        gate::val_type(ty, || format!("local {locals}"), offset).map_err(in_function)?;
+        if let Err(err) = gate::val_type(ty, || format!("local {locals}"), offset) {
+            // A body that declares a float local almost always computes with
+            // floats: name its first such instruction, which says what the
+            // code does; the local only when there is none.
+            return Err(in_function(first_rejected_op(body, &err).unwrap_or(err)));
+        }
         locals += u64::from(count);
         if locals > u64::from(limits.locals) {
             return Err(in_function(PrepareError::limit(

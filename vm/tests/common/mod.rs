@@ -36,15 +36,7 @@ pub fn run(module: &Module, export: &str, args: &[i64]) -> Run {
     let info = module.info();
     let index = info.export(export).expect("export").index;
     let sig = info.func_sig(index).unwrap();
-    let args: Vec<Value> = sig
-        .params
-        .iter()
-        .zip(args)
-        .map(|(ty, &a)| match ty {
-            gasket_metering::ValType::I32 => Value::I32(a as i32),
-            gasket_metering::ValType::I64 => Value::I64(a),
-        })
-        .collect();
+    let args = values(&sig.params, args);
     let outcome = instance
         .call(export, &args)
         .map(|vs| vs.into_iter().map(Value::as_i64).collect());
@@ -163,4 +155,26 @@ pub fn parse_vectors() -> Vec<Expected> {
         });
     }
     out
+
+/// The differential tests' wasm-smith module for `seed`: the subset, no
+/// imports, every function exported.
+pub fn smith_module(seed: u64) -> Vec<u8> {
+    gasket_harness::smith::module_from_seed(gasket_harness::differential::smith_config(), seed)
+}
+
+/// The differential tests' arguments for an export with `params`.
+pub fn args_for(seed: u64, params: &[gasket_metering::ValType]) -> Vec<i64> {
+    gasket_harness::differential::args_for(seed, params.len())
+}
+
+/// `args` as typed values for `params` (`i32`s truncated from `i64`).
+pub fn values(params: &[gasket_metering::ValType], args: &[i64]) -> Vec<Value> {
+    params
+        .iter()
+        .zip(args)
+        .map(|(ty, &a)| match ty {
+            gasket_metering::ValType::I32 => Value::I32(a as i32),
+            gasket_metering::ValType::I64 => Value::I64(a),
+        })
+        .collect()
 }
