@@ -437,20 +437,11 @@ fn gas_memory_grow_that_fails_is_charged_per_page() {
     // -1 is u32::MAX pages: the operand is read unsigned.
     let huge = base + u64::from(u32::MAX) * per_page;
     let r = run(&prepared, "grow", &[-1], huge);
-    assert_eq!(
-        r,
-        common::Run {
-            outcome: returned(&[-1]),
-            gas_used: huge
-        }
-    );
+    assert_eq!((r.outcome, r.gas_used), (returned(&[-1]), huge));
     let r = run(&prepared, "grow", &[-1], huge - 1);
     assert_eq!(
-        r,
-        common::Run {
-            outcome: trap(TrapKind::OutOfGas),
-            gas_used: huge - 1
-        }
+        (r.outcome, r.gas_used),
+        (trap(TrapKind::OutOfGas), huge - 1)
     );
 }
 
@@ -909,13 +900,7 @@ fn unreachable_is_distinguished_from_out_of_gas_and_stack_overflow() {
     assert_run(&prepared, "down", &[0], trap(TrapKind::Unreachable), gas);
     // The same segments with one gas less: out of gas, not Unreachable.
     let r = run(&prepared, "down", &[0], gas - 1);
-    assert_eq!(
-        r,
-        common::Run {
-            outcome: trap(TrapKind::OutOfGas),
-            gas_used: gas - 1
-        }
-    );
+    assert_eq!((r.outcome, r.gas_used), (trap(TrapKind::OutOfGas), gas - 1));
     // Deep enough to overflow before reaching the `unreachable`.
     assert_eq!(
         run(&prepared, "down", &[3], AMPLE).outcome,

@@ -155,6 +155,7 @@ pub fn parse_vectors() -> Vec<Expected> {
         });
     }
     out
+}
 
 /// The differential tests' wasm-smith module for `seed`: the subset, no
 /// imports, every function exported.
