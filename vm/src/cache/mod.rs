@@ -18,9 +18,10 @@
 //! # Warning: integrity
 //!
 //! A stale or damaged artifact that gets executed is a consensus failure:
-//! the node computes something else than its peers. Every file goes through
-//! [`artifact::decode`], which checks magic, format version, key, length and
-//! the payload's blake3 *before* decoding anything, then checks the
+//! the node computes something else than its peers. Every file goes
+//! through `artifact::decode` (`vm/src/cache/artifact.rs`), which checks
+//! magic, format version, key, length and the payload's blake3 *before*
+//! decoding anything, then checks the
 //! metadata against the engine and itself. Any failure is a miss: the file
 //! is deleted, counted in [`CacheStats::corrupt_files`], the module is
 //! recompiled and the file rewritten. The hash detects accidents (bit
