@@ -70,6 +70,21 @@ fn cache(c: &mut Criterion) {
         group.bench_function("memory hit", |b| {
             b.iter(|| compile_cached(&engine, &memory, wasm, &config))
         });
+        let code_hash = *blake3::hash(wasm).as_bytes();
+        group.bench_function("memory hit, known code hash", |b| {
+            b.iter(|| {
+                engine
+                    .compile_cached_with_hash(
+                        &memory,
+                        &code_hash,
+                        wasm,
+                        &config,
+                        POLICY,
+                        gasket_metering::prepare,
+                    )
+                    .unwrap()
+            })
+        });
         group.bench_function("memory hit + instantiation", |b| {
             b.iter(|| {
                 let module = compile_cached(&engine, &memory, wasm, &config);

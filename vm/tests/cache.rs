@@ -521,3 +521,26 @@ fn a_prepare_for_other_bytes_is_an_uncached_error() {
     assert_eq!(cache.stats().misses, 2);
     assert!(artifacts(dir.path()).is_empty());
 }
+
+#[test]
+fn a_known_code_hash_gives_the_same_entry_and_a_wrong_one_is_caught() {
+    let engine = engine();
+    let cache = Cache::new(CacheConfig::default());
+    let wasm = golden_wasm("fib.wat");
+    let hash = *blake3::hash(&wasm).as_bytes();
+    let by_hash = engine
+        .compile_cached_with_hash(&cache, &hash, &wasm, &Config::default(), POLICY, prepare)
+        .unwrap();
+    let by_bytes = compile(&engine, &cache, &wasm).unwrap();
+    assert_eq!(by_hash.code().as_ptr(), by_bytes.code().as_ptr());
+    assert_eq!((cache.stats().misses, cache.stats().hits_memory), (1, 1));
+    // A hash that is not the bytes' own: an uncached internal error.
+    let error = engine
+        .compile_cached_with_hash(&cache, &[0; 32], &wasm, &Config::default(), POLICY, prepare)
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        ModuleError::Compile(gasket_vm::CompileError::Internal { .. })
+    ));
+    assert_eq!(cache.stats().misses, 2);
+}

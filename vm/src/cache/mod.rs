@@ -18,9 +18,10 @@
 //! # Warning: integrity
 //!
 //! A stale or damaged artifact that gets executed is a consensus failure:
-//! the node computes something else than its peers. Every file goes through
-//! [`artifact::decode`], which checks magic, format version, key, length and
-//! the payload's blake3 *before* decoding anything, then checks the
+//! the node computes something else than its peers. Every file goes
+//! through `artifact::decode` (`vm/src/cache/artifact.rs`), which checks
+//! magic, format version, key, length and the payload's blake3 *before*
+//! decoding anything, then checks the
 //! metadata against the engine and itself. Any failure is a miss: the file
 //! is deleted, counted in [`CacheStats::corrupt_files`], the module is
 //! recompiled and the file rewritten. The hash detects accidents (bit
@@ -314,7 +315,26 @@ impl Engine {
         policy_id: &[u8],
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<Module, ModuleError> {
-        let key = CacheKey::new(self, wasm, config, policy_id);
+        let code_hash = *blake3::hash(wasm).as_bytes();
+        self.compile_cached_with_hash(cache, &code_hash, wasm, config, policy_id, prepare)
+    }
+
+    /// [`Engine::compile_cached`] for an embedder that already knows
+    /// `code_hash`, the blake3 of `wasm` (a node keeps it with the
+    /// contract): a hit then costs no pass over the bytes. A wrong hash
+    /// is caught on a miss (internal error, nothing cached); on a hit it
+    /// returns whatever is cached under that hash, so it must come from
+    /// the same trusted place as the code.
+    pub fn compile_cached_with_hash(
+        &self,
+        cache: &Cache,
+        code_hash: &[u8; 32],
+        wasm: &[u8],
+        config: &Config,
+        policy_id: &[u8],
+        prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
+    ) -> Result<Module, ModuleError> {
+        let key = CacheKey::from_hashes(self, code_hash, &config.hash(), policy_id);
         if let Some(entry) = cache.lock_memory().get(&key) {
             bump(&cache.counters.hits_memory, 1);
             return entry;
@@ -328,7 +348,7 @@ impl Engine {
             return entry;
         }
         bump(&cache.counters.misses, 1);
-        match self.prepare_and_compile(wasm, config, prepare) {
+        match self.prepare_and_compile(code_hash, wasm, config, prepare) {
             Ok(entry) => {
                 let file = artifact::encode(&key, &entry);
                 cache.store_on_disk(&key, &file);
@@ -343,6 +363,7 @@ impl Engine {
     /// cached: a resource failure or a `prepare` that broke its contract.
     fn prepare_and_compile(
         &self,
+        code_hash: &[u8; 32],
         wasm: &[u8],
         config: &Config,
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
@@ -351,7 +372,8 @@ impl Engine {
             Ok(prepared) => prepared,
             Err(error) => return Ok(Err(ModuleError::Prepare(error))),
         };
-        if prepared.code_hash != *blake3::hash(wasm).as_bytes()
+        if prepared.code_hash != *code_hash
+            || prepared.code_hash != *blake3::hash(wasm).as_bytes()
             || prepared.config_hash != config.hash()
         {
             return Err(CompileError::internal(PREPARE_MISMATCH, u32::MAX, 0).into());
