@@ -21,5 +21,8 @@ echo "== Metered execution outside a chain (gasket run)"
 for call in "fib.wat fib 25" "hash_loop.wat hash 100000" "recursion.wat down 1000000"; do
   set -- $call
   echo "-- $1 $2($3)"
-  cargo run -q -p gasket-devnet --bin gasket -- run "metering/tests/golden/modules/$1" --invoke "$2" --args "$3" --gas 10000000000 || true
+  # Exit 2 is a run that trapped (recursion.wat hits the stack limit): shown, not an error.
+  status=0
+  cargo run -q -p gasket-devnet --bin gasket -- run "metering/tests/golden/modules/$1" --invoke "$2" --args "$3" --gas 10000000000 || status=$?
+  [[ $status -eq 0 || $status -eq 2 ]] || exit "$status"
 done

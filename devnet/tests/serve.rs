@@ -7,7 +7,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use common::{ok, token_home};
@@ -93,10 +93,11 @@ fn sigkill_during_a_stream_loses_no_acknowledged_block() {
     let (server, url) = serve(home.path());
     let server = Arc::new(Mutex::new(server));
     let acked = Arc::new(AtomicUsize::new(0));
+    let killed = Arc::new(AtomicBool::new(false));
     // The killer fires as soon as KILL_AFTER calls are acknowledged, while
     // the client keeps streaming: the kill lands at an arbitrary point.
     let killer = {
-        let (server, acked) = (server.clone(), acked.clone());
+        let (server, acked, killed) = (server.clone(), acked.clone(), killed.clone());
         std::thread::spawn(move || {
             while acked.load(Ordering::SeqCst) < KILL_AFTER {
                 std::thread::yield_now();
@@ -104,6 +105,7 @@ fn sigkill_during_a_stream_loses_no_acknowledged_block() {
             let mut server = server.lock().unwrap();
             server.kill().unwrap(); // SIGKILL on Unix
             server.wait().unwrap();
+            killed.store(true, Ordering::SeqCst);
         })
     };
     let transfer = |i: usize| Request::Call {
@@ -117,6 +119,12 @@ fn sigkill_during_a_stream_loses_no_acknowledged_block() {
     let mut acknowledged: Vec<(u64, String)> = Vec::new();
     let mut next = 0;
     while next < CALLS {
+        // However slowly the killer is scheduled, the kill lands mid-stream.
+        if next >= KILL_AFTER + 100 {
+            while !killed.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+        }
         match client::call(&url, &transfer(next)) {
             Ok(receipt) => {
                 assert_eq!(receipt["status"], "success", "{receipt}");

@@ -151,8 +151,18 @@ fn home(flag: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".gasket"))
 }
 
-fn read_module(path: &Path) -> Result<String> {
+/// Modules at least this big announce their (slow) preparation on a terminal.
+const BIG_MODULE: usize = 1 << 20;
+
+fn read_module(path: &Path, json: bool) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() >= BIG_MODULE && show_progress(json) {
+        eprintln!(
+            "{}: {} bytes; validating, instrumenting and compiling…",
+            path.display(),
+            bytes.len()
+        );
+    }
     let wasm = gasket_devnet::tools::module_bytes(&path.display().to_string(), bytes)?;
     Ok(gasket_devnet::chain::abi::to_hex(&wasm))
 }
@@ -165,12 +175,12 @@ fn json_args(args: Option<String>) -> Result<Option<Value>> {
 }
 
 /// The request of a chain command; `None` for serve and demo.
-fn request(command: Command) -> Result<Option<Request>> {
+fn request(command: Command, json: bool) -> Result<Option<Request>> {
     Ok(Some(match command {
         Command::Init { force } => Request::Init { force },
         Command::Accounts => Request::Accounts {},
         Command::Deploy { file, from, input } => Request::Deploy {
-            code_hex: read_module(&file)?,
+            code_hex: read_module(&file, json)?,
             from,
             args: json_args(input.args)?,
             args_hex: input.args_hex,
@@ -208,7 +218,7 @@ fn request(command: Command) -> Result<Option<Request>> {
             invoke,
             input,
         } => Request::Run {
-            code_hex: read_module(&file)?,
+            code_hex: read_module(&file, json)?,
             invoke,
             args: input.args,
             args_hex: input.args_hex,
@@ -216,7 +226,7 @@ fn request(command: Command) -> Result<Option<Request>> {
         },
         Command::Verify => Request::Verify {},
         Command::Inspect { file } => Request::Inspect {
-            code_hex: read_module(&file)?,
+            code_hex: read_module(&file, json)?,
         },
         Command::Serve { .. } | Command::Demo { .. } => return Ok(None),
     }))
@@ -296,7 +306,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .next()
                 .unwrap_or("")
                 .to_lowercase();
-            let request = request(command)?.expect("chain commands have requests");
+            let request = request(command, json)?.expect("chain commands have requests");
             let value = match &cli.rpc {
                 Some(url) => client::call(url, &request).map_err(|e| match e {
                     client::ClientError::Remote { message, data } => Failure {

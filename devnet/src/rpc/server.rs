@@ -76,3 +76,44 @@ pub fn serve(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_rpc_errors_have_their_codes() {
+        let home = tempfile::tempdir().unwrap();
+        let mut node = Node::new(home.path().to_path_buf());
+        let code = |reply: &Value| reply["error"]["code"].as_i64();
+        assert_eq!(code(&answer(&mut node, b"{not json")), Some(-32700));
+        assert_eq!(
+            code(&answer(&mut node, br#"{"method":"block"}"#)),
+            Some(-32600)
+        );
+        let reply = answer(&mut node, br#"{"jsonrpc":"2.0","id":7,"method":"mint"}"#);
+        assert_eq!(code(&reply), Some(-32602));
+        assert_eq!(reply["id"], 7);
+        // No chain yet: a failed command, with the --json error object.
+        let reply = answer(&mut node, br#"{"jsonrpc":"2.0","id":1,"method":"block"}"#);
+        assert_eq!(code(&reply), Some(-32000));
+        assert!(
+            reply["error"]["data"]["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("gasket init")
+        );
+        let reply = answer(&mut node, br#"{"jsonrpc":"2.0","id":2,"method":"init"}"#);
+        assert_eq!(reply["result"]["genesis"]["height"], 0, "{reply}");
+        let reply = answer(
+            &mut node,
+            br#"{"jsonrpc":"2.0","id":3,"method":"accounts"}"#,
+        );
+        assert_eq!(reply["result"]["accounts"][3]["name"], "dave", "{reply}");
+        let reply = answer(
+            &mut node,
+            br#"{"jsonrpc":"2.0","id":4,"method":"block","params":{"height":0}}"#,
+        );
+        assert_eq!(reply["result"]["height"], 0, "{reply}");
+    }
+}
