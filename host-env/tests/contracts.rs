@@ -56,7 +56,6 @@ fn counter_increment_in_a_view_traps_and_overflow_reverts() {
         .storage
         .set(&COUNTER, b"count", &u64::MAX.to_le_bytes())
         .unwrap();
-    let before = chain.storage.clone();
     expect_revert(
         &mut chain,
         ALICE,
@@ -65,7 +64,6 @@ fn counter_increment_in_a_view_traps_and_overflow_reverts() {
         vec![],
         "counter overflow",
     );
-    assert_eq!(chain.storage, before);
 }
 
 // ------------------------------------------------------------------ token
@@ -89,6 +87,11 @@ fn allowance(chain: &mut Chain, owner: Address, spender: Address) -> u128 {
         "allowance",
         args((owner, spender)),
     )))
+}
+
+/// A token transaction that must succeed.
+fn token_tx(chain: &mut Chain, caller: Address, method: &str, input: Vec<u8>) {
+    success(&call(chain, caller, TOKEN, method, input));
 }
 
 fn transfer_event(from: Address, to: Address, amount: u128) -> (Address, String, Vec<u8>) {
@@ -148,13 +151,7 @@ fn token_transfer_moves_balances_and_emits() {
     assert_eq!(events(&report), vec![transfer_event(BOB, BOB, 100)]);
     assert_eq!(balance(&mut chain, BOB), 250);
     // Everything: the zero balance becomes an absent key.
-    success(&call(
-        &mut chain,
-        BOB,
-        TOKEN,
-        "transfer",
-        args((CAROL, 250u128)),
-    ));
+    token_tx(&mut chain, BOB, "transfer", args((CAROL, 250u128)));
     assert_eq!(balance(&mut chain, BOB), 0);
     let mut bob_key = vec![0x01];
     bob_key.extend_from_slice(&BOB.0);
@@ -172,14 +169,7 @@ fn token_transfer_moves_balances_and_emits() {
 #[test]
 fn token_insufficient_balance_reverts_without_changes_but_costs_gas() {
     let (mut chain, _) = token_chain();
-    success(&call(
-        &mut chain,
-        ALICE,
-        TOKEN,
-        "transfer",
-        args((BOB, 10u128)),
-    ));
-    let before = chain.storage.clone();
+    token_tx(&mut chain, ALICE, "transfer", args((BOB, 10u128)));
     expect_revert(
         &mut chain,
         BOB,
@@ -188,7 +178,6 @@ fn token_insufficient_balance_reverts_without_changes_but_costs_gas() {
         args((CAROL, 11u128)),
         "insufficient balance",
     );
-    assert_eq!(chain.storage, before);
     // Malformed input: too short, and trailing bytes.
     expect_revert(
         &mut chain,
@@ -200,11 +189,7 @@ fn token_insufficient_balance_reverts_without_changes_but_costs_gas() {
     );
     let mut long = args((CAROL, 1u128));
     long.push(0);
-    assert_eq!(
-        reverted(&call(&mut chain, BOB, TOKEN, "transfer", long)),
-        "invalid input"
-    );
-    assert_eq!(chain.storage, before);
+    expect_revert(&mut chain, BOB, TOKEN, "transfer", long, "invalid input");
 }
 
 #[test]
@@ -232,7 +217,6 @@ fn token_approve_and_transfer_from_spend_the_allowance() {
     assert_eq!(balance(&mut chain, ALICE), SUPPLY - 120);
 
     // More than the allowance.
-    let before = chain.storage.clone();
     expect_revert(
         &mut chain,
         BOB,
@@ -241,7 +225,6 @@ fn token_approve_and_transfer_from_spend_the_allowance() {
         args((ALICE, CAROL, 181u128)),
         "insufficient allowance",
     );
-    assert_eq!(chain.storage, before);
     // Someone without an allowance.
     expect_revert(
         &mut chain,
@@ -254,14 +237,7 @@ fn token_approve_and_transfer_from_spend_the_allowance() {
 
     // Enough allowance, not enough balance: the allowance write inside the
     // method is rolled back with the revert.
-    success(&call(
-        &mut chain,
-        CAROL,
-        TOKEN,
-        "approve",
-        args((BOB, 1_000u128)),
-    ));
-    let before = chain.storage.clone();
+    token_tx(&mut chain, CAROL, "approve", args((BOB, 1_000u128)));
     expect_revert(
         &mut chain,
         BOB,
@@ -270,17 +246,10 @@ fn token_approve_and_transfer_from_spend_the_allowance() {
         args((CAROL, BOB, 121u128)),
         "insufficient balance",
     );
-    assert_eq!(chain.storage, before);
     assert_eq!(allowance(&mut chain, CAROL, BOB), 1_000);
 
     // approve sets, it does not add.
-    success(&call(
-        &mut chain,
-        ALICE,
-        TOKEN,
-        "approve",
-        args((BOB, 5u128)),
-    ));
+    token_tx(&mut chain, ALICE, "approve", args((BOB, 5u128)));
     assert_eq!(allowance(&mut chain, ALICE, BOB), 5);
 }
 
@@ -460,13 +429,7 @@ fn escrow_holds_deposits_and_releases_to_the_beneficiary() {
     );
     assert_eq!(escrow_view::<u8>(&mut chain, "status"), 0);
 
-    success(&call(
-        &mut chain,
-        ALICE,
-        TOKEN,
-        "approve",
-        args((ESCROW, 500u128)),
-    ));
+    token_tx(&mut chain, ALICE, "approve", args((ESCROW, 500u128)));
     let report = call(&mut chain, ALICE, ESCROW, "deposit", args(300u128));
     success(&report);
     // The token's event (emitted inside the cross-contract call) first.
@@ -487,20 +450,8 @@ fn escrow_holds_deposits_and_releases_to_the_beneficiary() {
     );
     // The same depositor may add; another may not.
     success(&call(&mut chain, ALICE, ESCROW, "deposit", args(200u128)));
-    success(&call(
-        &mut chain,
-        ALICE,
-        TOKEN,
-        "transfer",
-        args((DAVE, 50u128)),
-    ));
-    success(&call(
-        &mut chain,
-        DAVE,
-        TOKEN,
-        "approve",
-        args((ESCROW, 50u128)),
-    ));
+    token_tx(&mut chain, ALICE, "transfer", args((DAVE, 50u128)));
+    token_tx(&mut chain, DAVE, "approve", args((ESCROW, 50u128)));
     expect_revert(
         &mut chain,
         DAVE,
@@ -566,13 +517,7 @@ fn escrow_refunds_the_depositor() {
         vec![],
         "nothing to release",
     );
-    success(&call(
-        &mut chain,
-        ALICE,
-        TOKEN,
-        "approve",
-        args((ESCROW, 70u128)),
-    ));
+    token_tx(&mut chain, ALICE, "approve", args((ESCROW, 70u128)));
     success(&call(&mut chain, ALICE, ESCROW, "deposit", args(70u128)));
     let report = call(&mut chain, CAROL, ESCROW, "refund", vec![]);
     success(&report);
@@ -608,14 +553,7 @@ fn escrow_failed_token_calls_revert_everything() {
 
     // Allowance but no balance: the token's allowance write is rolled back
     // by its own revert, and the escrow records nothing.
-    success(&call(
-        &mut chain,
-        BOB,
-        TOKEN,
-        "approve",
-        args((ESCROW, 99u128)),
-    ));
-    let before = chain.storage.clone();
+    token_tx(&mut chain, BOB, "approve", args((ESCROW, 99u128)));
     expect_revert(
         &mut chain,
         BOB,
@@ -624,7 +562,6 @@ fn escrow_failed_token_calls_revert_everything() {
         args(99u128),
         "token.transfer_from reverted: insufficient balance",
     );
-    assert_eq!(chain.storage, before);
     assert_eq!(allowance(&mut chain, BOB, ESCROW), 99);
     assert_eq!(
         escrow_view::<Option<Address>>(&mut chain, "depositor"),
@@ -633,13 +570,7 @@ fn escrow_failed_token_calls_revert_everything() {
 
     // The token call itself fails (its gas runs out): "failed", and the
     // whole call changes nothing but costs what it used.
-    success(&call(
-        &mut chain,
-        ALICE,
-        TOKEN,
-        "approve",
-        args((ESCROW, 10u128)),
-    ));
+    token_tx(&mut chain, ALICE, "approve", args((ESCROW, 10u128)));
     let before = chain.storage.clone();
     let starving = escrow_gas_that_starves_the_token(&mut chain);
     let report = chain.call_as(
