@@ -19,7 +19,7 @@ pub mod state_root;
 pub mod types;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use gasket_host_env::{
@@ -125,46 +125,69 @@ pub struct CompiledContract {
 }
 
 /// Compiled modules keyed by code hash, so deploying or calling the same
-/// code again never compiles it twice in a process.
-///
-/// Compilation is behind [`ModuleCache::compile`] alone: swapping in the
-/// on-disk compiled-code cache of `gasket-vm` (issue 5) changes only that
-/// function.
+/// code again never compiles it twice in a process, nor across processes:
+/// `gasket-vm`'s compiled-code cache keeps artifacts in `HOME/cache`
+/// (a corrupt or stale file there is a miss, recompiled and rewritten).
 pub struct ModuleCache {
     engine: gasket_vm::Engine,
     config: Config,
+    compiled: gasket_vm::Cache,
     modules: Mutex<HashMap<Hash, CompiledContract>>,
-    compiles: std::sync::atomic::AtomicU64,
 }
 
+/// The compiled-code cache's directory inside a home.
+pub const CACHE_DIR: &str = "cache";
+
+/// Upper bound on the artifact files of a home's compiled-code cache.
+pub const DISK_CACHE_BYTES: u64 = 1 << 30;
+
 impl ModuleCache {
-    /// An empty cache.
-    pub fn new(config: Config) -> Result<ModuleCache, ChainError> {
+    /// An empty cache; compiled code also goes to `disk_dir` when given.
+    pub fn new(config: Config, disk_dir: Option<PathBuf>) -> Result<ModuleCache, ChainError> {
         Ok(ModuleCache {
             engine: gasket_vm::Engine::new(gasket_vm::EngineConfig::default())
                 .map_err(|e| ChainError::Engine(e.to_string()))?,
             config,
+            compiled: gasket_vm::Cache::new(gasket_vm::CacheConfig {
+                disk: disk_dir.map(|dir| gasket_vm::DiskConfig {
+                    dir,
+                    max_bytes: DISK_CACHE_BYTES,
+                }),
+                ..gasket_vm::CacheConfig::default()
+            }),
             modules: Mutex::new(HashMap::new()),
-            compiles: Default::default(),
         })
     }
 
-    /// How many modules this cache compiled.
+    /// How many modules this process compiled (misses of the compiled-code
+    /// cache, memory and disk).
     pub fn compiles(&self) -> u64 {
-        self.compiles.load(std::sync::atomic::Ordering::Relaxed)
+        self.compiled.stats().misses
     }
 
-    /// Prepares (gate, limits, ABI policy, instrumentation) and compiles.
-    fn compile(&self, wasm: &[u8]) -> Result<CompiledContract, ChainError> {
-        let prepared = Capabilities::all()
-            .prepare(wasm, &self.config)
-            .map_err(ChainError::Prepare)?;
+    /// The compiled-code cache's counters (node-local).
+    pub fn stats(&self) -> gasket_vm::CacheStats {
+        self.compiled.stats()
+    }
+
+    /// Prepares (gate, limits, ABI policy, instrumentation) and compiles,
+    /// or loads both outcomes from the compiled-code cache.
+    fn compile(&self, code_hash: &Hash, wasm: &[u8]) -> Result<CompiledContract, ChainError> {
+        let capabilities = Capabilities::all();
         let module = self
             .engine
-            .compile(&prepared)
-            .map_err(ChainError::Compile)?;
-        self.compiles
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            .compile_cached_with_hash(
+                &self.compiled,
+                code_hash,
+                wasm,
+                &self.config,
+                &capabilities.cache_id(),
+                |wasm, config| capabilities.prepare(wasm, config),
+            )
+            .map_err(|e| match e {
+                gasket_vm::ModuleError::Prepare(e) => ChainError::Prepare(e),
+                gasket_vm::ModuleError::Compile(e) => ChainError::Compile(e),
+            })?;
         let abi = ContractAbi::from_wasm(wasm).ok().flatten();
         let views = abi.as_ref().map(|abi| {
             abi.methods
@@ -190,7 +213,7 @@ impl ModuleCache {
         if let Some(found) = self.lock().get(code_hash) {
             return Ok(found.clone());
         }
-        let compiled = self.compile(&wasm()?)?;
+        let compiled = self.compile(code_hash, &wasm()?)?;
         self.lock().insert(*code_hash, compiled.clone());
         Ok(compiled)
     }
@@ -328,10 +351,11 @@ impl Chain {
     }
 
     fn with_db(db: Db) -> Result<Chain, ChainError> {
+        let cache_dir = db.home().join(CACHE_DIR);
         Ok(Chain {
             db,
             config: Config::default(),
-            modules: Arc::new(ModuleCache::new(Config::default())?),
+            modules: Arc::new(ModuleCache::new(Config::default(), Some(cache_dir))?),
             fixed_time: std::env::var(TIME_ENV).ok().and_then(|v| v.parse().ok()),
         })
     }
