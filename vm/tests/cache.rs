@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
-use common::{GOLDEN_WAT, compile_golden, metering_golden, parse_vectors};
+use common::{GOLDEN_WAT, compile_golden, metering_golden};
 use gasket_metering::{Config, ErrorKind, Feature, Permissive, PrepareError, Prepared};
 use gasket_vm::{
     Cache, CacheConfig, CacheKey, DiskConfig, Engine, EngineConfig, Module, ModuleError, Target,
@@ -63,25 +63,6 @@ fn artifacts(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Runs every golden vector of `name` on `module`.
-fn check_vectors(name: &str, module: &Module) {
-    let vectors: Vec<_> = parse_vectors()
-        .into_iter()
-        .filter(|v| v.module == name)
-        .collect();
-    assert!(!vectors.is_empty());
-    for v in vectors {
-        let run = common::run(module, &v.export, &v.args);
-        assert_eq!(
-            (&run.outcome, run.gas_used),
-            (&v.outcome, v.gas),
-            "{name}: {} {:?}",
-            v.export,
-            v.args
-        );
-    }
-}
-
 #[test]
 fn modules_from_disk_match_fresh_compiles_on_the_golden_vectors() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,7 +81,7 @@ fn modules_from_disk_match_fresh_compiles_on_the_golden_vectors() {
         assert_ne!(loaded.code().as_ptr(), compiled.code().as_ptr());
         // Results, traps and gas: the vectors hold for all three.
         for module in [&fresh, &compiled, &loaded] {
-            check_vectors(name, module);
+            common::check_vectors(name, module);
         }
     }
 }
@@ -157,7 +138,7 @@ fn assert_rejected_and_rewritten(f: &Fixture, bytes: &[u8]) {
         (stats.corrupt_files, stats.misses, stats.hits_disk),
         (1, 1, 0)
     );
-    check_vectors("fib.wat", &module);
+    common::check_vectors("fib.wat", &module);
     assert_eq!(
         std::fs::read(&f.path).unwrap(),
         f.valid,
@@ -247,7 +228,7 @@ fn an_unwritable_directory_never_stops_compilation() {
         assert!(first.contains("not-a-directory"), "{first}");
         for _ in 0..3 {
             let module = compile(&engine, &cache, &wasm).unwrap();
-            check_vectors("fib.wat", &module);
+            common::check_vectors("fib.wat", &module);
         }
         // Reported once: the first message stays, later failures only count.
         assert_eq!(cache.first_disk_error(), Some(first.as_str()));
@@ -347,7 +328,7 @@ fn threads_compiling_the_same_module_at_once_all_succeed() {
     let cold = disk_cache(dir.path(), MIB);
     let module = compile(&engine(), &cold, &wasm).unwrap();
     assert_eq!(cold.stats().hits_disk, 1);
-    check_vectors("recursion.wat", &module);
+    common::check_vectors("recursion.wat", &module);
 }
 
 const CHILD_DIR: &str = "GASKET_CACHE_TEST_CHILD_DIR";
@@ -363,7 +344,7 @@ fn cache_child_process() {
     };
     let cache = disk_cache(Path::new(&dir), MIB);
     let module = compile(&engine(), &cache, &golden_wasm("memory.wat")).unwrap();
-    check_vectors("memory.wat", &module);
+    common::check_vectors("memory.wat", &module);
     let stats = cache.stats();
     println!(
         "CHILD-STATS hits_disk={} misses={} corrupt={}",

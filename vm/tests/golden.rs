@@ -11,21 +11,7 @@ fn check_module(name: &str) {
     let wat = std::fs::read_to_string(metering_golden().join("modules").join(name)).unwrap();
     let prepared = common::prepare(&wat);
     let module = common::compile(&prepared);
-    let vectors: Vec<_> = parse_vectors()
-        .into_iter()
-        .filter(|v| v.module == name)
-        .collect();
-    assert!(!vectors.is_empty(), "no vectors for {name}");
-    for v in vectors {
-        let run = common::run(&module, &v.export, &v.args);
-        assert_eq!(
-            (&run.outcome, run.gas_used),
-            (&v.outcome, v.gas),
-            "{name}: {} {:?}",
-            v.export,
-            v.args
-        );
-    }
+    common::check_vectors(name, &module);
 }
 
 #[test]

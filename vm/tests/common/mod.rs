@@ -179,3 +179,22 @@ pub fn values(params: &[gasket_metering::ValType], args: &[i64]) -> Vec<Value> {
         })
         .collect()
 }
+
+/// Runs every golden vector of `name` on `module`.
+pub fn check_vectors(name: &str, module: &Module) {
+    let vectors: Vec<_> = parse_vectors()
+        .into_iter()
+        .filter(|v| v.module == name)
+        .collect();
+    assert!(!vectors.is_empty(), "no vectors for {name}");
+    for v in vectors {
+        let run = run(module, &v.export, &v.args);
+        assert_eq!(
+            (&run.outcome, run.gas_used),
+            (&v.outcome, v.gas),
+            "{name}: {} {:?}",
+            v.export,
+            v.args
+        );
+    }
+}
