@@ -42,7 +42,7 @@ cargo build --release --workspace --target "$TARGET" --target-dir "$DIR/target" 
 
 mkdir -p "$OUT"
 names=()
-for manifest in examples/*/Cargo.toml adversarial/*/Cargo.toml; do
+for manifest in examples/*/Cargo.toml adversarial/*/Cargo.toml bench/*/Cargo.toml; do
     [[ -f "$manifest" ]] || continue
     name="$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
     artifact="$DIR/target/$TARGET/release/${name//-/_}.wasm"

@@ -2,6 +2,9 @@
 //! whose code looks like what rustc emits for contracts (loops, branches,
 //! loads and stores, calls, `br_table`), and the built example contracts.
 
+#[cfg(feature = "compare")]
+pub mod compare;
+
 use std::path::PathBuf;
 
 use wasm_encoder::{

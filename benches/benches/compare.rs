@@ -1,0 +1,128 @@
+//! Gasket side by side with wasmtime 48 (fuel on, fuel on without signals,
+//! fuel off) and wasmi 2 (fuel on), issues 3 and 4:
+//!
+//! - `exec/<workload>`: one call of a Rust-built workload
+//!   (`contracts/bench/workloads`) on a live instance, gas or fuel refilled
+//!   before each call.
+//! - `call/nop`: the round trip of an export that returns its argument.
+//! - `instantiate/workloads`: a new instance (and store) of a compiled module.
+//! - `compile/<module>`: bytes to a runnable module (Gasket: prepare +
+//!   compile).
+//!
+//! Before measuring, every workload's result is checked to be the same on
+//! every engine. `cargo bench -p gasket-benches --features compare --bench
+//! compare`, then `cargo run -p gasket-benches --features compare --bin
+//! compare-report` prints the ratio table for `benches/README.md`.
+
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use gasket_benches::compare::{Engine, EngineKind, small_store};
+use gasket_benches::{contracts_dir, roomy_config, synthetic_module};
+
+/// The compute workloads and their argument: each call takes about a
+/// millisecond in Gasket.
+pub const WORKLOADS: [(&str, i32); 5] = [
+    ("fib", 25),
+    ("hash", 1_000),
+    ("sort", 16_384),
+    ("copy", 100),
+    ("host_reads", 10_000),
+];
+
+fn read_contract(name: &str) -> Vec<u8> {
+    let path = contracts_dir().join(format!("{name}.wasm"));
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run contracts/build.sh first", path.display()))
+}
+
+fn compare(c: &mut Criterion) {
+    let config = roomy_config();
+    let workloads = read_contract("workloads");
+    let store = small_store();
+    let engines: Vec<Engine> = EngineKind::ALL.into_iter().map(Engine::new).collect();
+
+    // Same answers everywhere, or the comparison means nothing.
+    for (name, arg) in WORKLOADS {
+        let results: Vec<(EngineKind, i64)> = engines
+            .iter()
+            .map(|engine| {
+                let module = engine.compile(&workloads, &config);
+                let mut running = engine.instantiate(&module, &store);
+                let export = running.export(name);
+                (engine.kind(), running.call(&export, arg))
+            })
+            .collect();
+        assert!(
+            results.iter().all(|&(_, r)| r == results[0].1),
+            "{name}({arg}) differs between engines: {results:?}"
+        );
+    }
+
+    for (name, arg) in WORKLOADS {
+        let mut group = c.benchmark_group(format!("exec/{name}"));
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(3));
+        group.warm_up_time(Duration::from_secs(1));
+        for engine in &engines {
+            let module = engine.compile(&workloads, &config);
+            let mut running = engine.instantiate(&module, &store);
+            let export = running.export(name);
+            group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
+                b.iter(|| running.call(&export, arg))
+            });
+        }
+        group.finish();
+    }
+
+    let mut group = c.benchmark_group("call/nop");
+    group.measurement_time(Duration::from_secs(2));
+    group.warm_up_time(Duration::from_secs(1));
+    for engine in &engines {
+        let module = engine.compile(&workloads, &config);
+        let mut running = engine.instantiate(&module, &store);
+        let export = running.export("nop");
+        group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
+            b.iter(|| running.call(&export, 7))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("instantiate/workloads");
+    group.measurement_time(Duration::from_secs(2));
+    group.warm_up_time(Duration::from_secs(1));
+    for engine in &engines {
+        let module = engine.compile(&workloads, &config);
+        group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
+            b.iter(|| engine.instantiate(&module, &store))
+        });
+    }
+    group.finish();
+
+    let token = read_contract("token");
+    let large = synthetic_module(160_000);
+    for (name, wasm) in [
+        ("workloads", &workloads),
+        ("token", &token),
+        ("synthetic-160k", &large),
+    ] {
+        let mut group = c.benchmark_group(format!("compile/{name}"));
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(if wasm.len() > 100_000 {
+            8
+        } else {
+            3
+        }));
+        group.warm_up_time(Duration::from_secs(1));
+        group.throughput(criterion::Throughput::Bytes(wasm.len() as u64));
+        for engine in &engines {
+            group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
+                b.iter(|| engine.compile(wasm, &config))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, compare);
+criterion_main!(benches);

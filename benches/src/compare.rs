@@ -1,0 +1,321 @@
+//! The engines of the side-by-side comparison (issues 3 and 4), behind one
+//! small interface so the bench runs each measurement the same way on each:
+//!
+//! - Gasket ([`EngineKind::Gasket`]): prepared (metering and stack checks injected)
+//!   and compiled by Gasket, default engine config.
+//! - [`EngineKind::WasmtimeFuel`] and [`EngineKind::Wasmtime`]: wasmtime 48
+//!   with fuel on and off, default settings otherwise (signal-based traps,
+//!   parallel compilation): what a node developer gets out of the box.
+//! - wasmtime ([`EngineKind::WasmtimeFuelNoSignals`]) with fuel and explicit
+//!   bounds checks (`signals_based_traps(false)`), Gasket's own design
+//!   choice, for the fairest code-quality comparison.
+//! - wasmi ([`EngineKind::WasmiFuel`]): wasmi 2 with fuel, default settings.
+//!
+//! Every engine runs the same original module; only Gasket's is
+//! instrumented (that is its metering). Gas and fuel are set high enough
+//! that no workload runs out.
+//!
+//! Host functions: a module may import `env.read(key_ptr, key_len, out_ptr)
+//! -> i32`, which looks the key up in a small map and writes the value at
+//! `out_ptr` (the round trip of a `storage_read` of a small key), through
+//! each engine's own host-function path.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use gasket_metering::{Permissive, prepare_with_policy};
+use gasket_vm::{Caller, Host, Imports, Instance, Trap, Value};
+
+/// Gas or fuel given to every call: no workload comes near it.
+pub const FUEL: u64 = 1 << 50;
+
+/// One engine configuration of the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// Gasket, metered.
+    Gasket,
+    /// wasmtime 48, fuel on.
+    WasmtimeFuel,
+    /// wasmtime 48, fuel on, explicit bounds checks instead of signals.
+    WasmtimeFuelNoSignals,
+    /// wasmtime 48, no fuel.
+    Wasmtime,
+    /// wasmi 2, fuel on.
+    WasmiFuel,
+}
+
+impl EngineKind {
+    /// Every engine, Gasket first (the ratios' numerator).
+    pub const ALL: [EngineKind; 5] = [
+        EngineKind::Gasket,
+        EngineKind::WasmtimeFuel,
+        EngineKind::WasmtimeFuelNoSignals,
+        EngineKind::Wasmtime,
+        EngineKind::WasmiFuel,
+    ];
+
+    /// The name used in benchmark ids and the ratio table.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Gasket => "gasket",
+            EngineKind::WasmtimeFuel => "wasmtime-fuel",
+            EngineKind::WasmtimeFuelNoSignals => "wasmtime-fuel-nosignals",
+            EngineKind::Wasmtime => "wasmtime",
+            EngineKind::WasmiFuel => "wasmi-fuel",
+        }
+    }
+}
+
+/// The key-value map behind `env.read`.
+pub type Store = Arc<HashMap<Vec<u8>, Vec<u8>>>;
+
+/// A map with one 8-byte key, `b"balance\0"`, holding 32 bytes.
+pub fn small_store() -> Store {
+    Arc::new(HashMap::from([(b"balance\0".to_vec(), vec![7u8; 32])]))
+}
+
+fn read(store: &Store, memory: &mut [u8], key_ptr: u32, key_len: u32, out: u32) -> Option<i32> {
+    let key = memory.get(key_ptr as usize..(key_ptr as usize).checked_add(key_len as usize)?)?;
+    let Some(value) = store.get(key) else {
+        return Some(-1);
+    };
+    memory
+        .get_mut(out as usize..(out as usize).checked_add(value.len())?)?
+        .copy_from_slice(value);
+    Some(value.len() as i32)
+}
+
+/// A compiled module of one engine.
+pub enum Compiled {
+    /// Gasket.
+    Gasket(gasket_vm::Module),
+    /// wasmtime (its engine is inside the module).
+    Wasmtime(wasmtime::Module),
+    /// wasmi.
+    Wasmi(wasmi::Module),
+}
+
+/// An engine, ready to compile.
+pub struct Engine {
+    kind: EngineKind,
+    gasket: Option<gasket_vm::Engine>,
+    wasmtime: Option<wasmtime::Engine>,
+    wasmi: Option<wasmi::Engine>,
+}
+
+impl Engine {
+    /// The engine `kind` with its settings (see the module docs).
+    pub fn new(kind: EngineKind) -> Engine {
+        let mut engine = Engine {
+            kind,
+            gasket: None,
+            wasmtime: None,
+            wasmi: None,
+        };
+        match kind {
+            EngineKind::Gasket => {
+                engine.gasket = Some(
+                    gasket_vm::Engine::new(gasket_vm::EngineConfig::default())
+                        .expect("host target"),
+                );
+            }
+            EngineKind::WasmtimeFuel | EngineKind::WasmtimeFuelNoSignals | EngineKind::Wasmtime => {
+                let mut config = wasmtime::Config::new();
+                config.consume_fuel(kind != EngineKind::Wasmtime);
+                if kind == EngineKind::WasmtimeFuelNoSignals {
+                    config.signals_based_traps(false);
+                    config.memory_reservation(0);
+                    config.memory_guard_size(0);
+                }
+                engine.wasmtime = Some(wasmtime::Engine::new(&config).expect("wasmtime config"));
+            }
+            EngineKind::WasmiFuel => {
+                let mut config = wasmi::Config::default();
+                config.consume_fuel(true);
+                engine.wasmi = Some(wasmi::Engine::new(&config));
+            }
+        }
+        engine
+    }
+
+    /// Which engine this is.
+    pub fn kind(&self) -> EngineKind {
+        self.kind
+    }
+
+    /// Compiles `wasm` (for Gasket: prepare with the permissive policy and
+    /// `config`, then compile).
+    pub fn compile(&self, wasm: &[u8], config: &gasket_metering::Config) -> Compiled {
+        if let Some(engine) = &self.gasket {
+            let prepared = prepare_with_policy(wasm, config, &Permissive).expect("prepare");
+            return Compiled::Gasket(engine.compile(&prepared).expect("compile"));
+        }
+        if let Some(engine) = &self.wasmtime {
+            return Compiled::Wasmtime(wasmtime::Module::new(engine, wasm).expect("wasmtime"));
+        }
+        let engine = self.wasmi.as_ref().expect("one engine is set");
+        Compiled::Wasmi(wasmi::Module::new(engine, wasm).expect("wasmi"))
+    }
+
+    /// Instantiates `module` with `env.read` over `store` (when imported).
+    pub fn instantiate(&self, module: &Compiled, store: &Store) -> Running {
+        match module {
+            Compiled::Gasket(module) => {
+                let mut imports = Imports::new();
+                imports.dispatch("env", "read", 0);
+                let instance = Instance::new(module, imports, FUEL).expect("instantiate");
+                Running::Gasket(instance, ReadHost(store.clone()))
+            }
+            Compiled::Wasmtime(module) => {
+                let engine = self.wasmtime.as_ref().expect("wasmtime engine");
+                let mut wt_store = wasmtime::Store::new(engine, store.clone());
+                if self.kind != EngineKind::Wasmtime {
+                    wt_store.set_fuel(FUEL).expect("fuel");
+                }
+                let mut linker = wasmtime::Linker::new(engine);
+                linker
+                    .func_wrap(
+                        "env",
+                        "read",
+                        |mut caller: wasmtime::Caller<'_, Store>,
+                         key: u32,
+                         len: u32,
+                         out: u32|
+                         -> wasmtime::Result<i32> {
+                            let Some(wasmtime::Extern::Memory(memory)) =
+                                caller.get_export("memory")
+                            else {
+                                wasmtime::bail!("no memory");
+                            };
+                            let (memory, store) = memory.data_and_store_mut(&mut caller);
+                            read(store, memory, key, len, out)
+                                .ok_or_else(|| wasmtime::format_err!("out of bounds"))
+                        },
+                    )
+                    .expect("define env.read");
+                let instance = linker
+                    .instantiate(&mut wt_store, module)
+                    .expect("instantiate");
+                Running::Wasmtime(wt_store, instance)
+            }
+            Compiled::Wasmi(module) => {
+                let engine = self.wasmi.as_ref().expect("wasmi engine");
+                let mut wi_store = wasmi::Store::new(engine, store.clone());
+                wi_store.set_fuel(FUEL).expect("fuel");
+                let mut linker = wasmi::Linker::new(engine);
+                linker
+                    .func_wrap(
+                        "env",
+                        "read",
+                        |mut caller: wasmi::Caller<'_, Store>,
+                         key: u32,
+                         len: u32,
+                         out: u32|
+                         -> Result<i32, wasmi::Error> {
+                            let Some(wasmi::Extern::Memory(memory)) = caller.get_export("memory")
+                            else {
+                                return Err(wasmi::Error::new("no memory"));
+                            };
+                            let (memory, store) = memory.data_and_store_mut(&mut caller);
+                            read(store, memory, key, len, out)
+                                .ok_or_else(|| wasmi::Error::new("out of bounds"))
+                        },
+                    )
+                    .expect("define env.read");
+                let instance = linker
+                    .instantiate_and_start(&mut wi_store, module)
+                    .expect("instantiate");
+                Running::Wasmi(wi_store, instance)
+            }
+        }
+    }
+}
+
+/// Gasket's host for `env.read` (dispatch id 0).
+pub struct ReadHost(Store);
+
+impl Host for ReadHost {
+    fn call(
+        &mut self,
+        _id: u32,
+        caller: &mut Caller<'_>,
+        args: &[i64],
+        results: &mut [i64],
+    ) -> Result<(), Trap> {
+        let Some(value) = self.0.get(caller.read(args[0] as u32, args[1] as u32)?) else {
+            results[0] = -1;
+            return Ok(());
+        };
+        caller.write(args[2] as u32, value)?;
+        results[0] = value.len() as i64;
+        Ok(())
+    }
+}
+
+/// An instance of one engine.
+// A handful exist per bench run, created outside the timed loops.
+#[allow(clippy::large_enum_variant)]
+pub enum Running {
+    /// Gasket.
+    Gasket(Instance, ReadHost),
+    /// wasmtime.
+    Wasmtime(wasmtime::Store<Store>, wasmtime::Instance),
+    /// wasmi.
+    Wasmi(wasmi::Store<Store>, wasmi::Instance),
+}
+
+/// An export of type `[i32] -> [i64]`, looked up once: wasmtime and wasmi
+/// through their typed-function fast path, Gasket by name (its only API).
+pub enum Export {
+    /// Gasket.
+    Gasket(String),
+    /// wasmtime.
+    Wasmtime(wasmtime::TypedFunc<i32, i64>),
+    /// wasmi.
+    Wasmi(wasmi::TypedFunc<i32, i64>),
+}
+
+impl Running {
+    /// The export `name`, of type `[i32] -> [i64]`.
+    pub fn export(&mut self, name: &str) -> Export {
+        match self {
+            Running::Gasket(..) => Export::Gasket(name.to_string()),
+            Running::Wasmtime(store, instance) => Export::Wasmtime(
+                instance
+                    .get_typed_func(&mut *store, name)
+                    .unwrap_or_else(|e| panic!("wasmtime export {name}: {e}")),
+            ),
+            Running::Wasmi(store, instance) => Export::Wasmi(
+                instance
+                    .get_typed_func(&*store, name)
+                    .unwrap_or_else(|e| panic!("wasmi export {name}: {e}")),
+            ),
+        }
+    }
+
+    /// Calls `export` with `arg`, refilling gas or fuel first.
+    pub fn call(&mut self, export: &Export, arg: i32) -> i64 {
+        match (self, export) {
+            (Running::Gasket(instance, host), Export::Gasket(name)) => {
+                instance.set_gas(FUEL);
+                let results = instance
+                    .call_with(name, &[Value::I32(arg)], host, 0)
+                    .unwrap_or_else(|e| panic!("gasket {name}: {e}"));
+                results[0].as_i64()
+            }
+            (Running::Wasmtime(store, _), Export::Wasmtime(func)) => {
+                if store.get_fuel().is_ok() {
+                    store.set_fuel(FUEL).expect("fuel");
+                }
+                func.call(&mut *store, arg)
+                    .unwrap_or_else(|e| panic!("wasmtime: {e}"))
+            }
+            (Running::Wasmi(store, _), Export::Wasmi(func)) => {
+                store.set_fuel(FUEL).expect("fuel");
+                func.call(&mut *store, arg)
+                    .unwrap_or_else(|e| panic!("wasmi: {e}"))
+            }
+            _ => panic!("an export of another engine"),
+        }
+    }
+}
