@@ -22,8 +22,9 @@
 //!   straight-line path to here (same SSA value; the map is cleared at
 //!   every control-flow operator, so the earlier check dominates).
 //!
-//! `memory_len` is loaded at every other access (it changes with
-//! `memory.grow`); the base never moves (memory is reserved up to its maximum at
+//! `memory_len` is a variable of the function, reloaded after every call
+//! (only `memory.grow`, inside a libcall or another function, changes it;
+//! see [`super::func`]); the base never moves (memory is reserved up to its maximum at
 //! instantiation), so its load is `readonly` and Cranelift may hoist it.
 //! No Spectre masking: contracts have no clock.
 
@@ -31,6 +32,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, InstructionData, MemFlagsData, Opcode, Value, types};
 
 use super::func::Translator;
+use crate::error::CompileError;
 use crate::runtime::vmctx;
 use crate::trap::TrapKind;
 
@@ -41,7 +43,7 @@ pub(crate) fn checked_addr(
     index: Value,
     offset: u64,
     size: u32,
-) -> Value {
+) -> Result<Value, CompileError> {
     // offset < 2^32 (memory32): no overflow.
     let needed = offset + u64::from(size);
     let proven = t.checked.get(&index).is_some_and(|&end| end >= needed)
@@ -53,30 +55,25 @@ pub(crate) fn checked_addr(
     if proven {
         let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
         let addr = t.b.ins().iadd(base, wide);
-        return if offset == 0 {
+        return Ok(if offset == 0 {
             addr
         } else {
             t.b.ins().iadd_imm_s(addr, offset as i64)
-        };
+        });
     }
     let index = wide;
     // offset < 2^32 (memory32), so offset + size fits in an i64 immediate.
     let end = t.b.ins().iadd_imm_s(index, offset as i64 + i64::from(size));
-    let len = t.b.ins().load(
-        types::I64,
-        MemFlagsData::trusted(),
-        t.vmctx,
-        vmctx::MEMORY_LEN,
-    );
+    let len = t.memory_len()?;
     let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
     t.trap_if(oob, TrapKind::MemoryOutOfBounds);
     let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
     let addr = t.b.ins().iadd(base, index);
-    if offset == 0 {
+    Ok(if offset == 0 {
         addr
     } else {
         t.b.ins().iadd_imm_s(addr, offset as i64)
-    }
+    })
 }
 
 /// Whether `index` is a constant and `index + needed` is within the initial

@@ -2,15 +2,26 @@
 //!
 //! ```text
 //! entry(vmctx, params..):
+//!     gas = gas global; len = vmctx.memory_len   (cached, see below)
 //!     native-stack backstop: if sp < vmctx.stack_limit → trap path
 //!     locals = params, then zeros
 //!     body ...                      (operators, visit/*)
 //! exit(results..):
+//!     gas global = gas
 //!     return results
-//! trap paths (cold, one per kind):
-//!     [OutOfGas: gas global = -1] [StackOverflow: stack global = -1]
+//! trap paths (cold, one per kind; gas at the trap as a block argument):
+//!     gas global = gas, or -1 for OutOfGas; [StackOverflow: stack global = -1]
 //!     raise_trap(vmctx, code)       (longjmps; never returns)
 //! ```
+//!
+//! The gas left and the memory length are cranelift-frontend variables,
+//! kept in registers between the points where anything else can see or
+//! change them: every call (wasm functions, host functions through their
+//! wrappers, libcalls) stores gas before and reloads gas and length after;
+//! the return stores gas; every trap path stores the gas of its site. So
+//! the gas global holds exactly what the wasm helpers would have left in it
+//! at every point that can observe it, and a charge inside a loop is a
+//! compare, a branch and a subtract on a register.
 
 use std::collections::HashMap;
 
@@ -47,6 +58,10 @@ pub(crate) struct Translator<'a, 'f> {
     /// value → largest `offset + size` proven in bounds (see
     /// [`super::bounds`]). Cleared at every control-flow operator.
     pub checked: HashMap<Value, u64>,
+    /// The gas left (an `i64`), between synchronisation points.
+    pub gas: Variable,
+    /// The memory length in bytes (an `i64`), if the module has a memory.
+    pub memory_len: Option<Variable>,
     trap_blocks: Vec<(u32, Block)>,
     func_refs: HashMap<u32, FuncRef>,
     sig_refs: HashMap<u32, SigRef>,
@@ -84,6 +99,8 @@ pub(crate) fn translate(
         frames: Vec::new(),
         reach: Reach::Live,
         checked: HashMap::new(),
+        gas: Variable::from_u32(0),
+        memory_len: None,
         trap_blocks: Vec::new(),
         func_refs: HashMap::new(),
         sig_refs: HashMap::new(),
@@ -97,6 +114,11 @@ pub(crate) fn translate(
     t.b.seal_block(entry);
     let params = t.b.block_params(entry).to_vec();
     t.vmctx = params[0];
+    t.gas = t.b.declare_var(types::I64);
+    if env.info.memory.is_some() {
+        t.memory_len = Some(t.b.declare_var(types::I64));
+    }
+    t.reload_cached();
     t.stack_check();
     for (&value, &ty) in params[1..].iter().zip(&sig.params) {
         let ty = clif_type(ty);
@@ -144,6 +166,7 @@ pub(crate) fn translate(
     }
     if t.reach == Reach::Live {
         let results = t.stack.split_off(0);
+        t.store_gas();
         t.b.ins().return_(&results);
     }
     t.emit_trap_blocks();
@@ -253,9 +276,11 @@ impl<'a, 'f> Translator<'a, 'f> {
     // ---- VM context ----
 
     /// Loads a pointer-sized field of the VM context that never changes
-    /// during a call.
+    /// during a call. `can_move`: valid anywhere in the function (the VM
+    /// context outlives the call), so Cranelift may share one load between
+    /// blocks and hoist it out of loops.
     pub(crate) fn vmctx_ptr(&mut self, offset: i32) -> Value {
-        let flags = MemFlagsData::trusted().with_readonly();
+        let flags = MemFlagsData::trusted().with_readonly().with_can_move();
         self.b.ins().load(PTR, flags, self.vmctx, offset)
     }
 
@@ -265,8 +290,57 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().iadd_imm_s(base, i64::from(index) * 8)
     }
 
-    /// Calls a libcall through the VM context.
+    /// Address of the gas global's slot.
+    fn gas_addr(&mut self) -> Value {
+        self.global_addr(self.env.info.injected.gas_global)
+    }
+
+    /// Stores the cached gas into the gas global (before anything outside
+    /// this function can read it).
+    pub(crate) fn store_gas(&mut self) {
+        let gas = self.b.use_var(self.gas);
+        let addr = self.gas_addr();
+        self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
+    }
+
+    /// Reloads the cached gas and memory length (after anything outside
+    /// this function may have changed them).
+    pub(crate) fn reload_cached(&mut self) {
+        let addr = self.gas_addr();
+        let gas = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), addr, 0);
+        self.b.def_var(self.gas, gas);
+        if let Some(var) = self.memory_len {
+            let len = self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                self.vmctx,
+                vmctx::MEMORY_LEN,
+            );
+            self.b.def_var(var, len);
+        }
+    }
+
+    /// The memory length in bytes (the module has a memory).
+    pub(crate) fn memory_len(&mut self) -> Result<Value> {
+        let var = self
+            .memory_len
+            .ok_or_else(|| self.internal("memory access without a memory"))?;
+        Ok(self.b.use_var(var))
+    }
+
+    /// Calls a libcall through the VM context, with gas and memory length
+    /// synchronised around it.
     pub(crate) fn libcall(&mut self, call: Libcall, call_args: &[Value]) -> Option<Value> {
+        self.store_gas();
+        let result = self.raw_libcall(call, call_args);
+        self.reload_cached();
+        result
+    }
+
+    fn raw_libcall(&mut self, call: Libcall, call_args: &[Value]) -> Option<Value> {
         let sig = match self.libcall_refs.get(&(call as u8)) {
             Some(&sig) => sig,
             None => {
@@ -329,6 +403,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             return block;
         }
         let block = self.b.create_block();
+        self.b.append_block_param(block, types::I64);
         self.b.set_cold_block(block);
         self.trap_blocks.push((code, block));
         block
@@ -341,8 +416,9 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     fn trap_if_code(&mut self, cond: Value, code: u32) {
         let trap = self.trap_block(code);
+        let gas = self.b.use_var(self.gas);
         let cont = self.b.create_block();
-        self.b.ins().brif(cond, trap, &[], cont, &[]);
+        self.b.ins().brif(cond, trap, &args(&[gas]), cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
@@ -350,7 +426,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Traps with `kind` unconditionally; what follows is dead code.
     pub(crate) fn trap(&mut self, kind: TrapKind) {
         let trap = self.trap_block(kind.code());
-        self.b.ins().jump(trap, &[]);
+        let gas = self.b.use_var(self.gas);
+        self.jump(trap, &[gas]);
         self.reach = Reach::Dead(0);
     }
 
@@ -363,19 +440,20 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     fn emit_trap_blocks(&mut self) {
-        let injected = &self.env.info.injected;
-        let (gas, stack) = (injected.gas_global, injected.stack_global);
+        let stack = self.env.info.injected.stack_global;
         for (code, block) in std::mem::take(&mut self.trap_blocks) {
             self.b.switch_to_block(block);
-            // The sentinels of gasket_metering::inject::helpers, stored
-            // exactly where the wasm helpers store them: before trapping.
-            if code == TrapKind::OutOfGas.code() {
-                let addr = self.global_addr(gas);
-                let minus_one = self.b.ins().iconst(types::I64, -1);
-                self.b
-                    .ins()
-                    .store(MemFlagsData::trusted(), minus_one, addr, 0);
-            } else if code == TrapKind::StackOverflow.code() {
+            // The gas of the trapping site, or the sentinels of
+            // gasket_metering::inject::helpers, stored exactly where the
+            // wasm helpers store them: before trapping.
+            let gas = if code == TrapKind::OutOfGas.code() {
+                self.b.ins().iconst(types::I64, -1)
+            } else {
+                self.b.block_params(block)[0]
+            };
+            let addr = self.gas_addr();
+            self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
+            if code == TrapKind::StackOverflow.code() {
                 let addr = self.global_addr(stack);
                 let minus_one = self.b.ins().iconst(types::I32, -1);
                 self.b
@@ -383,7 +461,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                     .store(MemFlagsData::trusted(), minus_one, addr, 0);
             }
             let code = self.b.ins().iconst(types::I32, i64::from(code));
-            self.libcall(Libcall::RaiseTrap, &[code]);
+            self.raw_libcall(Libcall::RaiseTrap, &[code]);
             // raise_trap never returns; the block still needs a terminator.
             let zeros: Vec<Value> = self
                 .results

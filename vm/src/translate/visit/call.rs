@@ -14,8 +14,10 @@
 //!
 //! The sentinel stores happen in the trap paths ([`Translator::trap_if`]
 //! with `OutOfGas`/`StackOverflow`), so the globals read back after a trap
-//! are the ones the wasm would leave. The helpers are still compiled as
-//! ordinary functions (nothing calls them).
+//! are the ones the wasm would leave. Gas lives in a variable between
+//! calls ([`crate::translate::func`]): every call stores it before and
+//! reloads it after. The helpers are still compiled as ordinary functions
+//! (nothing calls them).
 //!
 //! `call_indirect` checks, in this order: index below the table length
 //! (`TableOutOfBounds`), entry not null (`IndirectCallToNull`), canonical
@@ -47,20 +49,16 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
 
 fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
     let injected = &t.env.info.injected;
-    let (gas, stack, limit) = (
-        injected.gas_global,
-        injected.stack_global,
-        injected.stack_limit,
-    );
+    let (stack, limit) = (injected.stack_global, injected.stack_limit);
     if callee == injected.charge_gas_func {
         let cost = t.pop()?;
-        charge_gas(t, gas, cost);
+        charge_gas(t, cost);
     } else if callee == injected.charge_dynamic_func {
         let (units, rate) = t.pop2()?;
         let wide = t.b.ins().uextend(types::I64, units);
         // units < 2^32 and rate <= 2^24: no overflow.
         let cost = t.b.ins().imul(wide, rate);
-        charge_gas(t, gas, cost);
+        charge_gas(t, cost);
         t.push(units);
     } else if callee == injected.stack_enter_func {
         let frame = t.pop()?;
@@ -88,22 +86,23 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let func_ref = t.func_ref(callee)?;
         let mut args = vec![t.vmctx];
         args.extend(t.popn(params)?);
+        t.store_gas();
         let inst = t.b.ins().call(func_ref, &args);
         let values = t.b.inst_results(inst).to_vec();
         debug_assert_eq!(values.len(), results);
+        t.reload_cached();
         t.stack.extend(values);
     }
     Ok(())
 }
 
-/// `charge_gas`: the wasm helper's semantics, inline.
-fn charge_gas(t: &mut Translator<'_, '_>, gas: u32, cost: Value) {
-    let addr = t.global_addr(gas);
-    let left = t.b.ins().load(types::I64, MemFlagsData::trusted(), addr, 0);
+/// `charge_gas`: the wasm helper's semantics, inline, on the cached gas.
+fn charge_gas(t: &mut Translator<'_, '_>, cost: Value) {
+    let left = t.b.use_var(t.gas);
     let short = t.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
     t.trap_if(short, TrapKind::OutOfGas);
     let new = t.b.ins().isub(left, cost);
-    t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
+    t.b.def_var(t.gas, new);
 }
 
 fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
@@ -139,8 +138,10 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
             .icmp_imm_s(IntCC::NotEqual, sig, i64::from(expected));
     t.trap_if(wrong, TrapKind::IndirectCallSignatureMismatch);
     let func = t.b.ins().load(PTR, flags, entry, vmctx::TABLE_ENTRY_FUNC);
+    t.store_gas();
     let inst = t.b.ins().call_indirect(sig_ref, func, &args);
     let values = t.b.inst_results(inst).to_vec();
+    t.reload_cached();
     t.stack.extend(values);
     Ok(())
 }

@@ -31,6 +31,15 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             let v = *t.peekn(1)?.first().unwrap_or(&t.vmctx);
             t.b.def_var(var, v);
         }
+        // The gas global lives in a variable (see translate::func).
+        Operator::GlobalGet { global_index } if global_index == gas_global(t) => {
+            let v = t.b.use_var(t.gas);
+            t.push(v);
+        }
+        Operator::GlobalSet { global_index } if global_index == gas_global(t) => {
+            let v = t.pop()?;
+            t.b.def_var(t.gas, v);
+        }
         Operator::GlobalGet { global_index } => {
             let ty = global_type(t, global_index)?;
             let addr = t.global_addr(global_index);
@@ -46,6 +55,10 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+fn gas_global(t: &Translator<'_, '_>) -> u32 {
+    t.env.info.injected.gas_global
 }
 
 fn local(

@@ -9,11 +9,11 @@
 //! code before them.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, types};
+use cranelift_codegen::ir::{InstBuilder, types};
 use wasmparser::{MemArg, Operator};
 
 use crate::error::CompileError;
-use crate::runtime::vmctx::{self, Libcall};
+use crate::runtime::vmctx::Libcall;
 use crate::translate::bounds::{checked_addr, heap_flags};
 use crate::translate::func::Translator;
 use crate::trap::TrapKind;
@@ -56,12 +56,7 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         O::I32Store8 { memarg } | O::I64Store8 { memarg } => store(t, memarg, 1)?,
         O::I32Store16 { memarg } | O::I64Store16 { memarg } => store(t, memarg, 2)?,
         O::MemorySize { mem: 0 } => {
-            let len = t.b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                t.vmctx,
-                vmctx::MEMORY_LEN,
-            );
+            let len = t.memory_len()?;
             let pages = t.b.ins().ushr_imm_s(len, 16);
             let v = t.b.ins().ireduce(types::I32, pages);
             t.push(v);
@@ -115,7 +110,7 @@ fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
         Load::I32_8S | Load::I32_8U | Load::I64_8S | Load::I64_8U => 1,
         Load::I32_16S | Load::I32_16U | Load::I64_16S | Load::I64_16U => 2,
     };
-    let addr = checked_addr(t, index, offset, size);
+    let addr = checked_addr(t, index, offset, size)?;
     let f = heap_flags();
     let ins = t.b.ins();
     let v = match kind {
@@ -139,7 +134,7 @@ fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
 fn store(t: &mut Translator<'_, '_>, memarg: MemArg, size: u32) -> Result<()> {
     let offset = memarg_offset(t, memarg)?;
     let (index, value) = t.pop2()?;
-    let addr = checked_addr(t, index, offset, size);
+    let addr = checked_addr(t, index, offset, size)?;
     let f = heap_flags();
     let width = t.b.func.dfg.value_type(value).bytes();
     let ins = t.b.ins();
