@@ -8,6 +8,7 @@
 //! (and the start function), then one blob ([`crate::link`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{ExternalName, Function};
@@ -71,6 +72,18 @@ impl Target {
     }
 }
 
+/// Fewest jobs per compile thread (see [`Engine::run_jobs`]).
+const JOBS_PER_THREAD: usize = 8;
+
+/// One function of the blob to compile.
+enum Job {
+    /// Function `index`: a defined function, or an imported function's
+    /// wasm-ABI wrapper.
+    Function(u32),
+    /// The entry trampoline of exported function `index`.
+    Entry(u32),
+}
+
 /// Engine settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineConfig {
@@ -89,6 +102,10 @@ pub struct EngineConfig {
     /// Run Cranelift's IR verifier (slower compiles). Default: on in debug
     /// builds.
     pub verify: bool,
+    /// Threads one compilation may use; 0 = one per available core
+    /// (the default). The code is the same whatever the number: functions
+    /// are compiled independently and linked in index order.
+    pub compile_threads: usize,
 }
 
 /// Largest native frame a compiled function may have. The backstop checks
@@ -103,6 +120,7 @@ impl Default for EngineConfig {
             opt_level: OptLevel::Speed,
             native_stack_bytes: 1024 * 1024,
             verify: cfg!(debug_assertions),
+            compile_threads: 0,
         }
     }
 }
@@ -189,14 +207,13 @@ impl Engine {
         text
     }
 
-    /// Compiles a prepared module.
+    /// Compiles a prepared module. Functions are compiled in parallel
+    /// ([`EngineConfig::compile_threads`]); on failure the error is the one
+    /// of the lowest-numbered failing function, as if compiled in order.
     pub fn compile(&self, prepared: &Prepared) -> Result<Module, CompileError> {
         let info = &prepared.info;
         let parsed = parse_module(&prepared.wasm, info)?;
         let env = ModuleEnv::new(info);
-        let mut fctx = FunctionBuilderContext::new();
-        let mut ctx = Context::new();
-        let frontend = self.isa.frontend_config();
         let total = info.functions.len();
         let imported = info.imported_functions as usize;
         if parsed.bodies.len() + imported != total {
@@ -204,19 +221,7 @@ impl Engine {
         }
 
         // Function i of the blob is function index i; trampolines follow.
-        let mut compiled = Vec::with_capacity(total + info.exports.len());
-        for index in 0..total as u32 {
-            let function = if (index as usize) < imported {
-                let sig = info
-                    .func_sig(index)
-                    .ok_or_else(|| CompileError::internal("import without a type", index, 0))?;
-                translate::trampoline::import_wrapper(index, index, sig, &mut fctx, frontend)
-            } else {
-                let body = &parsed.bodies[index as usize - imported];
-                translate::func::translate(&env, index, body, &mut fctx, frontend)?
-            };
-            compiled.push(self.codegen(&mut ctx, function, index)?);
-        }
+        let mut jobs: Vec<Job> = (0..total as u32).map(Job::Function).collect();
         let mut entries = Vec::new();
         let exported = info
             .exports
@@ -227,13 +232,40 @@ impl Engine {
             if entries.iter().any(|&(i, _)| i == index) {
                 continue;
             }
-            let sig = info
-                .func_sig(index)
-                .ok_or_else(|| CompileError::internal("export without a type", index, 0))?;
-            let function = translate::trampoline::entry(index, sig, &mut fctx, frontend);
-            entries.push((index, compiled.len()));
-            compiled.push(self.codegen(&mut ctx, function, index)?);
+            entries.push((index, jobs.len()));
+            jobs.push(Job::Entry(index));
         }
+        let compile_one = |job: &Job, fctx: &mut FunctionBuilderContext, ctx: &mut Context| {
+            let frontend = self.isa.frontend_config();
+            let (function, index) = match *job {
+                Job::Function(index) if (index as usize) < imported => {
+                    let sig = info
+                        .func_sig(index)
+                        .ok_or_else(|| CompileError::internal("import without a type", index, 0))?;
+                    let f =
+                        translate::trampoline::import_wrapper(index, index, sig, fctx, frontend);
+                    (f, index)
+                }
+                Job::Function(index) => {
+                    let body = &parsed.bodies[index as usize - imported];
+                    (
+                        translate::func::translate(&env, index, body, fctx, frontend)?,
+                        index,
+                    )
+                }
+                Job::Entry(index) => {
+                    let sig = info
+                        .func_sig(index)
+                        .ok_or_else(|| CompileError::internal("export without a type", index, 0))?;
+                    (
+                        translate::trampoline::entry(index, sig, fctx, frontend),
+                        index,
+                    )
+                }
+            };
+            self.codegen(ctx, function, index)
+        };
+        let compiled = self.run_jobs(&jobs, compile_one)?;
 
         let (code, offsets) = blob::link(&compiled, self.config.target.padding())?;
         let code = CodeMemory::new(&code)?;
@@ -252,6 +284,88 @@ impl Engine {
                 target: self.config.target,
             }),
         })
+    }
+
+    /// Runs `compile_one` on every job, on up to `compile_threads` threads
+    /// taking jobs in index order; results in job order, or the error of the
+    /// lowest-numbered failing job.
+    fn run_jobs<F>(
+        &self,
+        jobs: &[Job],
+        compile_one: F,
+    ) -> Result<Vec<CompiledFunction>, CompileError>
+    where
+        F: Fn(
+                &Job,
+                &mut FunctionBuilderContext,
+                &mut Context,
+            ) -> Result<CompiledFunction, CompileError>
+            + Sync,
+    {
+        let threads = match self.config.compile_threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+        // A thread is worth its start-up cost only with a few jobs to take.
+        .min(jobs.len() / JOBS_PER_THREAD)
+        .max(1);
+        if threads == 1 {
+            let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
+            return jobs
+                .iter()
+                .map(|job| compile_one(job, &mut fctx, &mut ctx))
+                .collect();
+        }
+        let next = AtomicUsize::new(0);
+        // Set when a job fails: jobs after it need not run.
+        let first_error = AtomicUsize::new(usize::MAX);
+        let worker = || {
+            let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= jobs.len() || i > first_error.load(Ordering::Relaxed) {
+                    return done;
+                }
+                let result = compile_one(&jobs[i], &mut fctx, &mut ctx);
+                if result.is_err() {
+                    first_error.fetch_min(i, Ordering::Relaxed);
+                }
+                done.push((i, result));
+            }
+        };
+        let mut results: Vec<Option<Result<CompiledFunction, CompileError>>> =
+            (0..jobs.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            let mut all = worker();
+            for handle in handles {
+                match handle.join() {
+                    Ok(done) => all.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            for (i, result) in all {
+                results[i] = Some(result);
+            }
+        });
+        // Jobs run in index order up to the first failure, so every job
+        // before it has a result.
+        let mut compiled = Vec::with_capacity(jobs.len());
+        for result in results {
+            match result {
+                Some(Ok(function)) => compiled.push(function),
+                Some(Err(e)) => return Err(e),
+                None => {
+                    return Err(CompileError::internal(
+                        "a compile job did not run",
+                        u32::MAX,
+                        0,
+                    ));
+                }
+            }
+        }
+        Ok(compiled)
     }
 
     fn codegen(
