@@ -7,10 +7,13 @@
 //!   part of the metering contract (gas and stack globals, sentinels).
 //! - [`differential`]: Gasket against the wasmi oracle on one module.
 //! - [`targets`]: the bodies of the fuzz targets, with seeded smoke tests.
+//! - [`shapes`]: adversarial module shapes for compile-cost tests and
+//!   benches.
 
 #![deny(missing_docs)]
 
 pub mod differential;
+pub mod shapes;
 pub mod smith;
 pub mod targets;
 pub mod wasmi_oracle;

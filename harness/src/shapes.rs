@@ -1,0 +1,158 @@
+//! Adversarial module shapes at the default limits, for compile-cost
+//! safety: `vm/tests/shapes.rs` compiles and runs each one, and
+//! `benches/benches/shapes.rs` measures compile time per byte of each
+//! against the median (issue 3: no shape above 3x).
+//!
+//! Each shape is WAT text (parse it with the `wat` crate) and the calls
+//! that check it ran right: export, arguments, expected single result.
+
+/// One adversarial shape.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// Short name, used as the test and bench label.
+    pub name: &'static str,
+    /// The module, as WAT.
+    pub wat: String,
+    /// `(export, args, expected result)` calls that must succeed.
+    pub calls: Vec<(&'static str, Vec<i64>, i64)>,
+}
+
+fn module(body: &str) -> String {
+    format!("(module (memory 1) {body})")
+}
+
+/// 10,000 locals (the default limit), all live across the body.
+pub fn most_locals() -> Shape {
+    let mut f = String::from("(func (export \"f\") (param i32) (result i64) (local");
+    for _ in 0..9_999 {
+        f.push_str(" i64");
+    }
+    f.push(')');
+    for i in 1..9_999 {
+        f.push_str(&format!("(local.set {i} (i64.const {i}))"));
+    }
+    let mut sum = String::from("(i64.const 0)");
+    for i in (1..9_999).step_by(97) {
+        sum = format!("(i64.add {sum} (local.get {i}))");
+    }
+    f.push_str(&sum);
+    f.push(')');
+    let expected: i64 = (1..9_999).step_by(97).sum();
+    Shape {
+        name: "most_locals",
+        wat: module(&f),
+        calls: vec![("f", vec![0], expected)],
+    }
+}
+
+/// 128 parameters and 32 results through one call.
+pub fn most_params_and_results() -> Shape {
+    let params = " i64".repeat(128);
+    let results = " i64".repeat(32);
+    let mut body = String::new();
+    for i in 0..32 {
+        body.push_str(&format!("(local.get {})", 127 - i));
+    }
+    let mut call = String::from("(call $many");
+    for i in 0..128 {
+        call.push_str(&format!(" (i64.const {i})"));
+    }
+    call.push(')');
+    let drops = "(local.set 0)".repeat(31);
+    Shape {
+        name: "most_params_and_results",
+        wat: module(&format!(
+            "(func $many (param{params}) (result{results}) {body})
+             (func (export \"f\") (result i64) (local i64) {call} {drops})"
+        )),
+        // The first result is local 127 = 127; the others were stored away.
+        calls: vec![("f", vec![], 127)],
+    }
+}
+
+/// 1,000 nested blocks.
+pub fn deepest_nesting() -> Shape {
+    let depth = 1_000;
+    let body = format!(
+        "{}(local.get 0){}",
+        "(block (result i32) ".repeat(depth),
+        ")".repeat(depth)
+    );
+    Shape {
+        name: "deepest_nesting",
+        wat: module(&format!(
+            "(func (export \"f\") (param i32) (result i32) {body})"
+        )),
+        calls: vec![("f", vec![5], 5)],
+    }
+}
+
+/// A `br_table` of 65,534 targets.
+pub fn biggest_br_table() -> Shape {
+    let targets = "0 1 ".repeat(32_767);
+    Shape {
+        name: "biggest_br_table",
+        wat: module(&format!(
+            "(func (export \"f\") (param i32) (result i32)
+               (block (block (br_table {targets} 1 (local.get 0))) (return (i32.const 10)))
+               (i32.const 20))"
+        )),
+        calls: vec![
+            ("f", vec![0], 10),
+            ("f", vec![1], 20),
+            ("f", vec![1_000_000], 20),
+        ],
+    }
+}
+
+/// 2,000 one-line functions calling each other in a chain.
+pub fn many_small_functions() -> Shape {
+    let mut wat = String::from("(module");
+    for i in 0..2_000 {
+        let next = if i == 1_999 {
+            "(local.get 0)".to_string()
+        } else {
+            format!("(call $f{} (i32.add (local.get 0) (i32.const 1)))", i + 1)
+        };
+        wat.push_str(&format!("(func $f{i} (param i32) (result i32) {next})"));
+    }
+    wat.push_str("(export \"f\" (func $f0)))");
+    Shape {
+        name: "many_small_functions",
+        wat,
+        calls: vec![("f", vec![0], 1_999)],
+    }
+}
+
+/// One body of 80,000 straight-line operators.
+pub fn large_straight_line_body() -> Shape {
+    let mut body = String::from("(local.get 0)");
+    for i in 0..20_000 {
+        body.push_str(&format!(
+            " (i32.const {i}) (i32.xor) (i32.const 3) (i32.mul)"
+        ));
+    }
+    let mut expected = 0i32;
+    for i in 0..20_000 {
+        expected = (expected ^ i).wrapping_mul(3);
+    }
+    Shape {
+        name: "large_straight_line_body",
+        wat: module(&format!(
+            "(func (export \"f\") (param i32) (result i32) {body})"
+        )),
+        calls: vec![("f", vec![0], i64::from(expected))],
+    }
+}
+
+/// Every shape.
+pub fn all() -> Vec<Shape> {
+    vec![
+        most_locals(),
+        most_params_and_results(),
+        deepest_nesting(),
+        biggest_br_table(),
+        many_small_functions(),
+        large_straight_line_body(),
+    ]
+}
