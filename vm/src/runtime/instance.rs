@@ -23,6 +23,10 @@ use crate::error::InstantiationError;
 use crate::module::{ConstExpr, Module};
 use crate::trap::{CODE_HOST, CODE_NATIVE_STACK, Trap, TrapKind};
 
+/// Calls with at most this many parameters or results pass them to the
+/// entry trampoline in a stack buffer rather than a heap allocation.
+const INLINE_SLOTS: usize = 16;
+
 /// A wasm value of the subset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Value {
@@ -502,8 +506,17 @@ impl Instance {
             .find(|&&(i, _)| i == index)
             .map(|&(_, offset)| offset)
             .ok_or_else(|| Trap::NoSuchExport(name.to_string()))?;
-        let mut values = vec![0u64; sig.params.len().max(sig.results.len()).max(1)];
-        for (slot, arg) in values.iter_mut().zip(args) {
+        // Argument and result slots: on the stack for the common case.
+        let slots = sig.params.len().max(sig.results.len()).max(1);
+        let mut inline = [0u64; INLINE_SLOTS];
+        let mut spilled = Vec::new();
+        let values: &mut [u64] = if slots <= INLINE_SLOTS {
+            &mut inline[..slots]
+        } else {
+            spilled.resize(slots, 0);
+            &mut spilled
+        };
+        for (slot, arg) in values.iter_mut().zip(args.iter()) {
             *slot = arg.as_i64() as u64;
         }
         // The metering contract: the height starts at 0 for every call
@@ -537,7 +550,7 @@ impl Instance {
             0 => Ok(sig
                 .results
                 .iter()
-                .zip(values)
+                .zip(values.iter().copied())
                 .map(|(&ty, v)| match ty {
                     ValType::I32 => Value::I32(v as i32),
                     ValType::I64 => Value::I64(v as i64),
