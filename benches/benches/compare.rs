@@ -99,6 +99,28 @@ fn compare(c: &mut Criterion) {
     }
     group.finish();
 
+    // What a node pays per call for a contract it ran before: Gasket, a
+    // memory hit of its compiled-code cache (code hash known) and an
+    // instance; the others, an instance of a module already in memory
+    // (issue 5's "memory hit + instantiation" figure).
+    let mut group = c.benchmark_group("instantiate/cache-hit");
+    group.measurement_time(Duration::from_secs(2));
+    group.warm_up_time(Duration::from_secs(1));
+    let cache = gasket_vm::Cache::new(gasket_vm::CacheConfig::default());
+    let code_hash = *blake3::hash(&workloads).as_bytes();
+    for engine in &engines {
+        let module = engine.compile(&workloads, &config);
+        group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
+            b.iter(
+                || match engine.cached(&cache, &code_hash, &workloads, &config) {
+                    Some(hit) => engine.instantiate(&hit, &store),
+                    None => engine.instantiate(&module, &store),
+                },
+            )
+        });
+    }
+    group.finish();
+
     let token = read_contract("token");
     let large = synthetic_module(160_000);
     for (name, wasm) in [

@@ -157,6 +157,26 @@ impl Engine {
         Compiled::Wasmi(wasmi::Module::new(engine, wasm).expect("wasmi"))
     }
 
+    /// For Gasket, the module as a node gets it for a contract it ran
+    /// before: a memory hit of `cache` (the code hash known, as a node knows
+    /// it from its state). `None` for the other engines, whose module the
+    /// caller holds in memory.
+    pub fn cached(
+        &self,
+        cache: &gasket_vm::Cache,
+        code_hash: &[u8; 32],
+        wasm: &[u8],
+        config: &gasket_metering::Config,
+    ) -> Option<Compiled> {
+        let engine = self.gasket.as_ref()?;
+        let module = engine
+            .compile_cached_with_hash(cache, code_hash, wasm, config, b"bench", |wasm, config| {
+                prepare_with_policy(wasm, config, &Permissive)
+            })
+            .expect("compile");
+        Some(Compiled::Gasket(module))
+    }
+
     /// Instantiates `module` with `env.read` over `store` (when imported).
     pub fn instantiate(&self, module: &Compiled, store: &Store) -> Running {
         match module {
