@@ -5,7 +5,12 @@
 //! costs beyond a bare host call, and `t(16 × block_height) / 16` bounds a
 //! bare round trip from above (it includes the call's instantiation).
 //!
-//! `cargo bench -p gasket-benches --bench host`; prints a table.
+//! Then token transfers per second in process: `transfer(to, 1)` of the
+//! token contract (`contracts/build.sh`) through `execute` over the
+//! in-memory storage, each committed before the next, as a node's block
+//! executor would run them (module compiled once, instantiated per call).
+//!
+//! `cargo bench -p gasket-benches --bench host`; prints tables.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -137,4 +142,70 @@ fn main() {
         let extra = (t.as_nanos() as f64 - baseline.as_nanos() as f64) / CALLS as f64;
         println!("| `{name}` | {extra:.0} |");
     }
+    transfers(&config);
+}
+
+/// Token transfers per second through `execute`, in process.
+fn transfers(config: &Config) {
+    const TOKEN: Address = Address([0x70; 32]);
+    const ALICE: Address = Address([0x01; 32]);
+    const BOB: Address = Address([0x02; 32]);
+    let path = gasket_benches::contracts_dir().join("token.wasm");
+    let wasm = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run contracts/build.sh", path.display()));
+    let prepared = Capabilities::all().prepare(&wasm, config).unwrap();
+    let module = Engine::new(EngineConfig::default())
+        .unwrap()
+        .compile(&prepared)
+        .unwrap();
+    let mut contracts = MemoryContracts::new();
+    contracts.insert(
+        TOKEN,
+        Contract {
+            module,
+            views: None,
+        },
+    );
+    let mut storage = MemoryStorage::new();
+    let mut call = CallContext {
+        caller: ALICE,
+        contract: TOKEN,
+        method: "init".into(),
+        // borsh: total supply, u128.
+        input: u128::MAX.to_le_bytes().to_vec(),
+        block: BlockInfo::default(),
+        gas_limit: 10_000_000,
+        mode: CallMode::Init,
+    };
+    let report = execute(config, &contracts, &mut storage, &call).unwrap();
+    assert_eq!(report.outcome.status.label(), "success", "init: {report:?}");
+    // borsh: (to: Address, amount: u128).
+    call.method = "transfer".into();
+    call.mode = CallMode::Call;
+    call.input = [&BOB.0[..], &1u128.to_le_bytes()].concat();
+    let report = execute(config, &contracts, &mut storage, &call).unwrap();
+    assert_eq!(
+        report.outcome.status.label(),
+        "success",
+        "transfer: {report:?}"
+    );
+    let gas = report.outcome.gas_used;
+
+    let mut samples = Vec::new();
+    for _ in 0..7 {
+        let iterations = 2000;
+        let start = Instant::now();
+        for _ in 0..iterations {
+            black_box(execute(config, &contracts, &mut storage, &call).unwrap());
+        }
+        samples.push(start.elapsed() / iterations);
+    }
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    println!("\n# token transfers in process (execute + MemoryStorage, committed)");
+    println!(
+        "one transfer: {:.2} us median, {:.0} transfers/s on one thread, {gas} gas each",
+        median.as_secs_f64() * 1e6,
+        1.0 / median.as_secs_f64()
+    );
 }
