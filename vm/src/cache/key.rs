@@ -22,7 +22,8 @@ use crate::engine::Engine;
 /// an older build is ever loaded. History:
 ///
 /// - 1: first cached format (issue 5).
-/// - 2: gas and memory length cached in registers between calls (issue 4).
+/// - 2: gas and memory length cached in registers between calls; bounds
+///   facts kept along dominating control flow (issue 4).
 pub const COMPILER_VERSION: u32 = 2;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test

@@ -18,9 +18,13 @@
 //! Two checks are skipped, both because memory never shrinks:
 //!
 //! - a constant index whose `end` is within the *initial* size;
-//! - an index value already checked for an `end` at least as large on the
-//!   straight-line path to here (same SSA value; the map is cleared at
-//!   every control-flow operator, so the earlier check dominates).
+//! - an index value already checked for an `end` at least as large at a
+//!   point that dominates this one (same SSA value). Structured control
+//!   flow gives the dominators: a frame's opening dominates its body and
+//!   its `end`; `br_if` and `if` continue in blocks dominated by where they
+//!   are; `else` restores the facts of its `if`, a block's or if's `end`
+//!   those of its opening, and a loop's `end` (reached only by falling
+//!   out of the body) keeps the body's.
 //!
 //! `memory_len` is a variable of the function, reloaded after every call
 //! (only `memory.grow`, inside a libcall or another function, changes it;

@@ -153,6 +153,7 @@ pub(crate) fn translate(
         num_results: t.results.len(),
         base: 0,
         dest_reached: false,
+        checked_at_entry: HashMap::new(),
     });
 
     let mut reader = body.get_operators_reader().map_err(internal)?;
@@ -181,23 +182,6 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     fn operator(&mut self, op: Operator<'_>) -> Result<()> {
-        if matches!(
-            op,
-            Operator::Block { .. }
-                | Operator::Loop { .. }
-                | Operator::If { .. }
-                | Operator::Else
-                | Operator::End
-                | Operator::Br { .. }
-                | Operator::BrIf { .. }
-                | Operator::BrTable { .. }
-                | Operator::Return
-                | Operator::Unreachable
-        ) {
-            // A new block may be reached from elsewhere: earlier checks no
-            // longer dominate it.
-            self.checked.clear();
-        }
         if let Reach::Dead(depth) = self.reach {
             match op {
                 Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {

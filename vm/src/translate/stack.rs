@@ -9,6 +9,8 @@
 //! translated: [`Reach`] counts the frames opened inside it until the `end`
 //! or `else` that makes code reachable again.
 
+use std::collections::HashMap;
+
 use cranelift_codegen::ir::{Block, BlockArg, Value};
 
 /// What a control frame is.
@@ -39,6 +41,10 @@ pub(crate) struct Frame {
     pub base: usize,
     /// Whether anything jumps to `dest`.
     pub dest_reached: bool,
+    /// The bounds proven where the frame opened (see
+    /// [`super::bounds`]): they hold everywhere inside it and at its `end`,
+    /// which that point dominates.
+    pub checked_at_entry: HashMap<Value, u64>,
 }
 
 impl Frame {

@@ -31,6 +31,7 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 num_results: results.len(),
                 base,
                 dest_reached: false,
+                checked_at_entry: t.checked.clone(),
             });
         }
         Operator::Loop { blockty } => {
@@ -50,6 +51,7 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 num_results: results.len(),
                 base,
                 dest_reached: false,
+                checked_at_entry: t.checked.clone(),
             });
         }
         Operator::If { blockty } => {
@@ -74,6 +76,7 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 num_results: results.len(),
                 base,
                 dest_reached: false,
+                checked_at_entry: t.checked.clone(),
             });
         }
         Operator::Else => else_(t)?,
@@ -251,6 +254,8 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     };
     t.stack.truncate(frame.base);
     t.stack.extend(params);
+    // The else arm is dominated by the `if`, not by the then arm.
+    t.checked = frame.checked_at_entry;
     t.b.switch_to_block(else_block);
     t.b.seal_block(else_block);
     t.reach = Reach::Live;
@@ -285,6 +290,12 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
     }
     t.frames.pop();
     t.stack.truncate(frame.base);
+    // A loop's `dest` is reached only by falling out of its body, so what
+    // the body proved still holds; a block's or if's `dest` may be reached
+    // from several arms, dominated only by the frame's opening.
+    if !matches!(frame.kind, FrameKind::Loop { .. }) {
+        t.checked = frame.checked_at_entry;
+    }
     t.b.switch_to_block(frame.dest);
     t.b.seal_block(frame.dest);
     if frame.dest_reached {
