@@ -5,11 +5,15 @@
 //!   from fuzzer bytes.
 //! - [`wasmi_oracle`]: runs instrumented modules in wasmi, playing the host's
 //!   part of the metering contract (gas and stack globals, sentinels).
-//! - [`differential`]: Gasket against the wasmi oracle on one module.
+//! - [`differential`]: Gasket against the wasmi oracle on one module, and
+//!   a cold compile against the same module loaded from the cache.
+//! - [`cache`]: a disk-level cache in a temporary directory, valid artifact
+//!   files and their mutations.
 //! - [`targets`]: the bodies of the fuzz targets, with seeded smoke tests.
 
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod differential;
 pub mod smith;
 pub mod targets;
