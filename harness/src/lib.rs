@@ -9,11 +9,14 @@
 //!   a cold compile against the same module loaded from the cache.
 //! - [`cache`]: a disk-level cache in a temporary directory, valid artifact
 //!   files and their mutations.
+//! - [`contract`]: token and escrow through host-env against a model of
+//!   their state.
 //! - [`targets`]: the bodies of the fuzz targets, with seeded smoke tests.
 
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod contract;
 pub mod differential;
 pub mod smith;
 pub mod targets;
