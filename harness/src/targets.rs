@@ -120,10 +120,14 @@ fn cache_modules() -> &'static [CacheModule] {
 /// and the module must run exactly like the plain cold compile.
 pub fn cache_artifact(data: &[u8]) {
     let (pick, rest) = data.split_first().unwrap_or((&0, &[]));
-    let index = *pick as usize % CACHE_MODULES;
-    let mutations = Mutation::from_bytes(rest);
-    let module = &cache_modules()[index];
-    let bytes = Mutation::apply_all(&mutations, &module.artifact.valid);
+    cache_mutations(*pick as usize, &Mutation::from_bytes(rest));
+}
+
+/// The check of [`cache_artifact`] on cache module `index` (modulo
+/// [`CACHE_MODULES`]) with `mutations` applied to its artifact.
+pub fn cache_mutations(index: usize, mutations: &[Mutation]) {
+    let module = &cache_modules()[index % CACHE_MODULES];
+    let bytes = Mutation::apply_all(mutations, &module.artifact.valid);
     let label = format!("cache seed {}, mutations {mutations:?}", module.seed);
     // A directory of its own per input: no state carries over.
     let artifact = module.artifact.in_new_dir();
@@ -187,19 +191,35 @@ mod tests {
             bytes.truncate(1 + (seed as usize * 13) % 64);
             cache_artifact(&bytes);
         }
-        for module in 0..CACHE_MODULES as u8 {
+        for m in cache_modules() {
+            eprintln!(
+                "cache module: seed {}, {} exports run, artifact {} bytes",
+                m.seed,
+                m.runs.len(),
+                m.artifact.valid.len()
+            );
+        }
+        for index in 0..CACHE_MODULES {
             // An overwrite with the valid bytes: unchanged, a disk hit.
-            let valid = &cache_modules()[module as usize].artifact.valid;
+            let valid = &cache_modules()[index].artifact.valid;
             let same = [Mutation::Overwrite {
                 at: 0,
                 bytes: valid[..16].to_vec(),
             }];
             assert_eq!(Mutation::apply_all(&same, valid), *valid);
-            // Each header field, and a consistent-looking longer payload.
-            for field in 0..5u8 {
-                cache_artifact(&[module, 4, 0, 0, 0, field, 1, 0, 0, 0, 0, 0, 0, 0]);
+            cache_mutations(index, &same);
+            // Each header field, a longer payload with a matching length,
+            // and the edges of truncation.
+            let mut all: Vec<Vec<Mutation>> = (0..5)
+                .map(|field| vec![Mutation::Header { field, value: 1 }])
+                .collect();
+            all.push(vec![Mutation::Grow { delta: 16 }]);
+            all.push(vec![Mutation::Truncate { len: 0 }]);
+            all.push(vec![Mutation::Truncate { len: 84 }]);
+            all.push(vec![Mutation::Append(vec![0])]);
+            for mutations in all {
+                cache_mutations(index, &mutations);
             }
-            cache_artifact(&[module, 5, 0, 0, 0, 16, 0]);
         }
     }
 
