@@ -50,7 +50,9 @@ const RELEASED: u8 = 1;
 const REFUNDED: u8 = 2;
 
 /// The directory `contracts/build.sh` writes the modules to (the one the
-/// host-env tests read).
+/// host-env tests read). This and [`wasm`] mirror
+/// `host-env/tests/contracts/support.rs`: sharing them would make host-env
+/// dev-depend on the harness, which depends on host-env.
 pub fn wasm_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts/target/wasm")
 }
