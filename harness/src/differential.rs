@@ -8,15 +8,21 @@
 //! seed among values that hit edges (0, 1, -1, a small number, a number
 //! near the end of a 64 KiB page).
 //!
-//! The body of the `differential` fuzz target ([`module_bytes`]) and of
-//! the 2,000-seed test in `vm/tests/differential.rs` ([`seed`]).
+//! A second check, [`compare_cache`], runs the module compiled cold
+//! through a disk-level cache and loaded back from its artifact file by a
+//! fresh cache (a disk hit): both must give the same observations for
+//! every export, or the same error.
+//!
+//! The body of the `differential` fuzz target ([`module_bytes`]: both
+//! checks) and of the 2,000-seed test in `vm/tests/differential.rs`
+//! ([`seed`] on every seed, [`seed_cache`] on a subset).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use gasket_metering::{Config, ExportKind, Permissive, Prepared, ValType, prepare_with_policy};
 use gasket_vm::{Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind};
 
-use crate::{smith, wasmi_oracle};
+use crate::{cache, smith, wasmi_oracle};
 
 /// Gas for each call: enough for most generated functions to finish, small
 /// enough that loops end in `OutOfGas` quickly.
@@ -83,8 +89,16 @@ pub fn seed(engine: &Engine, seed: u64) -> Compared {
     compare_module(engine, &wasm, seed, &format!("seed {seed}"))
 }
 
+/// The cold-against-cached check ([`compare_cache`]) on the module of
+/// `seed`.
+pub fn seed_cache(engine: &Engine, seed: u64) {
+    let wasm = smith::module_from_seed(smith_config(), seed);
+    compare_cache(engine, &wasm, seed, &format!("seed {seed}"));
+}
+
 /// The `differential` fuzz target: a module of the subset built from
-/// fuzzer bytes, compared export by export.
+/// fuzzer bytes, compared export by export with wasmi, then compiled cold
+/// against loaded from the cache.
 pub fn module_bytes(data: &[u8]) {
     let Ok(wasm) = smith::module_from_bytes(smith_config(), data) else {
         return;
@@ -92,8 +106,71 @@ pub fn module_bytes(data: &[u8]) {
     let arg_seed = data.first().copied().map_or(0, u64::from);
     // libFuzzer runs targets on its own thread with the default stack.
     with_big_stack(move || {
-        compare_module(&engine(), &wasm, arg_seed, "fuzz input");
+        let engine = engine();
+        compare_module(&engine, &wasm, arg_seed, "fuzz input");
+        compare_cache(&engine, &wasm, arg_seed, "fuzz input");
     });
+}
+
+/// What one export did in a fresh instance: an observation, or why the
+/// instance could not be created (as text, for comparisons).
+pub type ExportRun = (String, Result<Observation, String>);
+
+/// Runs every exported function of `module` in a fresh instance with
+/// arguments from `arg_seed` (see [`args_for`]), in export order.
+pub fn observe(module: &gasket_vm::Module, arg_seed: u64) -> Vec<ExportRun> {
+    let info = module.info();
+    info.exports
+        .iter()
+        .filter(|e| e.kind == ExportKind::Func && !e.name.starts_with("__gasket"))
+        .map(|export| {
+            let sig = info
+                .func_sig(export.index)
+                .expect("an exported function has a signature");
+            let args = args_for(arg_seed, sig.params.len());
+            let run =
+                run_gasket(module, &export.name, &sig.params, &args).map_err(|e| format!("{e:?}"));
+            (export.name.clone(), run)
+        })
+        .collect()
+}
+
+/// `wasm` compiled cold through a disk-level cache in a temporary
+/// directory, then looked up in a fresh cache on the same directory: the
+/// second lookup must be a disk hit, and the loaded module must have the
+/// same code and info and give the same [`observe`] observations (or the
+/// same error, for a rejected module). Panics naming `label` and the
+/// export otherwise.
+pub fn compare_cache(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{label}: temporary directory: {e}"));
+    let first = cache::disk_cache(dir.path(), 0);
+    let cold = cache::compile(engine, &first, wasm);
+    assert_eq!(first.stats().misses, 1, "{label}: cold lookup");
+    let second = cache::disk_cache(dir.path(), 0);
+    let loaded = cache::compile(engine, &second, wasm);
+    let stats = second.stats();
+    assert_eq!(
+        (stats.hits_disk, stats.misses, stats.corrupt_files),
+        (1, 0, 0),
+        "{label}: second lookup is not a disk hit"
+    );
+    match (&cold, &loaded) {
+        (Ok(cold), Ok(loaded)) => {
+            assert!(cold.code() == loaded.code(), "{label}: code differs");
+            assert_eq!(cold.info(), loaded.info(), "{label}: info differs");
+            let (a, b) = (observe(cold, arg_seed), observe(loaded, arg_seed));
+            assert_eq!(a.len(), b.len(), "{label}: exports differ");
+            for (cold, loaded) in a.iter().zip(&b) {
+                assert_eq!(cold, loaded, "{label}: export {:?} cold vs cached", cold.0);
+            }
+        }
+        (Err(cold), Err(loaded)) => assert_eq!(cold, loaded, "{label}: errors differ"),
+        _ => panic!(
+            "{label}: cold {:?}, cached {:?}",
+            cold.as_ref().err(),
+            loaded.as_ref().err()
+        ),
+    }
 }
 
 /// Compares every exported function of `wasm` (prepared with the default

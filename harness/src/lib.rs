@@ -5,13 +5,20 @@
 //!   from fuzzer bytes.
 //! - [`wasmi_oracle`]: runs instrumented modules in wasmi, playing the host's
 //!   part of the metering contract (gas and stack globals, sentinels).
-//! - [`differential`]: Gasket against the wasmi oracle on one module.
+//! - [`differential`]: Gasket against the wasmi oracle on one module, and
+//!   a cold compile against the same module loaded from the cache.
+//! - [`cache`]: a disk-level cache in a temporary directory, valid artifact
+//!   files and their mutations.
+//! - [`contract`]: token and escrow through host-env against a model of
+//!   their state.
 //! - [`targets`]: the bodies of the fuzz targets, with seeded smoke tests.
 //! - [`shapes`]: adversarial module shapes for compile-cost tests and
 //!   benches.
 
 #![deny(missing_docs)]
 
+pub mod cache;
+pub mod contract;
 pub mod differential;
 pub mod shapes;
 pub mod smith;

@@ -11,43 +11,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
 use common::{GOLDEN_WAT, compile_golden, metering_golden};
-use gasket_metering::{Config, ErrorKind, Feature, Permissive, PrepareError, Prepared};
-use gasket_vm::{
-    Cache, CacheConfig, CacheKey, DiskConfig, Engine, EngineConfig, Module, ModuleError, Target,
-};
+use gasket_harness::cache::{Artifact, Mutation, POLICY, compile, disk_cache, key, prepare};
+use gasket_metering::{Config, ErrorKind, Feature};
+use gasket_vm::{Cache, CacheConfig, DiskConfig, Engine, EngineConfig, ModuleError, Target};
 use proptest::prelude::*;
 
-const POLICY: &[u8] = b"permissive";
 const MIB: u64 = 1024 * 1024;
 
 fn engine() -> Engine {
     Engine::new(EngineConfig::default()).unwrap()
 }
 
-fn prepare(wasm: &[u8], config: &Config) -> Result<Prepared, PrepareError> {
-    gasket_metering::prepare_with_policy(wasm, config, &Permissive)
-}
-
 fn golden_wasm(name: &str) -> Vec<u8> {
     wat::parse_file(metering_golden().join("modules").join(name)).unwrap()
-}
-
-fn disk_cache(dir: &Path, memory_bytes: u64) -> Cache {
-    Cache::new(CacheConfig {
-        memory_bytes,
-        disk: Some(DiskConfig {
-            dir: dir.to_path_buf(),
-            max_bytes: 64 * MIB,
-        }),
-    })
-}
-
-fn compile(engine: &Engine, cache: &Cache, wasm: &[u8]) -> Result<Module, ModuleError> {
-    engine.compile_cached(cache, wasm, &Config::default(), POLICY, prepare)
-}
-
-fn key(engine: &Engine, wasm: &[u8]) -> CacheKey {
-    CacheKey::new(engine, wasm, &Config::default(), POLICY)
 }
 
 /// The artifact files in `dir`; fails on leftover temporary files.
@@ -102,74 +78,43 @@ fn second_lookup_is_a_memory_hit_and_shares_the_module() {
     assert!(stats.memory_bytes >= a.code_size() as u64);
 }
 
-/// fib's valid artifact, and its path in a fresh directory.
-struct Fixture {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-    valid: Vec<u8>,
-    wasm: Vec<u8>,
-}
-
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = engine();
-    let wasm = golden_wasm("fib.wat");
-    let cache = disk_cache(dir.path(), 0);
-    compile(&engine, &cache, &wasm).unwrap();
-    let path = cache.artifact_path(&key(&engine, &wasm)).unwrap();
-    let valid = std::fs::read(&path).unwrap();
-    Fixture {
-        dir,
-        path,
-        valid,
-        wasm,
-    }
+/// fib's valid artifact, in a fresh directory.
+fn fixture() -> Artifact {
+    Artifact::new(&engine(), &golden_wasm("fib.wat"))
 }
 
 /// Puts `bytes` where fib's artifact goes, looks fib up in a new cache,
-/// and checks that the file was rejected (a counted miss), the module is
-/// right, and the file was rewritten valid.
-fn assert_rejected_and_rewritten(f: &Fixture, bytes: &[u8]) {
-    std::fs::write(&f.path, bytes).unwrap();
-    let cache = disk_cache(f.dir.path(), 0);
-    let module = compile(&engine(), &cache, &f.wasm).unwrap();
-    let stats = cache.stats();
-    assert_eq!(
-        (stats.corrupt_files, stats.misses, stats.hits_disk),
-        (1, 1, 0)
-    );
+/// and checks (in the harness, shared with the `cache` fuzz target) that
+/// the file was rejected (a counted miss) and rewritten valid; then that
+/// the module is right.
+fn assert_rejected_and_rewritten(f: &Artifact, bytes: &[u8]) {
+    assert_ne!(bytes, f.valid, "not a mutation");
+    let module = f.load(&engine(), bytes, "fib.wat");
     common::check_vectors("fib.wat", &module);
-    assert_eq!(
-        std::fs::read(&f.path).unwrap(),
-        f.valid,
-        "file not rewritten"
-    );
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn any_flipped_bit_is_a_counted_miss(at in any::<prop::sample::Index>(), bit in 0u8..8) {
+    fn any_flipped_bit_is_a_counted_miss(at in any::<u32>(), bit in 0u8..8) {
         let f = fixture();
-        let mut bytes = f.valid.clone();
-        bytes[at.index(f.valid.len())] ^= 1 << bit;
+        let bytes = Mutation::apply_all(&[Mutation::Flip { at, bit }], &f.valid);
         assert_rejected_and_rewritten(&f, &bytes);
     }
 
     #[test]
-    fn any_truncation_is_a_counted_miss(len in any::<prop::sample::Index>()) {
+    fn any_truncation_is_a_counted_miss(len in any::<u32>()) {
         let f = fixture();
-        let bytes = &f.valid[..len.index(f.valid.len())];
-        assert_rejected_and_rewritten(&f, bytes);
+        let bytes = Mutation::apply_all(&[Mutation::Truncate { len }], &f.valid);
+        assert_rejected_and_rewritten(&f, &bytes);
     }
 }
 
 #[test]
 fn appended_bytes_are_a_counted_miss() {
     let f = fixture();
-    let mut bytes = f.valid.clone();
-    bytes.push(0);
+    let bytes = Mutation::apply_all(&[Mutation::Append(vec![0])], &f.valid);
     assert_rejected_and_rewritten(&f, &bytes);
 }
 
@@ -177,8 +122,13 @@ fn appended_bytes_are_a_counted_miss() {
 fn another_format_version_is_a_miss() {
     // The version field follows the 8-byte magic (docs/CACHE_FORMAT.md).
     let f = fixture();
-    let mut bytes = f.valid.clone();
-    bytes[8..12].copy_from_slice(&(gasket_vm::cache::FORMAT_VERSION + 1).to_le_bytes());
+    let version = u64::from(gasket_vm::cache::FORMAT_VERSION + 1);
+    let field = Mutation::Header {
+        field: 1,
+        value: version,
+    };
+    let bytes = Mutation::apply_all(&[field], &f.valid);
+    assert_eq!(bytes[8..12], (version as u32).to_le_bytes());
     assert_rejected_and_rewritten(&f, &bytes);
 }
 
