@@ -12,7 +12,13 @@
 use std::time::{Duration, Instant};
 
 use gasket_benches::{contracts_dir, roomy_config, synthetic_module};
-use gasket_harness::shapes;
+
+// The harness's own file, not the crate: depending on gasket-harness would
+// unify its wasmi features (portable-dispatch, for unoptimised tests) into
+// the compare bench's wasmi and slow it down.
+#[path = "../../harness/src/shapes.rs"]
+#[allow(dead_code)]
+mod shapes;
 use gasket_metering::{Permissive, prepare_with_policy};
 use gasket_vm::{Engine, EngineConfig};
 
