@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use gasket_benches::{contracts_dir, roomy_config, synthetic_module};
+use gasket_benches::{read_contract, roomy_config, synthetic_module};
 use gasket_metering::Config;
 use gasket_vm::{Cache, CacheConfig, DiskConfig, Engine, EngineConfig, Imports, Instance, Module};
 
@@ -38,8 +38,7 @@ fn imports(module: &Module) -> Imports {
 fn cache(c: &mut Criterion) {
     let config = roomy_config();
     let engine = Engine::new(EngineConfig::default()).unwrap();
-    let token = std::fs::read(contracts_dir().join("token.wasm"))
-        .expect("token.wasm: run contracts/build.sh first");
+    let token = read_contract("token");
     let large = synthetic_module(160_000);
     let dir: PathBuf =
         std::env::temp_dir().join(format!("gasket-cache-bench-{}", std::process::id()));

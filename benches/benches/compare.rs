@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use gasket_benches::compare::{Engine, EngineKind, small_store};
-use gasket_benches::{contracts_dir, roomy_config, synthetic_module};
+use gasket_benches::{read_contract, roomy_config, synthetic_module};
 
 /// The compute workloads and their argument: each call takes about a
 /// millisecond in Gasket.
@@ -29,12 +29,6 @@ pub const WORKLOADS: [(&str, i32); 5] = [
     ("copy", 100),
     ("host_reads", 10_000),
 ];
-
-fn read_contract(name: &str) -> Vec<u8> {
-    let path = contracts_dir().join(format!("{name}.wasm"));
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run contracts/build.sh first", path.display()))
-}
 
 fn compare(c: &mut Criterion) {
     let config = roomy_config();

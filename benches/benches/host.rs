@@ -57,17 +57,24 @@ fn time_call(
         gas_limit: 1_000_000_000,
         mode: CallMode::Call,
     };
+    median_per_call(|| {
+        // Writes are applied: reuse a fresh clone per call so every call
+        // sees the same storage (the clone is outside the measured host
+        // call but inside the loop: subtracted by the baseline, which
+        // clones too).
+        let mut storage = storage.clone();
+        black_box(execute(config, contracts, &mut storage, &call).unwrap());
+    })
+}
+
+/// Median time of one call of `f` over 7 timed batches of 2,000.
+fn median_per_call(mut f: impl FnMut()) -> Duration {
     let mut samples = Vec::new();
     for _ in 0..7 {
         let iterations = 2000;
         let start = Instant::now();
         for _ in 0..iterations {
-            // Writes are applied: reuse a fresh clone per call so every
-            // call sees the same storage (the clone is outside the
-            // measured host call but inside the loop: subtracted by the
-            // baseline, which clones too).
-            let mut storage = storage.clone();
-            black_box(execute(config, contracts, &mut storage, &call).unwrap());
+            f();
         }
         samples.push(start.elapsed() / iterations);
     }
@@ -75,22 +82,27 @@ fn time_call(
     samples[samples.len() / 2]
 }
 
-fn main() {
-    let config = Config::default();
-    let wasm = wat::parse_str(PROBE).unwrap();
-    let prepared = Capabilities::all().prepare(&wasm, &config).unwrap();
+/// `wasm` deployed at `address` under every capability, compiled once.
+fn deploy(config: &Config, address: Address, wasm: &[u8]) -> MemoryContracts {
+    let prepared = Capabilities::all().prepare(wasm, config).unwrap();
     let module = Engine::new(EngineConfig::default())
         .unwrap()
         .compile(&prepared)
         .unwrap();
     let mut contracts = MemoryContracts::new();
     contracts.insert(
-        A,
+        address,
         Contract {
             module,
             views: None,
         },
     );
+    contracts
+}
+
+fn main() {
+    let config = Config::default();
+    let contracts = deploy(&config, A, &wat::parse_str(PROBE).unwrap());
     let mut storage = MemoryStorage::new();
     storage.set(&A, b"key00001", &[7u8; 32]).unwrap();
     use gasket_host_env::Storage as _;
@@ -150,22 +162,7 @@ fn transfers(config: &Config) {
     const TOKEN: Address = Address([0x70; 32]);
     const ALICE: Address = Address([0x01; 32]);
     const BOB: Address = Address([0x02; 32]);
-    let path = gasket_benches::contracts_dir().join("token.wasm");
-    let wasm = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run contracts/build.sh", path.display()));
-    let prepared = Capabilities::all().prepare(&wasm, config).unwrap();
-    let module = Engine::new(EngineConfig::default())
-        .unwrap()
-        .compile(&prepared)
-        .unwrap();
-    let mut contracts = MemoryContracts::new();
-    contracts.insert(
-        TOKEN,
-        Contract {
-            module,
-            views: None,
-        },
-    );
+    let contracts = deploy(config, TOKEN, &gasket_benches::read_contract("token"));
     let mut storage = MemoryStorage::new();
     let mut call = CallContext {
         caller: ALICE,
@@ -191,17 +188,9 @@ fn transfers(config: &Config) {
     );
     let gas = report.outcome.gas_used;
 
-    let mut samples = Vec::new();
-    for _ in 0..7 {
-        let iterations = 2000;
-        let start = Instant::now();
-        for _ in 0..iterations {
-            black_box(execute(config, &contracts, &mut storage, &call).unwrap());
-        }
-        samples.push(start.elapsed() / iterations);
-    }
-    samples.sort();
-    let median = samples[samples.len() / 2];
+    let median = median_per_call(|| {
+        black_box(execute(config, &contracts, &mut storage, &call).unwrap());
+    });
     println!("\n# token transfers in process (execute + MemoryStorage, committed)");
     println!(
         "one transfer: {:.2} us median, {:.0} transfers/s on one thread, {gas} gas each",

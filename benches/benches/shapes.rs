@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use gasket_benches::{contracts_dir, roomy_config, synthetic_module};
+use gasket_benches::{read_contract, roomy_config, synthetic_module};
 
 // The harness's own file, not the crate: depending on gasket-harness would
 // unify its wasmi features (portable-dispatch, for unoptimised tests) into
@@ -53,10 +53,7 @@ fn main() {
         })
         .collect();
     for name in ["token", "workloads"] {
-        let path = contracts_dir().join(format!("{name}.wasm"));
-        let wasm = std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run contracts/build.sh", path.display()));
-        inputs.push((format!("{name} (contract)"), wasm, false));
+        inputs.push((format!("{name} (contract)"), read_contract(name), false));
     }
     inputs.push((
         "synthetic 160 KB (reference)".into(),

@@ -98,27 +98,23 @@ pub enum Compiled {
 /// An engine, ready to compile.
 pub struct Engine {
     kind: EngineKind,
-    gasket: Option<gasket_vm::Engine>,
-    wasmtime: Option<wasmtime::Engine>,
-    wasmi: Option<wasmi::Engine>,
+    backend: Backend,
+}
+
+/// The engine itself.
+enum Backend {
+    Gasket(gasket_vm::Engine),
+    Wasmtime(wasmtime::Engine),
+    Wasmi(wasmi::Engine),
 }
 
 impl Engine {
     /// The engine `kind` with its settings (see the module docs).
     pub fn new(kind: EngineKind) -> Engine {
-        let mut engine = Engine {
-            kind,
-            gasket: None,
-            wasmtime: None,
-            wasmi: None,
-        };
-        match kind {
-            EngineKind::Gasket => {
-                engine.gasket = Some(
-                    gasket_vm::Engine::new(gasket_vm::EngineConfig::default())
-                        .expect("host target"),
-                );
-            }
+        let backend = match kind {
+            EngineKind::Gasket => Backend::Gasket(
+                gasket_vm::Engine::new(gasket_vm::EngineConfig::default()).expect("host target"),
+            ),
             EngineKind::WasmtimeFuel | EngineKind::WasmtimeFuelNoSignals | EngineKind::Wasmtime => {
                 let mut config = wasmtime::Config::new();
                 config.consume_fuel(kind != EngineKind::Wasmtime);
@@ -127,15 +123,15 @@ impl Engine {
                     config.memory_reservation(0);
                     config.memory_guard_size(0);
                 }
-                engine.wasmtime = Some(wasmtime::Engine::new(&config).expect("wasmtime config"));
+                Backend::Wasmtime(wasmtime::Engine::new(&config).expect("wasmtime config"))
             }
             EngineKind::WasmiFuel => {
                 let mut config = wasmi::Config::default();
                 config.consume_fuel(true);
-                engine.wasmi = Some(wasmi::Engine::new(&config));
+                Backend::Wasmi(wasmi::Engine::new(&config))
             }
-        }
-        engine
+        };
+        Engine { kind, backend }
     }
 
     /// Which engine this is.
@@ -146,15 +142,18 @@ impl Engine {
     /// Compiles `wasm` (for Gasket: prepare with the permissive policy and
     /// `config`, then compile).
     pub fn compile(&self, wasm: &[u8], config: &gasket_metering::Config) -> Compiled {
-        if let Some(engine) = &self.gasket {
-            let prepared = prepare_with_policy(wasm, config, &Permissive).expect("prepare");
-            return Compiled::Gasket(engine.compile(&prepared).expect("compile"));
+        match &self.backend {
+            Backend::Gasket(engine) => {
+                let prepared = prepare_with_policy(wasm, config, &Permissive).expect("prepare");
+                Compiled::Gasket(engine.compile(&prepared).expect("compile"))
+            }
+            Backend::Wasmtime(engine) => {
+                Compiled::Wasmtime(wasmtime::Module::new(engine, wasm).expect("wasmtime"))
+            }
+            Backend::Wasmi(engine) => {
+                Compiled::Wasmi(wasmi::Module::new(engine, wasm).expect("wasmi"))
+            }
         }
-        if let Some(engine) = &self.wasmtime {
-            return Compiled::Wasmtime(wasmtime::Module::new(engine, wasm).expect("wasmtime"));
-        }
-        let engine = self.wasmi.as_ref().expect("one engine is set");
-        Compiled::Wasmi(wasmi::Module::new(engine, wasm).expect("wasmi"))
     }
 
     /// For Gasket, the module as a node gets it for a contract it ran
@@ -168,7 +167,9 @@ impl Engine {
         wasm: &[u8],
         config: &gasket_metering::Config,
     ) -> Option<Compiled> {
-        let engine = self.gasket.as_ref()?;
+        let Backend::Gasket(engine) = &self.backend else {
+            return None;
+        };
         let module = engine
             .compile_cached_with_hash(cache, code_hash, wasm, config, b"bench", |wasm, config| {
                 prepare_with_policy(wasm, config, &Permissive)
@@ -179,15 +180,14 @@ impl Engine {
 
     /// Instantiates `module` with `env.read` over `store` (when imported).
     pub fn instantiate(&self, module: &Compiled, store: &Store) -> Running {
-        match module {
-            Compiled::Gasket(module) => {
+        match (&self.backend, module) {
+            (Backend::Gasket(_), Compiled::Gasket(module)) => {
                 let mut imports = Imports::new();
                 imports.dispatch("env", "read", 0);
                 let instance = Instance::new(module, imports, FUEL).expect("instantiate");
                 Running::Gasket(instance, ReadHost(store.clone()))
             }
-            Compiled::Wasmtime(module) => {
-                let engine = self.wasmtime.as_ref().expect("wasmtime engine");
+            (Backend::Wasmtime(engine), Compiled::Wasmtime(module)) => {
                 let mut wt_store = wasmtime::Store::new(engine, store.clone());
                 if self.kind != EngineKind::Wasmtime {
                     wt_store.set_fuel(FUEL).expect("fuel");
@@ -218,8 +218,7 @@ impl Engine {
                     .expect("instantiate");
                 Running::Wasmtime(wt_store, instance)
             }
-            Compiled::Wasmi(module) => {
-                let engine = self.wasmi.as_ref().expect("wasmi engine");
+            (Backend::Wasmi(engine), Compiled::Wasmi(module)) => {
                 let mut wi_store = wasmi::Store::new(engine, store.clone());
                 wi_store.set_fuel(FUEL).expect("fuel");
                 let mut linker = wasmi::Linker::new(engine);
@@ -247,6 +246,7 @@ impl Engine {
                     .expect("instantiate");
                 Running::Wasmi(wi_store, instance)
             }
+            _ => panic!("a module of another engine"),
         }
     }
 }

@@ -140,3 +140,11 @@ pub fn roomy_config() -> gasket_metering::Config {
 pub fn contracts_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts/target/wasm")
 }
+
+/// The module `contracts/build.sh` built for contract `name`; panics naming
+/// the file and that script when it is missing.
+pub fn read_contract(name: &str) -> Vec<u8> {
+    let path = contracts_dir().join(format!("{name}.wasm"));
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run contracts/build.sh first", path.display()))
+}
