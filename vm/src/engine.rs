@@ -82,6 +82,8 @@ enum Job {
     Function(u32),
     /// The entry trampoline of exported function `index`.
     Entry(u32),
+    /// The indirect trampoline of type `index` (shared tables only).
+    Indirect(u32),
 }
 
 /// Engine settings.
@@ -235,6 +237,13 @@ impl Engine {
             entries.push((index, jobs.len()));
             jobs.push(Job::Entry(index));
         }
+        let mut indirect_entries = Vec::new();
+        if env.table_shared {
+            for index in 0..info.types.len() as u32 {
+                indirect_entries.push((index, jobs.len()));
+                jobs.push(Job::Indirect(index));
+            }
+        }
         let compile_one = |job: &Job, fctx: &mut FunctionBuilderContext, ctx: &mut Context| {
             let frontend = self.isa.frontend_config();
             let (function, index) = match *job {
@@ -262,6 +271,13 @@ impl Engine {
                         index,
                     )
                 }
+                Job::Indirect(index) => {
+                    let sig = &info.types[index as usize];
+                    (
+                        translate::trampoline::indirect_entry(index, sig, fctx, frontend),
+                        index,
+                    )
+                }
             };
             self.codegen(ctx, function, index)
         };
@@ -275,6 +291,10 @@ impl Engine {
                 sig_ids: env.sig_ids,
                 function_offsets: offsets[..total].to_vec(),
                 entries: entries
+                    .into_iter()
+                    .map(|(index, at)| (index, offsets[at]))
+                    .collect(),
+                indirect_entries: indirect_entries
                     .into_iter()
                     .map(|(index, at)| (index, offsets[at]))
                     .collect(),

@@ -115,6 +115,19 @@ pub enum InstantiationError {
         /// The host's, if supported.
         host: Option<crate::engine::Target>,
     },
+    /// An imported item does not fit the import.
+    #[error("import {module}.{name}: incompatible {reason}")]
+    IncompatibleImport {
+        /// Module name.
+        module: String,
+        /// Item name.
+        name: String,
+        /// What does not match.
+        reason: String,
+    },
+    /// An imported item is used by instances another thread runs.
+    #[error("an import is shared with instances another thread runs")]
+    Shared,
     /// Memory for the instance could not be reserved.
     #[error("cannot allocate linear memory of {pages} pages")]
     Memory {

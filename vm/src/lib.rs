@@ -46,4 +46,5 @@ pub use engine::{Engine, EngineConfig, FRAME_RESERVE, OptLevel, Target};
 pub use error::{CompileError, InstantiationError, ModuleError};
 pub use module::Module;
 pub use runtime::instance::{Caller, Host, HostFunc, Imports, Instance, Value};
+pub use runtime::shared::{Extern, Func, Global, Memory, Table};
 pub use trap::{Trap, TrapKind};

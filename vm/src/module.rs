@@ -180,6 +180,9 @@ pub(crate) struct ModuleInner {
     pub function_offsets: Vec<usize>,
     /// Blob offset of the entry trampoline of each exported function.
     pub entries: Vec<(u32, usize)>,
+    /// Blob offset of the indirect trampoline of each type index, if the
+    /// table is shared (imported or exported).
+    pub indirect_entries: Vec<(u32, usize)>,
     pub code: CodeMemory,
     pub parsed: Segments,
     pub native_stack_bytes: usize,

@@ -7,10 +7,10 @@
 //! - `assert_invalid`/`assert_malformed`: a rejection of any kind counts
 //!   (the float rejection or the upstream reason); a text-parser failure of
 //!   `module quote` counts too.
-//! - The VM has no shared memories, tables or mutable globals across
-//!   instances: modules importing those are skipped with their own reason.
-//!   Functions imported from `register`ed instances are forwarded through
-//!   host functions; immutable globals are copied.
+//! - Imports from `register`ed instances and from `spectest` (one memory
+//!   and one table per script) go through the VM's sharing API
+//!   (`Instance::export`, `Imports::define`): memories, tables, mutable
+//!   globals and functions are shared, as the spec's linking requires.
 //! - Every file runs twice: with ample gas under the default schedule, and
 //!   with metering exercised (another schedule, a finite limit, gas checked
 //!   after every call).
@@ -32,7 +32,8 @@ use gasket_metering::{
 };
 use gasket_metering::{ExportKind, ValType};
 use gasket_vm::{
-    Engine, EngineConfig, Imports, Instance, InstantiationError, Module, Trap, TrapKind, Value,
+    Engine, EngineConfig, Extern, Imports, Instance, InstantiationError, Memory, Module, Table,
+    Trap, TrapKind, Value,
 };
 use wast::core::{WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
@@ -42,9 +43,10 @@ use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wast
 const SPEC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec-tests");
 /// Gas of the metered run: ample, but finite and checked after every call.
 const METERED_GAS: u64 = 1_000_000_000_000;
-/// Memory page limit of the runner's config. The spec allows 65,536, but the
-/// VM commits the whole maximum of every memory at instantiation.
-const RUNNER_MEMORY_PAGES: u32 = 1024;
+/// Memory page limit of the runner's config: the spec's 65,536. The VM
+/// reserves the whole maximum of a memory at instantiation (address space,
+/// not committed pages); a host that cannot reserve 4 GiB skips the module.
+const RUNNER_MEMORY_PAGES: u32 = 65536;
 /// Table element limit of the runner's config.
 const RUNNER_TABLE_ELEMENTS: u32 = 1 << 20;
 /// How many examples of each failure group to print (env `SPEC_EXAMPLES`
@@ -85,8 +87,7 @@ impl Mode {
                 globals: 100_000,
                 imports: 100_000,
                 exports: 100_000,
-                // The VM allocates (and zero-fills) the whole maximum of a
-                // memory at instantiation, and the initial size of a table:
+                // The VM allocates a table's initial size at instantiation:
                 // larger declarations are skipped (see `instantiate`).
                 table_elements: RUNNER_TABLE_ELEMENTS,
                 memory_pages: RUNNER_MEMORY_PAGES,
@@ -125,6 +126,29 @@ impl Mode {
     }
 }
 
+/// The declared maximum of the module's table, imported or defined.
+fn declared_table_maximum(wasm: &[u8]) -> Option<u32> {
+    use wasmparser::{Parser, Payload, TypeRef};
+    for payload in Parser::new(0).parse_all(wasm).flatten() {
+        match payload {
+            Payload::ImportSection(section) => {
+                for import in section.into_imports().flatten() {
+                    if let TypeRef::Table(table) = import.ty {
+                        return table.maximum.map(|m| m as u32);
+                    }
+                }
+            }
+            Payload::TableSection(section) => {
+                if let Some(table) = section.into_iter().flatten().next() {
+                    return table.ty.maximum.map(|m| m as u32);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Outcome counts and details of one file run.
 #[derive(Default)]
 struct Report {
@@ -151,6 +175,9 @@ enum Slot {
 struct Live {
     instance: Arc<Mutex<Instance>>,
     info: ModuleInfo,
+    /// The table's declared maximum (`ModuleInfo` records the initial size
+    /// when there is none: the subset cannot grow tables).
+    table_maximum: Option<u32>,
     /// Instances whose functions this one imports (called through host
     /// functions).
     deps: Vec<Arc<Mutex<Instance>>>,
@@ -181,6 +208,9 @@ struct Runner<'s> {
     /// Instances whose memory, table or mutable global the last skipped
     /// module imported: their state no longer matches the script's.
     tainted: Vec<Arc<Mutex<Instance>>>,
+    /// The spectest module's memory and table, made at first import.
+    spectest_memory: Option<Memory>,
+    spectest_table: Option<Table>,
     report: Report,
 }
 
@@ -233,6 +263,8 @@ impl<'s> Runner<'s> {
             registered: HashMap::new(),
             definitions: HashMap::new(),
             tainted: Vec::new(),
+            spectest_memory: None,
+            spectest_table: None,
             report: Report::default(),
         }
     }
@@ -300,10 +332,14 @@ impl<'s> Runner<'s> {
             Ok(instance) => Ok(Live {
                 instance: Arc::new(Mutex::new(instance)),
                 info,
+                table_maximum: declared_table_maximum(wasm),
                 deps,
             }),
             Err(InstantiationError::Segment(kind)) => Err(Fail::Trap(Trap::Wasm(kind))),
             Err(InstantiationError::Start(trap)) => Err(Fail::Trap(trap)),
+            Err(InstantiationError::Memory { pages }) => Err(Fail::Skip(format!(
+                "runner: this host cannot reserve a memory of {pages} pages"
+            ))),
             Err(e) => Err(Fail::Error("instantiation error", e.to_string())),
         }
     }
@@ -376,13 +412,19 @@ impl<'s> Runner<'s> {
                         if !limits_match(*l, mem_none, 1, Some(2)) {
                             return Err(Fail::Unlinkable(format!("{what}: incompatible memory")));
                         }
-                        unsupported.get_or_insert("VM: imported memory".into());
+                        let memory = self
+                            .spectest_memory
+                            .get_or_insert_with(|| Memory::new(1, 2).expect("spectest memory"));
+                        imports.define("spectest", "memory", Extern::Memory(memory.clone()));
                     }
                     (ImportKind::Table(l), "table") => {
                         if !limits_match(*l, table_none, 10, Some(20)) {
                             return Err(Fail::Unlinkable(format!("{what}: incompatible table")));
                         }
-                        unsupported.get_or_insert("VM: imported table".into());
+                        let table = self
+                            .spectest_table
+                            .get_or_insert_with(|| Table::new(10, 20));
+                        imports.define("spectest", "table", Extern::Table(table.clone()));
                     }
                     _ => return Err(Fail::Unlinkable(format!("unknown import {what}"))),
                 }
@@ -410,46 +452,28 @@ impl<'s> Runner<'s> {
                             sig_text(have)
                         )));
                     }
-                    let target = live.instance.clone();
-                    deps.push(target.clone());
-                    let name = import.name.clone();
-                    let params = have.params.clone();
-                    let gas = self.mode.gas();
-                    imports.func(&import.module, &import.name, move |_, args| {
-                        let args: Vec<Value> = params
-                            .iter()
-                            .zip(args)
-                            .map(|(t, &a)| match t {
-                                ValType::I32 => Value::I32(a as i32),
-                                ValType::I64 => Value::I64(a),
-                            })
-                            .collect();
-                        let Ok(mut instance) = target.try_lock() else {
-                            return Err(Trap::Host("re-entrant call into an instance".into()));
-                        };
-                        instance.set_gas(gas);
-                        instance
-                            .call(&name, &args)
-                            .map(|vs| vs.into_iter().map(Value::as_i64).collect())
-                    });
+                    deps.push(live.instance.clone());
+                    let func = live
+                        .instance
+                        .lock()
+                        .expect("instance lock")
+                        .export(&import.name)
+                        .expect("exported function");
+                    imports.define(&import.module, &import.name, func);
                 }
                 (ImportKind::Global(g), ExportKind::Global) => {
                     let have = live.info.globals[export.index as usize];
                     if have.ty != g.ty || have.mutable != g.mutable {
                         return Err(Fail::Unlinkable(format!("{what}: incompatible global")));
                     }
-                    if g.mutable {
-                        unsupported.get_or_insert("VM: imported mutable global".into());
-                        tainted.push(live.instance.clone());
-                        continue;
-                    }
-                    let value = live
+                    tainted.push(live.instance.clone());
+                    let global = live
                         .instance
                         .lock()
                         .expect("instance lock")
-                        .global(export.index)
+                        .export(&import.name)
                         .expect("exported global");
-                    imports.global(&import.module, &import.name, value.as_i64());
+                    imports.define(&import.module, &import.name, global);
                 }
                 (ImportKind::Memory(l), ExportKind::Memory) => {
                     let have = live.info.memory.expect("exported memory");
@@ -458,17 +482,29 @@ impl<'s> Runner<'s> {
                     if !limits_match(*l, mem_none, size, hmax) {
                         return Err(Fail::Unlinkable(format!("{what}: incompatible memory")));
                     }
-                    unsupported.get_or_insert("VM: imported memory".into());
                     tainted.push(live.instance.clone());
+                    let memory = live
+                        .instance
+                        .lock()
+                        .expect("instance lock")
+                        .export(&import.name)
+                        .expect("exported memory");
+                    imports.define(&import.module, &import.name, memory);
                 }
                 (ImportKind::Table(l), ExportKind::Table) => {
                     let have = live.info.table.expect("exported table");
-                    let hmax = Some(have.maximum);
+                    let hmax = live.table_maximum;
                     if !limits_match(*l, table_none, have.initial, hmax) {
                         return Err(Fail::Unlinkable(format!("{what}: incompatible table")));
                     }
-                    unsupported.get_or_insert("VM: imported table".into());
                     tainted.push(live.instance.clone());
+                    let table = live
+                        .instance
+                        .lock()
+                        .expect("instance lock")
+                        .export(&import.name)
+                        .expect("exported table");
+                    imports.define(&import.module, &import.name, table);
                 }
                 _ => {
                     return Err(Fail::Unlinkable(format!(

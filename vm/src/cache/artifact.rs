@@ -89,6 +89,7 @@ pub(crate) struct ModuleMeta {
     sig_ids: Vec<u32>,
     function_offsets: Vec<u64>,
     entries: Vec<(u32, u64)>,
+    indirect_entries: Vec<(u32, u64)>,
     segments: Segments,
 }
 
@@ -112,6 +113,11 @@ pub(crate) fn encode(key: &CacheKey, entry: &Result<Module, ModuleError>) -> Vec
                 sig_ids: inner.sig_ids.clone(),
                 function_offsets: inner.function_offsets.iter().map(|&o| o as u64).collect(),
                 entries: inner.entries.iter().map(|&(i, o)| (i, o as u64)).collect(),
+                indirect_entries: inner
+                    .indirect_entries
+                    .iter()
+                    .map(|&(i, o)| (i, o as u64))
+                    .collect(),
                 segments: inner.parsed.clone(),
             };
             // Writing borsh into a Vec cannot fail.
@@ -209,8 +215,16 @@ fn check_layout(meta: &ModuleMeta, code_len: usize) -> Result<(), ArtifactError>
     }
     if !meta.function_offsets.iter().all(|&o| inside(o))
         || !meta.entries.iter().all(|&(_, o)| inside(o))
+        || !meta.indirect_entries.iter().all(|&(_, o)| inside(o))
     {
         return Err(ArtifactError::Layout("offset outside the code"));
+    }
+    if !meta
+        .indirect_entries
+        .iter()
+        .all(|&(t, _)| (t as usize) < meta.info.types.len())
+    {
+        return Err(ArtifactError::Layout("indirect trampoline type"));
     }
     let valid_type = |f: usize| {
         meta.info
@@ -245,6 +259,11 @@ pub(crate) fn load(
             sig_ids: meta.sig_ids,
             function_offsets: meta.function_offsets.iter().map(|&o| o as usize).collect(),
             entries: meta.entries.iter().map(|&(i, o)| (i, o as usize)).collect(),
+            indirect_entries: meta
+                .indirect_entries
+                .iter()
+                .map(|&(i, o)| (i, o as usize))
+                .collect(),
             code: crate::link::code_memory::CodeMemory::new(code)?,
             parsed: meta.segments,
             native_stack_bytes: meta.native_stack_bytes as usize,

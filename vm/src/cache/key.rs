@@ -24,7 +24,10 @@ use crate::engine::Engine;
 /// - 1: first cached format (issue 5).
 /// - 2: gas and memory length cached in registers between calls; bounds
 ///   facts kept along dominating control flow (issue 4).
-pub const COMPILER_VERSION: u32 = 2;
+/// - 3: 24-byte table entries (with the owner's context); `call_indirect`
+///   through an imported or exported table goes through the runtime
+///   (issue 3).
+pub const COMPILER_VERSION: u32 = 3;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -76,7 +76,9 @@ use memory::{Entry, MemoryCache};
 /// layout. History:
 ///
 /// - 1: first format (issue 5).
-pub const FORMAT_VERSION: u32 = 1;
+/// - 2: `indirect_entries` (trampolines for tables shared between
+///   instances).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Where and how large the on-disk level is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,11 +12,15 @@
 use std::collections::HashMap;
 use std::ptr::NonNull;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use gasket_metering::{ExportKind, ImportKind, START_EXPORT, ValType};
 
 use super::libcalls;
 use super::memory::LinearMemory;
+use super::shared::{
+    Claim, Extern, Func, Global, GlobalCell, Memory, MemoryCell, Table, TableCell,
+};
 use super::unwind::{self, Trampoline};
 use super::vmctx::{TableEntry, VmCtx};
 use crate::error::InstantiationError;
@@ -85,6 +89,8 @@ pub trait Host {
 pub(crate) enum HostImport {
     Func(HostFunc),
     Dispatch(u32),
+    /// Another instance's export.
+    Instance(Func),
 }
 
 /// What the embedder supplies to instantiation.
@@ -92,6 +98,7 @@ pub(crate) enum HostImport {
 pub struct Imports {
     funcs: HashMap<(String, String), HostImport>,
     globals: HashMap<(String, String), i64>,
+    externs: HashMap<(String, String), Extern>,
 }
 
 impl std::fmt::Debug for Imports {
@@ -137,6 +144,23 @@ impl Imports {
     pub fn global(&mut self, module: &str, name: &str, value: i64) -> &mut Self {
         self.globals
             .insert((module.to_string(), name.to_string()), value);
+        self
+    }
+
+    /// Supplies `module.name` with a function, memory, table or global of
+    /// another instance ([`Instance::export`]) or made by the embedder.
+    /// Instantiation checks the kind and type; the embedder checks limits
+    /// beyond "at least the declared initial size".
+    pub fn define(&mut self, module: &str, name: &str, item: Extern) -> &mut Self {
+        let key = (module.to_string(), name.to_string());
+        match item {
+            Extern::Func(func) => {
+                self.funcs.insert(key, HostImport::Instance(func));
+            }
+            other => {
+                self.externs.insert(key, other);
+            }
+        }
         self
     }
 }
@@ -204,9 +228,21 @@ pub(crate) struct InstanceInner {
     /// address during a call.
     pub vmctx: VmCtx,
     pub module: Module,
-    pub memory: Option<LinearMemory>,
+    pub memory: Option<Arc<MemoryCell>>,
     pub globals: Box<[i64]>,
-    pub table: Box<[TableEntry]>,
+    /// `None` without a table, or once the table adopted this instance
+    /// (its instantiation failed after writing into it; `vmctx.table`
+    /// stays valid since the table outlives it).
+    pub table: Option<Arc<TableCell>>,
+    /// Slots of mutable globals shared with other instances, and their
+    /// cells.
+    pub shared_globals: Vec<(u32, Arc<GlobalCell>)>,
+    /// Something of this instance is shared with another instance
+    /// (imported or exported memory, table, mutable global or function):
+    /// entries check the claims and synchronise ([`super::shared`]).
+    pub shared: bool,
+    /// The thread that runs this instance, once `shared`.
+    pub claim: Claim,
     pub host: Vec<Option<HostImport>>,
     /// The [`Host`] of the running call, if it was given one. Its lifetime
     /// is erased: it is set by `call_with` and cleared before that returns.
@@ -219,13 +255,50 @@ pub(crate) struct InstanceInner {
 }
 
 impl InstanceInner {
+    /// The linear memory, if any.
+    pub(crate) fn linear_memory(&mut self) -> Option<&mut LinearMemory> {
+        // SAFETY: a memory is used only by instances running on the thread
+        // holding its claim (checked on every entry into a sharing
+        // instance), one at a time; the reference lives no longer than the
+        // borrow of `self`, and no other is live meanwhile.
+        self.memory.as_ref().map(|m| unsafe { m.get() })
+    }
+
     pub(crate) fn memory_grow(&mut self, delta: u32) -> i32 {
-        let Some(memory) = self.memory.as_mut() else {
+        let Some(memory) = self.linear_memory() else {
             return -1;
         };
         let old = memory.grow(delta);
-        self.vmctx.memory_len = memory.len();
+        let len = memory.len();
+        self.vmctx.memory_len = len;
         old
+    }
+
+    /// Claims everything shared for this thread; `false` if another
+    /// thread has any of it.
+    pub(crate) fn claim(&self) -> bool {
+        self.claim.check()
+            && self.memory.as_ref().is_none_or(|m| m.claim.check())
+            && self.table.as_ref().is_none_or(|t| t.claim.check())
+    }
+
+    /// Control comes (back) to this instance: shared globals and memory
+    /// length from their shared homes.
+    pub(crate) fn sync_in(&mut self) {
+        for (slot, cell) in &self.shared_globals {
+            self.globals[*slot as usize] = cell.value.load(Ordering::Relaxed);
+        }
+        if let Some(memory) = &self.memory {
+            self.vmctx.memory_len = u64::from(memory.pages()) * super::memory::PAGE;
+        }
+    }
+
+    /// Control leaves this instance: shared globals to their cells.
+    pub(crate) fn sync_out(&self) {
+        for (slot, cell) in &self.shared_globals {
+            cell.value
+                .store(self.globals[*slot as usize], Ordering::Relaxed);
+        }
     }
 
     /// The host function of import `index`, the running call's
@@ -237,8 +310,10 @@ impl InstanceInner {
         let injected = &self.module.inner.info.injected;
         let (gas_index, stack_index) = (injected.gas_global as usize, injected.stack_global);
         let stack_height = self.globals[stack_index as usize];
-        let memory: &mut [u8] = match self.memory.as_mut() {
-            Some(m) => m.data_mut(),
+        let memory: &mut [u8] = match self.memory.as_ref() {
+            // SAFETY: as in `linear_memory` (a field borrow, so that `gas`
+            // can borrow `globals` beside it).
+            Some(m) => unsafe { m.get() }.data_mut(),
             None => &mut [],
         };
         let caller = Caller {
@@ -262,28 +337,61 @@ impl InstanceInner {
     }
 }
 
-/// An instance of a [`Module`]. Runs on any thread (one at a time).
-pub struct Instance {
-    /// A leaked `Box<InstanceInner>`, freed in `Drop`. A raw pointer rather
-    /// than a `Box`: generated code and libcalls reach the same allocation
-    /// through `vmctx.instance` while a call runs, which a `Box`'s
-    /// uniqueness would forbid.
-    ptr: NonNull<InstanceInner>,
+/// The allocation of one instance, reference-counted: by its [`Instance`],
+/// and by the [`Func`]s other instances import from it.
+pub(crate) struct InstanceBox {
+    /// From `Box::into_raw`: the context's address must never change, and
+    /// `Drop` may have to leak it (see there).
+    inner: *mut InstanceInner,
 }
 
-impl Drop for Instance {
-    fn drop(&mut self) {
-        // SAFETY: `ptr` came from `Box::leak` in `Instance::new` and is
-        // freed only here; no call is running (we have `&mut self`).
-        drop(unsafe { Box::from_raw(self.ptr.as_ptr()) });
+// SAFETY: the instance is used by one thread at a time: through `&mut
+// Instance`, or, once shared, only by the thread holding its claim.
+unsafe impl Send for InstanceBox {}
+// SAFETY: as above.
+unsafe impl Sync for InstanceBox {}
+
+impl InstanceBox {
+    pub(crate) fn inner(&self) -> *mut InstanceInner {
+        self.inner
     }
 }
 
-// SAFETY: the raw pointers in the VM context point into the instance's own
-// heap allocations (memory, globals, table, the box itself) and into the
-// module's code, which it keeps alive; host functions are `Send + Sync`.
-// Nothing is shared with another instance.
-unsafe impl Send for Instance {}
+impl Drop for InstanceBox {
+    fn drop(&mut self) {
+        // SAFETY: the last reference is going away; nothing runs in it.
+        let inner = unsafe { &mut *self.inner };
+        let own: *mut VmCtx = &mut inner.vmctx;
+        if let Some(table) = &inner.table
+            && Arc::strong_count(table) > 1
+        {
+            if !table.claim.check() {
+                // Another thread uses the table, which may still hold this
+                // instance's functions: it cannot be cleaned from here, so
+                // the instance is leaked rather than freed under it.
+                return;
+            }
+            // SAFETY: this thread holds the table's claim.
+            for entry in unsafe { table.entries() } {
+                if entry.vmctx == own {
+                    *entry = TableEntry::NULL;
+                }
+            }
+        }
+        // SAFETY: from `Box::into_raw` in `Instance::new_unstarted`; freed
+        // only here.
+        drop(unsafe { Box::from_raw(self.inner) });
+    }
+}
+
+/// An instance of a [`Module`]. Runs on any thread (one at a time); an
+/// instance that shares state with others ([`Instance::export`],
+/// [`Imports::define`]) runs on the thread that first ran one of them.
+pub struct Instance {
+    /// Generated code and libcalls reach the same allocation through
+    /// `vmctx.instance` while a call runs.
+    ptr: Arc<InstanceBox>,
+}
 
 impl std::fmt::Debug for Instance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -304,10 +412,11 @@ impl Instance {
     ) -> Result<Instance, InstantiationError> {
         let mut instance = Instance::new_unstarted(module, imports)?;
         instance.set_gas(gas);
-        if module.inner.info.export(START_EXPORT).is_some() {
-            instance
-                .call(START_EXPORT, &[])
-                .map_err(InstantiationError::Start)?;
+        if module.inner.info.export(START_EXPORT).is_some()
+            && let Err(trap) = instance.call(START_EXPORT, &[])
+        {
+            instance.orphan();
+            return Err(InstantiationError::Start(trap));
         }
         Ok(instance)
     }
@@ -318,7 +427,7 @@ impl Instance {
     /// it, calls that export itself ([`Instance::call_with`]).
     pub fn new_unstarted(
         module: &Module,
-        imports: Imports,
+        mut imports: Imports,
     ) -> Result<Instance, InstantiationError> {
         let host_target = crate::engine::Target::host();
         if host_target != Some(module.inner.target) {
@@ -331,10 +440,19 @@ impl Instance {
         let parsed = &module.inner.parsed;
         let mut host = Vec::new();
         let mut globals = Vec::with_capacity(info.globals.len());
+        let mut shared_globals = Vec::new();
+        let mut memory = None;
+        let mut table = None;
+        let incompatible =
+            |import: &gasket_metering::Import, what: &str| InstantiationError::IncompatibleImport {
+                module: import.module.clone(),
+                name: import.name.clone(),
+                reason: what.to_string(),
+            };
         for import in &info.imports {
             let key = (import.module.clone(), import.name.clone());
             match import.kind {
-                ImportKind::Func(_) => {
+                ImportKind::Func(ty) => {
                     // A function may be imported more than once.
                     let f = imports.funcs.get(&key).cloned().ok_or_else(|| {
                         InstantiationError::MissingImport {
@@ -342,24 +460,72 @@ impl Instance {
                             name: import.name.clone(),
                         }
                     })?;
+                    if let HostImport::Instance(func) = &f
+                        && Some(&func.sig) != info.types.get(ty as usize)
+                    {
+                        return Err(incompatible(import, "function type"));
+                    }
                     host.push(Some(f));
                 }
-                ImportKind::Global(_) => {
-                    globals.push(imports.globals.get(&key).copied().unwrap_or(0))
-                }
-                ImportKind::Memory(_) | ImportKind::Table(_) => {}
+                ImportKind::Global(sig) => match imports.externs.get(&key) {
+                    Some(Extern::Global(global)) => {
+                        let cell = &global.0;
+                        if cell.ty != sig.ty || cell.mutable != sig.mutable {
+                            return Err(incompatible(import, "global type"));
+                        }
+                        if sig.mutable {
+                            shared_globals.push((globals.len() as u32, cell.clone()));
+                        }
+                        globals.push(cell.value.load(Ordering::Relaxed));
+                    }
+                    Some(_) => return Err(incompatible(import, "not a global")),
+                    None => globals.push(imports.globals.get(&key).copied().unwrap_or(0)),
+                },
+                ImportKind::Memory(limits) => match imports.externs.remove(&key) {
+                    Some(Extern::Memory(m)) if m.pages() >= limits.initial => memory = Some(m.0),
+                    Some(Extern::Memory(_)) => return Err(incompatible(import, "memory size")),
+                    Some(_) => return Err(incompatible(import, "not a memory")),
+                    None => {
+                        return Err(InstantiationError::MissingImport {
+                            module: import.module.clone(),
+                            name: import.name.clone(),
+                        });
+                    }
+                },
+                ImportKind::Table(limits) => match imports.externs.remove(&key) {
+                    Some(Extern::Table(t)) if t.len() >= limits.initial => table = Some(t.0),
+                    Some(Extern::Table(_)) => return Err(incompatible(import, "table size")),
+                    Some(_) => return Err(incompatible(import, "not a table")),
+                    None => {
+                        return Err(InstantiationError::MissingImport {
+                            module: import.module.clone(),
+                            name: import.name.clone(),
+                        });
+                    }
+                },
             }
         }
-        let memory = match info.memory {
-            Some(limits) => Some(LinearMemory::new(limits.initial, limits.maximum).ok_or(
+        let imports_shared = memory.is_some()
+            || table.is_some()
+            || !shared_globals.is_empty()
+            || host
+                .iter()
+                .any(|h| matches!(h, Some(HostImport::Instance(_))));
+        if memory.is_none()
+            && let Some(limits) = info.memory
+        {
+            memory = Some(MemoryCell::new(limits.initial, limits.maximum).ok_or(
                 InstantiationError::Memory {
                     pages: limits.maximum,
                 },
-            )?),
-            None => None,
-        };
-        let table_len = info.table.map_or(0, |t| t.initial) as usize;
-        let mut inner = Box::new(InstanceInner {
+            )?);
+        }
+        if table.is_none()
+            && let Some(limits) = info.table
+        {
+            table = Some(TableCell::new(limits.initial, limits.maximum));
+        }
+        let inner = Box::new(InstanceInner {
             vmctx: VmCtx {
                 jmp_buf: std::ptr::null_mut(),
                 trap_code: 0,
@@ -367,7 +533,7 @@ impl Instance {
                 memory_len: 0,
                 globals: std::ptr::null_mut(),
                 table: std::ptr::null(),
-                table_len: table_len as u64,
+                table_len: 0,
                 stack_limit: 0,
                 instance: std::ptr::null_mut(),
                 libcalls: libcalls::table(),
@@ -375,12 +541,23 @@ impl Instance {
             module: module.clone(),
             memory,
             globals: Box::new([]),
-            table: vec![TableEntry::NULL; table_len].into_boxed_slice(),
+            table,
+            shared_globals,
+            shared: imports_shared,
+            claim: Claim::default(),
             host,
             dispatcher: None,
             dropped: vec![false; parsed.data.len()],
             pending: None,
         });
+        let ptr = Arc::new(InstanceBox {
+            inner: Box::into_raw(inner),
+        });
+        let mut instance = Instance { ptr };
+        let inner = instance.inner_mut();
+        if inner.shared && !inner.claim() {
+            return Err(InstantiationError::Shared);
+        }
         // Defined globals, in order (a const expr may read imported ones).
         let mut all = globals;
         all.resize(info.globals.len(), 0);
@@ -391,67 +568,159 @@ impl Instance {
             let ty = info.globals[imported_globals + i].ty;
             inner.globals[imported_globals + i] = normalize(ty, value);
         }
-        // Elements.
+        // The context: everything is in place, take the addresses.
+        let own: *mut InstanceInner = inner;
+        inner.vmctx.instance = own.cast();
+        inner.vmctx.globals = inner.globals.as_mut_ptr();
+        if let Some(table) = &inner.table {
+            inner.vmctx.table = table.base();
+            inner.vmctx.table_len = table.len() as u64;
+        }
+        if let Some(memory) = inner.linear_memory() {
+            let (base, len) = (memory.base(), memory.len());
+            inner.vmctx.memory_base = base;
+            inner.vmctx.memory_len = len;
+        }
+        if let Err(e) = instance.write_segments() {
+            instance.orphan();
+            return Err(e);
+        }
+        Ok(instance)
+    }
+
+    /// Element segments, then data segments, in order; a failing segment
+    /// leaves the ones before it written (they may be in shared state).
+    fn write_segments(&mut self) -> Result<(), InstantiationError> {
+        let inner = self.inner_mut();
+        let module = inner.module.clone();
+        let (info, parsed) = (&module.inner.info, &module.inner.parsed);
         let code = &module.inner.code;
+        let own: *mut VmCtx = &mut inner.vmctx;
         for segment in &parsed.elements {
             let Some(offset) = segment.offset else {
                 continue;
             };
             let start = inner.eval(offset) as u32 as usize;
-            let end = start + segment.funcs.len();
-            if end > inner.table.len() {
+            let Some(table) = &inner.table else {
                 return Err(InstantiationError::Segment(TrapKind::TableOutOfBounds));
-            }
-            for (slot, func) in inner.table[start..end].iter_mut().zip(&segment.funcs) {
+            };
+            // SAFETY: this thread holds the table's claim (checked when the
+            // instance was made), or the table is this instance's alone.
+            let entries = unsafe { table.entries() };
+            let slots = start
+                .checked_add(segment.funcs.len())
+                .and_then(|end| entries.get_mut(start..end))
+                .ok_or(InstantiationError::Segment(TrapKind::TableOutOfBounds))?;
+            for (slot, func) in slots.iter_mut().zip(&segment.funcs) {
                 *slot = match func {
                     Some(f) => TableEntry {
                         func: code.addr(module.inner.function_offsets[*f as usize]),
+                        vmctx: own,
                         sig: module.inner.sig_ids[info.functions[*f as usize] as usize],
-                        _pad: 0,
+                        func_index: *f,
                     },
                     None => TableEntry::NULL,
                 };
             }
         }
-        // Data.
         for (index, segment) in parsed.data.iter().enumerate() {
             let Some(offset) = segment.offset else {
                 continue;
             };
             let start = inner.eval(offset) as u32 as usize;
-            let Some(memory) = inner.memory.as_mut() else {
+            let Some(memory) = inner.linear_memory() else {
                 return Err(InstantiationError::Segment(TrapKind::MemoryOutOfBounds));
             };
-            let dst = memory
-                .data_mut()
-                .get_mut(start..start + segment.bytes.len())
+            let dst = start
+                .checked_add(segment.bytes.len())
+                .and_then(|end| memory.data_mut().get_mut(start..end))
                 .ok_or(InstantiationError::Segment(TrapKind::MemoryOutOfBounds))?;
             dst.copy_from_slice(&segment.bytes);
             inner.dropped[index] = true;
         }
-        // The context: everything is in place, take the addresses.
-        let ptr = NonNull::from(Box::leak(inner));
-        // SAFETY: just leaked, not yet shared.
-        let inner = unsafe { &mut *ptr.as_ptr() };
-        inner.vmctx.instance = ptr.as_ptr().cast();
-        inner.vmctx.globals = inner.globals.as_mut_ptr();
-        inner.vmctx.table = inner.table.as_ptr();
-        if let Some(memory) = inner.memory.as_mut() {
-            inner.vmctx.memory_base = memory.base();
-            inner.vmctx.memory_len = memory.len();
+        Ok(())
+    }
+
+    /// Instantiation failed: if the instance wrote its functions into a
+    /// table it shares, the table keeps it (they stay callable).
+    fn orphan(self) {
+        let inner = self.inner();
+        let Some(table) = inner.table.clone() else {
+            return;
+        };
+        if Arc::strong_count(&table) <= 2 {
+            return; // Only this instance (and the clone) use it.
         }
-        Ok(Instance { ptr })
+        let own: *const VmCtx = &inner.vmctx;
+        // SAFETY: claimed at instantiation; read only.
+        let wrote = unsafe { table.entries() }
+            .iter()
+            .any(|e| std::ptr::eq(e.vmctx, own));
+        if wrote {
+            // The table outlives the instance now: drop the instance's
+            // reference to it (no cycle), keep `vmctx.table`.
+            // SAFETY: no call runs; this is the only handle.
+            unsafe { (*self.ptr.inner()).table = None };
+            table.adopt(self.ptr.clone());
+        }
+    }
+
+    /// An export of this instance, to import into another
+    /// ([`Imports::define`]). From then on the instance shares state and
+    /// runs only on the thread that first runs it or one sharing with it.
+    pub fn export(&mut self, name: &str) -> Option<Extern> {
+        let module = self.inner().module.clone();
+        let info = &module.inner.info;
+        let export = info.export(name)?;
+        let index = export.index;
+        let item = match export.kind {
+            ExportKind::Func => {
+                let entry = module
+                    .inner
+                    .entries
+                    .iter()
+                    .find(|&&(i, _)| i == index)
+                    .map(|&(_, offset)| offset)?;
+                Extern::Func(Func {
+                    instance: self.ptr.clone(),
+                    entry,
+                    sig: info.func_sig(index)?.clone(),
+                })
+            }
+            ExportKind::Memory => Extern::Memory(Memory(self.inner().memory.clone()?)),
+            ExportKind::Table => Extern::Table(Table(self.inner().table.clone()?)),
+            ExportKind::Global => {
+                let sig = *info.globals.get(index as usize)?;
+                let inner = self.inner_mut();
+                if let Some((_, cell)) = inner.shared_globals.iter().find(|(i, _)| *i == index) {
+                    return Some(Extern::Global(Global(cell.clone())));
+                }
+                let cell = Arc::new(GlobalCell {
+                    value: std::sync::atomic::AtomicI64::new(inner.globals[index as usize]),
+                    ty: sig.ty,
+                    mutable: sig.mutable,
+                });
+                if sig.mutable {
+                    inner.shared_globals.push((index, cell.clone()));
+                }
+                Extern::Global(Global(cell))
+            }
+        };
+        self.inner_mut().shared = true;
+        Some(item)
     }
 
     fn inner(&self) -> &InstanceInner {
         // SAFETY: `ptr` is valid for the instance's lifetime; shared access
         // through `&self` while no call runs.
-        unsafe { self.ptr.as_ref() }
+        unsafe { &*self.ptr.inner() }
     }
 
     fn inner_mut(&mut self) -> &mut InstanceInner {
-        // SAFETY: as in `inner`, with exclusive access through `&mut self`.
-        unsafe { self.ptr.as_mut() }
+        // SAFETY: as in `inner`, with exclusive access through `&mut self`
+        // (another instance reaches this one only while a call of this
+        // thread runs, never while `&mut self` is in use).
+        unsafe { &mut *self.ptr.inner() }
     }
 
     /// Calls the exported function `name`. Imports routed with
@@ -523,6 +792,12 @@ impl Instance {
         // from outside, and where the caller was for a nested one.
         let stack = info.injected.stack_global as usize;
         let inner = self.inner_mut();
+        if inner.shared {
+            if !inner.claim() {
+                return Err(shared_elsewhere());
+            }
+            inner.sync_in();
+        }
         inner.globals[stack] = i64::from(stack_base.min(i32::MAX as u32));
         inner.pending = None;
         inner.dispatcher = host;
@@ -533,7 +808,7 @@ impl Instance {
         let trampoline: Trampoline = unsafe { std::mem::transmute::<*const u8, Trampoline>(addr) };
         // SAFETY: `ptr` is valid; no reference to the instance is held
         // across the call (libcalls make their own from `vmctx.instance`).
-        let vmctx: *mut VmCtx = unsafe { std::ptr::addr_of_mut!((*self.ptr.as_ptr()).vmctx) };
+        let vmctx: *mut VmCtx = unsafe { std::ptr::addr_of_mut!((*self.ptr.inner()).vmctx) };
         // SAFETY: the context belongs to this instance and is initialised;
         // `values` holds max(params, results) slots; we hold `&mut self`, so
         // nothing else touches the instance during the call.
@@ -545,7 +820,11 @@ impl Instance {
                 module.inner.native_stack_bytes,
             )
         };
-        self.inner_mut().dispatcher = None;
+        let inner = self.inner_mut();
+        inner.dispatcher = None;
+        if inner.shared {
+            inner.sync_out();
+        }
         match code {
             0 => Ok(sig
                 .results
@@ -596,7 +875,12 @@ impl Instance {
             .globals
             .get(index as usize)?
             .ty;
-        let raw = self.inner().globals[index as usize];
+        let inner = self.inner();
+        let raw = match inner.shared_globals.iter().find(|(i, _)| *i == index) {
+            // Another instance may have set it since this one last ran.
+            Some((_, cell)) => cell.value.load(Ordering::Relaxed),
+            None => inner.globals[index as usize],
+        };
         Some(match ty {
             ValType::I32 => Value::I32(raw as i32),
             ValType::I64 => Value::I64(raw),
@@ -610,17 +894,31 @@ impl Instance {
     }
 
     /// The accessible linear memory (empty without one).
+    /// Empty if the memory is shared with instances another thread runs.
     pub fn memory(&self) -> &[u8] {
-        self.inner().memory.as_ref().map_or(&[], |m| m.data())
+        let inner = self.inner();
+        match &inner.memory {
+            // SAFETY: this thread holds the memory's claim (or nothing else
+            // uses it), and the slice borrows `self`: no call runs while it
+            // lives.
+            Some(m) if !inner.shared || m.claim.check() => unsafe { m.get() }.data(),
+            _ => &[],
+        }
     }
 
     /// The accessible linear memory, writable.
+    /// Empty if the memory is shared with instances another thread runs.
     pub fn memory_mut(&mut self) -> &mut [u8] {
-        match self.inner_mut().memory.as_mut() {
-            Some(m) => m.data_mut(),
-            None => &mut [],
+        let inner = self.inner_mut();
+        if inner.shared && !inner.memory.as_ref().is_some_and(|m| m.claim.check()) {
+            return &mut [];
         }
+        inner.linear_memory().map_or(&mut [], |m| m.data_mut())
     }
+}
+
+fn shared_elsewhere() -> Trap {
+    Trap::Host("the instance shares state with instances another thread runs".into())
 }
 
 /// An `i32` global keeps its value in the low half of its slot.

@@ -23,6 +23,7 @@ pub(crate) fn table() -> [usize; LIBCALL_COUNT] {
     t[Libcall::MemoryInit as usize] = memory_init as *const () as usize;
     t[Libcall::DataDrop as usize] = data_drop as *const () as usize;
     t[Libcall::HostCall as usize] = host_call as *const () as usize;
+    t[Libcall::CallIndirect as usize] = call_indirect as *const () as usize;
     t
 }
 
@@ -56,7 +57,7 @@ extern "C" fn memory_grow(vmctx: *mut VmCtx, delta: u32) -> u32 {
 extern "C" fn memory_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: as in memory_grow.
     let inst = unsafe { instance(vmctx) };
-    let Some(memory) = inst.memory.as_mut() else {
+    let Some(memory) = inst.linear_memory() else {
         return OOB;
     };
     let size = memory.len();
@@ -72,7 +73,7 @@ extern "C" fn memory_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u3
 extern "C" fn memory_fill(vmctx: *mut VmCtx, dst: u32, value: u32, len: u32) -> u32 {
     // SAFETY: as in memory_grow.
     let inst = unsafe { instance(vmctx) };
-    let Some(memory) = inst.memory.as_mut() else {
+    let Some(memory) = inst.linear_memory() else {
         return OOB;
     };
     match range(dst, len, memory.len()) {
@@ -96,7 +97,7 @@ extern "C" fn memory_init(vmctx: *mut VmCtx, segment: u32, dst: u32, src: u32, l
     } else {
         &data.bytes
     };
-    let Some(memory) = inst.memory.as_mut() else {
+    let Some(memory) = inst.linear_memory() else {
         return OOB;
     };
     match (
@@ -122,13 +123,36 @@ extern "C" fn data_drop(vmctx: *mut VmCtx, segment: u32) {
 extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32 {
     // SAFETY: as in memory_grow.
     let inst = unsafe { instance(vmctx) };
+    if let Some(Some(HostImport::Instance(func))) = inst.host.get(import as usize) {
+        let func = func.clone();
+        // The wrapper's buffer has the entry trampoline's layout:
+        // parameters, then results, from slot 0.
+        return call_into(vmctx, func.instance.inner(), func.entry, values);
+    }
     let module = inst.module.clone();
     let info = &module.inner.info;
     let Some(sig) = info.func_sig(import) else {
         inst.pending = Some(Trap::Host("call to an unknown import".into()));
         return CODE_HOST;
     };
-    let (params, results) = (sig.params.len(), sig.results.len());
+    // A host function may run other instances sharing this one's state.
+    if inst.shared {
+        inst.sync_out();
+    }
+    let code = run_host(inst, import, sig.params.len(), sig.results.len(), values);
+    if inst.shared {
+        inst.sync_in();
+    }
+    code
+}
+
+fn run_host(
+    inst: &mut InstanceInner,
+    import: u32,
+    params: usize,
+    results: usize,
+    values: *mut u64,
+) -> u32 {
     // SAFETY: the import wrapper passes a stack slot of max(params, results)
     // 8-byte values.
     let slots = unsafe { std::slice::from_raw_parts_mut(values, params.max(results)) };
@@ -174,7 +198,7 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
                 let host = unsafe { host.as_mut() };
                 host.call(id, &mut caller, args, out)
             }
-            None => Err(Trap::Host("missing host function".into())),
+            Some(HostImport::Instance(_)) | None => Err(Trap::Host("missing host function".into())),
         }))
         .unwrap_or_else(|_| Err(Trap::Host("host function panicked".into())))
     };
@@ -191,4 +215,157 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
             CODE_HOST
         }
     }
+}
+
+/// `call_indirect` through a table shared with other instances: the
+/// checks generated code makes for a private table, then the call, in the
+/// instance the entry belongs to. `values`: slot 0 free, the arguments
+/// from slot 1; the results from slot 0 on return.
+extern "C" fn call_indirect(
+    vmctx: *mut VmCtx,
+    type_index: u32,
+    element: u32,
+    values: *mut u64,
+) -> u32 {
+    // SAFETY: as in memory_grow; the reference ends before any call.
+    let (entry, trampoline, expected) = {
+        let inst = unsafe { instance(vmctx) };
+        let module = &inst.module.inner;
+        // SAFETY: the context's table pointer and length describe a live
+        // table (the instance's, or one that adopted it), claimed by this
+        // thread.
+        let table =
+            unsafe { std::slice::from_raw_parts((*vmctx).table, (*vmctx).table_len as usize) };
+        let Some(&entry) = table.get(element as usize) else {
+            return TrapKind::TableOutOfBounds.code();
+        };
+        if entry.func.is_null() {
+            return TrapKind::IndirectCallToNull.code();
+        }
+        let (Some(expected), Some(&(_, trampoline))) = (
+            module.info.types.get(type_index as usize),
+            module
+                .indirect_entries
+                .iter()
+                .find(|&&(t, _)| t == type_index),
+        ) else {
+            inst.pending = Some(Trap::Host("call_indirect of an unknown type".into()));
+            return CODE_HOST;
+        };
+        (entry, trampoline, expected.clone())
+    };
+    let matches = if entry.vmctx == vmctx {
+        // SAFETY: as above.
+        let inst = unsafe { instance(vmctx) };
+        inst.module.inner.sig_ids.get(type_index as usize) == Some(&entry.sig)
+    } else {
+        // SAFETY: an entry's context is that of a live instance: entries
+        // are cleared when their instance is freed.
+        let owner = unsafe { instance(entry.vmctx) };
+        owner.module.inner.info.func_sig(entry.func_index) == Some(&expected)
+    };
+    if !matches {
+        return TrapKind::IndirectCallSignatureMismatch.code();
+    }
+    // SAFETY: `values` has room for the callee address and the arguments
+    // (or the results): `indirect_slots` of the type.
+    unsafe { *values = entry.func as u64 };
+    // SAFETY: as above.
+    let owner = unsafe { (*entry.vmctx).instance.cast::<InstanceInner>() };
+    // The trampoline is the caller module's, for this type.
+    // SAFETY: as above.
+    let caller_code = unsafe { instance(vmctx) }.module.clone();
+    call_into_with(
+        vmctx,
+        owner,
+        caller_code.inner.code.addr(trampoline),
+        values,
+    )
+}
+
+/// Calls into `callee` (maybe the caller itself) through its entry
+/// trampoline at blob offset `entry`.
+fn call_into(vmctx: *mut VmCtx, callee: *mut InstanceInner, entry: usize, values: *mut u64) -> u32 {
+    // SAFETY: `callee` is alive (a `Func` holds it) and its module's code
+    // with it.
+    let module = unsafe { (*callee).module.clone() };
+    call_into_with(vmctx, callee, module.inner.code.addr(entry), values)
+}
+
+/// Runs the trampoline at `addr` in `callee`'s context, the way a wasm
+/// call would: the caller's gas and stack height go in and come back
+/// (also after a trap), shared state is synchronised both ways, and a trap
+/// comes back as its code for the caller to raise.
+fn call_into_with(
+    vmctx: *mut VmCtx,
+    callee: *mut InstanceInner,
+    addr: *const u8,
+    values: *mut u64,
+) -> u32 {
+    let caller_inner = vmctx_instance(vmctx);
+    if std::ptr::eq(caller_inner, callee) {
+        // SAFETY: `addr` is a trampoline of this module taking (vmctx,
+        // values); nothing is borrowed across the call.
+        return unsafe { super::unwind::reenter(addr, vmctx, values) };
+    }
+    let (gas, stack, dispatcher) = {
+        // SAFETY: the caller's instance; the reference ends here.
+        let caller = unsafe { &mut *caller_inner };
+        caller.sync_out();
+        let injected = &caller.module.inner.info.injected;
+        (
+            caller.globals[injected.gas_global as usize],
+            caller.globals[injected.stack_global as usize],
+            caller.dispatcher,
+        )
+    };
+    let (callee_vmctx, saved) = {
+        // SAFETY: a live instance other than the caller; this thread runs
+        // it (claim checked below); the reference ends here.
+        let inner = unsafe { &mut *callee };
+        if inner.shared && !inner.claim() {
+            // SAFETY: as above.
+            unsafe { &mut *caller_inner }.pending = Some(Trap::Host(
+                "the callee shares state with instances another thread runs".into(),
+            ));
+            return CODE_HOST;
+        }
+        inner.sync_in();
+        let injected = &inner.module.inner.info.injected;
+        inner.globals[injected.gas_global as usize] = gas;
+        inner.globals[injected.stack_global as usize] = stack;
+        let saved = (inner.dispatcher, inner.pending.take());
+        inner.dispatcher = dispatcher;
+        (std::ptr::addr_of_mut!(inner.vmctx), saved)
+    };
+    // SAFETY: as in the same-instance case, in the callee's context.
+    let code = unsafe { super::unwind::reenter(addr, callee_vmctx, values) };
+    let (gas, stack, pending) = {
+        // SAFETY: as above.
+        let inner = unsafe { &mut *callee };
+        inner.sync_out();
+        let injected = &inner.module.inner.info.injected;
+        let out = (
+            inner.globals[injected.gas_global as usize],
+            inner.globals[injected.stack_global as usize],
+            inner.pending.take(),
+        );
+        (inner.dispatcher, inner.pending) = saved;
+        out
+    };
+    // SAFETY: the caller's instance again.
+    let caller = unsafe { &mut *caller_inner };
+    let injected = &caller.module.inner.info.injected;
+    caller.globals[injected.gas_global as usize] = gas;
+    caller.globals[injected.stack_global as usize] = stack;
+    if code == CODE_HOST {
+        caller.pending = pending;
+    }
+    caller.sync_in();
+    code
+}
+
+fn vmctx_instance(vmctx: *mut VmCtx) -> *mut InstanceInner {
+    // SAFETY: a live context (libcall contract).
+    unsafe { (*vmctx).instance.cast() }
 }

@@ -7,14 +7,17 @@
 //! address space only.
 #![allow(unsafe_code)]
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 /// Bytes per wasm page.
 pub(crate) const PAGE: u64 = 65536;
 
 /// One linear memory.
 pub(crate) struct LinearMemory {
     bytes: Vec<u8>,
-    /// Current size in pages.
-    pages: u32,
+    /// Current size in pages (atomic: an exported memory's size may be
+    /// read from any thread, see [`super::shared`]).
+    pages: AtomicU32,
     maximum: u32,
 }
 
@@ -40,26 +43,36 @@ impl LinearMemory {
         };
         Some(LinearMemory {
             bytes,
-            pages: initial,
+            pages: AtomicU32::new(initial),
             maximum,
         })
     }
 
     /// `memory.grow`: the old size in pages, or `-1` past the maximum.
     pub(crate) fn grow(&mut self, delta: u32) -> i32 {
-        let old = self.pages;
+        let old = self.pages();
         match old.checked_add(delta) {
             Some(new) if new <= self.maximum => {
-                self.pages = new;
+                self.pages.store(new, Ordering::Relaxed);
                 old as i32
             }
             _ => -1,
         }
     }
 
+    /// Current size in pages.
+    pub(crate) fn pages(&self) -> u32 {
+        self.pages.load(Ordering::Relaxed)
+    }
+
+    /// The maximum in pages.
+    pub(crate) fn maximum(&self) -> u32 {
+        self.maximum
+    }
+
     /// Current length in bytes.
     pub(crate) fn len(&self) -> u64 {
-        u64::from(self.pages) * PAGE
+        u64::from(self.pages()) * PAGE
     }
 
     pub(crate) fn base(&mut self) -> *mut u8 {

@@ -89,3 +89,18 @@ pub(crate) unsafe fn enter(
     }
     code as u32
 }
+
+/// Calls the trampoline at `addr` from inside a running call (a libcall
+/// entering another instance, or its own through a shared table): nested
+/// under a jump point of its own, with the thread's native-stack limit.
+///
+/// # Safety
+///
+/// As [`enter`], and a call must be running on this thread.
+pub(crate) unsafe fn reenter(addr: *const u8, vmctx: *mut VmCtx, values: *mut u64) -> u32 {
+    // SAFETY: the caller guarantees `addr` is an entry-style trampoline.
+    let trampoline = unsafe { std::mem::transmute::<*const u8, Trampoline>(addr) };
+    // SAFETY: the caller's guarantees; the limit is inherited from the
+    // running call (a 0 budget would only make it trap, never overrun).
+    unsafe { enter(trampoline, vmctx, values, 0) }
+}

@@ -25,26 +25,36 @@ use std::ffi::c_void;
 use std::mem::offset_of;
 
 /// One entry of the funcref table as generated code sees it.
+///
+/// A table that is imported or exported may hold functions of other
+/// instances (`vmctx` is not the caller's): generated code then calls
+/// through the `CallIndirect` libcall, which switches instances. A table
+/// that is neither (every contract's) only ever holds the module's own
+/// functions and is called directly.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TableEntry {
     /// Entry point (wasm calling convention), or null.
     pub func: *const u8,
-    /// Canonical signature id + 1; 0 for a null entry.
+    /// The context of the instance the function belongs to.
+    pub vmctx: *mut VmCtx,
+    /// Canonical signature id + 1 in the owning module; 0 for a null entry.
     pub sig: u32,
-    pub _pad: u32,
+    /// Function index in the owning module.
+    pub func_index: u32,
 }
 
 /// Size of a [`TableEntry`], as generated code indexes the table.
-pub(crate) const TABLE_ENTRY_SIZE: i64 = 16;
+pub(crate) const TABLE_ENTRY_SIZE: i64 = 24;
 pub(crate) const TABLE_ENTRY_FUNC: i32 = offset_of!(TableEntry, func) as i32;
 pub(crate) const TABLE_ENTRY_SIG: i32 = offset_of!(TableEntry, sig) as i32;
 
 impl TableEntry {
     pub(crate) const NULL: TableEntry = TableEntry {
         func: std::ptr::null(),
+        vmctx: std::ptr::null_mut(),
         sig: 0,
-        _pad: 0,
+        func_index: 0,
     };
 }
 
@@ -66,9 +76,13 @@ pub(crate) enum Libcall {
     DataDrop,
     /// `(vmctx, import: i32, values: *mut u64) -> i32` trap code or 0.
     HostCall,
+    /// `(vmctx, type: i32, element: i32, values: *mut u64) -> i32` trap
+    /// code or 0: `call_indirect` through a table shared with other
+    /// instances.
+    CallIndirect,
 }
 
-pub(crate) const LIBCALL_COUNT: usize = 7;
+pub(crate) const LIBCALL_COUNT: usize = 8;
 
 /// The VM context. `repr(C)`: generated code uses the offsets below.
 #[repr(C)]

@@ -69,6 +69,10 @@ pub(crate) struct Translator<'a, 'f> {
     results: Vec<Type>,
 }
 
+/// Key of the trap block whose code is a block argument
+/// ([`Translator::trap_if_status`]).
+const DYNAMIC_CODE: u32 = u32::MAX;
+
 /// Translates the body of defined function `func`.
 pub(crate) fn translate(
     env: &ModuleEnv<'_>,
@@ -388,6 +392,9 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
         let block = self.b.create_block();
         self.b.append_block_param(block, types::I64);
+        if code == DYNAMIC_CODE {
+            self.b.append_block_param(block, types::I32);
+        }
         self.b.set_cold_block(block);
         self.trap_blocks.push((code, block));
         block
@@ -403,6 +410,20 @@ impl<'a, 'f> Translator<'a, 'f> {
         let gas = self.b.use_var(self.gas);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, trap, &args(&[gas]), cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Traps with the code `status` (an `i32` returned by the runtime) if
+    /// it is non-zero; continues in a new block. The runtime has already
+    /// stored any sentinel in the globals, so the gas is the reloaded one.
+    pub(crate) fn trap_if_status(&mut self, status: Value) {
+        let trap = self.trap_block(DYNAMIC_CODE);
+        let gas = self.b.use_var(self.gas);
+        let cont = self.b.create_block();
+        self.b
+            .ins()
+            .brif(status, trap, &args(&[gas, status]), cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
@@ -444,7 +465,11 @@ impl<'a, 'f> Translator<'a, 'f> {
                     .ins()
                     .store(MemFlagsData::trusted(), minus_one, addr, 0);
             }
-            let code = self.b.ins().iconst(types::I32, i64::from(code));
+            let code = if code == DYNAMIC_CODE {
+                self.b.block_params(block)[1]
+            } else {
+                self.b.ins().iconst(types::I32, i64::from(code))
+            };
             self.raw_libcall(Libcall::RaiseTrap, &[code]);
             // raise_trap never returns; the block still needs a terminator.
             let zeros: Vec<Value> = self

@@ -44,6 +44,9 @@ pub(crate) struct ModuleEnv<'a> {
     /// Canonical signature id + 1 of each type index (structurally equal
     /// types share an id).
     pub sig_ids: Vec<u32>,
+    /// The table is imported or exported, so it may hold other instances'
+    /// functions: `call_indirect` goes through the runtime.
+    pub table_shared: bool,
 }
 
 impl<'a> ModuleEnv<'a> {
@@ -53,8 +56,23 @@ impl<'a> ModuleEnv<'a> {
             .iter()
             .map(|ty| 1 + info.types.iter().position(|t| t == ty).unwrap_or(0) as u32)
             .collect();
-        ModuleEnv { info, sig_ids }
+        ModuleEnv {
+            info,
+            sig_ids,
+            table_shared: table_shared(info),
+        }
     }
+}
+
+/// Whether the module's table is imported or exported.
+pub(crate) fn table_shared(info: &ModuleInfo) -> bool {
+    use gasket_metering::{ExportKind, ImportKind};
+    info.table.is_some()
+        && (info
+            .imports
+            .iter()
+            .any(|i| matches!(i.kind, ImportKind::Table(_)))
+            || info.exports.iter().any(|e| e.kind == ExportKind::Table))
 }
 
 pub(crate) fn clif_type(ty: ValType) -> Type {
@@ -92,6 +110,7 @@ pub(crate) fn libcall_signature(call: Libcall) -> Signature {
         ),
         Libcall::DataDrop => (&[types::I32], None),
         Libcall::HostCall => (&[types::I32, PTR], Some(types::I32)),
+        Libcall::CallIndirect => (&[types::I32, types::I32, PTR], Some(types::I32)),
     };
     s.params.extend(params.iter().map(|&t| AbiParam::new(t)));
     s.returns.extend(ret.map(AbiParam::new));

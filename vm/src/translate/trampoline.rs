@@ -24,6 +24,8 @@ use crate::trap::CODE_NATIVE_STACK;
 
 /// Namespace of trampoline names (never called by name).
 const NS_TRAMPOLINE: u32 = 1;
+/// Namespace of indirect trampolines, by type index.
+const NS_INDIRECT: u32 = 2;
 
 /// The entry trampoline of wasm function `func`.
 pub(crate) fn entry(
@@ -58,6 +60,51 @@ pub(crate) fn entry(
         patchable: false,
     });
     let inst = b.ins().call(callee, &args);
+    let results = b.inst_results(inst).to_vec();
+    for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
+        let wide = match ty {
+            ValType::I32 => b.ins().sextend(types::I64, value),
+            ValType::I64 => value,
+        };
+        b.ins().store(flags, wide, values, 8 * i as i32);
+    }
+    b.ins().return_(&[]);
+    b.finalize(frontend);
+    function
+}
+
+/// The indirect trampoline of wasm type `type_index`: an entry trampoline
+/// whose callee is the address in `values[0]` (arguments from `values[1]`),
+/// for `call_indirect` through a shared table (the runtime enters the
+/// callee's instance with it).
+pub(crate) fn indirect_entry(
+    type_index: u32,
+    sig: &FuncSig,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
+    let mut tsig = Signature::new(CallConv::SystemV);
+    tsig.params.push(AbiParam::new(PTR));
+    tsig.params.push(AbiParam::new(PTR));
+    let mut function =
+        Function::with_name_signature(UserFuncName::user(NS_INDIRECT, type_index), tsig);
+    let mut b = FunctionBuilder::new(&mut function, fctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    b.seal_block(block);
+    let (vmctx, values) = (b.block_params(block)[0], b.block_params(block)[1]);
+    let flags = MemFlagsData::trusted();
+    let callee = b.ins().load(PTR, flags, values, 0);
+    let mut args = vec![vmctx];
+    for (i, &ty) in sig.params.iter().enumerate() {
+        args.push(
+            b.ins()
+                .load(clif_type(ty), flags, values, 8 * (i as i32 + 1)),
+        );
+    }
+    let callee_sig = b.import_signature(wasm_signature(sig));
+    let inst = b.ins().call_indirect(callee_sig, callee, &args);
     let results = b.inst_results(inst).to_vec();
     for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
         let wide = match ty {

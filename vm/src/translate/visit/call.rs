@@ -21,16 +21,21 @@
 //!
 //! `call_indirect` checks, in this order: index below the table length
 //! (`TableOutOfBounds`), entry not null (`IndirectCallToNull`), canonical
-//! signature id equal (`IndirectCallSignatureMismatch`).
+//! signature id equal (`IndirectCallSignatureMismatch`). Through a table
+//! shared with other instances (imported or exported) the runtime makes the
+//! same checks and the call (the `CallIndirect` libcall), since the entry
+//! may belong to another instance.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
+use cranelift_codegen::ir::{
+    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Value, types,
+};
 use wasmparser::Operator;
 
 use crate::error::CompileError;
-use crate::runtime::vmctx;
-use crate::translate::PTR;
+use crate::runtime::vmctx::{self, Libcall};
 use crate::translate::func::Translator;
+use crate::translate::{PTR, clif_type};
 use crate::trap::TrapKind;
 
 type Result<T> = std::result::Result<T, CompileError>;
@@ -106,6 +111,9 @@ fn charge_gas(t: &mut Translator<'_, '_>, cost: Value) {
 }
 
 fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
+    if t.env.table_shared {
+        return call_indirect_shared(t, type_index);
+    }
     let expected = *t
         .env
         .sig_ids
@@ -144,4 +152,50 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
     t.reload_cached();
     t.stack.extend(values);
     Ok(())
+}
+
+/// `call_indirect` through a shared table: the arguments go to a stack
+/// buffer (slot 0 is the runtime's, for the callee's address), the runtime
+/// checks the entry and calls it in its own instance through this
+/// module's indirect trampoline for `type_index`, results come back in the
+/// buffer from slot 0.
+fn call_indirect_shared(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
+    let sig = t
+        .env
+        .info
+        .types
+        .get(type_index as usize)
+        .ok_or_else(|| t.internal("unknown type index"))?
+        .clone();
+    let index = t.pop()?;
+    let args = t.popn(sig.params.len())?;
+    let slots = indirect_slots(&sig);
+    let slot = t.b.create_sized_stack_slot(StackSlotData::new(
+        StackSlotKind::ExplicitSlot,
+        8 * slots,
+        3,
+    ));
+    let values = t.b.ins().stack_addr(PTR, slot, 0);
+    for (i, &arg) in args.iter().enumerate() {
+        t.b.ins()
+            .store(MemFlagsData::trusted(), arg, values, 8 * (i as i32 + 1));
+    }
+    let ty = t.b.ins().iconst(types::I32, i64::from(type_index));
+    let status = t
+        .libcall(Libcall::CallIndirect, &[ty, index, values])
+        .ok_or_else(|| t.internal("call_indirect libcall without result"))?;
+    t.trap_if_status(status);
+    for (i, &ty) in sig.results.iter().enumerate() {
+        let value =
+            t.b.ins()
+                .load(clif_type(ty), MemFlagsData::trusted(), values, 8 * i as i32);
+        t.stack.push(value);
+    }
+    Ok(())
+}
+
+/// Slots of the value buffer of a shared-table `call_indirect`: the
+/// callee's address and the parameters, or the results.
+pub(crate) fn indirect_slots(sig: &gasket_metering::FuncSig) -> u32 {
+    (sig.params.len() + 1).max(sig.results.len()) as u32
 }

@@ -1,0 +1,225 @@
+//! Instances sharing state: exported memories, tables, mutable globals and
+//! functions imported by other instances (`Instance::export`,
+//! `Imports::define`). Contracts never do this; the spec suite's linking
+//! does, and these tests pin what the spec runner relies on: sharing is
+//! visible both ways, gas flows through calls into other instances (also
+//! when they trap), freed instances leave no callable entry behind, and a
+//! second thread gets an error, not a data race.
+
+mod common;
+
+use common::{compile, prepare};
+use gasket_vm::{Extern, Imports, Instance, InstantiationError, Module, Trap, TrapKind, Value};
+
+const GAS: u64 = 1_000_000;
+
+fn module(wat: &str) -> Module {
+    compile(&prepare(wat))
+}
+
+/// The exporter: a memory, a table holding its own function, a mutable
+/// global, and functions that use them.
+const EXPORTER: &str = r#"
+(module
+  (memory (export "mem") 1 4)
+  (table (export "tab") 4 funcref)
+  (global $g (export "g") (mut i32) (i32.const 7))
+  (elem (i32.const 0) $seven)
+  (func $seven (result i32) (i32.const 7))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "get_g") (result i32) (global.get $g))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "call") (param i32) (result i32)
+    (call_indirect (result i32) (local.get 0)))
+  (func (export "spin") (loop $l (br $l)))
+)
+"#;
+
+/// The importer: writes its own function into the exporter's table, and
+/// uses the exporter's memory, global and functions.
+const IMPORTER: &str = r#"
+(module
+  (import "m" "mem" (memory 1))
+  (import "m" "tab" (table 4 funcref))
+  (import "m" "g" (global $g (mut i32)))
+  (import "m" "load" (func $load (param i32) (result i32)))
+  (import "m" "spin" (func $spin))
+  (elem (i32.const 1) $forty_two)
+  (func $forty_two (result i32) (i32.const 42))
+  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "set_g") (param i32) (global.set $g (local.get 0)))
+  (func (export "load_via") (param i32) (result i32) (call $load (local.get 0)))
+  (func (export "spin_via") (call $spin))
+  (func (export "call") (param i32) (result i32)
+    (call_indirect (result i32) (local.get 0)))
+)
+"#;
+
+fn link(exporter: &mut Instance) -> Imports {
+    let mut imports = Imports::new();
+    for name in ["mem", "tab", "g", "load", "spin"] {
+        imports.define("m", name, exporter.export(name).expect("export"));
+    }
+    imports
+}
+
+fn i32s(values: Vec<Value>) -> Vec<i32> {
+    values
+        .into_iter()
+        .map(|v| match v {
+            Value::I32(v) => v,
+            Value::I64(v) => panic!("i64 {v}"),
+        })
+        .collect()
+}
+
+#[test]
+fn memory_globals_and_tables_are_shared_both_ways() {
+    let (m, n) = (module(EXPORTER), module(IMPORTER));
+    let mut a = Instance::new(&m, Imports::new(), GAS).unwrap();
+    let mut b = Instance::new(&n, link(&mut a), GAS).unwrap();
+
+    b.call("store", &[Value::I32(16), Value::I32(0x1234)])
+        .unwrap();
+    assert_eq!(i32s(a.call("load", &[Value::I32(16)]).unwrap()), [0x1234]);
+    // Growing through one instance is seen by the other's bounds checks.
+    assert_eq!(i32s(b.call("grow", &[Value::I32(2)]).unwrap()), [1]);
+    assert_eq!(i32s(a.call("size", &[]).unwrap()), [3]);
+    assert_eq!(i32s(a.call("load", &[Value::I32(2 * 65536)]).unwrap()), [0]);
+    b.call("set_g", &[Value::I32(99)]).unwrap();
+    assert_eq!(i32s(a.call("get_g", &[]).unwrap()), [99]);
+    assert_eq!(a.exported_global("g"), Some(Value::I32(99)));
+
+    // Each instance's functions run in their own instance, whoever calls.
+    assert_eq!(i32s(a.call("call", &[Value::I32(0)]).unwrap()), [7]);
+    assert_eq!(i32s(a.call("call", &[Value::I32(1)]).unwrap()), [42]);
+    assert_eq!(i32s(b.call("call", &[Value::I32(0)]).unwrap()), [7]);
+    assert_eq!(
+        b.call("call", &[Value::I32(2)]),
+        Err(Trap::Wasm(TrapKind::IndirectCallToNull))
+    );
+    assert_eq!(
+        b.call("call", &[Value::I32(4)]),
+        Err(Trap::Wasm(TrapKind::TableOutOfBounds))
+    );
+}
+
+#[test]
+fn gas_flows_through_calls_into_other_instances() {
+    let (m, n) = (module(EXPORTER), module(IMPORTER));
+    let mut a = Instance::new(&m, Imports::new(), GAS).unwrap();
+    let mut b = Instance::new(&n, link(&mut a), GAS).unwrap();
+
+    // The same load costs the same gas whether called directly or through
+    // the importer (plus the importer's own call).
+    a.set_gas(GAS);
+    a.call("load", &[Value::I32(0)]).unwrap();
+    let direct = GAS - a.gas_left() as u64;
+    b.set_gas(GAS);
+    b.call("load_via", &[Value::I32(0)]).unwrap();
+    let via = GAS - b.gas_left() as u64;
+    assert!(via > direct, "via {via}, direct {direct}");
+    assert_eq!(b.stack_height(), 0);
+
+    // Out of gas in the callee is the caller's out of gas, with the
+    // sentinel.
+    b.set_gas(10_000);
+    assert_eq!(b.call("spin_via", &[]), Err(Trap::Wasm(TrapKind::OutOfGas)));
+    assert_eq!(b.gas_left(), -1);
+    // And both instances still work afterwards.
+    b.set_gas(GAS);
+    assert_eq!(i32s(b.call("load_via", &[Value::I32(16)]).unwrap()), [0]);
+    a.set_gas(GAS);
+    assert_eq!(i32s(a.call("call", &[Value::I32(1)]).unwrap()), [42]);
+}
+
+#[test]
+fn a_freed_instance_leaves_no_callable_entry() {
+    let (m, n) = (module(EXPORTER), module(IMPORTER));
+    let mut a = Instance::new(&m, Imports::new(), GAS).unwrap();
+    let b = Instance::new(&n, link(&mut a), GAS).unwrap();
+    assert_eq!(i32s(a.call("call", &[Value::I32(1)]).unwrap()), [42]);
+    drop(b);
+    assert_eq!(
+        a.call("call", &[Value::I32(1)]),
+        Err(Trap::Wasm(TrapKind::IndirectCallToNull))
+    );
+}
+
+#[test]
+fn failed_instantiation_keeps_the_entries_it_wrote() {
+    // As the spec's linking.wast: the first segment lands, the second is
+    // out of bounds, and the landed function stays callable.
+    let partial = module(
+        r#"
+        (module
+          (import "m" "tab" (table 4 funcref))
+          (elem (i32.const 3) $five)
+          (elem (i32.const 4) $five)
+          (func $five (result i32) (i32.const 5)))
+        "#,
+    );
+    let m = module(EXPORTER);
+    let mut a = Instance::new(&m, Imports::new(), GAS).unwrap();
+    let mut imports = Imports::new();
+    imports.define("m", "tab", a.export("tab").unwrap());
+    assert!(matches!(
+        Instance::new(&partial, imports, GAS),
+        Err(InstantiationError::Segment(TrapKind::TableOutOfBounds))
+    ));
+    assert_eq!(i32s(a.call("call", &[Value::I32(3)]).unwrap()), [5]);
+}
+
+#[test]
+fn imports_are_checked() {
+    let m = module(EXPORTER);
+    let mut a = Instance::new(&m, Imports::new(), GAS).unwrap();
+    let wants_i64 = module(r#"(module (import "m" "g" (global (mut i64))))"#);
+    let mut imports = Imports::new();
+    imports.define("m", "g", a.export("g").unwrap());
+    assert!(matches!(
+        Instance::new(&wants_i64, imports, GAS),
+        Err(InstantiationError::IncompatibleImport { .. })
+    ));
+    let wants_big = module(r#"(module (import "m" "mem" (memory 2)))"#);
+    let mut imports = Imports::new();
+    imports.define("m", "mem", a.export("mem").unwrap());
+    assert!(matches!(
+        Instance::new(&wants_big, imports, GAS),
+        Err(InstantiationError::IncompatibleImport { .. })
+    ));
+    let wants_memory = module(r#"(module (import "m" "mem" (memory 1)))"#);
+    assert!(matches!(
+        Instance::new(&wants_memory, Imports::new(), GAS),
+        Err(InstantiationError::MissingImport { .. })
+    ));
+    let mut imports = Imports::new();
+    imports.define("m", "mem", a.export("tab").unwrap());
+    assert!(matches!(
+        Instance::new(&wants_memory, imports, GAS),
+        Err(InstantiationError::IncompatibleImport { .. })
+    ));
+}
+
+#[test]
+fn shared_state_stays_on_one_thread() {
+    let (m, n) = (module(EXPORTER), module(IMPORTER));
+    let mut a = Instance::new(&m, Imports::new(), GAS).unwrap();
+    let mut b = Instance::new(&n, link(&mut a), GAS).unwrap();
+    b.call("store", &[Value::I32(0), Value::I32(1)]).unwrap();
+    // Moved to another thread while the exporter stays here: an error,
+    // never a race.
+    let outcome = std::thread::spawn(move || {
+        let call = b.call("store", &[Value::I32(0), Value::I32(2)]);
+        (call, b.memory().len())
+    })
+    .join()
+    .unwrap();
+    assert!(matches!(outcome.0, Err(Trap::Host(_))), "{:?}", outcome.0);
+    assert_eq!(outcome.1, 0);
+    assert_eq!(i32s(a.call("load", &[Value::I32(0)]).unwrap()), [1]);
+    // An exported function is a function of its instance wherever it is
+    // imported.
+    assert!(matches!(a.export("load"), Some(Extern::Func(_))));
+}
