@@ -45,8 +45,9 @@ pub enum CostClass {
     MemorySize,
     /// Base cost of `memory.grow`; the per-page part is dynamic.
     MemoryGrow,
-    /// Base cost of `memory.copy`/`fill`/`init` and `data.drop`; the per-byte
-    /// part is dynamic.
+    /// Base cost of `memory.copy`/`fill`/`init`, `data.drop`,
+    /// `table.init`/`copy` and `elem.drop`; the per-byte (per-element) part
+    /// is dynamic.
     BulkMemory,
 }
 
@@ -122,13 +123,9 @@ const fn classify(proposal: Proposal, name: &str) -> OpClass {
     match proposal {
         Proposal::Mvp | Proposal::SignExtension => {}
         Proposal::SaturatingFloatToInt => return Rejected(Feature::Float),
-        Proposal::BulkMemory => {
-            return if contains(name, "Table") || contains(name, "Elem") {
-                Rejected(Feature::TableOps)
-            } else {
-                Accepted(BulkMemory)
-            };
-        }
+        // The whole proposal: memory.* and data.drop, and table.init,
+        // table.copy, elem.drop on the one table.
+        Proposal::BulkMemory => return Accepted(BulkMemory),
         Proposal::ReferenceTypes => {
             return if contains(name, "Table") {
                 Rejected(Feature::TableOps)
@@ -352,8 +349,9 @@ pub struct CostSchedule {
     /// Charged per page requested by `memory.grow`, before it runs, whether
     /// the grow succeeds or not.
     pub memory_grow_per_page: u32,
-    /// Charged per byte of the length operand of `memory.copy`,
-    /// `memory.fill` and `memory.init`, before they run.
+    /// Charged per unit of the length operand of `memory.copy`,
+    /// `memory.fill` and `memory.init` (bytes) and of `table.init` and
+    /// `table.copy` (elements), before they run.
     pub bulk_memory_per_byte: u32,
 }
 
@@ -462,10 +460,14 @@ mod tests {
                     dst_table: 0,
                     src_table: 0,
                 },
-                OpClass::Rejected(Feature::TableOps),
+                OpClass::Accepted(BulkMemory),
             ),
             (
                 Operator::ElemDrop { elem_index: 0 },
+                OpClass::Accepted(BulkMemory),
+            ),
+            (
+                Operator::TableSize { table: 0 },
                 OpClass::Rejected(Feature::TableOps),
             ),
             (

@@ -512,6 +512,48 @@ fn gas_memory_fill_per_byte_of_dynamic_length() {
 }
 
 #[test]
+fn gas_table_copy_and_init_per_element_of_dynamic_length() {
+    let c = costs();
+    let (_, prepared) = prepare_wat(
+        r#"(module
+          (table 10 funcref)
+          (elem $e func $f $f $f)
+          (func $f)
+          (func (export "copy") (param $len i32)
+            i32.const 5
+            i32.const 0
+            local.get $len
+            table.copy)
+          (func (export "init") (param $len i32)
+            i32.const 0
+            i32.const 0
+            local.get $len
+            table.init $e))"#,
+    );
+    // One segment: 2 i32.const, local.get, the operator, end; plus
+    // len * the per-unit rate, charged before the work.
+    let base = 2 * u(c.constant) + u(c.local) + u(c.bulk_memory) + u(c.control);
+    for (export, ok, oob) in [("copy", 5, 6), ("init", 3, 4)] {
+        for len in [0, 1, ok] {
+            assert_run(
+                &prepared,
+                export,
+                &[len],
+                returned(&[]),
+                base + len as u64 * u(c.bulk_memory_per_byte),
+            );
+        }
+        assert_run(
+            &prepared,
+            export,
+            &[oob],
+            other("TableOutOfBounds"),
+            base + oob as u64 * u(c.bulk_memory_per_byte),
+        );
+    }
+}
+
+#[test]
 fn gas_division_by_zero_mid_segment_charges_whole_segment() {
     let c = costs();
     let (_, prepared) = prepare_wat(

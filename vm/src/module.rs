@@ -34,6 +34,9 @@ pub(crate) struct DataSegment {
 pub(crate) struct ElemSegment {
     /// `None` for a passive or declared segment.
     pub offset: Option<ConstExpr>,
+    /// A declared segment (dropped from the start, like an active one
+    /// after instantiation).
+    pub declared: bool,
     pub funcs: Vec<Option<u32>>,
 }
 
@@ -115,6 +118,7 @@ pub(crate) fn parse_module<'a>(
             Payload::ElementSection(reader) => {
                 for element in reader {
                     let element = element.map_err(internal)?;
+                    let declared = matches!(element.kind, ElementKind::Declared);
                     let offset = match element.kind {
                         ElementKind::Active {
                             table_index: None | Some(0),
@@ -155,7 +159,11 @@ pub(crate) fn parse_module<'a>(
                             }
                         }
                     }
-                    parsed.segments.elements.push(ElemSegment { offset, funcs });
+                    parsed.segments.elements.push(ElemSegment {
+                        offset,
+                        declared,
+                        funcs,
+                    });
                 }
             }
             Payload::CodeSectionEntry(body) => parsed.bodies.push(body),

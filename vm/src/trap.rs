@@ -51,7 +51,7 @@ impl TrapKind {
     ];
 
     /// The non-zero code passed to `raise_trap`.
-    pub(crate) fn code(self) -> u32 {
+    pub(crate) const fn code(self) -> u32 {
         self as u32 + 1
     }
 

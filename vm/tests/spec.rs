@@ -352,7 +352,6 @@ impl<'s> Runner<'s> {
         let mut unsupported: Option<String> = None;
         let mut tainted = Vec::new();
         let mut deps = Vec::new();
-        let mut funcs = std::collections::HashSet::new();
         let mem_none = self.config.limits.memory_pages;
         let table_none = 0;
         let limits_match =
@@ -374,11 +373,6 @@ impl<'s> Runner<'s> {
             };
         for import in &info.imports {
             let what = format!("{}.{}", import.module, import.name);
-            if matches!(import.kind, ImportKind::Func(_))
-                && !funcs.insert((import.module.clone(), import.name.clone()))
-            {
-                unsupported.get_or_insert("VM: the same function imported twice".into());
-            }
             if import.module == "spectest" {
                 match (&import.kind, import.name.as_str()) {
                     (ImportKind::Func(ty), name) => {

@@ -14,10 +14,9 @@ use crate::info::{Export, ExportKind, GlobalSig, Import, ImportKind, Limits, Val
 use crate::policy::{ItemType, Policy};
 
 /// The accepted feature set, exactly: the MVP without floats, mutable
-/// globals, sign extension, multi-value, bulk memory, and the overlong
-/// `call_indirect` table immediate that rustc emits since 1.82. The gate
-/// trims what `BULK_MEMORY` brings beyond memory (`table.init`,
-/// `table.copy`, `elem.drop`).
+/// globals, sign extension, multi-value, bulk memory (with its
+/// `table.init`, `table.copy`, `elem.drop` on the one table), and the
+/// overlong `call_indirect` table immediate that rustc emits since 1.82.
 pub const FEATURES: WasmFeatures = WasmFeatures::MUTABLE_GLOBAL
     .union(WasmFeatures::SIGN_EXTENSION)
     .union(WasmFeatures::MULTI_VALUE)

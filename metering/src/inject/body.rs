@@ -76,9 +76,11 @@ pub(super) fn rewrite(
     let mut op_index = 0u32;
     let dynamic_rate = |op: &Operator<'_>| match op {
         Operator::MemoryGrow { .. } => Some(config.costs.memory_grow_per_page),
-        Operator::MemoryCopy { .. } | Operator::MemoryFill { .. } | Operator::MemoryInit { .. } => {
-            Some(config.costs.bulk_memory_per_byte)
-        }
+        Operator::MemoryCopy { .. }
+        | Operator::MemoryFill { .. }
+        | Operator::MemoryInit { .. }
+        | Operator::TableInit { .. }
+        | Operator::TableCopy { .. } => Some(config.costs.bulk_memory_per_byte),
         _ => None,
     };
     while !reader.eof() {

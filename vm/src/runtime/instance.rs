@@ -250,6 +250,9 @@ pub(crate) struct InstanceInner {
     /// Dropped data segments (`data.drop`, and active ones after
     /// instantiation).
     pub dropped: Vec<bool>,
+    /// Dropped element segments (`elem.drop`, declared ones, and active
+    /// ones after instantiation).
+    pub dropped_elements: Vec<bool>,
     /// The error of a host function, taken when the call unwinds.
     pub pending: Option<Trap>,
 }
@@ -548,6 +551,7 @@ impl Instance {
             host,
             dispatcher: None,
             dropped: vec![false; parsed.data.len()],
+            dropped_elements: parsed.elements.iter().map(|e| e.declared).collect(),
             pending: None,
         });
         let ptr = Arc::new(InstanceBox {
@@ -593,13 +597,13 @@ impl Instance {
     fn write_segments(&mut self) -> Result<(), InstantiationError> {
         let inner = self.inner_mut();
         let module = inner.module.clone();
-        let (info, parsed) = (&module.inner.info, &module.inner.parsed);
-        let code = &module.inner.code;
+        let parsed = &module.inner.parsed;
         let own: *mut VmCtx = &mut inner.vmctx;
-        for segment in &parsed.elements {
+        for (index, segment) in parsed.elements.iter().enumerate() {
             let Some(offset) = segment.offset else {
                 continue;
             };
+            inner.dropped_elements[index] = true;
             let start = inner.eval(offset) as u32 as usize;
             let Some(table) = &inner.table else {
                 return Err(InstantiationError::Segment(TrapKind::TableOutOfBounds));
@@ -611,16 +615,8 @@ impl Instance {
                 .checked_add(segment.funcs.len())
                 .and_then(|end| entries.get_mut(start..end))
                 .ok_or(InstantiationError::Segment(TrapKind::TableOutOfBounds))?;
-            for (slot, func) in slots.iter_mut().zip(&segment.funcs) {
-                *slot = match func {
-                    Some(f) => TableEntry {
-                        func: code.addr(module.inner.function_offsets[*f as usize]),
-                        vmctx: own,
-                        sig: module.inner.sig_ids[info.functions[*f as usize] as usize],
-                        func_index: *f,
-                    },
-                    None => TableEntry::NULL,
-                };
+            for (slot, &func) in slots.iter_mut().zip(&segment.funcs) {
+                *slot = table_entry(&module, own, func);
             }
         }
         for (index, segment) in parsed.data.iter().enumerate() {
@@ -919,6 +915,21 @@ impl Instance {
 
 fn shared_elsewhere() -> Trap {
     Trap::Host("the instance shares state with instances another thread runs".into())
+}
+
+/// The table entry of function `func` (or null) of `module`'s instance
+/// with context `vmctx`.
+pub(crate) fn table_entry(module: &Module, vmctx: *mut VmCtx, func: Option<u32>) -> TableEntry {
+    let inner = &module.inner;
+    match func {
+        Some(f) => TableEntry {
+            func: inner.code.addr(inner.function_offsets[f as usize]),
+            vmctx,
+            sig: inner.sig_ids[inner.info.functions[f as usize] as usize],
+            func_index: f,
+        },
+        None => TableEntry::NULL,
+    }
 }
 
 /// An `i32` global keeps its value in the low half of its slot.

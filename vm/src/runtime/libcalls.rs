@@ -9,8 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::instance::{HostImport, InstanceInner};
-use super::vmctx::{LIBCALL_COUNT, Libcall, VmCtx};
+use super::instance::{HostImport, InstanceInner, table_entry};
+use super::vmctx::{LIBCALL_COUNT, Libcall, TableEntry, VmCtx};
 use crate::trap::{CODE_HOST, Trap, TrapKind};
 
 /// The libcall table stored in every VM context, in [`Libcall`] order.
@@ -24,6 +24,9 @@ pub(crate) fn table() -> [usize; LIBCALL_COUNT] {
     t[Libcall::DataDrop as usize] = data_drop as *const () as usize;
     t[Libcall::HostCall as usize] = host_call as *const () as usize;
     t[Libcall::CallIndirect as usize] = call_indirect as *const () as usize;
+    t[Libcall::TableInit as usize] = table_init as *const () as usize;
+    t[Libcall::ElemDrop as usize] = elem_drop as *const () as usize;
+    t[Libcall::TableCopy as usize] = table_copy as *const () as usize;
     t
 }
 
@@ -117,6 +120,81 @@ extern "C" fn data_drop(vmctx: *mut VmCtx, segment: u32) {
     let inst = unsafe { instance(vmctx) };
     if let Some(d) = inst.dropped.get_mut(segment as usize) {
         *d = true;
+    }
+}
+
+/// The table of the instance running `vmctx` (its own, a shared one, or
+/// the one that adopted it).
+///
+/// # Safety
+///
+/// As [`instance`]; the table is claimed by this thread or private, and
+/// the slice is the only reference to it while it lives.
+unsafe fn table_of<'a>(vmctx: *mut VmCtx) -> &'a mut [TableEntry] {
+    // SAFETY: the context's table pointer and length describe a live
+    // table (see the function's contract).
+    unsafe {
+        let (base, len) = ((*vmctx).table, (*vmctx).table_len as usize);
+        if base.is_null() {
+            return &mut [];
+        }
+        std::slice::from_raw_parts_mut(base.cast_mut(), len)
+    }
+}
+
+const TABLE_OOB: u32 = TrapKind::TableOutOfBounds.code();
+
+extern "C" fn table_init(vmctx: *mut VmCtx, segment: u32, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: as in memory_grow.
+    let inst = unsafe { instance(vmctx) };
+    let module = inst.module.clone();
+    let Some(elements) = module.inner.parsed.elements.get(segment as usize) else {
+        return TABLE_OOB;
+    };
+    let funcs: &[Option<u32>] = if inst
+        .dropped_elements
+        .get(segment as usize)
+        .copied()
+        .unwrap_or(true)
+    {
+        &[]
+    } else {
+        &elements.funcs
+    };
+    // SAFETY: as in `table_of`; `inst` is not used below.
+    let table = unsafe { table_of(vmctx) };
+    match (
+        range(dst, len, table.len() as u64),
+        range(src, len, funcs.len() as u64),
+    ) {
+        (Some(d), Some(s)) => {
+            for (slot, &func) in table[d].iter_mut().zip(&funcs[s]) {
+                *slot = table_entry(&module, vmctx, func);
+            }
+            0
+        }
+        _ => TABLE_OOB,
+    }
+}
+
+extern "C" fn elem_drop(vmctx: *mut VmCtx, segment: u32) {
+    // SAFETY: as in memory_grow.
+    let inst = unsafe { instance(vmctx) };
+    if let Some(d) = inst.dropped_elements.get_mut(segment as usize) {
+        *d = true;
+    }
+}
+
+extern "C" fn table_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: as in `table_of`.
+    let table = unsafe { table_of(vmctx) };
+    let size = table.len() as u64;
+    match (range(dst, len, size), range(src, len, size)) {
+        (Some(d), Some(s)) => {
+            table.copy_within(s, d.start);
+            0
+        }
+        _ => TABLE_OOB,
     }
 }
 

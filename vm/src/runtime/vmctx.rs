@@ -80,9 +80,15 @@ pub(crate) enum Libcall {
     /// code or 0: `call_indirect` through a table shared with other
     /// instances.
     CallIndirect,
+    /// `(vmctx, segment: i32, dst: i32, src: i32, len: i32) -> i32` trap code or 0.
+    TableInit,
+    /// `(vmctx, segment: i32)`.
+    ElemDrop,
+    /// `(vmctx, dst: i32, src: i32, len: i32) -> i32` trap code or 0.
+    TableCopy,
 }
 
-pub(crate) const LIBCALL_COUNT: usize = 8;
+pub(crate) const LIBCALL_COUNT: usize = 11;
 
 /// The VM context. `repr(C)`: generated code uses the offsets below.
 #[repr(C)]

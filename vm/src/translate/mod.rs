@@ -101,14 +101,14 @@ pub(crate) fn libcall_signature(call: Libcall) -> Signature {
     let (params, ret): (&[Type], Option<Type>) = match call {
         Libcall::RaiseTrap => (&[types::I32], None),
         Libcall::MemoryGrow => (&[types::I32], Some(types::I32)),
-        Libcall::MemoryCopy | Libcall::MemoryFill => {
+        Libcall::MemoryCopy | Libcall::MemoryFill | Libcall::TableCopy => {
             (&[types::I32, types::I32, types::I32], Some(types::I32))
         }
-        Libcall::MemoryInit => (
+        Libcall::MemoryInit | Libcall::TableInit => (
             &[types::I32, types::I32, types::I32, types::I32],
             Some(types::I32),
         ),
-        Libcall::DataDrop => (&[types::I32], None),
+        Libcall::DataDrop | Libcall::ElemDrop => (&[types::I32], None),
         Libcall::HostCall => (&[types::I32, PTR], Some(types::I32)),
         Libcall::CallIndirect => (&[types::I32, types::I32, PTR], Some(types::I32)),
     };

@@ -134,8 +134,8 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
     let base = t.vmctx_ptr(vmctx::TABLE);
     let scaled = t.b.ins().imul_imm_s(index, vmctx::TABLE_ENTRY_SIZE);
     let entry = t.b.ins().iadd(base, scaled);
-    // The table never changes after instantiation (no table.* operators).
-    let flags = MemFlagsData::trusted().with_readonly();
+    // Not readonly: table.init and table.copy write entries.
+    let flags = MemFlagsData::trusted();
     let sig =
         t.b.ins()
             .load(types::I32, flags, entry, vmctx::TABLE_ENTRY_SIG);

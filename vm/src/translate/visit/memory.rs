@@ -1,5 +1,6 @@
 //! Loads, stores, `memory.size`, `memory.grow`, `memory.copy`,
-//! `memory.fill`, `memory.init`, `data.drop`.
+//! `memory.fill`, `memory.init`, `data.drop`, and bulk memory's table
+//! operators (`table.init`, `table.copy`, `elem.drop`, as libcalls).
 //!
 //! Loads and stores are inline after an explicit bounds check
 //! ([`crate::translate::bounds`]). `memory.grow` and the bulk operators are
@@ -88,6 +89,25 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             let segment = t.b.ins().iconst(types::I32, i64::from(data_index));
             t.libcall(Libcall::DataDrop, &[segment]);
         }
+        O::TableInit {
+            elem_index,
+            table: 0,
+        } => {
+            let (dst, src, len) = t.pop3()?;
+            let segment = t.b.ins().iconst(types::I32, i64::from(elem_index));
+            table_bulk(t, Libcall::TableInit, &[segment, dst, src, len])?;
+        }
+        O::TableCopy {
+            dst_table: 0,
+            src_table: 0,
+        } => {
+            let (dst, src, len) = t.pop3()?;
+            table_bulk(t, Libcall::TableCopy, &[dst, src, len])?;
+        }
+        O::ElemDrop { elem_index } => {
+            let segment = t.b.ins().iconst(types::I32, i64::from(elem_index));
+            t.libcall(Libcall::ElemDrop, &[segment]);
+        }
         _ => return Ok(false),
     }
     Ok(true)
@@ -144,6 +164,21 @@ fn store(t: &mut Translator<'_, '_>, memarg: MemArg, size: u32) -> Result<()> {
         (4, 8) => ins.istore32(f, value, addr, 0),
         _ => ins.store(f, value, addr, 0),
     };
+    Ok(())
+}
+
+/// A `table.init`/`table.copy` libcall: trap if it returns a non-zero
+/// code.
+fn table_bulk(
+    t: &mut Translator<'_, '_>,
+    call: Libcall,
+    args: &[cranelift_codegen::ir::Value],
+) -> Result<()> {
+    let code = t
+        .libcall(call, args)
+        .ok_or_else(|| t.internal("table libcall without result"))?;
+    let failed = t.b.ins().icmp_imm_s(IntCC::NotEqual, code, 0);
+    t.trap_if(failed, TrapKind::TableOutOfBounds);
     Ok(())
 }
 
