@@ -2,6 +2,7 @@
 //! whose code looks like what rustc emits for contracts (loops, branches,
 //! loads and stores, calls, `br_table`), and the built example contracts.
 
+pub mod calibrate;
 #[cfg(feature = "compare")]
 pub mod compare;
 

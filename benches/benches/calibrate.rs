@@ -1,0 +1,958 @@
+//! Gas calibration (issue 4, "gas fidelity"): ns per gas of every cost
+//! class, of the ABI host functions and of the real workloads, and a
+//! proposed schedule that would make every class cost the same ns per gas.
+//!
+//! - Cost classes: the microbenchmarks of `gasket_benches::calibrate` (a
+//!   counted loop of 100 unrolled copies of a sequence dominated by one
+//!   class), minus the empty loop, per copy. Helper instructions in a
+//!   sequence (a `local.get` feeding an `i32.add`) are subtracted at their
+//!   own class's measured time, solving the classes in dependency order
+//!   (control, local, const, alu, then the rest).
+//! - Host functions: a contract calling the function `n` times in a loop
+//!   through `gasket_host_env::execute`, minus the same contract without
+//!   the call, per call, at a small and a large byte size.
+//! - Workloads: `contracts/bench/workloads` (`fib`, `hash`, `sort`, `copy`,
+//!   `host_reads` with `env.read` charged as `storage_read`), and token
+//!   transfers through `execute`.
+//!
+//! Every measurement runs long enough to take ≥ 20 ms, is repeated over
+//! several rounds that interleave all cases (rotating their order), and
+//! the minimum is kept. Default config throughout; the proposed schedule's
+//! gas is computed by preparing the same modules with it (gas does not
+//! depend on timing), so the "proposed" ns/gas columns predict what
+//! adopting it gives.
+//!
+//! `cargo bench -p gasket-benches --bench calibrate` (or
+//! `scripts/bench-calibrate.sh`). `GASKET_CALIBRATE_ROUNDS` (default 7)
+//! and `GASKET_CALIBRATE_RATE` (ns per gas of the proposal; default: the
+//! median ns/gas of the workloads under the current schedule, which keeps
+//! their gas about where it is) tune it.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use gasket_benches::calibrate::{
+    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CLASSES, GROW_MODULE, Micro, REPS,
+    class_name, layout,
+};
+use gasket_host_env::{
+    Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, MemoryContracts,
+    MemoryStorage, Storage, execute,
+};
+use gasket_metering::{Config, CostClass, HostCost, HostFn, Permissive, prepare_with_policy};
+use gasket_vm::{Caller, Engine, EngineConfig, Host, Imports, Instance, Module, Trap, Value};
+
+const TARGET: Duration = Duration::from_millis(20);
+/// ns per gas of the proposal: the unit `CostSchedule` documents (1 gas ≈
+/// 0.15 ns on the reference machine), which keeps `alu` at 2.
+const DEFAULT_RATE: f64 = 0.15;
+/// A class whose instructions take less than this per instruction
+/// compiles to (almost) nothing: its ns/gas is ~0 whatever it costs, so it
+/// is left out of the max/min ratio (and costs the minimum, 1).
+const MEASURABLE_NS: f64 = 0.1;
+const GAS: u64 = 1 << 50;
+
+/// One timed case: `run(count)` does `count` units of work and returns the
+/// gas they used.
+struct Case<'a> {
+    run: Box<dyn FnMut(u64) -> u64 + 'a>,
+    count: u64,
+    gas_per_unit: f64,
+    best_ns: f64,
+}
+
+impl<'a> Case<'a> {
+    fn new(run: impl FnMut(u64) -> u64 + 'a) -> Case<'a> {
+        Case {
+            run: Box::new(run),
+            count: 0,
+            gas_per_unit: 0.0,
+            best_ns: f64::INFINITY,
+        }
+    }
+
+    /// Doubles `count` until one measurement takes at least [`TARGET`].
+    fn calibrate(&mut self) {
+        let mut count = 1;
+        loop {
+            let start = Instant::now();
+            let gas = (self.run)(count);
+            let elapsed = start.elapsed();
+            if elapsed >= TARGET {
+                self.count = count;
+                self.gas_per_unit = gas as f64 / count as f64;
+                return;
+            }
+            let factor =
+                (TARGET.as_secs_f64() / elapsed.as_secs_f64().max(1e-9) * 1.2).clamp(1.5, 64.0);
+            count = ((count as f64) * factor).ceil() as u64;
+        }
+    }
+
+    fn measure(&mut self) {
+        let start = Instant::now();
+        black_box((self.run)(self.count));
+        let ns = start.elapsed().as_nanos() as f64 / self.count as f64;
+        self.best_ns = self.best_ns.min(ns);
+    }
+}
+
+/// Calibrates then measures every case over `rounds` rounds, rotating the
+/// order each round.
+fn run_all(cases: &mut [Case<'_>], rounds: usize) {
+    for case in cases.iter_mut() {
+        case.calibrate();
+    }
+    let len = cases.len();
+    for round in 0..rounds {
+        for i in 0..len {
+            cases[(i + round * 7) % len].measure();
+        }
+    }
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn compile(engine: &Engine, wasm: &[u8], config: &Config) -> Module {
+    let prepared = prepare_with_policy(wasm, config, &Permissive).expect("prepare");
+    engine.compile(&prepared).expect("compile")
+}
+
+/// A micro's `run(n)` on a live instance: `count` iterations, gas used.
+fn micro_runner(module: &Module) -> impl FnMut(u64) -> u64 + '_ {
+    let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
+    move |count| {
+        instance.set_gas(GAS);
+        let n = i32::try_from(count).expect("iterations fit in i32");
+        black_box(instance.call("run", &[Value::I32(n)]).expect("run"));
+        GAS - instance.gas_left() as u64
+    }
+}
+
+/// The workloads' `env.read`, charged as the ABI's `storage_read` of the
+/// same bytes, so `host_reads` pays for its host work as a contract would.
+struct ReadHost {
+    cost: HostCost,
+    value: Vec<u8>,
+}
+
+impl Host for ReadHost {
+    fn call(
+        &mut self,
+        _id: u32,
+        caller: &mut Caller<'_>,
+        args: &[i64],
+        results: &mut [i64],
+    ) -> Result<(), Trap> {
+        let key_len = args[1] as u32;
+        caller.charge_gas(
+            u64::from(self.cost.base)
+                + u64::from(self.cost.per_byte) * (u64::from(key_len) + self.value.len() as u64),
+        )?;
+        if caller.read(args[0] as u32, key_len)? != b"balance\0" {
+            results[0] = -1;
+            return Ok(());
+        }
+        caller.write(args[2] as u32, &self.value)?;
+        results[0] = self.value.len() as i64;
+        Ok(())
+    }
+}
+
+const WORKLOADS: [(&str, i32); 5] = [
+    ("fib", 25),
+    ("hash", 1_000),
+    ("sort", 16_384),
+    ("copy", 100),
+    ("host_reads", 10_000),
+];
+
+fn workload_runner<'a>(
+    module: &'a Module,
+    config: &Config,
+    name: &'static str,
+    arg: i32,
+) -> impl FnMut(u64) -> u64 + 'a {
+    let mut imports = Imports::new();
+    imports.dispatch("env", "read", 0);
+    let mut instance = Instance::new(module, imports, GAS).expect("instantiate");
+    let mut host = ReadHost {
+        cost: config.host_costs.get(HostFn::StorageRead),
+        value: vec![7u8; 32],
+    };
+    move |count| {
+        let mut gas = 0;
+        for _ in 0..count {
+            instance.set_gas(GAS);
+            black_box(
+                instance
+                    .call_with(name, &[Value::I32(arg)], &mut host, 0)
+                    .expect("workload"),
+            );
+            gas += GAS - instance.gas_left() as u64;
+        }
+        gas
+    }
+}
+
+const HOST_A: Address = Address([0xA1; 32]);
+
+/// A host-function case: the function, its arguments, the bytes it is
+/// charged for, calls per contract call, the stored value's size (for
+/// `storage_*`), the input size.
+struct HostCase {
+    name: String,
+    function: Option<HostFn>,
+    args: Vec<i64>,
+    bytes: u64,
+    calls: u32,
+    stored: usize,
+    input: usize,
+}
+
+fn host_cases() -> Vec<HostCase> {
+    use layout::*;
+    let (key, topic, callee, method, out, data) = (
+        i64::from(KEY),
+        i64::from(TOPIC),
+        i64::from(CALLEE),
+        i64::from(METHOD),
+        i64::from(OUT),
+        i64::from(DATA),
+    );
+    let big = i64::from(BULK_BYTES);
+    let case = |name: &str, f: HostFn, args: Vec<i64>, bytes: u64| HostCase {
+        name: name.to_string(),
+        function: Some(f),
+        args,
+        bytes,
+        calls: 1000,
+        stored: 32,
+        input: 8,
+    };
+    let mut cases = vec![
+        case("input_len", HostFn::InputLen, vec![], 0),
+        HostCase {
+            input: 64,
+            ..case("input_read (64 B)", HostFn::InputRead, vec![data], 64)
+        },
+        HostCase {
+            input: BULK_BYTES as usize,
+            ..case(
+                &format!("input_read ({BULK_BYTES} B)"),
+                HostFn::InputRead,
+                vec![data],
+                u64::from(BULK_BYTES),
+            )
+        },
+        case("return_data (32 B)", HostFn::ReturnData, vec![data, 32], 32),
+        case(
+            &format!("return_data ({BULK_BYTES} B)"),
+            HostFn::ReturnData,
+            vec![data, big],
+            big as u64,
+        ),
+        case(
+            "storage_read (8 B key, 32 B value)",
+            HostFn::StorageRead,
+            vec![key, 8, out, 8192],
+            40,
+        ),
+        HostCase {
+            stored: BULK_BYTES as usize,
+            ..case(
+                &format!("storage_read (8 B key, {BULK_BYTES} B value)"),
+                HostFn::StorageRead,
+                vec![key, 8, out, 8192],
+                8 + big as u64,
+            )
+        },
+        case(
+            "storage_read (absent key)",
+            HostFn::StorageRead,
+            vec![key, 7, out, 8192],
+            7,
+        ),
+        case(
+            "storage_write (8 B key, 32 B value)",
+            HostFn::StorageWrite,
+            vec![key, 8, data, 32],
+            40,
+        ),
+        case(
+            &format!("storage_write (8 B key, {BULK_BYTES} B value)"),
+            HostFn::StorageWrite,
+            vec![key, 8, data, big],
+            8 + big as u64,
+        ),
+        case(
+            "storage_remove (8 B key)",
+            HostFn::StorageRemove,
+            vec![key, 8],
+            8,
+        ),
+        case("caller", HostFn::Caller, vec![out], 32),
+        case("self_address", HostFn::SelfAddress, vec![out], 32),
+        case("block_height", HostFn::BlockHeight, vec![], 0),
+        case("block_timestamp", HostFn::BlockTimestamp, vec![], 0),
+        case("gas_left", HostFn::GasLeft, vec![], 0),
+        HostCase {
+            calls: 64,
+            ..case(
+                "emit_event (4 B topic, 32 B data)",
+                HostFn::EmitEvent,
+                vec![topic, 4, data, 32],
+                36,
+            )
+        },
+        HostCase {
+            calls: 64,
+            ..case(
+                &format!("emit_event (4 B topic, {BULK_BYTES} B data)"),
+                HostFn::EmitEvent,
+                vec![topic, 4, data, big],
+                4 + big as u64,
+            )
+        },
+        case("debug_log (32 B)", HostFn::DebugLog, vec![data, 32], 32),
+        case(
+            &format!("debug_log ({BULK_BYTES} B)"),
+            HostFn::DebugLog,
+            vec![data, big],
+            big as u64,
+        ),
+        case("blake3 (32 B)", HostFn::Blake3, vec![data, 32, out], 32),
+        case(
+            &format!("blake3 ({BULK_BYTES} B)"),
+            HostFn::Blake3,
+            vec![data, big, out],
+            big as u64,
+        ),
+        HostCase {
+            calls: 100,
+            ..case(
+                "call (noop, 32 B input)",
+                HostFn::Call,
+                vec![callee, method, 4, data, 32, 1_000_000],
+                36,
+            )
+        },
+        HostCase {
+            calls: 100,
+            ..case(
+                &format!("call (noop, {BULK_BYTES} B input)"),
+                HostFn::Call,
+                vec![callee, method, 4, data, big, 1_000_000],
+                4 + big as u64,
+            )
+        },
+        case("result_len", HostFn::ResultLen, vec![], 0),
+    ];
+    // A baseline per case is added by the caller.
+    cases.retain(|c| c.function.is_some());
+    cases
+}
+
+fn deploy(
+    config: &Config,
+    engine: &Engine,
+    contracts: &mut MemoryContracts,
+    a: Address,
+    wat: &str,
+) {
+    let wasm = wat::parse_str(wat).expect("host contract");
+    let prepared = Capabilities::all().prepare(&wasm, config).expect("prepare");
+    contracts.insert(
+        a,
+        Contract {
+            module: engine.compile(&prepared).expect("compile"),
+            views: None,
+        },
+    );
+}
+
+/// `execute` of `run` on a contract built for `case` (`None`: its
+/// baseline), `count` times, each on a fresh copy of the storage.
+fn host_runner<'a>(
+    config: &'a Config,
+    engine: &Engine,
+    case: &HostCase,
+    baseline: bool,
+) -> impl FnMut(u64) -> u64 + 'a {
+    let mut contracts = MemoryContracts::new();
+    let function = if baseline { None } else { case.function };
+    deploy(
+        config,
+        engine,
+        &mut contracts,
+        HOST_A,
+        &calibrate::host_contract(function, &case.args),
+    );
+    deploy(
+        config,
+        engine,
+        &mut contracts,
+        Address(CALLEE_ADDRESS),
+        CALLEE_CONTRACT,
+    );
+    let mut storage = MemoryStorage::new();
+    storage
+        .set(&HOST_A, b"key00001", &vec![7u8; case.stored])
+        .expect("storage");
+    let mut input = vec![0u8; case.input.max(8)];
+    input[..4].copy_from_slice(&case.calls.to_le_bytes());
+    let call = CallContext {
+        caller: Address([0xAA; 32]),
+        contract: HOST_A,
+        method: "run".into(),
+        input,
+        block: BlockInfo::default(),
+        gas_limit: 1 << 40,
+        mode: CallMode::Call,
+    };
+    let name = case.name.clone();
+    move |count| {
+        let mut gas = 0;
+        for _ in 0..count {
+            let mut storage = storage.clone();
+            let report = execute(config, &contracts, &mut storage, &call).expect("execute");
+            assert_eq!(
+                report.outcome.status.label(),
+                "success",
+                "{name}: {report:?}"
+            );
+            gas += report.outcome.gas_used;
+        }
+        gas
+    }
+}
+
+/// Token transfers through `execute`, committed one after the other.
+fn transfer_runner(config: &Config, engine: &Engine) -> impl FnMut(u64) -> u64 + use<> {
+    const TOKEN: Address = Address([0x70; 32]);
+    const ALICE: Address = Address([0x01; 32]);
+    const BOB: Address = Address([0x02; 32]);
+    let config = config.clone();
+    let wasm = gasket_benches::read_contract("token");
+    let prepared = Capabilities::all()
+        .prepare(&wasm, &config)
+        .expect("prepare");
+    let mut contracts = MemoryContracts::new();
+    contracts.insert(
+        TOKEN,
+        Contract {
+            module: engine.compile(&prepared).expect("compile"),
+            views: None,
+        },
+    );
+    let mut storage = MemoryStorage::new();
+    let mut call = CallContext {
+        caller: ALICE,
+        contract: TOKEN,
+        method: "init".into(),
+        input: u128::MAX.to_le_bytes().to_vec(),
+        block: BlockInfo::default(),
+        gas_limit: 10_000_000,
+        mode: CallMode::Init,
+    };
+    let report = execute(&config, &contracts, &mut storage, &call).expect("init");
+    assert_eq!(report.outcome.status.label(), "success", "init: {report:?}");
+    call.method = "transfer".into();
+    call.mode = CallMode::Call;
+    call.input = [&BOB.0[..], &1u128.to_le_bytes()].concat();
+    move |count| {
+        let mut gas = 0;
+        for _ in 0..count {
+            let report = execute(&config, &contracts, &mut storage, &call).expect("transfer");
+            assert_eq!(report.outcome.status.label(), "success");
+            gas += report.outcome.gas_used;
+        }
+        gas
+    }
+}
+
+/// Instantiate the grow module and grow it by `pages`, `count` times.
+fn grow_runner(module: &Module, pages: i32) -> impl FnMut(u64) -> u64 + '_ {
+    move |count| {
+        let mut gas = 0;
+        for _ in 0..count {
+            let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
+            instance.set_gas(GAS);
+            let r = instance.call("grow", &[Value::I32(pages)]).expect("grow");
+            assert_ne!(r[0].as_i64(), -1, "grow failed");
+            gas += GAS - instance.gas_left() as u64;
+        }
+        gas
+    }
+}
+
+fn ratio(values: impl IntoIterator<Item = f64>) -> f64 {
+    let (mut lo, mut hi) = (f64::INFINITY, 0f64);
+    for v in values {
+        if v.is_finite() && v > 1e-9 {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    hi / lo
+}
+
+fn fmt_ratio(ns: f64, gas: f64) -> String {
+    if gas > 1e-6 {
+        format!("{:.3}", ns / gas)
+    } else {
+        "–".into()
+    }
+}
+
+fn main() {
+    let rounds: usize = std::env::var("GASKET_CALIBRATE_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7);
+    let load_before = load_average();
+    let config = Config::default();
+    let engine = Engine::new(EngineConfig::default()).expect("engine");
+    let started = Instant::now();
+
+    // Compile everything first.
+    let micros = calibrate::micros();
+    let baseline = compile(&engine, &calibrate::baseline(), &config);
+    let micro_modules: Vec<Module> = micros
+        .iter()
+        .map(|m| compile(&engine, &m.wasm(), &config))
+        .collect();
+    let grow = compile(
+        &engine,
+        &wat::parse_str(GROW_MODULE).expect("grow"),
+        &config,
+    );
+    const GROW_PAGES: i32 = 64;
+    let workloads_wasm = gasket_benches::read_contract("workloads");
+    let workloads = compile(&engine, &workloads_wasm, &config);
+    let hosts = host_cases();
+
+    let mut cases: Vec<Case<'_>> = Vec::new();
+    cases.push(Case::new(micro_runner(&baseline)));
+    for module in &micro_modules {
+        cases.push(Case::new(micro_runner(module)));
+    }
+    let grow_at = cases.len();
+    cases.push(Case::new(grow_runner(&grow, 0)));
+    cases.push(Case::new(grow_runner(&grow, GROW_PAGES)));
+    let host_at = cases.len();
+    for case in &hosts {
+        cases.push(Case::new(host_runner(&config, &engine, case, false)));
+        cases.push(Case::new(host_runner(&config, &engine, case, true)));
+    }
+    let work_at = cases.len();
+    for (name, arg) in WORKLOADS {
+        cases.push(Case::new(workload_runner(&workloads, &config, name, arg)));
+    }
+    cases.push(Case::new(transfer_runner(&config, &engine)));
+
+    run_all(&mut cases, rounds);
+    let elapsed = started.elapsed();
+    let load_after = load_average();
+
+    // Per rep of each micro: time and gas beyond the baseline.
+    let base = &cases[0];
+    let per_rep: Vec<(f64, f64)> = micros
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let c = &cases[1 + i];
+            (
+                ((c.best_ns - base.best_ns) / f64::from(REPS)).max(0.0),
+                (c.gas_per_unit - base.gas_per_unit) / f64::from(REPS),
+            )
+        })
+        .collect();
+
+    // Solve each class's ns per instruction, helpers subtracted.
+    let order = [
+        CostClass::Control,
+        CostClass::Local,
+        CostClass::Const,
+        CostClass::Alu,
+    ];
+    let mut solved: BTreeMap<&'static str, f64> = BTreeMap::new();
+    let rest = CLASSES.iter().copied().filter(|c| !order.contains(c));
+    for class in order.into_iter().chain(rest) {
+        let i = micros
+            .iter()
+            .position(|m| m.class == class)
+            .expect("a micro per class");
+        let counts = micros[i].counts();
+        let mut ns = per_rep[i].0;
+        for (name, (other, count)) in &counts {
+            if *other != class {
+                ns -= count * solved.get(name).copied().unwrap_or(0.0);
+            }
+        }
+        let own = counts[class_name(class)].1;
+        solved.insert(class_name(class), (ns / own).max(0.0));
+    }
+    let micro_index = |name: &str| micros.iter().position(|m| m.name == name).expect(name);
+    let per_byte = |op: &str| {
+        let small = per_rep[micro_index(&format!("bulk_memory {op} 0 B"))].0;
+        let large = per_rep[micro_index(&format!("bulk_memory {op} {BULK_BYTES} B"))].0;
+        ((large - small) / f64::from(BULK_BYTES)).max(0.0)
+    };
+    let bulk_byte_ns = per_byte("copy").max(per_byte("fill"));
+    let grow_page_ns =
+        ((cases[grow_at + 1].best_ns - cases[grow_at].best_ns) / f64::from(GROW_PAGES)).max(0.0);
+
+    // Host functions: per call beyond the baseline.
+    struct HostRow {
+        ns: f64,
+        gas: f64,
+    }
+    let host_rows: Vec<HostRow> = hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let (f, b) = (&cases[host_at + 2 * i], &cases[host_at + 2 * i + 1]);
+            HostRow {
+                ns: ((f.best_ns - b.best_ns) / f64::from(h.calls)).max(0.0),
+                gas: (f.gas_per_unit - b.gas_per_unit) / f64::from(h.calls),
+            }
+        })
+        .collect();
+
+    let work: Vec<(String, f64, f64)> = WORKLOADS
+        .iter()
+        .map(|(name, arg)| format!("{name}({arg})"))
+        .chain(["token transfer".to_string()])
+        .enumerate()
+        .map(|(i, name)| {
+            let c = &cases[work_at + i];
+            (name, c.best_ns, c.gas_per_unit)
+        })
+        .collect();
+
+    // The rate of the proposal.
+    let rate = std::env::var("GASKET_CALIBRATE_RATE")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(DEFAULT_RATE);
+
+    let current = config.costs.clone();
+    let mut proposed = current.clone();
+    for class in CLASSES {
+        let gas = solved[class_name(class)] / rate;
+        let cost = if class == CostClass::Control && gas < 0.5 {
+            0
+        } else {
+            (gas.round() as u32).max(1)
+        };
+        calibrate::set_cost(&mut proposed, class, cost);
+    }
+    proposed.bulk_memory_per_byte = ((bulk_byte_ns / rate).round() as u32).max(1);
+    // Memory is a resource as well as time: the per-page rate never goes
+    // below today's (growing only bumps a length; pages are zeroed when
+    // first touched, later).
+    proposed.memory_grow_per_page =
+        ((grow_page_ns / rate).round() as u32).max(current.memory_grow_per_page);
+
+    // Host costs: CPU-calibrated from the two sizes; state-touching
+    // functions (their price also covers persistence, which an in-memory
+    // bench does not see) never go below today's.
+    let mut proposed_host = config.host_costs.clone();
+    let mut host_cpu: BTreeMap<HostFn, HostCost> = BTreeMap::new();
+    for f in HostFn::ALL.iter().copied() {
+        let rows: Vec<(usize, &HostCase)> = hosts
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.function == Some(f) && !h.name.contains("absent"))
+            .collect();
+        let Some(&(first, small)) = rows.first() else {
+            continue;
+        };
+        let now = config.host_costs.get(f);
+        let slope = match rows.last() {
+            Some(&(last, large)) if large.bytes > small.bytes => {
+                ((host_rows[last].ns - host_rows[first].ns) / (large.bytes - small.bytes) as f64)
+                    .max(0.0)
+            }
+            _ => 0.0,
+        };
+        // A function charged per byte stays charged per byte (at least 1).
+        let per_byte = ((slope / rate).round() as u32).max(now.per_byte.min(1));
+        // Gas of the wasm around the call (consts, the call, a drop).
+        let site = host_rows[first].gas
+            - f64::from(now.base)
+            - f64::from(now.per_byte) * small.bytes as f64;
+        let site = if f == HostFn::Call {
+            0.0
+        } else {
+            site.max(0.0)
+        };
+        let base = ((host_rows[first].ns / rate - site - f64::from(per_byte) * small.bytes as f64)
+            .round() as i64)
+            .max(1) as u32;
+        let cpu = HostCost { base, per_byte };
+        host_cpu.insert(f, cpu);
+        let state = matches!(
+            f,
+            HostFn::StorageRead
+                | HostFn::StorageWrite
+                | HostFn::StorageRemove
+                | HostFn::EmitEvent
+                | HostFn::Call
+        );
+        proposed_host.set(
+            f,
+            if state {
+                HostCost {
+                    base: base.max(now.base),
+                    per_byte: per_byte.max(now.per_byte),
+                }
+            } else {
+                cpu
+            },
+        );
+    }
+    let mut proposed_config = config.clone();
+    proposed_config.costs = proposed.clone();
+    proposed_config.host_costs = proposed_host.clone();
+
+    // Gas under the proposal (deterministic: one run each, no timing).
+    let proposed_micro_gas: Vec<f64> = micros
+        .iter()
+        .map(|m: &Micro| m.iteration_gas(&proposed) as f64 / f64::from(REPS))
+        .collect();
+    let proposed_work_gas: Vec<f64> = {
+        let module = compile(&engine, &workloads_wasm, &proposed_config);
+        let mut gas: Vec<f64> = WORKLOADS
+            .iter()
+            .map(|&(name, arg)| workload_runner(&module, &proposed_config, name, arg)(1) as f64)
+            .collect();
+        gas.push(transfer_runner(&proposed_config, &engine)(1) as f64);
+        gas
+    };
+    let proposed_host_gas: Vec<f64> = hosts
+        .iter()
+        .map(|h| {
+            let f = host_runner(&proposed_config, &engine, h, false)(1);
+            let b = host_runner(&proposed_config, &engine, h, true)(1);
+            (f - b) as f64 / f64::from(h.calls)
+        })
+        .collect();
+
+    // The table.
+    println!("# Gas calibration");
+    println!();
+    println!(
+        "`cargo bench -p gasket-benches --bench calibrate`, {} rounds, min of each; {:.1} s; load average {} before, {} after; proposal rate {:.4} ns per gas",
+        rounds,
+        elapsed.as_secs_f64(),
+        load_before,
+        load_after,
+        rate
+    );
+    println!();
+    println!("| kind | name | ns/op | gas/op | ns/gas | proposed gas/op | ns/gas (proposed) |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for (i, m) in micros.iter().enumerate() {
+        let (ns, gas) = per_rep[i];
+        println!(
+            "| micro | {} | {:.3} | {:.2} | {} | {:.2} | {} |",
+            m.name,
+            ns,
+            gas,
+            fmt_ratio(ns, gas),
+            proposed_micro_gas[i],
+            fmt_ratio(ns, proposed_micro_gas[i]),
+        );
+    }
+    for class in CLASSES {
+        let ns = solved[class_name(class)];
+        let (now, new) = (current.cost(class) as f64, proposed.cost(class) as f64);
+        println!(
+            "| class | {} | {:.3} | {} | {} | {} | {} |",
+            class_name(class),
+            ns,
+            now,
+            fmt_ratio(ns, now),
+            new,
+            fmt_ratio(ns, new)
+        );
+    }
+    println!(
+        "| class | bulk_memory_per_byte | {:.4} | {} | {} | {} | {} |",
+        bulk_byte_ns,
+        current.bulk_memory_per_byte,
+        fmt_ratio(bulk_byte_ns, current.bulk_memory_per_byte as f64),
+        proposed.bulk_memory_per_byte,
+        fmt_ratio(bulk_byte_ns, proposed.bulk_memory_per_byte as f64)
+    );
+    println!(
+        "| class | memory_grow_per_page | {:.1} | {} | {} | {} | {} |",
+        grow_page_ns,
+        current.memory_grow_per_page,
+        fmt_ratio(grow_page_ns, current.memory_grow_per_page as f64),
+        proposed.memory_grow_per_page,
+        fmt_ratio(grow_page_ns, proposed.memory_grow_per_page as f64)
+    );
+    for (i, h) in hosts.iter().enumerate() {
+        let r = &host_rows[i];
+        println!(
+            "| host | {} | {:.1} | {:.0} | {} | {:.0} | {} |",
+            h.name,
+            r.ns,
+            r.gas,
+            fmt_ratio(r.ns, r.gas),
+            proposed_host_gas[i],
+            fmt_ratio(r.ns, proposed_host_gas[i])
+        );
+    }
+    for (i, (name, ns, gas)) in work.iter().enumerate() {
+        println!(
+            "| workload | {} | {:.0} | {:.0} | {} | {:.0} | {} |",
+            name,
+            ns,
+            gas,
+            fmt_ratio(*ns, *gas),
+            proposed_work_gas[i],
+            fmt_ratio(*ns, proposed_work_gas[i])
+        );
+    }
+    println!();
+
+    // Ratios. Micro rows count when their class does measurable work.
+    let measurable = |m: &Micro| solved[class_name(m.class)] >= MEASURABLE_NS;
+    let micro_ratio = |gas: &dyn Fn(usize) -> f64, per_byte_rows: bool| {
+        ratio(
+            micros
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| {
+                    measurable(m)
+                        && (per_byte_rows
+                            || m.class != CostClass::BulkMemory
+                            || m.name.contains("copy 0 B"))
+                })
+                .map(|(i, _)| per_rep[i].0 / gas(i)),
+        )
+    };
+    let now_gas = |i: usize| per_rep[i].1;
+    let new_gas = |i: usize| proposed_micro_gas[i];
+    let excluded: Vec<&str> = CLASSES
+        .iter()
+        .filter(|&&c| solved[class_name(c)] < MEASURABLE_NS)
+        .map(|&c| class_name(c))
+        .collect();
+    let compute = ["fib", "hash", "sort", "copy"];
+    let work_ratio = |gas: &dyn Fn(usize) -> f64, all: bool| {
+        ratio(
+            work.iter()
+                .enumerate()
+                .filter(|(_, (name, _, _))| all || compute.iter().any(|c| name.starts_with(c)))
+                .map(|(i, (_, ns, _))| ns / gas(i)),
+        )
+    };
+    let work_now = |i: usize| work[i].2;
+    let work_new = |i: usize| proposed_work_gas[i];
+    let state = |h: &HostCase| {
+        matches!(
+            h.function,
+            Some(
+                HostFn::StorageRead
+                    | HostFn::StorageWrite
+                    | HostFn::StorageRemove
+                    | HostFn::EmitEvent
+                    | HostFn::Call
+            )
+        )
+    };
+    let host_ratio = |gas: &dyn Fn(usize) -> f64, all: bool| {
+        ratio(
+            hosts
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| all || !state(h))
+                .map(|(i, _)| host_rows[i].ns / gas(i)),
+        )
+    };
+    let host_now = |i: usize| host_rows[i].gas;
+    let host_new = |i: usize| proposed_host_gas[i];
+    println!("| max/min of ns per gas | current | proposed |");
+    println!("|---|---:|---:|");
+    println!(
+        "| compute workloads (fib, hash, sort, copy) | {:.2}x | {:.2}x |",
+        work_ratio(&work_now, false),
+        work_ratio(&work_new, false)
+    );
+    println!(
+        "| all workloads (+ host_reads, token transfer) | {:.2}x | {:.2}x |",
+        work_ratio(&work_now, true),
+        work_ratio(&work_new, true)
+    );
+    println!(
+        "| microbenchmarks, measurable classes (not {}) | {:.2}x | {:.2}x |",
+        excluded.join(", "),
+        micro_ratio(&now_gas, true),
+        micro_ratio(&new_gas, true)
+    );
+    println!(
+        "| the same without the bulk-memory rows but `copy 0 B` | {:.2}x | {:.2}x |",
+        micro_ratio(&now_gas, false),
+        micro_ratio(&new_gas, false)
+    );
+    let class_ratio = |schedule: &gasket_metering::CostSchedule, per_byte: bool| {
+        let classes = CLASSES
+            .iter()
+            .filter(|&&c| solved[class_name(c)] >= MEASURABLE_NS)
+            .map(|&c| solved[class_name(c)] / schedule.cost(c) as f64);
+        let byte = per_byte.then(|| bulk_byte_ns / f64::from(schedule.bulk_memory_per_byte));
+        ratio(classes.chain(byte))
+    };
+    println!(
+        "| cost classes, measurable (helpers subtracted) | {:.2}x | {:.2}x |",
+        class_ratio(&current, false),
+        class_ratio(&proposed, false)
+    );
+    println!(
+        "| the same and the bulk per-byte rate | {:.2}x | {:.2}x |",
+        class_ratio(&current, true),
+        class_ratio(&proposed, true)
+    );
+    println!(
+        "| host functions priced by time (not storage, events, call) | {:.2}x | {:.2}x |",
+        host_ratio(&host_now, false),
+        host_ratio(&host_new, false)
+    );
+    println!(
+        "| all host functions | {:.2}x | {:.2}x |",
+        host_ratio(&host_now, true),
+        host_ratio(&host_new, true)
+    );
+    println!();
+    println!("Proposed CostSchedule (rate {rate:.4} ns per gas):");
+    println!("{proposed:#?}");
+    println!();
+    println!("Proposed host costs (base, per byte; cpu-calibrated in brackets where kept higher):");
+    for f in HostFn::ALL.iter().copied() {
+        let now = config.host_costs.get(f);
+        let new = proposed_host.get(f);
+        let cpu = host_cpu
+            .get(&f)
+            .map(|c| format!(" [cpu {} + {}/B]", c.base, c.per_byte))
+            .unwrap_or_else(|| " (not measured)".into());
+        println!(
+            "  {:<16} {} + {}/B -> {} + {}/B{}",
+            f.name(),
+            now.base,
+            now.per_byte,
+            new.base,
+            new.per_byte,
+            cpu
+        );
+    }
+}

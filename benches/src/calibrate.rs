@@ -1,0 +1,751 @@
+//! Microbenchmarks for the gas calibration bench (`benches/benches/calibrate.rs`,
+//! issue 4's "gas fidelity"): one small module per cost class of
+//! [`CostClass`], whose loop body is a long unrolled straight-line sequence
+//! dominated by that class, and the ABI host-function contracts.
+//!
+//! Every microbenchmark module exports `run(n: i32) -> i64`, which runs a
+//! counted loop of `n` iterations; each iteration runs a `prefix`, then
+//! [`REPS`] copies of a `rep` sequence, then a `suffix`. The [`baseline`]
+//! module runs the same loop with an empty body, so
+//! `(t(micro) − t(baseline)) / (n × REPS)` is the time of one `rep`, and the
+//! same difference of gas is its gas. Which classes a `rep` is made of is
+//! not declared by hand: [`Micro::counts`] classifies every instruction with
+//! [`gasket_metering::op_class`], the table the metering itself uses.
+//!
+//! Values the compiler could fold are derived from `n` at run time
+//! (`zero = n >> 31`, `one = zero == 0`), so no `rep` is optimised away.
+
+use std::collections::BTreeMap;
+
+use gasket_metering::{CostClass, CostSchedule, HostFn, OpClass};
+use wasm_encoder::{
+    BlockType, CodeSection, ConstExpr, ElementSection, Elements, Encode, ExportKind, ExportSection,
+    Function, FunctionSection, GlobalSection, GlobalType, Instruction as I, MemArg, MemArgTarget,
+    MemorySection, MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType,
+};
+
+/// Copies of the `rep` sequence per loop iteration.
+pub const REPS: u32 = 100;
+
+/// Bytes moved by one `memory.copy` / `memory.fill` of the per-byte
+/// microbenchmarks.
+pub const BULK_BYTES: u32 = 4096;
+
+/// Every cost class, in the schedule's field order.
+pub const CLASSES: [CostClass; 16] = [
+    CostClass::Control,
+    CostClass::Branch,
+    CostClass::BrTable,
+    CostClass::Call,
+    CostClass::CallIndirect,
+    CostClass::Local,
+    CostClass::Const,
+    CostClass::Global,
+    CostClass::Load,
+    CostClass::Store,
+    CostClass::Alu,
+    CostClass::Mul,
+    CostClass::Div,
+    CostClass::MemorySize,
+    CostClass::MemoryGrow,
+    CostClass::BulkMemory,
+];
+
+/// The schedule field name of `class` (`br_table`, `const`, ...).
+pub fn class_name(class: CostClass) -> &'static str {
+    match class {
+        CostClass::Control => "control",
+        CostClass::Branch => "branch",
+        CostClass::BrTable => "br_table",
+        CostClass::Call => "call",
+        CostClass::CallIndirect => "call_indirect",
+        CostClass::Local => "local",
+        CostClass::Const => "const",
+        CostClass::Global => "global",
+        CostClass::Load => "load",
+        CostClass::Store => "store",
+        CostClass::Alu => "alu",
+        CostClass::Mul => "mul",
+        CostClass::Div => "div",
+        CostClass::MemorySize => "memory_size",
+        CostClass::MemoryGrow => "memory_grow",
+        CostClass::BulkMemory => "bulk_memory",
+    }
+}
+
+/// Sets the cost of `class` in `schedule`.
+pub fn set_cost(schedule: &mut CostSchedule, class: CostClass, cost: u32) {
+    let field = match class {
+        CostClass::Control => &mut schedule.control,
+        CostClass::Branch => &mut schedule.branch,
+        CostClass::BrTable => &mut schedule.br_table,
+        CostClass::Call => &mut schedule.call,
+        CostClass::CallIndirect => &mut schedule.call_indirect,
+        CostClass::Local => &mut schedule.local,
+        CostClass::Const => &mut schedule.constant,
+        CostClass::Global => &mut schedule.global,
+        CostClass::Load => &mut schedule.load,
+        CostClass::Store => &mut schedule.store,
+        CostClass::Alu => &mut schedule.alu,
+        CostClass::Mul => &mut schedule.mul,
+        CostClass::Div => &mut schedule.div,
+        CostClass::MemorySize => &mut schedule.memory_size,
+        CostClass::MemoryGrow => &mut schedule.memory_grow,
+        CostClass::BulkMemory => &mut schedule.bulk_memory,
+    };
+    *field = cost;
+}
+
+// Locals of `run`: the parameter `n` is local 0.
+const N: u32 = 0;
+const IDX: u32 = 1;
+const X: u32 = 2;
+const Y: u32 = 3;
+const P: u32 = 4;
+const ZERO: u32 = 5;
+const ONE: u32 = 6;
+const XL: u32 = 7;
+const YL: u32 = 8;
+const ONEL: u32 = 9;
+const DST: u32 = 10;
+
+/// Function indices: `run`, then the callee `id(x) = x`.
+const ID: u32 = 1;
+
+fn memarg(offset: u64, align: u32) -> MemArg {
+    MemArg {
+        offset,
+        align,
+        target: MemArgTarget::Memory(0),
+        ordering: None,
+    }
+}
+
+/// One microbenchmark.
+#[derive(Debug, Clone)]
+pub struct Micro {
+    /// Row name, e.g. `alu` or `bulk_memory copy 4096 B`.
+    pub name: String,
+    /// The class the `rep` is dominated by.
+    pub class: CostClass,
+    /// Bytes moved per `rep` (bulk-memory per-byte rows), else 0.
+    pub bytes_per_rep: u32,
+    /// Once per iteration, before the reps.
+    pub prefix: Vec<I<'static>>,
+    /// The repeated sequence; its argument is the copy's index.
+    pub rep: Vec<Vec<I<'static>>>,
+    /// Once per iteration, after the reps.
+    pub suffix: Vec<I<'static>>,
+    /// Run elsewhere once per rep: the body of the callee `id`.
+    pub callee: Vec<I<'static>>,
+}
+
+fn classify(instruction: &I<'_>) -> CostClass {
+    let mut bytes = Vec::new();
+    instruction.encode(&mut bytes);
+    let mut reader = wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(&bytes, 0));
+    let op = reader.read().expect("a generated instruction parses");
+    match gasket_metering::op_class(&op) {
+        OpClass::Accepted(class) => class,
+        OpClass::Rejected(feature) => panic!("{op:?} is outside the subset: {feature:?}"),
+    }
+}
+
+impl Micro {
+    /// Instructions of each class in one iteration beyond the baseline's,
+    /// divided by [`REPS`]: the composition of one `rep`, including its
+    /// share of the prefix and suffix.
+    pub fn counts(&self) -> BTreeMap<&'static str, (CostClass, f64)> {
+        let mut counts: BTreeMap<&'static str, (CostClass, f64)> = BTreeMap::new();
+        for instruction in self.executed() {
+            let class = classify(instruction);
+            counts.entry(class_name(class)).or_insert((class, 0.0)).1 += 1.0 / f64::from(REPS);
+        }
+        counts
+    }
+
+    /// Gas of one iteration beyond the baseline's under `schedule`, bulk
+    /// bytes included: what the unit test checks against a run.
+    pub fn iteration_gas(&self, schedule: &CostSchedule) -> u64 {
+        let fixed: u64 = self.executed().map(|i| schedule.cost(classify(i))).sum();
+        fixed
+            + u64::from(REPS)
+                * u64::from(self.bytes_per_rep)
+                * u64::from(schedule.bulk_memory_per_byte)
+    }
+
+    /// Every instruction one iteration runs beyond the baseline's.
+    fn executed(&self) -> impl Iterator<Item = &I<'static>> {
+        let callee = (0..self.rep.len()).flat_map(|_| self.callee.iter());
+        self.prefix
+            .iter()
+            .chain(self.rep.iter().flatten())
+            .chain(&self.suffix)
+            .chain(callee)
+    }
+
+    /// The module: `run(n)` with `n` iterations of the body.
+    pub fn wasm(&self) -> Vec<u8> {
+        let mut body: Vec<I<'static>> = self.prefix.clone();
+        for rep in &self.rep {
+            body.extend(rep.iter().cloned());
+        }
+        body.extend(self.suffix.iter().cloned());
+        module(&body)
+    }
+}
+
+/// The loop with an empty body: what every microbenchmark subtracts.
+pub fn baseline() -> Vec<u8> {
+    module(&[])
+}
+
+/// `run(n: i32) -> i64` around `body`, plus `id`, a table holding `id`, one
+/// memory page, one mutable global.
+fn module(body: &[I<'static>]) -> Vec<u8> {
+    let mut module = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([ValType::I32], [ValType::I64]);
+    types.ty().function([ValType::I32], [ValType::I32]);
+    module.section(&types);
+    let mut funcs = FunctionSection::new();
+    funcs.function(0);
+    funcs.function(1);
+    module.section(&funcs);
+    let mut tables = TableSection::new();
+    tables.table(TableType {
+        element_type: RefType::FUNCREF,
+        table64: false,
+        minimum: 1,
+        maximum: Some(1),
+        shared: false,
+    });
+    module.section(&tables);
+    let mut memory = MemorySection::new();
+    memory.memory(MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    module.section(&memory);
+    let mut globals = GlobalSection::new();
+    globals.global(
+        GlobalType {
+            val_type: ValType::I32,
+            mutable: true,
+            shared: false,
+        },
+        &ConstExpr::i32_const(0),
+    );
+    module.section(&globals);
+    let mut exports = ExportSection::new();
+    exports.export("run", ExportKind::Func, 0);
+    exports.export("memory", ExportKind::Memory, 0);
+    module.section(&exports);
+    let mut elements = ElementSection::new();
+    elements.active(
+        Some(0),
+        &ConstExpr::i32_const(0),
+        Elements::Functions([ID].as_slice().into()),
+    );
+    module.section(&elements);
+
+    let mut code = CodeSection::new();
+    let mut run = Function::new([(6, ValType::I32), (3, ValType::I64), (1, ValType::I32)]);
+    let prologue = [
+        // zero = n >> 31 (0 for every n the bench passes), one = zero == 0.
+        I::LocalGet(N),
+        I::I32Const(31),
+        I::I32ShrU,
+        I::LocalTee(ZERO),
+        I::I32Eqz,
+        I::LocalSet(ONE),
+        I::LocalGet(N),
+        I::I32Const(0x1357),
+        I::I32Or,
+        I::LocalSet(X),
+        I::LocalGet(N),
+        I::I32Const(0x0246_8ace),
+        I::I32Xor,
+        I::LocalSet(Y),
+        // p = 0: memory[0..4] is 0, so a chain of loads from p stays at 0.
+        I::LocalGet(ZERO),
+        I::LocalSet(P),
+        I::LocalGet(ZERO),
+        I::I32Const(0x8000),
+        I::I32Add,
+        I::LocalSet(DST),
+        I::LocalGet(X),
+        I::I64ExtendI32U,
+        I::I64Const(0x1234_5678_9abc_def0),
+        I::I64Or,
+        I::LocalSet(XL),
+        I::LocalGet(Y),
+        I::I64ExtendI32U,
+        I::I64Const(1),
+        I::I64Or,
+        I::LocalSet(YL),
+        I::LocalGet(ONE),
+        I::I64ExtendI32U,
+        I::LocalSet(ONEL),
+        I::LocalGet(N),
+        I::LocalSet(IDX),
+    ];
+    for i in &prologue {
+        run.instruction(i);
+    }
+    run.instruction(&I::Loop(BlockType::Empty));
+    for i in body {
+        run.instruction(i);
+    }
+    for i in [
+        I::LocalGet(IDX),
+        I::I32Const(1),
+        I::I32Sub,
+        I::LocalTee(IDX),
+        I::BrIf(0),
+        I::End,
+    ] {
+        run.instruction(&i);
+    }
+    // Everything the body computed stays live.
+    for i in [
+        I::LocalGet(XL),
+        I::LocalGet(X),
+        I::I64ExtendI32U,
+        I::I64Add,
+        I::LocalGet(P),
+        I::I64ExtendI32U,
+        I::I64Add,
+        I::GlobalGet(0),
+        I::I64ExtendI32U,
+        I::I64Add,
+        I::End,
+    ] {
+        run.instruction(&i);
+    }
+    code.function(&run);
+    let mut id = Function::new([]);
+    id.instruction(&I::LocalGet(0));
+    id.instruction(&I::End);
+    code.function(&id);
+    module.section(&code);
+    module.finish()
+}
+
+fn micro(
+    name: &str,
+    class: CostClass,
+    prefix: Vec<I<'static>>,
+    rep: impl Fn(u32) -> Vec<I<'static>>,
+    suffix: Vec<I<'static>>,
+) -> Micro {
+    Micro {
+        name: name.to_string(),
+        class,
+        bytes_per_rep: 0,
+        prefix,
+        rep: (0..REPS).map(rep).collect(),
+        suffix,
+        callee: Vec::new(),
+    }
+}
+
+/// One microbenchmark per cost class (two for bulk memory and its
+/// per-byte rate). Dependent chains where the class produces a value
+/// (ALU, mul, div, loads: latency, as on a critical path), independent
+/// sequences where it does not (stores, branches, calls).
+pub fn micros() -> Vec<Micro> {
+    use CostClass::*;
+    let alu_ops = [I::I32Add, I::I32Xor, I::I32Rotl, I::I32Or];
+    let mut list = vec![
+        // block/nop/end compile to nothing: control stays 0.
+        micro(
+            "control",
+            Control,
+            vec![],
+            |_| vec![I::Block(BlockType::Empty), I::Nop, I::End],
+            vec![],
+        ),
+        // A not-taken br_if, a taken if, a taken br: each starts a new
+        // metered block (a gas check) as in real code.
+        micro(
+            "branch",
+            Branch,
+            vec![],
+            |_| {
+                vec![
+                    I::Block(BlockType::Empty),
+                    I::LocalGet(ZERO),
+                    I::BrIf(0),
+                    I::LocalGet(ONE),
+                    I::If(BlockType::Empty),
+                    I::End,
+                    I::Br(0),
+                    I::End,
+                ]
+            },
+            vec![],
+        ),
+        micro(
+            "br_table",
+            BrTable,
+            vec![],
+            |_| {
+                vec![
+                    I::Block(BlockType::Empty),
+                    I::Block(BlockType::Empty),
+                    I::Block(BlockType::Empty),
+                    I::LocalGet(ZERO),
+                    I::BrTable(vec![0, 1, 2].into(), 2),
+                    I::End,
+                    I::End,
+                    I::End,
+                ]
+            },
+            vec![],
+        ),
+        Micro {
+            callee: vec![I::LocalGet(0), I::End],
+            ..micro(
+                "call",
+                Call,
+                vec![I::LocalGet(X)],
+                |_| vec![I::Call(ID)],
+                vec![I::LocalSet(X)],
+            )
+        },
+        Micro {
+            callee: vec![I::LocalGet(0), I::End],
+            ..micro(
+                "call_indirect",
+                CallIndirect,
+                vec![I::LocalGet(X)],
+                |_| {
+                    vec![
+                        I::LocalGet(ZERO),
+                        I::CallIndirect {
+                            type_index: 1,
+                            table_index: 0,
+                        },
+                    ]
+                },
+                vec![I::LocalSet(X)],
+            )
+        },
+        // Register moves: nothing left after Cranelift's SSA construction.
+        micro(
+            "local",
+            Local,
+            vec![],
+            |_| {
+                vec![
+                    I::LocalGet(X),
+                    I::LocalSet(Y),
+                    I::LocalGet(Y),
+                    I::LocalSet(X),
+                ]
+            },
+            vec![],
+        ),
+        micro(
+            "const",
+            Const,
+            vec![],
+            |j| vec![I::I32Const(j as i32 * 7), I::Drop],
+            vec![],
+        ),
+        // global += 1, each a load and a store of the instance's global.
+        micro(
+            "global",
+            Global,
+            vec![],
+            |_| {
+                vec![
+                    I::GlobalGet(0),
+                    I::LocalGet(ONE),
+                    I::I32Add,
+                    I::GlobalSet(0),
+                ]
+            },
+            vec![],
+        ),
+        // Pointer chasing: each address is the value loaded before (0).
+        micro(
+            "load",
+            Load,
+            vec![I::LocalGet(P)],
+            |_| vec![I::I32Load(memarg(0, 2))],
+            vec![I::LocalSet(P)],
+        ),
+        micro(
+            "store",
+            Store,
+            vec![],
+            |j| {
+                vec![
+                    I::LocalGet(P),
+                    I::LocalGet(X),
+                    I::I32Store(memarg(u64::from(4 * (j % 256)), 2)),
+                ]
+            },
+            vec![],
+        ),
+        micro(
+            "alu",
+            Alu,
+            vec![I::LocalGet(X)],
+            move |j| vec![I::LocalGet(Y), alu_ops[j as usize % alu_ops.len()].clone()],
+            vec![I::LocalSet(X)],
+        ),
+        micro(
+            "mul",
+            Mul,
+            vec![I::LocalGet(XL)],
+            |_| vec![I::LocalGet(YL), I::I64Mul],
+            vec![I::LocalSet(XL)],
+        ),
+        // 64-bit division of a large dividend by a divisor only known at
+        // run time (1), alternately signed and unsigned: the worst case.
+        micro(
+            "div",
+            Div,
+            vec![I::LocalGet(XL)],
+            |j| {
+                vec![
+                    I::LocalGet(ONEL),
+                    if j % 2 == 0 { I::I64DivU } else { I::I64DivS },
+                ]
+            },
+            vec![I::LocalSet(XL)],
+        ),
+        micro(
+            "memory_size",
+            MemorySize,
+            vec![I::LocalGet(X)],
+            |_| vec![I::MemorySize(0), I::I32Add],
+            vec![I::LocalSet(X)],
+        ),
+        // Grow by 0 pages: the base cost (the per-page rate has its own
+        // measurement, `grow_module`).
+        micro(
+            "memory_grow",
+            MemoryGrow,
+            vec![],
+            |_| vec![I::LocalGet(ZERO), I::MemoryGrow(0), I::Drop],
+            vec![],
+        ),
+    ];
+    for (op, bytes) in [
+        ("copy", 0),
+        ("fill", 0),
+        ("copy", BULK_BYTES),
+        ("fill", BULK_BYTES),
+    ] {
+        let name = if bytes == 0 {
+            format!("bulk_memory {op} 0 B")
+        } else {
+            format!("bulk_memory {op} {bytes} B")
+        };
+        let mut m = micro(
+            &name,
+            BulkMemory,
+            vec![],
+            move |_| {
+                vec![
+                    I::LocalGet(DST),
+                    if op == "copy" {
+                        I::LocalGet(ZERO)
+                    } else {
+                        I::LocalGet(ONE)
+                    },
+                    I::I32Const(bytes as i32),
+                    if op == "copy" {
+                        I::MemoryCopy {
+                            src_mem: 0,
+                            dst_mem: 0,
+                        }
+                    } else {
+                        I::MemoryFill(0)
+                    },
+                ]
+            },
+            vec![],
+        );
+        m.bytes_per_rep = bytes;
+        list.push(m);
+    }
+    list
+}
+
+/// `grow(pages: i32) -> i64` (text): `memory.grow` by `pages`, run on a
+/// fresh instance each time, for the per-page rate.
+pub const GROW_MODULE: &str = r#"(module
+  (memory (export "memory") 1)
+  (func (export "grow") (param i32) (result i64)
+    (i64.extend_i32_s (memory.grow (local.get 0)))))"#;
+
+/// Where the host-function contracts keep their operands.
+pub mod layout {
+    /// The 8-byte storage key `key00001`.
+    pub const KEY: u32 = 0x100;
+    /// A 4-byte event topic.
+    pub const TOPIC: u32 = 0x200;
+    /// The callee's address (32 bytes of 0xBB).
+    pub const CALLEE: u32 = 0x300;
+    /// The method name `noop`.
+    pub const METHOD: u32 = 0x340;
+    /// Output buffer (up to 8 KiB).
+    pub const OUT: u32 = 0x2000;
+    /// Input data for the function (up to 8 KiB).
+    pub const DATA: u32 = 0x4000;
+}
+
+/// Address of the callee of the `call` measurements.
+pub const CALLEE_ADDRESS: [u8; 32] = [0xBB; 32];
+
+/// A contract whose method `run` reads `n` from the first 4 bytes of its
+/// input and calls host function `f` with `args` `n` times (`None`: the
+/// same loop without the call, the baseline). Results are dropped.
+pub fn host_contract(f: Option<HostFn>, args: &[i64]) -> String {
+    let mut imports = String::from(r#"(import "env" "input_read" (func $input_read (param i32)))"#);
+    let mut call = String::new();
+    if let Some(f) = f {
+        let sig = |tys: &[wasmparser::ValType]| {
+            tys.iter()
+                .map(|t| {
+                    if *t == wasmparser::ValType::I64 {
+                        "i64"
+                    } else {
+                        "i32"
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if f != HostFn::InputRead {
+            imports.push_str(&format!(
+                r#"(import "env" "{}" (func $f (param {}) (result {})))"#,
+                f.name(),
+                sig(f.params()),
+                sig(f.results()),
+            ));
+        }
+        let callee = if f == HostFn::InputRead {
+            "$input_read"
+        } else {
+            "$f"
+        };
+        let operands: Vec<String> = f
+            .params()
+            .iter()
+            .zip(args)
+            .map(|(t, a)| {
+                if *t == wasmparser::ValType::I64 {
+                    format!("(i64.const {a})")
+                } else {
+                    format!("(i32.const {a})")
+                }
+            })
+            .collect();
+        call = format!("(call {callee} {})", operands.join(" "));
+        if !f.results().is_empty() {
+            call = format!("(drop {call})");
+        }
+    }
+    // A `(result)` clause with no types is not valid text: drop it.
+    let imports = imports.replace(" (result )", "").replace("(param )", "");
+    format!(
+        r#"(module
+  {imports}
+  (memory (export "memory") 2)
+  (data (i32.const {key}) "key00001")
+  (data (i32.const {topic}) "tpc1")
+  (data (i32.const {callee}) "{callee_bytes}")
+  (data (i32.const {method}) "noop")
+  (func (export "run")
+    (local $i i32)
+    (call $input_read (i32.const {data}))
+    (local.set $i (i32.load (i32.const {data})))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get $i)))
+      {call}
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br 0)))))"#,
+        key = layout::KEY,
+        topic = layout::TOPIC,
+        callee = layout::CALLEE,
+        callee_bytes = "\\bb".repeat(32),
+        method = layout::METHOD,
+        data = layout::DATA,
+    )
+}
+
+/// The callee of the `call` measurements: `noop` returns at once.
+pub const CALLEE_CONTRACT: &str = r#"(module (memory (export "memory") 1) (func (export "noop")))"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gasket_vm::{Engine, EngineConfig, Imports, Instance, Value};
+
+    const GAS: u64 = 1 << 40;
+
+    fn gas_of(engine: &Engine, wasm: &[u8], n: i32) -> u64 {
+        let config = gasket_metering::Config::default();
+        // `run(n) -> i64` is not a contract export: the permissive policy.
+        let prepared =
+            gasket_metering::prepare_with_policy(wasm, &config, &gasket_metering::Permissive)
+                .expect("prepare");
+        let module = engine.compile(&prepared).expect("compile");
+        let mut instance = Instance::new(&module, Imports::new(), GAS).expect("instantiate");
+        instance.set_gas(GAS);
+        instance.call("run", &[Value::I32(n)]).expect("run");
+        GAS - instance.gas_left() as u64
+    }
+
+    /// Each microbenchmark validates, prepares, compiles and runs, and one
+    /// iteration costs exactly its instructions' gas beyond the baseline.
+    #[test]
+    fn every_micro_runs_with_the_expected_gas() {
+        let engine = Engine::new(EngineConfig::default()).expect("engine");
+        let schedule = CostSchedule::default();
+        let base = gas_of(&engine, &baseline(), 3);
+        let micros = micros();
+        for class in CLASSES {
+            assert!(
+                micros.iter().any(|m| m.class == class),
+                "no microbenchmark for {class:?}"
+            );
+        }
+        for m in &micros {
+            let wasm = m.wasm();
+            wasmparser::Validator::new()
+                .validate_all(&wasm)
+                .unwrap_or_else(|e| panic!("{}: {e}", m.name));
+            let gas = gas_of(&engine, &wasm, 3);
+            assert_eq!(
+                gas - base,
+                3 * m.iteration_gas(&schedule),
+                "{}: gas of 3 iterations beyond the baseline",
+                m.name
+            );
+            let (class, count) = m.counts()[class_name(m.class)];
+            assert_eq!(class, m.class);
+            assert!(count >= 1.0, "{}: {count} of its class per rep", m.name);
+        }
+    }
+
+    #[test]
+    fn host_contracts_parse() {
+        for &f in HostFn::ALL {
+            let args = vec![0i64; f.params().len()];
+            wat::parse_str(host_contract(Some(f), &args)).unwrap_or_else(|e| panic!("{f:?}: {e}"));
+        }
+        wat::parse_str(host_contract(None, &[])).expect("baseline");
+        wat::parse_str(CALLEE_CONTRACT).expect("callee");
+        wat::parse_str(GROW_MODULE).expect("grow");
+    }
+}
