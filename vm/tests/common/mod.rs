@@ -122,7 +122,7 @@ pub fn parse_vectors() -> Vec<Expected> {
         if line.starts_with("code ") || line.starts_with("instrumented ") {
             continue;
         }
-        // e.g. `fib [20] -> Returned([6765]), gas 470642`
+        // e.g. `fib [20] -> Returned([6765]), gas 733321`
         let (call, rest) = line.split_once(" -> ").unwrap();
         let (export, args) = call.split_once(' ').unwrap();
         let args: Vec<i64> = args

@@ -38,7 +38,7 @@
     i32.const 8
     call 37
     block ;; label = @1
-      i64.const 14
+      i64.const 26
       call 35
       local.get 0
       local.get 1
@@ -52,7 +52,7 @@
     i32.const 8
     call 37
     block ;; label = @1
-      i64.const 14
+      i64.const 26
       call 35
       local.get 0
       local.get 1
@@ -67,20 +67,20 @@
     i32.const 9
     call 37
     block ;; label = @1
-      i64.const 14
+      i64.const 26
       call 35
       block ;; label = @2
         i32.const 8
         call 7
         local.tee 2
         br_if 0 (;@2;)
-        i64.const 13
+        i64.const 25
         call 35
         i32.const 8
         call 8
         unreachable
       end
-      i64.const 20
+      i64.const 16
       call 35
       local.get 0
       i32.const 8
@@ -103,7 +103,7 @@
     i32.const 12
     call 37
     block (result i32) ;; label = @1
-      i64.const 9
+      i64.const 13
       call 35
       i32.const 0
       local.set 1
@@ -112,7 +112,7 @@
         i32.load offset=1049512
         local.tee 2
         br_if 0 (;@2;)
-        i64.const 16
+        i64.const 13
         call 35
         i32.const 1049536
         local.set 2
@@ -125,7 +125,7 @@
         i32.shl
         i32.store offset=1049516
       end
-      i64.const 13
+      i64.const 12
       call 35
       block ;; label = @2
         local.get 2
@@ -137,7 +137,7 @@
         local.tee 0
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 12
+        i64.const 16
         call 35
         i32.const 0
         local.set 1
@@ -148,7 +148,7 @@
           local.tee 3
           i32.le_u
           br_if 0 (;@3;)
-          i64.const 123
+          i64.const 122
           call 35
           local.get 0
           local.get 3
@@ -169,7 +169,7 @@
           i32.const -1
           i32.eq
           br_if 1 (;@2;)
-          i64.const 11
+          i64.const 10
           call 35
           i32.const 0
           local.get 4
@@ -179,7 +179,7 @@
           i32.add
           i32.store offset=1049516
         end
-        i64.const 12
+        i64.const 10
         call 35
         i32.const 0
         local.get 2
@@ -201,7 +201,7 @@
     i32.const 6
     call 37
     block ;; label = @1
-      i64.const 13
+      i64.const 25
       call 35
       local.get 0
       call 20
@@ -215,7 +215,7 @@
     i32.const 18
     call 37
     block (result i64) ;; label = @1
-      i64.const 47
+      i64.const 80
       call 35
       global.get 0
       i32.const 112
@@ -243,7 +243,7 @@
           i64.const -1
           i64.le_s
           br_if 0 (;@3;)
-          i64.const 34
+          i64.const 56
           call 35
           local.get 0
           i32.const 8
@@ -268,7 +268,7 @@
                       i32.const 65
                       i32.lt_u
                       br_if 0 (;@9;)
-                      i64.const 33
+                      i64.const 45
                       call 35
                       i32.const 0
                       local.get 2
@@ -291,17 +291,17 @@
                       local.set 2
                       br 1 (;@8;)
                     end
-                    i64.const 5
+                    i64.const 4
                     call 35
                     local.get 2
                     i32.eqz
                     br_if 1 (;@7;)
-                    i64.const 5
+                    i64.const 4
                     call 35
                     local.get 2
                     i32.eqz
                     br_if 0 (;@8;)
-                    i64.const 16
+                    i64.const 39
                     call 35
                     local.get 3
                     local.get 0
@@ -312,19 +312,19 @@
                     call 36
                     memory.copy
                   end
-                  i64.const 6
+                  i64.const 5
                   call 35
                   local.get 4
                   i32.const -2147483648
                   i32.eq
                   br_if 4 (;@3;)
-                  i64.const 6
+                  i64.const 5
                   call 35
                   local.get 2
                   i32.const 8
                   i32.lt_u
                   br_if 1 (;@6;)
-                  i64.const 12
+                  i64.const 16
                   call 35
                   local.get 2
                   i32.const -8
@@ -335,7 +335,7 @@
                   local.set 1
                   br 2 (;@5;)
                 end
-                i64.const 6
+                i64.const 5
                 call 35
                 local.get 4
                 i32.const -2147483648
@@ -346,7 +346,7 @@
                 i32.const 0
                 local.set 2
               end
-              i64.const 29
+              i64.const 46
               call 35
               local.get 0
               i32.const 48
@@ -363,7 +363,7 @@
               i32.const -2147483647
               i32.eq
               br_if 0 (;@5;)
-              i64.const 23
+              i64.const 32
               call 35
               block ;; label = @6
                 local.get 0
@@ -381,14 +381,14 @@
                 i32.const 17
                 i32.eq
                 br_if 0 (;@6;)
-                i64.const 7
+                i64.const 5
                 call 35
                 local.get 0
                 local.get 5
                 i32.store offset=32
                 br 2 (;@4;)
               end
-              i64.const 20
+              i64.const 32
               call 35
               local.get 0
               i32.const 32
@@ -400,13 +400,13 @@
               block ;; label = @6
                 local.get 7
                 br_if 0 (;@6;)
-                i64.const 12
+                i64.const 25
                 call 35
                 local.get 5
                 local.get 6
                 call 12
               end
-              i64.const 11
+              i64.const 15
               call 35
               i64.const 0
               local.set 1
@@ -416,13 +416,13 @@
               i32.ne
               br_if 1 (;@4;)
             end
-            i64.const 5
+            i64.const 4
             call 35
             block ;; label = @5
               local.get 2
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 26
+              i64.const 43
               call 35
               local.get 0
               i32.const 16
@@ -436,20 +436,20 @@
               i32.const -2147483647
               i32.ne
               br_if 1 (;@4;)
-              i64.const 5
+              i64.const 10
               call 35
               local.get 0
               i64.load offset=24
               local.set 1
             end
-            i64.const 14
+            i64.const 26
             call 35
             local.get 4
             local.get 3
             call 12
             br 2 (;@2;)
           end
-          i64.const 14
+          i64.const 26
           call 35
           i32.const 1048719
           i32.const 18
@@ -461,7 +461,7 @@
         i64.const 0
         local.set 1
       end
-      i64.const 7
+      i64.const 6
       call 35
       local.get 0
       i32.const 112
@@ -477,7 +477,7 @@
     i32.const 9
     call 37
     block ;; label = @1
-      i64.const 37
+      i64.const 57
       call 35
       global.get 0
       i32.const 16
@@ -498,7 +498,7 @@
         i32.const 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 34
         call 35
         local.get 1
         local.get 2
@@ -506,7 +506,7 @@
         call 18
         unreachable
       end
-      i64.const 19
+      i64.const 21
       call 35
       local.get 0
       local.get 2
@@ -528,7 +528,7 @@
     i32.const 14
     call 37
     block ;; label = @1
-      i64.const 37
+      i64.const 57
       call 35
       global.get 0
       i32.const 16
@@ -549,7 +549,7 @@
         i32.const 1
         i32.eq
         br_if 0 (;@2;)
-        i64.const 10
+        i64.const 14
         call 35
         local.get 4
         i32.load offset=12
@@ -558,7 +558,7 @@
           local.get 3
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 13
+          i64.const 36
           call 35
           local.get 6
           local.get 2
@@ -567,7 +567,7 @@
           call 36
           memory.copy
         end
-        i64.const 28
+        i64.const 22
         call 35
         local.get 0
         local.get 1
@@ -587,7 +587,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 17
+      i64.const 34
       call 35
       local.get 5
       local.get 4
@@ -603,7 +603,7 @@
     i32.const 10
     call 37
     block ;; label = @1
-      i64.const 9
+      i64.const 7
       call 35
       global.get 0
       i32.const 16
@@ -613,7 +613,7 @@
         block ;; label = @3
           local.get 0
           br_if 0 (;@3;)
-          i64.const 9
+          i64.const 8
           call 35
           i32.const 0
           local.set 0
@@ -623,7 +623,7 @@
           local.set 3
           br 1 (;@2;)
         end
-        i64.const 10
+        i64.const 9
         call 35
         local.get 2
         i32.const 1
@@ -633,7 +633,7 @@
         i32.add
         local.set 3
       end
-      i64.const 13
+      i64.const 16
       call 35
       local.get 3
       local.get 0
@@ -643,20 +643,20 @@
         i32.load offset=12
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 8
+        i64.const 12
         call 35
         local.get 2
         i32.load offset=8
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 9
+        i64.const 13
         call 35
         i32.const 0
         i32.load offset=1049520
         local.get 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 5
+        i64.const 4
         call 35
         i32.const 0
         local.get 1
@@ -671,7 +671,7 @@
     i32.const 8
     call 37
     block ;; label = @1
-      i64.const 72
+      i64.const 136
       call 35
       global.get 0
       i32.const 16
@@ -706,7 +706,7 @@
     i32.const 11
     call 37
     block ;; label = @1
-      i64.const 24
+      i64.const 34
       call 35
       global.get 0
       i32.const 16
@@ -719,7 +719,7 @@
         i64.const -1
         i64.eq
         br_if 0 (;@2;)
-        i64.const 62
+        i64.const 114
         call 35
         local.get 0
         i32.const 4
@@ -746,7 +746,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 14
+      i64.const 26
       call 35
       i32.const 1048787
       i32.const 16
@@ -761,7 +761,7 @@
     i32.const 10
     call 37
     block ;; label = @1
-      i64.const 47
+      i64.const 55
       call 35
       global.get 0
       i32.const 16
@@ -796,7 +796,7 @@
     i32.const 22
     call 37
     block (result i32) ;; label = @1
-      i64.const 22
+      i64.const 24
       call 35
       global.get 0
       i32.const 16
@@ -821,7 +821,7 @@
         local.get 4
         local.set 5
         loop ;; label = @3
-          i64.const 112
+          i64.const 143
           call 35
           local.get 2
           i32.const 6
@@ -874,7 +874,7 @@
           br_if 0 (;@3;)
         end
       end
-      i64.const 6
+      i64.const 5
       call 35
       block ;; label = @2
         block ;; label = @3
@@ -882,13 +882,13 @@
           i32.const 9
           i32.gt_u
           br_if 0 (;@3;)
-          i64.const 4
+          i64.const 3
           call 35
           local.get 5
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 56
+        i64.const 72
         call 35
         local.get 2
         i32.const 6
@@ -915,20 +915,20 @@
         i32.load16_u offset=1049246 align=1
         i32.store16 align=1
       end
-      i64.const 5
+      i64.const 4
       call 35
       block ;; label = @2
         block ;; label = @3
           local.get 4
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 5
+          i64.const 4
           call 35
           local.get 0
           i32.eqz
           br_if 1 (;@2;)
         end
-        i64.const 21
+        i64.const 25
         call 35
         local.get 2
         i32.const 6
@@ -944,7 +944,7 @@
         i32.load8_u offset=1049247
         i32.store8
       end
-      i64.const 50
+      i64.const 59
       call 35
       i32.const 43
       i32.const 1114112
@@ -984,7 +984,7 @@
           local.tee 8
           i32.ge_u
           br_if 0 (;@3;)
-          i64.const 6
+          i64.const 5
           call 35
           block ;; label = @4
             block ;; label = @5
@@ -993,7 +993,7 @@
                 i32.const 16777216
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 20
+                i64.const 21
                 call 35
                 local.get 8
                 local.get 7
@@ -1013,7 +1013,7 @@
                       i32.and
                       br_table 2 (;@7;) 0 (;@9;) 1 (;@8;) 0 (;@9;) 2 (;@7;)
                     end
-                    i64.const 4
+                    i64.const 3
                     call 35
                     local.get 12
                     local.set 8
@@ -1028,7 +1028,7 @@
                   i32.shr_u
                   local.set 8
                 end
-                i64.const 15
+                i64.const 25
                 call 35
                 local.get 0
                 i32.const 2097151
@@ -1041,7 +1041,7 @@
                 i32.load
                 local.set 5
                 loop ;; label = @7
-                  i64.const 12
+                  i64.const 11
                   call 35
                   local.get 3
                   i32.const 65535
@@ -1051,7 +1051,7 @@
                   i32.and
                   i32.ge_u
                   br_if 2 (;@5;)
-                  i64.const 32
+                  i64.const 61
                   call 35
                   i32.const 1
                   local.set 0
@@ -1066,12 +1066,12 @@
                   call_indirect (type 0)
                   i32.eqz
                   br_if 0 (;@7;)
-                  i64.const 2
+                  i64.const 1
                   call 35
                   br 5 (;@2;)
                 end
               end
-              i64.const 43
+              i64.const 69
               call 35
               local.get 1
               local.get 1
@@ -1106,7 +1106,7 @@
               i32.and
               local.set 7
               loop ;; label = @6
-                i64.const 9
+                i64.const 8
                 call 35
                 local.get 3
                 i32.const 65535
@@ -1114,7 +1114,7 @@
                 local.get 7
                 i32.ge_u
                 br_if 2 (;@4;)
-                i64.const 32
+                i64.const 61
                 call 35
                 i32.const 1
                 local.set 0
@@ -1129,12 +1129,12 @@
                 call_indirect (type 0)
                 i32.eqz
                 br_if 0 (;@6;)
-                i64.const 2
+                i64.const 1
                 call 35
                 br 4 (;@2;)
               end
             end
-            i64.const 18
+            i64.const 30
             call 35
             i32.const 1
             local.set 0
@@ -1144,7 +1144,7 @@
             local.get 9
             call 25
             br_if 2 (;@2;)
-            i64.const 24
+            i64.const 53
             call 35
             local.get 5
             local.get 10
@@ -1164,7 +1164,7 @@
             i32.const 0
             local.set 3
             loop ;; label = @5
-              i64.const 9
+              i64.const 8
               call 35
               block ;; label = @6
                 local.get 3
@@ -1173,13 +1173,13 @@
                 local.get 8
                 i32.lt_u
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 35
                 i32.const 0
                 local.set 0
                 br 4 (;@2;)
               end
-              i64.const 32
+              i64.const 61
               call 35
               i32.const 1
               local.set 0
@@ -1194,12 +1194,12 @@
               call_indirect (type 0)
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 2
+              i64.const 1
               call 35
               br 3 (;@2;)
             end
           end
-          i64.const 26
+          i64.const 55
           call 35
           i32.const 1
           local.set 0
@@ -1210,7 +1210,7 @@
           i32.load offset=12
           call_indirect (type 1)
           br_if 1 (;@2;)
-          i64.const 9
+          i64.const 7
           call 35
           local.get 1
           local.get 13
@@ -1219,7 +1219,7 @@
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 26
+        i64.const 48
         call 35
         i32.const 1
         local.set 0
@@ -1233,7 +1233,7 @@
         local.get 9
         call 25
         br_if 0 (;@2;)
-        i64.const 23
+        i64.const 53
         call 35
         local.get 3
         local.get 10
@@ -1243,7 +1243,7 @@
         call_indirect (type 1)
         local.set 0
       end
-      i64.const 7
+      i64.const 6
       call 35
       local.get 2
       i32.const 16
@@ -1259,7 +1259,7 @@
     i32.const 9
     call 37
     block ;; label = @1
-      i64.const 52
+      i64.const 57
       call 35
       global.get 0
       i32.const 32
@@ -1296,19 +1296,19 @@
     i32.const 7
     call 37
     block ;; label = @1
-      i64.const 5
+      i64.const 4
       call 35
       block ;; label = @2
         local.get 0
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 13
+        i64.const 25
         call 35
         local.get 1
         call 8
         unreachable
       end
-      i64.const 12
+      i64.const 24
       call 35
       call 19
       unreachable
@@ -1320,7 +1320,7 @@
     i32.const 7
     call 37
     block ;; label = @1
-      i64.const 15
+      i64.const 27
       call 35
       i32.const 1049184
       i32.const 35
@@ -1335,7 +1335,7 @@
     i32.const 6
     call 37
     block ;; label = @1
-      i64.const 13
+      i64.const 25
       call 35
       local.get 0
       call 15
@@ -1349,7 +1349,7 @@
     i32.const 11
     call 37
     block ;; label = @1
-      i64.const 52
+      i64.const 57
       call 35
       global.get 0
       i32.const 32
@@ -1387,7 +1387,7 @@
     i32.const 9
     call 37
     block ;; label = @1
-      i64.const 6
+      i64.const 5
       call 35
       block ;; label = @2
         block ;; label = @3
@@ -1396,11 +1396,11 @@
             i32.const 0
             i32.lt_s
             br_if 0 (;@4;)
-            i64.const 3
+            i64.const 2
             call 35
             local.get 1
             br_if 1 (;@3;)
-            i64.const 9
+            i64.const 7
             call 35
             local.get 0
             i64.const 4294967296
@@ -1409,7 +1409,7 @@
             local.set 1
             br 2 (;@2;)
           end
-          i64.const 9
+          i64.const 7
           call 35
           local.get 0
           i32.const 0
@@ -1418,7 +1418,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 16
+        i64.const 28
         call 35
         block ;; label = @3
           local.get 1
@@ -1426,7 +1426,7 @@
           local.tee 2
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 14
+          i64.const 11
           call 35
           local.get 0
           local.get 2
@@ -1438,7 +1438,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 12
+        i64.const 10
         call 35
         local.get 0
         local.get 1
@@ -1449,7 +1449,7 @@
         i32.const 1
         i32.store offset=4
       end
-      i64.const 5
+      i64.const 4
       call 35
       local.get 0
       local.get 1
@@ -1463,7 +1463,7 @@
     i32.const 11
     call 37
     block ;; label = @1
-      i64.const 45
+      i64.const 74
       call 35
       global.get 0
       i32.const 160
@@ -1492,7 +1492,7 @@
           i32.and
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 44
+          i64.const 74
           call 35
           local.get 0
           i32.load
@@ -1515,7 +1515,7 @@
           drop
           br 1 (;@2;)
         end
-        i64.const 33
+        i64.const 44
         call 35
         local.get 1
         i32.const 2
@@ -1535,7 +1535,7 @@
         call 30
         drop
       end
-      i64.const 42
+      i64.const 82
       call 35
       local.get 1
       i32.const 8
@@ -1561,7 +1561,7 @@
     i32.const 20
     call 37
     block (result i32) ;; label = @1
-      i64.const 14
+      i64.const 11
       call 35
       global.get 0
       i32.const 16
@@ -1575,19 +1575,19 @@
             i32.const 1
             i32.and
             br_if 0 (;@4;)
-            i64.const 7
+            i64.const 11
             call 35
             local.get 2
             i32.load8_u
             local.tee 5
             br_if 1 (;@3;)
-            i64.const 4
+            i64.const 3
             call 35
             i32.const 0
             local.set 5
             br 2 (;@2;)
           end
-          i64.const 28
+          i64.const 57
           call 35
           local.get 0
           local.get 2
@@ -1600,7 +1600,7 @@
           local.set 5
           br 1 (;@2;)
         end
-        i64.const 7
+        i64.const 12
         call 35
         local.get 1
         i32.load offset=12
@@ -1608,7 +1608,7 @@
         i32.const 0
         local.set 7
         loop ;; label = @3
-          i64.const 13
+          i64.const 12
           call 35
           local.get 2
           i32.const 1
@@ -1624,7 +1624,7 @@
                     i32.const -1
                     i32.gt_s
                     br_if 0 (;@8;)
-                    i64.const 10
+                    i64.const 9
                     call 35
                     local.get 5
                     i32.const 255
@@ -1633,13 +1633,13 @@
                     i32.const 128
                     i32.eq
                     br_if 1 (;@7;)
-                    i64.const 6
+                    i64.const 5
                     call 35
                     local.get 9
                     i32.const 192
                     i32.ne
                     br_if 3 (;@5;)
-                    i64.const 50
+                    i64.const 81
                     call 35
                     local.get 4
                     local.get 1
@@ -1663,13 +1663,13 @@
                     call_indirect (type 0)
                     i32.eqz
                     br_if 2 (;@6;)
-                    i64.const 4
+                    i64.const 3
                     call 35
                     i32.const 1
                     local.set 5
                     br 6 (;@2;)
                   end
-                  i64.const 25
+                  i64.const 49
                   call 35
                   block ;; label = @8
                     local.get 0
@@ -1681,7 +1681,7 @@
                     local.get 6
                     call_indirect (type 1)
                     br_if 0 (;@8;)
-                    i64.const 7
+                    i64.const 6
                     call 35
                     local.get 8
                     local.get 5
@@ -1689,13 +1689,13 @@
                     local.set 2
                     br 4 (;@4;)
                   end
-                  i64.const 4
+                  i64.const 3
                   call 35
                   i32.const 1
                   local.set 5
                   br 5 (;@2;)
                 end
-                i64.const 29
+                i64.const 58
                 call 35
                 block ;; label = @7
                   local.get 0
@@ -1709,7 +1709,7 @@
                   local.get 6
                   call_indirect (type 1)
                   br_if 0 (;@7;)
-                  i64.const 7
+                  i64.const 6
                   call 35
                   local.get 5
                   local.get 2
@@ -1717,13 +1717,13 @@
                   local.set 2
                   br 3 (;@4;)
                 end
-                i64.const 4
+                i64.const 3
                 call 35
                 i32.const 1
                 local.set 5
                 br 4 (;@2;)
               end
-              i64.const 9
+              i64.const 8
               call 35
               local.get 7
               i32.const 1
@@ -1733,7 +1733,7 @@
               local.set 2
               br 1 (;@4;)
             end
-            i64.const 10
+            i64.const 9
             call 35
             i32.const 1610612768
             local.set 10
@@ -1743,7 +1743,7 @@
               i32.and
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 10
+              i64.const 15
               call 35
               local.get 2
               i32.const 5
@@ -1753,7 +1753,7 @@
               i32.load offset=1 align=1
               local.set 10
             end
-            i64.const 8
+            i64.const 7
             call 35
             i32.const 0
             local.set 9
@@ -1763,7 +1763,7 @@
                 i32.const 2
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 6
+                i64.const 5
                 call 35
                 i32.const 0
                 local.set 11
@@ -1771,7 +1771,7 @@
                 local.set 2
                 br 1 (;@5;)
               end
-              i64.const 10
+              i64.const 15
               call 35
               local.get 8
               i32.const 2
@@ -1781,7 +1781,7 @@
               i32.load16_u align=1
               local.set 11
             end
-            i64.const 6
+            i64.const 5
             call 35
             block ;; label = @5
               block ;; label = @6
@@ -1789,13 +1789,13 @@
                 i32.const 4
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 35
                 local.get 2
                 local.set 8
                 br 1 (;@5;)
               end
-              i64.const 10
+              i64.const 15
               call 35
               local.get 2
               i32.const 2
@@ -1805,7 +1805,7 @@
               i32.load16_u align=1
               local.set 9
             end
-            i64.const 6
+            i64.const 5
             call 35
             block ;; label = @5
               block ;; label = @6
@@ -1813,13 +1813,13 @@
                 i32.const 8
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 35
                 local.get 8
                 local.set 2
                 br 1 (;@5;)
               end
-              i64.const 10
+              i64.const 15
               call 35
               local.get 8
               i32.const 2
@@ -1829,7 +1829,7 @@
               i32.load16_u align=1
               local.set 7
             end
-            i64.const 8
+            i64.const 7
             call 35
             block ;; label = @5
               local.get 5
@@ -1837,7 +1837,7 @@
               i32.and
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 14
+              i64.const 19
               call 35
               local.get 3
               local.get 11
@@ -1849,7 +1849,7 @@
               i32.load16_u offset=4
               local.set 11
             end
-            i64.const 8
+            i64.const 7
             call 35
             block ;; label = @5
               local.get 5
@@ -1857,7 +1857,7 @@
               i32.and
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 14
+              i64.const 19
               call 35
               local.get 3
               local.get 9
@@ -1869,7 +1869,7 @@
               i32.load16_u offset=4
               local.set 9
             end
-            i64.const 60
+            i64.const 89
             call 35
             local.get 4
             local.get 9
@@ -1900,7 +1900,7 @@
               call_indirect (type 0)
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 4
+              i64.const 3
               call 35
               i32.const 1
               local.set 5
@@ -1913,7 +1913,7 @@
             i32.add
             local.set 7
           end
-          i64.const 7
+          i64.const 11
           call 35
           local.get 2
           i32.load8_u
@@ -1925,7 +1925,7 @@
         i32.const 0
         local.set 5
       end
-      i64.const 7
+      i64.const 6
       call 35
       local.get 4
       i32.const 16
@@ -1940,14 +1940,14 @@
     i32.const 12
     call 37
     block (result i32) ;; label = @1
-      i64.const 6
+      i64.const 5
       call 35
       block ;; label = @2
         local.get 2
         i32.const 1114112
         i32.eq
         br_if 0 (;@2;)
-        i64.const 25
+        i64.const 54
         call 35
         local.get 0
         local.get 2
@@ -1956,22 +1956,22 @@
         call_indirect (type 0)
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 3
+        i64.const 2
         call 35
         i32.const 1
         br 1 (;@1;)
       end
-      i64.const 3
+      i64.const 2
       call 35
       block ;; label = @2
         local.get 3
         br_if 0 (;@2;)
-        i64.const 3
+        i64.const 2
         call 35
         i32.const 0
         br 1 (;@1;)
       end
-      i64.const 22
+      i64.const 52
       call 35
       local.get 0
       local.get 3
@@ -1988,7 +1988,7 @@
     i32.const 11
     call 37
     block ;; label = @1
-      i64.const 68
+      i64.const 74
       call 35
       global.get 0
       i32.const 32
@@ -2037,7 +2037,7 @@
     i32.const 13
     call 37
     block ;; label = @1
-      i64.const 68
+      i64.const 74
       call 35
       global.get 0
       i32.const 32
@@ -2086,7 +2086,7 @@
     i32.const 15
     call 37
     block (result i32) ;; label = @1
-      i64.const 16
+      i64.const 21
       call 35
       i32.const 128
       local.get 0
@@ -2102,19 +2102,19 @@
       local.set 5
       block ;; label = @2
         loop ;; label = @3
-          i64.const 6
+          i64.const 5
           call 35
           local.get 5
           local.tee 4
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 6
+          i64.const 5
           call 35
           local.get 4
           local.get 2
           i32.ge_u
           br_if 1 (;@2;)
-          i64.const 17
+          i64.const 21
           call 35
           local.get 4
           i32.const -1
@@ -2129,14 +2129,14 @@
           br_if 0 (;@3;)
         end
       end
-      i64.const 6
+      i64.const 5
       call 35
       block ;; label = @2
         local.get 4
         local.get 2
         i32.gt_u
         br_if 0 (;@2;)
-        i64.const 10
+        i64.const 9
         call 35
         local.get 4
         local.get 3
@@ -2145,13 +2145,13 @@
         local.get 4
         i32.lt_u
         br_if 0 (;@2;)
-        i64.const 6
+        i64.const 5
         call 35
         local.get 5
         i32.const 129
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 29
+        i64.const 46
         call 35
         local.get 0
         local.get 3
@@ -2179,7 +2179,7 @@
     i32.const 10
     call 37
     block (result i32) ;; label = @1
-      i64.const 30
+      i64.const 68
       call 35
       local.get 1
       i32.load
@@ -2200,7 +2200,7 @@
     i32.const 11
     call 37
     block (result i32) ;; label = @1
-      i64.const 14
+      i64.const 27
       call 35
       local.get 0
       i32.const 1049488
@@ -2215,20 +2215,20 @@
     i32.const 9
     call 37
     block ;; label = @1
-      i64.const 6
+      i64.const 5
       call 35
       block ;; label = @2
         local.get 2
         i32.const 129
         i32.lt_u
         br_if 0 (;@2;)
-        i64.const 13
+        i64.const 25
         call 35
         local.get 2
         call 26
         unreachable
       end
-      i64.const 10
+      i64.const 8
       call 35
       local.get 0
       local.get 2
@@ -2244,7 +2244,7 @@
     i32.const 8
     call 37
     block ;; label = @1
-      i64.const 14
+      i64.const 26
       call 35
       local.get 0
       local.get 1
@@ -2258,20 +2258,20 @@
     i32.const 12
     call 37
     block ;; label = @1
-      i64.const 6
+      i64.const 5
       call 35
       block ;; label = @2
         local.get 1
         local.get 3
         i32.ne
         br_if 0 (;@2;)
-        i64.const 5
+        i64.const 4
         call 35
         block ;; label = @3
           local.get 1
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 13
+          i64.const 36
           call 35
           local.get 0
           local.get 2
@@ -2280,11 +2280,11 @@
           call 36
           memory.copy
         end
-        i64.const 2
+        i64.const 1
         call 35
         br 1 (;@1;)
       end
-      i64.const 15
+      i64.const 27
       call 35
       local.get 1
       local.get 3
@@ -2300,7 +2300,7 @@
     i32.const 13
     call 37
     block (result i32) ;; label = @1
-      i64.const 19
+      i64.const 15
       call 35
       global.get 0
       i32.const 16
@@ -2316,7 +2316,7 @@
           i32.const 128
           i32.lt_u
           br_if 0 (;@3;)
-          i64.const 19
+          i64.const 18
           call 35
           local.get 1
           i32.const 63
@@ -2333,7 +2333,7 @@
             i32.const 2048
             i32.ge_u
             br_if 0 (;@4;)
-            i64.const 17
+            i64.const 14
             call 35
             local.get 2
             local.get 3
@@ -2347,7 +2347,7 @@
             local.set 1
             br 2 (;@2;)
           end
-          i64.const 19
+          i64.const 18
           call 35
           local.get 1
           i32.const 12
@@ -2364,7 +2364,7 @@
             i32.const 65535
             i32.gt_u
             br_if 0 (;@4;)
-            i64.const 22
+            i64.const 18
             call 35
             local.get 2
             local.get 3
@@ -2381,7 +2381,7 @@
             local.set 1
             br 2 (;@2;)
           end
-          i64.const 36
+          i64.const 31
           call 35
           local.get 2
           local.get 3
@@ -2407,7 +2407,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 7
+        i64.const 6
         call 35
         local.get 2
         local.get 1
@@ -2415,7 +2415,7 @@
         i32.const 1
         local.set 1
       end
-      i64.const 24
+      i64.const 36
       call 35
       local.get 0
       local.get 2

@@ -14,7 +14,7 @@
     i32.const 8
     call 3
     block (result i64) ;; label = @1
-      i64.const 6
+      i64.const 5
       call 1
       local.get 0
       i64.const 2
@@ -24,7 +24,7 @@
         call 1
         local.get 0
       else
-        i64.const 30
+        i64.const 56
         call 1
         local.get 0
         i64.const 1

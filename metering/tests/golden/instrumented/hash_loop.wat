@@ -21,13 +21,13 @@
       local.set $h
       block $next
         loop ;; label = @3
-          i64.const 6
+          i64.const 5
           call 1
           local.get $i
           local.get $n
           i32.ge_u
           br_if $next
-          i64.const 40
+          i64.const 56
           call 1
           local.get $h
           local.get $i

@@ -30,7 +30,7 @@
     i32.const 8
     call 5
     block (result i32) ;; label = @1
-      i64.const 15
+      i64.const 37
       call 3
       i32.const 0
       i32.const 0
@@ -47,7 +47,7 @@
     i32.const 8
     call 5
     block (result i32) ;; label = @1
-      i64.const 17
+      i64.const 45
       call 3
       i32.const 16
       i32.const 171

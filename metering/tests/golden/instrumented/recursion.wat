@@ -17,7 +17,7 @@
     i32.const 8
     call 4
     block (result i32) ;; label = @1
-      i64.const 5
+      i64.const 4
       call 2
       local.get 0
       i32.eqz
@@ -26,7 +26,7 @@
         call 2
         i32.const 0
       else
-        i64.const 17
+        i64.const 30
         call 2
         i32.const 1
         local.get 0
@@ -43,7 +43,7 @@
     i32.const 7
     call 4
     block (result i32) ;; label = @1
-      i64.const 5
+      i64.const 4
       call 2
       local.get 0
       i32.eqz
@@ -52,7 +52,7 @@
         call 2
         i32.const 0
       else
-        i64.const 20
+        i64.const 45
         call 2
         local.get 0
         i32.const 1

@@ -16,7 +16,7 @@
     i32.const 6
     call 4
     block $c (result i32)
-      i64.const 5
+      i64.const 6
       call 2
       block $b
         block $a
@@ -24,12 +24,12 @@
             local.get 0
             br_table 0 (;@4;) $a $b
           end
-          i64.const 3
+          i64.const 2
           call 2
           i32.const 100
           br $c
         end
-        i64.const 3
+        i64.const 2
         call 2
         i32.const 200
         br $c
@@ -45,7 +45,7 @@
     i32.const 8
     call 4
     block (result i32) ;; label = @1
-      i64.const 22
+      i64.const 32
       call 2
       local.get 0
       local.get 1

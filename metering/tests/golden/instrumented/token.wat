@@ -52,7 +52,7 @@
     i32.const 11
     call 67
     block ;; label = @1
-      i64.const 64
+      i64.const 115
       call 65
       global.get 0
       i32.const 16
@@ -88,7 +88,7 @@
     i32.const 14
     call 67
     block ;; label = @1
-      i64.const 48
+      i64.const 61
       call 65
       global.get 0
       i32.const 32
@@ -117,7 +117,7 @@
         i32.const -2147483647
         i32.ne
         br_if 0 (;@2;)
-        i64.const 24
+        i64.const 30
         call 65
         local.get 0
         local.get 3
@@ -133,7 +133,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 29
+      i64.const 59
       call 65
       local.get 4
       local.get 3
@@ -152,7 +152,7 @@
     i32.const 10
     call 67
     block ;; label = @1
-      i64.const 9
+      i64.const 7
       call 65
       global.get 0
       i32.const 16
@@ -162,7 +162,7 @@
         block ;; label = @3
           local.get 0
           br_if 0 (;@3;)
-          i64.const 9
+          i64.const 8
           call 65
           i32.const 0
           local.set 0
@@ -172,7 +172,7 @@
           local.set 3
           br 1 (;@2;)
         end
-        i64.const 10
+        i64.const 9
         call 65
         local.get 2
         i32.const 1
@@ -182,7 +182,7 @@
         i32.add
         local.set 3
       end
-      i64.const 13
+      i64.const 16
       call 65
       local.get 3
       local.get 0
@@ -192,20 +192,20 @@
         i32.load offset=12
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 8
+        i64.const 12
         call 65
         local.get 2
         i32.load offset=8
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 9
+        i64.const 13
         call 65
         i32.const 0
         i32.load offset=1050692
         local.get 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 5
+        i64.const 4
         call 65
         i32.const 0
         local.get 1
@@ -219,7 +219,7 @@
     i32.const 8
     call 67
     block ;; label = @1
-      i64.const 14
+      i64.const 26
       call 65
       local.get 0
       local.get 1
@@ -234,7 +234,7 @@
     i32.const 8
     call 67
     block ;; label = @1
-      i64.const 77
+      i64.const 99
       call 65
       global.get 0
       i32.const 32
@@ -283,7 +283,7 @@
     i32.const 8
     call 67
     block ;; label = @1
-      i64.const 14
+      i64.const 26
       call 65
       local.get 0
       local.get 1
@@ -298,7 +298,7 @@
     i32.const 13
     call 67
     block ;; label = @1
-      i64.const 38
+      i64.const 46
       call 65
       global.get 0
       i32.const 16
@@ -328,14 +328,14 @@
     i32.const 8
     call 67
     block ;; label = @1
-      i64.const 6
+      i64.const 5
       call 65
       block ;; label = @2
         local.get 0
         i32.const -2147483648
         i32.eq
         br_if 0 (;@2;)
-        i64.const 12
+        i64.const 25
         call 65
         local.get 0
         local.get 1
@@ -350,7 +350,7 @@
     i32.const 19
     call 67
     block ;; label = @1
-      i64.const 56
+      i64.const 94
       call 65
       global.get 0
       i32.const 96
@@ -384,7 +384,7 @@
             i32.and
             i32.eqz
             br_if 0 (;@4;)
-            i64.const 35
+            i64.const 62
             call 65
             local.get 3
             i32.const 8
@@ -405,7 +405,7 @@
                 i32.const 65
                 i32.lt_u
                 br_if 0 (;@6;)
-                i64.const 33
+                i64.const 45
                 call 65
                 i32.const 0
                 local.get 4
@@ -428,23 +428,23 @@
                 local.set 4
                 br 1 (;@5;)
               end
-              i64.const 3
+              i64.const 2
               call 65
               block ;; label = @6
                 local.get 4
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 65
                 i32.const 0
                 local.set 4
                 br 1 (;@5;)
               end
-              i64.const 5
+              i64.const 4
               call 65
               local.get 4
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 16
+              i64.const 39
               call 65
               local.get 5
               local.get 3
@@ -455,14 +455,14 @@
               call 66
               memory.copy
             end
-            i64.const 6
+            i64.const 5
             call 65
             local.get 6
             i32.const -2147483648
             i32.ne
             br_if 1 (;@3;)
           end
-          i64.const 12
+          i64.const 9
           call 65
           local.get 0
           i64.const 0
@@ -472,7 +472,7 @@
           i64.store
           br 1 (;@2;)
         end
-        i64.const 37
+        i64.const 52
         call 65
         local.get 3
         local.get 4
@@ -494,13 +494,13 @@
             i32.const 1
             i32.eq
             br_if 0 (;@4;)
-            i64.const 8
+            i64.const 12
             call 65
             local.get 3
             i32.load offset=28
             i32.eqz
             br_if 1 (;@3;)
-            i64.const 20
+            i64.const 33
             call 65
             local.get 3
             i32.const 32
@@ -512,14 +512,14 @@
             i32.const 18
             call 21
           end
-          i64.const 14
+          i64.const 26
           call 65
           i32.const 1049688
           i32.const 18
           call 14
           unreachable
         end
-        i64.const 42
+        i64.const 61
         call 65
         local.get 3
         i64.load offset=56
@@ -543,7 +543,7 @@
         local.get 5
         call 11
       end
-      i64.const 6
+      i64.const 5
       call 65
       local.get 3
       i32.const 96
@@ -558,7 +558,7 @@
     i32.const 15
     call 67
     block ;; label = @1
-      i64.const 27
+      i64.const 38
       call 65
       local.get 0
       local.get 1
@@ -582,7 +582,7 @@
     i32.const 9
     call 67
     block ;; label = @1
-      i64.const 37
+      i64.const 57
       call 65
       global.get 0
       i32.const 16
@@ -603,7 +603,7 @@
         i32.const 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 34
         call 65
         local.get 1
         local.get 2
@@ -611,7 +611,7 @@
         call 31
         unreachable
       end
-      i64.const 19
+      i64.const 21
       call 65
       local.get 0
       local.get 2
@@ -633,7 +633,7 @@
     i32.const 11
     call 67
     block ;; label = @1
-      i64.const 63
+      i64.const 89
       call 65
       global.get 0
       i32.const 48
@@ -668,7 +668,7 @@
           i32.const -2147483647
           i32.eq
           br_if 0 (;@3;)
-          i64.const 25
+          i64.const 31
           call 65
           local.get 0
           local.get 2
@@ -685,7 +685,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 18
+        i64.const 26
         call 65
         local.get 0
         local.get 2
@@ -698,7 +698,7 @@
         i32.const 0
         local.set 1
       end
-      i64.const 11
+      i64.const 9
       call 65
       local.get 0
       local.get 1
@@ -716,7 +716,7 @@
     i32.const 14
     call 67
     block ;; label = @1
-      i64.const 37
+      i64.const 57
       call 65
       global.get 0
       i32.const 16
@@ -737,7 +737,7 @@
         i32.const 1
         i32.eq
         br_if 0 (;@2;)
-        i64.const 10
+        i64.const 14
         call 65
         local.get 4
         i32.load offset=12
@@ -746,7 +746,7 @@
           local.get 3
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 13
+          i64.const 36
           call 65
           local.get 6
           local.get 2
@@ -755,7 +755,7 @@
           call 66
           memory.copy
         end
-        i64.const 28
+        i64.const 22
         call 65
         local.get 0
         local.get 1
@@ -775,7 +775,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 17
+      i64.const 34
       call 65
       local.get 5
       local.get 4
@@ -791,7 +791,7 @@
     i32.const 14
     call 67
     block ;; label = @1
-      i64.const 66
+      i64.const 117
       call 65
       global.get 0
       i32.const 16
@@ -829,7 +829,7 @@
     i32.const 9
     call 67
     block ;; label = @1
-      i64.const 10
+      i64.const 14
       call 65
       block ;; label = @2
         local.get 1
@@ -838,7 +838,7 @@
         i32.const -2147483647
         i32.ne
         br_if 0 (;@2;)
-        i64.const 18
+        i64.const 25
         call 65
         local.get 0
         local.get 1
@@ -850,7 +850,7 @@
         i64.store align=4
         br 1 (;@1;)
       end
-      i64.const 25
+      i64.const 41
       call 65
       local.get 0
       i32.const 0
@@ -871,7 +871,7 @@
     i32.const 13
     call 67
     block ;; label = @1
-      i64.const 10
+      i64.const 14
       call 65
       block ;; label = @2
         block ;; label = @3
@@ -881,7 +881,7 @@
           i32.const -2147483647
           i32.eq
           br_if 0 (;@3;)
-          i64.const 19
+          i64.const 23
           call 65
           block ;; label = @4
             local.get 1
@@ -897,7 +897,7 @@
             i32.const 17
             i32.eq
             br_if 0 (;@4;)
-            i64.const 18
+            i64.const 25
             call 65
             local.get 0
             local.get 1
@@ -909,7 +909,7 @@
             i64.store align=4
             br 3 (;@1;)
           end
-          i64.const 17
+          i64.const 29
           call 65
           local.get 0
           i32.const 12
@@ -918,7 +918,7 @@
           call 21
           local.get 3
           br_if 1 (;@2;)
-          i64.const 17
+          i64.const 34
           call 65
           local.get 2
           local.get 1
@@ -926,7 +926,7 @@
           call 11
           br 2 (;@1;)
         end
-        i64.const 5
+        i64.const 4
         call 65
         local.get 0
         i32.const -2147483647
@@ -941,7 +941,7 @@
     i32.const 19
     call 67
     block ;; label = @1
-      i64.const 25
+      i64.const 32
       call 65
       global.get 0
       i32.const 16
@@ -961,7 +961,7 @@
             i32.sub
             i32.le_u
             br_if 0 (;@4;)
-            i64.const 10
+            i64.const 9
             call 65
             block ;; label = @5
               block ;; label = @6
@@ -972,13 +972,13 @@
                 local.get 6
                 i32.ge_u
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 65
                 i32.const 0
                 local.set 1
                 br 1 (;@5;)
               end
-              i64.const 24
+              i64.const 23
               call 65
               block ;; label = @6
                 block ;; label = @7
@@ -1001,7 +1001,7 @@
                   i32.const 0
                   i32.ge_s
                   br_if 0 (;@7;)
-                  i64.const 9
+                  i64.const 8
                   call 65
                   local.get 4
                   i32.const 12
@@ -1011,14 +1011,14 @@
                   local.set 9
                   br 1 (;@6;)
                 end
-                i64.const 5
+                i64.const 4
                 call 65
                 block ;; label = @7
                   block ;; label = @8
                     local.get 5
                     i32.eqz
                     br_if 0 (;@8;)
-                    i64.const 13
+                    i64.const 22
                     call 65
                     block ;; label = @9
                       i32.const 0
@@ -1028,7 +1028,7 @@
                       local.tee 10
                       i32.ne
                       br_if 0 (;@9;)
-                      i64.const 10
+                      i64.const 9
                       call 65
                       local.get 9
                       local.get 10
@@ -1037,13 +1037,13 @@
                       local.get 9
                       i32.lt_u
                       br_if 2 (;@7;)
-                      i64.const 15
+                      i64.const 27
                       call 65
                       local.get 8
                       call 37
                       i32.eqz
                       br_if 2 (;@7;)
-                      i64.const 9
+                      i64.const 7
                       call 65
                       i32.const 0
                       local.get 8
@@ -1052,19 +1052,19 @@
                       local.set 8
                       br 6 (;@3;)
                     end
-                    i64.const 16
+                    i64.const 28
                     call 65
                     local.get 9
                     call 38
                     local.tee 8
                     i32.eqz
                     br_if 1 (;@7;)
-                    i64.const 5
+                    i64.const 4
                     call 65
                     local.get 5
                     i32.eqz
                     br_if 5 (;@3;)
-                    i64.const 15
+                    i64.const 37
                     call 65
                     local.get 8
                     local.get 10
@@ -1074,14 +1074,14 @@
                     memory.copy
                     br 5 (;@3;)
                   end
-                  i64.const 14
+                  i64.const 26
                   call 65
                   local.get 9
                   call 38
                   local.tee 8
                   br_if 4 (;@3;)
                 end
-                i64.const 10
+                i64.const 9
                 call 65
                 local.get 4
                 i32.const 1
@@ -1091,7 +1091,7 @@
                 i32.add
                 local.set 1
               end
-              i64.const 15
+              i64.const 24
               call 65
               local.get 1
               local.get 9
@@ -1103,14 +1103,14 @@
               i32.load offset=12
               local.set 1
             end
-            i64.const 14
+            i64.const 26
             call 65
             local.get 1
             local.get 3
             call 31
             unreachable
           end
-          i64.const 12
+          i64.const 16
           call 65
           local.get 6
           local.get 3
@@ -1121,7 +1121,7 @@
           local.set 8
           br 1 (;@2;)
         end
-        i64.const 10
+        i64.const 8
         call 65
         local.get 1
         local.get 9
@@ -1130,13 +1130,13 @@
         local.get 8
         i32.store offset=4
       end
-      i64.const 5
+      i64.const 4
       call 65
       block ;; label = @2
         local.get 3
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 16
+        i64.const 39
         call 65
         local.get 8
         local.get 6
@@ -1147,7 +1147,7 @@
         call 66
         memory.copy
       end
-      i64.const 16
+      i64.const 13
       call 65
       local.get 0
       i32.const -2147483647
@@ -1168,7 +1168,7 @@
     i32.const 12
     call 67
     block ;; label = @1
-      i64.const 32
+      i64.const 47
       call 65
       global.get 0
       i32.const 16
@@ -1187,7 +1187,7 @@
         i32.const -2147483647
         i32.eq
         br_if 0 (;@2;)
-        i64.const 16
+        i64.const 24
         call 65
         local.get 0
         local.get 3
@@ -1198,7 +1198,7 @@
         i64.load offset=4 align=4
         i64.store offset=4 align=4
       end
-      i64.const 11
+      i64.const 9
       call 65
       local.get 0
       local.get 1
@@ -1216,7 +1216,7 @@
     i32.const 15
     call 67
     block ;; label = @1
-      i64.const 10
+      i64.const 14
       call 65
       block ;; label = @2
         local.get 1
@@ -1225,7 +1225,7 @@
         local.get 3
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 16
+        i64.const 28
         call 65
         local.get 0
         i32.const 17
@@ -1234,7 +1234,7 @@
         call 21
         br 1 (;@1;)
       end
-      i64.const 40
+      i64.const 55
       call 65
       local.get 2
       local.get 3
@@ -1265,20 +1265,20 @@
     i32.const 12
     call 67
     block ;; label = @1
-      i64.const 6
+      i64.const 5
       call 65
       block ;; label = @2
         local.get 1
         local.get 3
         i32.ne
         br_if 0 (;@2;)
-        i64.const 5
+        i64.const 4
         call 65
         block ;; label = @3
           local.get 1
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 13
+          i64.const 36
           call 65
           local.get 0
           local.get 2
@@ -1287,11 +1287,11 @@
           call 66
           memory.copy
         end
-        i64.const 2
+        i64.const 1
         call 65
         br 1 (;@1;)
       end
-      i64.const 15
+      i64.const 27
       call 65
       local.get 1
       local.get 3
@@ -1307,7 +1307,7 @@
     i32.const 10
     call 67
     block ;; label = @1
-      i64.const 37
+      i64.const 57
       call 65
       global.get 0
       i32.const 16
@@ -1328,7 +1328,7 @@
         i32.const 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 34
         call 65
         local.get 2
         local.get 1
@@ -1336,7 +1336,7 @@
         call 31
         unreachable
       end
-      i64.const 26
+      i64.const 27
       call 65
       local.get 1
       i32.load offset=12
@@ -1363,7 +1363,7 @@
     i32.const 9
     call 67
     block ;; label = @1
-      i64.const 6
+      i64.const 5
       call 65
       block ;; label = @2
         block ;; label = @3
@@ -1372,11 +1372,11 @@
             i32.const 0
             i32.lt_s
             br_if 0 (;@4;)
-            i64.const 3
+            i64.const 2
             call 65
             local.get 1
             br_if 1 (;@3;)
-            i64.const 9
+            i64.const 7
             call 65
             local.get 0
             i64.const 4294967296
@@ -1385,7 +1385,7 @@
             local.set 1
             br 2 (;@2;)
           end
-          i64.const 9
+          i64.const 7
           call 65
           local.get 0
           i32.const 0
@@ -1394,7 +1394,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 16
+        i64.const 28
         call 65
         block ;; label = @3
           local.get 1
@@ -1402,7 +1402,7 @@
           local.tee 2
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 14
+          i64.const 11
           call 65
           local.get 0
           local.get 2
@@ -1414,7 +1414,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 12
+        i64.const 10
         call 65
         local.get 0
         local.get 1
@@ -1425,7 +1425,7 @@
         i32.const 1
         i32.store offset=4
       end
-      i64.const 5
+      i64.const 4
       call 65
       local.get 0
       local.get 1
@@ -1438,19 +1438,19 @@
     i32.const 7
     call 67
     block ;; label = @1
-      i64.const 5
+      i64.const 4
       call 65
       block ;; label = @2
         local.get 0
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 13
+        i64.const 25
         call 65
         local.get 1
         call 51
         unreachable
       end
-      i64.const 12
+      i64.const 24
       call 65
       call 52
       unreachable
@@ -1463,7 +1463,7 @@
     i32.const 18
     call 67
     block ;; label = @1
-      i64.const 88
+      i64.const 123
       call 65
       global.get 0
       i32.const 112
@@ -1514,7 +1514,7 @@
         i64.eq
         select
         br_if 0 (;@2;)
-        i64.const 145
+        i64.const 220
         call 65
         local.get 4
         i32.const 15
@@ -1588,7 +1588,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 14
+      i64.const 26
       call 65
       i32.const 1050213
       i32.const 20
@@ -1603,7 +1603,7 @@
     i32.const 14
     call 67
     block ;; label = @1
-      i64.const 58
+      i64.const 81
       call 65
       global.get 0
       i32.const 32
@@ -1646,7 +1646,7 @@
     i32.const 12
     call 67
     block ;; label = @1
-      i64.const 9
+      i64.const 8
       call 65
       block ;; label = @2
         local.get 2
@@ -1655,7 +1655,7 @@
         i64.const 0
         i64.ne
         br_if 0 (;@2;)
-        i64.const 15
+        i64.const 27
         call 65
         local.get 0
         local.get 1
@@ -1663,7 +1663,7 @@
         drop
         br 1 (;@1;)
       end
-      i64.const 14
+      i64.const 27
       call 65
       local.get 0
       local.get 1
@@ -1679,7 +1679,7 @@
     i32.const 14
     call 67
     block ;; label = @1
-      i64.const 51
+      i64.const 79
       call 65
       global.get 0
       i32.const 64
@@ -1708,7 +1708,7 @@
               i32.const -2147483647
               i32.eq
               br_if 0 (;@5;)
-              i64.const 18
+              i64.const 25
               call 65
               local.get 4
               local.get 4
@@ -1720,7 +1720,7 @@
               i64.store offset=32
               br 1 (;@4;)
             end
-            i64.const 29
+            i64.const 46
             call 65
             local.get 4
             i32.const 48
@@ -1737,7 +1737,7 @@
               i32.const -2147483647
               i32.eq
               br_if 0 (;@5;)
-              i64.const 18
+              i64.const 25
               call 65
               local.get 4
               local.get 4
@@ -1749,7 +1749,7 @@
               i64.store offset=32
               br 1 (;@4;)
             end
-            i64.const 30
+            i64.const 47
             call 65
             local.get 4
             i32.const 48
@@ -1766,7 +1766,7 @@
             i32.const -2147483647
             i32.eq
             br_if 1 (;@3;)
-            i64.const 16
+            i64.const 24
             call 65
             local.get 4
             local.get 4
@@ -1777,7 +1777,7 @@
             i64.load offset=52 align=4
             i64.store offset=32
           end
-          i64.const 41
+          i64.const 70
           call 65
           local.get 4
           local.get 0
@@ -1797,7 +1797,7 @@
           call 11
           br 1 (;@2;)
         end
-        i64.const 21
+        i64.const 28
         call 65
         local.get 4
         local.get 4
@@ -1811,7 +1811,7 @@
         i32.const -2147483647
         i32.store offset=4
       end
-      i64.const 60
+      i64.const 113
       call 65
       local.get 4
       i32.const 48
@@ -1845,7 +1845,7 @@
     i32.const 18
     call 67
     block ;; label = @1
-      i64.const 76
+      i64.const 100
       call 65
       global.get 0
       i32.const 96
@@ -1888,7 +1888,7 @@
           i32.const -2147483647
           i32.eq
           br_if 0 (;@3;)
-          i64.const 63
+          i64.const 91
           call 65
           local.get 2
           local.get 2
@@ -1927,7 +1927,7 @@
           local.set 4
           br 1 (;@2;)
         end
-        i64.const 114
+        i64.const 167
         call 65
         local.get 0
         local.get 2
@@ -1994,7 +1994,7 @@
         i32.const 0
         local.set 4
       end
-      i64.const 31
+      i64.const 25
       call 65
       local.get 0
       local.get 5
@@ -2024,7 +2024,7 @@
     i32.const 10
     call 67
     block (result i32) ;; label = @1
-      i64.const 12
+      i64.const 16
       call 65
       i32.const 0
       local.set 1
@@ -2036,7 +2036,7 @@
           local.tee 2
           i32.le_u
           br_if 0 (;@3;)
-          i64.const 123
+          i64.const 122
           call 65
           local.get 0
           local.get 2
@@ -2057,7 +2057,7 @@
           i32.const -1
           i32.eq
           br_if 1 (;@2;)
-          i64.const 11
+          i64.const 10
           call 65
           i32.const 0
           local.get 0
@@ -2084,7 +2084,7 @@
     i32.const 10
     call 67
     block (result i32) ;; label = @1
-      i64.const 9
+      i64.const 13
       call 65
       i32.const 0
       local.set 1
@@ -2093,7 +2093,7 @@
         i32.load offset=1050684
         local.tee 2
         br_if 0 (;@2;)
-        i64.const 16
+        i64.const 13
         call 65
         i32.const 1050704
         local.set 2
@@ -2106,7 +2106,7 @@
         i32.shl
         i32.store offset=1050688
       end
-      i64.const 13
+      i64.const 12
       call 65
       block ;; label = @2
         local.get 2
@@ -2118,13 +2118,13 @@
         local.tee 0
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 15
+        i64.const 27
         call 65
         local.get 0
         call 37
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 12
+        i64.const 10
         call 65
         i32.const 0
         local.get 2
@@ -2147,7 +2147,7 @@
     i32.const 11
     call 67
     block ;; label = @1
-      i64.const 67
+      i64.const 103
       call 65
       global.get 0
       i32.const 224
@@ -2182,7 +2182,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 59
+          i64.const 92
           call 65
           local.get 0
           local.get 0
@@ -2212,7 +2212,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 72
+          i64.const 108
           call 65
           local.get 0
           local.get 0
@@ -2250,7 +2250,7 @@
           i32.load offset=156
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 17
+          i64.const 30
           call 65
           local.get 0
           i32.const 76
@@ -2260,14 +2260,14 @@
           i32.const 18
           call 21
         end
-        i64.const 14
+        i64.const 26
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 188
+      i64.const 341
       call 65
       local.get 0
       i32.const 72
@@ -2367,7 +2367,7 @@
     i32.const 11
     call 67
     block ;; label = @1
-      i64.const 46
+      i64.const 79
       call 65
       global.get 0
       i32.const 16
@@ -2390,18 +2390,18 @@
         block ;; label = @3
           local.get 2
           br_if 0 (;@3;)
-          i64.const 4
+          i64.const 3
           call 65
           i32.const 0
           local.set 2
           br 1 (;@2;)
         end
-        i64.const 11
+        i64.const 24
         call 65
         local.get 3
         call 8
       end
-      i64.const 21
+      i64.const 17
       call 65
       local.get 0
       local.get 2
@@ -2425,7 +2425,7 @@
     i32.const 15
     call 67
     block ;; label = @1
-      i64.const 67
+      i64.const 103
       call 65
       global.get 0
       i32.const 256
@@ -2460,7 +2460,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 69
+          i64.const 112
           call 65
           local.get 0
           local.get 0
@@ -2496,7 +2496,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 40
+          i64.const 60
           call 65
           local.get 0
           local.get 0
@@ -2518,7 +2518,7 @@
           i32.load offset=156
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 20
+          i64.const 33
           call 65
           local.get 0
           i32.const 80
@@ -2530,14 +2530,14 @@
           i32.const 18
           call 21
         end
-        i64.const 14
+        i64.const 26
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 264
+      i64.const 447
       call 65
       local.get 0
       i64.load offset=104
@@ -2667,7 +2667,7 @@
               i32.const -2147483647
               i32.eq
               br_if 0 (;@5;)
-              i64.const 18
+              i64.const 25
               call 65
               local.get 0
               local.get 0
@@ -2679,7 +2679,7 @@
               i64.store offset=176
               br 1 (;@4;)
             end
-            i64.const 29
+            i64.const 46
             call 65
             local.get 0
             i32.const 80
@@ -2696,7 +2696,7 @@
               i32.const -2147483647
               i32.eq
               br_if 0 (;@5;)
-              i64.const 18
+              i64.const 25
               call 65
               local.get 0
               local.get 0
@@ -2708,7 +2708,7 @@
               i64.store offset=176
               br 1 (;@4;)
             end
-            i64.const 30
+            i64.const 47
             call 65
             local.get 0
             i32.const 80
@@ -2725,7 +2725,7 @@
             i32.const -2147483647
             i32.eq
             br_if 1 (;@3;)
-            i64.const 16
+            i64.const 24
             call 65
             local.get 0
             local.get 0
@@ -2736,7 +2736,7 @@
             i64.load offset=84 align=4
             i64.store offset=176
           end
-          i64.const 41
+          i64.const 70
           call 65
           local.get 0
           local.get 1
@@ -2756,7 +2756,7 @@
           call 11
           br 1 (;@2;)
         end
-        i64.const 21
+        i64.const 28
         call 65
         local.get 0
         local.get 0
@@ -2770,7 +2770,7 @@
         i32.const -2147483647
         i32.store offset=192
       end
-      i64.const 60
+      i64.const 113
       call 65
       local.get 0
       i32.const 80
@@ -2804,7 +2804,7 @@
     i32.const 14
     call 67
     block ;; label = @1
-      i64.const 67
+      i64.const 103
       call 65
       global.get 0
       i32.const 112
@@ -2839,7 +2839,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 40
+          i64.const 60
           call 65
           local.get 0
           local.get 0
@@ -2861,7 +2861,7 @@
           i32.load offset=60
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 17
+          i64.const 30
           call 65
           local.get 0
           i32.const 68
@@ -2871,14 +2871,14 @@
           i32.const 18
           call 21
         end
-        i64.const 14
+        i64.const 26
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 119
+      i64.const 183
       call 65
       local.get 0
       local.get 0
@@ -2945,7 +2945,7 @@
     i32.const 13
     call 67
     block ;; label = @1
-      i64.const 67
+      i64.const 103
       call 65
       global.get 0
       i32.const 112
@@ -2980,13 +2980,13 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 8
+          i64.const 12
           call 65
           local.get 0
           i32.load offset=108
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 20
+          i64.const 33
           call 65
           local.get 0
           i32.const 48
@@ -2998,14 +2998,14 @@
           i32.const 18
           call 21
         end
-        i64.const 14
+        i64.const 26
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 49
+      i64.const 94
       call 65
       local.get 0
       i64.load offset=72
@@ -3029,7 +3029,7 @@
         local.get 0
         i32.load offset=8
         br_if 0 (;@2;)
-        i64.const 107
+        i64.const 172
         call 65
         local.get 0
         i32.const 16
@@ -3079,7 +3079,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 14
+      i64.const 26
       call 65
       i32.const 1050296
       i32.const 19
@@ -3094,7 +3094,7 @@
     i32.const 8
     call 67
     block ;; label = @1
-      i64.const 30
+      i64.const 45
       call 65
       global.get 0
       i32.const 32
@@ -3111,14 +3111,14 @@
         i32.const 1
         i32.and
         br_if 0 (;@2;)
-        i64.const 14
+        i64.const 26
         call 65
         i32.const 1050241
         i32.const 15
         call 14
         unreachable
       end
-      i64.const 24
+      i64.const 46
       call 65
       local.get 0
       i64.load offset=16
@@ -3138,7 +3138,7 @@
     i32.const 13
     call 67
     block ;; label = @1
-      i64.const 67
+      i64.const 103
       call 65
       global.get 0
       i32.const 192
@@ -3173,7 +3173,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 69
+          i64.const 112
           call 65
           local.get 0
           local.get 0
@@ -3209,7 +3209,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 40
+          i64.const 60
           call 65
           local.get 0
           local.get 0
@@ -3231,7 +3231,7 @@
           i32.load offset=140
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 20
+          i64.const 33
           call 65
           local.get 0
           i32.const 48
@@ -3243,14 +3243,14 @@
           i32.const 18
           call 21
         end
-        i64.const 14
+        i64.const 26
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 134
+      i64.const 232
       call 65
       local.get 0
       i64.load offset=72
@@ -3322,7 +3322,7 @@
     i32.const 19
     call 67
     block ;; label = @1
-      i64.const 67
+      i64.const 103
       call 65
       global.get 0
       i32.const 368
@@ -3357,7 +3357,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 69
+          i64.const 112
           call 65
           local.get 0
           local.get 0
@@ -3393,7 +3393,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 85
+          i64.const 136
           call 65
           local.get 0
           local.get 0
@@ -3437,7 +3437,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 98
+          i64.const 152
           call 65
           local.get 0
           local.get 0
@@ -3489,7 +3489,7 @@
           i32.load offset=204
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 20
+          i64.const 33
           call 65
           local.get 0
           i32.const 80
@@ -3501,14 +3501,14 @@
           i32.const 18
           call 21
         end
-        i64.const 14
+        i64.const 26
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 265
+      i64.const 423
       call 65
       local.get 0
       local.get 0
@@ -3644,7 +3644,7 @@
         i64.eq
         select
         br_if 0 (;@2;)
-        i64.const 53
+        i64.const 77
         call 65
         local.get 0
         i32.const 80
@@ -3673,7 +3673,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 14
+      i64.const 26
       call 65
       i32.const 1050315
       i32.const 22
@@ -3687,7 +3687,7 @@
     i32.const 6
     call 67
     block ;; label = @1
-      i64.const 13
+      i64.const 25
       call 65
       local.get 0
       call 48
@@ -3701,7 +3701,7 @@
     i32.const 10
     call 67
     block ;; label = @1
-      i64.const 47
+      i64.const 55
       call 65
       global.get 0
       i32.const 16
@@ -3736,7 +3736,7 @@
     i32.const 22
     call 67
     block (result i32) ;; label = @1
-      i64.const 22
+      i64.const 24
       call 65
       global.get 0
       i32.const 16
@@ -3761,7 +3761,7 @@
         local.get 4
         local.set 5
         loop ;; label = @3
-          i64.const 112
+          i64.const 143
           call 65
           local.get 2
           i32.const 6
@@ -3814,7 +3814,7 @@
           br_if 0 (;@3;)
         end
       end
-      i64.const 6
+      i64.const 5
       call 65
       block ;; label = @2
         block ;; label = @3
@@ -3822,13 +3822,13 @@
           i32.const 9
           i32.gt_u
           br_if 0 (;@3;)
-          i64.const 4
+          i64.const 3
           call 65
           local.get 5
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 56
+        i64.const 72
         call 65
         local.get 2
         i32.const 6
@@ -3855,20 +3855,20 @@
         i32.load16_u offset=1050418 align=1
         i32.store16 align=1
       end
-      i64.const 5
+      i64.const 4
       call 65
       block ;; label = @2
         block ;; label = @3
           local.get 4
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 5
+          i64.const 4
           call 65
           local.get 0
           i32.eqz
           br_if 1 (;@2;)
         end
-        i64.const 21
+        i64.const 25
         call 65
         local.get 2
         i32.const 6
@@ -3884,7 +3884,7 @@
         i32.load8_u offset=1050419
         i32.store8
       end
-      i64.const 50
+      i64.const 59
       call 65
       i32.const 43
       i32.const 1114112
@@ -3924,7 +3924,7 @@
           local.tee 8
           i32.ge_u
           br_if 0 (;@3;)
-          i64.const 6
+          i64.const 5
           call 65
           block ;; label = @4
             block ;; label = @5
@@ -3933,7 +3933,7 @@
                 i32.const 16777216
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 20
+                i64.const 21
                 call 65
                 local.get 8
                 local.get 7
@@ -3953,7 +3953,7 @@
                       i32.and
                       br_table 2 (;@7;) 0 (;@9;) 1 (;@8;) 0 (;@9;) 2 (;@7;)
                     end
-                    i64.const 4
+                    i64.const 3
                     call 65
                     local.get 12
                     local.set 8
@@ -3968,7 +3968,7 @@
                   i32.shr_u
                   local.set 8
                 end
-                i64.const 15
+                i64.const 25
                 call 65
                 local.get 0
                 i32.const 2097151
@@ -3981,7 +3981,7 @@
                 i32.load
                 local.set 5
                 loop ;; label = @7
-                  i64.const 12
+                  i64.const 11
                   call 65
                   local.get 3
                   i32.const 65535
@@ -3991,7 +3991,7 @@
                   i32.and
                   i32.ge_u
                   br_if 2 (;@5;)
-                  i64.const 32
+                  i64.const 61
                   call 65
                   i32.const 1
                   local.set 0
@@ -4006,12 +4006,12 @@
                   call_indirect (type 0)
                   i32.eqz
                   br_if 0 (;@7;)
-                  i64.const 2
+                  i64.const 1
                   call 65
                   br 5 (;@2;)
                 end
               end
-              i64.const 43
+              i64.const 69
               call 65
               local.get 1
               local.get 1
@@ -4046,7 +4046,7 @@
               i32.and
               local.set 7
               loop ;; label = @6
-                i64.const 9
+                i64.const 8
                 call 65
                 local.get 3
                 i32.const 65535
@@ -4054,7 +4054,7 @@
                 local.get 7
                 i32.ge_u
                 br_if 2 (;@4;)
-                i64.const 32
+                i64.const 61
                 call 65
                 i32.const 1
                 local.set 0
@@ -4069,12 +4069,12 @@
                 call_indirect (type 0)
                 i32.eqz
                 br_if 0 (;@6;)
-                i64.const 2
+                i64.const 1
                 call 65
                 br 4 (;@2;)
               end
             end
-            i64.const 18
+            i64.const 30
             call 65
             i32.const 1
             local.set 0
@@ -4084,7 +4084,7 @@
             local.get 9
             call 56
             br_if 2 (;@2;)
-            i64.const 24
+            i64.const 53
             call 65
             local.get 5
             local.get 10
@@ -4104,7 +4104,7 @@
             i32.const 0
             local.set 3
             loop ;; label = @5
-              i64.const 9
+              i64.const 8
               call 65
               block ;; label = @6
                 local.get 3
@@ -4113,13 +4113,13 @@
                 local.get 8
                 i32.lt_u
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 65
                 i32.const 0
                 local.set 0
                 br 4 (;@2;)
               end
-              i64.const 32
+              i64.const 61
               call 65
               i32.const 1
               local.set 0
@@ -4134,12 +4134,12 @@
               call_indirect (type 0)
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 2
+              i64.const 1
               call 65
               br 3 (;@2;)
             end
           end
-          i64.const 26
+          i64.const 55
           call 65
           i32.const 1
           local.set 0
@@ -4150,7 +4150,7 @@
           i32.load offset=12
           call_indirect (type 1)
           br_if 1 (;@2;)
-          i64.const 9
+          i64.const 7
           call 65
           local.get 1
           local.get 13
@@ -4159,7 +4159,7 @@
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 26
+        i64.const 48
         call 65
         i32.const 1
         local.set 0
@@ -4173,7 +4173,7 @@
         local.get 9
         call 56
         br_if 0 (;@2;)
-        i64.const 23
+        i64.const 53
         call 65
         local.get 3
         local.get 10
@@ -4183,7 +4183,7 @@
         call_indirect (type 1)
         local.set 0
       end
-      i64.const 7
+      i64.const 6
       call 65
       local.get 2
       i32.const 16
@@ -4199,7 +4199,7 @@
     i32.const 9
     call 67
     block ;; label = @1
-      i64.const 52
+      i64.const 57
       call 65
       global.get 0
       i32.const 32
@@ -4236,7 +4236,7 @@
     i32.const 6
     call 67
     block ;; label = @1
-      i64.const 13
+      i64.const 25
       call 65
       local.get 0
       call 47
@@ -4249,7 +4249,7 @@
     i32.const 7
     call 67
     block ;; label = @1
-      i64.const 15
+      i64.const 27
       call 65
       i32.const 1050356
       i32.const 35
@@ -4265,7 +4265,7 @@
     i32.const 11
     call 67
     block ;; label = @1
-      i64.const 52
+      i64.const 57
       call 65
       global.get 0
       i32.const 32
@@ -4303,7 +4303,7 @@
     i32.const 11
     call 67
     block ;; label = @1
-      i64.const 45
+      i64.const 74
       call 65
       global.get 0
       i32.const 160
@@ -4332,7 +4332,7 @@
           i32.and
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 44
+          i64.const 74
           call 65
           local.get 0
           i32.load
@@ -4355,7 +4355,7 @@
           drop
           br 1 (;@2;)
         end
-        i64.const 33
+        i64.const 44
         call 65
         local.get 1
         i32.const 2
@@ -4375,7 +4375,7 @@
         call 61
         drop
       end
-      i64.const 42
+      i64.const 82
       call 65
       local.get 1
       i32.const 8
@@ -4401,7 +4401,7 @@
     i32.const 20
     call 67
     block (result i32) ;; label = @1
-      i64.const 14
+      i64.const 11
       call 65
       global.get 0
       i32.const 16
@@ -4415,19 +4415,19 @@
             i32.const 1
             i32.and
             br_if 0 (;@4;)
-            i64.const 7
+            i64.const 11
             call 65
             local.get 2
             i32.load8_u
             local.tee 5
             br_if 1 (;@3;)
-            i64.const 4
+            i64.const 3
             call 65
             i32.const 0
             local.set 5
             br 2 (;@2;)
           end
-          i64.const 28
+          i64.const 57
           call 65
           local.get 0
           local.get 2
@@ -4440,7 +4440,7 @@
           local.set 5
           br 1 (;@2;)
         end
-        i64.const 7
+        i64.const 12
         call 65
         local.get 1
         i32.load offset=12
@@ -4448,7 +4448,7 @@
         i32.const 0
         local.set 7
         loop ;; label = @3
-          i64.const 13
+          i64.const 12
           call 65
           local.get 2
           i32.const 1
@@ -4464,7 +4464,7 @@
                     i32.const -1
                     i32.gt_s
                     br_if 0 (;@8;)
-                    i64.const 10
+                    i64.const 9
                     call 65
                     local.get 5
                     i32.const 255
@@ -4473,13 +4473,13 @@
                     i32.const 128
                     i32.eq
                     br_if 1 (;@7;)
-                    i64.const 6
+                    i64.const 5
                     call 65
                     local.get 9
                     i32.const 192
                     i32.ne
                     br_if 3 (;@5;)
-                    i64.const 50
+                    i64.const 81
                     call 65
                     local.get 4
                     local.get 1
@@ -4503,13 +4503,13 @@
                     call_indirect (type 0)
                     i32.eqz
                     br_if 2 (;@6;)
-                    i64.const 4
+                    i64.const 3
                     call 65
                     i32.const 1
                     local.set 5
                     br 6 (;@2;)
                   end
-                  i64.const 25
+                  i64.const 49
                   call 65
                   block ;; label = @8
                     local.get 0
@@ -4521,7 +4521,7 @@
                     local.get 6
                     call_indirect (type 1)
                     br_if 0 (;@8;)
-                    i64.const 7
+                    i64.const 6
                     call 65
                     local.get 8
                     local.get 5
@@ -4529,13 +4529,13 @@
                     local.set 2
                     br 4 (;@4;)
                   end
-                  i64.const 4
+                  i64.const 3
                   call 65
                   i32.const 1
                   local.set 5
                   br 5 (;@2;)
                 end
-                i64.const 29
+                i64.const 58
                 call 65
                 block ;; label = @7
                   local.get 0
@@ -4549,7 +4549,7 @@
                   local.get 6
                   call_indirect (type 1)
                   br_if 0 (;@7;)
-                  i64.const 7
+                  i64.const 6
                   call 65
                   local.get 5
                   local.get 2
@@ -4557,13 +4557,13 @@
                   local.set 2
                   br 3 (;@4;)
                 end
-                i64.const 4
+                i64.const 3
                 call 65
                 i32.const 1
                 local.set 5
                 br 4 (;@2;)
               end
-              i64.const 9
+              i64.const 8
               call 65
               local.get 7
               i32.const 1
@@ -4573,7 +4573,7 @@
               local.set 2
               br 1 (;@4;)
             end
-            i64.const 10
+            i64.const 9
             call 65
             i32.const 1610612768
             local.set 10
@@ -4583,7 +4583,7 @@
               i32.and
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 10
+              i64.const 15
               call 65
               local.get 2
               i32.const 5
@@ -4593,7 +4593,7 @@
               i32.load offset=1 align=1
               local.set 10
             end
-            i64.const 8
+            i64.const 7
             call 65
             i32.const 0
             local.set 9
@@ -4603,7 +4603,7 @@
                 i32.const 2
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 6
+                i64.const 5
                 call 65
                 i32.const 0
                 local.set 11
@@ -4611,7 +4611,7 @@
                 local.set 2
                 br 1 (;@5;)
               end
-              i64.const 10
+              i64.const 15
               call 65
               local.get 8
               i32.const 2
@@ -4621,7 +4621,7 @@
               i32.load16_u align=1
               local.set 11
             end
-            i64.const 6
+            i64.const 5
             call 65
             block ;; label = @5
               block ;; label = @6
@@ -4629,13 +4629,13 @@
                 i32.const 4
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 65
                 local.get 2
                 local.set 8
                 br 1 (;@5;)
               end
-              i64.const 10
+              i64.const 15
               call 65
               local.get 2
               i32.const 2
@@ -4645,7 +4645,7 @@
               i32.load16_u align=1
               local.set 9
             end
-            i64.const 6
+            i64.const 5
             call 65
             block ;; label = @5
               block ;; label = @6
@@ -4653,13 +4653,13 @@
                 i32.const 8
                 i32.and
                 br_if 0 (;@6;)
-                i64.const 4
+                i64.const 3
                 call 65
                 local.get 8
                 local.set 2
                 br 1 (;@5;)
               end
-              i64.const 10
+              i64.const 15
               call 65
               local.get 8
               i32.const 2
@@ -4669,7 +4669,7 @@
               i32.load16_u align=1
               local.set 7
             end
-            i64.const 8
+            i64.const 7
             call 65
             block ;; label = @5
               local.get 5
@@ -4677,7 +4677,7 @@
               i32.and
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 14
+              i64.const 19
               call 65
               local.get 3
               local.get 11
@@ -4689,7 +4689,7 @@
               i32.load16_u offset=4
               local.set 11
             end
-            i64.const 8
+            i64.const 7
             call 65
             block ;; label = @5
               local.get 5
@@ -4697,7 +4697,7 @@
               i32.and
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 14
+              i64.const 19
               call 65
               local.get 3
               local.get 9
@@ -4709,7 +4709,7 @@
               i32.load16_u offset=4
               local.set 9
             end
-            i64.const 60
+            i64.const 89
             call 65
             local.get 4
             local.get 9
@@ -4740,7 +4740,7 @@
               call_indirect (type 0)
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 4
+              i64.const 3
               call 65
               i32.const 1
               local.set 5
@@ -4753,7 +4753,7 @@
             i32.add
             local.set 7
           end
-          i64.const 7
+          i64.const 11
           call 65
           local.get 2
           i32.load8_u
@@ -4765,7 +4765,7 @@
         i32.const 0
         local.set 5
       end
-      i64.const 7
+      i64.const 6
       call 65
       local.get 4
       i32.const 16
@@ -4780,14 +4780,14 @@
     i32.const 12
     call 67
     block (result i32) ;; label = @1
-      i64.const 6
+      i64.const 5
       call 65
       block ;; label = @2
         local.get 2
         i32.const 1114112
         i32.eq
         br_if 0 (;@2;)
-        i64.const 25
+        i64.const 54
         call 65
         local.get 0
         local.get 2
@@ -4796,22 +4796,22 @@
         call_indirect (type 0)
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 3
+        i64.const 2
         call 65
         i32.const 1
         br 1 (;@1;)
       end
-      i64.const 3
+      i64.const 2
       call 65
       block ;; label = @2
         local.get 3
         br_if 0 (;@2;)
-        i64.const 3
+        i64.const 2
         call 65
         i32.const 0
         br 1 (;@1;)
       end
-      i64.const 22
+      i64.const 52
       call 65
       local.get 0
       local.get 3
@@ -4828,7 +4828,7 @@
     i32.const 11
     call 67
     block ;; label = @1
-      i64.const 68
+      i64.const 74
       call 65
       global.get 0
       i32.const 32
@@ -4877,7 +4877,7 @@
     i32.const 13
     call 67
     block ;; label = @1
-      i64.const 68
+      i64.const 74
       call 65
       global.get 0
       i32.const 32
@@ -4926,7 +4926,7 @@
     i32.const 15
     call 67
     block (result i32) ;; label = @1
-      i64.const 16
+      i64.const 21
       call 65
       i32.const 128
       local.get 0
@@ -4942,19 +4942,19 @@
       local.set 5
       block ;; label = @2
         loop ;; label = @3
-          i64.const 6
+          i64.const 5
           call 65
           local.get 5
           local.tee 4
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 6
+          i64.const 5
           call 65
           local.get 4
           local.get 2
           i32.ge_u
           br_if 1 (;@2;)
-          i64.const 17
+          i64.const 21
           call 65
           local.get 4
           i32.const -1
@@ -4969,14 +4969,14 @@
           br_if 0 (;@3;)
         end
       end
-      i64.const 6
+      i64.const 5
       call 65
       block ;; label = @2
         local.get 4
         local.get 2
         i32.gt_u
         br_if 0 (;@2;)
-        i64.const 10
+        i64.const 9
         call 65
         local.get 4
         local.get 3
@@ -4985,13 +4985,13 @@
         local.get 4
         i32.lt_u
         br_if 0 (;@2;)
-        i64.const 6
+        i64.const 5
         call 65
         local.get 5
         i32.const 129
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 29
+        i64.const 46
         call 65
         local.get 0
         local.get 3
@@ -5019,7 +5019,7 @@
     i32.const 10
     call 67
     block (result i32) ;; label = @1
-      i64.const 30
+      i64.const 68
       call 65
       local.get 1
       i32.load
@@ -5040,7 +5040,7 @@
     i32.const 11
     call 67
     block (result i32) ;; label = @1
-      i64.const 14
+      i64.const 27
       call 65
       local.get 0
       i32.const 1050660
@@ -5055,20 +5055,20 @@
     i32.const 9
     call 67
     block ;; label = @1
-      i64.const 6
+      i64.const 5
       call 65
       block ;; label = @2
         local.get 2
         i32.const 129
         i32.lt_u
         br_if 0 (;@2;)
-        i64.const 13
+        i64.const 25
         call 65
         local.get 2
         call 57
         unreachable
       end
-      i64.const 10
+      i64.const 8
       call 65
       local.get 0
       local.get 2
@@ -5084,7 +5084,7 @@
     i32.const 8
     call 67
     block ;; label = @1
-      i64.const 14
+      i64.const 26
       call 65
       local.get 0
       local.get 1
@@ -5099,7 +5099,7 @@
     i32.const 13
     call 67
     block (result i32) ;; label = @1
-      i64.const 19
+      i64.const 15
       call 65
       global.get 0
       i32.const 16
@@ -5115,7 +5115,7 @@
           i32.const 128
           i32.lt_u
           br_if 0 (;@3;)
-          i64.const 19
+          i64.const 18
           call 65
           local.get 1
           i32.const 63
@@ -5132,7 +5132,7 @@
             i32.const 2048
             i32.ge_u
             br_if 0 (;@4;)
-            i64.const 17
+            i64.const 14
             call 65
             local.get 2
             local.get 3
@@ -5146,7 +5146,7 @@
             local.set 1
             br 2 (;@2;)
           end
-          i64.const 19
+          i64.const 18
           call 65
           local.get 1
           i32.const 12
@@ -5163,7 +5163,7 @@
             i32.const 65535
             i32.gt_u
             br_if 0 (;@4;)
-            i64.const 22
+            i64.const 18
             call 65
             local.get 2
             local.get 3
@@ -5180,7 +5180,7 @@
             local.set 1
             br 2 (;@2;)
           end
-          i64.const 36
+          i64.const 31
           call 65
           local.get 2
           local.get 3
@@ -5206,7 +5206,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 7
+        i64.const 6
         call 65
         local.get 2
         local.get 1
@@ -5214,7 +5214,7 @@
         i32.const 1
         local.set 1
       end
-      i64.const 24
+      i64.const 36
       call 65
       local.get 0
       local.get 2
