@@ -87,7 +87,9 @@ unsafe impl GlobalAlloc for Arena {
             return core::ptr::null_mut();
         };
         let have = core::arch::wasm32::memory_size::<0>() * PAGE;
-        if end > have && core::arch::wasm32::memory_grow::<0>((end - have).div_ceil(PAGE)) == usize::MAX {
+        if end > have
+            && core::arch::wasm32::memory_grow::<0>((end - have).div_ceil(PAGE)) == usize::MAX
+        {
             return core::ptr::null_mut();
         }
         self.next.set(end);

@@ -5,11 +5,11 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
+use blake2::{Blake2b512, Blake2s256};
 use borsh::{BorshDeserialize, BorshSerialize};
+use ripemd::Ripemd160;
 use sha2::{Digest, Sha256, Sha512};
 use sha3::{Keccak256, Sha3_256};
-use blake2::{Blake2b512, Blake2s256};
-use ripemd::Ripemd160;
 
 use crate::vectors;
 
@@ -92,8 +92,12 @@ pub fn secp256k1(n: u32) -> u64 {
             let v = &vectors::SECP256K1[i as usize % vectors::SECP256K1.len()];
             message_into(&mut msg, v.msg, tamper);
             let prehash = Keccak256::digest(&msg);
-            match (Signature::from_slice(&v.sig), RecoveryId::from_byte(v.recovery_id)) {
-                (Ok(sig), Some(id)) => match VerifyingKey::recover_from_prehash(&prehash, &sig, id) {
+            match (
+                Signature::from_slice(&v.sig),
+                RecoveryId::from_byte(v.recovery_id),
+            ) {
+                (Ok(sig), Some(id)) => match VerifyingKey::recover_from_prehash(&prehash, &sig, id)
+                {
                     Ok(key) => {
                         eth_address(&key) == v.address && key.verify_prehash(&prehash, &sig).is_ok()
                     }
@@ -121,7 +125,10 @@ pub fn p256(n: u32) -> u64 {
     for i in 0..n {
         let v = &vectors::P256[i as usize % vectors::P256.len()];
         message_into(&mut msg, v.msg, tampered(i));
-        let accepted = match (VerifyingKey::from_sec1_bytes(&v.public), Signature::from_slice(&v.sig)) {
+        let accepted = match (
+            VerifyingKey::from_sec1_bytes(&v.public),
+            Signature::from_slice(&v.sig),
+        ) {
             (Ok(key), Ok(sig)) => key.verify(&msg, &sig).is_ok(),
             _ => false,
         };
@@ -143,7 +150,10 @@ pub fn p384(n: u32) -> u64 {
     for i in 0..n {
         let v = &vectors::P384[i as usize % vectors::P384.len()];
         message_into(&mut msg, v.msg, tampered(i));
-        let accepted = match (VerifyingKey::from_sec1_bytes(&v.public), Signature::from_slice(&v.sig)) {
+        let accepted = match (
+            VerifyingKey::from_sec1_bytes(&v.public),
+            Signature::from_slice(&v.sig),
+        ) {
             (Ok(key), Ok(sig)) => key.verify(&msg, &sig).is_ok(),
             _ => false,
         };
@@ -231,9 +241,7 @@ fn merkle(leaves: &[[u8; 32]]) -> [u8; 32] {
 /// the root, the block hash and the balances.
 pub fn mixed(n: u32) -> u64 {
     let n = n.min(MIXED_MAX);
-    let accounts: Vec<[u8; 32]> = (0u8..8)
-        .map(|i| Sha256::digest([b'a', i]).into())
-        .collect();
+    let accounts: Vec<[u8; 32]> = (0u8..8).map(|i| Sha256::digest([b'a', i]).into()).collect();
     let mut x = 0x2545_f491u32;
     let mut transfers = Vec::with_capacity(n as usize);
     for i in 0..n {
@@ -277,7 +285,9 @@ pub fn mixed(n: u32) -> u64 {
     }
     let mut sum = 0u64;
     for (k, v) in &balances {
-        sum = sum.wrapping_mul(31).wrapping_add(u64::from(k[0]) ^ *v as u64);
+        sum = sum
+            .wrapping_mul(31)
+            .wrapping_add(u64::from(k[0]) ^ *v as u64);
     }
 
     let hash = Keccak256::digest(&encoded);
