@@ -74,7 +74,7 @@ done
 if [[ "${GASKET_CHECK_WASM:-1}" != 0 ]] && command -v wasm2wat >/dev/null && command -v wasm-objdump >/dev/null; then
     for name in "${names[@]}"; do
         f="$OUT/$name.wasm"
-        if wasm-objdump -j Import -x "$f" | grep -E '<- ' | grep -vqE '<- env\.'; then
+        if wasm-objdump -j Import -x "$f" 2>/dev/null | grep -E '<- ' | grep -vqE '<- env\.'; then
             echo "build.sh: $name imports from a module other than env" >&2
             exit 1
         fi

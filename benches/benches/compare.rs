@@ -3,7 +3,8 @@
 //!
 //! - `exec/<workload>`: one call of a Rust-built workload
 //!   (`contracts/bench/workloads`) on a live instance, gas or fuel refilled
-//!   before each call.
+//!   before each call; `exec/large_<export>`: the same for an export of
+//!   the 250 KB contract of library code (`contracts/bench/large`).
 //! - `call/nop`: the round trip of an export that returns its argument.
 //! - `instantiate/workloads`: a new instance (and store) of a compiled module.
 //! - `compile/<module>`: bytes to a runnable module (Gasket: prepare +
@@ -30,18 +31,46 @@ pub const WORKLOADS: [(&str, i32); 5] = [
     ("host_reads", 10_000),
 ];
 
+/// Exports of the large contract (`contracts/bench/large`) and their
+/// argument, timed as `exec/large_<export>`.
+pub const LARGE: [(&str, i32); 2] = [("ed25519", 1), ("mixed", 256)];
+
+/// Exports of the large contract only checked to agree across engines
+/// (not timed): the rest of its code.
+pub const LARGE_CHECKED: [(&str, i32); 5] = [
+    ("secp256k1", 5),
+    ("p256", 4),
+    ("p384", 4),
+    ("hashes", 10),
+    ("sign", 1),
+];
+
 fn compare(c: &mut Criterion) {
     let config = roomy_config();
     let workloads = read_contract("workloads");
+    let large_wasm = read_contract("large");
     let store = small_store();
     let engines: Vec<Engine> = EngineKind::ALL.into_iter().map(Engine::new).collect();
+    let timed = || {
+        WORKLOADS
+            .iter()
+            .map(|&(name, arg)| (name.to_string(), name, arg, &workloads))
+            .chain(
+                LARGE
+                    .iter()
+                    .map(|&(name, arg)| (format!("large_{name}"), name, arg, &large_wasm)),
+            )
+    };
 
     // Same answers everywhere, or the comparison means nothing.
-    for (name, arg) in WORKLOADS {
+    let checked = LARGE_CHECKED
+        .iter()
+        .map(|&(name, arg)| (format!("large_{name}"), name, arg, &large_wasm));
+    for (id, name, arg, wasm) in timed().chain(checked) {
         let results: Vec<(EngineKind, i64)> = engines
             .iter()
             .map(|engine| {
-                let module = engine.compile(&workloads, &config);
+                let module = engine.compile(wasm, &config);
                 let mut running = engine.instantiate(&module, &store);
                 let export = running.export(name);
                 (engine.kind(), running.call(&export, arg))
@@ -49,17 +78,17 @@ fn compare(c: &mut Criterion) {
             .collect();
         assert!(
             results.iter().all(|&(_, r)| r == results[0].1),
-            "{name}({arg}) differs between engines: {results:?}"
+            "{id}({arg}) differs between engines: {results:?}"
         );
     }
 
-    for (name, arg) in WORKLOADS {
-        let mut group = c.benchmark_group(format!("exec/{name}"));
+    for (id, name, arg, wasm) in timed() {
+        let mut group = c.benchmark_group(format!("exec/{id}"));
         group.sample_size(10);
         group.measurement_time(Duration::from_secs(3));
         group.warm_up_time(Duration::from_secs(1));
         for engine in &engines {
-            let module = engine.compile(&workloads, &config);
+            let module = engine.compile(wasm, &config);
             let mut running = engine.instantiate(&module, &store);
             let export = running.export(name);
             group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
@@ -121,6 +150,7 @@ fn compare(c: &mut Criterion) {
         ("workloads", &workloads),
         ("token", &token),
         ("synthetic-160k", &large),
+        ("large", &large_wasm),
     ] {
         let mut group = c.benchmark_group(format!("compile/{name}"));
         group.sample_size(10);
