@@ -148,7 +148,7 @@
           local.tee 3
           i32.le_u
           br_if 0 (;@3;)
-          i64.const 122
+          i64.const 43
           call 35
           local.get 0
           local.get 3

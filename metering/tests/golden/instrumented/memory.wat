@@ -16,7 +16,7 @@
     i32.const 6
     call 5
     block (result i32) ;; label = @1
-      i64.const 101
+      i64.const 22
       call 3
       local.get 0
       i64.const 8192

@@ -2036,7 +2036,7 @@
           local.tee 2
           i32.le_u
           br_if 0 (;@3;)
-          i64.const 122
+          i64.const 43
           call 65
           local.get 0
           local.get 2
