@@ -447,13 +447,6 @@ impl<'s> Runner<'s> {
                         )));
                     }
                     deps.push(live.instance.clone());
-                    let func = live
-                        .instance
-                        .lock()
-                        .expect("instance lock")
-                        .export(&import.name)
-                        .expect("exported function");
-                    imports.define(&import.module, &import.name, func);
                 }
                 (ImportKind::Global(g), ExportKind::Global) => {
                     let have = live.info.globals[export.index as usize];
@@ -461,13 +454,6 @@ impl<'s> Runner<'s> {
                         return Err(Fail::Unlinkable(format!("{what}: incompatible global")));
                     }
                     tainted.push(live.instance.clone());
-                    let global = live
-                        .instance
-                        .lock()
-                        .expect("instance lock")
-                        .export(&import.name)
-                        .expect("exported global");
-                    imports.define(&import.module, &import.name, global);
                 }
                 (ImportKind::Memory(l), ExportKind::Memory) => {
                     let have = live.info.memory.expect("exported memory");
@@ -477,13 +463,6 @@ impl<'s> Runner<'s> {
                         return Err(Fail::Unlinkable(format!("{what}: incompatible memory")));
                     }
                     tainted.push(live.instance.clone());
-                    let memory = live
-                        .instance
-                        .lock()
-                        .expect("instance lock")
-                        .export(&import.name)
-                        .expect("exported memory");
-                    imports.define(&import.module, &import.name, memory);
                 }
                 (ImportKind::Table(l), ExportKind::Table) => {
                     let have = live.info.table.expect("exported table");
@@ -492,13 +471,6 @@ impl<'s> Runner<'s> {
                         return Err(Fail::Unlinkable(format!("{what}: incompatible table")));
                     }
                     tainted.push(live.instance.clone());
-                    let table = live
-                        .instance
-                        .lock()
-                        .expect("instance lock")
-                        .export(&import.name)
-                        .expect("exported table");
-                    imports.define(&import.module, &import.name, table);
                 }
                 _ => {
                     return Err(Fail::Unlinkable(format!(
@@ -506,6 +478,13 @@ impl<'s> Runner<'s> {
                     )));
                 }
             }
+            let item = live
+                .instance
+                .lock()
+                .expect("instance lock")
+                .export(&import.name)
+                .expect("exported item");
+            imports.define(&import.module, &import.name, item);
         }
         match unsupported {
             Some(reason) => {

@@ -446,6 +446,10 @@ impl Instance {
         let mut shared_globals = Vec::new();
         let mut memory = None;
         let mut table = None;
+        let missing = |import: &gasket_metering::Import| InstantiationError::MissingImport {
+            module: import.module.clone(),
+            name: import.name.clone(),
+        };
         let incompatible =
             |import: &gasket_metering::Import, what: &str| InstantiationError::IncompatibleImport {
                 module: import.module.clone(),
@@ -457,12 +461,11 @@ impl Instance {
             match import.kind {
                 ImportKind::Func(ty) => {
                     // A function may be imported more than once.
-                    let f = imports.funcs.get(&key).cloned().ok_or_else(|| {
-                        InstantiationError::MissingImport {
-                            module: import.module.clone(),
-                            name: import.name.clone(),
-                        }
-                    })?;
+                    let f = imports
+                        .funcs
+                        .get(&key)
+                        .cloned()
+                        .ok_or_else(|| missing(import))?;
                     if let HostImport::Instance(func) = &f
                         && Some(&func.sig) != info.types.get(ty as usize)
                     {
@@ -488,23 +491,13 @@ impl Instance {
                     Some(Extern::Memory(m)) if m.pages() >= limits.initial => memory = Some(m.0),
                     Some(Extern::Memory(_)) => return Err(incompatible(import, "memory size")),
                     Some(_) => return Err(incompatible(import, "not a memory")),
-                    None => {
-                        return Err(InstantiationError::MissingImport {
-                            module: import.module.clone(),
-                            name: import.name.clone(),
-                        });
-                    }
+                    None => return Err(missing(import)),
                 },
                 ImportKind::Table(limits) => match imports.externs.remove(&key) {
                     Some(Extern::Table(t)) if t.len() >= limits.initial => table = Some(t.0),
                     Some(Extern::Table(_)) => return Err(incompatible(import, "table size")),
                     Some(_) => return Err(incompatible(import, "not a table")),
-                    None => {
-                        return Err(InstantiationError::MissingImport {
-                            module: import.module.clone(),
-                            name: import.name.clone(),
-                        });
-                    }
+                    None => return Err(missing(import)),
                 },
             }
         }

@@ -62,11 +62,7 @@ pub(crate) fn entry(
     let inst = b.ins().call(callee, &args);
     let results = b.inst_results(inst).to_vec();
     for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
-        let wide = match ty {
-            ValType::I32 => b.ins().sextend(types::I64, value),
-            ValType::I64 => value,
-        };
-        b.ins().store(flags, wide, values, 8 * i as i32);
+        store_slot(&mut b, values, i, value, ty);
     }
     b.ins().return_(&[]);
     b.finalize(frontend);
@@ -107,15 +103,22 @@ pub(crate) fn indirect_entry(
     let inst = b.ins().call_indirect(callee_sig, callee, &args);
     let results = b.inst_results(inst).to_vec();
     for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
-        let wide = match ty {
-            ValType::I32 => b.ins().sextend(types::I64, value),
-            ValType::I64 => value,
-        };
-        b.ins().store(flags, wide, values, 8 * i as i32);
+        store_slot(&mut b, values, i, value, ty);
     }
     b.ins().return_(&[]);
     b.finalize(frontend);
     function
+}
+
+/// Stores `value` in 8-byte slot `slot` of the buffer at `values`, an
+/// `i32` sign-extended (the runtime reads every slot as an `i64`).
+fn store_slot(b: &mut FunctionBuilder<'_>, values: Value, slot: usize, value: Value, ty: ValType) {
+    let wide = match ty {
+        ValType::I32 => b.ins().sextend(types::I64, value),
+        ValType::I64 => value,
+    };
+    b.ins()
+        .store(MemFlagsData::trusted(), wide, values, 8 * slot as i32);
 }
 
 fn libcall(b: &mut FunctionBuilder<'_>, vmctx: Value, call: Libcall, args: &[Value]) -> Inst {
@@ -177,12 +180,7 @@ pub(crate) fn import_wrapper(
     ));
     let values = b.ins().stack_addr(PTR, slot, 0);
     for (i, (&value, &ty)) in params[1..].iter().zip(&sig.params).enumerate() {
-        let wide = match ty {
-            ValType::I32 => b.ins().sextend(types::I64, value),
-            ValType::I64 => value,
-        };
-        b.ins()
-            .store(MemFlagsData::trusted(), wide, values, 8 * i as i32);
+        store_slot(&mut b, values, i, value, ty);
     }
     let import = b.ins().iconst(types::I32, i64::from(import));
     let inst = libcall(&mut b, vmctx, Libcall::HostCall, &[import, values]);

@@ -74,16 +74,16 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             src_mem: 0,
         } => {
             let (dst, src, len) = t.pop3()?;
-            bulk(t, Libcall::MemoryCopy, &[dst, src, len])?;
+            bulk(t, Libcall::MemoryCopy, &[dst, src, len], OOB)?;
         }
         O::MemoryFill { mem: 0 } => {
             let (dst, value, len) = t.pop3()?;
-            bulk(t, Libcall::MemoryFill, &[dst, value, len])?;
+            bulk(t, Libcall::MemoryFill, &[dst, value, len], OOB)?;
         }
         O::MemoryInit { data_index, mem: 0 } => {
             let (dst, src, len) = t.pop3()?;
             let segment = t.b.ins().iconst(types::I32, i64::from(data_index));
-            bulk(t, Libcall::MemoryInit, &[segment, dst, src, len])?;
+            bulk(t, Libcall::MemoryInit, &[segment, dst, src, len], OOB)?;
         }
         O::DataDrop { data_index } => {
             let segment = t.b.ins().iconst(types::I32, i64::from(data_index));
@@ -95,14 +95,14 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         } => {
             let (dst, src, len) = t.pop3()?;
             let segment = t.b.ins().iconst(types::I32, i64::from(elem_index));
-            table_bulk(t, Libcall::TableInit, &[segment, dst, src, len])?;
+            bulk(t, Libcall::TableInit, &[segment, dst, src, len], TABLE_OOB)?;
         }
         O::TableCopy {
             dst_table: 0,
             src_table: 0,
         } => {
             let (dst, src, len) = t.pop3()?;
-            table_bulk(t, Libcall::TableCopy, &[dst, src, len])?;
+            bulk(t, Libcall::TableCopy, &[dst, src, len], TABLE_OOB)?;
         }
         O::ElemDrop { elem_index } => {
             let segment = t.b.ins().iconst(types::I32, i64::from(elem_index));
@@ -167,31 +167,21 @@ fn store(t: &mut Translator<'_, '_>, memarg: MemArg, size: u32) -> Result<()> {
     Ok(())
 }
 
-/// A `table.init`/`table.copy` libcall: trap if it returns a non-zero
-/// code.
-fn table_bulk(
-    t: &mut Translator<'_, '_>,
-    call: Libcall,
-    args: &[cranelift_codegen::ir::Value],
-) -> Result<()> {
-    let code = t
-        .libcall(call, args)
-        .ok_or_else(|| t.internal("table libcall without result"))?;
-    let failed = t.b.ins().icmp_imm_s(IntCC::NotEqual, code, 0);
-    t.trap_if(failed, TrapKind::TableOutOfBounds);
-    Ok(())
-}
+const OOB: TrapKind = TrapKind::MemoryOutOfBounds;
+const TABLE_OOB: TrapKind = TrapKind::TableOutOfBounds;
 
-/// A bulk-memory libcall: trap if it returns a non-zero code.
+/// A bulk-memory libcall (memory or table operator): traps with `kind` if
+/// it returns a non-zero code.
 fn bulk(
     t: &mut Translator<'_, '_>,
     call: Libcall,
     args: &[cranelift_codegen::ir::Value],
+    kind: TrapKind,
 ) -> Result<()> {
     let code = t
         .libcall(call, args)
         .ok_or_else(|| t.internal("bulk-memory libcall without result"))?;
     let failed = t.b.ins().icmp_imm_s(IntCC::NotEqual, code, 0);
-    t.trap_if(failed, TrapKind::MemoryOutOfBounds);
+    t.trap_if(failed, kind);
     Ok(())
 }
