@@ -287,8 +287,8 @@ pub enum Running {
 /// An export of type `[i32] -> [i64]`, looked up once: wasmtime and wasmi
 /// through their typed-function fast path, Gasket by name (its only API).
 pub enum Export {
-    /// Gasket.
-    Gasket(String),
+    /// Gasket: resolved once, as a node would for a hot contract.
+    Gasket(gasket_vm::ExportFunc),
     /// wasmtime.
     Wasmtime(wasmtime::TypedFunc<i32, i64>),
     /// wasmi.
@@ -299,7 +299,12 @@ impl Running {
     /// The export `name`, of type `[i32] -> [i64]`.
     pub fn export(&mut self, name: &str) -> Export {
         match self {
-            Running::Gasket(..) => Export::Gasket(name.to_string()),
+            Running::Gasket(instance, _) => Export::Gasket(
+                instance
+                    .module()
+                    .export_func(name)
+                    .unwrap_or_else(|| panic!("gasket export {name}")),
+            ),
             Running::Wasmtime(store, instance) => Export::Wasmtime(
                 instance
                     .get_typed_func(&mut *store, name)
@@ -316,11 +321,12 @@ impl Running {
     /// Calls `export` with `arg`, refilling gas or fuel first.
     pub fn call(&mut self, export: &Export, arg: i32) -> i64 {
         match (self, export) {
-            (Running::Gasket(instance, host), Export::Gasket(name)) => {
+            (Running::Gasket(instance, host), Export::Gasket(func)) => {
                 instance.set_gas(FUEL);
-                let results = instance
-                    .call_with(name, &[Value::I32(arg)], host, 0)
-                    .unwrap_or_else(|e| panic!("gasket {name}: {e}"));
+                let mut results = [Value::I64(0)];
+                instance
+                    .call_func_with(func, &[Value::I32(arg)], &mut results, host, 0)
+                    .unwrap_or_else(|e| panic!("gasket {func:?}: {e}"));
                 results[0].as_i64()
             }
             (Running::Wasmtime(store, _), Export::Wasmtime(func)) => {

@@ -45,6 +45,6 @@ pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig};
 pub use engine::{Engine, EngineConfig, FRAME_RESERVE, OptLevel, Target};
 pub use error::{CompileError, InstantiationError, ModuleError};
 pub use module::Module;
-pub use runtime::instance::{Caller, Host, HostFunc, Imports, Instance, Value};
+pub use runtime::instance::{Caller, ExportFunc, Host, HostFunc, Imports, Instance, Value};
 pub use runtime::shared::{Extern, Func, Global, Memory, Table};
 pub use trap::{Trap, TrapKind};

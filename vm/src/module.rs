@@ -11,6 +11,7 @@ use wasmparser::{DataKind, ElementItems, ElementKind, FunctionBody, Operator, Pa
 
 use crate::error::CompileError;
 use crate::link::code_memory::CodeMemory;
+use crate::runtime::instance::ExportFunc;
 
 /// A constant expression of the subset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
@@ -197,7 +198,36 @@ pub(crate) struct ModuleInner {
     pub target: crate::engine::Target,
 }
 
+impl ModuleInner {
+    /// Type index and entry trampoline of the exported function `name`.
+    pub(crate) fn export_entry(&self, name: &str) -> Option<(u32, usize)> {
+        let export = self.info.export(name)?;
+        if export.kind != gasket_metering::ExportKind::Func {
+            return None;
+        }
+        let ty = *self.info.functions.get(export.index as usize)?;
+        let entry = self
+            .entries
+            .iter()
+            .find(|&&(i, _)| i == export.index)
+            .map(|&(_, offset)| offset)?;
+        Some((ty, entry))
+    }
+}
+
 impl Module {
+    /// The exported function `name`, resolved for repeated calls
+    /// ([`crate::Instance::call_func`]).
+    pub fn export_func(&self, name: &str) -> Option<ExportFunc> {
+        let (ty, entry) = self.inner.export_entry(name)?;
+        Some(ExportFunc {
+            module: self.inner.clone(),
+            name: name.into(),
+            ty,
+            entry,
+        })
+    }
+
     /// What `gasket-metering` says about the module.
     pub fn info(&self) -> &ModuleInfo {
         &self.inner.info

@@ -244,3 +244,45 @@ fn module_is_send_sync_and_instances_run_on_other_threads() {
         assert_eq!(h.join().unwrap(), vec![Value::I64(i as i64 * i as i64)]);
     }
 }
+
+#[test]
+fn resolved_exports_call_like_names() {
+    let wat = r#"(module
+      (func (export "multi") (param i32) (result i32 i64)
+        (local.get 0) (i64.extend_i32_s (local.get 0)))
+      (func (export "boom") (unreachable)))"#;
+    let m = compile(&prepare(wat));
+    let mut instance = Instance::new(&m, Imports::new(), 1_000_000).unwrap();
+    let multi = m.export_func("multi").expect("export");
+    assert_eq!(multi.signature().results.len(), 2);
+    let mut results = [Value::I32(0); 2];
+    instance
+        .call_func(&multi, &[Value::I32(-5)], &mut results)
+        .unwrap();
+    assert_eq!(results, [Value::I32(-5), Value::I64(-5)]);
+    assert_eq!(
+        instance.call("multi", &[Value::I32(-5)]).unwrap(),
+        results.to_vec()
+    );
+    // Wrong result slots or arguments, a trap, a handle of another module.
+    assert!(matches!(
+        instance.call_func(&multi, &[Value::I32(1)], &mut results[..1]),
+        Err(Trap::BadArguments(_))
+    ));
+    assert!(matches!(
+        instance.call_func(&multi, &[Value::I64(1)], &mut results),
+        Err(Trap::BadArguments(_))
+    ));
+    let boom = instance.module().export_func("boom").unwrap();
+    assert_eq!(
+        instance.call_func(&boom, &[], &mut []),
+        Err(Trap::Wasm(TrapKind::Unreachable))
+    );
+    let other = compile(&prepare(wat));
+    let foreign = other.export_func("multi").unwrap();
+    assert!(matches!(
+        instance.call_func(&foreign, &[Value::I32(1)], &mut results),
+        Err(Trap::NoSuchExport(_))
+    ));
+    assert!(m.export_func("missing").is_none());
+}

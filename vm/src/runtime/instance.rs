@@ -24,7 +24,7 @@ use super::shared::{
 use super::unwind::{self, Trampoline};
 use super::vmctx::{TableEntry, VmCtx};
 use crate::error::InstantiationError;
-use crate::module::{ConstExpr, Module};
+use crate::module::{ConstExpr, Module, ModuleInner};
 use crate::trap::{CODE_HOST, CODE_NATIVE_STACK, Trap, TrapKind};
 
 /// Calls with at most this many parameters or results pass them to the
@@ -338,6 +338,44 @@ impl InstanceInner {
             ConstExpr::Global(g) => self.globals.get(g as usize).copied().unwrap_or(0),
         }
     }
+}
+
+/// An exported function of a [`Module`], looked up once
+/// ([`Module::export_func`]) and called on any instance of that module
+/// ([`Instance::call_func`]).
+#[derive(Clone)]
+pub struct ExportFunc {
+    pub(crate) module: Arc<ModuleInner>,
+    pub(crate) name: Arc<str>,
+    /// Type index.
+    pub(crate) ty: u32,
+    /// Blob offset of the entry trampoline.
+    pub(crate) entry: usize,
+}
+
+impl ExportFunc {
+    /// The function's type.
+    pub fn signature(&self) -> &gasket_metering::FuncSig {
+        &self.module.info.types[self.ty as usize]
+    }
+}
+
+impl std::fmt::Debug for ExportFunc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportFunc")
+            .field("name", &self.name)
+            .field("sig", self.signature())
+            .finish()
+    }
+}
+
+/// What a call needs of an exported function of the instance's module.
+#[derive(Clone, Copy)]
+struct Resolved<'a> {
+    module: &'a ModuleInner,
+    name: &'a str,
+    ty: u32,
+    entry: usize,
 }
 
 /// The allocation of one instance, reference-counted: by its [`Instance`],
@@ -737,6 +775,49 @@ impl Instance {
         self.invoke(name, args, Some(host), stack_base)
     }
 
+    /// Calls `func` (resolved once with [`Module::export_func`]) and writes
+    /// its results into `results`, which must have one slot per result:
+    /// the call path without a lookup by name or an allocation.
+    pub fn call_func(
+        &mut self,
+        func: &ExportFunc,
+        args: &[Value],
+        results: &mut [Value],
+    ) -> Result<(), Trap> {
+        self.run(self.resolved(func)?, args, None, 0, results)
+    }
+
+    /// [`Instance::call_func`] with a [`Host`] and a stack base, as
+    /// [`Instance::call_with`].
+    pub fn call_func_with(
+        &mut self,
+        func: &ExportFunc,
+        args: &[Value],
+        results: &mut [Value],
+        host: &mut dyn Host,
+        stack_base: u32,
+    ) -> Result<(), Trap> {
+        let host: NonNull<dyn Host + '_> = NonNull::from(host);
+        // SAFETY: only the lifetime is erased; `run` clears the pointer
+        // before returning, while `host` is still borrowed.
+        let host: NonNull<dyn Host> = unsafe { std::mem::transmute(host) };
+        let func = self.resolved(func)?;
+        self.run(func, args, Some(host), stack_base, results)
+    }
+
+    /// `func`'s call data, if it belongs to this instance's module.
+    fn resolved<'a>(&self, func: &'a ExportFunc) -> Result<Resolved<'a>, Trap> {
+        if !Arc::ptr_eq(&func.module, &self.inner().module.inner) {
+            return Err(Trap::NoSuchExport(func.name.to_string()));
+        }
+        Ok(Resolved {
+            module: &func.module,
+            name: &func.name,
+            ty: func.ty,
+            entry: func.entry,
+        })
+    }
+
     fn invoke(
         &mut self,
         name: &str,
@@ -744,26 +825,46 @@ impl Instance {
         host: Option<NonNull<dyn Host>>,
         stack_base: u32,
     ) -> Result<Vec<Value>, Trap> {
-        let module = self.inner().module.clone();
-        let info = &module.inner.info;
-        let index = match info.export(name) {
-            Some(e) if e.kind == ExportKind::Func => e.index,
-            _ => return Err(Trap::NoSuchExport(name.to_string())),
+        // SAFETY: the instance holds its module for its whole life and
+        // never replaces it; `run` does not touch `InstanceInner::module`.
+        let module: &ModuleInner = unsafe { &*Arc::as_ptr(&self.inner().module.inner) };
+        let no_such = || Trap::NoSuchExport(name.to_string());
+        let (ty, entry) = module.export_entry(name).ok_or_else(no_such)?;
+        let func = Resolved {
+            module,
+            name,
+            ty,
+            entry,
         };
-        let sig = info
-            .func_sig(index)
-            .ok_or_else(|| Trap::NoSuchExport(name.to_string()))?;
-        if sig.params.len() != args.len() || sig.params.iter().zip(args).any(|(&t, a)| a.ty() != t)
+        let mut results = [Value::I32(0); INLINE_SLOTS];
+        let mut spilled = Vec::new();
+        let count = module.info.types[ty as usize].results.len();
+        let out: &mut [Value] = if count <= INLINE_SLOTS {
+            &mut results[..count]
+        } else {
+            spilled.resize(count, Value::I32(0));
+            &mut spilled
+        };
+        self.run(func, args, host, stack_base, out)?;
+        Ok(out.to_vec())
+    }
+
+    fn run(
+        &mut self,
+        func: Resolved<'_>,
+        args: &[Value],
+        host: Option<NonNull<dyn Host>>,
+        stack_base: u32,
+        results: &mut [Value],
+    ) -> Result<(), Trap> {
+        let module = func.module;
+        let sig = &module.info.types[func.ty as usize];
+        if sig.params.len() != args.len()
+            || sig.params.iter().zip(args).any(|(&t, a)| a.ty() != t)
+            || results.len() != sig.results.len()
         {
-            return Err(Trap::BadArguments(name.to_string()));
+            return Err(Trap::BadArguments(func.name.to_string()));
         }
-        let entry = module
-            .inner
-            .entries
-            .iter()
-            .find(|&&(i, _)| i == index)
-            .map(|&(_, offset)| offset)
-            .ok_or_else(|| Trap::NoSuchExport(name.to_string()))?;
         // Argument and result slots: on the stack for the common case.
         let slots = sig.params.len().max(sig.results.len()).max(1);
         let mut inline = [0u64; INLINE_SLOTS];
@@ -779,7 +880,7 @@ impl Instance {
         }
         // The metering contract: the height starts at 0 for every call
         // from outside, and where the caller was for a nested one.
-        let stack = info.injected.stack_global as usize;
+        let stack = module.info.injected.stack_global as usize;
         let inner = self.inner_mut();
         if inner.shared {
             if !inner.claim() {
@@ -791,9 +892,10 @@ impl Instance {
         inner.pending = None;
         inner.dispatcher = host;
 
-        let addr = module.inner.code.addr(entry);
+        let addr = module.code.addr(func.entry);
         // SAFETY: `addr` is the start of an entry trampoline in the module's
-        // executable code, compiled with exactly this signature.
+        // executable code (the handle's module is this instance's),
+        // compiled with exactly this signature.
         let trampoline: Trampoline = unsafe { std::mem::transmute::<*const u8, Trampoline>(addr) };
         // SAFETY: `ptr` is valid; no reference to the instance is held
         // across the call (libcalls make their own from `vmctx.instance`).
@@ -806,7 +908,7 @@ impl Instance {
                 trampoline,
                 vmctx,
                 values.as_mut_ptr(),
-                module.inner.native_stack_bytes,
+                module.native_stack_bytes,
             )
         };
         let inner = self.inner_mut();
@@ -815,15 +917,15 @@ impl Instance {
             inner.sync_out();
         }
         match code {
-            0 => Ok(sig
-                .results
-                .iter()
-                .zip(values.iter().copied())
-                .map(|(&ty, v)| match ty {
-                    ValType::I32 => Value::I32(v as i32),
-                    ValType::I64 => Value::I64(v as i64),
-                })
-                .collect()),
+            0 => {
+                for ((out, &ty), &v) in results.iter_mut().zip(&sig.results).zip(values.iter()) {
+                    *out = match ty {
+                        ValType::I32 => Value::I32(v as i32),
+                        ValType::I64 => Value::I64(v as i64),
+                    };
+                }
+                Ok(())
+            }
             CODE_NATIVE_STACK => Err(Trap::NativeStackExhausted),
             CODE_HOST => Err(self
                 .inner_mut()
@@ -834,6 +936,11 @@ impl Instance {
                 .map(Trap::Wasm)
                 .unwrap_or_else(|| Trap::Host(format!("unknown trap code {other}")))),
         }
+    }
+
+    /// The module this is an instance of.
+    pub fn module(&self) -> &Module {
+        &self.inner().module
     }
 
     /// Sets the gas left (at most `i64::MAX`).
