@@ -434,37 +434,12 @@ fn host_runner<'a>(
 
 /// Token transfers through `execute`, committed one after the other.
 fn transfer_runner(config: &Config, engine: &Engine) -> impl FnMut(u64) -> u64 + use<> {
-    const TOKEN: Address = Address([0x70; 32]);
-    const ALICE: Address = Address([0x01; 32]);
-    const BOB: Address = Address([0x02; 32]);
     let config = config.clone();
-    let wasm = gasket_benches::read_contract("token");
-    let prepared = Capabilities::all()
-        .prepare(&wasm, &config)
-        .expect("prepare");
-    let mut contracts = MemoryContracts::new();
-    contracts.insert(
-        TOKEN,
-        Contract {
-            module: engine.compile(&prepared).expect("compile"),
-            views: None,
-        },
-    );
-    let mut storage = MemoryStorage::new();
-    let mut call = CallContext {
-        caller: ALICE,
-        contract: TOKEN,
-        method: "init".into(),
-        input: u128::MAX.to_le_bytes().to_vec(),
-        block: BlockInfo::default(),
-        gas_limit: 10_000_000,
-        mode: CallMode::Init,
-    };
-    let report = execute(&config, &contracts, &mut storage, &call).expect("init");
-    assert_eq!(report.outcome.status.label(), "success", "init: {report:?}");
-    call.method = "transfer".into();
-    call.mode = CallMode::Call;
-    call.input = [&BOB.0[..], &1u128.to_le_bytes()].concat();
+    let gasket_benches::token::TokenTransfers {
+        contracts,
+        mut storage,
+        call,
+    } = gasket_benches::token::token_transfers(&config, engine);
     move |count| {
         let mut gas = 0;
         for _ in 0..count {

@@ -159,27 +159,12 @@ fn main() {
 
 /// Token transfers per second through `execute`, in process.
 fn transfers(config: &Config) {
-    const TOKEN: Address = Address([0x70; 32]);
-    const ALICE: Address = Address([0x01; 32]);
-    const BOB: Address = Address([0x02; 32]);
-    let contracts = deploy(config, TOKEN, &gasket_benches::read_contract("token"));
-    let mut storage = MemoryStorage::new();
-    let mut call = CallContext {
-        caller: ALICE,
-        contract: TOKEN,
-        method: "init".into(),
-        // borsh: total supply, u128.
-        input: u128::MAX.to_le_bytes().to_vec(),
-        block: BlockInfo::default(),
-        gas_limit: 10_000_000,
-        mode: CallMode::Init,
-    };
-    let report = execute(config, &contracts, &mut storage, &call).unwrap();
-    assert_eq!(report.outcome.status.label(), "success", "init: {report:?}");
-    // borsh: (to: Address, amount: u128).
-    call.method = "transfer".into();
-    call.mode = CallMode::Call;
-    call.input = [&BOB.0[..], &1u128.to_le_bytes()].concat();
+    let engine = Engine::new(EngineConfig::default()).unwrap();
+    let gasket_benches::token::TokenTransfers {
+        contracts,
+        mut storage,
+        call,
+    } = gasket_benches::token::token_transfers(config, &engine);
     let report = execute(config, &contracts, &mut storage, &call).unwrap();
     assert_eq!(
         report.outcome.status.label(),

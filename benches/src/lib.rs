@@ -5,6 +5,7 @@
 pub mod calibrate;
 #[cfg(feature = "compare")]
 pub mod compare;
+pub mod token;
 
 use std::path::PathBuf;
 

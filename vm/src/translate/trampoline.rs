@@ -34,39 +34,8 @@ pub(crate) fn entry(
     fctx: &mut FunctionBuilderContext,
     frontend: TargetFrontendConfig,
 ) -> Function {
-    let mut tsig = Signature::new(CallConv::SystemV);
-    tsig.params.push(AbiParam::new(PTR));
-    tsig.params.push(AbiParam::new(PTR));
-    let mut function = Function::with_name_signature(UserFuncName::user(NS_TRAMPOLINE, func), tsig);
-    let mut b = FunctionBuilder::new(&mut function, fctx);
-    let block = b.create_block();
-    b.append_block_params_for_function_params(block);
-    b.switch_to_block(block);
-    b.seal_block(block);
-    let (vmctx, values) = (b.block_params(block)[0], b.block_params(block)[1]);
-    let flags = MemFlagsData::trusted();
-    let mut args = vec![vmctx];
-    for (i, &ty) in sig.params.iter().enumerate() {
-        args.push(b.ins().load(clif_type(ty), flags, values, 8 * i as i32));
-    }
-    let callee_sig = b.import_signature(wasm_signature(sig));
-    let name = b
-        .func
-        .declare_imported_user_function(UserExternalName::new(NS_FUNC, func));
-    let callee = b.import_function(ExtFuncData {
-        name: ExternalName::user(name),
-        signature: callee_sig,
-        colocated: true,
-        patchable: false,
-    });
-    let inst = b.ins().call(callee, &args);
-    let results = b.inst_results(inst).to_vec();
-    for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
-        store_slot(&mut b, values, i, value, ty);
-    }
-    b.ins().return_(&[]);
-    b.finalize(frontend);
-    function
+    let name = UserFuncName::user(NS_TRAMPOLINE, func);
+    buffer_trampoline(name, sig, Callee::Direct(func), fctx, frontend)
 }
 
 /// The indirect trampoline of wasm type `type_index`: an entry trampoline
@@ -79,11 +48,31 @@ pub(crate) fn indirect_entry(
     fctx: &mut FunctionBuilderContext,
     frontend: TargetFrontendConfig,
 ) -> Function {
+    let name = UserFuncName::user(NS_INDIRECT, type_index);
+    buffer_trampoline(name, sig, Callee::InBuffer, fctx, frontend)
+}
+
+/// Whom a buffer trampoline calls.
+enum Callee {
+    /// Wasm function `index`, by a direct call.
+    Direct(u32),
+    /// The address in `values[0]`; the arguments follow it.
+    InBuffer,
+}
+
+/// `extern "C" fn(vmctx, values)`: loads the arguments from `values`,
+/// calls `callee` with the wasm convention, stores the results from slot 0.
+fn buffer_trampoline(
+    name: UserFuncName,
+    sig: &FuncSig,
+    callee: Callee,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
     let mut tsig = Signature::new(CallConv::SystemV);
     tsig.params.push(AbiParam::new(PTR));
     tsig.params.push(AbiParam::new(PTR));
-    let mut function =
-        Function::with_name_signature(UserFuncName::user(NS_INDIRECT, type_index), tsig);
+    let mut function = Function::with_name_signature(name, tsig);
     let mut b = FunctionBuilder::new(&mut function, fctx);
     let block = b.create_block();
     b.append_block_params_for_function_params(block);
@@ -91,16 +80,34 @@ pub(crate) fn indirect_entry(
     b.seal_block(block);
     let (vmctx, values) = (b.block_params(block)[0], b.block_params(block)[1]);
     let flags = MemFlagsData::trusted();
-    let callee = b.ins().load(PTR, flags, values, 0);
+    let first_arg = match callee {
+        Callee::Direct(_) => 0,
+        Callee::InBuffer => 1,
+    };
     let mut args = vec![vmctx];
     for (i, &ty) in sig.params.iter().enumerate() {
-        args.push(
-            b.ins()
-                .load(clif_type(ty), flags, values, 8 * (i as i32 + 1)),
-        );
+        let offset = 8 * (i as i32 + first_arg);
+        args.push(b.ins().load(clif_type(ty), flags, values, offset));
     }
     let callee_sig = b.import_signature(wasm_signature(sig));
-    let inst = b.ins().call_indirect(callee_sig, callee, &args);
+    let inst = match callee {
+        Callee::Direct(func) => {
+            let name = b
+                .func
+                .declare_imported_user_function(UserExternalName::new(NS_FUNC, func));
+            let callee = b.import_function(ExtFuncData {
+                name: ExternalName::user(name),
+                signature: callee_sig,
+                colocated: true,
+                patchable: false,
+            });
+            b.ins().call(callee, &args)
+        }
+        Callee::InBuffer => {
+            let address = b.ins().load(PTR, flags, values, 0);
+            b.ins().call_indirect(callee_sig, address, &args)
+        }
+    };
     let results = b.inst_results(inst).to_vec();
     for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
         store_slot(&mut b, values, i, value, ty);
