@@ -27,7 +27,10 @@ use crate::engine::Engine;
 /// - 3: 24-byte table entries (with the owner's context); `call_indirect`
 ///   through an imported or exported table goes through the runtime
 ///   (issue 3).
-pub const COMPILER_VERSION: u32 = 3;
+/// - 4: gas passed in registers between wasm functions
+///   (`(vmctx, params.., gas) -> (gas, results..)`); no memory-length
+///   loads in functions that never read it (issue 4).
+pub const COMPILER_VERSION: u32 = 4;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

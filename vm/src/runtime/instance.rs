@@ -570,6 +570,7 @@ impl Instance {
                 table_len: 0,
                 stack_limit: 0,
                 instance: std::ptr::null_mut(),
+                gas: std::ptr::null_mut(),
                 libcalls: libcalls::table(),
             },
             module: module.clone(),
@@ -607,6 +608,8 @@ impl Instance {
         let own: *mut InstanceInner = inner;
         inner.vmctx.instance = own.cast();
         inner.vmctx.globals = inner.globals.as_mut_ptr();
+        let gas_global = info.injected.gas_global as usize;
+        inner.vmctx.gas = &mut inner.globals[gas_global];
         if let Some(table) = &inner.table {
             inner.vmctx.table = table.base();
             inner.vmctx.table_len = table.len() as u64;

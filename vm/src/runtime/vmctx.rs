@@ -14,7 +14,10 @@
 //! 48      table_len     call_indirect bounds check
 //! 56      stack_limit   the native-stack backstop in every prologue
 //! 64      instance      libcalls find the instance through it
-//! 72      libcalls      [`Libcall`] function pointers
+//! 72      gas           the gas global's slot, for trampolines (an
+//!                       indirect trampoline runs in another module's
+//!                       instance, whose gas global has another index)
+//! 80      libcalls      [`Libcall`] function pointers
 //! ```
 //!
 //! Generated code holds no absolute address: everything outside the code
@@ -102,6 +105,7 @@ pub(crate) struct VmCtx {
     pub table_len: u64,
     pub stack_limit: usize,
     pub instance: *mut c_void,
+    pub gas: *mut i64,
     pub libcalls: [usize; LIBCALL_COUNT],
 }
 
@@ -111,6 +115,7 @@ pub(crate) const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
 pub(crate) const TABLE: i32 = offset_of!(VmCtx, table) as i32;
 pub(crate) const TABLE_LEN: i32 = offset_of!(VmCtx, table_len) as i32;
 pub(crate) const STACK_LIMIT: i32 = offset_of!(VmCtx, stack_limit) as i32;
+pub(crate) const GAS: i32 = offset_of!(VmCtx, gas) as i32;
 
 /// Offset of a libcall's pointer.
 pub(crate) fn libcall_offset(call: Libcall) -> i32 {

@@ -1,14 +1,13 @@
 //! The translation driver: one wasm function body to one CLIF function.
 //!
 //! ```text
-//! entry(vmctx, params..):
-//!     gas = gas global; len = vmctx.memory_len   (cached, see below)
+//! entry(vmctx, params.., gas):
+//!     len = vmctx.memory_len        (cached, see below; only if read)
 //!     native-stack backstop: if sp < vmctx.stack_limit → trap path
 //!     locals = params, then zeros
 //!     body ...                      (operators, visit/*)
 //! exit(results..):
-//!     gas global = gas
-//!     return results
+//!     return (gas, results..)
 //! trap paths (cold, one per kind; gas at the trap as a block argument):
 //!     gas global = gas, or -1 for OutOfGas; [StackOverflow: stack global = -1]
 //!     raise_trap(vmctx, code)       (longjmps; never returns)
@@ -16,12 +15,22 @@
 //!
 //! The gas left and the memory length are cranelift-frontend variables,
 //! kept in registers between the points where anything else can see or
-//! change them: every call (wasm functions, host functions through their
-//! wrappers, libcalls) stores gas before and reloads gas and length after;
-//! the return stores gas; every trap path stores the gas of its site. So
-//! the gas global holds exactly what the wasm helpers would have left in it
-//! at every point that can observe it, and a charge inside a loop is a
+//! change them. A call to a wasm function (direct, or through the module's
+//! own table) passes the gas as its last argument and takes it back as the
+//! callee's first result, without touching memory. Everything else is a
+//! synchronisation point: a libcall (host functions go through one, inside
+//! their import wrapper) stores gas before and reloads gas and length
+//! after, and every trap path stores the gas of its site; entry and import
+//! trampolines move the gas between its global and registers. So the gas
+//! global holds exactly what the wasm helpers would have left in it at
+//! every point that can observe it, and a charge inside a loop is a
 //! compare, a branch and a subtract on a register.
+//!
+//! The stack height stays in its global (the intrinsics load, add and
+//! store it, as the wasm helpers do). Passing it in registers too was
+//! measured and dropped: keeping it live through a function (as an
+//! argument, in a stack slot, or as a trap-path argument) cost 10–16% on
+//! the large contract's mixed workload, more than the loads it saved.
 
 use std::collections::HashMap;
 
@@ -119,12 +128,16 @@ pub(crate) fn translate(
     let params = t.b.block_params(entry).to_vec();
     t.vmctx = params[0];
     t.gas = t.b.declare_var(types::I64);
-    if env.info.memory.is_some() {
+    let n = sig.params.len();
+    t.b.def_var(t.gas, params[1 + n]);
+    // The length is loaded at entry and after every call: only where
+    // something reads it (an unused load is not removed by Cranelift).
+    if env.info.memory.is_some() && reads_memory_len(body).map_err(internal)? {
         t.memory_len = Some(t.b.declare_var(types::I64));
     }
-    t.reload_cached();
+    t.reload_memory_len();
     t.stack_check();
-    for (&value, &ty) in params[1..].iter().zip(&sig.params) {
+    for (&value, &ty) in params[1..=n].iter().zip(&sig.params) {
         let ty = clif_type(ty);
         let var = t.b.declare_var(ty);
         t.b.def_var(var, value);
@@ -170,14 +183,27 @@ pub(crate) fn translate(
         return Err(t.internal("body without its final end"));
     }
     if t.reach == Reach::Live {
-        let results = t.stack.split_off(0);
-        t.store_gas();
+        let mut results = vec![t.b.use_var(t.gas)];
+        results.extend(t.stack.split_off(0));
         t.b.ins().return_(&results);
     }
     t.emit_trap_blocks();
     t.b.seal_all_blocks();
     t.b.finalize(frontend);
     Ok(function)
+}
+
+/// Whether any operator of `body` reads the memory length.
+fn reads_memory_len(
+    body: &FunctionBody<'_>,
+) -> std::result::Result<bool, wasmparser::BinaryReaderError> {
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        if visit::memory::reads_memory_len(&reader.read()?) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -283,23 +309,46 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.global_addr(self.env.info.injected.gas_global)
     }
 
-    /// Stores the cached gas into the gas global (before anything outside
-    /// this function can read it).
-    pub(crate) fn store_gas(&mut self) {
+    /// Arguments of a call to a wasm function: the context, `params`, then
+    /// the gas.
+    pub(crate) fn wasm_call_args(&mut self, params: Vec<Value>) -> Vec<Value> {
+        let mut args = vec![self.vmctx];
+        args.extend(params);
+        args.push(self.b.use_var(self.gas));
+        args
+    }
+
+    /// After a call to a wasm function: takes the gas back (its first
+    /// result) and reloads the memory length; returns the wasm results.
+    pub(crate) fn wasm_call_returned(&mut self, results: &[Value]) -> Vec<Value> {
+        self.b.def_var(self.gas, results[0]);
+        self.reload_memory_len();
+        results[1..].to_vec()
+    }
+
+    /// Stores the cached gas into its global (before anything outside wasm
+    /// code can read it).
+    fn sync_out(&mut self) {
         let gas = self.b.use_var(self.gas);
         let addr = self.gas_addr();
         self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
     }
 
     /// Reloads the cached gas and memory length (after anything outside
-    /// this function may have changed them).
-    pub(crate) fn reload_cached(&mut self) {
+    /// wasm code may have changed them).
+    fn sync_in(&mut self) {
         let addr = self.gas_addr();
         let gas = self
             .b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), addr, 0);
         self.b.def_var(self.gas, gas);
+        self.reload_memory_len();
+    }
+
+    /// Reloads the cached memory length (after a call: only `memory.grow`,
+    /// in a libcall or another function, changes it).
+    fn reload_memory_len(&mut self) {
         if let Some(var) = self.memory_len {
             let len = self.b.ins().load(
                 types::I64,
@@ -322,9 +371,9 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Calls a libcall through the VM context, with gas and memory length
     /// synchronised around it.
     pub(crate) fn libcall(&mut self, call: Libcall, call_args: &[Value]) -> Option<Value> {
-        self.store_gas();
+        self.sync_out();
         let result = self.raw_libcall(call, call_args);
-        self.reload_cached();
+        self.sync_in();
         result
     }
 
@@ -445,7 +494,6 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     fn emit_trap_blocks(&mut self) {
-        let stack = self.env.info.injected.stack_global;
         for (code, block) in std::mem::take(&mut self.trap_blocks) {
             self.b.switch_to_block(block);
             // The gas of the trapping site, or the sentinels of
@@ -459,7 +507,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             let addr = self.gas_addr();
             self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
             if code == TrapKind::StackOverflow.code() {
-                let addr = self.global_addr(stack);
+                let addr = self.global_addr(self.env.info.injected.stack_global);
                 let minus_one = self.b.ins().iconst(types::I32, -1);
                 self.b
                     .ins()
@@ -472,10 +520,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             };
             self.raw_libcall(Libcall::RaiseTrap, &[code]);
             // raise_trap never returns; the block still needs a terminator.
-            let zeros: Vec<Value> = self
-                .results
-                .clone()
-                .into_iter()
+            let zeros: Vec<Value> = std::iter::once(types::I64)
+                .chain(self.results.clone())
                 .map(|ty| self.b.ins().iconst(ty, 0))
                 .collect();
             self.b.ins().return_(&zeros);

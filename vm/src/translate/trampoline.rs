@@ -2,12 +2,16 @@
 //!
 //! - An **entry trampoline** (`extern "C" fn(vmctx, values: *mut u64)`)
 //!   reads the arguments from `values` (one 8-byte slot each, `i32` in the
-//!   low half), calls the wasm function directly and writes the results
-//!   back (sign-extended to 64 bits). The C shim calls it after `setjmp`.
+//!   low half) and the gas from its global, calls the wasm function
+//!   directly, stores the gas it returns in the global and writes the
+//!   results back (sign-extended to 64 bits). The C shim calls it after
+//!   `setjmp`.
 //! - An **import wrapper** gives an imported (host) function a wasm-ABI
 //!   body, so direct calls and table entries treat it like any function: it
-//!   spills the arguments to a stack slot, calls the `HostCall` libcall and
-//!   raises the code it returns, if any, from generated code.
+//!   stores the gas it is given in the gas global (the host reads and
+//!   charges it there), spills the arguments to a stack slot, calls the
+//!   `HostCall` libcall, raises the code it returns, if any, from generated
+//!   code, or returns the gas global's value and the results.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -84,11 +88,22 @@ fn buffer_trampoline(
         Callee::Direct(_) => 0,
         Callee::InBuffer => 1,
     };
+    // Through the context's pointer, not this module's global index: an
+    // indirect trampoline runs in another module's instance.
+    let gas_ptr = b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::GAS,
+    );
+    let gas = b.ins().load(types::I64, flags, gas_ptr, 0);
+
     let mut args = vec![vmctx];
     for (i, &ty) in sig.params.iter().enumerate() {
         let offset = 8 * (i as i32 + first_arg);
         args.push(b.ins().load(clif_type(ty), flags, values, offset));
     }
+    args.push(gas);
     let callee_sig = b.import_signature(wasm_signature(sig));
     let inst = match callee {
         Callee::Direct(func) => {
@@ -108,8 +123,9 @@ fn buffer_trampoline(
             b.ins().call_indirect(callee_sig, address, &args)
         }
     };
-    let results = b.inst_results(inst).to_vec();
-    for (i, (&value, &ty)) in results.iter().zip(&sig.results).enumerate() {
+    let returned = b.inst_results(inst).to_vec();
+    b.ins().store(flags, returned[0], gas_ptr, 0);
+    for (i, (&value, &ty)) in returned[1..].iter().zip(&sig.results).enumerate() {
         store_slot(&mut b, values, i, value, ty);
     }
     b.ins().return_(&[]);
@@ -165,6 +181,18 @@ pub(crate) fn import_wrapper(
     b.switch_to_block(entry);
     let params = b.block_params(entry).to_vec();
     let vmctx = params[0];
+    // Synchronisation point: the host (and a trap raised here) reads it.
+    let flags = MemFlagsData::trusted();
+    // Through the context's pointer, not this module's global index: an
+    // indirect trampoline runs in another module's instance.
+    let gas_ptr = b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::GAS,
+    );
+    let n = sig.params.len();
+    b.ins().store(flags, params[1 + n], gas_ptr, 0);
 
     // The native-stack backstop, as in every wasm function.
     let sp = b.ins().get_stack_pointer(PTR);
@@ -179,14 +207,14 @@ pub(crate) fn import_wrapper(
     b.ins().brif(below, native, &[], go, &[]);
     b.switch_to_block(go);
 
-    let slots = sig.params.len().max(sig.results.len()).max(1) as u32;
+    let value_slots = sig.params.len().max(sig.results.len()).max(1) as u32;
     let slot = b.create_sized_stack_slot(StackSlotData::new(
         StackSlotKind::ExplicitSlot,
-        8 * slots,
+        8 * value_slots,
         3,
     ));
     let values = b.ins().stack_addr(PTR, slot, 0);
-    for (i, (&value, &ty)) in params[1..].iter().zip(&sig.params).enumerate() {
+    for (i, (&value, &ty)) in params[1..=n].iter().zip(&sig.params).enumerate() {
         store_slot(&mut b, values, i, value, ty);
     }
     let import = b.ins().iconst(types::I32, i64::from(import));
@@ -195,7 +223,8 @@ pub(crate) fn import_wrapper(
     b.ins().brif(code, failed, &[code.into()], ok, &[]);
 
     b.switch_to_block(ok);
-    let mut results = Vec::with_capacity(sig.results.len());
+    let mut results = Vec::with_capacity(1 + sig.results.len());
+    results.push(b.ins().load(types::I64, flags, gas_ptr, 0));
     for (i, &ty) in sig.results.iter().enumerate() {
         results.push(
             b.ins()
@@ -210,10 +239,9 @@ pub(crate) fn import_wrapper(
 
     b.switch_to_block(failed);
     libcall(&mut b, vmctx, Libcall::RaiseTrap, &[code_param]);
-    let zeros: Vec<Value> = sig
-        .results
-        .iter()
-        .map(|&ty| b.ins().iconst(clif_type(ty), 0))
+    let zeros: Vec<Value> = std::iter::once(types::I64)
+        .chain(sig.results.iter().map(|&ty| clif_type(ty)))
+        .map(|ty| b.ins().iconst(ty, 0))
         .collect();
     b.ins().return_(&zeros);
     b.seal_all_blocks();

@@ -14,10 +14,10 @@
 //!
 //! The sentinel stores happen in the trap paths ([`Translator::trap_if`]
 //! with `OutOfGas`/`StackOverflow`), so the globals read back after a trap
-//! are the ones the wasm would leave. Gas lives in a variable between
-//! calls ([`crate::translate::func`]): every call stores it before and
-//! reloads it after. The helpers are still compiled as ordinary functions
-//! (nothing calls them).
+//! are the ones the wasm would leave. Gas lives in a variable
+//! ([`crate::translate::func`]) and travels to wasm callees as their last
+//! argument and back as their first result. The helpers are still compiled
+//! as ordinary functions (nothing calls them).
 //!
 //! `call_indirect` checks, in this order: index below the table length
 //! (`TableOutOfBounds`), entry not null (`IndirectCallToNull`), canonical
@@ -89,13 +89,12 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
             .ok_or_else(|| t.internal("call to an unknown function"))?;
         let (params, results) = (sig.params.len(), sig.results.len());
         let func_ref = t.func_ref(callee)?;
-        let mut args = vec![t.vmctx];
-        args.extend(t.popn(params)?);
-        t.store_gas();
+        let params = t.popn(params)?;
+        let args = t.wasm_call_args(params);
         let inst = t.b.ins().call(func_ref, &args);
-        let values = t.b.inst_results(inst).to_vec();
+        let returned = t.b.inst_results(inst).to_vec();
+        let values = t.wasm_call_returned(&returned);
         debug_assert_eq!(values.len(), results);
-        t.reload_cached();
         t.stack.extend(values);
     }
     Ok(())
@@ -122,8 +121,7 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
     let params = t.env.info.types[type_index as usize].params.len();
     let sig_ref = t.sig_ref(type_index)?;
     let index = t.pop()?;
-    let mut args = vec![t.vmctx];
-    args.extend(t.popn(params)?);
+    let params = t.popn(params)?;
 
     let index = t.b.ins().uextend(types::I64, index);
     let len = t.vmctx_ptr(vmctx::TABLE_LEN);
@@ -146,10 +144,10 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
             .icmp_imm_s(IntCC::NotEqual, sig, i64::from(expected));
     t.trap_if(wrong, TrapKind::IndirectCallSignatureMismatch);
     let func = t.b.ins().load(PTR, flags, entry, vmctx::TABLE_ENTRY_FUNC);
-    t.store_gas();
+    let args = t.wasm_call_args(params);
     let inst = t.b.ins().call_indirect(sig_ref, func, &args);
-    let values = t.b.inst_results(inst).to_vec();
-    t.reload_cached();
+    let returned = t.b.inst_results(inst).to_vec();
+    let values = t.wasm_call_returned(&returned);
     t.stack.extend(values);
     Ok(())
 }

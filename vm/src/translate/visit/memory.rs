@@ -113,6 +113,35 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
     Ok(true)
 }
 
+/// Whether `op` reads the memory length: loads and stores (their bounds
+/// checks) and `memory.size`. A function without any keeps no length.
+pub(crate) fn reads_memory_len(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(
+        op,
+        O::I32Load { .. }
+            | O::I64Load { .. }
+            | O::I32Load8S { .. }
+            | O::I32Load8U { .. }
+            | O::I32Load16S { .. }
+            | O::I32Load16U { .. }
+            | O::I64Load8S { .. }
+            | O::I64Load8U { .. }
+            | O::I64Load16S { .. }
+            | O::I64Load16U { .. }
+            | O::I64Load32S { .. }
+            | O::I64Load32U { .. }
+            | O::I32Store { .. }
+            | O::I64Store32 { .. }
+            | O::I64Store { .. }
+            | O::I32Store8 { .. }
+            | O::I64Store8 { .. }
+            | O::I32Store16 { .. }
+            | O::I64Store16 { .. }
+            | O::MemorySize { .. }
+    )
+}
+
 fn memarg_offset(t: &Translator<'_, '_>, memarg: MemArg) -> Result<u64> {
     if memarg.offset > u64::from(u32::MAX) {
         return Err(t.internal("memory immediate outside memory32 with one memory"));
