@@ -15,7 +15,7 @@
 //!
 //! - Every host function validates each pointer and length against the
 //!   caller's memory (out of bounds is `MemoryOutOfBounds`, never a host
-//!   panic) and charges its gas — `base + per_byte × bytes`, from the one
+//!   panic) and charges its gas — `base + ceil(per_kib × bytes / 1024)`, from the one
 //!   table in `gasket_metering::abi` (documented in `docs/HOST_GAS.md`) —
 //!   before it does the work.
 //! - A call's writes and events are applied only if it succeeds; a revert,

@@ -343,7 +343,8 @@ fn every_abi_limit_traps_with_its_name() {
 #[test]
 fn host_gas_is_the_tables_base_plus_bytes() {
     // Two runs that differ only in the bytes one host function touches
-    // differ by exactly per_byte x the difference.
+    // differ by exactly the per-KiB part of each, rounded up on its own:
+    // ceil(len × per_kib / 1024).
     let cost = gasket_metering::Config::default()
         .host_costs
         .get(HostFn::DebugLog);
@@ -354,7 +355,15 @@ fn host_gas_is_the_tables_base_plus_bytes() {
             .outcome
             .gas_used
     };
-    assert_eq!(run(1000) - run(10), 990 * u64::from(cost.per_byte));
+    let kib = |len: u64, per_kib: u32| (len * u64::from(per_kib)).div_ceil(1024);
+    assert_eq!(
+        run(1000) - run(10),
+        kib(1000, cost.per_kib) - kib(10, cost.per_kib)
+    );
+    // Literal values under the default 14,000 per KiB: 1000 bytes are
+    // 13,672 gas (13,671.875 rounded up), 10 bytes 137 (136.7).
+    assert_eq!(cost.per_kib, 14_000);
+    assert_eq!(run(1000) - run(10), 13_672 - 137);
     let blake = gasket_metering::Config::default()
         .host_costs
         .get(HostFn::Blake3);
@@ -365,5 +374,5 @@ fn host_gas_is_the_tables_base_plus_bytes() {
             .outcome
             .gas_used
     };
-    assert_eq!(run(4000) - run(0), 4000 * u64::from(blake.per_byte));
+    assert_eq!(run(4000) - run(0), kib(4000, blake.per_kib));
 }

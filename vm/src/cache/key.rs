@@ -27,7 +27,9 @@ use crate::engine::Engine;
 /// - 3: 24-byte table entries (with the owner's context); `call_indirect`
 ///   through an imported or exported table goes through the runtime
 ///   (issue 3).
-pub const COMPILER_VERSION: u32 = 3;
+/// - 4: bulk memory and table operators charge per KiB, rounded up, through
+///   the new `charge_bytes` helper and its intrinsic.
+pub const COMPILER_VERSION: u32 = 4;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.
