@@ -360,10 +360,9 @@ fn host_gas_is_the_tables_base_plus_bytes() {
         run(1000) - run(10),
         kib(1000, cost.per_kib) - kib(10, cost.per_kib)
     );
-    // Literal values under the default 14,000 per KiB: 1000 bytes are
-    // 13,672 gas (13,671.875 rounded up), 10 bytes 137 (136.7).
-    assert_eq!(cost.per_kib, 14_000);
-    assert_eq!(run(1000) - run(10), 13_672 - 137);
+    // Literal values under the default 8,192 per KiB (8 a byte, exact).
+    assert_eq!(cost.per_kib, 8_192);
+    assert_eq!(run(1000) - run(10), 8_000 - 80);
     let blake = gasket_metering::Config::default()
         .host_costs
         .get(HostFn::Blake3);
@@ -375,4 +374,7 @@ fn host_gas_is_the_tables_base_plus_bytes() {
             .gas_used
     };
     assert_eq!(run(4000) - run(0), kib(4000, blake.per_kib));
+    // Rounded up: 1000 bytes at 2,400 per KiB are 2,343.75 -> 2,344 gas.
+    assert_eq!(blake.per_kib, 2_400);
+    assert_eq!(run(1000) - run(0), 2_344);
 }
