@@ -5,9 +5,8 @@
 //! gas are computed from the arguments alone, so a call that cannot pay
 //! fails before touching memory or storage. Gas is `base + ceil(per_kib ×
 //! bytes / 1024)` (`HostCost::call_gas`, saturating) from the one table in
-//! `gasket_metering::abi`, charged on the
-//! caller's gas global with the metering helper's exact semantics (out of
-//! gas leaves `-1`).
+//! `gasket_metering::abi`, charged on the caller's gas global with the
+//! metering helper's exact semantics (out of gas leaves `-1`).
 //!
 //! A host function stops the contract by returning `Err(Trap)`: a wasm
 //! trap kind directly, or `Trap::Host` after recording why in

@@ -82,11 +82,10 @@ macro_rules! host_functions {
 // blake3 ~0.354 ns/B -> 2,400; debug_log 0.73-2.06 ns/B across four runs
 // (first touches of the growing log buffer, so it swings with memory
 // state), mean ~1.16 ns/B ~ 7,930 -> 8,192, its former 8/B, which keeps
-// every run within 2.2x of the others. Storage,
-// events and call's bytes keep their former per-byte costs exactly
-// (per_byte × 1024): they price persistence and state growth, which an
-// in-memory bench cannot see, and call's slope is lost in the noise of
-// the callee's instantiation.
+// every run within 2.2x of the others. Storage, events and call's bytes
+// keep their former per-byte costs exactly (per_byte × 1024): they price
+// persistence and state growth, which an in-memory bench cannot see, and
+// call's slope is lost in the noise of the callee's instantiation.
 host_functions! {
     InputLen = "input_len" () -> (I32), base 200, per_kib 0;
     InputRead = "input_read" (I32) -> (), base 150, per_kib 100;

@@ -41,7 +41,8 @@
 //! `memory.fill`, `memory.init`, `table.copy` and `table.init` with a rate
 //! per KiB, rounded up: `ceil(units * rate / 1024)`, so a byte can cost a
 //! fraction of a gas (one byte of copy is about a tenth of a gas of time)
-//! while any non-empty operation still costs at least 1. Both rates are at
+//! while any non-empty operation at a non-zero rate still costs at least 1.
+//! Both rates are at
 //! most 2^24 ([`crate::config::MAX_DYNAMIC_RATE`]) and units below 2^32, so
 //! `units * rate + 1023` stays below 2^56: no overflow, and `shr_u` is an
 //! exact division of a non-negative value.
