@@ -151,8 +151,8 @@ impl Host for ReadHost {
     ) -> Result<(), Trap> {
         let key_len = args[1] as u32;
         caller.charge_gas(
-            u64::from(self.cost.base)
-                + u64::from(self.cost.per_byte) * (u64::from(key_len) + self.value.len() as u64),
+            self.cost
+                .call_gas(u64::from(key_len) + self.value.len() as u64),
         )?;
         if caller.read(args[0] as u32, key_len)? != b"balance\0" {
             results[0] = -1;
@@ -580,6 +580,8 @@ fn main() {
         ((large - small) / f64::from(BULK_BYTES)).max(0.0)
     };
     let bulk_byte_ns = per_byte("copy").max(per_byte("fill"));
+    // Byte rates are per KiB (rounded up when charged).
+    let bulk_kib_ns = bulk_byte_ns * 1024.0;
     let grow_page_ns =
         ((cases[grow_at + 1].best_ns - cases[grow_at].best_ns) / f64::from(GROW_PAGES)).max(0.0);
 
@@ -628,7 +630,7 @@ fn main() {
         };
         calibrate::set_cost(&mut proposed, class, cost);
     }
-    proposed.bulk_memory_per_byte = ((bulk_byte_ns / rate).round() as u32).max(1);
+    proposed.bulk_memory_per_kib = ((bulk_kib_ns / rate).round() as u32).max(1);
     // Memory is a resource as well as time: the per-page rate never goes
     // below today's (growing only bumps a length; pages are zeroed when
     // first touched, later).
@@ -657,21 +659,20 @@ fn main() {
             }
             _ => 0.0,
         };
-        // A function charged per byte stays charged per byte (at least 1).
-        let per_byte = ((slope / rate).round() as u32).max(now.per_byte.min(1));
+        // Per KiB, rounded up when charged. A function charged per byte
+        // stays charged per byte (at least 1 per KiB).
+        let per_kib = ((slope * 1024.0 / rate).round() as u32).max(now.per_kib.min(1));
         // Gas of the wasm around the call (consts, the call, a drop).
-        let site = host_rows[first].gas
-            - f64::from(now.base)
-            - f64::from(now.per_byte) * small.bytes as f64;
+        let site = host_rows[first].gas - f64::from(now.base) - now.bytes_gas(small.bytes) as f64;
         let site = if f == HostFn::Call {
             0.0
         } else {
             site.max(0.0)
         };
-        let base = ((host_rows[first].ns / rate - site - f64::from(per_byte) * small.bytes as f64)
-            .round() as i64)
+        let small_bytes_gas = HostCost { base: 0, per_kib }.bytes_gas(small.bytes);
+        let base = ((host_rows[first].ns / rate - site - small_bytes_gas as f64).round() as i64)
             .max(1) as u32;
-        let cpu = HostCost { base, per_byte };
+        let cpu = HostCost { base, per_kib };
         host_cpu.insert(f, cpu);
         let state = matches!(
             f,
@@ -686,7 +687,7 @@ fn main() {
             if state {
                 HostCost {
                     base: base.max(now.base),
-                    per_byte: per_byte.max(now.per_byte),
+                    per_kib: per_kib.max(now.per_kib),
                 }
             } else {
                 cpu
@@ -759,13 +760,14 @@ fn main() {
             fmt_ratio(ns, new)
         );
     }
+    // ns and gas per KiB.
     println!(
-        "| class | bulk_memory_per_byte | {:.4} | {} | {} | {} | {} |",
-        bulk_byte_ns,
-        current.bulk_memory_per_byte,
-        fmt_ratio(bulk_byte_ns, current.bulk_memory_per_byte as f64),
-        proposed.bulk_memory_per_byte,
-        fmt_ratio(bulk_byte_ns, proposed.bulk_memory_per_byte as f64)
+        "| class | bulk_memory_per_kib | {:.2} | {} | {} | {} | {} |",
+        bulk_kib_ns,
+        current.bulk_memory_per_kib,
+        fmt_ratio(bulk_kib_ns, current.bulk_memory_per_kib as f64),
+        proposed.bulk_memory_per_kib,
+        fmt_ratio(bulk_kib_ns, proposed.bulk_memory_per_kib as f64)
     );
     println!(
         "| class | memory_grow_per_page | {:.1} | {} | {} | {} | {} |",
@@ -885,7 +887,7 @@ fn main() {
             .iter()
             .filter(|&&c| solved[class_name(c)] >= MEASURABLE_NS)
             .map(|&c| solved[class_name(c)] / schedule.cost(c) as f64);
-        let byte = per_byte.then(|| bulk_byte_ns / f64::from(schedule.bulk_memory_per_byte));
+        let byte = per_byte.then(|| bulk_kib_ns / f64::from(schedule.bulk_memory_per_kib));
         ratio(classes.chain(byte))
     };
     println!(
@@ -894,7 +896,7 @@ fn main() {
         class_ratio(&proposed, false)
     );
     println!(
-        "| the same and the bulk per-byte rate | {:.2}x | {:.2}x |",
+        "| the same and the bulk per-KiB rate | {:.2}x | {:.2}x |",
         class_ratio(&current, true),
         class_ratio(&proposed, true)
     );
@@ -912,21 +914,21 @@ fn main() {
     println!("Proposed CostSchedule (rate {rate:.4} ns per gas):");
     println!("{proposed:#?}");
     println!();
-    println!("Proposed host costs (base, per byte; cpu-calibrated in brackets where kept higher):");
+    println!("Proposed host costs (base, per KiB; cpu-calibrated in brackets where kept higher):");
     for f in HostFn::ALL.iter().copied() {
         let now = config.host_costs.get(f);
         let new = proposed_host.get(f);
         let cpu = host_cpu
             .get(&f)
-            .map(|c| format!(" [cpu {} + {}/B]", c.base, c.per_byte))
+            .map(|c| format!(" [cpu {} + {}/KiB]", c.base, c.per_kib))
             .unwrap_or_else(|| " (not measured)".into());
         println!(
-            "  {:<16} {} + {}/B -> {} + {}/B{}",
+            "  {:<16} {} + {}/KiB -> {} + {}/KiB{}",
             f.name(),
             now.base,
-            now.per_byte,
+            now.per_kib,
             new.base,
-            new.per_byte,
+            new.per_kib,
             cpu
         );
     }

@@ -27,7 +27,7 @@ use wasm_encoder::{
 /// Copies of the `rep` sequence per loop iteration.
 pub const REPS: u32 = 100;
 
-/// Bytes moved by one `memory.copy` / `memory.fill` of the per-byte
+/// Bytes moved by one `memory.copy` / `memory.fill` of the per-KiB
 /// microbenchmarks.
 pub const BULK_BYTES: u32 = 4096;
 
@@ -128,7 +128,8 @@ pub struct Micro {
     pub name: String,
     /// The class the `rep` is dominated by.
     pub class: CostClass,
-    /// Bytes moved per `rep` (bulk-memory per-byte rows), else 0.
+    /// Bytes moved per `rep` by its one bulk operator (bulk-memory per-KiB
+    /// rows), else 0.
     pub bytes_per_rep: u32,
     /// Once per iteration, before the reps.
     pub prefix: Vec<I<'static>>,
@@ -165,13 +166,14 @@ impl Micro {
     }
 
     /// Gas of one iteration beyond the baseline's under `schedule`, bulk
-    /// bytes included: what the unit test checks against a run.
+    /// bytes included: what the unit test checks against a run. Each rep's
+    /// one bulk operator is charged `ceil(bytes × per_kib / 1024)` on its
+    /// own, so the rounding is per rep, not per iteration.
     pub fn iteration_gas(&self, schedule: &CostSchedule) -> u64 {
         let fixed: u64 = self.executed().map(|i| schedule.cost(classify(i))).sum();
-        fixed
-            + u64::from(REPS)
-                * u64::from(self.bytes_per_rep)
-                * u64::from(schedule.bulk_memory_per_byte)
+        let bytes_gas = (u64::from(self.bytes_per_rep) * u64::from(schedule.bulk_memory_per_kib))
+            .div_ceil(1024);
+        fixed + u64::from(REPS) * bytes_gas
     }
 
     /// Every instruction one iteration runs beyond the baseline's.
@@ -354,7 +356,7 @@ fn micro(
 }
 
 /// One microbenchmark per cost class (two for bulk memory and its
-/// per-byte rate). Dependent chains where the class produces a value
+/// per-KiB rate). Dependent chains where the class produces a value
 /// (ALU, mul, div, loads: latency, as on a critical path), independent
 /// sequences where it does not (stores, branches, calls).
 pub fn micros() -> Vec<Micro> {

@@ -3,10 +3,10 @@
 //! Every function has the same shape (cosmwasm-vm's imports do the same):
 //! **limits → gas → bounded memory access → work → write back**. Limits and
 //! gas are computed from the arguments alone, so a call that cannot pay
-//! fails before touching memory or storage. Gas is `base + per_byte ×
-//! bytes` from the one table in `gasket_metering::abi`, charged on the
-//! caller's gas global with the metering helper's exact semantics (out of
-//! gas leaves `-1`).
+//! fails before touching memory or storage. Gas is `base + ceil(per_kib ×
+//! bytes / 1024)` (`HostCost::call_gas`, saturating) from the one table in
+//! `gasket_metering::abi`, charged on the caller's gas global with the
+//! metering helper's exact semantics (out of gas leaves `-1`).
 //!
 //! A host function stops the contract by returning `Err(Trap)`: a wasm
 //! trap kind directly, or `Trap::Host` after recording why in
@@ -90,16 +90,15 @@ impl Frame<'_, '_> {
         stop(&mut self.stop, Stop::Fatal(error))
     }
 
-    /// Charges `function`'s base cost plus its per-byte cost for `bytes`.
+    /// Charges `function`'s base cost plus its per-KiB cost for `bytes`,
+    /// rounded up.
     fn charge(&self, caller: &mut Caller<'_>, function: HostFn, bytes: u64) -> Result<(), Trap> {
         let cost = self.exec.config.host_costs.get(function);
-        caller.charge_gas(
-            u64::from(cost.base).saturating_add(u64::from(cost.per_byte).saturating_mul(bytes)),
-        )
+        caller.charge_gas(cost.call_gas(bytes))
     }
 
-    /// Charges only the per-byte part (for bytes known after the base
-    /// charge, such as a stored value's length).
+    /// Charges only the per-KiB part, rounded up on its own (for bytes
+    /// known after the base charge, such as a stored value's length).
     fn charge_bytes(
         &self,
         caller: &mut Caller<'_>,
@@ -107,7 +106,7 @@ impl Frame<'_, '_> {
         bytes: u64,
     ) -> Result<(), Trap> {
         let cost = self.exec.config.host_costs.get(function);
-        caller.charge_gas(u64::from(cost.per_byte).saturating_mul(bytes))
+        caller.charge_gas(cost.bytes_gas(bytes))
     }
 
     fn dispatch(

@@ -15,9 +15,9 @@
 //!
 //! - Every host function validates each pointer and length against the
 //!   caller's memory (out of bounds is `MemoryOutOfBounds`, never a host
-//!   panic) and charges its gas — `base + per_byte × bytes`, from the one
-//!   table in `gasket_metering::abi` (documented in `docs/HOST_GAS.md`) —
-//!   before it does the work.
+//!   panic) and charges its gas — `base + ceil(per_kib × bytes / 1024)`,
+//!   from the one table in `gasket_metering::abi` (documented in
+//!   `docs/HOST_GAS.md`) — before it does the work.
 //! - A call's writes and events are applied only if it succeeds; a revert,
 //!   a trap or out of gas leaves storage as it was and reports the gas
 //!   used. The same holds for each cross-contract call, with its own

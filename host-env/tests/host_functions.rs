@@ -343,7 +343,8 @@ fn every_abi_limit_traps_with_its_name() {
 #[test]
 fn host_gas_is_the_tables_base_plus_bytes() {
     // Two runs that differ only in the bytes one host function touches
-    // differ by exactly per_byte x the difference.
+    // differ by exactly the per-KiB part of each, rounded up on its own:
+    // ceil(len × per_kib / 1024).
     let cost = gasket_metering::Config::default()
         .host_costs
         .get(HostFn::DebugLog);
@@ -354,7 +355,14 @@ fn host_gas_is_the_tables_base_plus_bytes() {
             .outcome
             .gas_used
     };
-    assert_eq!(run(1000) - run(10), 990 * u64::from(cost.per_byte));
+    let kib = |len: u64, per_kib: u32| (len * u64::from(per_kib)).div_ceil(1024);
+    assert_eq!(
+        run(1000) - run(10),
+        kib(1000, cost.per_kib) - kib(10, cost.per_kib)
+    );
+    // Literal values under the default 8,192 per KiB (8 a byte, exact).
+    assert_eq!(cost.per_kib, 8_192);
+    assert_eq!(run(1000) - run(10), 8_000 - 80);
     let blake = gasket_metering::Config::default()
         .host_costs
         .get(HostFn::Blake3);
@@ -365,5 +373,8 @@ fn host_gas_is_the_tables_base_plus_bytes() {
             .outcome
             .gas_used
     };
-    assert_eq!(run(4000) - run(0), 4000 * u64::from(blake.per_byte));
+    assert_eq!(run(4000) - run(0), kib(4000, blake.per_kib));
+    // Rounded up: 1000 bytes at 2,400 per KiB are 2,343.75 -> 2,344 gas.
+    assert_eq!(blake.per_kib, 2_400);
+    assert_eq!(run(1000) - run(0), 2_344);
 }

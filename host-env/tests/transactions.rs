@@ -121,14 +121,13 @@ fn a_large_read_without_gas_fails_before_copying() {
         Status::Trapped(TrapKind::MemoryOutOfBounds)
     );
     let needed = read(GAS).outcome.gas_used;
-    let per_byte = gasket_metering::Config::default()
+    let cost = gasket_metering::Config::default()
         .host_costs
-        .get(HostFn::StorageRead)
-        .per_byte;
+        .get(HostFn::StorageRead);
     let report = read(needed - 1);
     assert_eq!(report.outcome.status, Status::Trapped(TrapKind::OutOfGas));
     // And with enough for everything but a part of the value's bytes.
-    let report = read(needed - u64::from(per_byte) * 10_000);
+    let report = read(needed - cost.bytes_gas(10_000));
     assert_eq!(report.outcome.status, Status::Trapped(TrapKind::OutOfGas));
 }
 

@@ -11,7 +11,12 @@ use crate::error::PrepareError;
 use crate::schedule::CostSchedule;
 
 /// Tag hashed before the encoding, bumped with any change to its layout.
-const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v1";
+///
+/// - v1: first encoding.
+/// - v2: `bulk_memory_per_byte` became `bulk_memory_per_kib` and the host
+///   costs' `per_byte` became `per_kib`: same layout, new meaning, so a
+///   config of the same numbers must not hash the same.
+const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v2";
 
 /// Limits on the shape of a module, all checked at prepare time.
 ///
@@ -117,8 +122,10 @@ pub struct Config {
     pub abi_limits: AbiLimits,
 }
 
-/// Upper bound on dynamic rates: `u32::MAX` bytes times the rate stays far
-/// below `i64::MAX`, so the injected multiplication cannot overflow.
+/// Upper bound on dynamic rates (per page, per KiB, and the per-KiB rate of
+/// table elements): `u32::MAX` units times a rate up to 2^24 is below 2^56,
+/// so the injected multiplication, and the `+ 1023` of the per-KiB
+/// rounding, cannot overflow an i64.
 pub const MAX_DYNAMIC_RATE: u32 = 1 << 24;
 
 impl Config {
@@ -152,10 +159,16 @@ impl Config {
             }
         }
         for (name, value) in [
-            ("memory_grow_per_page", c.memory_grow_per_page),
-            ("bulk_memory_per_byte", c.bulk_memory_per_byte),
+            ("memory_grow_per_page", u64::from(c.memory_grow_per_page)),
+            ("bulk_memory_per_kib", u64::from(c.bulk_memory_per_kib)),
+            // What table.init/table.copy multiply by: bulk_memory_per_kib
+            // × TABLE_ELEMENT_BYTES must respect the same bound.
+            (
+                "bulk_memory_per_kib × TABLE_ELEMENT_BYTES",
+                c.table_element_per_kib(),
+            ),
         ] {
-            if value > MAX_DYNAMIC_RATE {
+            if value > u64::from(MAX_DYNAMIC_RATE) {
                 return Err(PrepareError::config(format!(
                     "costs.{name} is {value}, at most {MAX_DYNAMIC_RATE}"
                 )));
@@ -205,6 +218,19 @@ mod tests {
         let before = config.hash();
         config.costs.alu += 1;
         assert_ne!(before, config.hash());
+    }
+
+    #[test]
+    fn bulk_rate_is_bounded_with_its_table_element_multiple() {
+        let mut config = Config::default();
+        let before = config.hash();
+        // The largest rate whose table multiple (× 24) is at most 2^24.
+        config.costs.bulk_memory_per_kib = MAX_DYNAMIC_RATE / 24;
+        config.validate().unwrap();
+        assert_ne!(before, config.hash());
+        config.costs.bulk_memory_per_kib += 1;
+        let error = config.validate().unwrap_err().to_string();
+        assert!(error.contains("TABLE_ELEMENT_BYTES"), "{error}");
     }
 
     #[test]

@@ -112,8 +112,12 @@ pub struct Injected {
     pub stack_global: u32,
     /// `(i64) -> ()`: charge a static cost.
     pub charge_gas_func: u32,
-    /// `(i32 units, i64 rate) -> i32 units`: charge a dynamic cost.
+    /// `(i32 units, i64 rate) -> i32 units`: charge `units × rate`
+    /// (`memory.grow` pages).
     pub charge_dynamic_func: u32,
+    /// `(i32 units, i64 rate per KiB) -> i32 units`: charge
+    /// `ceil(units × rate / 1024)` (bulk memory and table lengths).
+    pub charge_bytes_func: u32,
     /// `(i32 frame) -> ()`: enter a frame, checking the limit.
     pub stack_enter_func: u32,
     /// `(i32 frame) -> ()`: leave a frame.

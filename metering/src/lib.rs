@@ -53,7 +53,9 @@ pub use info::{
     ModuleInfo, ValType,
 };
 pub use policy::{ContractAbi, HOST_MODULE, ItemType, Permissive, Policy};
-pub use schedule::{CostClass, CostSchedule, OpClass, all_operators, op_class, op_name};
+pub use schedule::{
+    CostClass, CostSchedule, OpClass, TABLE_ELEMENT_BYTES, all_operators, op_class, op_name,
+};
 
 /// Export name of the gas global (mutable i64).
 pub const GAS_EXPORT: &str = "__gasket_gas";

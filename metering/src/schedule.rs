@@ -46,7 +46,7 @@ pub enum CostClass {
     /// Base cost of `memory.grow`; the per-page part is dynamic.
     MemoryGrow,
     /// Base cost of `memory.copy`/`fill`/`init`, `data.drop`,
-    /// `table.init`/`copy` and `elem.drop`; the per-byte (per-element) part
+    /// `table.init`/`copy` and `elem.drop`; the per-KiB (per-element) part
     /// is dynamic.
     BulkMemory,
 }
@@ -322,6 +322,12 @@ fn text_name(visit: &str) -> String {
     format!("{}.{rest}", &prefix[..prefix.len() - 1])
 }
 
+/// Bytes a table element is priced as by `table.init` and `table.copy`:
+/// the size of a table entry in the VM (function pointer, signature id,
+/// owning instance), so moving an element is never cheaper than moving the
+/// bytes of memory it takes.
+pub const TABLE_ELEMENT_BYTES: u32 = 24;
+
 /// Gas per operator class, and the dynamic rates.
 ///
 /// Units: one gas tracks about 0.15 ns of execution on the reference
@@ -329,9 +335,11 @@ fn text_name(visit: &str) -> String {
 /// calibration bench (`scripts/bench-calibrate.sh`, benches/README.md "Gas
 /// calibration"): each class's measured ns per instruction / 0.15, the
 /// mean of two runs, at least 1 (`control` compiles to nothing and stays
-/// 0); the per-page and per-byte rates are not lowered (they price
-/// memory, not time), so `memory.grow`'s base is its time only.
-/// Every field is part of the config hash.
+/// 0); the per-page rate is not lowered (it prices memory, not time), so
+/// `memory.grow`'s base is its time only. The bulk rate is per KiB: one
+/// byte is about 0.015 ns of work, a tenth of a gas, so a per-byte integer
+/// rate could not go below 10x its time (docs/RATIONALE.md, "Byte rates
+/// per KiB"). Every field is part of the config hash.
 #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 #[allow(missing_docs)]
 pub struct CostSchedule {
@@ -354,10 +362,12 @@ pub struct CostSchedule {
     /// Charged per page requested by `memory.grow`, before it runs, whether
     /// the grow succeeds or not.
     pub memory_grow_per_page: u32,
-    /// Charged per unit of the length operand of `memory.copy`,
-    /// `memory.fill` and `memory.init` (bytes) and of `table.init` and
-    /// `table.copy` (elements), before they run.
-    pub bulk_memory_per_byte: u32,
+    /// Gas per KiB of the length operand of `memory.copy`, `memory.fill`
+    /// and `memory.init`, charged before they run, rounded up:
+    /// `ceil(bytes × rate / 1024)`. `table.init` and `table.copy` charge
+    /// their elements as [`TABLE_ELEMENT_BYTES`] bytes each (see
+    /// [`CostSchedule::table_element_per_kib`]).
+    pub bulk_memory_per_kib: u32,
 }
 
 impl Default for CostSchedule {
@@ -380,12 +390,21 @@ impl Default for CostSchedule {
             memory_grow: 21,
             bulk_memory: 33,
             memory_grow_per_page: 8192,
-            bulk_memory_per_byte: 1,
+            // The 4096-byte copy/fill measures ~0.0148 ns per byte, at
+            // 0.15 ns per gas ~101 gas per KiB (benches/README.md).
+            bulk_memory_per_kib: 100,
         }
     }
 }
 
 impl CostSchedule {
+    /// The per-KiB rate of `table.init` and `table.copy`, whose length
+    /// operand counts elements: each is priced as the [`TABLE_ELEMENT_BYTES`]
+    /// bytes it moves. At most `MAX_DYNAMIC_RATE` (`Config::validate`).
+    pub fn table_element_per_kib(&self) -> u64 {
+        u64::from(self.bulk_memory_per_kib) * u64::from(TABLE_ELEMENT_BYTES)
+    }
+
     /// Gas of one operator of `class`.
     pub fn cost(&self, class: CostClass) -> u64 {
         u64::from(match class {

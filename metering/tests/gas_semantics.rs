@@ -445,6 +445,12 @@ fn gas_memory_grow_that_fails_is_charged_per_page() {
     );
 }
 
+/// Gas of `units` at `per_kib`: `ceil(units × per_kib / 1024)`, computed
+/// independently of the injected helper.
+fn per_kib(units: i64, per_kib: u64) -> u64 {
+    (units as u32 as u64 * per_kib).div_ceil(1024)
+}
+
 const BULK: &str = r#"(module
   (memory 1)
   (func (export "copy") (param $len i32)
@@ -459,11 +465,11 @@ const BULK: &str = r#"(module
     memory.fill))"#;
 
 #[test]
-fn gas_memory_copy_per_byte_of_dynamic_length() {
+fn gas_memory_copy_per_kib_of_dynamic_length() {
     let c = costs();
     let (_, prepared) = prepare_wat(BULK);
     // One segment: 2 i32.const, local.get, memory.copy, end; plus
-    // len * per-byte rate, charged before the copy.
+    // ceil(len * per-KiB rate / 1024), charged before the copy.
     let base = 2 * u(c.constant) + u(c.local) + u(c.bulk_memory) + u(c.control);
     for len in [0, 1, 1000, 65_536 - 100] {
         assert_run(
@@ -471,7 +477,7 @@ fn gas_memory_copy_per_byte_of_dynamic_length() {
             "copy",
             &[len],
             returned(&[]),
-            base + len as u64 * u(c.bulk_memory_per_byte),
+            base + per_kib(len, u(c.bulk_memory_per_kib)),
         );
     }
     // Out of bounds: charged in full before it traps.
@@ -481,16 +487,48 @@ fn gas_memory_copy_per_byte_of_dynamic_length() {
         "copy",
         &[len],
         other("MemoryOutOfBounds"),
-        base + len as u64 * u(c.bulk_memory_per_byte),
+        base + per_kib(len, u(c.bulk_memory_per_kib)),
     );
 }
 
 #[test]
-fn gas_memory_fill_per_byte_of_dynamic_length() {
+fn gas_per_kib_rounds_up_and_cannot_overflow() {
+    // Literal values, not the formula: a byte at 100 per KiB is 1 gas
+    // (rounded up), 1024 bytes exactly 100, 1025 bytes 101.
+    let mut config = Config::default();
+    config.costs.bulk_memory_per_kib = 100;
+    let (_, prepared) = prepare_wat_with(BULK, &config);
+    let c = &config.costs;
+    let base = 2 * u(c.constant) + u(c.local) + u(c.bulk_memory) + u(c.control);
+    for (len, bytes_gas) in [(0, 0), (1, 1), (10, 1), (11, 2), (1024, 100), (1025, 101)] {
+        assert_run(&prepared, "fill", &[len], returned(&[]), base + bytes_gas);
+    }
+    // The largest rate and length: (2^32 - 1) * 2^24 + 1023 < 2^56, no
+    // wrap-around. The fill is out of bounds but charged first, in full.
+    config.costs.bulk_memory_per_kib = gasket_metering::MAX_DYNAMIC_RATE / 24;
+    let (_, prepared) = prepare_wat_with(BULK, &config);
+    let len = -1i64; // u32::MAX as an i32 argument
+    let expected = base + per_kib(len, u(config.costs.bulk_memory_per_kib));
+    // About 2.9e12 gas: more than AMPLE, so exactly what it needs.
+    let r = run(&prepared, "fill", &[len], expected);
+    assert_eq!(
+        (r.outcome, r.gas_used),
+        (other("MemoryOutOfBounds"), expected)
+    );
+    // One gas short: out of gas before the fill.
+    let r = run(&prepared, "fill", &[len], expected - 1);
+    assert_eq!(
+        (r.outcome, r.gas_used),
+        (trap(TrapKind::OutOfGas), expected - 1)
+    );
+}
+
+#[test]
+fn gas_memory_fill_per_kib_of_dynamic_length() {
     let c = costs();
     let (_, prepared) = prepare_wat(BULK);
     // One segment: 2 i32.const, local.get, memory.fill, end; plus
-    // len * per-byte rate, charged before the fill.
+    // ceil(len * per-KiB rate / 1024), charged before the fill.
     let base = 2 * u(c.constant) + u(c.local) + u(c.bulk_memory) + u(c.control);
     for len in [0, 1, 1000, 65_536] {
         assert_run(
@@ -498,7 +536,7 @@ fn gas_memory_fill_per_byte_of_dynamic_length() {
             "fill",
             &[len],
             returned(&[]),
-            base + len as u64 * u(c.bulk_memory_per_byte),
+            base + per_kib(len, u(c.bulk_memory_per_kib)),
         );
     }
     let len = 65_537;
@@ -507,7 +545,7 @@ fn gas_memory_fill_per_byte_of_dynamic_length() {
         "fill",
         &[len],
         other("MemoryOutOfBounds"),
-        base + len as u64 * u(c.bulk_memory_per_byte),
+        base + per_kib(len, u(c.bulk_memory_per_kib)),
     );
 }
 
@@ -531,7 +569,9 @@ fn gas_table_copy_and_init_per_element_of_dynamic_length() {
             table.init $e))"#,
     );
     // One segment: 2 i32.const, local.get, the operator, end; plus
-    // len * the per-unit rate, charged before the work.
+    // each element priced as TABLE_ELEMENT_BYTES bytes at the per-KiB
+    // rate, rounded up, charged before the work.
+    let element_rate = u(c.bulk_memory_per_kib) * u(gasket_metering::TABLE_ELEMENT_BYTES);
     let base = 2 * u(c.constant) + u(c.local) + u(c.bulk_memory) + u(c.control);
     for (export, ok, oob) in [("copy", 5, 6), ("init", 3, 4)] {
         for len in [0, 1, ok] {
@@ -540,7 +580,7 @@ fn gas_table_copy_and_init_per_element_of_dynamic_length() {
                 export,
                 &[len],
                 returned(&[]),
-                base + len as u64 * u(c.bulk_memory_per_byte),
+                base + per_kib(len, element_rate),
             );
         }
         assert_run(
@@ -548,7 +588,7 @@ fn gas_table_copy_and_init_per_element_of_dynamic_length() {
             export,
             &[oob],
             other("TableOutOfBounds"),
-            base + oob as u64 * u(c.bulk_memory_per_byte),
+            base + per_kib(oob, element_rate),
         );
     }
 }

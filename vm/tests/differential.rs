@@ -47,3 +47,55 @@ fn modules_from_the_cache_agree_with_cold_compiles() {
         }
     });
 }
+
+/// The per-KiB rounding of bulk memory and table operators
+/// (`$charge_bytes` and its intrinsic) at the lengths where it matters:
+/// 0, one gas or less, just below, at and above a whole KiB, out of bounds,
+/// and near 4 GiB. wasm-smith seldom hits these exact lengths.
+#[test]
+fn per_kib_charges_agree_with_wasmi_at_rounding_edges() {
+    let lengths: [u32; 12] = [
+        0,
+        1,
+        10,
+        11,
+        42,
+        43,
+        1023,
+        1024,
+        1025,
+        65_536,
+        65_537,
+        u32::MAX,
+    ];
+    let mut exports = String::new();
+    for len in lengths {
+        let len = len as i32;
+        exports.push_str(&format!(
+            r#"
+  (func (export "copy_{len}") (memory.copy (i32.const 0) (i32.const 0) (i32.const {len})))
+  (func (export "fill_{len}") (memory.fill (i32.const 0) (i32.const 7) (i32.const {len})))
+  (func (export "init_{len}") (memory.init $d (i32.const 0) (i32.const 0) (i32.const {len})))
+  (func (export "tcopy_{len}") (table.copy (i32.const 0) (i32.const 0) (i32.const {len})))
+  (func (export "tinit_{len}") (table.init $e (i32.const 0) (i32.const 0) (i32.const {len})))"#
+        ));
+    }
+    // 65,536 bytes of passive data, 64 table entries and 43 elements, so
+    // small lengths succeed and large ones trap (charged first either way).
+    let wat = format!(
+        r#"(module
+  (memory 1)
+  (table 64 funcref)
+  (func $f)
+  (data $d "{data}")
+  (elem $e func {elems}){exports})"#,
+        data = "\\00".repeat(65_536),
+        elems = "$f ".repeat(43),
+    );
+    let wasm = wat::parse_str(&wat).expect("valid wat");
+    differential::with_big_stack(move || {
+        let engine = differential::engine();
+        let compared = differential::compare_module(&engine, &wasm, 0, "per-KiB edges");
+        assert_eq!(compared.calls, 5 * lengths.len());
+    });
+}

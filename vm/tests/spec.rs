@@ -119,7 +119,7 @@ impl Mode {
                 memory_grow: d.memory_grow + 1,
                 bulk_memory: d.bulk_memory + 1,
                 memory_grow_per_page: d.memory_grow_per_page + 1,
-                bulk_memory_per_byte: d.bulk_memory_per_byte + 1,
+                bulk_memory_per_kib: d.bulk_memory_per_kib + 1,
             };
         }
         config
@@ -164,10 +164,11 @@ struct Report {
     calls: u64,
 }
 
-/// A module in the script: live, or skipped for a reason.
+/// A module in the script: live, or skipped for a reason. `Live` is boxed:
+/// it holds a whole `ModuleInfo`.
 #[derive(Clone)]
 enum Slot {
-    Live(Live),
+    Live(Box<Live>),
     Skipped(String),
 }
 
@@ -588,7 +589,7 @@ impl<'s> Runner<'s> {
             Ok(wasm) => match self.instantiate(&wasm) {
                 Ok(live) => {
                     self.pass();
-                    Slot::Live(live)
+                    Slot::Live(Box::new(live))
                 }
                 Err(Fail::Skip(reason)) => {
                     self.skip(reason.clone());

@@ -12,7 +12,8 @@
 //!                                 i32.const FRAME  call $stack_enter
 //!                                 block (result R)
 //!   ..                              i64.const COST call $charge_gas   ;; at each metering point
-//!   ..                              i64.const RATE call $charge_dynamic ;; before memory.grow/copy/fill/init
+//!   ..                              i64.const RATE call $charge_dynamic ;; before memory.grow (per page)
+//!   ..                              i64.const RATE call $charge_bytes   ;; before memory.copy/fill/init, table.copy/init (per KiB)
 //!   return                          br DEPTH                        ;; to the wrapper block
 //!   ..                              ..
 //! end                             end
@@ -74,13 +75,25 @@ pub(super) fn rewrite(
     let mut points = plan.points.iter().peekable();
     let mut depth = 0u32;
     let mut op_index = 0u32;
+    // (rate, helper) of the operators with a cost that depends on an
+    // operand. Rates are at most MAX_DYNAMIC_RATE (Config::validate), so
+    // they fit an i64.const and the helpers cannot overflow.
+    let costs = &config.costs;
     let dynamic_rate = |op: &Operator<'_>| match op {
-        Operator::MemoryGrow { .. } => Some(config.costs.memory_grow_per_page),
-        Operator::MemoryCopy { .. }
-        | Operator::MemoryFill { .. }
-        | Operator::MemoryInit { .. }
-        | Operator::TableInit { .. }
-        | Operator::TableCopy { .. } => Some(config.costs.bulk_memory_per_byte),
+        Operator::MemoryGrow { .. } => Some((
+            u64::from(costs.memory_grow_per_page),
+            injected.charge_dynamic_func,
+        )),
+        Operator::MemoryCopy { .. } | Operator::MemoryFill { .. } | Operator::MemoryInit { .. } => {
+            Some((
+                u64::from(costs.bulk_memory_per_kib),
+                injected.charge_bytes_func,
+            ))
+        }
+        // Elements, each priced as TABLE_ELEMENT_BYTES bytes.
+        Operator::TableInit { .. } | Operator::TableCopy { .. } => {
+            Some((costs.table_element_per_kib(), injected.charge_bytes_func))
+        }
         _ => None,
     };
     while !reader.eof() {
@@ -92,11 +105,11 @@ pub(super) fn rewrite(
             f.instruction(&I::I64Const(point.cost as i64));
             f.instruction(&I::Call(injected.charge_gas_func));
         }
-        if let Some(rate) = dynamic_rate(&op) {
+        if let Some((rate, helper)) = dynamic_rate(&op) {
             // The length (pages for memory.grow) is on top of the stack:
-            // charge units * rate before the work, leave the units in place.
-            f.instruction(&I::I64Const(i64::from(rate)));
-            f.instruction(&I::Call(injected.charge_dynamic_func));
+            // charge it before the work, leave the units in place.
+            f.instruction(&I::I64Const(rate as i64));
+            f.instruction(&I::Call(helper));
         }
         match op {
             Operator::Return => {

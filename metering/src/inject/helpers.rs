@@ -19,6 +19,13 @@
 //! (func $charge_dynamic (param $units i32) (param $rate i64) (result i32)
 //!   (call $charge_gas (i64.mul (i64.extend_i32_u (local.get $units)) (local.get $rate)))
 //!   (local.get $units))
+//! (func $charge_bytes (param $units i32) (param $rate i64) (result i32)
+//!   (call $charge_gas
+//!     (i64.shr_u
+//!       (i64.add (i64.mul (i64.extend_i32_u (local.get $units)) (local.get $rate))
+//!                (i64.const 1023))
+//!       (i64.const 10)))
+//!   (local.get $units))
 //! (func $stack_enter (param $frame i32)
 //!   (local.set $frame (i32.add (global.get $stack) (local.get $frame)))
 //!   (if (i32.gt_u (local.get $frame) (i32.const LIMIT))
@@ -28,11 +35,17 @@
 //!   (global.set $stack (i32.sub (global.get $stack) (local.get $frame))))
 //! ```
 //!
-//! `$charge_dynamic` takes the length (or page count) operand that is on top
-//! of the stack for `memory.grow`, `memory.copy`, `memory.fill` and
-//! `memory.init`, charges `units * rate` and leaves it in place. The rate is
-//! at most 2^24 ([`crate::config::MAX_DYNAMIC_RATE`]), so the product cannot
-//! overflow.
+//! `$charge_dynamic` takes the page count operand that is on top of the
+//! stack for `memory.grow`, charges `units * rate` and leaves it in place.
+//! `$charge_bytes` does the same for the length operand of `memory.copy`,
+//! `memory.fill`, `memory.init`, `table.copy` and `table.init` with a rate
+//! per KiB, rounded up: `ceil(units * rate / 1024)`, so a byte can cost a
+//! fraction of a gas (one byte of copy is about a tenth of a gas of time)
+//! while any non-empty operation at a non-zero rate still costs at least 1.
+//! Both rates are at
+//! most 2^24 ([`crate::config::MAX_DYNAMIC_RATE`]) and units below 2^32, so
+//! `units * rate + 1023` stays below 2^56: no overflow, and `shr_u` is an
+//! exact division of a non-negative value.
 
 use wasm_encoder::{BlockType, Function, Instruction as I};
 
@@ -68,6 +81,27 @@ pub(crate) fn charge_dynamic(injected: &Injected) -> Function {
         I::I64ExtendI32U,
         I::LocalGet(1),
         I::I64Mul,
+        I::Call(injected.charge_gas_func),
+        I::LocalGet(0),
+        I::End,
+    ] {
+        f.instruction(&ins);
+    }
+    f
+}
+
+pub(crate) fn charge_bytes(injected: &Injected) -> Function {
+    let mut f = Function::new([]);
+    for ins in [
+        I::LocalGet(0),
+        I::I64ExtendI32U,
+        I::LocalGet(1),
+        I::I64Mul,
+        // Round up to whole gas: ceil(x / 1024) = (x + 1023) >> 10.
+        I::I64Const(1023),
+        I::I64Add,
+        I::I64Const(10),
+        I::I64ShrU,
         I::Call(injected.charge_gas_func),
         I::LocalGet(0),
         I::End,

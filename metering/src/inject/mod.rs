@@ -9,7 +9,7 @@
 //! |-----------|-------------------------------------------------------------|
 //! | types     | `(i64)`, `(i32 i64) -> i32`, `(i32)`, `[] -> results` of multi-value functions |
 //! | globals   | gas (mut i64), stack height (mut i32), both starting at 0   |
-//! | functions | the four helpers of [`helpers`]                             |
+//! | functions | the five helpers of [`helpers`]                             |
 //! | exports   | `__gasket_gas`, `__gasket_stack`, `__gasket_start` (if the module had a start function) |
 //!
 //! The start section is removed (its function is exported instead), so that
@@ -103,8 +103,9 @@ impl Layout {
                 stack_global: globals + 1,
                 charge_gas_func: functions,
                 charge_dynamic_func: functions + 1,
-                stack_enter_func: functions + 2,
-                stack_exit_func: functions + 3,
+                charge_bytes_func: functions + 2,
+                stack_enter_func: functions + 3,
+                stack_exit_func: functions + 4,
                 start_func: analysis.start,
                 stack_limit: config.stack.limit,
             },
@@ -327,6 +328,8 @@ impl Writer<'_> {
         for ty in [
             l.type_charge_gas,
             l.type_charge_dynamic,
+            // charge_bytes has charge_dynamic's type.
+            l.type_charge_dynamic,
             l.type_stack,
             l.type_stack,
         ] {
@@ -372,6 +375,7 @@ impl Writer<'_> {
         let injected = &self.layout.injected;
         code.function(&helpers::charge_gas(injected));
         code.function(&helpers::charge_dynamic(injected));
+        code.function(&helpers::charge_bytes(injected));
         code.function(&helpers::stack_enter(injected, self.config.stack.limit));
         code.function(&helpers::stack_exit(injected));
     }
@@ -384,6 +388,8 @@ impl Writer<'_> {
         let mut functions = a.functions.clone();
         functions.extend([
             l.type_charge_gas,
+            l.type_charge_dynamic,
+            // charge_bytes has charge_dynamic's type.
             l.type_charge_dynamic,
             l.type_stack,
             l.type_stack,

@@ -28,8 +28,10 @@ use crate::engine::Engine;
 ///   through an imported or exported table goes through the runtime
 ///   (issue 3).
 /// - 4: gas passed in registers between wasm functions
-///   (`(vmctx, params.., gas) -> (gas, results..)`); no memory-length
-///   loads in functions that never read it (issue 4).
+///   (`(vmctx, params.., gas) -> (gas, results..)`), no memory-length loads
+///   in functions that never read it; bulk memory and table operators
+///   charge per KiB, rounded up, through the new `charge_bytes` helper and
+///   its intrinsic (issue 4).
 pub const COMPILER_VERSION: u32 = 4;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test

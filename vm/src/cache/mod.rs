@@ -78,7 +78,9 @@ use memory::{Entry, MemoryCache};
 /// - 1: first format (issue 5).
 /// - 2: `indirect_entries` (trampolines for tables shared between
 ///   instances).
-pub const FORMAT_VERSION: u32 = 2;
+/// - 3: `Injected::charge_bytes_func` in `ModuleInfo` (the per-KiB gas
+///   helper of bulk memory and table operators).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Where and how large the on-disk level is.
 #[derive(Debug, Clone, PartialEq, Eq)]

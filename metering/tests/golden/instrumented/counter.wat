@@ -36,7 +36,7 @@
   (elem (;0;) (i32.const 1) func 16 29 28 34 30)
   (func (;4;) (type 2) (param i32 i32)
     i32.const 8
-    call 37
+    call 38
     block ;; label = @1
       i64.const 26
       call 35
@@ -46,11 +46,11 @@
       unreachable
     end
     i32.const 8
-    call 38
+    call 39
   )
   (func (;5;) (type 2) (param i32 i32)
     i32.const 8
-    call 37
+    call 38
     block ;; label = @1
       i64.const 26
       call 35
@@ -60,12 +60,12 @@
       unreachable
     end
     i32.const 8
-    call 38
+    call 39
   )
   (func (;6;) (type 5) (param i32 i64)
     (local i32)
     i32.const 9
-    call 37
+    call 38
     block ;; label = @1
       i64.const 26
       call 35
@@ -96,12 +96,12 @@
       i64.store align=1
     end
     i32.const 9
-    call 38
+    call 39
   )
   (func (;7;) (type 6) (param i32) (result i32)
     (local i32 i32 i32 i32)
     i32.const 12
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 13
       call 35
@@ -195,11 +195,11 @@
       local.get 1
     end
     i32.const 12
-    call 38
+    call 39
   )
   (func (;8;) (type 7) (param i32)
     i32.const 6
-    call 37
+    call 38
     block ;; label = @1
       i64.const 25
       call 35
@@ -208,12 +208,12 @@
       unreachable
     end
     i32.const 6
-    call 38
+    call 39
   )
   (func (;9;) (type 8) (result i64)
     (local i32 i64 i32 i32 i32 i32 i32 i32)
     i32.const 18
-    call 37
+    call 38
     block (result i64) ;; label = @1
       i64.const 80
       call 35
@@ -227,8 +227,8 @@
       i32.add
       i32.const 0
       i32.const 64
-      i64.const 1
-      call 36
+      i64.const 100
+      call 37
       memory.fill
       block ;; label = @2
         block ;; label = @3
@@ -308,8 +308,8 @@
                     i32.const 48
                     i32.add
                     local.get 2
-                    i64.const 1
-                    call 36
+                    i64.const 100
+                    call 37
                     memory.copy
                   end
                   i64.const 5
@@ -470,12 +470,12 @@
       local.get 1
     end
     i32.const 18
-    call 38
+    call 39
   )
   (func (;10;) (type 2) (param i32 i32)
     (local i32)
     i32.const 9
-    call 37
+    call 38
     block ;; label = @1
       i64.const 57
       call 35
@@ -521,12 +521,12 @@
       global.set 0
     end
     i32.const 9
-    call 38
+    call 39
   )
   (func (;11;) (type 4) (param i32 i32 i32 i32)
     (local i32 i32 i32)
     i32.const 14
-    call 37
+    call 38
     block ;; label = @1
       i64.const 57
       call 35
@@ -563,8 +563,8 @@
           local.get 6
           local.get 2
           local.get 3
-          i64.const 1
-          call 36
+          i64.const 100
+          call 37
           memory.copy
         end
         i64.const 22
@@ -596,12 +596,12 @@
       unreachable
     end
     i32.const 14
-    call 38
+    call 39
   )
   (func (;12;) (type 2) (param i32 i32)
     (local i32 i32)
     i32.const 10
-    call 37
+    call 38
     block ;; label = @1
       i64.const 7
       call 35
@@ -664,12 +664,12 @@
       end
     end
     i32.const 10
-    call 38
+    call 39
   )
   (func (;13;) (type 9)
     (local i32 i32)
     i32.const 8
-    call 37
+    call 38
     block ;; label = @1
       i64.const 136
       call 35
@@ -699,12 +699,12 @@
       global.set 0
     end
     i32.const 8
-    call 38
+    call 39
   )
   (func (;14;) (type 9)
     (local i32 i64 i32)
     i32.const 11
-    call 37
+    call 38
     block ;; label = @1
       i64.const 34
       call 35
@@ -754,12 +754,12 @@
       unreachable
     end
     i32.const 11
-    call 38
+    call 39
   )
   (func (;15;) (type 7) (param i32)
     (local i32)
     i32.const 10
-    call 37
+    call 38
     block ;; label = @1
       i64.const 55
       call 35
@@ -789,12 +789,12 @@
       unreachable
     end
     i32.const 10
-    call 38
+    call 39
   )
   (func (;16;) (type 0) (param i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64)
     i32.const 22
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 24
       call 35
@@ -1252,12 +1252,12 @@
       local.get 0
     end
     i32.const 22
-    call 38
+    call 39
   )
   (func (;17;) (type 7) (param i32)
     (local i32)
     i32.const 9
-    call 37
+    call 38
     block ;; label = @1
       i64.const 57
       call 35
@@ -1290,11 +1290,11 @@
       unreachable
     end
     i32.const 9
-    call 38
+    call 39
   )
   (func (;18;) (type 2) (param i32 i32)
     i32.const 7
-    call 37
+    call 38
     block ;; label = @1
       i64.const 4
       call 35
@@ -1314,11 +1314,11 @@
       unreachable
     end
     i32.const 7
-    call 38
+    call 39
   )
   (func (;19;) (type 9)
     i32.const 7
-    call 37
+    call 38
     block ;; label = @1
       i64.const 27
       call 35
@@ -1329,11 +1329,11 @@
       unreachable
     end
     i32.const 7
-    call 38
+    call 39
   )
   (func (;20;) (type 7) (param i32)
     i32.const 6
-    call 37
+    call 38
     block ;; label = @1
       i64.const 25
       call 35
@@ -1342,12 +1342,12 @@
       unreachable
     end
     i32.const 6
-    call 38
+    call 39
   )
   (func (;21;) (type 10) (param i32 i32 i32)
     (local i32)
     i32.const 11
-    call 37
+    call 38
     block ;; label = @1
       i64.const 57
       call 35
@@ -1380,12 +1380,12 @@
       unreachable
     end
     i32.const 11
-    call 38
+    call 39
   )
   (func (;22;) (type 2) (param i32 i32)
     (local i32)
     i32.const 9
-    call 37
+    call 38
     block ;; label = @1
       i64.const 5
       call 35
@@ -1456,12 +1456,12 @@
       i32.store
     end
     i32.const 9
-    call 38
+    call 39
   )
   (func (;23;) (type 7) (param i32)
     (local i32 i32)
     i32.const 11
-    call 37
+    call 38
     block ;; label = @1
       i64.const 74
       call 35
@@ -1475,8 +1475,8 @@
       i32.add
       i32.const 0
       i32.const 132
-      i64.const 1
-      call 36
+      i64.const 100
+      call 37
       memory.fill
       local.get 1
       local.get 0
@@ -1554,12 +1554,12 @@
       unreachable
     end
     i32.const 11
-    call 38
+    call 39
   )
   (func (;24;) (type 11) (param i32 i32 i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32)
     i32.const 20
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 11
       call 35
@@ -1934,11 +1934,11 @@
       local.get 5
     end
     i32.const 20
-    call 38
+    call 39
   )
   (func (;25;) (type 11) (param i32 i32 i32 i32) (result i32)
     i32.const 12
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 5
       call 35
@@ -1981,12 +1981,12 @@
       call_indirect (type 1)
     end
     i32.const 12
-    call 38
+    call 39
   )
   (func (;26;) (type 7) (param i32)
     (local i32 i64)
     i32.const 11
-    call 37
+    call 38
     block ;; label = @1
       i64.const 74
       call 35
@@ -2030,12 +2030,12 @@
       unreachable
     end
     i32.const 11
-    call 38
+    call 39
   )
   (func (;27;) (type 10) (param i32 i32 i32)
     (local i32 i64)
     i32.const 13
-    call 37
+    call 38
     block ;; label = @1
       i64.const 74
       call 35
@@ -2079,12 +2079,12 @@
       unreachable
     end
     i32.const 13
-    call 38
+    call 39
   )
   (func (;28;) (type 1) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     i32.const 15
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 21
       call 35
@@ -2173,11 +2173,11 @@
       i32.const 0
     end
     i32.const 15
-    call 38
+    call 39
   )
   (func (;29;) (type 0) (param i32 i32) (result i32)
     i32.const 10
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 68
       call 35
@@ -2194,11 +2194,11 @@
       call 24
     end
     i32.const 10
-    call 38
+    call 39
   )
   (func (;30;) (type 1) (param i32 i32 i32) (result i32)
     i32.const 11
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 27
       call 35
@@ -2209,11 +2209,11 @@
       call 24
     end
     i32.const 11
-    call 38
+    call 39
   )
   (func (;31;) (type 10) (param i32 i32 i32)
     i32.const 9
-    call 37
+    call 38
     block ;; label = @1
       i64.const 5
       call 35
@@ -2238,11 +2238,11 @@
       i32.store
     end
     i32.const 9
-    call 38
+    call 39
   )
   (func (;32;) (type 2) (param i32 i32)
     i32.const 8
-    call 37
+    call 38
     block ;; label = @1
       i64.const 26
       call 35
@@ -2252,11 +2252,11 @@
       unreachable
     end
     i32.const 8
-    call 38
+    call 39
   )
   (func (;33;) (type 12) (param i32 i32 i32 i32 i32)
     i32.const 12
-    call 37
+    call 38
     block ;; label = @1
       i64.const 5
       call 35
@@ -2276,8 +2276,8 @@
           local.get 0
           local.get 2
           local.get 1
-          i64.const 1
-          call 36
+          i64.const 100
+          call 37
           memory.copy
         end
         i64.const 1
@@ -2293,12 +2293,12 @@
       unreachable
     end
     i32.const 12
-    call 38
+    call 39
   )
   (func (;34;) (type 0) (param i32 i32) (result i32)
     (local i32 i32 i32 i32)
     i32.const 13
-    call 37
+    call 38
     block (result i32) ;; label = @1
       i64.const 15
       call 35
@@ -2431,7 +2431,7 @@
       i32.const 0
     end
     i32.const 13
-    call 38
+    call 39
   )
   (func (;35;) (type 13) (param i64)
     global.get 3
@@ -2455,7 +2455,19 @@
     call 35
     local.get 0
   )
-  (func (;37;) (type 15) (param i32)
+  (func (;37;) (type 14) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    i64.const 1023
+    i64.add
+    i64.const 10
+    i64.shr_u
+    call 35
+    local.get 0
+  )
+  (func (;38;) (type 15) (param i32)
     global.get 4
     local.get 0
     i32.add
@@ -2470,7 +2482,7 @@
     local.get 0
     global.set 4
   )
-  (func (;38;) (type 15) (param i32)
+  (func (;39;) (type 15) (param i32)
     global.get 4
     local.get 0
     i32.sub

@@ -12,7 +12,7 @@
   (export "__gasket_stack" (global 1))
   (func $fib (;0;) (type 0) (param i64) (result i64)
     i32.const 8
-    call 3
+    call 4
     block (result i64) ;; label = @1
       i64.const 5
       call 1
@@ -38,7 +38,7 @@
       end
     end
     i32.const 8
-    call 4
+    call 5
   )
   (func (;1;) (type 1) (param i64)
     global.get 0
@@ -62,7 +62,19 @@
     call 1
     local.get 0
   )
-  (func (;3;) (type 3) (param i32)
+  (func (;3;) (type 2) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    i64.const 1023
+    i64.add
+    i64.const 10
+    i64.shr_u
+    call 1
+    local.get 0
+  )
+  (func (;4;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.add
@@ -77,7 +89,7 @@
     local.get 0
     global.set 1
   )
-  (func (;4;) (type 3) (param i32)
+  (func (;5;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.sub

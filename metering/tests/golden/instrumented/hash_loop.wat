@@ -13,7 +13,7 @@
   (func (;0;) (type 0) (param $n i32) (result i64)
     (local $h i64) (local $i i32)
     i32.const 10
-    call 3
+    call 4
     block $done (result i64)
       i64.const 2
       call 1
@@ -50,7 +50,7 @@
       local.get $h
     end
     i32.const 10
-    call 4
+    call 5
   )
   (func (;1;) (type 1) (param i64)
     global.get 0
@@ -74,7 +74,19 @@
     call 1
     local.get 0
   )
-  (func (;3;) (type 3) (param i32)
+  (func (;3;) (type 2) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    i64.const 1023
+    i64.add
+    i64.const 10
+    i64.shr_u
+    call 1
+    local.get 0
+  )
+  (func (;4;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.add
@@ -89,7 +101,7 @@
     local.get 0
     global.set 1
   )
-  (func (;4;) (type 3) (param i32)
+  (func (;5;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.sub

@@ -14,7 +14,7 @@
   (export "__gasket_stack" (global 1))
   (func (;0;) (type 0) (param i32) (result i32)
     i32.const 6
-    call 5
+    call 6
     block (result i32) ;; label = @1
       i64.const 22
       call 3
@@ -24,42 +24,42 @@
       memory.grow
     end
     i32.const 6
-    call 6
+    call 7
   )
   (func (;1;) (type 0) (param i32) (result i32)
     i32.const 8
-    call 5
+    call 6
     block (result i32) ;; label = @1
       i64.const 37
       call 3
       i32.const 0
       i32.const 0
       local.get 0
-      i64.const 1
-      call 4
+      i64.const 100
+      call 5
       memory.copy
       memory.size
     end
     i32.const 8
-    call 6
+    call 7
   )
   (func (;2;) (type 0) (param i32) (result i32)
     i32.const 8
-    call 5
+    call 6
     block (result i32) ;; label = @1
       i64.const 45
       call 3
       i32.const 16
       i32.const 171
       local.get 0
-      i64.const 1
-      call 4
+      i64.const 100
+      call 5
       memory.fill
       i32.const 16
       i32.load
     end
     i32.const 8
-    call 6
+    call 7
   )
   (func (;3;) (type 1) (param i64)
     global.get 0
@@ -83,7 +83,19 @@
     call 3
     local.get 0
   )
-  (func (;5;) (type 3) (param i32)
+  (func (;5;) (type 2) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    i64.const 1023
+    i64.add
+    i64.const 10
+    i64.shr_u
+    call 3
+    local.get 0
+  )
+  (func (;6;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.add
@@ -98,7 +110,7 @@
     local.get 0
     global.set 1
   )
-  (func (;6;) (type 3) (param i32)
+  (func (;7;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.sub

@@ -15,7 +15,7 @@
   (elem (;0;) (i32.const 0) func $via_table)
   (func $down (;0;) (type $t) (param i32) (result i32)
     i32.const 8
-    call 4
+    call 5
     block (result i32) ;; label = @1
       i64.const 4
       call 2
@@ -37,11 +37,11 @@
       end
     end
     i32.const 8
-    call 5
+    call 6
   )
   (func $via_table (;1;) (type $t) (param i32) (result i32)
     i32.const 7
-    call 4
+    call 5
     block (result i32) ;; label = @1
       i64.const 4
       call 2
@@ -62,7 +62,7 @@
       end
     end
     i32.const 7
-    call 5
+    call 6
   )
   (func (;2;) (type 1) (param i64)
     global.get 0
@@ -86,7 +86,19 @@
     call 2
     local.get 0
   )
-  (func (;4;) (type 3) (param i32)
+  (func (;4;) (type 2) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    i64.const 1023
+    i64.add
+    i64.const 10
+    i64.shr_u
+    call 2
+    local.get 0
+  )
+  (func (;5;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.add
@@ -101,7 +113,7 @@
     local.get 0
     global.set 1
   )
-  (func (;5;) (type 3) (param i32)
+  (func (;6;) (type 3) (param i32)
     global.get 1
     local.get 0
     i32.sub

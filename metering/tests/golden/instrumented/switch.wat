@@ -14,7 +14,7 @@
   (export "__gasket_stack" (global 1))
   (func (;0;) (type 0) (param i32) (result i32)
     i32.const 6
-    call 4
+    call 5
     block $c (result i32)
       i64.const 6
       call 2
@@ -39,11 +39,11 @@
       i32.const 300
     end
     i32.const 6
-    call 5
+    call 6
   )
   (func (;1;) (type 1) (param i32 i32) (result i32)
     i32.const 8
-    call 4
+    call 5
     block (result i32) ;; label = @1
       i64.const 32
       call 2
@@ -52,7 +52,7 @@
       i32.div_s
     end
     i32.const 8
-    call 5
+    call 6
   )
   (func (;2;) (type 2) (param i64)
     global.get 0
@@ -76,7 +76,19 @@
     call 2
     local.get 0
   )
-  (func (;4;) (type 4) (param i32)
+  (func (;4;) (type 3) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    i64.const 1023
+    i64.add
+    i64.const 10
+    i64.shr_u
+    call 2
+    local.get 0
+  )
+  (func (;5;) (type 4) (param i32)
     global.get 1
     local.get 0
     i32.add
@@ -91,7 +103,7 @@
     local.get 0
     global.set 1
   )
-  (func (;5;) (type 4) (param i32)
+  (func (;6;) (type 4) (param i32)
     global.get 1
     local.get 0
     i32.sub

@@ -50,7 +50,7 @@
   (func (;9;) (type 7) (param i64 i64)
     (local i32 i32)
     i32.const 11
-    call 67
+    call 68
     block ;; label = @1
       i64.const 115
       call 65
@@ -81,12 +81,12 @@
       global.set 0
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;10;) (type 8) (param i32 i64 i64)
     (local i32 i32)
     i32.const 14
-    call 67
+    call 68
     block ;; label = @1
       i64.const 61
       call 65
@@ -145,12 +145,12 @@
       unreachable
     end
     i32.const 14
-    call 68
+    call 69
   )
   (func (;11;) (type 2) (param i32 i32)
     (local i32 i32)
     i32.const 10
-    call 67
+    call 68
     block ;; label = @1
       i64.const 7
       call 65
@@ -213,11 +213,11 @@
       end
     end
     i32.const 10
-    call 68
+    call 69
   )
   (func (;12;) (type 2) (param i32 i32)
     i32.const 8
-    call 67
+    call 68
     block ;; label = @1
       i64.const 26
       call 65
@@ -227,12 +227,12 @@
       unreachable
     end
     i32.const 8
-    call 68
+    call 69
   )
   (func (;13;) (type 3) (param i32)
     (local i32)
     i32.const 8
-    call 67
+    call 68
     block ;; label = @1
       i64.const 99
       call 65
@@ -277,11 +277,11 @@
       global.set 0
     end
     i32.const 8
-    call 68
+    call 69
   )
   (func (;14;) (type 2) (param i32 i32)
     i32.const 8
-    call 67
+    call 68
     block ;; label = @1
       i64.const 26
       call 65
@@ -291,12 +291,12 @@
       unreachable
     end
     i32.const 8
-    call 68
+    call 69
   )
   (func (;15;) (type 9) (param i32 i64 i64 i32)
     (local i32)
     i32.const 13
-    call 67
+    call 68
     block ;; label = @1
       i64.const 46
       call 65
@@ -322,11 +322,11 @@
       global.set 0
     end
     i32.const 13
-    call 68
+    call 69
   )
   (func (;16;) (type 2) (param i32 i32)
     i32.const 8
-    call 67
+    call 68
     block ;; label = @1
       i64.const 5
       call 65
@@ -343,12 +343,12 @@
       end
     end
     i32.const 8
-    call 68
+    call 69
   )
   (func (;17;) (type 10) (param i32 i32 i32)
     (local i32 i32 i32 i32 i64 i64)
     i32.const 19
-    call 67
+    call 68
     block ;; label = @1
       i64.const 94
       call 65
@@ -362,8 +362,8 @@
       i32.add
       i32.const 0
       i32.const 64
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.fill
       local.get 3
       i32.const 16
@@ -451,8 +451,8 @@
               i32.const 32
               i32.add
               local.get 4
-              i64.const 1
-              call 66
+              i64.const 100
+              call 67
               memory.copy
             end
             i64.const 5
@@ -551,12 +551,12 @@
       global.set 0
     end
     i32.const 19
-    call 68
+    call 69
   )
   (func (;18;) (type 11) (param i32 i32 i32 i32 i32)
     (local i64)
     i32.const 15
-    call 67
+    call 68
     block ;; label = @1
       i64.const 38
       call 65
@@ -575,12 +575,12 @@
       i32.store
     end
     i32.const 15
-    call 68
+    call 69
   )
   (func (;19;) (type 2) (param i32 i32)
     (local i32)
     i32.const 9
-    call 67
+    call 68
     block ;; label = @1
       i64.const 57
       call 65
@@ -626,12 +626,12 @@
       global.set 0
     end
     i32.const 9
-    call 68
+    call 69
   )
   (func (;20;) (type 2) (param i32 i32)
     (local i32)
     i32.const 11
-    call 67
+    call 68
     block ;; label = @1
       i64.const 89
       call 65
@@ -709,12 +709,12 @@
       global.set 0
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;21;) (type 5) (param i32 i32 i32 i32)
     (local i32 i32 i32)
     i32.const 14
-    call 67
+    call 68
     block ;; label = @1
       i64.const 57
       call 65
@@ -751,8 +751,8 @@
           local.get 6
           local.get 2
           local.get 3
-          i64.const 1
-          call 66
+          i64.const 100
+          call 67
           memory.copy
         end
         i64.const 22
@@ -784,12 +784,12 @@
       unreachable
     end
     i32.const 14
-    call 68
+    call 69
   )
   (func (;22;) (type 12) (param i32 i32 i64 i64)
     (local i32 i32)
     i32.const 14
-    call 67
+    call 68
     block ;; label = @1
       i64.const 117
       call 65
@@ -822,12 +822,12 @@
       global.set 0
     end
     i32.const 14
-    call 68
+    call 69
   )
   (func (;23;) (type 2) (param i32 i32)
     (local i32)
     i32.const 9
-    call 67
+    call 68
     block ;; label = @1
       i64.const 14
       call 65
@@ -864,12 +864,12 @@
       call 16
     end
     i32.const 9
-    call 68
+    call 69
   )
   (func (;24;) (type 2) (param i32 i32)
     (local i32 i32)
     i32.const 13
-    call 67
+    call 68
     block ;; label = @1
       i64.const 14
       call 65
@@ -934,12 +934,12 @@
       end
     end
     i32.const 13
-    call 68
+    call 69
   )
   (func (;25;) (type 5) (param i32 i32 i32 i32)
     (local i32 i32 i32 i32 i32 i32 i32)
     i32.const 19
-    call 67
+    call 68
     block ;; label = @1
       i64.const 32
       call 65
@@ -1069,8 +1069,8 @@
                     local.get 8
                     local.get 10
                     local.get 5
-                    i64.const 1
-                    call 66
+                    i64.const 100
+                    call 67
                     memory.copy
                     br 5 (;@3;)
                   end
@@ -1143,8 +1143,8 @@
         i32.add
         local.get 2
         local.get 3
-        i64.const 1
-        call 66
+        i64.const 100
+        call 67
         memory.copy
       end
       i64.const 13
@@ -1161,12 +1161,12 @@
       global.set 0
     end
     i32.const 19
-    call 68
+    call 69
   )
   (func (;26;) (type 10) (param i32 i32 i32)
     (local i32)
     i32.const 12
-    call 67
+    call 68
     block ;; label = @1
       i64.const 47
       call 65
@@ -1209,12 +1209,12 @@
       global.set 0
     end
     i32.const 12
-    call 68
+    call 69
   )
   (func (;27;) (type 5) (param i32 i32 i32 i32)
     (local i32 i32)
     i32.const 15
-    call 67
+    call 68
     block ;; label = @1
       i64.const 14
       call 65
@@ -1259,11 +1259,11 @@
       i32.store
     end
     i32.const 15
-    call 68
+    call 69
   )
   (func (;28;) (type 11) (param i32 i32 i32 i32 i32)
     i32.const 12
-    call 67
+    call 68
     block ;; label = @1
       i64.const 5
       call 65
@@ -1283,8 +1283,8 @@
           local.get 0
           local.get 2
           local.get 1
-          i64.const 1
-          call 66
+          i64.const 100
+          call 67
           memory.copy
         end
         i64.const 1
@@ -1300,12 +1300,12 @@
       unreachable
     end
     i32.const 12
-    call 68
+    call 69
   )
   (func (;29;) (type 3) (param i32)
     (local i32 i32 i32)
     i32.const 10
-    call 67
+    call 68
     block ;; label = @1
       i64.const 57
       call 65
@@ -1356,12 +1356,12 @@
       global.set 0
     end
     i32.const 10
-    call 68
+    call 69
   )
   (func (;30;) (type 2) (param i32 i32)
     (local i32)
     i32.const 9
-    call 67
+    call 68
     block ;; label = @1
       i64.const 5
       call 65
@@ -1432,11 +1432,11 @@
       i32.store
     end
     i32.const 9
-    call 68
+    call 69
   )
   (func (;31;) (type 2) (param i32 i32)
     i32.const 7
-    call 67
+    call 68
     block ;; label = @1
       i64.const 4
       call 65
@@ -1456,12 +1456,12 @@
       unreachable
     end
     i32.const 7
-    call 68
+    call 69
   )
   (func (;32;) (type 12) (param i32 i32 i64 i64)
     (local i32 i64 i32 i64)
     i32.const 18
-    call 67
+    call 68
     block ;; label = @1
       i64.const 123
       call 65
@@ -1596,12 +1596,12 @@
       unreachable
     end
     i32.const 18
-    call 68
+    call 69
   )
   (func (;33;) (type 10) (param i32 i32 i32)
     (local i32 i64)
     i32.const 14
-    call 67
+    call 68
     block ;; label = @1
       i64.const 81
       call 65
@@ -1640,11 +1640,11 @@
       global.set 0
     end
     i32.const 14
-    call 68
+    call 69
   )
   (func (;34;) (type 12) (param i32 i32 i64 i64)
     i32.const 12
-    call 67
+    call 68
     block ;; label = @1
       i64.const 8
       call 65
@@ -1672,12 +1672,12 @@
       call 22
     end
     i32.const 12
-    call 68
+    call 69
   )
   (func (;35;) (type 12) (param i32 i32 i64 i64)
     (local i32)
     i32.const 14
-    call 67
+    call 68
     block ;; label = @1
       i64.const 79
       call 65
@@ -1838,12 +1838,12 @@
       global.set 0
     end
     i32.const 14
-    call 68
+    call 69
   )
   (func (;36;) (type 2) (param i32 i32)
     (local i32 i64 i32 i32 i32 i32 i32 i32)
     i32.const 18
-    call 67
+    call 68
     block ;; label = @1
       i64.const 100
       call 65
@@ -2017,12 +2017,12 @@
       global.set 0
     end
     i32.const 18
-    call 68
+    call 69
   )
   (func (;37;) (type 13) (param i32) (result i32)
     (local i32 i32)
     i32.const 10
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 16
       call 65
@@ -2077,12 +2077,12 @@
       local.get 1
     end
     i32.const 10
-    call 68
+    call 69
   )
   (func (;38;) (type 13) (param i32) (result i32)
     (local i32 i32)
     i32.const 10
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 13
       call 65
@@ -2140,12 +2140,12 @@
       local.get 1
     end
     i32.const 10
-    call 68
+    call 69
   )
   (func (;39;) (type 14)
     (local i32 i32 i32)
     i32.const 11
-    call 67
+    call 68
     block ;; label = @1
       i64.const 103
       call 65
@@ -2279,16 +2279,16 @@
       i32.const 160
       i32.add
       i32.const 64
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.const 8
       i32.add
       local.get 2
       i32.const 64
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.load offset=140
@@ -2338,8 +2338,8 @@
       i32.const 160
       i32.add
       i32.const 64
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.const 160
@@ -2360,12 +2360,12 @@
       global.set 0
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;40;) (type 3) (param i32)
     (local i32 i32 i32 i32)
     i32.const 11
-    call 67
+    call 68
     block ;; label = @1
       i64.const 79
       call 65
@@ -2418,12 +2418,12 @@
       global.set 0
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;41;) (type 14)
     (local i32 i32 i32 i32 i64 i64)
     i32.const 15
-    call 67
+    call 68
     block ;; label = @1
       i64.const 103
       call 65
@@ -2576,8 +2576,8 @@
       i32.const 96
       i32.add
       i32.const 48
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.load offset=48
@@ -2629,8 +2629,8 @@
       i32.const 192
       i32.add
       i32.const 64
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.const 80
@@ -2797,12 +2797,12 @@
       global.set 0
     end
     i32.const 15
-    call 68
+    call 69
   )
   (func (;42;) (type 14)
     (local i32 i32 i64 i64 i64 i64)
     i32.const 14
-    call 67
+    call 68
     block ;; label = @1
       i64.const 103
       call 65
@@ -2938,12 +2938,12 @@
       global.set 0
     end
     i32.const 14
-    call 68
+    call 69
   )
   (func (;43;) (type 14)
     (local i32 i32 i64 i64)
     i32.const 13
-    call 67
+    call 68
     block ;; label = @1
       i64.const 103
       call 65
@@ -3087,12 +3087,12 @@
       unreachable
     end
     i32.const 13
-    call 68
+    call 69
   )
   (func (;44;) (type 14)
     (local i32)
     i32.const 8
-    call 67
+    call 68
     block ;; label = @1
       i64.const 45
       call 65
@@ -3131,12 +3131,12 @@
       global.set 0
     end
     i32.const 8
-    call 68
+    call 69
   )
   (func (;45;) (type 14)
     (local i32 i32 i32 i32 i64)
     i32.const 13
-    call 67
+    call 68
     block ;; label = @1
       i64.const 103
       call 65
@@ -3289,8 +3289,8 @@
       i32.const 64
       i32.add
       i32.const 48
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.load offset=124
@@ -3315,12 +3315,12 @@
       global.set 0
     end
     i32.const 13
-    call 68
+    call 69
   )
   (func (;46;) (type 14)
     (local i32 i32 i32 i32 i32 i32 i64 i64 i64 i64)
     i32.const 19
-    call 67
+    call 68
     block ;; label = @1
       i64.const 103
       call 65
@@ -3573,8 +3573,8 @@
       i32.const 96
       i32.add
       i32.const 80
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.load offset=188
@@ -3612,8 +3612,8 @@
       i32.const 304
       i32.add
       i32.const 64
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.copy
       local.get 0
       i32.const 304
@@ -3681,11 +3681,11 @@
       unreachable
     end
     i32.const 19
-    call 68
+    call 69
   )
   (func (;47;) (type 3) (param i32)
     i32.const 6
-    call 67
+    call 68
     block ;; label = @1
       i64.const 25
       call 65
@@ -3694,12 +3694,12 @@
       unreachable
     end
     i32.const 6
-    call 68
+    call 69
   )
   (func (;48;) (type 3) (param i32)
     (local i32)
     i32.const 10
-    call 67
+    call 68
     block ;; label = @1
       i64.const 55
       call 65
@@ -3729,12 +3729,12 @@
       unreachable
     end
     i32.const 10
-    call 68
+    call 69
   )
   (func (;49;) (type 0) (param i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64)
     i32.const 22
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 24
       call 65
@@ -4192,12 +4192,12 @@
       local.get 0
     end
     i32.const 22
-    call 68
+    call 69
   )
   (func (;50;) (type 3) (param i32)
     (local i32)
     i32.const 9
-    call 67
+    call 68
     block ;; label = @1
       i64.const 57
       call 65
@@ -4230,11 +4230,11 @@
       unreachable
     end
     i32.const 9
-    call 68
+    call 69
   )
   (func (;51;) (type 3) (param i32)
     i32.const 6
-    call 67
+    call 68
     block ;; label = @1
       i64.const 25
       call 65
@@ -4243,11 +4243,11 @@
       unreachable
     end
     i32.const 6
-    call 68
+    call 69
   )
   (func (;52;) (type 14)
     i32.const 7
-    call 67
+    call 68
     block ;; label = @1
       i64.const 27
       call 65
@@ -4258,12 +4258,12 @@
       unreachable
     end
     i32.const 7
-    call 68
+    call 69
   )
   (func (;53;) (type 10) (param i32 i32 i32)
     (local i32)
     i32.const 11
-    call 67
+    call 68
     block ;; label = @1
       i64.const 57
       call 65
@@ -4296,12 +4296,12 @@
       unreachable
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;54;) (type 3) (param i32)
     (local i32 i32)
     i32.const 11
-    call 67
+    call 68
     block ;; label = @1
       i64.const 74
       call 65
@@ -4315,8 +4315,8 @@
       i32.add
       i32.const 0
       i32.const 132
-      i64.const 1
-      call 66
+      i64.const 100
+      call 67
       memory.fill
       local.get 1
       local.get 0
@@ -4394,12 +4394,12 @@
       unreachable
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;55;) (type 15) (param i32 i32 i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32)
     i32.const 20
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 11
       call 65
@@ -4774,11 +4774,11 @@
       local.get 5
     end
     i32.const 20
-    call 68
+    call 69
   )
   (func (;56;) (type 15) (param i32 i32 i32 i32) (result i32)
     i32.const 12
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 5
       call 65
@@ -4821,12 +4821,12 @@
       call_indirect (type 1)
     end
     i32.const 12
-    call 68
+    call 69
   )
   (func (;57;) (type 3) (param i32)
     (local i32 i64)
     i32.const 11
-    call 67
+    call 68
     block ;; label = @1
       i64.const 74
       call 65
@@ -4870,12 +4870,12 @@
       unreachable
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;58;) (type 10) (param i32 i32 i32)
     (local i32 i64)
     i32.const 13
-    call 67
+    call 68
     block ;; label = @1
       i64.const 74
       call 65
@@ -4919,12 +4919,12 @@
       unreachable
     end
     i32.const 13
-    call 68
+    call 69
   )
   (func (;59;) (type 1) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     i32.const 15
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 21
       call 65
@@ -5013,11 +5013,11 @@
       i32.const 0
     end
     i32.const 15
-    call 68
+    call 69
   )
   (func (;60;) (type 0) (param i32 i32) (result i32)
     i32.const 10
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 68
       call 65
@@ -5034,11 +5034,11 @@
       call 55
     end
     i32.const 10
-    call 68
+    call 69
   )
   (func (;61;) (type 1) (param i32 i32 i32) (result i32)
     i32.const 11
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 27
       call 65
@@ -5049,11 +5049,11 @@
       call 55
     end
     i32.const 11
-    call 68
+    call 69
   )
   (func (;62;) (type 10) (param i32 i32 i32)
     i32.const 9
-    call 67
+    call 68
     block ;; label = @1
       i64.const 5
       call 65
@@ -5078,11 +5078,11 @@
       i32.store
     end
     i32.const 9
-    call 68
+    call 69
   )
   (func (;63;) (type 2) (param i32 i32)
     i32.const 8
-    call 67
+    call 68
     block ;; label = @1
       i64.const 26
       call 65
@@ -5092,12 +5092,12 @@
       unreachable
     end
     i32.const 8
-    call 68
+    call 69
   )
   (func (;64;) (type 0) (param i32 i32) (result i32)
     (local i32 i32 i32 i32)
     i32.const 13
-    call 67
+    call 68
     block (result i32) ;; label = @1
       i64.const 15
       call 65
@@ -5230,7 +5230,7 @@
       i32.const 0
     end
     i32.const 13
-    call 68
+    call 69
   )
   (func (;65;) (type 16) (param i64)
     global.get 3
@@ -5254,7 +5254,19 @@
     call 65
     local.get 0
   )
-  (func (;67;) (type 18) (param i32)
+  (func (;67;) (type 17) (param i32 i64) (result i32)
+    local.get 0
+    i64.extend_i32_u
+    local.get 1
+    i64.mul
+    i64.const 1023
+    i64.add
+    i64.const 10
+    i64.shr_u
+    call 65
+    local.get 0
+  )
+  (func (;68;) (type 18) (param i32)
     global.get 4
     local.get 0
     i32.add
@@ -5269,7 +5281,7 @@
     local.get 0
     global.set 4
   )
-  (func (;68;) (type 18) (param i32)
+  (func (;69;) (type 18) (param i32)
     global.get 4
     local.get 0
     i32.sub

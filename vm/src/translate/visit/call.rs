@@ -9,6 +9,7 @@
 //! |-------------------|---------------------------------------------------------------|
 //! | `charge_gas(c)`   | `if gas <u c { gas = -1; trap OutOfGas }; gas -= c`            |
 //! | `charge_dynamic(u, r)` | `charge_gas(zext64(u) * r)`, leaves `u`                   |
+//! | `charge_bytes(u, r)` | `charge_gas((zext64(u) * r + 1023) >>u 10)`, leaves `u`     |
 //! | `stack_enter(f)`  | `h = stack + f; if h >u LIMIT { stack = -1; trap StackOverflow }; stack = h` |
 //! | `stack_exit(f)`   | `stack -= f`                                                  |
 //!
@@ -63,6 +64,16 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let wide = t.b.ins().uextend(types::I64, units);
         // units < 2^32 and rate <= 2^24: no overflow.
         let cost = t.b.ins().imul(wide, rate);
+        charge_gas(t, cost);
+        t.push(units);
+    } else if callee == injected.charge_bytes_func {
+        let (units, rate) = t.pop2()?;
+        let wide = t.b.ins().uextend(types::I64, units);
+        // units < 2^32 and rate <= 2^24: the product plus 1023 is below
+        // 2^56, no overflow; the shift is the wasm's i64.shr_u.
+        let product = t.b.ins().imul(wide, rate);
+        let rounded = t.b.ins().iadd_imm_u(product, 1023);
+        let cost = t.b.ins().ushr_imm_u(rounded, 10);
         charge_gas(t, cost);
         t.push(units);
     } else if callee == injected.stack_enter_func {
