@@ -37,25 +37,49 @@ enum Load {
     I64_32U,
 }
 
+/// A load (its kind) or a store (its width in bytes).
+#[derive(Clone, Copy)]
+enum Access {
+    Load(Load),
+    Store(u32),
+}
+
+/// The linear-memory access `op` makes, if it is a load or a store: the one
+/// table both translation and [`reads_memory_len`] use.
+fn access(op: &Operator<'_>) -> Option<(MemArg, Access)> {
+    use Operator as O;
+    let (memarg, access) = match *op {
+        O::I32Load { memarg } => (memarg, Access::Load(Load::I32)),
+        O::I64Load { memarg } => (memarg, Access::Load(Load::I64)),
+        O::I32Load8S { memarg } => (memarg, Access::Load(Load::I32_8S)),
+        O::I32Load8U { memarg } => (memarg, Access::Load(Load::I32_8U)),
+        O::I32Load16S { memarg } => (memarg, Access::Load(Load::I32_16S)),
+        O::I32Load16U { memarg } => (memarg, Access::Load(Load::I32_16U)),
+        O::I64Load8S { memarg } => (memarg, Access::Load(Load::I64_8S)),
+        O::I64Load8U { memarg } => (memarg, Access::Load(Load::I64_8U)),
+        O::I64Load16S { memarg } => (memarg, Access::Load(Load::I64_16S)),
+        O::I64Load16U { memarg } => (memarg, Access::Load(Load::I64_16U)),
+        O::I64Load32S { memarg } => (memarg, Access::Load(Load::I64_32S)),
+        O::I64Load32U { memarg } => (memarg, Access::Load(Load::I64_32U)),
+        O::I32Store { memarg } | O::I64Store32 { memarg } => (memarg, Access::Store(4)),
+        O::I64Store { memarg } => (memarg, Access::Store(8)),
+        O::I32Store8 { memarg } | O::I64Store8 { memarg } => (memarg, Access::Store(1)),
+        O::I32Store16 { memarg } | O::I64Store16 { memarg } => (memarg, Access::Store(2)),
+        _ => return None,
+    };
+    Some((memarg, access))
+}
+
 pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<bool> {
     use Operator as O;
+    if let Some((memarg, access)) = access(op) {
+        match access {
+            Access::Load(kind) => load(t, memarg, kind)?,
+            Access::Store(size) => store(t, memarg, size)?,
+        }
+        return Ok(true);
+    }
     match *op {
-        O::I32Load { memarg } => load(t, memarg, Load::I32)?,
-        O::I64Load { memarg } => load(t, memarg, Load::I64)?,
-        O::I32Load8S { memarg } => load(t, memarg, Load::I32_8S)?,
-        O::I32Load8U { memarg } => load(t, memarg, Load::I32_8U)?,
-        O::I32Load16S { memarg } => load(t, memarg, Load::I32_16S)?,
-        O::I32Load16U { memarg } => load(t, memarg, Load::I32_16U)?,
-        O::I64Load8S { memarg } => load(t, memarg, Load::I64_8S)?,
-        O::I64Load8U { memarg } => load(t, memarg, Load::I64_8U)?,
-        O::I64Load16S { memarg } => load(t, memarg, Load::I64_16S)?,
-        O::I64Load16U { memarg } => load(t, memarg, Load::I64_16U)?,
-        O::I64Load32S { memarg } => load(t, memarg, Load::I64_32S)?,
-        O::I64Load32U { memarg } => load(t, memarg, Load::I64_32U)?,
-        O::I32Store { memarg } | O::I64Store32 { memarg } => store(t, memarg, 4)?,
-        O::I64Store { memarg } => store(t, memarg, 8)?,
-        O::I32Store8 { memarg } | O::I64Store8 { memarg } => store(t, memarg, 1)?,
-        O::I32Store16 { memarg } | O::I64Store16 { memarg } => store(t, memarg, 2)?,
         O::MemorySize { mem: 0 } => {
             let len = t.memory_len()?;
             let pages = t.b.ins().ushr_imm_s(len, 16);
@@ -116,30 +140,7 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
 /// Whether `op` reads the memory length: loads and stores (their bounds
 /// checks) and `memory.size`. A function without any keeps no length.
 pub(crate) fn reads_memory_len(op: &Operator<'_>) -> bool {
-    use Operator as O;
-    matches!(
-        op,
-        O::I32Load { .. }
-            | O::I64Load { .. }
-            | O::I32Load8S { .. }
-            | O::I32Load8U { .. }
-            | O::I32Load16S { .. }
-            | O::I32Load16U { .. }
-            | O::I64Load8S { .. }
-            | O::I64Load8U { .. }
-            | O::I64Load16S { .. }
-            | O::I64Load16U { .. }
-            | O::I64Load32S { .. }
-            | O::I64Load32U { .. }
-            | O::I32Store { .. }
-            | O::I64Store32 { .. }
-            | O::I64Store { .. }
-            | O::I32Store8 { .. }
-            | O::I64Store8 { .. }
-            | O::I32Store16 { .. }
-            | O::I64Store16 { .. }
-            | O::MemorySize { .. }
-    )
+    access(op).is_some() || matches!(op, Operator::MemorySize { .. })
 }
 
 fn memarg_offset(t: &Translator<'_, '_>, memarg: MemArg) -> Result<u64> {
