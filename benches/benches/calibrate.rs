@@ -721,6 +721,28 @@ fn main() {
         })
         .collect();
 
+    // What each workload executes: gas is linear in the class costs, so one
+    // more gas on a class adds that class's dynamic instruction count.
+    let gas_under = |config: &Config| -> Vec<u64> {
+        let module = compile(&engine, &workloads_wasm, config);
+        WORKLOADS
+            .iter()
+            .map(|&(name, arg)| workload_runner(&module, config, name, arg)(1))
+            .collect()
+    };
+    let default_gas = gas_under(&config);
+    let composition: Vec<(CostClass, Vec<u64>)> = CLASSES
+        .iter()
+        .map(|&class| {
+            let mut one_more = config.clone();
+            let cost = u32::try_from(current.cost(class) + 1).expect("a class cost fits u32");
+            calibrate::set_cost(&mut one_more.costs, class, cost);
+            let gas = gas_under(&one_more);
+            let counts = gas.iter().zip(&default_gas).map(|(g, d)| g - d).collect();
+            (class, counts)
+        })
+        .collect();
+
     // The table.
     println!("# Gas calibration");
     println!();
@@ -799,6 +821,26 @@ fn main() {
             proposed_work_gas[i],
             fmt_ratio(*ns, proposed_work_gas[i])
         );
+    }
+    println!();
+
+    println!("Dynamic instructions per class, per workload call (gas with only that class at 1):");
+    println!();
+    print!("| class |");
+    for (name, arg) in WORKLOADS {
+        print!(" {name}({arg}) |");
+    }
+    println!();
+    println!("|---|{}", "---:|".repeat(WORKLOADS.len()));
+    for (class, counts) in &composition {
+        if counts.iter().all(|&c| c == 0) {
+            continue;
+        }
+        print!("| {} |", class_name(*class));
+        for count in counts {
+            print!(" {count} |");
+        }
+        println!();
     }
     println!();
 
