@@ -249,3 +249,56 @@ fn repeated_and_constant_accesses_keep_their_checks() {
     assert_eq!(run(&m, "loop_same_index", &[65524]).outcome, Ok(vec![3]));
     assert_eq!(run(&m, "loop_same_index", &[65528]).outcome, oob);
 }
+
+#[test]
+fn widened_checks_trap_where_the_accesses_would() {
+    // A check is widened to cover a later access of the same index only
+    // across operators that neither write, nor branch, nor trap otherwise:
+    // each function below would break if a store, a global write or a
+    // division were crossed.
+    let m = compile(&prepare(
+        r#"(module
+          (memory 1 1)
+          (global $g (export "g") (mut i32) (i32.const 0))
+          (func (export "loads") (param i32) (result i32)
+            (i32.add
+              (i32.add (i32.load offset=0 (local.get 0)) (i32.load8_u offset=9 (local.get 0)))
+              (i32.load offset=4 (local.get 0))))
+          (func (export "store_between") (param i32) (result i32)
+            (drop (i32.load (local.get 0)))
+            (i32.store offset=0 (local.get 0) (i32.const 7))
+            (i32.load offset=16 (local.get 0)))
+          (func (export "global_between") (param i32) (result i32)
+            (drop (i32.load (local.get 0)))
+            (global.set $g (i32.const 5))
+            (i32.load offset=16 (local.get 0)))
+          (func (export "div_between") (param i32 i32) (result i32)
+            (drop (i32.load (local.get 0)))
+            (drop (i32.div_u (i32.const 1) (local.get 1)))
+            (i32.load offset=16 (local.get 0))))
+        "#,
+    ));
+    let oob = trap(TrapKind::MemoryOutOfBounds);
+    assert_eq!(run(&m, "loads", &[65526]).outcome, Ok(vec![0]));
+    assert_eq!(run(&m, "loads", &[65527]).outcome, oob);
+    assert_eq!(
+        run(&m, "div_between", &[65520, 0]).outcome,
+        trap(TrapKind::IntegerDivideByZero)
+    );
+    assert_eq!(run(&m, "div_between", &[65520, 1]).outcome, oob);
+    assert_eq!(run(&m, "div_between", &[65516, 1]).outcome, Ok(vec![0]));
+    for (export, written) in [("store_between", 65520), ("global_between", 65520)] {
+        let mut instance = Instance::new(&m, Imports::new(), 1 << 40).unwrap();
+        let outcome = instance.call(export, &[Value::I32(written)]);
+        assert_eq!(
+            outcome,
+            Err(Trap::Wasm(TrapKind::MemoryOutOfBounds)),
+            "{export}"
+        );
+        if export == "store_between" {
+            assert_eq!(instance.memory()[65520], 7, "the store before the trap");
+        } else {
+            assert_eq!(instance.exported_global("g"), Some(Value::I32(5)));
+        }
+    }
+}

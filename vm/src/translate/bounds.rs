@@ -33,7 +33,10 @@
 //! No Spectre masking: contracts have no clock.
 
 use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::immediates::Imm64;
 use cranelift_codegen::ir::{InstBuilder, InstructionData, MemFlagsData, Opcode, Value, types};
+use gasket_metering::{CostClass, OpClass, op_class};
+use wasmparser::Operator;
 
 use super::func::Translator;
 use crate::error::CompileError;
@@ -51,10 +54,12 @@ pub(crate) fn checked_addr(
     // offset < 2^32 (memory32): no overflow.
     let needed = offset + u64::from(size);
     let proven = t.checked.get(&index).is_some_and(|&end| end >= needed)
-        || constant_within_initial(t, index, needed);
+        || constant_within_initial(t, index, needed)
+        || widen(t, index, needed);
     if !proven {
         t.checked.insert(index, needed);
     }
+    let index_value = index;
     let wide = t.b.ins().uextend(types::I64, index);
     if proven {
         let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
@@ -67,7 +72,12 @@ pub(crate) fn checked_addr(
     }
     let index = wide;
     // offset < 2^32 (memory32), so offset + size fits in an i64 immediate.
-    let end = t.b.ins().iadd_imm_s(index, offset as i64 + i64::from(size));
+    // Its own constant, so that `widen` may raise it.
+    let needed_const = t.b.ins().iconst(types::I64, needed as i64);
+    if let Some(inst) = t.b.func.dfg.value_def(needed_const).inst() {
+        t.widenable.insert(index_value, inst);
+    }
+    let end = t.b.ins().iadd(index, needed_const);
     let len = t.memory_len()?;
     let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
     t.trap_if(oob, TrapKind::MemoryOutOfBounds);
@@ -78,6 +88,46 @@ pub(crate) fn checked_addr(
     } else {
         t.b.ins().iadd_imm_s(addr, offset as i64)
     })
+}
+
+/// Widens the open check of `index` (made since the last operator that
+/// could be observed) to `needed`, if there is one: the access it guards
+/// then traps exactly when either access would have, at a point where the
+/// memory, globals, gas and stack height are the same.
+fn widen(t: &mut Translator<'_, '_>, index: Value, needed: u64) -> bool {
+    let Some(&inst) = t.widenable.get(&index) else {
+        return false;
+    };
+    match &mut t.b.func.dfg.insts[inst] {
+        InstructionData::UnaryImm {
+            opcode: Opcode::Iconst,
+            imm,
+        } => {
+            *imm = Imm64::new(imm.bits().max(needed as i64));
+            t.checked.insert(index, needed);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether a check made before `op` may still be widened after it: `op`
+/// neither writes anything a trap would expose (memory, globals, the gas),
+/// nor calls, nor branches, nor traps but for a load's own bounds check.
+pub(crate) fn keeps_checks_widenable(op: &Operator<'_>) -> bool {
+    match op_class(op) {
+        OpClass::Accepted(class) => match class {
+            CostClass::Local
+            | CostClass::Const
+            | CostClass::Load
+            | CostClass::Alu
+            | CostClass::Mul
+            | CostClass::MemorySize => true,
+            CostClass::Global => matches!(op, Operator::GlobalGet { .. }),
+            _ => false,
+        },
+        OpClass::Rejected(_) => false,
+    }
 }
 
 /// Whether `index` is a constant and `index + needed` is within the initial

@@ -35,7 +35,7 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::{
-    Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, Type, UserFuncName, Value,
+    Block, FuncRef, Function, Inst, InstBuilder, MemFlagsData, SigRef, Type, UserFuncName, Value,
     condcodes::IntCC, types,
 };
 use cranelift_codegen::isa::TargetFrontendConfig;
@@ -67,6 +67,10 @@ pub(crate) struct Translator<'a, 'f> {
     /// value → largest `offset + size` proven in bounds (see
     /// [`super::bounds`]). Cleared at every control-flow operator.
     pub checked: HashMap<Value, u64>,
+    /// Checks that a later access may widen: index value → the instruction
+    /// computing the checked `end`, for checks made since the last operator
+    /// that could be observed or trap otherwise (see [`super::bounds`]).
+    pub widenable: HashMap<Value, Inst>,
     /// The gas left (an `i64`), between synchronisation points.
     pub gas: Variable,
     /// The memory length in bytes (an `i64`), if the module has a memory.
@@ -112,6 +116,7 @@ pub(crate) fn translate(
         frames: Vec::new(),
         reach: Reach::Live,
         checked: HashMap::new(),
+        widenable: HashMap::new(),
         gas: Variable::from_u32(0),
         memory_len: None,
         trap_blocks: Vec::new(),
@@ -229,6 +234,9 @@ impl<'a, 'f> Translator<'a, 'f> {
             || visit::global::visit(self, &op)?
             || visit::memory::visit(self, &op)?
             || visit::call::visit(self, &op)?;
+        if !self.widenable.is_empty() && !super::bounds::keeps_checks_widenable(&op) {
+            self.widenable.clear();
+        }
         if handled {
             Ok(())
         } else {
