@@ -302,3 +302,24 @@ fn widened_checks_trap_where_the_accesses_would() {
         }
     }
 }
+
+#[test]
+fn memory_length_is_reloaded_where_a_loop_reads_it_again() {
+    // The only read of the length comes before the call in the text, but
+    // the loop's back edge reaches it after the callee grew the memory.
+    let m = compile(&prepare(
+        r#"(module
+          (memory 1 3)
+          (func $grow (drop (memory.grow (i32.const 1))))
+          (func (export "read_after_grow_in_loop") (result i32)
+            (local $i i32)
+            (loop $l
+              (if (local.get $i) (then (drop (i32.load (i32.const 65536)))))
+              (call $grow)
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (i32.const 2))))
+            (local.get $i)))
+        "#,
+    ));
+    assert_eq!(run(&m, "read_after_grow_in_loop", &[]).outcome, Ok(vec![2]));
+}

@@ -27,7 +27,8 @@
 //!   out of the body) keeps the body's.
 //!
 //! `memory_len` is a variable of the function, reloaded after every call
-//! (only `memory.grow`, inside a libcall or another function, changes it;
+//! that a read of it may still follow (only `memory.grow`, inside a
+//! libcall or another function, changes it;
 //! see [`super::func`]); the base never moves (memory is reserved up to its maximum at
 //! instantiation), so its load is `readonly` and Cranelift may hoist it.
 //! No Spectre masking: contracts have no clock.

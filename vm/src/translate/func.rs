@@ -75,6 +75,11 @@ pub(crate) struct Translator<'a, 'f> {
     pub gas: Variable,
     /// The memory length in bytes (an `i64`), if the module has a memory.
     pub memory_len: Option<Variable>,
+    /// Operators of the body read so far (the one being translated
+    /// included), and how many may run with a read of the memory length
+    /// ahead of them (see `memory_len_needed_until`).
+    operators_read: usize,
+    memory_len_needed_until: usize,
     trap_blocks: Vec<(u32, Block)>,
     func_refs: HashMap<u32, FuncRef>,
     sig_refs: HashMap<u32, SigRef>,
@@ -119,6 +124,8 @@ pub(crate) fn translate(
         widenable: HashMap::new(),
         gas: Variable::from_u32(0),
         memory_len: None,
+        operators_read: 0,
+        memory_len_needed_until: 0,
         trap_blocks: Vec::new(),
         func_refs: HashMap::new(),
         sig_refs: HashMap::new(),
@@ -135,10 +142,14 @@ pub(crate) fn translate(
     t.gas = t.b.declare_var(types::I64);
     let n = sig.params.len();
     t.b.def_var(t.gas, params[1 + n]);
-    // The length is loaded at entry and after every call: only where
-    // something reads it (an unused load is not removed by Cranelift).
-    if env.info.memory.is_some() && reads_memory_len(body).map_err(internal)? {
-        t.memory_len = Some(t.b.declare_var(types::I64));
+    // The length is loaded at entry and after every call: only while
+    // something may still read it (an unused load is not removed by
+    // Cranelift).
+    if env.info.memory.is_some() {
+        t.memory_len_needed_until = memory_len_needed_until(body).map_err(internal)?;
+        if t.memory_len_needed_until > 0 {
+            t.memory_len = Some(t.b.declare_var(types::I64));
+        }
     }
     t.reload_memory_len();
     t.stack_check();
@@ -182,6 +193,7 @@ pub(crate) fn translate(
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(internal)?;
         t.offset = offset;
+        t.operators_read += 1;
         t.operator(op)?;
     }
     if !t.frames.is_empty() {
@@ -198,17 +210,39 @@ pub(crate) fn translate(
     Ok(function)
 }
 
-/// Whether any operator of `body` reads the memory length.
-fn reads_memory_len(
+/// How many operators of `body`, from the first, may run with a read of
+/// the memory length still ahead of them: none when no operator reads it;
+/// otherwise up to the last reading operator, or to the `end` of the
+/// outermost loop around one (its back edge leads to the read again).
+fn memory_len_needed_until(
     body: &FunctionBody<'_>,
-) -> std::result::Result<bool, wasmparser::BinaryReaderError> {
+) -> std::result::Result<usize, wasmparser::BinaryReaderError> {
     let mut reader = body.get_operators_reader()?;
+    // Open frames: whether each is a loop that contains a read.
+    let mut frames: Vec<(bool, bool)> = Vec::new();
+    let mut until = 0;
+    let mut index = 0;
     while !reader.eof() {
-        if visit::memory::reads_memory_len(&reader.read()?) {
-            return Ok(true);
+        let op = reader.read()?;
+        index += 1;
+        match op {
+            Operator::Block { .. } | Operator::If { .. } => frames.push((false, false)),
+            Operator::Loop { .. } => frames.push((true, false)),
+            Operator::End => {
+                if let Some((true, true)) = frames.pop() {
+                    until = until.max(index);
+                }
+            }
+            ref op if visit::memory::reads_memory_len(op) => {
+                until = until.max(index);
+                for frame in frames.iter_mut().filter(|f| f.0) {
+                    frame.1 = true;
+                }
+            }
+            _ => {}
         }
     }
-    Ok(false)
+    Ok(until)
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -357,6 +391,9 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Reloads the cached memory length (after a call: only `memory.grow`,
     /// in a libcall or another function, changes it).
     fn reload_memory_len(&mut self) {
+        if self.operators_read >= self.memory_len_needed_until {
+            return;
+        }
         if let Some(var) = self.memory_len {
             let len = self.b.ins().load(
                 types::I64,
