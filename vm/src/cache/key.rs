@@ -32,7 +32,10 @@ use crate::engine::Engine;
 ///   in functions that never read it; bulk memory and table operators
 ///   charge per KiB, rounded up, through the new `charge_bytes` helper and
 ///   its intrinsic (issue 4).
-pub const COMPILER_VERSION: u32 = 4;
+/// - 5: bounds checks widened over later accesses of the same index, the
+///   memory length reloaded after a call only while a read may follow,
+///   leaf functions keep their stack height out of the global (issue 4).
+pub const COMPILER_VERSION: u32 = 5;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -77,9 +77,15 @@ pub(crate) struct Translator<'a, 'f> {
     pub memory_len: Option<Variable>,
     /// Operators of the body read so far (the one being translated
     /// included), and how many may run with a read of the memory length
-    /// ahead of them (see `memory_len_needed_until`).
+    /// ahead of them (see `scan_body`).
     operators_read: usize,
     memory_len_needed_until: usize,
+    /// The function calls no wasm or host function (see `scan_body`).
+    leaf: bool,
+    /// In a leaf, the stack height with this function's frame, kept out of
+    /// the global: nothing reads the global before the function returns
+    /// (restoring it) or traps (the trap paths store it).
+    pub leaf_stack_height: Option<Value>,
     trap_blocks: Vec<(u32, Block)>,
     func_refs: HashMap<u32, FuncRef>,
     sig_refs: HashMap<u32, SigRef>,
@@ -126,6 +132,8 @@ pub(crate) fn translate(
         memory_len: None,
         operators_read: 0,
         memory_len_needed_until: 0,
+        leaf: false,
+        leaf_stack_height: None,
         trap_blocks: Vec::new(),
         func_refs: HashMap::new(),
         sig_refs: HashMap::new(),
@@ -145,8 +153,10 @@ pub(crate) fn translate(
     // The length is loaded at entry and after every call: only while
     // something may still read it (an unused load is not removed by
     // Cranelift).
+    let scan = scan_body(body, &env.info.injected).map_err(internal)?;
+    t.leaf = scan.leaf;
     if env.info.memory.is_some() {
-        t.memory_len_needed_until = memory_len_needed_until(body).map_err(internal)?;
+        t.memory_len_needed_until = scan.memory_len_needed_until;
         if t.memory_len_needed_until > 0 {
             t.memory_len = Some(t.b.declare_var(types::I64));
         }
@@ -210,17 +220,34 @@ pub(crate) fn translate(
     Ok(function)
 }
 
-/// How many operators of `body`, from the first, may run with a read of
-/// the memory length still ahead of them: none when no operator reads it;
-/// otherwise up to the last reading operator, or to the `end` of the
-/// outermost loop around one (its back edge leads to the read again).
-fn memory_len_needed_until(
+/// What translation needs to know about a body before reading it once.
+struct BodyScan {
+    /// How many operators, from the first, may run with a read of the
+    /// memory length still ahead of them: 0 when no operator reads it;
+    /// otherwise up to the last reading operator, or to the `end` of the
+    /// outermost loop around one (its back edge leads to the read again).
+    memory_len_needed_until: usize,
+    /// No `call` but to the metering helpers, no `call_indirect`: no wasm
+    /// or host code runs before the function returns or traps.
+    leaf: bool,
+}
+
+fn scan_body(
     body: &FunctionBody<'_>,
-) -> std::result::Result<usize, wasmparser::BinaryReaderError> {
+    injected: &gasket_metering::Injected,
+) -> std::result::Result<BodyScan, wasmparser::BinaryReaderError> {
+    let helpers = [
+        injected.charge_gas_func,
+        injected.charge_dynamic_func,
+        injected.charge_bytes_func,
+        injected.stack_enter_func,
+        injected.stack_exit_func,
+    ];
     let mut reader = body.get_operators_reader()?;
     // Open frames: whether each is a loop that contains a read.
     let mut frames: Vec<(bool, bool)> = Vec::new();
     let mut until = 0;
+    let mut leaf = true;
     let mut index = 0;
     while !reader.eof() {
         let op = reader.read()?;
@@ -233,6 +260,8 @@ fn memory_len_needed_until(
                     until = until.max(index);
                 }
             }
+            Operator::Call { function_index } => leaf &= helpers.contains(&function_index),
+            Operator::CallIndirect { .. } => leaf = false,
             ref op if visit::memory::reads_memory_len(op) => {
                 until = until.max(index);
                 for frame in frames.iter_mut().filter(|f| f.0) {
@@ -242,10 +271,24 @@ fn memory_len_needed_until(
             _ => {}
         }
     }
-    Ok(until)
+    Ok(BodyScan {
+        memory_len_needed_until: until,
+        leaf,
+    })
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
+    /// Whether the operator being translated is the body's second, the
+    /// `call $stack_enter` of an instrumented leaf function, with no trap
+    /// site before it but the native-stack check and its own.
+    pub(crate) fn leaf_entry(&self) -> bool {
+        self.leaf
+            && self.operators_read == 2
+            && self.trap_blocks.iter().all(|&(code, _)| {
+                code == CODE_NATIVE_STACK || code == TrapKind::StackOverflow.code()
+            })
+    }
+
     pub(crate) fn internal(&self, what: impl Into<String>) -> CompileError {
         CompileError::internal(what, self.func, self.offset)
     }
@@ -557,6 +600,12 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.b
                     .ins()
                     .store(MemFlagsData::trusted(), minus_one, addr, 0);
+            } else if let Some(height) = self.leaf_stack_height
+                && code != CODE_NATIVE_STACK
+            {
+                // Every other trap of a leaf comes after its `stack_enter`.
+                let addr = self.global_addr(self.env.info.injected.stack_global);
+                self.b.ins().store(MemFlagsData::trusted(), height, addr, 0);
             }
             let code = if code == DYNAMIC_CODE {
                 self.b.block_params(block)[1]

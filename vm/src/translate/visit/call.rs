@@ -13,6 +13,12 @@
 //! | `stack_enter(f)`  | `h = stack + f; if h >u LIMIT { stack = -1; trap StackOverflow }; stack = h` |
 //! | `stack_exit(f)`   | `stack -= f`                                                  |
 //!
+//! In a leaf (no calls but to these helpers, see
+//! [`crate::translate::func`]) whose body starts with `stack_enter`, the
+//! new height stays in a register instead of the global: nothing can read
+//! the global before `stack_exit` would restore it, and every trap path
+//! after `stack_enter` stores it first (so `stack_exit` is nothing).
+//!
 //! The sentinel stores happen in the trap paths ([`Translator::trap_if`]
 //! with `OutOfGas`/`StackOverflow`), so the globals read back after a trap
 //! are the ones the wasm would leave. Gas lives in a variable
@@ -85,9 +91,17 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
             t.b.ins()
                 .icmp_imm_s(IntCC::UnsignedGreaterThan, new, i64::from(limit));
         t.trap_if(over, TrapKind::StackOverflow);
-        t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
+        if t.leaf_entry() {
+            t.leaf_stack_height = Some(new);
+        } else {
+            t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
+        }
     } else if callee == injected.stack_exit_func {
         let frame = t.pop()?;
+        if t.leaf_stack_height.is_some() {
+            // The global still holds the height this function entered with.
+            return Ok(());
+        }
         let addr = t.global_addr(stack);
         let height = t.b.ins().load(types::I32, MemFlagsData::trusted(), addr, 0);
         let new = t.b.ins().isub(height, frame);
