@@ -33,8 +33,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use gasket_benches::calibrate::{
-    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CLASSES, GROW_MODULE, Micro, REPS,
-    class_name, layout,
+    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CALLS_MODULE, CLASSES, GROW_MODULE, Micro,
+    REPS, class_name, layout,
 };
 use gasket_host_env::{
     Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, MemoryContracts,
@@ -466,6 +466,34 @@ fn grow_runner(module: &Module, pages: i32) -> impl FnMut(u64) -> u64 + '_ {
     }
 }
 
+/// Calls of the adversarial-calls export `name(arg)` on one instance.
+fn export_runner<'a>(
+    module: &'a Module,
+    name: &'static str,
+    arg: i32,
+) -> impl FnMut(u64) -> u64 + 'a {
+    let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
+    move |count| {
+        let mut gas = 0;
+        for _ in 0..count {
+            instance.set_gas(GAS);
+            black_box(instance.call(name, &[Value::I32(arg)]).expect(name));
+            gas += GAS - instance.gas_left() as u64;
+        }
+        gas
+    }
+}
+
+/// `(export, argument, calls per unit)` of [`CALLS_MODULE`], in the
+/// order of the cases.
+const CALL_SHAPES: [(&str, i32, f64); 5] = [
+    ("indirect_none", 10_000, 10_000.0),
+    ("indirect_same", 10_000, 10_000.0),
+    ("indirect_random", 10_000, 10_000.0),
+    ("shallow", 1_000, 11_000.0),
+    ("deep", 10, 10_010.0),
+];
+
 fn ratio(values: impl IntoIterator<Item = f64>) -> f64 {
     let (mut lo, mut hi) = (f64::INFINITY, 0f64);
     for v in values {
@@ -511,6 +539,11 @@ fn main() {
     let workloads_wasm = gasket_benches::read_contract("workloads");
     let workloads = compile(&engine, &workloads_wasm, &config);
     let hosts = host_cases();
+    let calls = compile(
+        &engine,
+        &wat::parse_str(CALLS_MODULE).expect("calls"),
+        &config,
+    );
 
     let mut cases: Vec<Case<'_>> = Vec::new();
     cases.push(Case::new(micro_runner(&baseline)));
@@ -520,6 +553,10 @@ fn main() {
     let grow_at = cases.len();
     cases.push(Case::new(grow_runner(&grow, 0)));
     cases.push(Case::new(grow_runner(&grow, GROW_PAGES)));
+    let calls_at = cases.len();
+    for (name, arg, _) in CALL_SHAPES {
+        cases.push(Case::new(export_runner(&calls, name, arg)));
+    }
     let host_at = cases.len();
     for case in &hosts {
         cases.push(Case::new(host_runner(&config, &engine, case, false)));
@@ -824,7 +861,38 @@ fn main() {
     }
     println!();
 
-    println!("Dynamic instructions per class, per workload call (gas with only that class at 1):");
+    // Adversarial calls: per call (indirect rows: beyond the loop without
+    // the call), at the current schedule.
+    let per_call = |i: usize, minus: Option<usize>| {
+        let (c, calls) = (&cases[calls_at + i], CALL_SHAPES[i].2);
+        let (ns, gas) = minus.map_or((0.0, 0.0), |m| {
+            let b = &cases[calls_at + m];
+            (b.best_ns, b.gas_per_unit)
+        });
+        ((c.best_ns - ns) / calls, (c.gas_per_unit - gas) / calls)
+    };
+    println!(
+        "Calls an attacker can shape (`CALLS_MODULE`), current schedule, ns per gas against the rate {rate:.3}:"
+    );
+    println!();
+    println!("| call shape | ns/call | gas/call | ns/gas | x rate |");
+    println!("|---|---:|---:|---:|---:|");
+    for (label, i, minus) in [
+        ("call_indirect, one target", 1, Some(0)),
+        ("call_indirect, one of 8 at random", 2, Some(0)),
+        ("call, recursion 10 deep (per level)", 3, None),
+        ("call, recursion 1,000 deep (per level)", 4, None),
+    ] {
+        let (ns, gas) = per_call(i, minus);
+        println!(
+            "| {label} | {ns:.2} | {gas:.1} | {} | {:.2}x |",
+            fmt_ratio(ns, gas),
+            ns / gas / rate
+        );
+    }
+    println!();
+
+    println!("Dynamic instructions per class, per workload call (its gas with the class cost raised by 1, minus its gas):");
     println!();
     print!("| class |");
     for (name, arg) in WORKLOADS {

@@ -589,6 +589,71 @@ pub const GROW_MODULE: &str = r#"(module
   (func (export "grow") (param i32) (result i64)
     (i64.extend_i32_s (memory.grow (local.get 0)))))"#;
 
+/// Calls in the shapes a calibration loop does not have but an attacker
+/// can write (text): `indirect_random(n)`, `n` `call_indirect`s to one of
+/// 8 functions picked by an LCG (indirect-branch mispredictions), against
+/// `indirect_same(n)` (same loop, always the first) and `indirect_none(n)`
+/// (same loop, no call); `deep(n)`, `n` recursions 1,000 deep (return-stack
+/// overflow), against `shallow(n)`, 10 deep. Each returns a value that
+/// depends on every call.
+pub const CALLS_MODULE: &str = r#"(module
+  (type $t (func (param i32) (result i32)))
+  (table 8 funcref)
+  (elem (i32.const 0) $f0 $f1 $f2 $f3 $f4 $f5 $f6 $f7)
+  (func $f0 (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func $f1 (param i32) (result i32) (i32.add (local.get 0) (i32.const 2)))
+  (func $f2 (param i32) (result i32) (i32.add (local.get 0) (i32.const 3)))
+  (func $f3 (param i32) (result i32) (i32.add (local.get 0) (i32.const 4)))
+  (func $f4 (param i32) (result i32) (i32.add (local.get 0) (i32.const 5)))
+  (func $f5 (param i32) (result i32) (i32.add (local.get 0) (i32.const 6)))
+  (func $f6 (param i32) (result i32) (i32.add (local.get 0) (i32.const 7)))
+  (func $f7 (param i32) (result i32) (i32.add (local.get 0) (i32.const 8)))
+  ;; n calls through the table, target from an LCG (unpredictable)
+  (func (export "indirect_random") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      (local.set $acc (call_indirect (type $t) (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  ;; same loop, same LCG, always target 0 (predictable)
+  (func (export "indirect_same") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      (local.set $acc (call_indirect (type $t) (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 0))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  ;; same loop without the call
+  (func (export "indirect_none") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      (local.set $acc (i32.add (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  ;; recursion depth d, one call per level
+  (func $down (param $d i32) (result i32)
+    (if (result i32) (local.get $d)
+      (then (i32.add (call $down (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)))
+      (else (i32.const 0))))
+  (func (export "deep") (param $n i32) (result i32)
+    (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (call $down (i32.const 1000))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  (func (export "shallow") (param $n i32) (result i32)
+    (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (call $down (i32.const 10))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))
+"#;
+
 /// Where the host-function contracts keep their operands.
 pub mod layout {
     /// The 8-byte storage key `key00001`.
@@ -738,6 +803,37 @@ mod tests {
             assert_eq!(class, m.class);
             assert!(count >= 1.0, "{}: {count} of its class per rep", m.name);
         }
+    }
+
+    /// The adversarial-call exports compute what their documentation says:
+    /// the LCG's targets, every call of every recursion.
+    #[test]
+    fn calls_module_computes_what_it_says() {
+        let engine = Engine::new(EngineConfig::default()).expect("engine");
+        let wasm = wat::parse_str(CALLS_MODULE).expect("calls");
+        let prepared = gasket_metering::prepare_with_policy(
+            &wasm,
+            &gasket_metering::Config::default(),
+            &gasket_metering::Permissive,
+        )
+        .expect("prepare");
+        let module = engine.compile(&prepared).expect("compile");
+        let mut instance = Instance::new(&module, Imports::new(), GAS).expect("instantiate");
+        let mut call = |export: &str, n: i32| {
+            instance.set_gas(GAS);
+            instance.call(export, &[Value::I32(n)]).expect(export)[0].as_i64()
+        };
+        let n = 1000;
+        let (mut x, mut targets) = (12345u32, 0i64);
+        for _ in 0..n {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            targets += i64::from((x >> 16) & 7);
+        }
+        assert_eq!(call("indirect_random", n), targets + i64::from(n));
+        assert_eq!(call("indirect_same", n), i64::from(n));
+        assert_eq!(call("indirect_none", n), targets);
+        assert_eq!(call("deep", 3), 3000);
+        assert_eq!(call("shallow", 3), 30);
     }
 
     #[test]
