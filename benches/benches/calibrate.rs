@@ -892,7 +892,9 @@ fn main() {
     }
     println!();
 
-    println!("Dynamic instructions per class, per workload call (its gas with the class cost raised by 1, minus its gas):");
+    println!(
+        "Dynamic instructions per class, per workload call (its gas with the class cost raised by 1, minus its gas):"
+    );
     println!();
     print!("| class |");
     for (name, arg) in WORKLOADS {
