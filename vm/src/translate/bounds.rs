@@ -15,7 +15,8 @@
 //! addr = vmctx.memory_base + zext64(index) + offset
 //! ```
 //!
-//! Two checks are skipped, both because memory never shrinks:
+//! Checks are skipped in two cases, both because memory never shrinks, and
+//! merged in a third:
 //!
 //! - a constant index whose `end` is within the *initial* size;
 //! - an index value already checked for an `end` at least as large at a
@@ -24,7 +25,13 @@
 //!   its `end`; `br_if` and `if` continue in blocks dominated by where they
 //!   are; `else` restores the facts of its `if`, a block's or if's `end`
 //!   those of its opening, and a loop's `end` (reached only by falling
-//!   out of the body) keeps the body's.
+//!   out of the body) keeps the body's;
+//! - a later access of the same index needing a larger `end`, with only
+//!   loads, arithmetic, locals, constants, `global.get` and `memory.size`
+//!   since the index's last check: that check's constant is raised to the
+//!   larger `end` (`widen`). Nothing between could be observed or trap
+//!   otherwise, so the trap comes with the same kind, memory, globals,
+//!   gas and stack height.
 //!
 //! `memory_len` is a variable of the function, reloaded after every call
 //! that a read of it may still follow (only `memory.grow`, inside a
@@ -60,30 +67,21 @@ pub(crate) fn checked_addr(
     if !proven {
         t.checked.insert(index, needed);
     }
-    let index_value = index;
     let wide = t.b.ins().uextend(types::I64, index);
-    if proven {
-        let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
-        let addr = t.b.ins().iadd(base, wide);
-        return Ok(if offset == 0 {
-            addr
-        } else {
-            t.b.ins().iadd_imm_s(addr, offset as i64)
-        });
+    if !proven {
+        // offset < 2^32 (memory32), so offset + size fits in an i64
+        // immediate; its own constant, so that `widen` may raise it.
+        let needed_const = t.b.ins().iconst(types::I64, needed as i64);
+        if let Some(inst) = t.b.func.dfg.value_def(needed_const).inst() {
+            t.widenable.insert(index, inst);
+        }
+        let end = t.b.ins().iadd(wide, needed_const);
+        let len = t.memory_len()?;
+        let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        t.trap_if(oob, TrapKind::MemoryOutOfBounds);
     }
-    let index = wide;
-    // offset < 2^32 (memory32), so offset + size fits in an i64 immediate.
-    // Its own constant, so that `widen` may raise it.
-    let needed_const = t.b.ins().iconst(types::I64, needed as i64);
-    if let Some(inst) = t.b.func.dfg.value_def(needed_const).inst() {
-        t.widenable.insert(index_value, inst);
-    }
-    let end = t.b.ins().iadd(index, needed_const);
-    let len = t.memory_len()?;
-    let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-    t.trap_if(oob, TrapKind::MemoryOutOfBounds);
     let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
-    let addr = t.b.ins().iadd(base, index);
+    let addr = t.b.ins().iadd(base, wide);
     Ok(if offset == 0 {
         addr
     } else {

@@ -27,10 +27,12 @@
 //! compare, a branch and a subtract on a register.
 //!
 //! The stack height stays in its global (the intrinsics load, add and
-//! store it, as the wasm helpers do). Passing it in registers too was
-//! measured and dropped: keeping it live through a function (as an
-//! argument, in a stack slot, or as a trap-path argument) cost 10–16% on
-//! the large contract's mixed workload, more than the loads it saved.
+//! store it, as the wasm helpers do), except in a leaf, which keeps its
+//! own height in a register (see `visit::call`). Passing it between
+//! functions in registers was measured and dropped: keeping it live
+//! through a function (as an argument, in a stack slot, or as a trap-path
+//! argument) cost 10–16% on the large contract's mixed workload, more than
+//! the loads it saved.
 
 use std::collections::HashMap;
 
