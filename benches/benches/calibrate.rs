@@ -33,8 +33,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use gasket_benches::calibrate::{
-    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CALLS_MODULE, CLASSES, GROW_MODULE, Micro,
-    REPS, class_name, layout,
+    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CALLS_MODULE, CLASSES, GROW_MODULE,
+    MEMORY_MODULE, Micro, REPS, class_name, layout,
 };
 use gasket_host_env::{
     Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, MemoryContracts,
@@ -466,33 +466,124 @@ fn grow_runner(module: &Module, pages: i32) -> impl FnMut(u64) -> u64 + '_ {
     }
 }
 
-/// Calls of the adversarial-calls export `name(arg)` on one instance.
-fn export_runner<'a>(
-    module: &'a Module,
-    name: &'static str,
+/// Which module of the worst-case shapes an export is in.
+#[derive(Clone, Copy)]
+enum ShapeModule {
+    Calls,
+    Branches,
+    Memory,
+}
+
+/// One timed export of the worst-case shapes: `export(arg)` does `units`
+/// units of work (calls, branches, loads, pages); `fresh`: on a new
+/// instance each time (its memory never touched), else on one instance
+/// prepared by `setup`.
+struct Shape {
+    module: ShapeModule,
+    export: &'static str,
     arg: i32,
-) -> impl FnMut(u64) -> u64 + 'a {
-    let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
+    units: f64,
+    fresh: bool,
+}
+
+const fn shape(module: ShapeModule, export: &'static str, arg: i32, units: f64) -> Shape {
+    Shape {
+        module,
+        export,
+        arg,
+        units,
+        fresh: false,
+    }
+}
+
+const SHAPES: [Shape; 15] = [
+    shape(ShapeModule::Calls, "indirect_none", 10_000, 10_000.0),
+    shape(ShapeModule::Calls, "indirect_same", 10_000, 10_000.0),
+    shape(ShapeModule::Calls, "indirect_random", 10_000, 10_000.0),
+    shape(ShapeModule::Calls, "shallow", 1_000, 11_000.0),
+    shape(ShapeModule::Calls, "deep", 10, 10_010.0),
+    shape(ShapeModule::Branches, "if_none", 10_000, 160_000.0),
+    shape(ShapeModule::Branches, "if_random", 10_000, 160_000.0),
+    shape(ShapeModule::Branches, "br_table_none", 10_000, 10_000.0),
+    shape(ShapeModule::Branches, "br_table_same", 10_000, 10_000.0),
+    shape(ShapeModule::Branches, "br_table_random", 10_000, 10_000.0),
+    shape(ShapeModule::Memory, "chase", 100_000, 100_000.0),
+    Shape {
+        fresh: true,
+        ..shape(ShapeModule::Memory, "touch_none", 4096, 4096.0)
+    },
+    Shape {
+        fresh: true,
+        ..shape(ShapeModule::Memory, "touch", 4096, 4096.0)
+    },
+    Shape {
+        fresh: true,
+        ..shape(ShapeModule::Memory, "touch_none", 16, 16.0)
+    },
+    Shape {
+        fresh: true,
+        ..shape(ShapeModule::Memory, "grow_touch", 256, 256.0)
+    },
+];
+
+/// The rows of the worst-case table: label, unit, shape, the shape whose
+/// time and gas are subtracted (the same loop without the costly part).
+const SHAPE_ROWS: [(&str, &str, usize, Option<usize>); 9] = [
+    ("call_indirect, one target", "call", 1, Some(0)),
+    ("call_indirect, one of 8 at random", "call", 2, Some(0)),
+    ("call, recursion 10 deep (per level)", "call", 3, None),
+    ("call, recursion 1,000 deep (per level)", "call", 4, None),
+    ("if on a random bit (16 per LCG step)", "if", 6, Some(5)),
+    (
+        "br_table to one of 8 at random (in a call)",
+        "table",
+        9,
+        Some(7),
+    ),
+    (
+        "load at a random address of 32 MiB, each depending on the last",
+        "load",
+        10,
+        None,
+    ),
+    (
+        "first write to an OS page of initial memory (fresh instance)",
+        "4 KiB",
+        12,
+        Some(11),
+    ),
+    (
+        "memory.grow, then the first write to each OS page (per wasm page)",
+        "page",
+        14,
+        Some(13),
+    ),
+];
+
+/// Runs shape `shape` of `module` `count` times, as the shape says.
+fn shape_runner<'a>(module: &'a Module, shape: &'a Shape) -> impl FnMut(u64) -> u64 + 'a {
+    let new_instance = move || {
+        let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
+        if matches!(shape.module, ShapeModule::Memory) && !shape.fresh {
+            instance.call("dirty", &[Value::I32(0)]).expect("dirty");
+        }
+        instance
+    };
+    let mut instance = new_instance();
     move |count| {
         let mut gas = 0;
         for _ in 0..count {
+            if shape.fresh {
+                instance = new_instance();
+            }
             instance.set_gas(GAS);
-            black_box(instance.call(name, &[Value::I32(arg)]).expect(name));
+            let value = instance.call(shape.export, &[Value::I32(shape.arg)]);
+            black_box(value.expect(shape.export));
             gas += GAS - instance.gas_left() as u64;
         }
         gas
     }
 }
-
-/// `(export, argument, calls per unit)` of [`CALLS_MODULE`], in the
-/// order of the cases.
-const CALL_SHAPES: [(&str, i32, f64); 5] = [
-    ("indirect_none", 10_000, 10_000.0),
-    ("indirect_same", 10_000, 10_000.0),
-    ("indirect_random", 10_000, 10_000.0),
-    ("shallow", 1_000, 11_000.0),
-    ("deep", 10, 10_010.0),
-];
 
 fn ratio(values: impl IntoIterator<Item = f64>) -> f64 {
     let (mut lo, mut hi) = (f64::INFINITY, 0f64);
@@ -539,11 +630,12 @@ fn main() {
     let workloads_wasm = gasket_benches::read_contract("workloads");
     let workloads = compile(&engine, &workloads_wasm, &config);
     let hosts = host_cases();
-    let calls = compile(
-        &engine,
-        &wat::parse_str(CALLS_MODULE).expect("calls"),
-        &config,
-    );
+    let shape_modules = [
+        wat::parse_str(CALLS_MODULE).expect("calls"),
+        wat::parse_str(calibrate::branches_module()).expect("branches"),
+        wat::parse_str(MEMORY_MODULE).expect("memory"),
+    ]
+    .map(|wasm| compile(&engine, &wasm, &config));
 
     let mut cases: Vec<Case<'_>> = Vec::new();
     cases.push(Case::new(micro_runner(&baseline)));
@@ -553,9 +645,10 @@ fn main() {
     let grow_at = cases.len();
     cases.push(Case::new(grow_runner(&grow, 0)));
     cases.push(Case::new(grow_runner(&grow, GROW_PAGES)));
-    let calls_at = cases.len();
-    for (name, arg, _) in CALL_SHAPES {
-        cases.push(Case::new(export_runner(&calls, name, arg)));
+    let shapes_at = cases.len();
+    for shape in &SHAPES {
+        let module = &shape_modules[shape.module as usize];
+        cases.push(Case::new(shape_runner(module, shape)));
     }
     let host_at = cases.len();
     for case in &hosts {
@@ -863,31 +956,35 @@ fn main() {
 
     // Adversarial calls: per call (indirect rows: beyond the loop without
     // the call), at the current schedule.
-    let per_call = |i: usize, minus: Option<usize>| {
-        let (c, calls) = (&cases[calls_at + i], CALL_SHAPES[i].2);
+    // Per unit beyond the baseline shape (one call of each subtracted),
+    // and the whole loop's ns per gas (what the attacker gets).
+    let per_unit = |i: usize, minus: Option<usize>| {
+        let c = &cases[shapes_at + i];
         let (ns, gas) = minus.map_or((0.0, 0.0), |m| {
-            let b = &cases[calls_at + m];
+            let b = &cases[shapes_at + m];
             (b.best_ns, b.gas_per_unit)
         });
-        ((c.best_ns - ns) / calls, (c.gas_per_unit - gas) / calls)
+        let units = SHAPES[i].units;
+        let marginal = ((c.best_ns - ns) / units, (c.gas_per_unit - gas) / units);
+        (marginal, c.best_ns / c.gas_per_unit)
     };
     println!(
-        "Calls an attacker can shape (`CALLS_MODULE`), current schedule, ns per gas against the rate {rate:.3}:"
+        "Worst cases an attacker can shape (`CALLS_MODULE`, `BRANCHES_MODULE`, `MEMORY_MODULE`), current schedule, against the rate {rate:.3} ns per gas; per unit beyond the baseline loop, and the whole loop:"
     );
     println!();
-    println!("| call shape | ns/call | gas/call | ns/gas | x rate |");
-    println!("|---|---:|---:|---:|---:|");
-    for (label, i, minus) in [
-        ("call_indirect, one target", 1, Some(0)),
-        ("call_indirect, one of 8 at random", 2, Some(0)),
-        ("call, recursion 10 deep (per level)", 3, None),
-        ("call, recursion 1,000 deep (per level)", 4, None),
-    ] {
-        let (ns, gas) = per_call(i, minus);
+    println!("| shape | unit | ns/unit | gas/unit | ns/gas | x rate | loop ns/gas | loop x rate |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (label, unit, i, minus) in SHAPE_ROWS {
+        let ((ns, gas), whole) = per_unit(i, minus);
+        let x_rate = if gas > 1e-6 {
+            format!("{:.2}x", ns / gas / rate)
+        } else {
+            "–".into()
+        };
         println!(
-            "| {label} | {ns:.2} | {gas:.1} | {} | {:.2}x |",
+            "| {label} | {unit} | {ns:.2} | {gas:.1} | {} | {x_rate} | {whole:.3} | {:.2}x |",
             fmt_ratio(ns, gas),
-            ns / gas / rate
+            whole / rate
         );
     }
     println!();

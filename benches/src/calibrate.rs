@@ -654,6 +654,141 @@ pub const CALLS_MODULE: &str = r#"(module
     (local.get $acc)))
 "#;
 
+/// Branches an attacker can make unpredictable (text), each loop drawing
+/// one LCG step per iteration: `if_random(n)`, 16 `if`s per step on bits
+/// 16–31 (branch mispredictions), against `if_none(n)` (the same bits
+/// added without a branch); `br_table_random(n)`, a `br_table` to one of 8
+/// arms picked by the LCG, against `br_table_same(n)` (always the first)
+/// and `br_table_none(n)` (no table). Each returns a value that depends on
+/// every branch.
+pub const BRANCHES_MODULE: &str = r#"(module
+  (func (export "if_random") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      IF_RANDOM
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  (func (export "if_none") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      IF_NONE
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  (func $table (param $i i32) (param $acc i32) (result i32)
+    (block $exit
+      (block $b7 (block $b6 (block $b5 (block $b4 (block $b3 (block $b2 (block $b1 (block $b0
+        (br_table $b0 $b1 $b2 $b3 $b4 $b5 $b6 $b7 (local.get $i)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 1))) (br $exit))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 2))) (br $exit))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 3))) (br $exit))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 4))) (br $exit))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 5))) (br $exit))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 6))) (br $exit))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 7))) (br $exit))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 8))))
+    (local.get $acc))
+  (func (export "br_table_random") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      (local.set $acc (call $table (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7)) (local.get $acc)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  (func (export "br_table_same") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      (local.set $acc (call $table (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 0)) (local.get $acc)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  (func (export "br_table_none") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      (local.set $acc (i32.add (local.get $acc) (i32.add (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7)) (i32.const 1))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))
+"#;
+
+/// [`BRANCHES_MODULE`] with its 16-branch bodies written out.
+pub fn branches_module() -> String {
+    let bits = 16..32;
+    let if_random: String = bits
+        .clone()
+        .map(|b| {
+            format!(
+                "(if (i32.and (local.get $x) (i32.const {})) (then (local.set $acc (i32.add (local.get $acc) (i32.const 1)))))",
+                1u32 << b
+            )
+        })
+        .collect();
+    let if_none: String = bits
+        .map(|b| {
+            format!(
+                "(local.set $acc (i32.add (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const {b})) (i32.const 1))))"
+            )
+        })
+        .collect();
+    BRANCHES_MODULE
+        .replace("IF_RANDOM", &if_random)
+        .replace("IF_NONE", &if_none)
+}
+
+/// Memory an attacker can make slow (text), 256 pages of 512:
+/// `chase(n)`, `n` loads at LCG addresses over the whole 32 MiB, each
+/// address depending on the previous load (cache and TLB misses), after
+/// `dirty(0)` grew it to 512 pages and wrote every byte; `touch(n)`, the first write to each of `n`
+/// OS pages (4 KiB apart) of the initial memory, against `touch_none(n)`
+/// (`n` writes to one page); `grow_touch(p)`, `memory.grow` by `p` pages
+/// and the first write to each of their OS pages. `touch*` run on a fresh
+/// instance each time.
+pub const MEMORY_MODULE: &str = r#"(module
+  (memory 256 512)
+  (func (export "dirty") (param i32) (result i32)
+    (drop (memory.grow (i32.sub (i32.const 512) (memory.size))))
+    (memory.fill (i32.const 0) (i32.const 1) (i32.const 0x2000000))
+    (i32.const 0))
+  (func (export "chase") (param $n i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.xor
+        (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345))
+        (i32.load (i32.and (local.get $x) (i32.const 0x1fffffc)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $x))
+  (func (export "touch") (param $n i32) (result i32)
+    (local $p i32)
+    (loop $l
+      (i32.store8 (local.get $p) (i32.const 1))
+      (local.set $p (i32.add (local.get $p) (i32.const 4096)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $p))
+  (func (export "touch_none") (param $n i32) (result i32)
+    (local $p i32)
+    (loop $l
+      (i32.store8 (i32.and (local.get $p) (i32.const 0)) (i32.const 1))
+      (local.set $p (i32.add (local.get $p) (i32.const 4096)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $p))
+  (func (export "grow_touch") (param $pages i32) (result i32)
+    (local $p i32) (local $n i32)
+    (local.set $p (i32.mul (memory.grow (local.get $pages)) (i32.const 65536)))
+    (local.set $n (i32.mul (local.get $pages) (i32.const 16)))
+    (loop $l
+      (i32.store8 (local.get $p) (i32.const 1))
+      (local.set $p (i32.add (local.get $p) (i32.const 4096)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $p)))
+"#;
+
 /// Where the host-function contracts keep their operands.
 pub mod layout {
     /// The 8-byte storage key `key00001`.
@@ -834,6 +969,53 @@ mod tests {
         assert_eq!(call("indirect_none", n), targets);
         assert_eq!(call("deep", 3), 3000);
         assert_eq!(call("shallow", 3), 30);
+    }
+
+    /// The branch and memory exports compute what their documentation
+    /// says.
+    #[test]
+    fn branches_and_memory_modules_compute_what_they_say() {
+        let engine = Engine::new(EngineConfig::default()).expect("engine");
+        let instance_of = |wat: &str| {
+            let wasm = wat::parse_str(wat).expect("parse");
+            let prepared = gasket_metering::prepare_with_policy(
+                &wasm,
+                &gasket_metering::Config::default(),
+                &gasket_metering::Permissive,
+            )
+            .expect("prepare");
+            let module = engine.compile(&prepared).expect("compile");
+            Instance::new(&module, Imports::new(), GAS).expect("instantiate")
+        };
+        let call = |instance: &mut Instance, export: &str, n: i32| {
+            instance.set_gas(GAS);
+            instance.call(export, &[Value::I32(n)]).expect(export)[0].as_i64()
+        };
+        let n = 1000;
+        let (mut x, mut bits, mut arms) = (12345u32, 0i64, 0i64);
+        for _ in 0..n {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            bits += i64::from((x >> 16).count_ones());
+            arms += i64::from((x >> 16) & 7) + 1;
+        }
+        let mut branches = instance_of(&branches_module());
+        assert_eq!(call(&mut branches, "if_random", n), bits);
+        assert_eq!(call(&mut branches, "if_none", n), bits);
+        assert_eq!(call(&mut branches, "br_table_random", n), arms);
+        assert_eq!(call(&mut branches, "br_table_same", n), i64::from(n));
+        assert_eq!(call(&mut branches, "br_table_none", n), arms);
+
+        let mut memory = instance_of(MEMORY_MODULE);
+        assert_eq!(call(&mut memory, "touch", 16), 16 * 4096);
+        assert_eq!(call(&mut memory, "touch_none", 16), 16 * 4096);
+        assert_eq!(call(&mut memory, "grow_touch", 2), (256 + 2) * 65536);
+        assert_eq!(call(&mut memory, "dirty", 0), 0);
+        // Every byte is 1 after `dirty`: each load XORs 0x01010101 in.
+        let mut x = 12345u32;
+        for _ in 0..n {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345) ^ 0x0101_0101;
+        }
+        assert_eq!(call(&mut memory, "chase", n), i64::from(x as i32));
     }
 
     #[test]
