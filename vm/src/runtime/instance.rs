@@ -809,6 +809,7 @@ impl Instance {
     }
 
     /// `func`'s call data, if it belongs to this instance's module.
+    #[inline(always)]
     fn resolved<'a>(&self, func: &'a ExportFunc) -> Result<Resolved<'a>, Trap> {
         if !Arc::ptr_eq(&func.module, &self.inner().module.inner) {
             return Err(Trap::NoSuchExport(func.name.to_string()));
