@@ -749,8 +749,42 @@ fn main() {
         .and_then(|s| s.parse::<f64>().ok())
         .unwrap_or(DEFAULT_RATE);
 
+    // Per unit beyond the baseline shape (one call of each subtracted),
+    // and the whole loop's ns per gas (what the attacker gets).
+    let per_unit = |i: usize, minus: Option<usize>| {
+        let c = &cases[shapes_at + i];
+        let (ns, gas) = minus.map_or((0.0, 0.0), |m| {
+            let b = &cases[shapes_at + m];
+            (b.best_ns, b.gas_per_unit)
+        });
+        let units = SHAPES[i].units;
+        let marginal = ((c.best_ns - ns) / units, (c.gas_per_unit - gas) / units);
+        (marginal, c.best_ns / c.gas_per_unit)
+    };
     let current = config.costs.clone();
     let mut proposed = current.clone();
+    // What the worst shape of a class needs to stay at the rate: its time
+    // per unit over the rate, less the gas of the unit's other
+    // instructions (at today's costs). Applied to the classes that
+    // ordinary code executes rarely; `if`/`br_if` would need ~17 gas
+    // (mispredictions), 17–36% more gas for ordinary code, so its floor
+    // is printed, not applied (benches/README.md, "Worst cases").
+    let floor = |class: CostClass, row: usize| {
+        let (_, _, i, minus) = SHAPE_ROWS[row];
+        let ((ns, gas), _) = per_unit(i, minus);
+        let other = gas - current.cost(class) as f64;
+        (ns / rate - other).round().max(1.0) as u32
+    };
+    let worst_case_floors = [
+        (
+            CostClass::CallIndirect,
+            floor(CostClass::CallIndirect, 1),
+            true,
+        ),
+        (CostClass::Call, floor(CostClass::Call, 3), true),
+        (CostClass::BrTable, floor(CostClass::BrTable, 5), true),
+        (CostClass::Branch, floor(CostClass::Branch, 4), false),
+    ];
     for class in CLASSES {
         let gas = solved[class_name(class)] / rate;
         let cost = if class == CostClass::Control && gas < 0.5 {
@@ -759,6 +793,11 @@ fn main() {
             (gas.round() as u32).max(1)
         };
         calibrate::set_cost(&mut proposed, class, cost);
+    }
+    for &(class, floor, applied) in &worst_case_floors {
+        if applied && floor > proposed.cost(class) as u32 {
+            calibrate::set_cost(&mut proposed, class, floor);
+        }
     }
     proposed.bulk_memory_per_kib = ((bulk_kib_ns / rate).round() as u32).max(1);
     // Memory is a resource as well as time: the per-page rate never goes
@@ -956,18 +995,6 @@ fn main() {
 
     // Adversarial calls: per call (indirect rows: beyond the loop without
     // the call), at the current schedule.
-    // Per unit beyond the baseline shape (one call of each subtracted),
-    // and the whole loop's ns per gas (what the attacker gets).
-    let per_unit = |i: usize, minus: Option<usize>| {
-        let c = &cases[shapes_at + i];
-        let (ns, gas) = minus.map_or((0.0, 0.0), |m| {
-            let b = &cases[shapes_at + m];
-            (b.best_ns, b.gas_per_unit)
-        });
-        let units = SHAPES[i].units;
-        let marginal = ((c.best_ns - ns) / units, (c.gas_per_unit - gas) / units);
-        (marginal, c.best_ns / c.gas_per_unit)
-    };
     println!(
         "Worst cases an attacker can shape (`CALLS_MODULE`, `BRANCHES_MODULE`, `MEMORY_MODULE`), current schedule, against the rate {rate:.3} ns per gas; per unit beyond the baseline loop, and the whole loop:"
     );
@@ -985,6 +1012,17 @@ fn main() {
             "| {label} | {unit} | {ns:.2} | {gas:.1} | {} | {x_rate} | {whole:.3} | {:.2}x |",
             fmt_ratio(ns, gas),
             whole / rate
+        );
+    }
+    println!();
+    println!("Worst-case floors (the cost that keeps the class's worst shape at the rate):");
+    for &(class, floor, applied) in &worst_case_floors {
+        println!(
+            "  {:<14} {:>4} (micro alone: {:.0}; {})",
+            class_name(class),
+            floor,
+            solved[class_name(class)] / rate,
+            if applied { "applied" } else { "printed only" }
         );
     }
     println!();
