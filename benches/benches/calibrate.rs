@@ -40,7 +40,9 @@ use gasket_host_env::{
     Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, MemoryContracts,
     MemoryStorage, Storage, execute,
 };
-use gasket_metering::{Config, CostClass, HostCost, HostFn, Permissive, prepare_with_policy};
+use gasket_metering::{
+    Config, CostClass, HostCost, HostFn, Permissive, START_EXPORT, prepare_with_policy,
+};
 use gasket_vm::{Caller, Engine, EngineConfig, Host, Imports, Instance, Module, Trap, Value};
 
 const TARGET: Duration = Duration::from_millis(20);
@@ -560,23 +562,26 @@ const SHAPE_ROWS: [(&str, &str, usize, Option<usize>); 9] = [
     ),
 ];
 
-/// Runs shape `shape` of `module` `count` times, as the shape says.
+/// Runs shape `shape` of `module` `count` times, as the shape says. A
+/// fresh instance runs `__gasket_start` (the initial memory's charge) in
+/// the shape's gas and time, as a host does before every method.
 fn shape_runner<'a>(module: &'a Module, shape: &'a Shape) -> impl FnMut(u64) -> u64 + 'a {
-    let new_instance = move || {
-        let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
-        if matches!(shape.module, ShapeModule::Memory) && !shape.fresh {
-            instance.call("dirty", &[Value::I32(0)]).expect("dirty");
-        }
-        instance
-    };
-    let mut instance = new_instance();
+    let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
+    if matches!(shape.module, ShapeModule::Memory) && !shape.fresh {
+        instance.call("dirty", &[Value::I32(0)]).expect("dirty");
+    }
     move |count| {
         let mut gas = 0;
         for _ in 0..count {
             if shape.fresh {
-                instance = new_instance();
+                instance = Instance::new_unstarted(module, Imports::new()).expect("instantiate");
+                instance.set_gas(GAS);
+                if module.info().export(START_EXPORT).is_some() {
+                    instance.call(START_EXPORT, &[]).expect("start");
+                }
+            } else {
+                instance.set_gas(GAS);
             }
-            instance.set_gas(GAS);
             let value = instance.call(shape.export, &[Value::I32(shape.arg)]);
             black_box(value.expect(shape.export));
             gas += GAS - instance.gas_left() as u64;

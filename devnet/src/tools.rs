@@ -9,7 +9,9 @@ use gasket_host_env::{
     Address, CallContext, CallMode, Capabilities, Contract, INIT_METHOD, MemoryContracts,
     MemoryStorage, execute,
 };
-use gasket_metering::{Config, ErrorKind, ExportKind, Permissive, PrepareError, ValType};
+use gasket_metering::{
+    Config, ErrorKind, ExportKind, Permissive, PrepareError, START_EXPORT, ValType,
+};
 use gasket_vm::{Engine, EngineConfig, Imports, Instance, Trap, TrapKind, Value as WasmValue};
 use serde_json::{Value, json};
 
@@ -170,11 +172,19 @@ pub fn run(
     let module = engine
         .compile(&prepared)
         .map_err(|e| NodeError::BadRequest(format!("module does not compile: {e}")))?;
-    let mut instance = Instance::new(&module, Imports::new(), gas_limit)
+    let mut instance = Instance::new_unstarted(&module, Imports::new())
         .map_err(|e| NodeError::BadRequest(format!("instantiation failed: {e}")))?;
     instance.set_gas(gas_limit);
     let start = Instant::now();
-    let result = instance.call(invoke, &values);
+    // As a host runs a method: `__gasket_start` (the initial memory's
+    // charge, the module's start function) from the same gas, then the call.
+    let mut result = Ok(Vec::new());
+    if prepared.info.export(START_EXPORT).is_some() {
+        result = instance.call(START_EXPORT, &[]);
+    }
+    if result.is_ok() {
+        result = instance.call(invoke, &values);
+    }
     let time_ns = start.elapsed().as_nanos() as u64;
     let used = |left: i64| gas_limit - left.clamp(0, gas_limit as i64) as u64;
     Ok(match result {

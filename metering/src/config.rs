@@ -16,7 +16,9 @@ use crate::schedule::CostSchedule;
 /// - v2: `bulk_memory_per_byte` became `bulk_memory_per_kib` and the host
 ///   costs' `per_byte` became `per_kib`: same layout, new meaning, so a
 ///   config of the same numbers must not hash the same.
-const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v2";
+/// - v3: `memory_grow_per_page` also charges the initial memory pages (in
+///   `__gasket_start`): same layout, new meaning.
+const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v3";
 
 /// Limits on the shape of a module, all checked at prepare time.
 ///

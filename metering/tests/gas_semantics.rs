@@ -51,12 +51,25 @@ fn other(code: &str) -> Outcome {
     Outcome::Trap(TrapKind::Other(code.into()))
 }
 
-/// Runs with ample gas and checks the outcome and the gas used.
+/// What `__gasket_start` charges for the initial memory (the oracle runs
+/// it before every call).
+fn initial_memory_gas(prepared: &Prepared) -> u64 {
+    prepared.info.memory.map_or(0, |m| {
+        u64::from(m.initial) * u(costs().memory_grow_per_page)
+    })
+}
+
+/// Runs with ample gas and checks the outcome and the gas used, beyond
+/// the initial memory's charge.
 #[track_caller]
 fn assert_run(prepared: &Prepared, export: &str, args: &[i64], outcome: Outcome, gas: u64) {
     let r = run(prepared, export, args, AMPLE);
     assert_eq!(r.outcome, outcome, "{export}{args:?}");
-    assert_eq!(r.gas_used, gas, "gas used by {export}{args:?}");
+    assert_eq!(
+        r.gas_used,
+        initial_memory_gas(prepared) + gas,
+        "gas used by {export}{args:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -435,7 +448,7 @@ fn gas_memory_grow_that_fails_is_charged_per_page() {
         base + 10 * per_page,
     );
     // -1 is u32::MAX pages: the operand is read unsigned.
-    let huge = base + u64::from(u32::MAX) * per_page;
+    let huge = initial_memory_gas(&prepared) + base + u64::from(u32::MAX) * per_page;
     let r = run(&prepared, "grow", &[-1], huge);
     assert_eq!((r.outcome, r.gas_used), (returned(&[-1]), huge));
     let r = run(&prepared, "grow", &[-1], huge - 1);
@@ -508,7 +521,8 @@ fn gas_per_kib_rounds_up_and_cannot_overflow() {
     config.costs.bulk_memory_per_kib = gasket_metering::MAX_DYNAMIC_RATE / 24;
     let (_, prepared) = prepare_wat_with(BULK, &config);
     let len = -1i64; // u32::MAX as an i32 argument
-    let expected = base + per_kib(len, u(config.costs.bulk_memory_per_kib));
+    let expected =
+        initial_memory_gas(&prepared) + base + per_kib(len, u(config.costs.bulk_memory_per_kib));
     // About 2.9e12 gas: more than AMPLE, so exactly what it needs.
     let r = run(&prepared, "fill", &[len], expected);
     assert_eq!(
@@ -992,4 +1006,52 @@ fn unreachable_is_distinguished_from_out_of_gas_and_stack_overflow() {
         run(&prepared, "down", &[100_000], AMPLE).outcome,
         trap(TrapKind::StackOverflow)
     );
+}
+
+/// `__gasket_start` charges every initial page at the `memory.grow` rate
+/// before any code runs (then runs the module's own start function): a
+/// page the instance can touch is paid for whether it was declared or
+/// grown.
+#[test]
+fn gas_initial_memory_pages_are_charged_at_start() {
+    let c = costs();
+    let per_page = u(c.memory_grow_per_page);
+    let wat = r#"(module
+      (memory 3)
+      (global $started (mut i32) (i32.const 0))
+      (func $init (global.set $started (i32.const 7)))
+      (start $init)
+      (func (export "started") (result i32) global.get $started))"#;
+    let (_, prepared) = prepare_wat(wat);
+    assert_eq!(initial_memory_gas(&prepared), 3 * per_page);
+    // The original start ran (after the charge): `started` sees 7.
+    // Its body: global.set's segment (const, global, end); `started`'s:
+    // global.get, end.
+    let start_body = u(c.constant) + u(c.global) + u(c.control);
+    let call_body = u(c.global) + u(c.control);
+    let r = run(&prepared, "started", &[], AMPLE);
+    assert_eq!(r.outcome, returned(&[7]));
+    assert_eq!(r.gas_used, 3 * per_page + start_body + call_body);
+    // Less than the pages cost: out of gas in `__gasket_start`.
+    let r = run(&prepared, "started", &[], 3 * per_page - 1);
+    assert_eq!(
+        (r.outcome, r.gas_used),
+        (trap(TrapKind::OutOfGas), 3 * per_page - 1)
+    );
+    // No memory, or none declared initially: nothing is charged, and a
+    // module without a start function exports no `__gasket_start`.
+    for wat in [
+        "(module (func (export \"f\")))",
+        "(module (memory 0 2) (func (export \"f\")))",
+    ] {
+        let (_, prepared) = prepare_wat(wat);
+        assert!(
+            prepared
+                .info
+                .export(gasket_metering::START_EXPORT)
+                .is_none()
+        );
+        let r = run(&prepared, "f", &[], AMPLE);
+        assert_eq!((r.outcome, r.gas_used), (returned(&[]), u(c.control)));
+    }
 }

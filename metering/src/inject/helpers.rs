@@ -33,7 +33,17 @@
 //!   (global.set $stack (local.get $frame)))
 //! (func $stack_exit (param $frame i32)
 //!   (global.set $stack (i32.sub (global.get $stack) (local.get $frame))))
+//! ;; Only when the initial memory costs gas; exported as `__gasket_start`.
+//! (func $start
+//!   (call $charge_gas (i64.const INITIAL_PAGES * memory_grow_per_page))
+//!   (call $original_start))          ;; if the module had one
 //! ```
+//!
+//! `$start` charges the pages the instance has before it runs any code at
+//! the rate `memory.grow` charges for pages it adds: every page an
+//! instance can touch is paid for (a fresh page costs the node a page
+//! fault and zeroing the first time it is touched, benches/README.md,
+//! "Worst cases"). The product is at most 2^16 × 2^24.
 //!
 //! `$charge_dynamic` takes the page count operand that is on top of the
 //! stack for `memory.grow`, charges `units * rate` and leaves it in place.
@@ -148,5 +158,23 @@ pub(crate) fn stack_exit(injected: &Injected) -> Function {
     ] {
         f.instruction(&ins);
     }
+    f
+}
+
+/// `$start`: charges `initial_memory_gas`, then calls the module's own
+/// start function, if any.
+pub(crate) fn start(
+    injected: &Injected,
+    initial_memory_gas: u64,
+    original: Option<u32>,
+) -> Function {
+    let mut f = Function::new([]);
+    // At most 2^40 (pages ≤ 2^16, rate ≤ 2^24): the cast is exact.
+    f.instruction(&I::I64Const(initial_memory_gas as i64));
+    f.instruction(&I::Call(injected.charge_gas_func));
+    if let Some(original) = original {
+        f.instruction(&I::Call(original));
+    }
+    f.instruction(&I::End);
     f
 }

@@ -7,13 +7,14 @@
 //!
 //! | item      | what                                                        |
 //! |-----------|-------------------------------------------------------------|
-//! | types     | `(i64)`, `(i32 i64) -> i32`, `(i32)`, `[] -> results` of multi-value functions |
+//! | types     | `(i64)`, `(i32 i64) -> i32`, `(i32)`, `[] -> results` of multi-value functions, `[] -> []` (with `$start`) |
 //! | globals   | gas (mut i64), stack height (mut i32), both starting at 0   |
-//! | functions | the five helpers of [`helpers`]                             |
-//! | exports   | `__gasket_gas`, `__gasket_stack`, `__gasket_start` (if the module had a start function) |
+//! | functions | the five helpers of [`helpers`], and `$start` when the initial memory costs gas |
+//! | exports   | `__gasket_gas`, `__gasket_stack`, `__gasket_start` (`$start`, else the module's start function, if any) |
 //!
-//! The start section is removed (its function is exported instead), so that
-//! the host can set gas before it runs. Custom sections are dropped except
+//! The start section is removed (`__gasket_start` is exported instead), so
+//! that the host can set gas before it runs; `$start` charges the initial
+//! memory pages, then calls the module's start function. Custom sections are dropped except
 //! `name`. Each function body is rewritten by [`body`].
 
 mod body;
@@ -40,6 +41,9 @@ struct Layout {
     type_charge_gas: u32,
     type_charge_dynamic: u32,
     type_stack: u32,
+    /// `$start`'s type and what it charges, when the initial memory
+    /// costs gas.
+    start: Option<(u32, u64)>,
     /// Block types for bodies of functions with several results.
     multi_result_types: BTreeMap<Vec<ValType>, u32>,
     /// Types appended after the original ones, in order.
@@ -95,6 +99,16 @@ impl Layout {
                 });
             }
         }
+        let initial_memory_gas = analysis.memory.map_or(0, |m| {
+            u64::from(m.initial) * u64::from(config.costs.memory_grow_per_page)
+        });
+        let start = (initial_memory_gas > 0).then(|| {
+            new_types.push(FuncSig {
+                params: vec![],
+                results: vec![],
+            });
+            (first_new + new_types.len() as u32 - 1, initial_memory_gas)
+        });
         let functions = analysis.functions.len() as u32;
         let globals = analysis.globals.len() as u32;
         Layout {
@@ -106,12 +120,16 @@ impl Layout {
                 charge_bytes_func: functions + 2,
                 stack_enter_func: functions + 3,
                 stack_exit_func: functions + 4,
-                start_func: analysis.start,
+                start_func: match start {
+                    Some(_) => Some(functions + 5),
+                    None => analysis.start,
+                },
                 stack_limit: config.stack.limit,
             },
             type_charge_gas: first_new,
             type_charge_dynamic: first_new + 1,
             type_stack: first_new + 2,
+            start,
             multi_result_types,
             new_types,
         }
@@ -335,6 +353,9 @@ impl Writer<'_> {
         ] {
             functions.function(ty);
         }
+        if let Some((ty, _)) = l.start {
+            functions.function(ty);
+        }
     }
 
     fn append_globals(&self, globals: &mut GlobalSection) {
@@ -378,6 +399,9 @@ impl Writer<'_> {
         code.function(&helpers::charge_bytes(injected));
         code.function(&helpers::stack_enter(injected, self.config.stack.limit));
         code.function(&helpers::stack_exit(injected));
+        if let Some((_, gas)) = self.layout.start {
+            code.function(&helpers::start(injected, gas, self.analysis.start));
+        }
     }
 
     fn info(&self) -> ModuleInfo {
@@ -394,6 +418,7 @@ impl Writer<'_> {
             l.type_stack,
             l.type_stack,
         ]);
+        functions.extend(l.start.map(|(ty, _)| ty));
         let mut globals = a.globals.clone();
         globals.push(GlobalSig {
             ty: ValType::I64,

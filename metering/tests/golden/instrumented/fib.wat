@@ -3,6 +3,7 @@
   (type (;1;) (func (param i64)))
   (type (;2;) (func (param i32 i64) (result i32)))
   (type (;3;) (func (param i32)))
+  (type (;4;) (func))
   (memory (;0;) 1)
   (global (;0;) (mut i64) i64.const 0)
   (global (;1;) (mut i32) i32.const 0)
@@ -10,6 +11,7 @@
   (export "fib" (func $fib))
   (export "__gasket_gas" (global 0))
   (export "__gasket_stack" (global 1))
+  (export "__gasket_start" (func 6))
   (func $fib (;0;) (type 0) (param i64) (result i64)
     i32.const 8
     call 4
@@ -94,5 +96,9 @@
     local.get 0
     i32.sub
     global.set 1
+  )
+  (func (;6;) (type 4)
+    i64.const 8192
+    call 1
   )
 )

@@ -3,6 +3,7 @@
   (type (;1;) (func (param i64)))
   (type (;2;) (func (param i32 i64) (result i32)))
   (type (;3;) (func (param i32)))
+  (type (;4;) (func))
   (memory (;0;) 1)
   (global (;0;) (mut i64) i64.const 0)
   (global (;1;) (mut i32) i32.const 0)
@@ -10,6 +11,7 @@
   (export "hash" (func 0))
   (export "__gasket_gas" (global 0))
   (export "__gasket_stack" (global 1))
+  (export "__gasket_start" (func 6))
   (func (;0;) (type 0) (param $n i32) (result i64)
     (local $h i64) (local $i i32)
     i32.const 10
@@ -106,6 +108,10 @@
     local.get 0
     i32.sub
     global.set 1
+  )
+  (func (;6;) (type 4)
+    i64.const 8192
+    call 1
   )
   (data (;0;) (i32.const 0) "The quick brown fox jumps over the lazy dog")
 )

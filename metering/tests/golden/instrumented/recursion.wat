@@ -3,6 +3,7 @@
   (type (;1;) (func (param i64)))
   (type (;2;) (func (param i32 i64) (result i32)))
   (type (;3;) (func (param i32)))
+  (type (;4;) (func))
   (table (;0;) 1 funcref)
   (memory (;0;) 1)
   (global (;0;) (mut i64) i64.const 0)
@@ -12,6 +13,7 @@
   (export "via_table" (func $via_table))
   (export "__gasket_gas" (global 0))
   (export "__gasket_stack" (global 1))
+  (export "__gasket_start" (func 7))
   (elem (;0;) (i32.const 0) func $via_table)
   (func $down (;0;) (type $t) (param i32) (result i32)
     i32.const 8
@@ -118,5 +120,9 @@
     local.get 0
     i32.sub
     global.set 1
+  )
+  (func (;7;) (type 4)
+    i64.const 8192
+    call 2
   )
 )

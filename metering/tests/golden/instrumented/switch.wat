@@ -4,6 +4,7 @@
   (type (;2;) (func (param i64)))
   (type (;3;) (func (param i32 i64) (result i32)))
   (type (;4;) (func (param i32)))
+  (type (;5;) (func))
   (memory (;0;) 1)
   (global (;0;) (mut i64) i64.const 0)
   (global (;1;) (mut i32) i32.const 0)
@@ -12,6 +13,7 @@
   (export "div" (func 1))
   (export "__gasket_gas" (global 0))
   (export "__gasket_stack" (global 1))
+  (export "__gasket_start" (func 7))
   (func (;0;) (type 0) (param i32) (result i32)
     i32.const 6
     call 5
@@ -108,5 +110,9 @@
     local.get 0
     i32.sub
     global.set 1
+  )
+  (func (;7;) (type 5)
+    i64.const 8192
+    call 2
   )
 )

@@ -18,6 +18,7 @@
   (type (;16;) (func (param i64)))
   (type (;17;) (func (param i32 i64) (result i32)))
   (type (;18;) (func (param i32)))
+  (type (;19;) (func))
   (import "env" "return_data" (func (;0;) (type 2) (param i32 i32)))
   (import "env" "revert" (func (;1;) (type 2) (param i32 i32)))
   (import "env" "caller" (func (;2;) (type 3) (param i32)))
@@ -46,6 +47,7 @@
   (export "__data_end" (global 2))
   (export "__gasket_gas" (global 3))
   (export "__gasket_stack" (global 4))
+  (export "__gasket_start" (func 70))
   (elem (;0;) (i32.const 1) func 49 60 59 64 61)
   (func (;9;) (type 7) (param i64 i64)
     (local i32 i32)
@@ -5286,6 +5288,10 @@
     local.get 0
     i32.sub
     global.set 4
+  )
+  (func (;70;) (type 19)
+    i64.const 139264
+    call 65
   )
   (data (;0;) (i32.const 1048576) "{\22abi\22:1,\22methods\22:[\0a{\22name\22:\22init\22,\22view\22:false,\22args\22:[{\22name\22:\22total_supply\22,\22type\22:\22u128\22}],\22result\22:null},\0a{\22name\22:\22transfer\22,\22view\22:false,\22args\22:[{\22name\22:\22to\22,\22type\22:\22address\22},{\22name\22:\22amount\22,\22type\22:\22u128\22}],\22result\22:null},\0a{\22name\22:\22approve\22,\22view\22:false,\22args\22:[{\22name\22:\22spender\22,\22type\22:\22address\22},{\22name\22:\22amount\22,\22type\22:\22u128\22}],\22result\22:null},\0a{\22name\22:\22transfer_from\22,\22view\22:false,\22args\22:[{\22name\22:\22from\22,\22type\22:\22address\22},{\22name\22:\22to\22,\22type\22:\22address\22},{\22name\22:\22amount\22,\22type\22:\22u128\22}],\22result\22:null},\0a{\22name\22:\22balance_of\22,\22view\22:true,\22args\22:[{\22name\22:\22account\22,\22type\22:\22address\22}],\22result\22:\22u128\22},\0a{\22name\22:\22allowance\22,\22view\22:true,\22args\22:[{\22name\22:\22owner\22,\22type\22:\22address\22},{\22name\22:\22spender\22,\22type\22:\22address\22}],\22result\22:\22u128\22},\0a{\22name\22:\22total_supply\22,\22view\22:true,\22args\22:[],\22result\22:\22u128\22}\0a],\22events\22:[\0a{\22topic\22:\22transfer\22,\22fields\22:[{\22name\22:\22from\22,\22type\22:\22address\22},{\22name\22:\22to\22,\22type\22:\22address\22},{\22name\22:\22amount\22,\22type\22:\22u128\22}]},\0a{\22topic\22:\22approval\22,\22fields\22:[{\22name\22:\22owner\22,\22type\22:\22address\22},{\22name\22:\22spender\22,\22type\22:\22address\22},{\22name\22:\22amount\22,\22type\22:\22u128\22}]}\0a]}invalid inputborsh: encode failedstorage: bad value\10range end index \c0\22 out of range for slice of length \c0\00\07panic: \c0\00/cargo/registry/src/index.crates.io-1949cf8c6b5b557f/borsh-1.8.1/src/nostd_io.rs\00/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/alloc/src/raw_vec/mod.rs\00/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/alloc/src/alloc.rs\00sdk/src/panic.rs\00\15memory allocation of \c0\0d bytes failed\00&copy_from_slice: source slice length (\c0+) does not match destination slice length (\c0\01)\00\00\ab\04\10\00P\00\00\00\1e\04\00\00\11\00\00\00failed to fill whole bufferNot all bytes readinsufficient balancetransfernot initializedapproval\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00already initializedinsufficient allowance\00\00\00M\05\10\00J\00\00\00)\02\00\00\09\00\00\00capacity overflow\00\00\00\fc\04\10\00P\00\00\00\1c\00\00\00\05\00\00\00Unexpected length of input00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899panic: \00\00\00\98\05\10\00\10\00\00\00.\00\00\00#\00\00\00\98\05\10\00\10\00\00\00\1d\00\00\00\15\00\00\00\00\00\00\00\84\00\00\00\04\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00")
 )
