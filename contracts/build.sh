@@ -30,6 +30,11 @@ FLAGS="--remap-path-prefix=${HOME:-/nonexistent-home}=/home"
 FLAGS+="${SEP}--remap-path-prefix=$RUSTUP_HOME_DIR=/rustup"
 FLAGS+="${SEP}--remap-path-prefix=$CARGO_HOME_DIR=/cargo"
 FLAGS+="${SEP}--remap-path-prefix=$DIR=/gasket/contracts"
+# A 64 KiB stack instead of Rust's 1 MiB, as ink!'s cargo-contract links:
+# every initial page is charged at every call (__gasket_start), and the
+# stack is most of a contract's initial memory. The stack comes first in
+# memory, so an overflow is a MemoryOutOfBounds trap, never corruption.
+FLAGS+="${SEP}-Clink-arg=-zstack-size=65536"
 export CARGO_ENCODED_RUSTFLAGS="$FLAGS"
 unset RUSTFLAGS
 # A source-date or incremental setting from the environment must not leak in.
