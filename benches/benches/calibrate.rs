@@ -510,23 +510,19 @@ const SHAPES: [Shape; 15] = [
     shape(ShapeModule::Branches, "br_table_same", 10_000, 10_000.0),
     shape(ShapeModule::Branches, "br_table_random", 10_000, 10_000.0),
     shape(ShapeModule::Memory, "chase", 100_000, 100_000.0),
-    Shape {
-        fresh: true,
-        ..shape(ShapeModule::Memory, "touch_none", 4096, 4096.0)
-    },
-    Shape {
-        fresh: true,
-        ..shape(ShapeModule::Memory, "touch", 4096, 4096.0)
-    },
-    Shape {
-        fresh: true,
-        ..shape(ShapeModule::Memory, "touch_none", 16, 16.0)
-    },
-    Shape {
-        fresh: true,
-        ..shape(ShapeModule::Memory, "grow_touch", 256, 256.0)
-    },
+    fresh(shape(ShapeModule::Memory, "touch_none", 4096, 4096.0)),
+    fresh(shape(ShapeModule::Memory, "touch", 4096, 4096.0)),
+    fresh(shape(ShapeModule::Memory, "touch_none", 16, 16.0)),
+    fresh(shape(ShapeModule::Memory, "grow_touch", 256, 256.0)),
 ];
+
+/// `shape`, on a new instance each time.
+const fn fresh(shape: Shape) -> Shape {
+    Shape {
+        fresh: true,
+        ..shape
+    }
+}
 
 /// The rows of the worst-case table: label, unit, shape, the shape whose
 /// time and gas are subtracted (the same loop without the costly part).
@@ -1001,7 +997,7 @@ fn main() {
     // Adversarial calls: per call (indirect rows: beyond the loop without
     // the call), at the current schedule.
     println!(
-        "Worst cases an attacker can shape (`CALLS_MODULE`, `BRANCHES_MODULE`, `MEMORY_MODULE`), current schedule, against the rate {rate:.3} ns per gas; per unit beyond the baseline loop, and the whole loop:"
+        "Worst cases an attacker can shape (`CALLS_MODULE`, `branches_module()`, `MEMORY_MODULE`), current schedule, against the rate {rate:.3} ns per gas; per unit beyond the baseline loop, and the whole loop:"
     );
     println!();
     println!("| shape | unit | ns/unit | gas/unit | ns/gas | x rate | loop ns/gas | loop x rate |");

@@ -654,31 +654,9 @@ pub const CALLS_MODULE: &str = r#"(module
     (local.get $acc)))
 "#;
 
-/// Branches an attacker can make unpredictable (text), each loop drawing
-/// one LCG step per iteration: `if_random(n)`, 16 `if`s per step on bits
-/// 16–31 (branch mispredictions), against `if_none(n)` (the same bits
-/// added without a branch); `br_table_random(n)`, a `br_table` to one of 8
-/// arms picked by the LCG, against `br_table_same(n)` (always the first)
-/// and `br_table_none(n)` (no table). Each returns a value that depends on
-/// every branch.
-pub const BRANCHES_MODULE: &str = r#"(module
-  (func (export "if_random") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      IF_RANDOM
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
-  (func (export "if_none") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      IF_NONE
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
-  (func $table (param $i i32) (param $acc i32) (result i32)
+/// `$table(i, acc)`: a `br_table` to one of 8 arms, arm `k` adding
+/// `k + 1` to `acc`.
+const BR_TABLE_FUNC: &str = r#"  (func $table (param $i i32) (param $acc i32) (result i32)
     (block $exit
       (block $b7 (block $b6 (block $b5 (block $b4 (block $b3 (block $b2 (block $b1 (block $b0
         (br_table $b0 $b1 $b2 $b3 $b4 $b5 $b6 $b7 (local.get $i)))
@@ -691,33 +669,31 @@ pub const BRANCHES_MODULE: &str = r#"(module
         (local.set $acc (i32.add (local.get $acc) (i32.const 7))) (br $exit))
         (local.set $acc (i32.add (local.get $acc) (i32.const 8))))
     (local.get $acc))
-  (func (export "br_table_random") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      (local.set $acc (call $table (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7)) (local.get $acc)))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
-  (func (export "br_table_same") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      (local.set $acc (call $table (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 0)) (local.get $acc)))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
-  (func (export "br_table_none") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      (local.set $acc (i32.add (local.get $acc) (i32.add (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7)) (i32.const 1))))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc)))
 "#;
 
-/// [`BRANCHES_MODULE`] with its 16-branch bodies written out.
+/// Export `name(n)` (text): `n` times, one LCG step into `$x`, then
+/// `body`; returns `$acc`.
+fn lcg_loop(name: &str, body: &str) -> String {
+    format!(
+        r#"  (func (export "{name}") (param $n i32) (result i32)
+    (local $x i32) (local $acc i32)
+    (local.set $x (i32.const 12345))
+    (loop $l
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      {body}
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+"#
+    )
+}
+
+/// Branches an attacker can make unpredictable (text), each loop drawing
+/// one LCG step per iteration: `if_random(n)`, 16 `if`s per step on bits
+/// 16–31 (branch mispredictions), against `if_none(n)` (the same bits
+/// added without a branch); `br_table_random(n)`, a `br_table` to one of 8
+/// arms picked by the LCG, against `br_table_same(n)` (always the first)
+/// and `br_table_none(n)` (no table). Each returns a value that depends on
+/// every branch.
 pub fn branches_module() -> String {
     let bits = 16..32;
     let if_random: String = bits
@@ -736,9 +712,22 @@ pub fn branches_module() -> String {
             )
         })
         .collect();
-    BRANCHES_MODULE
-        .replace("IF_RANDOM", &if_random)
-        .replace("IF_NONE", &if_none)
+    let arm = |mask: u32| {
+        format!(
+            "(local.set $acc (call $table (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const {mask})) (local.get $acc)))"
+        )
+    };
+    let table_none = "(local.set $acc (i32.add (local.get $acc) (i32.add (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7)) (i32.const 1))))";
+    [
+        lcg_loop("if_random", &if_random),
+        lcg_loop("if_none", &if_none),
+        lcg_loop("br_table_random", &arm(7)),
+        lcg_loop("br_table_same", &arm(0)),
+        lcg_loop("br_table_none", table_none),
+    ]
+    .into_iter()
+    .fold(format!("(module\n{BR_TABLE_FUNC}"), |module, f| module + &f)
+        + ")"
 }
 
 /// Memory an attacker can make slow (text), 256 pages of 512:
@@ -940,12 +929,10 @@ mod tests {
         }
     }
 
-    /// The adversarial-call exports compute what their documentation says:
-    /// the LCG's targets, every call of every recursion.
-    #[test]
-    fn calls_module_computes_what_it_says() {
+    /// An instance of `wat`, prepared with the default config.
+    fn instance_of(wat: &str) -> Instance {
         let engine = Engine::new(EngineConfig::default()).expect("engine");
-        let wasm = wat::parse_str(CALLS_MODULE).expect("calls");
+        let wasm = wat::parse_str(wat).expect("parse");
         let prepared = gasket_metering::prepare_with_policy(
             &wasm,
             &gasket_metering::Config::default(),
@@ -953,44 +940,38 @@ mod tests {
         )
         .expect("prepare");
         let module = engine.compile(&prepared).expect("compile");
-        let mut instance = Instance::new(&module, Imports::new(), GAS).expect("instantiate");
-        let mut call = |export: &str, n: i32| {
-            instance.set_gas(GAS);
-            instance.call(export, &[Value::I32(n)]).expect(export)[0].as_i64()
-        };
+        Instance::new(&module, Imports::new(), GAS).expect("instantiate")
+    }
+
+    /// `export(n)` with ample gas: its `i32` or `i64` result.
+    fn call(instance: &mut Instance, export: &str, n: i32) -> i64 {
+        instance.set_gas(GAS);
+        instance.call(export, &[Value::I32(n)]).expect(export)[0].as_i64()
+    }
+
+    /// The adversarial-call exports compute what their documentation says:
+    /// the LCG's targets, every call of every recursion.
+    #[test]
+    fn calls_module_computes_what_it_says() {
+        let mut instance = instance_of(CALLS_MODULE);
+        let mut run = |export: &str, n: i32| call(&mut instance, export, n);
         let n = 1000;
         let (mut x, mut targets) = (12345u32, 0i64);
         for _ in 0..n {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
             targets += i64::from((x >> 16) & 7);
         }
-        assert_eq!(call("indirect_random", n), targets + i64::from(n));
-        assert_eq!(call("indirect_same", n), i64::from(n));
-        assert_eq!(call("indirect_none", n), targets);
-        assert_eq!(call("deep", 3), 3000);
-        assert_eq!(call("shallow", 3), 30);
+        assert_eq!(run("indirect_random", n), targets + i64::from(n));
+        assert_eq!(run("indirect_same", n), i64::from(n));
+        assert_eq!(run("indirect_none", n), targets);
+        assert_eq!(run("deep", 3), 3000);
+        assert_eq!(run("shallow", 3), 30);
     }
 
     /// The branch and memory exports compute what their documentation
     /// says.
     #[test]
     fn branches_and_memory_modules_compute_what_they_say() {
-        let engine = Engine::new(EngineConfig::default()).expect("engine");
-        let instance_of = |wat: &str| {
-            let wasm = wat::parse_str(wat).expect("parse");
-            let prepared = gasket_metering::prepare_with_policy(
-                &wasm,
-                &gasket_metering::Config::default(),
-                &gasket_metering::Permissive,
-            )
-            .expect("prepare");
-            let module = engine.compile(&prepared).expect("compile");
-            Instance::new(&module, Imports::new(), GAS).expect("instantiate")
-        };
-        let call = |instance: &mut Instance, export: &str, n: i32| {
-            instance.set_gas(GAS);
-            instance.call(export, &[Value::I32(n)]).expect(export)[0].as_i64()
-        };
         let n = 1000;
         let (mut x, mut bits, mut arms) = (12345u32, 0i64, 0i64);
         for _ in 0..n {
