@@ -14,8 +14,8 @@
 //!
 //! The start section is removed (`__gasket_start` is exported instead), so
 //! that the host can set gas before it runs; `$start` charges the initial
-//! memory pages, then calls the module's start function. Custom sections are dropped except
-//! `name`. Each function body is rewritten by [`body`].
+//! memory pages, then calls the module's start function. Custom sections
+//! are dropped except `name`. Each function body is rewritten by [`body`].
 
 mod body;
 pub(crate) mod helpers;
