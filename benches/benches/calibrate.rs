@@ -510,10 +510,10 @@ const SHAPES: [Shape; 15] = [
     shape(ShapeModule::Branches, "br_table_same", 10_000, 10_000.0),
     shape(ShapeModule::Branches, "br_table_random", 10_000, 10_000.0),
     shape(ShapeModule::Memory, "chase", 100_000, 100_000.0),
-    fresh(shape(ShapeModule::Memory, "touch_none", 4096, 4096.0)),
-    fresh(shape(ShapeModule::Memory, "touch", 4096, 4096.0)),
+    fresh(shape(ShapeModule::Memory, "touch_none", 1024, 1024.0)),
+    fresh(shape(ShapeModule::Memory, "touch", 1024, 1024.0)),
     fresh(shape(ShapeModule::Memory, "touch_none", 16, 16.0)),
-    fresh(shape(ShapeModule::Memory, "grow_touch", 256, 256.0)),
+    fresh(shape(ShapeModule::Memory, "grow_touch", 64, 64.0)),
 ];
 
 /// `shape`, on a new instance each time.
@@ -539,7 +539,7 @@ const SHAPE_ROWS: [(&str, &str, usize, Option<usize>); 9] = [
         Some(7),
     ),
     (
-        "load at a random address of 32 MiB, each depending on the last",
+        "load at a random address of 8 MiB, each depending on the last",
         "load",
         10,
         None,

@@ -730,19 +730,19 @@ pub fn branches_module() -> String {
         + ")"
 }
 
-/// Memory an attacker can make slow (text), 256 pages of 512:
-/// `chase(n)`, `n` loads at LCG addresses over the whole 32 MiB, each
+/// Memory an attacker can make slow (text), 64 pages of the default limit's
+/// 128: `chase(n)`, `n` loads at LCG addresses over the whole 8 MiB, each
 /// address depending on the previous load (cache and TLB misses), after
-/// `dirty(0)` grew it to 512 pages and wrote every byte; `touch(n)`, the first write to each of `n`
+/// `dirty(0)` grew it to 128 pages and wrote every byte; `touch(n)`, the first write to each of `n`
 /// OS pages (4 KiB apart) of the initial memory, against `touch_none(n)`
 /// (`n` writes to one page); `grow_touch(p)`, `memory.grow` by `p` pages
 /// and the first write to each of their OS pages. `touch*` run on a fresh
 /// instance each time.
 pub const MEMORY_MODULE: &str = r#"(module
-  (memory 256 512)
+  (memory 64 128)
   (func (export "dirty") (param i32) (result i32)
-    (drop (memory.grow (i32.sub (i32.const 512) (memory.size))))
-    (memory.fill (i32.const 0) (i32.const 1) (i32.const 0x2000000))
+    (drop (memory.grow (i32.sub (i32.const 128) (memory.size))))
+    (memory.fill (i32.const 0) (i32.const 1) (i32.const 0x800000))
     (i32.const 0))
   (func (export "chase") (param $n i32) (result i32)
     (local $x i32)
@@ -750,7 +750,7 @@ pub const MEMORY_MODULE: &str = r#"(module
     (loop $l
       (local.set $x (i32.xor
         (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345))
-        (i32.load (i32.and (local.get $x) (i32.const 0x1fffffc)))))
+        (i32.load (i32.and (local.get $x) (i32.const 0x7ffffc)))))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $x))
   (func (export "touch") (param $n i32) (result i32)
@@ -989,7 +989,7 @@ mod tests {
         let mut memory = instance_of(MEMORY_MODULE);
         assert_eq!(call(&mut memory, "touch", 16), 16 * 4096);
         assert_eq!(call(&mut memory, "touch_none", 16), 16 * 4096);
-        assert_eq!(call(&mut memory, "grow_touch", 2), (256 + 2) * 65536);
+        assert_eq!(call(&mut memory, "grow_touch", 2), (64 + 2) * 65536);
         assert_eq!(call(&mut memory, "dirty", 0), 0);
         // Every byte is 1 after `dirty`: each load XORs 0x01010101 in.
         let mut x = 12345u32;

@@ -4,7 +4,7 @@ use arbitrary::Unstructured;
 use wasm_smith::{Config, InstructionKind, InstructionKinds, Module};
 
 /// wasm-smith settings that stay inside the subset: integer instructions,
-/// one memory of at most 512 pages, one funcref table, multi-value, bulk
+/// one memory within the default page limit, one funcref table, multi-value, bulk
 /// memory (with its table operations), sign extension.
 pub fn subset_config() -> Config {
     Config {
@@ -27,7 +27,8 @@ pub fn subset_config() -> Config {
         sign_extension_ops_enabled: true,
         max_memories: 1,
         max_tables: 1,
-        max_memory32_bytes: 512 * 65_536,
+        max_memory32_bytes: u64::from(gasket_metering::Config::default().limits.memory_pages)
+            * 65_536,
         max_table_elements: 10_000,
         allowed_instructions: InstructionKinds::new(&[
             InstructionKind::NumericInt,

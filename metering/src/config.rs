@@ -50,7 +50,10 @@ pub struct Limits {
     pub table_elements: u32,
     /// Initial and maximum size of the memory, in 64 KiB pages; also the
     /// limit of `memory.grow` for memories that declare no maximum.
-    /// Default 512 (32 MiB).
+    /// Default 128 (8 MiB): a chain of loads at random addresses runs at
+    /// ~3.7x the gas rate within 8 MiB but ~27x within 32 MiB (cache and
+    /// TLB misses; benches/README.md, "Worst cases"), and contracts built
+    /// with the SDK start with 2 pages.
     pub memory_pages: u32,
     /// Data segments. Default 1,000.
     pub data_segments: u32,
@@ -76,7 +79,7 @@ impl Default for Limits {
             imports: 100,
             exports: 1_000,
             table_elements: 10_000,
-            memory_pages: 512,
+            memory_pages: 128,
             data_segments: 1_000,
             element_segments: 1_000,
             br_table_targets: 65_536,

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub(crate) const PAGE: u64 = 65536;
 
 /// Released blocks kept for reuse: enough for a call tree at the default
-/// depth (8) plus its root, each up to the 32 MiB default maximum.
+/// depth (8) plus its root, each up to the default maximum (8 MiB).
 pub(crate) const POOL_BLOCKS: usize = 9;
 
 /// Zeroed blocks of released memories (every byte 0).
