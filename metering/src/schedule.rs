@@ -335,7 +335,11 @@ pub const TABLE_ELEMENT_BYTES: u32 = 24;
 /// calibration bench (`scripts/bench-calibrate.sh`, benches/README.md "Gas
 /// calibration"): each class's measured ns per instruction / 0.15, the
 /// mean of two runs, at least 1 (`control` compiles to nothing and stays
-/// 0); the per-page rate is not lowered (it prices memory, not time), so
+/// 0); `call`, `call_indirect` and `br_table` instead cost their
+/// worst-case floors (the cost at which a deep recursion, a
+/// `call_indirect` or `br_table` to a random one of 8 targets stays at the
+/// rate; the largest of five runs), since their micros measure the best
+/// case; the per-page rate is not lowered (it prices memory, not time), so
 /// `memory.grow`'s base is its time only. The bulk rate is per KiB: one
 /// byte is about 0.015 ns of work, a tenth of a gas, so a per-byte integer
 /// rate could not go below 10x its time (docs/RATIONALE.md, "Byte rates
@@ -375,9 +379,9 @@ impl Default for CostSchedule {
         CostSchedule {
             control: 0,
             branch: 1,
-            br_table: 5,
-            call: 23,
-            call_indirect: 40,
+            br_table: 35,
+            call: 15,
+            call_indirect: 53,
             local: 1,
             constant: 1,
             global: 1,

@@ -28,7 +28,7 @@
         call 2
         i32.const 0
       else
-        i64.const 30
+        i64.const 22
         call 2
         i32.const 1
         local.get 0
@@ -54,7 +54,7 @@
         call 2
         i32.const 0
       else
-        i64.const 45
+        i64.const 58
         call 2
         local.get 0
         i32.const 1

@@ -18,7 +18,7 @@
     i32.const 6
     call 5
     block $c (result i32)
-      i64.const 6
+      i64.const 36
       call 2
       block $b
         block $a
