@@ -51,9 +51,9 @@ pub struct Limits {
     /// Initial and maximum size of the memory, in 64 KiB pages; also the
     /// limit of `memory.grow` for memories that declare no maximum.
     /// Default 128 (8 MiB): a chain of loads at random addresses runs at
-    /// ~3.7x the gas rate within 8 MiB but ~27x within 32 MiB (cache and
-    /// TLB misses; benches/README.md, "Worst cases"), and contracts built
-    /// with the SDK start with 2 pages.
+    /// 4–13x the gas rate within 8 MiB but 30–33x within 32 MiB on the
+    /// reference machine (cache and TLB misses; benches/README.md, "Worst
+    /// cases"), and contracts built with the SDK start with 2 pages.
     pub memory_pages: u32,
     /// Data segments. Default 1,000.
     pub data_segments: u32,
