@@ -33,16 +33,14 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use gasket_benches::calibrate::{
-    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CALLS_MODULE, CLASSES, GROW_MODULE,
-    MEMORY_MODULE, Micro, REPS, class_name, layout,
+    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CLASSES, GROW_MODULE, MEMORY_MODULE, Micro,
+    REPS, class_name, layout,
 };
 use gasket_host_env::{
     Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, MemoryContracts,
     MemoryStorage, Storage, execute,
 };
-use gasket_metering::{
-    Config, CostClass, HostCost, HostFn, Permissive, START_EXPORT, prepare_with_policy,
-};
+use gasket_metering::{Config, CostClass, HostCost, HostFn, Permissive, prepare_with_policy};
 use gasket_vm::{Caller, Engine, EngineConfig, Host, Imports, Instance, Module, Trap, Value};
 
 const TARGET: Duration = Duration::from_millis(20);
@@ -479,7 +477,7 @@ enum ShapeModule {
 /// One timed export of the worst-case shapes: `export(arg)` does `units`
 /// units of work (calls, branches, loads, pages); `fresh`: on a new
 /// instance each time (its memory never touched), else on one instance
-/// prepared by `setup`.
+/// (for the memory module, after `dirty` wrote all of it).
 struct Shape {
     module: ShapeModule,
     export: &'static str,
@@ -570,11 +568,9 @@ fn shape_runner<'a>(module: &'a Module, shape: &'a Shape) -> impl FnMut(u64) -> 
         let mut gas = 0;
         for _ in 0..count {
             if shape.fresh {
-                instance = Instance::new_unstarted(module, Imports::new()).expect("instantiate");
-                instance.set_gas(GAS);
-                if module.info().export(START_EXPORT).is_some() {
-                    instance.call(START_EXPORT, &[]).expect("start");
-                }
+                // `__gasket_start` runs from GAS, and the call goes on
+                // from what it left.
+                instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");
             } else {
                 instance.set_gas(GAS);
             }
@@ -632,7 +628,7 @@ fn main() {
     let workloads = compile(&engine, &workloads_wasm, &config);
     let hosts = host_cases();
     let shape_modules = [
-        wat::parse_str(CALLS_MODULE).expect("calls"),
+        wat::parse_str(calibrate::calls_module()).expect("calls"),
         wat::parse_str(calibrate::branches_module()).expect("branches"),
         wat::parse_str(MEMORY_MODULE).expect("memory"),
     ]
@@ -994,10 +990,8 @@ fn main() {
     }
     println!();
 
-    // Adversarial calls: per call (indirect rows: beyond the loop without
-    // the call), at the current schedule.
     println!(
-        "Worst cases an attacker can shape (`CALLS_MODULE`, `branches_module()`, `MEMORY_MODULE`), current schedule, against the rate {rate:.3} ns per gas; per unit beyond the baseline loop, and the whole loop:"
+        "Worst cases an attacker can shape (`calls_module()`, `branches_module()`, `MEMORY_MODULE`), current schedule, against the rate {rate:.3} ns per gas; per unit beyond the baseline loop, and the whole loop:"
     );
     println!();
     println!("| shape | unit | ns/unit | gas/unit | ns/gas | x rate | loop ns/gas | loop x rate |");

@@ -589,15 +589,9 @@ pub const GROW_MODULE: &str = r#"(module
   (func (export "grow") (param i32) (result i64)
     (i64.extend_i32_s (memory.grow (local.get 0)))))"#;
 
-/// Calls in the shapes a calibration loop does not have but an attacker
-/// can write (text): `indirect_random(n)`, `n` `call_indirect`s to one of
-/// 8 functions picked by an LCG (indirect-branch mispredictions), against
-/// `indirect_same(n)` (same loop, always the first) and `indirect_none(n)`
-/// (same loop, no call); `deep(n)`, `n` recursions 1,000 deep (return-stack
-/// overflow), against `shallow(n)`, 10 deep. Each returns a value that
-/// depends on every call.
-pub const CALLS_MODULE: &str = r#"(module
-  (type $t (func (param i32) (result i32)))
+/// The calls module's functions besides its loops: 8 targets in a table,
+/// and `$down`, recursing `d` deep.
+const CALLS_FUNCS: &str = r#"  (type $t (func (param i32) (result i32)))
   (table 8 funcref)
   (elem (i32.const 0) $f0 $f1 $f2 $f3 $f4 $f5 $f6 $f7)
   (func $f0 (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
@@ -608,51 +602,62 @@ pub const CALLS_MODULE: &str = r#"(module
   (func $f5 (param i32) (result i32) (i32.add (local.get 0) (i32.const 6)))
   (func $f6 (param i32) (result i32) (i32.add (local.get 0) (i32.const 7)))
   (func $f7 (param i32) (result i32) (i32.add (local.get 0) (i32.const 8)))
-  ;; n calls through the table, target from an LCG (unpredictable)
-  (func (export "indirect_random") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      (local.set $acc (call_indirect (type $t) (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7))))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
-  ;; same loop, same LCG, always target 0 (predictable)
-  (func (export "indirect_same") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      (local.set $acc (call_indirect (type $t) (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 0))))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
-  ;; same loop without the call
-  (func (export "indirect_none") (param $n i32) (result i32)
-    (local $x i32) (local $acc i32)
-    (local.set $x (i32.const 12345))
-    (loop $l
-      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
-      (local.set $acc (i32.add (local.get $acc) (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7))))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc))
   ;; recursion depth d, one call per level
   (func $down (param $d i32) (result i32)
     (if (result i32) (local.get $d)
       (then (i32.add (call $down (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)))
       (else (i32.const 0))))
-  (func (export "deep") (param $n i32) (result i32)
+"#;
+
+/// Calls in the shapes a calibration loop does not have but an attacker
+/// can write (text): `indirect_random(n)`, `n` `call_indirect`s to one of
+/// 8 functions picked by an LCG (indirect-branch mispredictions), against
+/// `indirect_same(n)` (same loop, always the first) and `indirect_none(n)`
+/// (same loop, no call); `deep(n)`, `n` recursions 1,000 deep (return-stack
+/// overflow), against `shallow(n)`, 10 deep. Each returns a value that
+/// depends on every call.
+pub fn calls_module() -> String {
+    let target = |mask: u32| {
+        format!("(i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const {mask}))")
+    };
+    let call = |mask| {
+        format!(
+            "(local.set $acc (call_indirect (type $t) (local.get $acc) {}))",
+            target(mask)
+        )
+    };
+    let none = format!("(local.set $acc (i32.add (local.get $acc) {}))", target(7));
+    // `n` recursions `depth` deep.
+    let recursion = |name: &str, depth: u32| {
+        format!(
+            r#"  (func (export "{name}") (param $n i32) (result i32)
     (local $acc i32)
     (loop $l
-      (local.set $acc (i32.add (local.get $acc) (call $down (i32.const 1000))))
+      (local.set $acc (i32.add (local.get $acc) (call $down (i32.const {depth}))))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $acc))
-  (func (export "shallow") (param $n i32) (result i32)
-    (local $acc i32)
-    (loop $l
-      (local.set $acc (i32.add (local.get $acc) (call $down (i32.const 10))))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $acc)))
-"#;
+"#
+        )
+    };
+    module_of(
+        CALLS_FUNCS,
+        [
+            lcg_loop("indirect_random", &call(7)),
+            lcg_loop("indirect_same", &call(0)),
+            lcg_loop("indirect_none", &none),
+            recursion("deep", 1000),
+            recursion("shallow", 10),
+        ],
+    )
+}
+
+/// `(module ...)` of `funcs` and `loops`.
+fn module_of(funcs: &str, loops: impl IntoIterator<Item = String>) -> String {
+    loops
+        .into_iter()
+        .fold(format!("(module\n{funcs}"), |module, f| module + &f)
+        + ")"
+}
 
 /// `$table(i, acc)`: a `br_table` to one of 8 arms, arm `k` adding
 /// `k + 1` to `acc`.
@@ -718,16 +723,16 @@ pub fn branches_module() -> String {
         )
     };
     let table_none = "(local.set $acc (i32.add (local.get $acc) (i32.add (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 7)) (i32.const 1))))";
-    [
-        lcg_loop("if_random", &if_random),
-        lcg_loop("if_none", &if_none),
-        lcg_loop("br_table_random", &arm(7)),
-        lcg_loop("br_table_same", &arm(0)),
-        lcg_loop("br_table_none", table_none),
-    ]
-    .into_iter()
-    .fold(format!("(module\n{BR_TABLE_FUNC}"), |module, f| module + &f)
-        + ")"
+    module_of(
+        BR_TABLE_FUNC,
+        [
+            lcg_loop("if_random", &if_random),
+            lcg_loop("if_none", &if_none),
+            lcg_loop("br_table_random", &arm(7)),
+            lcg_loop("br_table_same", &arm(0)),
+            lcg_loop("br_table_none", table_none),
+        ],
+    )
 }
 
 /// Memory an attacker can make slow (text), 64 pages of the default limit's
@@ -953,7 +958,7 @@ mod tests {
     /// the LCG's targets, every call of every recursion.
     #[test]
     fn calls_module_computes_what_it_says() {
-        let mut instance = instance_of(CALLS_MODULE);
+        let mut instance = instance_of(&calls_module());
         let mut run = |export: &str, n: i32| call(&mut instance, export, n);
         let n = 1000;
         let (mut x, mut targets) = (12345u32, 0i64);

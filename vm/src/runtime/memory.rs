@@ -62,14 +62,14 @@ impl LinearMemory {
     pub(crate) fn new(initial: u32, maximum: u32) -> Option<LinearMemory> {
         let maximum = maximum.max(initial);
         let size = usize::try_from(u64::from(maximum) * PAGE).ok()?;
-        // Zeroed allocation: the allocator maps fresh zero pages for large
-        // sizes, so the reserve costs nothing until it is touched.
-        let layout = std::alloc::Layout::array::<u8>(size).ok()?;
         let bytes = if size == 0 {
             Vec::new()
         } else if let Some(block) = take_pooled(size) {
             block
         } else {
+            // Zeroed allocation: the allocator maps fresh zero pages for
+            // large sizes, so the reserve costs nothing until it is touched.
+            let layout = std::alloc::Layout::array::<u8>(size).ok()?;
             // SAFETY: `layout` has a non-zero size; a null result is an
             // allocation failure, reported as `None`.
             let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
