@@ -496,7 +496,7 @@ const fn shape(module: ShapeModule, export: &'static str, arg: i32, units: f64) 
     }
 }
 
-const SHAPES: [Shape; 15] = [
+const SHAPES: [Shape; 18] = [
     shape(ShapeModule::Calls, "indirect_none", 10_000, 10_000.0),
     shape(ShapeModule::Calls, "indirect_same", 10_000, 10_000.0),
     shape(ShapeModule::Calls, "indirect_random", 10_000, 10_000.0),
@@ -512,6 +512,9 @@ const SHAPES: [Shape; 15] = [
     fresh(shape(ShapeModule::Memory, "touch", 1024, 1024.0)),
     fresh(shape(ShapeModule::Memory, "touch_none", 16, 16.0)),
     fresh(shape(ShapeModule::Memory, "grow_touch", 64, 64.0)),
+    shape(ShapeModule::Memory, "copy_none", 8, 8.0 * 4096.0),
+    shape(ShapeModule::Memory, "copy_half", 8, 8.0 * 4096.0),
+    shape(ShapeModule::Memory, "fill_half", 8, 8.0 * 4096.0),
 ];
 
 /// `shape`, on a new instance each time.
@@ -524,7 +527,7 @@ const fn fresh(shape: Shape) -> Shape {
 
 /// The rows of the worst-case table: label, unit, shape, the shape whose
 /// time and gas are subtracted (the same loop without the costly part).
-const SHAPE_ROWS: [(&str, &str, usize, Option<usize>); 9] = [
+const SHAPE_ROWS: [(&str, &str, usize, Option<usize>); 11] = [
     ("call_indirect, one target", "call", 1, Some(0)),
     ("call_indirect, one of 8 at random", "call", 2, Some(0)),
     ("call, recursion 10 deep (per level)", "call", 3, None),
@@ -554,6 +557,29 @@ const SHAPE_ROWS: [(&str, &str, usize, Option<usize>); 9] = [
         14,
         Some(13),
     ),
+    (
+        "memory.copy of 4 MiB onto the other half of 8 MiB",
+        "KiB",
+        16,
+        Some(15),
+    ),
+    ("memory.fill of 4 MiB", "KiB", 17, Some(15)),
+];
+
+/// The rows of [`SHAPE_ROWS`] that bound the per-KiB rate of bulk memory.
+const BULK_SHAPE_ROWS: [usize; 2] = [9, 10];
+
+/// The cost classes whose default cost is their own microbenchmark's time
+/// at the rate (not a floor of 1 gas or a worst-case floor): how fast they
+/// run in a bench run, against the rate, says how fast the machine is.
+const RATE_PRICED: [CostClass; 7] = [
+    CostClass::Load,
+    CostClass::Store,
+    CostClass::Alu,
+    CostClass::Mul,
+    CostClass::Div,
+    CostClass::MemoryGrow,
+    CostClass::BulkMemory,
 ];
 
 /// Runs shape `shape` of `module` `count` times, as the shape says. A
@@ -772,6 +798,29 @@ fn main() {
         let other = gas - current.cost(class) as f64;
         (ns / rate - other).round().max(1.0) as u32
     };
+    // This machine against the one the rate describes: the median over
+    // the rate-priced classes of their ns per gas, over the rate. A floor
+    // divided by it is what the same shape would need on a machine that
+    // runs the classes at the rate (the floor to adopt from a slower or
+    // faster machine).
+    let machine_speed = {
+        let mut speeds: Vec<f64> = RATE_PRICED
+            .iter()
+            .map(|&class| solved[class_name(class)] / current.cost(class) as f64 / rate)
+            .collect();
+        speeds.sort_by(f64::total_cmp);
+        speeds[speeds.len() / 2]
+    };
+    // Bulk memory's worst case: the slower of the 4 MiB copy and fill,
+    // per KiB, less the base cost spread over the KiB.
+    let bulk_kib_floor = BULK_SHAPE_ROWS
+        .iter()
+        .map(|&row| {
+            let (_, _, i, minus) = SHAPE_ROWS[row];
+            let ((ns, gas), _) = per_unit(i, minus);
+            ns / rate - (gas - f64::from(current.bulk_memory_per_kib))
+        })
+        .fold(1.0, f64::max);
     let worst_case_floors = [
         (
             CostClass::CallIndirect,
@@ -796,7 +845,7 @@ fn main() {
             calibrate::set_cost(&mut proposed, class, floor);
         }
     }
-    proposed.bulk_memory_per_kib = ((bulk_kib_ns / rate).round() as u32).max(1);
+    proposed.bulk_memory_per_kib = ((bulk_kib_ns / rate).max(bulk_kib_floor).round() as u32).max(1);
     // Memory is a resource as well as time: the per-page rate never goes
     // below today's (growing only bumps a length; pages are zeroed when
     // first touched, later).
@@ -1010,16 +1059,26 @@ fn main() {
         );
     }
     println!();
-    println!("Worst-case floors (the cost that keeps the class's worst shape at the rate):");
+    println!(
+        "Worst-case floors (the cost that keeps the class's worst shape at the rate; in brackets, at this machine's speed: it runs the rate-priced classes at {machine_speed:.2}x the rate):"
+    );
     for &(class, floor, applied) in &worst_case_floors {
         println!(
-            "  {:<14} {:>4} (micro alone: {:.0}; {})",
+            "  {:<19} {:>4} [{:.0}] (micro alone: {:.0}; {})",
             class_name(class),
             floor,
+            f64::from(floor) / machine_speed,
             solved[class_name(class)] / rate,
             if applied { "applied" } else { "printed only" }
         );
     }
+    println!(
+        "  {:<19} {:>4.0} [{:.0}] (micro alone: {:.0}; applied)",
+        "bulk_memory_per_kib",
+        bulk_kib_floor,
+        bulk_kib_floor / machine_speed,
+        bulk_kib_ns / rate
+    );
     println!();
 
     println!(

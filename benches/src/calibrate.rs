@@ -741,8 +741,12 @@ pub fn branches_module() -> String {
 /// `dirty(0)` grew it to 128 pages and wrote every byte; `touch(n)`, the first write to each of `n`
 /// OS pages (4 KiB apart) of the initial memory, against `touch_none(n)`
 /// (`n` writes to one page); `grow_touch(p)`, `memory.grow` by `p` pages
-/// and the first write to each of their OS pages. `touch*` run on a fresh
-/// instance each time.
+/// and the first write to each of their OS pages; `copy_half(n)` and
+/// `fill_half(n)`, `n` copies of the lower 4 MiB onto the upper and `n`
+/// fills of the upper 4 MiB, the last with 2s (bandwidth beyond the caches
+/// a core owns),
+/// against `copy_none(n)`, the same loop copying 0 bytes. `touch*` run on a
+/// fresh instance each time.
 pub const MEMORY_MODULE: &str = r#"(module
   (memory 64 128)
   (func (export "dirty") (param i32) (result i32)
@@ -780,7 +784,22 @@ pub const MEMORY_MODULE: &str = r#"(module
       (i32.store8 (local.get $p) (i32.const 1))
       (local.set $p (i32.add (local.get $p) (i32.const 4096)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $p)))
+    (local.get $p))
+  (func (export "copy_half") (param $n i32) (result i32)
+    (loop $l
+      (memory.copy (i32.const 0x400000) (i32.const 0) (i32.const 0x400000))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.load (i32.const 0x400000)))
+  (func (export "copy_none") (param $n i32) (result i32)
+    (loop $l
+      (memory.copy (i32.const 0x400000) (i32.const 0) (i32.const 0))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.load (i32.const 0x400000)))
+  (func (export "fill_half") (param $n i32) (result i32)
+    (loop $l
+      (memory.fill (i32.const 0x400000) (i32.add (local.get $n) (i32.const 1)) (i32.const 0x400000))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.load (i32.const 0x7ffffc))))
 "#;
 
 /// Where the host-function contracts keep their operands.
@@ -1002,6 +1021,24 @@ mod tests {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345) ^ 0x0101_0101;
         }
         assert_eq!(call(&mut memory, "chase", n), i64::from(x as i32));
+        // `dirty` wrote 1s everywhere; the fills end with 2s in the upper
+        // half, which a copy of the lower half overwrites with 1s.
+        assert_eq!(call(&mut memory, "fill_half", 2), 0x0202_0202);
+        assert_eq!(call(&mut memory, "copy_none", 3), 0x0202_0202);
+        assert_eq!(call(&mut memory, "copy_half", 2), 0x0101_0101);
+        // Each copy and fill is charged for its 4 MiB.
+        let costs = CostSchedule::default();
+        let per_kib = u64::from(costs.bulk_memory_per_kib);
+        let mut gas = |export: &str| {
+            memory.set_gas(GAS);
+            memory.call(export, &[Value::I32(1)]).expect(export);
+            GAS - memory.gas_left() as u64
+        };
+        let copy_none = gas("copy_none");
+        assert_eq!(gas("copy_half") - copy_none, 4096 * per_kib);
+        // `fill_half`'s value is computed (`local.get`, `i32.add`).
+        let value = u64::from(costs.local + costs.alu);
+        assert_eq!(gas("fill_half") - copy_none, 4096 * per_kib + value);
     }
 
     #[test]
