@@ -396,9 +396,9 @@ impl Default for CostSchedule {
             memory_grow_per_page: 8192,
             // The worst case, not the 4 KiB copy in L1 (~100 per KiB): a
             // copy of 4 MiB within the 8 MiB memory limit runs at the
-            // bandwidth beyond the caches a core owns, 413-474 per KiB at
+            // bandwidth beyond the caches a core owns, 405-527 per KiB at
             // the rate (benches/README.md, "Bulk memory's worst case").
-            bulk_memory_per_kib: 474,
+            bulk_memory_per_kib: 527,
         }
     }
 }

@@ -229,7 +229,7 @@
       i32.add
       i32.const 0
       i32.const 64
-      i64.const 474
+      i64.const 527
       call 37
       memory.fill
       block ;; label = @2
@@ -310,7 +310,7 @@
                     i32.const 48
                     i32.add
                     local.get 2
-                    i64.const 474
+                    i64.const 527
                     call 37
                     memory.copy
                   end
@@ -565,7 +565,7 @@
           local.get 6
           local.get 2
           local.get 3
-          i64.const 474
+          i64.const 527
           call 37
           memory.copy
         end
@@ -1477,7 +1477,7 @@
       i32.add
       i32.const 0
       i32.const 132
-      i64.const 474
+      i64.const 527
       call 37
       memory.fill
       local.get 1
@@ -2278,7 +2278,7 @@
           local.get 0
           local.get 2
           local.get 1
-          i64.const 474
+          i64.const 527
           call 37
           memory.copy
         end

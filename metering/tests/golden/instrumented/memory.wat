@@ -37,7 +37,7 @@
       i32.const 0
       i32.const 0
       local.get 0
-      i64.const 474
+      i64.const 527
       call 5
       memory.copy
       memory.size
@@ -54,7 +54,7 @@
       i32.const 16
       i32.const 171
       local.get 0
-      i64.const 474
+      i64.const 527
       call 5
       memory.fill
       i32.const 16

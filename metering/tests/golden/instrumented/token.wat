@@ -364,7 +364,7 @@
       i32.add
       i32.const 0
       i32.const 64
-      i64.const 474
+      i64.const 527
       call 67
       memory.fill
       local.get 3
@@ -453,7 +453,7 @@
               i32.const 32
               i32.add
               local.get 4
-              i64.const 474
+              i64.const 527
               call 67
               memory.copy
             end
@@ -753,7 +753,7 @@
           local.get 6
           local.get 2
           local.get 3
-          i64.const 474
+          i64.const 527
           call 67
           memory.copy
         end
@@ -1071,7 +1071,7 @@
                     local.get 8
                     local.get 10
                     local.get 5
-                    i64.const 474
+                    i64.const 527
                     call 67
                     memory.copy
                     br 5 (;@3;)
@@ -1145,7 +1145,7 @@
         i32.add
         local.get 2
         local.get 3
-        i64.const 474
+        i64.const 527
         call 67
         memory.copy
       end
@@ -1285,7 +1285,7 @@
           local.get 0
           local.get 2
           local.get 1
-          i64.const 474
+          i64.const 527
           call 67
           memory.copy
         end
@@ -2281,7 +2281,7 @@
       i32.const 160
       i32.add
       i32.const 64
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -2289,7 +2289,7 @@
       i32.add
       local.get 2
       i32.const 64
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -2340,7 +2340,7 @@
       i32.const 160
       i32.add
       i32.const 64
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -2578,7 +2578,7 @@
       i32.const 96
       i32.add
       i32.const 48
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -2631,7 +2631,7 @@
       i32.const 192
       i32.add
       i32.const 64
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -3291,7 +3291,7 @@
       i32.const 64
       i32.add
       i32.const 48
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -3575,7 +3575,7 @@
       i32.const 96
       i32.add
       i32.const 80
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -3614,7 +3614,7 @@
       i32.const 304
       i32.add
       i32.const 64
-      i64.const 474
+      i64.const 527
       call 67
       memory.copy
       local.get 0
@@ -4317,7 +4317,7 @@
       i32.add
       i32.const 0
       i32.const 132
-      i64.const 474
+      i64.const 527
       call 67
       memory.fill
       local.get 1
