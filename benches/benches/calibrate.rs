@@ -792,11 +792,13 @@ fn main() {
     // ordinary code executes rarely; `if`/`br_if` would need ~17 gas
     // (mispredictions), 17–36% more gas for ordinary code, so its floor
     // is printed, not applied (benches/README.md, "Worst cases").
-    let floor = |class: CostClass, row: usize| {
+    let floor_of = |row: usize, cost_now: f64| {
         let (_, _, i, minus) = SHAPE_ROWS[row];
         let ((ns, gas), _) = per_unit(i, minus);
-        let other = gas - current.cost(class) as f64;
-        (ns / rate - other).round().max(1.0) as u32
+        ns / rate - (gas - cost_now)
+    };
+    let floor = |class: CostClass, row: usize| {
+        floor_of(row, current.cost(class) as f64).round().max(1.0) as u32
     };
     // This machine against the one the rate describes: the median over
     // the rate-priced classes of their ns per gas, over the rate. A floor
@@ -812,14 +814,10 @@ fn main() {
         speeds[speeds.len() / 2]
     };
     // Bulk memory's worst case: the slower of the 4 MiB copy and fill,
-    // per KiB, less the base cost spread over the KiB.
+    // per KiB (the unit's other gas is the base spread over the KiB).
     let bulk_kib_floor = BULK_SHAPE_ROWS
         .iter()
-        .map(|&row| {
-            let (_, _, i, minus) = SHAPE_ROWS[row];
-            let ((ns, gas), _) = per_unit(i, minus);
-            ns / rate - (gas - f64::from(current.bulk_memory_per_kib))
-        })
+        .map(|&row| floor_of(row, f64::from(current.bulk_memory_per_kib)))
         .fold(1.0, f64::max);
     let worst_case_floors = [
         (

@@ -744,9 +744,8 @@ pub fn branches_module() -> String {
 /// and the first write to each of their OS pages; `copy_half(n)` and
 /// `fill_half(n)`, `n` copies of the lower 4 MiB onto the upper and `n`
 /// fills of the upper 4 MiB, the last with 2s (bandwidth beyond the caches
-/// a core owns),
-/// against `copy_none(n)`, the same loop copying 0 bytes. `touch*` run on a
-/// fresh instance each time.
+/// a core owns), against `copy_none(n)`, the same loop copying 0 bytes.
+/// `touch*` run on a fresh instance each time.
 pub const MEMORY_MODULE: &str = r#"(module
   (memory 64 128)
   (func (export "dirty") (param i32) (result i32)
