@@ -970,6 +970,19 @@ fn the_same_sequence_gives_the_same_outcomes_gas_and_storage() {
     let (third, third_chain) = run_sequence(&unoptimised);
     assert_eq!(first, third);
     assert_eq!(first_chain.storage, third_chain.storage);
+    // So does the single-pass allocator (the baseline's larger frames
+    // need a thread with more than 4 MiB of stack).
+    let (fourth, fourth_chain) = std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(|| {
+            let baseline = gasket_vm::Engine::new(gasket_vm::EngineConfig::baseline()).unwrap();
+            run_sequence(&baseline)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(first, fourth);
+    assert_eq!(first_chain.storage, fourth_chain.storage);
     // The sequence really covers every kind of ending.
     let labels: std::collections::BTreeSet<&str> =
         first.iter().map(|r| r.outcome.status.label()).collect();

@@ -26,6 +26,9 @@
 //!   against a limit in the VM context; exhaustion is
 //!   [`Trap::NativeStackExhausted`], never a crash.
 //! - The code blob holds no absolute address.
+//! - Code settings ([`EngineConfig::opt_level`], [`EngineConfig::regalloc`],
+//!   [`EngineConfig::baseline`] for the fastest compile) change speed, never
+//!   outcomes or gas: those come from the instrumented module.
 //!
 //! Targets: x86-64 and aarch64 ([`Target`]); the tests pass on both
 //! (aarch64 under qemu-user: `scripts/test-vm-aarch64.sh`).
@@ -42,7 +45,9 @@ pub(crate) mod translate;
 mod trap;
 
 pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig};
-pub use engine::{Engine, EngineConfig, FRAME_RESERVE, OptLevel, Target};
+pub use engine::{
+    BASELINE_NATIVE_STACK_BYTES, Engine, EngineConfig, FRAME_RESERVE, OptLevel, Regalloc, Target,
+};
 pub use error::{CompileError, InstantiationError, ModuleError};
 pub use module::Module;
 pub use runtime::instance::{Caller, ExportFunc, Host, HostFunc, Imports, Instance, Value};

@@ -37,6 +37,25 @@ fn gasket_agrees_with_wasmi() {
     });
 }
 
+/// The single-pass allocator without optimisation
+/// (`EngineConfig::baseline`) on fewer seeds: gas and outcomes come from
+/// the CLIF, which the allocator does not change.
+#[test]
+fn baseline_agrees_with_wasmi() {
+    let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
+    differential::with_big_stack(move || {
+        let engine = gasket_vm::Engine::new(gasket_vm::EngineConfig {
+            native_stack_bytes: differential::engine().config().native_stack_bytes,
+            ..gasket_vm::EngineConfig::baseline()
+        })
+        .unwrap();
+        let calls: usize = (0..seeds)
+            .map(|seed| differential::seed(&engine, seed).calls)
+            .sum();
+        assert!(calls > seeds as usize / 4, "only {calls} calls compared");
+    });
+}
+
 #[test]
 fn modules_from_the_cache_agree_with_cold_compiles() {
     let seeds = seeds("GASKET_DIFF_CACHE_SEEDS", 100);

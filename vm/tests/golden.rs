@@ -41,21 +41,28 @@ fn golden_switch() {
 
 #[test]
 fn golden_without_optimisation() {
-    // The same vectors with Cranelift's optimiser off.
-    let engine = gasket_vm::Engine::new(gasket_vm::EngineConfig {
+    // The same vectors with Cranelift's optimiser off, and with the
+    // single-pass allocator too (the baseline).
+    let unoptimised = gasket_vm::EngineConfig {
         opt_level: gasket_vm::OptLevel::None,
         ..Default::default()
-    })
-    .unwrap();
+    };
+    for config in [unoptimised, gasket_vm::EngineConfig::baseline()] {
+        golden_with(&gasket_vm::Engine::new(config).unwrap());
+    }
+}
+
+fn golden_with(engine: &gasket_vm::Engine) {
     for name in GOLDEN_WAT {
-        let module = compile_golden(&engine, name);
+        let module = compile_golden(engine, name);
         for v in parse_vectors().into_iter().filter(|v| v.module == name) {
             let run = common::run(&module, &v.export, &v.args);
             assert_eq!(
                 (&run.outcome, run.gas_used),
                 (&v.outcome, v.gas),
-                "{name}: {}",
-                v.export
+                "{name}: {} ({:?})",
+                v.export,
+                engine.config()
             );
         }
     }

@@ -323,3 +323,50 @@ fn memory_length_is_reloaded_where_a_loop_reads_it_again() {
     ));
     assert_eq!(run(&m, "read_after_grow_in_loop", &[]).outcome, Ok(vec![2]));
 }
+
+/// A recursive function with few stack-height units (one param, one
+/// local) but 200 values live across calls: the single-pass allocator gives
+/// each its own spill slot, a frame of ~2.4 KB against its share of
+/// 8 units x 128 bytes.
+fn spilling_recursion() -> String {
+    let body: String = (0..200)
+        .map(|k| {
+            format!(
+                "(local.set $a (i32.add (local.get $n) (i32.const {k})))
+                 (call $leaf)
+                 (local.set $n (i32.add (local.get $n) (local.get $a)))\n"
+            )
+        })
+        .collect();
+    format!(
+        r#"(module
+  (func $leaf)
+  (func (export "deep") (param $n i32) (result i32) (local $a i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (drop (call 1 (i32.sub (local.get $n) (i32.const 1))))
+    {body}
+    (local.get $n)))"#
+    )
+}
+
+#[test]
+fn baseline_keeps_the_deterministic_stack_limit_first() {
+    let prepared = prepare(&spilling_recursion());
+    let run_with = |config: EngineConfig| {
+        let prepared = prepared.clone();
+        // More than `BASELINE_NATIVE_STACK_BYTES` plus `FRAME_RESERVE`:
+        // without the fallback, the backstop would fire, not a crash.
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(move || {
+                let module = Engine::new(config).unwrap().compile(&prepared).unwrap();
+                run(&module, "deep", &[1_000_000])
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    let baseline = run_with(EngineConfig::baseline());
+    assert_eq!(baseline.outcome, trap(TrapKind::StackOverflow));
+    assert_eq!(baseline, run_with(EngineConfig::default()));
+}

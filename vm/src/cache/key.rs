@@ -113,7 +113,7 @@ pub(crate) fn engine_identity(engine: &Engine) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{EngineConfig, OptLevel, Target};
+    use crate::engine::{EngineConfig, OptLevel, Regalloc, Target};
     use gasket_metering::Config;
 
     fn key(config: EngineConfig, wasm: &[u8], metering: &Config, policy: &[u8]) -> CacheKey {
@@ -154,6 +154,15 @@ mod tests {
             key(
                 EngineConfig {
                     opt_level: OptLevel::None,
+                    ..base_config.clone()
+                },
+                wasm,
+                &metering,
+                b"all",
+            ),
+            key(
+                EngineConfig {
+                    regalloc: Regalloc::SinglePass,
                     ..base_config.clone()
                 },
                 wasm,

@@ -234,6 +234,25 @@ struct BodyScan {
     leaf: bool,
 }
 
+/// The stack-height units of an instrumented function's frame: the
+/// constant of the `i32.const N; call $stack_enter` that starts its body.
+/// `None` for a body that does not start so.
+pub(crate) fn frame_units(
+    body: &FunctionBody<'_>,
+    injected: &gasket_metering::Injected,
+) -> Option<u32> {
+    let mut reader = body.get_operators_reader().ok()?;
+    let Operator::I32Const { value } = reader.read().ok()? else {
+        return None;
+    };
+    match reader.read().ok()? {
+        Operator::Call { function_index } if function_index == injected.stack_enter_func => {
+            u32::try_from(value).ok()
+        }
+        _ => None,
+    }
+}
+
 fn scan_body(
     body: &FunctionBody<'_>,
     injected: &gasket_metering::Injected,
