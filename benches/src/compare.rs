@@ -3,6 +3,9 @@
 //!
 //! - Gasket ([`EngineKind::Gasket`]): prepared (metering and stack checks injected)
 //!   and compiled by Gasket, default engine config.
+//! - Gasket's baseline ([`EngineKind::GasketBaseline`]): the same, compiled
+//!   with `EngineConfig::baseline()` (no optimisation, single-pass
+//!   register allocator).
 //! - [`EngineKind::WasmtimeFuel`] and [`EngineKind::Wasmtime`]: wasmtime 48
 //!   with fuel on and off, default settings otherwise (signal-based traps,
 //!   parallel compilation): what a node developer gets out of the box.
@@ -34,6 +37,8 @@ pub const FUEL: u64 = 1 << 50;
 pub enum EngineKind {
     /// Gasket, metered.
     Gasket,
+    /// Gasket, metered, baseline compile.
+    GasketBaseline,
     /// wasmtime 48, fuel on.
     WasmtimeFuel,
     /// wasmtime 48, fuel on, explicit bounds checks instead of signals.
@@ -46,8 +51,9 @@ pub enum EngineKind {
 
 impl EngineKind {
     /// Every engine, Gasket first (the ratios' numerator).
-    pub const ALL: [EngineKind; 5] = [
+    pub const ALL: [EngineKind; 6] = [
         EngineKind::Gasket,
+        EngineKind::GasketBaseline,
         EngineKind::WasmtimeFuel,
         EngineKind::WasmtimeFuelNoSignals,
         EngineKind::Wasmtime,
@@ -58,6 +64,7 @@ impl EngineKind {
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Gasket => "gasket",
+            EngineKind::GasketBaseline => "gasket-baseline",
             EngineKind::WasmtimeFuel => "wasmtime-fuel",
             EngineKind::WasmtimeFuelNoSignals => "wasmtime-fuel-nosignals",
             EngineKind::Wasmtime => "wasmtime",
@@ -112,9 +119,13 @@ impl Engine {
     /// The engine `kind` with its settings (see the module docs).
     pub fn new(kind: EngineKind) -> Engine {
         let backend = match kind {
-            EngineKind::Gasket => Backend::Gasket(
-                gasket_vm::Engine::new(gasket_vm::EngineConfig::default()).expect("host target"),
-            ),
+            EngineKind::Gasket | EngineKind::GasketBaseline => {
+                let config = match kind {
+                    EngineKind::GasketBaseline => gasket_vm::EngineConfig::baseline(),
+                    _ => gasket_vm::EngineConfig::default(),
+                };
+                Backend::Gasket(gasket_vm::Engine::new(config).expect("host target"))
+            }
             EngineKind::WasmtimeFuel | EngineKind::WasmtimeFuelNoSignals | EngineKind::Wasmtime => {
                 let mut config = wasmtime::Config::new();
                 config.consume_fuel(kind != EngineKind::Wasmtime);

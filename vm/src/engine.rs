@@ -453,7 +453,8 @@ impl Engine {
     /// With the single-pass allocator: the most native stack, in bytes, a
     /// frame of defined function `body` may take, its share of
     /// `native_stack_bytes` by its stack-height units (the `i32.const` before
-    /// its `call $stack_enter`). `None` otherwise.
+    /// its `call $stack_enter`). `None` otherwise, and for bodies without
+    /// units.
     fn frame_budget(
         &self,
         body: &wasmparser::FunctionBody<'_>,
@@ -469,7 +470,8 @@ impl Engine {
 
     /// Compiles `function` with the engine's allocator; with a
     /// `frame_budget` that the frame (plus return address and frame
-    /// pointer) exceeds, again with the backtracking allocator.
+    /// pointer) exceeds, or a frame over [`FRAME_RESERVE`], again with the
+    /// backtracking allocator.
     fn codegen(
         &self,
         ctx: &mut Context,
@@ -477,12 +479,19 @@ impl Engine {
         index: u32,
         frame_budget: Option<u64>,
     ) -> Result<CompiledFunction, CompileError> {
-        let (Some(budget), Some(backtracking)) = (frame_budget, &self.backtracking_isa) else {
+        let Some(backtracking) = &self.backtracking_isa else {
             return Ok(self.codegen_with(&**self.isa, ctx, function, index)?.0);
         };
-        let (compiled, frame) = self.codegen_with(&**self.isa, ctx, function.clone(), index)?;
-        if u64::from(frame) + 16 <= budget {
-            return Ok(compiled);
+        // A frame over `FRAME_RESERVE` falls back too: the allocator must
+        // not decide whether a module compiles.
+        match self.codegen_with(&**self.isa, ctx, function.clone(), index) {
+            Ok((compiled, frame))
+                if frame_budget.is_none_or(|budget| u64::from(frame) + 16 <= budget) =>
+            {
+                return Ok(compiled);
+            }
+            Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
+            Err(e) => return Err(e),
         }
         Ok(self.codegen_with(&***backtracking, ctx, function, index)?.0)
     }

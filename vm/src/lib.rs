@@ -44,7 +44,7 @@ mod runtime;
 pub(crate) mod translate;
 mod trap;
 
-pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig};
+pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig, Tier, Tiered};
 pub use engine::{
     BASELINE_NATIVE_STACK_BYTES, Engine, EngineConfig, FRAME_RESERVE, OptLevel, Regalloc, Target,
 };

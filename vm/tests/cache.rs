@@ -13,7 +13,10 @@ use std::sync::{Arc, Barrier};
 use common::{GOLDEN_WAT, compile_golden, metering_golden};
 use gasket_harness::cache::{Artifact, Mutation, POLICY, compile, disk_cache, key, prepare};
 use gasket_metering::{Config, ErrorKind, Feature};
-use gasket_vm::{Cache, CacheConfig, DiskConfig, Engine, EngineConfig, ModuleError, Target};
+use gasket_vm::{
+    BASELINE_NATIVE_STACK_BYTES, Cache, CacheConfig, DiskConfig, Engine, EngineConfig, ModuleError,
+    Target, Tier, Tiered,
+};
 use proptest::prelude::*;
 
 const MIB: u64 = 1024 * 1024;
@@ -474,4 +477,88 @@ fn a_known_code_hash_gives_the_same_entry_and_a_wrong_one_is_caught() {
         ModuleError::Compile(gasket_vm::CompileError::Internal { .. })
     ));
     assert_eq!(cache.stats().misses, 2);
+}
+
+/// Runs `f` on a thread with room for `BASELINE_NATIVE_STACK_BYTES`.
+fn with_baseline_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+#[test]
+fn tiered_lookups_give_the_baseline_then_the_optimised_code_with_the_same_gas() {
+    with_baseline_stack(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let tiered = Tiered::new(EngineConfig {
+            native_stack_bytes: BASELINE_NATIVE_STACK_BYTES,
+            ..EngineConfig::default()
+        })
+        .unwrap();
+        let config = Config::default();
+        let cache = disk_cache(dir.path(), 64 * MIB);
+        let lookup = |cache: &Cache, wasm: &[u8]| {
+            let hash = *blake3::hash(wasm).as_bytes();
+            tiered
+                .compile_cached_with_hash(cache, &hash, wasm, &config, POLICY, prepare)
+                .unwrap()
+        };
+        for name in GOLDEN_WAT {
+            let wasm = golden_wasm(name);
+            let (baseline, tier) = lookup(&cache, &wasm);
+            assert_eq!(tier, Tier::Baseline, "{name}");
+            common::check_vectors(name, &baseline);
+            assert_eq!(lookup(&cache, &wasm).1, Tier::Baseline, "{name}");
+
+            let hash = *blake3::hash(&wasm).as_bytes();
+            let optimized = tiered
+                .tier_up(&cache, &hash, &wasm, &config, POLICY, prepare)
+                .unwrap();
+            assert_ne!(baseline.code(), optimized.code(), "{name}");
+            common::check_vectors(name, &optimized);
+            let (again, tier) = lookup(&cache, &wasm);
+            assert_eq!(tier, Tier::Optimized, "{name}");
+            assert_eq!(again.code().as_ptr(), optimized.code().as_ptr(), "{name}");
+            // The baseline module outlives its cache entry.
+            common::check_vectors(name, &baseline);
+        }
+        // Two compiles per module, and the baseline entries left memory.
+        assert_eq!(cache.stats().misses, 2 * GOLDEN_WAT.len() as u64);
+        let baseline = tiered.baseline().compile_cached(
+            &cache,
+            &golden_wasm("fib.wat"),
+            &config,
+            POLICY,
+            prepare,
+        );
+        assert!(baseline.is_ok());
+        assert_eq!(
+            (cache.stats().hits_memory, cache.stats().hits_disk),
+            (2 * GOLDEN_WAT.len() as u64, 1)
+        );
+        // A restarted node starts with the optimised code, from disk.
+        let restarted = disk_cache(dir.path(), 64 * MIB);
+        for name in GOLDEN_WAT {
+            assert_eq!(lookup(&restarted, &golden_wasm(name)).1, Tier::Optimized);
+        }
+        assert_eq!(restarted.stats().hits_disk, GOLDEN_WAT.len() as u64);
+    });
+}
+
+#[test]
+fn tiered_prepare_errors_are_the_same_in_both_tiers() {
+    let tiered = Tiered::new(EngineConfig::default()).unwrap();
+    let cache = Cache::new(CacheConfig::default());
+    let float = wat::parse_str("(module (func (result f32) (f32.const 1)))").unwrap();
+    let hash = *blake3::hash(&float).as_bytes();
+    let config = Config::default();
+    let first = tiered.compile_cached_with_hash(&cache, &hash, &float, &config, POLICY, prepare);
+    let up = tiered.tier_up(&cache, &hash, &float, &config, POLICY, prepare);
+    match (first, up) {
+        (Err(ModuleError::Prepare(a)), Err(ModuleError::Prepare(b))) => assert_eq!(a, b),
+        other => panic!("expected the same prepare error: {other:?}"),
+    }
 }

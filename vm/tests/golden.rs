@@ -48,7 +48,13 @@ fn golden_without_optimisation() {
         ..Default::default()
     };
     for config in [unoptimised, gasket_vm::EngineConfig::baseline()] {
-        golden_with(&gasket_vm::Engine::new(config).unwrap());
+        // Room for the baseline's 4 MiB of native stack.
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(move || golden_with(&gasket_vm::Engine::new(config).unwrap()))
+            .unwrap()
+            .join()
+            .unwrap();
     }
 }
 

@@ -95,12 +95,15 @@ fn main() {
             println!("\n### {title}\n");
             print!("| | ");
             println!(
-                "{} | gasket / wasmtime-fuel | gasket / wasmtime-fuel-nosignals | gasket / wasmtime | wasmi-fuel / gasket |",
+                "{} | gasket / wasmtime-fuel | gasket / wasmtime-fuel-nosignals | gasket / wasmtime | wasmi-fuel / gasket | gasket-baseline / wasmtime-fuel |",
                 engines.join(" | ")
             );
-            println!("|---|{}---:|---:|---:|---:|", "---:|".repeat(engines.len()));
+            println!(
+                "|---|{}---:|---:|---:|---:|---:|",
+                "---:|".repeat(engines.len())
+            );
         }
-        let mut ratios: [Vec<f64>; 4] = Default::default();
+        let mut ratios: [Vec<f64>; 5] = Default::default();
         for group in rows {
             print!("| {group} |");
             for engine in &engines {
@@ -109,12 +112,12 @@ fn main() {
                     None => print!(" – |"),
                 }
             }
-            let gasket = get(group, "gasket").copied();
-            for (i, other) in [
-                "wasmtime-fuel",
-                "wasmtime-fuel-nosignals",
-                "wasmtime",
-                "wasmi-fuel",
+            for (i, (ours, other)) in [
+                ("gasket", "wasmtime-fuel"),
+                ("gasket", "wasmtime-fuel-nosignals"),
+                ("gasket", "wasmtime"),
+                ("gasket", "wasmi-fuel"),
+                ("gasket-baseline", "wasmtime-fuel"),
             ]
             .iter()
             .enumerate()
@@ -122,7 +125,7 @@ fn main() {
                 // wasmi translates lazily: its "compile" is a parse and
                 // validation, no match for a compile.
                 let lazy = prefix == "compile/" && i == 3;
-                match (gasket, get(group, other)) {
+                match (get(group, ours).copied(), get(group, other)) {
                     (Some(g), Some(&o)) if !lazy => {
                         let ratio = if i == 3 { o / g } else { g / o };
                         ratios[i].push(ratio);

@@ -92,7 +92,7 @@ impl MemoryCache {
         evicted
     }
 
-    fn remove(&mut self, key: &CacheKey) {
+    pub(crate) fn remove(&mut self, key: &CacheKey) {
         if let Some(slot) = self.slots.remove(key) {
             self.order.remove(&slot.used);
             self.bytes -= slot.bytes;

@@ -39,6 +39,13 @@
 //! never put them into anything consensus sees. What the cache returns —
 //! a [`Module`] or a [`ModuleError`] — is the same, hit or miss.
 //!
+//! # Tiers
+//!
+//! [`Tiered`] pairs an optimising engine with its baseline over one cache:
+//! baseline code on the first lookup, optimised code after
+//! [`Tiered::tier_up`] (see [`tiered`]'s docs). Each tier's modules have
+//! keys of their own, since the engine is part of the key.
+//!
 //! # For embedders
 //!
 //! - One [`Cache`] per engine configuration and process; share it between
@@ -55,6 +62,7 @@ mod artifact;
 mod disk;
 pub mod key;
 mod memory;
+pub mod tiered;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,6 +77,7 @@ use artifact::Decoded;
 use disk::DiskCache;
 pub use key::{COMPILER_VERSION, CRANELIFT_VERSION, CacheKey};
 use memory::{Entry, MemoryCache};
+pub use tiered::{Tier, Tiered};
 
 /// Version of the artifact file format (`docs/CACHE_FORMAT.md`). Bumped on
 /// any change to the header, the metadata encoding (including the borsh
@@ -339,16 +348,7 @@ impl Engine {
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<Module, ModuleError> {
         let key = CacheKey::from_hashes(self, code_hash, &config.hash(), policy_id);
-        if let Some(entry) = cache.lock_memory().get(&key) {
-            bump(&cache.counters.hits_memory, 1);
-            return entry;
-        }
-        if let Some((entry, bytes)) = cache.load_from_disk(self, &key) {
-            bump(&cache.counters.hits_disk, 1);
-            // A module whose code could not be mapped is not remembered.
-            if !matches!(&entry, Err(ModuleError::Compile(e)) if !e.is_deterministic()) {
-                cache.remember(key, &entry, bytes);
-            }
+        if let Some(entry) = self.lookup(cache, &key) {
             return entry;
         }
         bump(&cache.counters.misses, 1);
@@ -361,6 +361,21 @@ impl Engine {
             }
             Err(uncacheable) => Err(uncacheable),
         }
+    }
+
+    /// The entry for `key` from memory or disk (a counted hit), if any.
+    fn lookup(&self, cache: &Cache, key: &CacheKey) -> Option<Entry> {
+        if let Some(entry) = cache.lock_memory().get(key) {
+            bump(&cache.counters.hits_memory, 1);
+            return Some(entry);
+        }
+        let (entry, bytes) = cache.load_from_disk(self, key)?;
+        bump(&cache.counters.hits_disk, 1);
+        // A module whose code could not be mapped is not remembered.
+        if !matches!(&entry, Err(ModuleError::Compile(e)) if !e.is_deterministic()) {
+            cache.remember(*key, &entry, bytes);
+        }
+        Some(entry)
     }
 
     /// The entry to cache, or (outer `Err`) an error that must not be
