@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cranelift_codegen::control::ControlPlane;
-use cranelift_codegen::ir::{ExternalName, Function};
+use cranelift_codegen::ir::ExternalName;
 use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{Context, FinalizedRelocTarget};
@@ -320,9 +320,17 @@ impl Engine {
                 }
                 Job::Function(index) => {
                     let body = &parsed.bodies[index as usize - imported];
-                    let function = translate::func::translate(&env, index, body, fctx, frontend)?;
+                    ctx.clear();
+                    translate::func::translate_into(
+                        &env,
+                        index,
+                        body,
+                        fctx,
+                        frontend,
+                        &mut ctx.func,
+                    )?;
                     let budget = self.frame_budget(body, info);
-                    return self.codegen(ctx, function, index, budget);
+                    return self.codegen(ctx, index, budget);
                 }
                 Job::Entry(index) => {
                     let sig = info
@@ -341,7 +349,9 @@ impl Engine {
                     )
                 }
             };
-            self.codegen(ctx, function, index, None)
+            ctx.clear();
+            ctx.func = function;
+            self.codegen(ctx, index, None)
         };
         let compiled = self.run_jobs(&jobs, compile_one)?;
 
@@ -468,23 +478,23 @@ impl Engine {
         )
     }
 
-    /// Compiles `function` with the engine's allocator; with a
+    /// Compiles `ctx.func` with the engine's allocator; with a
     /// `frame_budget` that the frame (plus return address and frame
     /// pointer) exceeds, or a frame over [`FRAME_RESERVE`], again with the
     /// backtracking allocator.
     fn codegen(
         &self,
         ctx: &mut Context,
-        function: Function,
         index: u32,
         frame_budget: Option<u64>,
     ) -> Result<CompiledFunction, CompileError> {
         let Some(backtracking) = &self.backtracking_isa else {
-            return Ok(self.codegen_with(&**self.isa, ctx, function, index)?.0);
+            return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
         };
+        let function = ctx.func.clone();
         // A frame over `FRAME_RESERVE` falls back too: the allocator must
         // not decide whether a module compiles.
-        match self.codegen_with(&**self.isa, ctx, function.clone(), index) {
+        match self.codegen_with(&**self.isa, ctx, index) {
             Ok((compiled, frame))
                 if frame_budget.is_none_or(|budget| u64::from(frame) + 16 <= budget) =>
             {
@@ -493,19 +503,18 @@ impl Engine {
             Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
             Err(e) => return Err(e),
         }
-        Ok(self.codegen_with(&***backtracking, ctx, function, index)?.0)
+        ctx.clear();
+        ctx.func = function;
+        Ok(self.codegen_with(&***backtracking, ctx, index)?.0)
     }
 
-    /// Compiles `function` for `isa`; returns the code and its frame size.
+    /// Compiles `ctx.func` for `isa`; returns the code and its frame size.
     fn codegen_with(
         &self,
         isa: &dyn TargetIsa,
         ctx: &mut Context,
-        function: Function,
         index: u32,
     ) -> Result<(CompiledFunction, u32), CompileError> {
-        ctx.clear();
-        ctx.func = function;
         let (bytes, raw_relocs, frame) = {
             let code = ctx
                 .compile(isa, &mut ControlPlane::default())

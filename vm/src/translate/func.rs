@@ -100,6 +100,7 @@ pub(crate) struct Translator<'a, 'f> {
 const DYNAMIC_CODE: u32 = u32::MAX;
 
 /// Translates the body of defined function `func`.
+#[cfg(test)]
 pub(crate) fn translate(
     env: &ModuleEnv<'_>,
     func: u32,
@@ -107,6 +108,21 @@ pub(crate) fn translate(
     fctx: &mut FunctionBuilderContext,
     frontend: TargetFrontendConfig,
 ) -> Result<Function> {
+    let mut function = Function::new();
+    translate_into(env, func, body, fctx, frontend, &mut function)?;
+    Ok(function)
+}
+
+/// Translates the body of defined function `func` into `function`, cleared
+/// first: a compile thread reuses one function's allocations.
+pub(crate) fn translate_into(
+    env: &ModuleEnv<'_>,
+    func: u32,
+    body: &FunctionBody<'_>,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+    function: &mut Function,
+) -> Result<()> {
     let internal = |e: wasmparser::BinaryReaderError| {
         CompileError::internal(e.message().to_string(), func, e.offset())
     };
@@ -115,9 +131,10 @@ pub(crate) fn translate(
         .func_sig(func)
         .ok_or_else(|| CompileError::internal("function without a type", func, 0))?
         .clone();
-    let mut function =
-        Function::with_name_signature(UserFuncName::user(NS_FUNC, func), wasm_signature(&sig));
-    let b = FunctionBuilder::new(&mut function, fctx);
+    function.clear();
+    function.name = UserFuncName::user(NS_FUNC, func);
+    function.signature = wasm_signature(&sig);
+    let b = FunctionBuilder::new(function, fctx);
     let mut t = Translator {
         b,
         env,
@@ -219,7 +236,7 @@ pub(crate) fn translate(
     t.emit_trap_blocks();
     t.b.seal_all_blocks();
     t.b.finalize(frontend);
-    Ok(function)
+    Ok(())
 }
 
 /// What translation needs to know about a body before reading it once.
