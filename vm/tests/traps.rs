@@ -326,8 +326,8 @@ fn memory_length_is_reloaded_where_a_loop_reads_it_again() {
 
 /// A recursive function with few stack-height units (one param, one
 /// local) but 200 values live across calls: the single-pass allocator gives
-/// each its own spill slot, a frame of ~2.4 KB against its share of
-/// 8 units x 128 bytes.
+/// each its own spill slot, a frame of ~2.4 KB against a budget of
+/// 8 units x 128 bytes x 3/4.
 fn spilling_recursion() -> String {
     let body: String = (0..200)
         .map(|k| {

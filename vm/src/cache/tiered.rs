@@ -16,8 +16,10 @@
 //! differential tests and the host-env contract sequence check it for the
 //! baseline). Only speed, and the native stack a call takes, differ: both
 //! tiers take the optimising config's `native_stack_bytes`, and the
-//! baseline keeps each frame within its share of it (see
-//! [`EngineConfig::regalloc`](crate::EngineConfig::regalloc)).
+//! baseline keeps each frame within a budget of it (see
+//! [`EngineConfig::regalloc`](crate::EngineConfig::regalloc)); give the
+//! optimising config [`BASELINE_NATIVE_STACK_BYTES`](crate::BASELINE_NATIVE_STACK_BYTES)
+//! to keep the baseline's fallbacks rare.
 
 use gasket_metering::{Config, PrepareError, Prepared};
 
