@@ -46,7 +46,7 @@ pub enum Regalloc {
     /// with [`OptLevel::None`], [`EngineConfig::baseline`]), code up to 2.5x
     /// slower, larger frames. A function whose frame would then exceed its
     /// budget of native stack (see [`EngineConfig::regalloc`]) is compiled
-    /// with the backtracking allocator instead.
+    /// with the optimising pipeline instead.
     SinglePass,
 }
 
@@ -112,9 +112,12 @@ pub struct EngineConfig {
     pub opt_level: OptLevel,
     /// Register allocator. With [`Regalloc::SinglePass`], a defined
     /// function whose native frame exceeds its stack-height units times
-    /// `native_stack_bytes / stack limit` times 3/4 is compiled with the
-    /// backtracking allocator, so the deterministic `StackOverflow` fires
-    /// before the backstop. Outcomes and gas are the
+    /// `native_stack_bytes / stack limit` times 3/4 (or a quarter of
+    /// [`FRAME_RESERVE`]) is compiled with the default's optimising
+    /// pipeline instead, so that single-pass code never takes more native
+    /// stack per unit than that, and a module compiles or fails to as with
+    /// the default. `native_stack_bytes` must then be at least
+    /// [`MIN_SINGLE_PASS_NATIVE_STACK_BYTES`]. Outcomes and gas are the
     /// same with either allocator: they come from the instrumentation and
     /// the CLIF, which do not depend on it.
     pub regalloc: Regalloc,
@@ -145,16 +148,35 @@ pub const FRAME_RESERVE: u32 = 128 * 1024;
 /// 1 MiB, 61 do, most of the largest, and compile twice.
 pub const BASELINE_NATIVE_STACK_BYTES: usize = 4 * 1024 * 1024;
 
+/// The smallest `native_stack_bytes` the single-pass allocator accepts:
+/// a quarter of it must hold a frame of up to [`FRAME_RESERVE`] and host
+/// frames (see `Engine::frame_budget`).
+pub const MIN_SINGLE_PASS_NATIVE_STACK_BYTES: usize = 1024 * 1024;
+
 impl EngineConfig {
     /// The fastest compile: no optimisation and the single-pass allocator
     /// (as wasmer's singlepass or wasmtime's Winch are chosen for deploy-time
-    /// compile cost). The default settings otherwise.
+    /// compile cost), with [`BASELINE_NATIVE_STACK_BYTES`]: calls need a
+    /// thread with more than that much stack plus [`FRAME_RESERVE`] (a
+    /// spawned Rust thread has 2 MiB by default). The default settings
+    /// otherwise.
     pub fn baseline() -> EngineConfig {
         EngineConfig {
             opt_level: OptLevel::None,
             regalloc: Regalloc::SinglePass,
             native_stack_bytes: BASELINE_NATIVE_STACK_BYTES,
             ..EngineConfig::default()
+        }
+    }
+
+    /// What a single-pass function falls back to: the optimising pipeline
+    /// (the default's settings), so that a frame too large for
+    /// [`FRAME_RESERVE`] is the same compile error as with the default.
+    fn fallback(&self) -> EngineConfig {
+        EngineConfig {
+            opt_level: OptLevel::Speed,
+            regalloc: Regalloc::Backtracking,
+            ..self.clone()
         }
     }
 }
@@ -176,8 +198,8 @@ impl Default for EngineConfig {
 #[derive(Clone)]
 pub struct Engine {
     isa: Arc<OwnedTargetIsa>,
-    /// With [`Regalloc::SinglePass`]: the same settings with the
-    /// backtracking allocator, for functions whose frame is too large.
+    /// With [`Regalloc::SinglePass`]: the optimising pipeline
+    /// (`EngineConfig::fallback`), for functions whose frame is too large.
     backtracking_isa: Option<Arc<OwnedTargetIsa>>,
     config: EngineConfig,
     /// blake3 of what makes this engine's code (`cache::key`), computed on
@@ -197,10 +219,22 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// An engine for `config.target`.
     pub fn new(config: EngineConfig) -> Result<Engine, CompileError> {
-        let isa = Self::isa(&config, config.regalloc)?;
+        let isa = Self::isa(&config)?;
         let backtracking_isa = match config.regalloc {
             Regalloc::Backtracking => None,
-            Regalloc::SinglePass => Some(Arc::new(Self::isa(&config, Regalloc::Backtracking)?)),
+            Regalloc::SinglePass => {
+                if config.native_stack_bytes < MIN_SINGLE_PASS_NATIVE_STACK_BYTES {
+                    return Err(CompileError::Codegen {
+                        func: u32::MAX,
+                        message: format!(
+                            "the single-pass allocator needs native_stack_bytes of at least \
+                             {MIN_SINGLE_PASS_NATIVE_STACK_BYTES} (got {})",
+                            config.native_stack_bytes
+                        ),
+                    });
+                }
+                Some(Arc::new(Self::isa(&config.fallback())?))
+            }
         };
         Ok(Engine {
             isa: Arc::new(isa),
@@ -210,7 +244,7 @@ impl Engine {
         })
     }
 
-    fn isa(config: &EngineConfig, regalloc: Regalloc) -> Result<OwnedTargetIsa, CompileError> {
+    fn isa(config: &EngineConfig) -> Result<OwnedTargetIsa, CompileError> {
         let codegen = |message: String| CompileError::Codegen {
             func: u32::MAX,
             message,
@@ -234,7 +268,7 @@ impl Engine {
             ("enable_multi_ret_implicit_sret", "true"),
             (
                 "regalloc_algorithm",
-                match regalloc {
+                match config.regalloc {
                     Regalloc::Backtracking => "backtracking",
                     Regalloc::SinglePass => "single_pass",
                 },
@@ -481,17 +515,17 @@ impl Engine {
         self.backtracking_isa.as_ref()?;
         let units = translate::func::frame_units(body, &info.injected)?;
         Some(
-            u64::from(units) * self.config.native_stack_bytes as u64
+            u64::from(units).saturating_mul(self.config.native_stack_bytes as u64)
                 / u64::from(info.injected.stack_limit.max(1))
-                * 3
-                / 4,
+                / 4
+                * 3,
         )
     }
 
     /// Compiles `ctx.func` with the engine's allocator; with a
     /// `frame_budget` that the frame (plus return address and frame
-    /// pointer) exceeds, or a frame over [`FRAME_RESERVE`], again with the
-    /// backtracking allocator.
+    /// pointer) exceeds, or a frame over a quarter of [`FRAME_RESERVE`],
+    /// again with the optimising pipeline.
     fn codegen(
         &self,
         ctx: &mut Context,
@@ -502,11 +536,15 @@ impl Engine {
             return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
         };
         let function = ctx.func.clone();
-        // A frame over `FRAME_RESERVE` falls back too: the allocator must
-        // not decide whether a module compiles.
+        // Large frames fall back too, so that whether a module compiles
+        // (`FrameTooLarge`) is decided by the optimising pipeline, as with
+        // the default: single-pass frames are the larger ones, so a
+        // single-pass frame under a quarter of `FRAME_RESERVE` stands for
+        // an optimised frame under it.
         match self.codegen_with(&**self.isa, ctx, index) {
             Ok((compiled, frame))
-                if frame_budget.is_none_or(|budget| u64::from(frame) + 16 <= budget) =>
+                if frame <= FRAME_RESERVE / 4
+                    && frame_budget.is_none_or(|budget| u64::from(frame) + 16 <= budget) =>
             {
                 return Ok(compiled);
             }

@@ -549,16 +549,23 @@ fn tiered_lookups_give_the_baseline_then_the_optimised_code_with_the_same_gas() 
 }
 
 #[test]
-fn tiered_prepare_errors_are_the_same_in_both_tiers() {
-    let tiered = Tiered::new(EngineConfig::default()).unwrap();
-    let cache = Cache::new(CacheConfig::default());
-    let float = wat::parse_str("(module (func (result f32) (f32.const 1)))").unwrap();
-    let hash = *blake3::hash(&float).as_bytes();
-    let config = Config::default();
-    let first = tiered.compile_cached_with_hash(&cache, &hash, &float, &config, POLICY, prepare);
-    let up = tiered.tier_up(&cache, &hash, &float, &config, POLICY, prepare);
-    match (first, up) {
-        (Err(ModuleError::Prepare(a)), Err(ModuleError::Prepare(b))) => assert_eq!(a, b),
-        other => panic!("expected the same prepare error: {other:?}"),
+fn tiered_needs_the_optimising_pipeline_and_single_pass_a_large_enough_stack() {
+    // The baseline falls back to the optimised tier's settings; with a
+    // baseline as "optimised" both tiers would be one.
+    for optimized in [
+        EngineConfig::baseline(),
+        EngineConfig {
+            opt_level: gasket_vm::OptLevel::None,
+            ..EngineConfig::default()
+        },
+    ] {
+        let error = Tiered::new(optimized).unwrap_err();
+        assert!(error.to_string().contains("optimised tier"), "{error}");
     }
+    let small = Engine::new(EngineConfig {
+        native_stack_bytes: gasket_vm::MIN_SINGLE_PASS_NATIVE_STACK_BYTES - 1,
+        ..EngineConfig::baseline()
+    })
+    .unwrap_err();
+    assert!(small.to_string().contains("native_stack_bytes"), "{small}");
 }

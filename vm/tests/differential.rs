@@ -44,11 +44,7 @@ fn gasket_agrees_with_wasmi() {
 fn baseline_agrees_with_wasmi() {
     let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
     differential::with_big_stack(move || {
-        let engine = gasket_vm::Engine::new(gasket_vm::EngineConfig {
-            native_stack_bytes: differential::engine().config().native_stack_bytes,
-            ..gasket_vm::EngineConfig::baseline()
-        })
-        .unwrap();
+        let engine = differential::baseline_engine();
         let calls: usize = (0..seeds)
             .map(|seed| differential::seed(&engine, seed).calls)
             .sum();

@@ -139,7 +139,10 @@ fn main() {
         if prefix == "exec/" && !ratios[0].is_empty() {
             print!("| **geometric mean** |{}", " |".repeat(engines.len()));
             for r in &ratios {
-                print!(" **{:.2}x** |", geomean(r));
+                match r.is_empty() {
+                    true => print!(" – |"),
+                    false => print!(" **{:.2}x** |", geomean(r)),
+                }
             }
             println!();
         }

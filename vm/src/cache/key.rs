@@ -18,8 +18,10 @@ use super::FORMAT_VERSION;
 use crate::engine::Engine;
 
 /// Bumped whenever this crate's translator, linker or the metering it relies
-/// on change the code generated for the same input, so that no artifact of
-/// an older build is ever loaded. History:
+/// on change the code generated for the same input (including which
+/// single-pass functions fall back to the optimising pipeline,
+/// `Engine::frame_budget`), so that no artifact of an older build is ever
+/// loaded. History:
 ///
 /// - 1: first cached format (issue 5).
 /// - 2: gas and memory length cached in registers between calls; bounds

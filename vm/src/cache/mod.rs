@@ -48,8 +48,8 @@
 //!
 //! # For embedders
 //!
-//! - One [`Cache`] per engine configuration and process; share it between
-//!   threads (`&Cache` is enough, it is `Sync`). Several processes may share
+//! - One [`Cache`] per engine configuration (or [`Tiered`] pair) and
+//!   process; share it between threads (`&Cache` is enough, it is `Sync`). Several processes may share
 //!   a directory.
 //! - `policy_id` must name the capability policy `prepare` applies: two
 //!   policies that accept different modules must have different ids, or a
