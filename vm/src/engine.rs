@@ -200,7 +200,7 @@ pub struct Engine {
     isa: Arc<OwnedTargetIsa>,
     /// With [`Regalloc::SinglePass`]: the optimising pipeline
     /// (`EngineConfig::fallback`), for functions whose frame is too large.
-    backtracking_isa: Option<Arc<OwnedTargetIsa>>,
+    fallback_isa: Option<Arc<OwnedTargetIsa>>,
     config: EngineConfig,
     /// blake3 of what makes this engine's code (`cache::key`), computed on
     /// first use: every cache lookup needs it.
@@ -220,7 +220,7 @@ impl Engine {
     /// An engine for `config.target`.
     pub fn new(config: EngineConfig) -> Result<Engine, CompileError> {
         let isa = Self::isa(&config)?;
-        let backtracking_isa = match config.regalloc {
+        let fallback_isa = match config.regalloc {
             Regalloc::Backtracking => None,
             Regalloc::SinglePass => {
                 if config.native_stack_bytes < MIN_SINGLE_PASS_NATIVE_STACK_BYTES {
@@ -238,7 +238,7 @@ impl Engine {
         };
         Ok(Engine {
             isa: Arc::new(isa),
-            backtracking_isa,
+            fallback_isa,
             config,
             identity: std::sync::OnceLock::new(),
         })
@@ -512,7 +512,7 @@ impl Engine {
         body: &wasmparser::FunctionBody<'_>,
         info: &gasket_metering::ModuleInfo,
     ) -> Option<u64> {
-        self.backtracking_isa.as_ref()?;
+        self.fallback_isa.as_ref()?;
         let units = translate::func::frame_units(body, &info.injected)?;
         Some(
             u64::from(units).saturating_mul(self.config.native_stack_bytes as u64)
@@ -532,7 +532,7 @@ impl Engine {
         index: u32,
         frame_budget: Option<u64>,
     ) -> Result<CompiledFunction, CompileError> {
-        let Some(backtracking) = &self.backtracking_isa else {
+        let Some(fallback) = &self.fallback_isa else {
             return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
         };
         let function = ctx.func.clone();
@@ -553,7 +553,7 @@ impl Engine {
         }
         ctx.clear();
         ctx.func = function;
-        Ok(self.codegen_with(&***backtracking, ctx, index)?.0)
+        Ok(self.codegen_with(&***fallback, ctx, index)?.0)
     }
 
     /// Compiles `ctx.func` for `isa`; returns the code and its frame size.
