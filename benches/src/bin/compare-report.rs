@@ -139,9 +139,10 @@ fn main() {
         if prefix == "exec/" && !ratios[0].is_empty() {
             print!("| **geometric mean** |{}", " |".repeat(engines.len()));
             for r in &ratios {
-                match r.is_empty() {
-                    true => print!(" – |"),
-                    false => print!(" **{:.2}x** |", geomean(r)),
+                if r.is_empty() {
+                    print!(" – |");
+                } else {
+                    print!(" **{:.2}x** |", geomean(r));
                 }
             }
             println!();

@@ -49,8 +49,8 @@
 //! # For embedders
 //!
 //! - One [`Cache`] per engine configuration (or [`Tiered`] pair) and
-//!   process; share it between threads (`&Cache` is enough, it is `Sync`). Several processes may share
-//!   a directory.
+//!   process; share it between threads (`&Cache` is enough, it is
+//!   `Sync`). Several processes may share a directory.
 //! - `policy_id` must name the capability policy `prepare` applies: two
 //!   policies that accept different modules must have different ids, or a
 //!   module accepted under one is returned under the other.
@@ -365,10 +365,19 @@ impl Engine {
 
     /// The entry for `key` from memory or disk (a counted hit), if any.
     fn lookup(&self, cache: &Cache, key: &CacheKey) -> Option<Entry> {
-        if let Some(entry) = cache.lock_memory().get(key) {
-            bump(&cache.counters.hits_memory, 1);
-            return Some(entry);
-        }
+        Self::lookup_memory(cache, key).or_else(|| self.lookup_disk(cache, key))
+    }
+
+    /// The entry for `key` from memory (a counted hit), if any.
+    fn lookup_memory(cache: &Cache, key: &CacheKey) -> Option<Entry> {
+        let entry = cache.lock_memory().get(key)?;
+        bump(&cache.counters.hits_memory, 1);
+        Some(entry)
+    }
+
+    /// The entry for `key` from disk (a counted hit, then kept in memory),
+    /// if any.
+    fn lookup_disk(&self, cache: &Cache, key: &CacheKey) -> Option<Entry> {
         let (entry, bytes) = cache.load_from_disk(self, key)?;
         bump(&cache.counters.hits_disk, 1);
         // A module whose code could not be mapped is not remembered.

@@ -93,8 +93,18 @@ impl Tiered {
         policy_id: &[u8],
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<(Module, Tier), ModuleError> {
-        let key = CacheKey::from_hashes(&self.optimized, code_hash, &config.hash(), policy_id);
-        if let Some(entry) = self.optimized.lookup(cache, &key) {
+        let config_hash = config.hash();
+        let optimized = CacheKey::from_hashes(&self.optimized, code_hash, &config_hash, policy_id);
+        if let Some(entry) = Engine::lookup_memory(cache, &optimized) {
+            return entry.map(|module| (module, Tier::Optimized));
+        }
+        // Memory before disk for both tiers: until `tier_up`, a call would
+        // otherwise look for the optimised artifact file every time.
+        let baseline = CacheKey::from_hashes(&self.baseline, code_hash, &config_hash, policy_id);
+        if let Some(entry) = Engine::lookup_memory(cache, &baseline) {
+            return entry.map(|module| (module, Tier::Baseline));
+        }
+        if let Some(entry) = self.optimized.lookup_disk(cache, &optimized) {
             return entry.map(|module| (module, Tier::Optimized));
         }
         self.baseline
