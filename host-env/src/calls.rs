@@ -66,15 +66,11 @@ fn callable(module: &Module, method: &str, init: bool) -> bool {
     exported && !method.starts_with(RESERVED_PREFIX) && ((method == INIT_METHOD) == init)
 }
 
-fn imports(module: &Module) -> Imports {
+fn imports() -> Imports {
     let mut imports = Imports::new();
-    for import in &module.info().imports {
-        // Prepare admitted only ABI functions; anything else stays
-        // unresolved and fails instantiation as a node error.
-        if let Some(function) = HostFn::from_name(&import.name) {
-            imports.dispatch(&import.module, &import.name, function as u32);
-        }
-    }
+    // Prepare admitted only ABI functions; anything else stays unresolved
+    // and fails instantiation as a node error.
+    imports.dispatch_with(|_module, name| HostFn::from_name(name).map(|f| f as u32));
     imports
 }
 
@@ -86,7 +82,7 @@ pub(crate) fn run_frame(
     if !callable(target.module, target.method, target.init) {
         return Ok(FrameResult::failed(TrapKind::MethodNotFound));
     }
-    let mut instance = match Instance::new_unstarted(target.module, imports(target.module)) {
+    let mut instance = match Instance::new_unstarted(target.module, imports()) {
         Ok(instance) => instance,
         Err(InstantiationError::Segment(kind)) => return Ok(FrameResult::failed(kind.into())),
         Err(e) => return Err(HostError::Instantiation(e.to_string())),

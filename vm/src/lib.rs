@@ -51,6 +51,8 @@ pub use engine::{
 };
 pub use error::{CompileError, InstantiationError, ModuleError};
 pub use module::Module;
-pub use runtime::instance::{Caller, ExportFunc, Host, HostFunc, Imports, Instance, Value};
+pub use runtime::instance::{
+    Caller, DispatchResolver, ExportFunc, Host, HostFunc, Imports, Instance, Value,
+};
 pub use runtime::shared::{Extern, Func, Global, Memory, Table};
 pub use trap::{Trap, TrapKind};

@@ -4,7 +4,9 @@
 mod common;
 
 use common::{GAS_LIMIT, compile, prepare};
-use gasket_vm::{Caller, Host, Imports, Instance, Module, Trap, TrapKind, Value};
+use gasket_vm::{
+    Caller, Host, Imports, Instance, InstantiationError, Module, Trap, TrapKind, Value,
+};
 
 const ADDER: &str = r#"
 (module
@@ -75,6 +77,51 @@ fn dispatched_imports_reach_the_calls_host() {
         .call_with("store", &[Value::I32(100), Value::I32(0)], &mut host, 0)
         .unwrap();
     assert_eq!(&instance.memory()[100..104], &[0xAB; 4]);
+}
+
+/// `env.add` and `env.store` by name, nothing else.
+fn resolve(module: &str, name: &str) -> Option<u32> {
+    match (module, name) {
+        ("env", "add") => Some(ID_ADD),
+        ("env", "store") => Some(ID_STORE),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_resolver_dispatches_what_no_entry_supplies() {
+    let module = adder();
+    let mut imports = Imports::new();
+    imports.dispatch_with(resolve);
+    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+    let mut host = Recorder { calls: 0 };
+    let out = instance
+        .call_with("sum", &[Value::I64(40), Value::I64(1)], &mut host, 0)
+        .unwrap();
+    assert_eq!(out, vec![Value::I64(42)]);
+    assert_eq!(host.calls, 2);
+
+    // An entry wins over the resolver: `add` goes to a closure.
+    let mut imports = Imports::new();
+    imports
+        .dispatch_with(resolve)
+        .func("env", "add", |_, args| Ok(vec![args[0] * args[1]]));
+    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+    let mut host = Recorder { calls: 0 };
+    let out = instance
+        .call_with("sum", &[Value::I64(6), Value::I64(7)], &mut host, 0)
+        .unwrap();
+    assert_eq!(out, vec![Value::I64(42)]);
+    assert_eq!(host.calls, 0);
+
+    // A name the resolver does not know is missing, named.
+    let mut imports = Imports::new();
+    imports.dispatch_with(|_, name| (name == "add").then_some(ID_ADD));
+    let err = Instance::new(&module, imports, GAS_LIMIT).unwrap_err();
+    assert!(
+        matches!(&err, InstantiationError::MissingImport { module, name } if module == "env" && name == "store"),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -93,12 +93,29 @@ pub(crate) enum HostImport {
     Instance(Func),
 }
 
+/// Names the [`Host`] function of an import `(module, name)`, or `None`:
+/// [`Imports::dispatch_with`].
+pub type DispatchResolver = fn(&str, &str) -> Option<u32>;
+
 /// What the embedder supplies to instantiation.
 #[derive(Default)]
 pub struct Imports {
     funcs: HashMap<(String, String), HostImport>,
     globals: HashMap<(String, String), i64>,
     externs: HashMap<(String, String), Extern>,
+    resolver: Option<DispatchResolver>,
+}
+
+/// `map[(import.module, import.name)]`, without building the key when the
+/// map is empty (the common case of an embedder that only dispatches).
+fn entry<'m, T>(
+    map: &'m HashMap<(String, String), T>,
+    import: &gasket_metering::Import,
+) -> Option<&'m T> {
+    if map.is_empty() {
+        return None;
+    }
+    map.get(&(import.module.clone(), import.name.clone()))
 }
 
 impl std::fmt::Debug for Imports {
@@ -106,6 +123,7 @@ impl std::fmt::Debug for Imports {
         f.debug_struct("Imports")
             .field("funcs", &self.funcs.keys().collect::<Vec<_>>())
             .field("globals", &self.globals)
+            .field("resolver", &self.resolver.is_some())
             .finish()
     }
 }
@@ -137,6 +155,17 @@ impl Imports {
             (module.to_string(), name.to_string()),
             HostImport::Dispatch(id),
         );
+        self
+    }
+
+    /// Routes every imported function that no [`Imports::func`],
+    /// [`Imports::dispatch`] or [`Imports::define`] supplies to the [`Host`]
+    /// under the number `resolve(module, name)` (`None`: missing).
+    ///
+    /// An embedder that instantiates a contract per call (a node) builds
+    /// these imports without allocating or hashing a name.
+    pub fn dispatch_with(&mut self, resolve: DispatchResolver) -> &mut Self {
+        self.resolver = Some(resolve);
         self
     }
 
@@ -494,16 +523,19 @@ impl Instance {
                 name: import.name.clone(),
                 reason: what.to_string(),
             };
+        let key = |import: &gasket_metering::Import| (import.module.clone(), import.name.clone());
         for import in &info.imports {
-            let key = (import.module.clone(), import.name.clone());
             match import.kind {
                 ImportKind::Func(ty) => {
                     // A function may be imported more than once.
-                    let f = imports
-                        .funcs
-                        .get(&key)
-                        .cloned()
-                        .ok_or_else(|| missing(import))?;
+                    let f = match entry(&imports.funcs, import) {
+                        Some(f) => f.clone(),
+                        None => imports
+                            .resolver
+                            .and_then(|resolve| resolve(&import.module, &import.name))
+                            .map(HostImport::Dispatch)
+                            .ok_or_else(|| missing(import))?,
+                    };
                     if let HostImport::Instance(func) = &f
                         && Some(&func.sig) != info.types.get(ty as usize)
                     {
@@ -511,7 +543,7 @@ impl Instance {
                     }
                     host.push(Some(f));
                 }
-                ImportKind::Global(sig) => match imports.externs.get(&key) {
+                ImportKind::Global(sig) => match entry(&imports.externs, import) {
                     Some(Extern::Global(global)) => {
                         let cell = &global.0;
                         if cell.ty != sig.ty || cell.mutable != sig.mutable {
@@ -523,15 +555,15 @@ impl Instance {
                         globals.push(cell.value.load(Ordering::Relaxed));
                     }
                     Some(_) => return Err(incompatible(import, "not a global")),
-                    None => globals.push(imports.globals.get(&key).copied().unwrap_or(0)),
+                    None => globals.push(entry(&imports.globals, import).copied().unwrap_or(0)),
                 },
-                ImportKind::Memory(limits) => match imports.externs.remove(&key) {
+                ImportKind::Memory(limits) => match imports.externs.remove(&key(import)) {
                     Some(Extern::Memory(m)) if m.pages() >= limits.initial => memory = Some(m.0),
                     Some(Extern::Memory(_)) => return Err(incompatible(import, "memory size")),
                     Some(_) => return Err(incompatible(import, "not a memory")),
                     None => return Err(missing(import)),
                 },
-                ImportKind::Table(limits) => match imports.externs.remove(&key) {
+                ImportKind::Table(limits) => match imports.externs.remove(&key(import)) {
                     Some(Extern::Table(t)) if t.len() >= limits.initial => table = Some(t.0),
                     Some(Extern::Table(_)) => return Err(incompatible(import, "table size")),
                     Some(_) => return Err(incompatible(import, "not a table")),
