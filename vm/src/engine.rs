@@ -101,6 +101,53 @@ enum Job {
     Indirect(u32),
 }
 
+impl Job {
+    /// The function index an error names (`u32::MAX` for trampolines of a
+    /// type).
+    fn func(&self) -> u32 {
+        match *self {
+            Job::Function(index) | Job::Entry(index) => index,
+            Job::Indirect(_) => u32::MAX,
+        }
+    }
+}
+
+/// Runs one job, turning a panic (Cranelift asserts its invariants, e.g.
+/// `expect("register allocation")`, and so may our translator) into a
+/// [`CompileError::Codegen`] naming the function, so that a module that
+/// trips one is rejected instead of taking the node down. The contexts
+/// may be half-updated after a panic: they are replaced.
+fn run_job<F>(
+    compile_one: &F,
+    job: &Job,
+    fctx: &mut FunctionBuilderContext,
+    ctx: &mut Context,
+) -> Result<CompiledFunction, CompileError>
+where
+    F: Fn(
+        &Job,
+        &mut FunctionBuilderContext,
+        &mut Context,
+    ) -> Result<CompiledFunction, CompileError>,
+{
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile_one(job, fctx, ctx))) {
+        Ok(result) => result,
+        Err(panic) => {
+            *fctx = FunctionBuilderContext::new();
+            *ctx = Context::new();
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            Err(CompileError::Codegen {
+                func: job.func(),
+                message: format!("the code generator panicked: {message}"),
+            })
+        }
+    }
+}
+
 /// Engine settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineConfig {
@@ -440,7 +487,7 @@ impl Engine {
             let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
             return jobs
                 .iter()
-                .map(|job| compile_one(job, &mut fctx, &mut ctx))
+                .map(|job| run_job(&compile_one, job, &mut fctx, &mut ctx))
                 .collect();
         }
         let next = AtomicUsize::new(0);
@@ -454,7 +501,7 @@ impl Engine {
                 if i >= jobs.len() || i > first_error.load(Ordering::Relaxed) {
                     return done;
                 }
-                let result = compile_one(&jobs[i], &mut fctx, &mut ctx);
+                let result = run_job(&compile_one, &jobs[i], &mut fctx, &mut ctx);
                 if result.is_err() {
                     first_error.fetch_min(i, Ordering::Relaxed);
                 }
@@ -614,5 +661,47 @@ impl Engine {
             },
             frame.unwrap_or(0),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic in one job (Cranelift's own asserts) is a `Codegen` error
+    /// naming its function, on one thread and on several, and the thread
+    /// goes on compiling later modules with fresh contexts.
+    #[test]
+    fn a_panicking_job_is_a_codegen_error() {
+        let jobs: Vec<Job> = (0..4 * JOBS_PER_THREAD as u32).map(Job::Function).collect();
+        let compile_one = |job: &Job, _: &mut FunctionBuilderContext, _: &mut Context| {
+            if matches!(job, Job::Function(5)) {
+                panic!("register allocation");
+            }
+            Ok(CompiledFunction {
+                code: vec![0xc3],
+                relocs: Vec::new(),
+            })
+        };
+        for threads in [1, 2] {
+            let engine = Engine::new(EngineConfig {
+                compile_threads: threads,
+                ..EngineConfig::default()
+            })
+            .unwrap();
+            let err = engine.run_jobs(&jobs, compile_one).map(|_| ()).unwrap_err();
+            assert_eq!(
+                err,
+                CompileError::Codegen {
+                    func: 5,
+                    message: "the code generator panicked: register allocation".into(),
+                },
+                "{threads} threads"
+            );
+            let fine = engine
+                .run_jobs(&jobs[6..], compile_one)
+                .expect("jobs after the panic");
+            assert_eq!(fine.len(), jobs.len() - 6);
+        }
     }
 }

@@ -23,7 +23,8 @@ pub enum CompileError {
         /// Byte offset in the module.
         offset: u64,
     },
-    /// Cranelift rejected or failed on a function.
+    /// Cranelift rejected, failed or panicked on a function (a panic is
+    /// caught: the module is rejected, the node keeps running).
     #[error("code generation failed for function {func}: {message}")]
     Codegen {
         /// Function index (`u32::MAX` for trampolines).
