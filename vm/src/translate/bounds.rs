@@ -10,8 +10,9 @@
 //! unsigned, offset the static `u32` immediate):
 //!
 //! ```text
-//! end = zext64(index) + (offset + size)     // < 2^33 + 8: no overflow in 64 bits
-//! if end > vmctx.memory_len → MemoryOutOfBounds
+//! limit = vmctx.memory_len - (offset + size)   // signed; every term < 2^34
+//! if zext64(index) > limit (signed) → MemoryOutOfBounds
+//!                    // ⟺ index + offset + size > memory_len, exactly
 //! addr = vmctx.memory_base + zext64(index) + offset
 //! ```
 //!
@@ -75,9 +76,12 @@ pub(crate) fn checked_addr(
         if let Some(inst) = t.b.func.dfg.value_def(needed_const).inst() {
             t.widenable.insert(index, inst);
         }
-        let end = t.b.ins().iadd(wide, needed_const);
+        // index + needed > len  ⟺  index > len - needed, exact in i64
+        // (every term is under 2^34); `len - needed` does not depend on
+        // the index, so Cranelift computes it once outside a loop.
         let len = t.memory_len()?;
-        let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        let limit = t.b.ins().isub(len, needed_const);
+        let oob = t.b.ins().icmp(IntCC::SignedGreaterThan, wide, limit);
         t.trap_if(oob, TrapKind::MemoryOutOfBounds);
     }
     let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
