@@ -5,19 +5,24 @@
 //! and `memory.grow` only raises the length generated code checks against.
 //!
 //! Reserves come from a pool of zeroed blocks that earlier instances
-//! released: a block fresh from the allocator is mapped lazily, and the
-//! first touch of each of its 4 KiB pages costs a page fault and zeroing
-//! (~1.8 µs on the reference machine, benches/README.md "Worst cases"),
-//! while a released block is zeroed over the length that was accessible
-//! (~0.5 µs per 64 KiB page) and stays mapped. So what a call costs the
-//! node per page it can access is bounded by the zeroing, which the gas
-//! schedule charges (`memory_grow_per_page`, initial pages included),
-//! whatever the contract touches. Fresh blocks fault once per block, and
-//! the pool holds at most [`POOL_BLOCKS`].
+//! released. A block is private anonymous memory, mapped lazily: the first
+//! touch of each of its 4 KiB pages costs a page fault and zeroing (~1.8 µs
+//! on the reference machine, benches/README.md "Worst cases"). A released
+//! block is zeroed over the pages of its accessible length that may hold
+//! data (on Linux, those `/proc/self/pagemap` shows present or swapped;
+//! elsewhere all of them: ~0.5 µs per 64 KiB page) and stays mapped, so a
+//! page is written by the zeroing only if some instance touched it. What a
+//! call costs the node per page it can access is thus bounded by a fault
+//! and a zeroing, which the gas schedule charges (`memory_grow_per_page`,
+//! initial pages included), whatever the contract touches; a contract that
+//! touches a few pages costs a few. The pool holds at most
+//! [`POOL_BLOCKS`].
 #![allow(unsafe_code)]
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+use memmap2::MmapMut;
 
 /// Bytes per wasm page.
 pub(crate) const PAGE: u64 = 65536;
@@ -27,10 +32,10 @@ pub(crate) const PAGE: u64 = 65536;
 pub(crate) const POOL_BLOCKS: usize = 9;
 
 /// Zeroed blocks of released memories (every byte 0).
-static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+static POOL: Mutex<Vec<MmapMut>> = Mutex::new(Vec::new());
 
 /// The smallest pooled block of at least `size` bytes.
-fn take_pooled(size: usize) -> Option<Vec<u8>> {
+fn take_pooled(size: usize) -> Option<MmapMut> {
     let mut pool = POOL.lock().ok()?;
     let (index, _) = pool
         .iter()
@@ -40,8 +45,8 @@ fn take_pooled(size: usize) -> Option<Vec<u8>> {
     Some(pool.swap_remove(index))
 }
 
-/// Keeps `block` (all zero) for reuse, or frees it when the pool is full.
-fn release(block: Vec<u8>) {
+/// Keeps `block` (all zero) for reuse, or unmaps it when the pool is full.
+fn release(block: MmapMut) {
     if let Ok(mut pool) = POOL.lock()
         && pool.len() < POOL_BLOCKS
     {
@@ -51,7 +56,9 @@ fn release(block: Vec<u8>) {
 
 /// One linear memory.
 pub(crate) struct LinearMemory {
-    bytes: Vec<u8>,
+    /// The reserve: private anonymous memory, page-aligned, zero until
+    /// written (`None` for a maximum of 0 pages).
+    block: Option<MmapMut>,
     /// Current size in pages (atomic: an exported memory's size may be
     /// read from any thread, see [`super::shared`]).
     pages: AtomicU32,
@@ -62,26 +69,16 @@ impl LinearMemory {
     pub(crate) fn new(initial: u32, maximum: u32) -> Option<LinearMemory> {
         let maximum = maximum.max(initial);
         let size = usize::try_from(u64::from(maximum) * PAGE).ok()?;
-        let bytes = if size == 0 {
-            Vec::new()
+        let block = if size == 0 {
+            None
         } else if let Some(block) = take_pooled(size) {
-            block
+            Some(block)
         } else {
-            // Zeroed allocation: the allocator maps fresh zero pages for
-            // large sizes, so the reserve costs nothing until it is touched.
-            let layout = std::alloc::Layout::array::<u8>(size).ok()?;
-            // SAFETY: `layout` has a non-zero size; a null result is an
-            // allocation failure, reported as `None`.
-            let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
-            if ptr.is_null() {
-                return None;
-            }
-            // SAFETY: `ptr` was allocated by the global allocator with this
-            // layout, and all `size` bytes are initialised (zeroed).
-            unsafe { Vec::from_raw_parts(ptr, size, size) }
+            // Mapped lazily: the reserve costs nothing until it is touched.
+            Some(MmapMut::map_anon(size).ok()?)
         };
         Some(LinearMemory {
-            bytes,
+            block,
             pages: AtomicU32::new(initial),
             maximum,
         })
@@ -115,31 +112,160 @@ impl LinearMemory {
     }
 
     pub(crate) fn base(&mut self) -> *mut u8 {
-        self.bytes.as_mut_ptr()
+        match &mut self.block {
+            Some(block) => block.as_mut_ptr(),
+            // Never dereferenced: the length is 0.
+            None => std::ptr::NonNull::dangling().as_ptr(),
+        }
     }
 
     /// The accessible bytes.
     pub(crate) fn data(&self) -> &[u8] {
-        &self.bytes[..self.len() as usize]
+        let len = self.len() as usize;
+        self.block.as_deref().map_or(&[], |block| &block[..len])
     }
 
     /// The accessible bytes, writable.
     pub(crate) fn data_mut(&mut self) -> &mut [u8] {
         let len = self.len() as usize;
-        &mut self.bytes[..len]
+        self.block
+            .as_deref_mut()
+            .map_or(&mut [], |block| &mut block[..len])
     }
+}
+
+/// Zeroes what may have been written of `bytes`, the accessible part of a
+/// block (so it starts on an OS page boundary): on Linux the OS pages that
+/// are present or swapped out ([`pagemap`]), since a page of private
+/// anonymous memory that is neither has never been written and reads as
+/// zero; all of it elsewhere or when that cannot be told.
+///
+/// A contract touches a few of its pages (the top of its stack, its data,
+/// the start of its heap), and its pages stay mapped in the pool, so
+/// zeroing them all cost most of a small call (3 µs of a 10 µs token
+/// transfer, whose memory is 128 KiB).
+fn zero_written(bytes: &mut [u8]) {
+    #[cfg(target_os = "linux")]
+    if pagemap::zero_touched(bytes).is_some() {
+        return;
+    }
+    bytes.fill(0);
 }
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
-        if self.bytes.is_empty() {
-            return;
-        }
-        // Only the accessible bytes can have been written (the length
-        // never shrinks): zeroing them makes the whole block zero again.
         let len = self.len() as usize;
-        self.bytes[..len].fill(0);
-        release(std::mem::take(&mut self.bytes));
+        if let Some(mut block) = self.block.take() {
+            // Only the accessible bytes can have been written (the length
+            // never shrinks): zeroing them makes the whole block zero again.
+            zero_written(&mut block[..len]);
+            release(block);
+        }
+    }
+}
+
+/// Which pages of this process may hold data, from `/proc/self/pagemap`.
+#[cfg(target_os = "linux")]
+mod pagemap {
+    use std::fs::File;
+    use std::os::unix::fs::FileExt;
+    use std::sync::OnceLock;
+
+    use memmap2::MmapMut;
+
+    /// Bits 63 (present in RAM) and 62 (swapped out) of an entry.
+    const PRESENT_OR_SWAPPED: u64 = 3 << 62;
+
+    /// Entries read at once.
+    const BATCH: usize = 64;
+
+    struct PageMap {
+        file: File,
+        page: usize,
+    }
+
+    /// The open pagemap, if it reads as documented (see [`self_test`]).
+    fn pagemap() -> Option<&'static PageMap> {
+        static PAGEMAP: OnceLock<Option<PageMap>> = OnceLock::new();
+        PAGEMAP
+            .get_or_init(|| {
+                // SAFETY: `sysconf` has no preconditions.
+                let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+                let page = usize::try_from(page).ok().filter(|p| p.is_power_of_two())?;
+                let map = PageMap {
+                    file: File::open("/proc/self/pagemap").ok()?,
+                    page,
+                };
+                self_test(&map).then_some(map)
+            })
+            .as_ref()
+    }
+
+    /// Whether pagemap tells written pages from untouched ones in a fresh
+    /// mapping: a sandbox or emulator that fakes or misplaces it (qemu-user
+    /// passes the host's through) must not be trusted to skip a page.
+    fn self_test(map: &PageMap) -> bool {
+        const WRITTEN: [bool; 8] = [true, false, false, true, false, true, false, false];
+        let Ok(mut block) = MmapMut::map_anon(WRITTEN.len() * map.page) else {
+            return false;
+        };
+        for (page, &written) in block.chunks_mut(map.page).zip(&WRITTEN) {
+            if written {
+                page[map.page / 2] = 1;
+            }
+        }
+        let mut seen = [false; WRITTEN.len()];
+        let read = for_each_entry(map, block.as_ptr() as usize, block.len(), |index, held| {
+            seen[index] = held;
+        });
+        read.is_some() && seen == WRITTEN
+    }
+
+    /// Calls `f(page index, present or swapped)` for each OS page of the
+    /// `len` bytes at address `start`, a page boundary; `None` if pagemap
+    /// could not be read.
+    fn for_each_entry(
+        map: &PageMap,
+        start: usize,
+        len: usize,
+        mut f: impl FnMut(usize, bool),
+    ) -> Option<()> {
+        if !start.is_multiple_of(map.page) {
+            return None;
+        }
+        let pages = len.div_ceil(map.page);
+        let mut entries = [0u8; 8 * BATCH];
+        for first in (0..pages).step_by(BATCH) {
+            let count = BATCH.min(pages - first);
+            let offset = ((start / map.page + first) * 8) as u64;
+            map.file
+                .read_exact_at(&mut entries[..8 * count], offset)
+                .ok()?;
+            for (i, entry) in entries[..8 * count].chunks_exact(8).enumerate() {
+                let entry = u64::from_ne_bytes(entry.try_into().ok()?);
+                f(first + i, entry & PRESENT_OR_SWAPPED != 0);
+            }
+        }
+        Some(())
+    }
+
+    /// Zeroes the pages of `bytes` (starting on a page boundary) that are
+    /// present or swapped; `None`, having written nothing or only zeros,
+    /// when pagemap cannot tell.
+    pub(super) fn zero_touched(bytes: &mut [u8]) -> Option<()> {
+        let map = pagemap()?;
+        let (start, len) = (bytes.as_ptr() as usize, bytes.len());
+        for_each_entry(map, start, len, |index, held| {
+            if held {
+                let from = index * map.page;
+                bytes[from..(from + map.page).min(len)].fill(0);
+            }
+        })
+    }
+
+    #[cfg(test)]
+    pub(super) fn available() -> bool {
+        pagemap().is_some()
     }
 }
 
@@ -157,6 +283,26 @@ mod tests {
         assert_eq!(m.grow(1), -1);
         assert_eq!(m.grow(u32::MAX), -1);
         assert_eq!(m.data().len() as u64, 3 * PAGE);
+    }
+
+    /// A block whose memory wrote a byte here and there (the pages
+    /// pagemap sees as present) and grew is zero when taken again, and
+    /// on Linux pagemap is what decided it.
+    #[test]
+    fn scattered_writes_are_zeroed() {
+        #[cfg(target_os = "linux")]
+        assert!(pagemap::available(), "/proc/self/pagemap unusable");
+        for round in 0..4usize {
+            let mut m = LinearMemory::new(3, 6).unwrap();
+            assert!(m.data().iter().all(|&b| b == 0), "round {round}");
+            let len = m.data().len();
+            for at in [0, 4095, 4096 * 7 + round, len / 2, len - 1] {
+                m.data_mut()[at] = 0x5A;
+            }
+            assert_eq!(m.grow(3), 3);
+            let len = m.data().len();
+            m.data_mut()[len - 1 - round] = 0xA5;
+        }
     }
 
     /// A memory made from a released block reads as zeros everywhere,
