@@ -102,12 +102,11 @@ enum Job {
 }
 
 impl Job {
-    /// The function index an error names (`u32::MAX` for trampolines of a
-    /// type).
+    /// The index an error names, as [`Engine::codegen`] does: the
+    /// function's, or for an indirect trampoline its type's.
     fn func(&self) -> u32 {
         match *self {
-            Job::Function(index) | Job::Entry(index) => index,
-            Job::Indirect(_) => u32::MAX,
+            Job::Function(index) | Job::Entry(index) | Job::Indirect(index) => index,
         }
     }
 }

@@ -27,7 +27,8 @@ pub enum CompileError {
     /// caught: the module is rejected, the node keeps running).
     #[error("code generation failed for function {func}: {message}")]
     Codegen {
-        /// Function index (`u32::MAX` for trampolines).
+        /// Function index (for an entry trampoline, its export's; for
+        /// an indirect-call trampoline, its type index).
         func: u32,
         /// Cranelift's message.
         message: String,

@@ -37,7 +37,9 @@ use crate::engine::Engine;
 /// - 5: bounds checks widened over later accesses of the same index, the
 ///   memory length reloaded after a call only while a read may follow,
 ///   leaf functions keep their stack height out of the global (issue 4).
-pub const COMPILER_VERSION: u32 = 5;
+/// - 6: bounds checks compare the index with `memory_len - (offset + size)`
+///   (issue 4).
+pub const COMPILER_VERSION: u32 = 6;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -169,7 +169,7 @@ impl Drop for LinearMemory {
 mod pagemap {
     use std::fs::File;
     use std::os::unix::fs::FileExt;
-    use std::sync::OnceLock;
+    use std::sync::Mutex;
 
     use memmap2::MmapMut;
 
@@ -182,43 +182,66 @@ mod pagemap {
     struct PageMap {
         file: File,
         page: usize,
+        /// The process that opened `file`: the kernel ties an open
+        /// pagemap to its opener's address space, so a child of `fork`
+        /// reading the inherited file would see its parent's pages.
+        pid: u32,
     }
 
-    /// The open pagemap, if it reads as documented (see [`self_test`]).
-    fn pagemap() -> Option<&'static PageMap> {
-        static PAGEMAP: OnceLock<Option<PageMap>> = OnceLock::new();
-        PAGEMAP
-            .get_or_init(|| {
-                // SAFETY: `sysconf` has no preconditions.
-                let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-                let page = usize::try_from(page).ok().filter(|p| p.is_power_of_two())?;
-                let map = PageMap {
-                    file: File::open("/proc/self/pagemap").ok()?,
-                    page,
-                };
-                self_test(&map).then_some(map)
-            })
-            .as_ref()
+    /// This process's pagemap, if it reads as documented ([`self_test`]);
+    /// opened again after a `fork`. Held while reading (the kernel takes
+    /// the address space's lock for each read anyway).
+    fn with_pagemap<R>(f: impl FnOnce(&PageMap) -> Option<R>) -> Option<R> {
+        static PAGEMAP: Mutex<Option<Option<PageMap>>> = Mutex::new(None);
+        let mut slot = PAGEMAP.lock().ok()?;
+        let pid = std::process::id();
+        if !matches!(&*slot, Some(opened) if opened.as_ref().is_none_or(|map| map.pid == pid)) {
+            *slot = Some(open(pid));
+        }
+        f(slot.as_ref()?.as_ref()?)
     }
 
-    /// Whether pagemap tells written pages from untouched ones in a fresh
-    /// mapping: a sandbox or emulator that fakes or misplaces it (qemu-user
-    /// passes the host's through) must not be trusted to skip a page.
+    fn open(pid: u32) -> Option<PageMap> {
+        // SAFETY: `sysconf` has no preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        let page = usize::try_from(page).ok().filter(|p| p.is_power_of_two())?;
+        let map = PageMap {
+            file: File::open("/proc/self/pagemap").ok()?,
+            page,
+            pid,
+        };
+        self_test(&map).then_some(map)
+    }
+
+    /// Whether pagemap reports written pages of a fresh mapping as
+    /// present or swapped, and untouched pages far from them as neither:
+    /// a sandbox or emulator that fakes or misplaces it (qemu-user passes
+    /// the host's through) must not be trusted to skip a page. Reporting
+    /// an untouched page as present is harmless (it is zeroed for
+    /// nothing), so pages next to a written one are not checked: large
+    /// folios (mTHP, up to 64 KiB here) map them together.
     fn self_test(map: &PageMap) -> bool {
-        const WRITTEN: [bool; 8] = [true, false, false, true, false, true, false, false];
-        let Ok(mut block) = MmapMut::map_anon(WRITTEN.len() * map.page) else {
+        const PAGES: usize = 64;
+        const WRITTEN: [usize; 3] = [0, 1, 60];
+        // Beyond any 64 KiB folio of a written page, whatever the
+        // mapping's alignment.
+        const UNTOUCHED: std::ops::Range<usize> = 20..40;
+        let Some(bytes) = PAGES.checked_mul(map.page) else {
             return false;
         };
-        for (page, &written) in block.chunks_mut(map.page).zip(&WRITTEN) {
-            if written {
-                page[map.page / 2] = 1;
-            }
+        let Ok(mut block) = MmapMut::map_anon(bytes) else {
+            return false;
+        };
+        for &page in &WRITTEN {
+            block[page * map.page + map.page / 2] = 1;
         }
-        let mut seen = [false; WRITTEN.len()];
-        let read = for_each_entry(map, block.as_ptr() as usize, block.len(), |index, held| {
-            seen[index] = held;
+        let mut held = [false; PAGES];
+        let read = for_each_entry(map, block.as_ptr() as usize, bytes, |index, h| {
+            held[index] = h;
         });
-        read.is_some() && seen == WRITTEN
+        read.is_some()
+            && WRITTEN.iter().all(|&page| held[page])
+            && UNTOUCHED.clone().all(|page| !held[page])
     }
 
     /// Calls `f(page index, present or swapped)` for each OS page of the
@@ -253,19 +276,20 @@ mod pagemap {
     /// present or swapped; `None`, having written nothing or only zeros,
     /// when pagemap cannot tell.
     pub(super) fn zero_touched(bytes: &mut [u8]) -> Option<()> {
-        let map = pagemap()?;
         let (start, len) = (bytes.as_ptr() as usize, bytes.len());
-        for_each_entry(map, start, len, |index, held| {
-            if held {
-                let from = index * map.page;
-                bytes[from..(from + map.page).min(len)].fill(0);
-            }
+        with_pagemap(|map| {
+            for_each_entry(map, start, len, |index, held| {
+                if held {
+                    let from = index * map.page;
+                    bytes[from..(from + map.page).min(len)].fill(0);
+                }
+            })
         })
     }
 
     #[cfg(test)]
     pub(super) fn available() -> bool {
-        pagemap().is_some()
+        with_pagemap(|_| Some(())).is_some()
     }
 }
 
