@@ -37,6 +37,7 @@ fn kind_label(kind: &ErrorKind) -> &'static str {
         ErrorKind::Invalid { .. } => "invalid",
         ErrorKind::Policy(_) => "policy",
         ErrorKind::InvalidConfig { .. } => "invalid_config",
+        ErrorKind::Internal { .. } => "internal",
     }
 }
 

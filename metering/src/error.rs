@@ -63,6 +63,14 @@ pub enum ErrorKind {
         /// What is wrong with it.
         message: String,
     },
+    /// Preparing the module panicked: a bug in Gasket (or a dependency),
+    /// caught so that the module is rejected instead of taking the node
+    /// down. The same bytes and config always give it.
+    #[error("internal error while preparing: {message}")]
+    Internal {
+        /// The panic's message.
+        message: String,
+    },
 }
 
 /// WebAssembly features (proposals) outside the accepted subset.
@@ -272,6 +280,16 @@ impl PrepareError {
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Self::new(
             ErrorKind::InvalidConfig {
+                message: message.into(),
+            },
+            None,
+            0,
+        )
+    }
+
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::Internal {
                 message: message.into(),
             },
             None,

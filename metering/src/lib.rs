@@ -90,12 +90,30 @@ pub fn prepare_with_policy(
     policy: &dyn Policy,
 ) -> Result<Prepared, PrepareError> {
     config.validate()?;
-    let analysis = analysis::module::analyze_module(wasm, config, policy)?;
-    let (instrumented, info) = inject::instrument(wasm, &analysis, config)?;
+    // A panic (a bug, here or in wasmparser or wasm-encoder) rejects the
+    // module instead of unwinding into the node.
+    let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let analysis = analysis::module::analyze_module(wasm, config, policy)?;
+        inject::instrument(wasm, &analysis, config)
+    }));
+    let (instrumented, info) = match prepared {
+        Ok(result) => result?,
+        Err(panic) => return Err(PrepareError::internal(panic_message(&*panic))),
+    };
     Ok(Prepared {
         wasm: instrumented,
         info,
         code_hash: *blake3::hash(wasm).as_bytes(),
         config_hash: config.hash(),
     })
+}
+
+/// The message of a caught panic (`panic!` with a literal or a format),
+/// for errors that report one.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
 }

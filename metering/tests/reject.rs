@@ -757,3 +757,48 @@ fn global_get_of_a_defined_global_in_a_constant_expression() {
             .unwrap();
     prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
 }
+
+/// A policy with a bug: it panics on the first import it sees.
+struct PanickingPolicy;
+
+impl gasket_metering::Policy for PanickingPolicy {
+    fn check_import(
+        &self,
+        _module: &str,
+        name: &str,
+        _ty: gasket_metering::ItemType<'_>,
+    ) -> Result<(), gasket_metering::PolicyViolation> {
+        panic!("policy bug at {name}");
+    }
+    fn check_export(
+        &self,
+        _name: &str,
+        _ty: gasket_metering::ItemType<'_>,
+    ) -> Result<(), gasket_metering::PolicyViolation> {
+        Ok(())
+    }
+    fn check_module(
+        &self,
+        _exports: &[(&str, gasket_metering::ItemType<'_>)],
+    ) -> Result<(), gasket_metering::PolicyViolation> {
+        Ok(())
+    }
+}
+
+/// A panic while preparing is a typed rejection, not an unwinding node.
+#[test]
+fn a_panic_while_preparing_is_an_internal_error() {
+    let wasm = wat::parse_str(r#"(module (import "env" "f" (func)))"#).unwrap();
+    let err = gasket_metering::prepare_with_policy(&wasm, &Config::default(), &PanickingPolicy)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::Internal {
+            message: "policy bug at f".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "internal error while preparing: policy bug at f at offset 0x0"
+    );
+}

@@ -134,14 +134,12 @@ where
         Err(panic) => {
             *fctx = FunctionBuilderContext::new();
             *ctx = Context::new();
-            let message = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("(no message)");
             Err(CompileError::Codegen {
                 func: job.func(),
-                message: format!("the code generator panicked: {message}"),
+                message: format!(
+                    "the code generator panicked: {}",
+                    gasket_metering::panic_message(&*panic)
+                ),
             })
         }
     }
