@@ -88,36 +88,34 @@ fn resolve(module: &str, name: &str) -> Option<u32> {
     }
 }
 
-#[test]
-fn a_resolver_dispatches_what_no_entry_supplies() {
-    let module = adder();
-    let mut imports = Imports::new();
-    imports.dispatch_with(resolve);
-    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+/// `sum(a, b)` of `adder()` instantiated with `imports`: the result and
+/// how many calls reached the host.
+fn sum_with(imports: Imports, a: i64, b: i64) -> (Vec<Value>, u32) {
+    let mut instance = Instance::new(&adder(), imports, GAS_LIMIT).unwrap();
     let mut host = Recorder { calls: 0 };
     let out = instance
-        .call_with("sum", &[Value::I64(40), Value::I64(1)], &mut host, 0)
+        .call_with("sum", &[Value::I64(a), Value::I64(b)], &mut host, 0)
         .unwrap();
-    assert_eq!(out, vec![Value::I64(42)]);
-    assert_eq!(host.calls, 2);
+    (out, host.calls)
+}
+
+#[test]
+fn a_resolver_dispatches_what_no_entry_supplies() {
+    let mut imports = Imports::new();
+    imports.dispatch_with(resolve);
+    assert_eq!(sum_with(imports, 40, 1), (vec![Value::I64(42)], 2));
 
     // An entry wins over the resolver: `add` goes to a closure.
     let mut imports = Imports::new();
     imports
         .dispatch_with(resolve)
         .func("env", "add", |_, args| Ok(vec![args[0] * args[1]]));
-    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
-    let mut host = Recorder { calls: 0 };
-    let out = instance
-        .call_with("sum", &[Value::I64(6), Value::I64(7)], &mut host, 0)
-        .unwrap();
-    assert_eq!(out, vec![Value::I64(42)]);
-    assert_eq!(host.calls, 0);
+    assert_eq!(sum_with(imports, 6, 7), (vec![Value::I64(42)], 0));
 
     // A name the resolver does not know is missing, named.
     let mut imports = Imports::new();
     imports.dispatch_with(|_, name| (name == "add").then_some(ID_ADD));
-    let err = Instance::new(&module, imports, GAS_LIMIT).unwrap_err();
+    let err = Instance::new(&adder(), imports, GAS_LIMIT).unwrap_err();
     assert!(
         matches!(&err, InstantiationError::MissingImport { module, name } if module == "env" && name == "store"),
         "{err:?}"
