@@ -352,4 +352,32 @@ mod tests {
             m.data_mut().fill(0xCD);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whatever a memory wrote where, and however far it grew, the
+        /// next memory of its size reads zeros up to its maximum.
+        #[test]
+        fn any_writes_come_back_zero(
+            initial in 1u32..4,
+            grow in 0u32..4,
+            writes in proptest::collection::vec((proptest::prelude::any::<u32>(), 1u8..), 0..40),
+        ) {
+            let maximum = initial + 3;
+            let mut m = LinearMemory::new(initial, maximum).unwrap();
+            m.grow(grow);
+            let len = m.data().len();
+            for (at, byte) in writes {
+                m.data_mut()[at as usize % len] = byte;
+            }
+            drop(m);
+            let mut m = LinearMemory::new(initial, maximum).unwrap();
+            proptest::prop_assert_eq!(m.grow(maximum - initial), initial as i32);
+            proptest::prop_assert!(m.data().iter().all(|&b| b == 0));
+        }
+    }
 }
