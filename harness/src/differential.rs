@@ -193,12 +193,10 @@ pub fn compare_cache(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) {
 pub fn compare_module(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) -> Compared {
     let prepared = match prepare_with_policy(wasm, &Config::default(), &Permissive) {
         Ok(p) => p,
-        Err(e) if matches!(e.kind(), gasket_metering::ErrorKind::Internal { .. }) => {
-            panic!("{label}: prepare: {e}")
-        }
         // wasm-smith may emit what the subset rejects by design (a reserved
         // export name, a limit): nothing to compare.
-        Err(_) => {
+        Err(e) => {
+            crate::panic_if_internal(&e, label);
             return Compared {
                 calls: 0,
                 rejected: 1,

@@ -24,3 +24,12 @@ pub mod shapes;
 pub mod smith;
 pub mod targets;
 pub mod wasmi_oracle;
+
+/// Panics on [`gasket_metering::ErrorKind::Internal`]: `prepare` caught a
+/// panic of its own, which the fuzz targets must report as the crash it
+/// was. Any other rejection is a verdict on the module, and passes.
+pub fn panic_if_internal(error: &gasket_metering::PrepareError, label: &str) {
+    if matches!(error.kind(), gasket_metering::ErrorKind::Internal { .. }) {
+        panic!("{label}: prepare: {error}");
+    }
+}

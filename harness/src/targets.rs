@@ -29,8 +29,7 @@ pub fn prepare_bytes(data: &[u8]) {
     let config = Config::default();
     let prepared = match prepare_with_policy(data, &config, &Permissive) {
         Ok(prepared) => prepared,
-        Err(e) if matches!(e.kind(), ErrorKind::Internal { .. }) => panic!("prepare: {e}"),
-        Err(_) => return,
+        Err(e) => return crate::panic_if_internal(&e, "bytes"),
     };
     check_output(data, &config, &prepared);
 }

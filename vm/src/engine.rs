@@ -666,8 +666,8 @@ mod tests {
     use super::*;
 
     /// A panic in one job (Cranelift's own asserts) is a `Codegen` error
-    /// naming its function, on one thread and on several, and the thread
-    /// goes on compiling later modules with fresh contexts.
+    /// naming its function, on one thread and on several, and the same
+    /// engine runs later jobs.
     #[test]
     fn a_panicking_job_is_a_codegen_error() {
         let jobs: Vec<Job> = (0..4 * JOBS_PER_THREAD as u32).map(Job::Function).collect();

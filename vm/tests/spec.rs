@@ -1029,14 +1029,7 @@ fn spec_suite() {
                             catch_unwind(AssertUnwindSafe(|| run_file(&path, &label, mode)));
                         let (report, panic) = match outcome {
                             Ok(r) => (Some(r), None),
-                            Err(e) => {
-                                let msg = e
-                                    .downcast_ref::<String>()
-                                    .cloned()
-                                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                                    .unwrap_or_else(|| "non-string panic".into());
-                                (None, Some(msg))
-                            }
+                            Err(e) => (None, Some(gasket_metering::panic_message(&*e).to_string())),
                         };
                         results.lock().expect("results").push(FileResult {
                             dir,

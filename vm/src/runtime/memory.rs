@@ -179,36 +179,40 @@ mod pagemap {
     /// Entries read at once.
     const BATCH: usize = 64;
 
+    /// An open pagemap. The kernel ties it to its opener's address
+    /// space: a child of `fork` reading the inherited file would see its
+    /// parent's pages, hence [`Opened::pid`].
     struct PageMap {
         file: File,
         page: usize,
-        /// The process that opened `file`: the kernel ties an open
-        /// pagemap to its opener's address space, so a child of `fork`
-        /// reading the inherited file would see its parent's pages.
+    }
+
+    /// What opening pagemap gave the process `pid`.
+    struct Opened {
         pid: u32,
+        map: Option<PageMap>,
     }
 
     /// This process's pagemap, if it reads as documented ([`self_test`]);
     /// opened again after a `fork`. Held while reading (the kernel takes
     /// the address space's lock for each read anyway).
     fn with_pagemap<R>(f: impl FnOnce(&PageMap) -> Option<R>) -> Option<R> {
-        static PAGEMAP: Mutex<Option<Option<PageMap>>> = Mutex::new(None);
+        static PAGEMAP: Mutex<Option<Opened>> = Mutex::new(None);
         let mut slot = PAGEMAP.lock().ok()?;
         let pid = std::process::id();
-        if !matches!(&*slot, Some(opened) if opened.as_ref().is_none_or(|map| map.pid == pid)) {
-            *slot = Some(open(pid));
+        if slot.as_ref().is_none_or(|opened| opened.pid != pid) {
+            *slot = Some(Opened { pid, map: open() });
         }
-        f(slot.as_ref()?.as_ref()?)
+        f(slot.as_ref()?.map.as_ref()?)
     }
 
-    fn open(pid: u32) -> Option<PageMap> {
+    fn open() -> Option<PageMap> {
         // SAFETY: `sysconf` has no preconditions.
         let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
         let page = usize::try_from(page).ok().filter(|p| p.is_power_of_two())?;
         let map = PageMap {
             file: File::open("/proc/self/pagemap").ok()?,
             page,
-            pid,
         };
         self_test(&map).then_some(map)
     }
