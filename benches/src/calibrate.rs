@@ -817,13 +817,24 @@ pub mod layout {
     pub const DATA: u32 = 0x4000;
 }
 
+/// The step between the keys of `host_contract`'s `distinct_keys`: a
+/// store can hold other entries between them, so that consecutive calls
+/// touch different parts of its index, as a contract's map of many
+/// holders is read.
+pub const KEY_STRIDE: u32 = 101;
+
 /// Address of the callee of the `call` measurements.
 pub const CALLEE_ADDRESS: [u8; 32] = [0xBB; 32];
 
 /// A contract whose method `run` reads `n` from the first 4 bytes of its
 /// input and calls host function `f` with `args` `n` times (`None`: the
-/// same loop without the call, the baseline). Results are dropped.
-pub fn host_contract(f: Option<HostFn>, args: &[i64]) -> String {
+/// same loop without the call, the baseline). Results are dropped. With
+/// `distinct_keys`, iteration `i` (counting down from `n`) first stores
+/// `i · KEY_STRIDE`, little-endian, over bytes 4..8 of the key at
+/// [`layout::KEY`], so an 8-byte key there is `key0 ‖ i·KEY_STRIDE` and
+/// each call touches another entry (a 7-byte key: `key0` ‖ that number's
+/// low 3 bytes).
+pub fn host_contract(f: Option<HostFn>, args: &[i64], distinct_keys: bool) -> String {
     let mut imports = String::from(r#"(import "env" "input_read" (func $input_read (param i32)))"#);
     let mut call = String::new();
     if let Some(f) = f {
@@ -869,6 +880,14 @@ pub fn host_contract(f: Option<HostFn>, args: &[i64]) -> String {
             call = format!("(drop {call})");
         }
     }
+    let vary_key = if distinct_keys {
+        format!(
+            "(i32.store (i32.const {}) (i32.mul (local.get $i) (i32.const {KEY_STRIDE})))",
+            layout::KEY + 4
+        )
+    } else {
+        String::new()
+    };
     // A `(result)` clause with no types is not valid text: drop it.
     let imports = imports.replace(" (result )", "").replace("(param )", "");
     format!(
@@ -885,6 +904,7 @@ pub fn host_contract(f: Option<HostFn>, args: &[i64]) -> String {
     (local.set $i (i32.load (i32.const {data})))
     (block (loop
       (br_if 1 (i32.eqz (local.get $i)))
+      {vary_key}
       {call}
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br 0)))))"#,
@@ -1041,12 +1061,69 @@ mod tests {
     }
 
     #[test]
+    fn distinct_keys_touch_one_entry_per_call() {
+        use gasket_host_env::{
+            Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, MemoryContracts,
+            MemoryStorage, Storage, execute,
+        };
+        use gasket_metering::Config;
+        let config = Config::default();
+        let engine = Engine::new(EngineConfig::default()).unwrap();
+        let contract = Address([0xA1; 32]);
+        let run = |key_len: i64| {
+            let args = [i64::from(layout::KEY), key_len, i64::from(layout::DATA), 4];
+            let wasm =
+                wat::parse_str(host_contract(Some(HostFn::StorageWrite), &args, true)).unwrap();
+            let prepared = Capabilities::all().prepare(&wasm, &config).unwrap();
+            let mut contracts = MemoryContracts::new();
+            let module = engine.compile(&prepared).unwrap();
+            contracts.insert(
+                contract,
+                Contract {
+                    module,
+                    views: None,
+                },
+            );
+            let mut storage = MemoryStorage::new();
+            let call = CallContext {
+                caller: Address([0xAA; 32]),
+                contract,
+                method: "run".into(),
+                input: 3u32.to_le_bytes().to_vec(),
+                block: BlockInfo::default(),
+                gas_limit: 1 << 30,
+                mode: CallMode::Call,
+            };
+            let report = execute(&config, &contracts, &mut storage, &call).unwrap();
+            assert_eq!(report.outcome.status.label(), "success", "{report:?}");
+            storage
+        };
+        let storage = run(8);
+        for i in 1..=3u32 {
+            let key = [b"key0".as_slice(), &(i * KEY_STRIDE).to_le_bytes()].concat();
+            assert!(storage.get(&contract, &key).unwrap().is_some(), "key0‖{i}");
+        }
+        assert!(storage.get(&contract, b"key00001").unwrap().is_none());
+        let storage = run(7);
+        for i in 1..=3u32 {
+            let key = [b"key0".as_slice(), &(i * KEY_STRIDE).to_le_bytes()[..3]].concat();
+            assert!(
+                storage.get(&contract, &key).unwrap().is_some(),
+                "7-byte key {i}"
+            );
+        }
+    }
+
+    #[test]
     fn host_contracts_parse() {
         for &f in HostFn::ALL {
-            let args = vec![0i64; f.params().len()];
-            wat::parse_str(host_contract(Some(f), &args)).unwrap_or_else(|e| panic!("{f:?}: {e}"));
+            for distinct_keys in [false, true] {
+                let args = vec![0i64; f.params().len()];
+                wat::parse_str(host_contract(Some(f), &args, distinct_keys))
+                    .unwrap_or_else(|e| panic!("{f:?}: {e}"));
+            }
         }
-        wat::parse_str(host_contract(None, &[])).expect("baseline");
+        wat::parse_str(host_contract(None, &[], true)).expect("baseline");
         wat::parse_str(CALLEE_CONTRACT).expect("callee");
         wat::parse_str(GROW_MODULE).expect("grow");
     }
