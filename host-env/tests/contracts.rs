@@ -588,7 +588,7 @@ fn escrow_failed_token_calls_revert_everything() {
 
 /// A gas limit at which `deposit` reaches the token call but the token
 /// runs out: the gas a successful deposit uses. With exactly that much, the
-/// escrow keeps its 100,000-gas reserve back from the call, so the token
+/// escrow keeps its 200,000-gas reserve back from the call, so the token
 /// gets less than it needed (the escrow's work after the call costs less
 /// than the reserve).
 fn escrow_gas_that_starves_the_token(chain: &mut Chain) -> u64 {
