@@ -39,8 +39,8 @@ use gasket_benches::calibrate::{
 use gasket_devnet::chain::state_root::StateRoot;
 use gasket_devnet::db::{Db, STORAGE, WriteStorage, storage_key};
 use gasket_host_env::{
-    Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, MemoryContracts,
-    MemoryStorage, Storage, execute,
+    Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, Contracts, MemoryContracts,
+    MemoryStorage, Storage, StorageError, execute,
 };
 use gasket_metering::{Config, CostClass, HostCost, HostFn, Permissive, prepare_with_policy};
 use gasket_vm::{Caller, Engine, EngineConfig, Host, Imports, Instance, Module, Trap, Value};
@@ -216,6 +216,21 @@ struct HostCase {
     stored: usize,
     input: usize,
     store: Store,
+    callee: Callee,
+}
+
+/// Where a `call` case's callee comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Callee {
+    /// `CALLEE_CONTRACT`, compiled once and held in memory.
+    Memory,
+    /// The built contract of that name (`noop`: `CALLEE_CONTRACT`) at
+    /// `CALLEE_ADDRESS`, looked up through a compiled-code cache with no
+    /// memory level, so that each call reads, checks and maps its
+    /// artifact file, as for a node whose memory cache does not hold it
+    /// (a restart, an eviction). The method called is `noop`: a contract
+    /// without it is loaded all the same, then the call fails.
+    DiskCache(&'static str),
 }
 
 /// The storage a host case runs over.
@@ -256,6 +271,7 @@ fn host_cases() -> Vec<HostCase> {
         stored: 32,
         input: 8,
         store: Store::Memory,
+        callee: Callee::Memory,
     };
     let mut cases = vec![
         case("input_len", HostFn::InputLen, vec![], 0),
@@ -375,6 +391,18 @@ fn host_cases() -> Vec<HostCase> {
         },
         case("result_len", HostFn::ResultLen, vec![], 0),
     ];
+    for contract in ["noop", "token"] {
+        cases.push(HostCase {
+            calls: 100,
+            callee: Callee::DiskCache(contract),
+            ..case(
+                &format!("call ({contract} from the disk cache, 32 B input)"),
+                HostFn::Call,
+                vec![callee, method, 4, data, 32, 1_000_000],
+                36,
+            )
+        });
+    }
     let devnet = |name: &str, f: HostFn, args: Vec<i64>, bytes: u64, stored: usize| HostCase {
         stored,
         store: Store::Devnet,
@@ -454,6 +482,75 @@ fn deploy(
     );
 }
 
+/// Contracts in memory, but the one at `CALLEE_ADDRESS` compiled through
+/// a disk-only cache on every lookup (see [`Callee::DiskCache`]).
+struct DiskCallee {
+    contracts: MemoryContracts,
+    engine: Engine,
+    cache: gasket_vm::Cache,
+    config: Config,
+    wasm: Vec<u8>,
+    code_hash: [u8; 32],
+    _dir: tempfile::TempDir,
+}
+
+impl DiskCallee {
+    fn new(contracts: MemoryContracts, engine: &Engine, config: &Config, name: &str) -> DiskCallee {
+        let wasm = if name == "noop" {
+            wat::parse_str(CALLEE_CONTRACT).expect("callee")
+        } else {
+            gasket_benches::read_contract(name)
+        };
+        let dir = tempfile::tempdir().expect("cache directory");
+        let cache = gasket_vm::Cache::new(gasket_vm::CacheConfig {
+            memory_bytes: 0,
+            disk: Some(gasket_vm::DiskConfig {
+                dir: dir.path().into(),
+                max_bytes: 1 << 30,
+            }),
+        });
+        let callee = DiskCallee {
+            contracts,
+            engine: engine.clone(),
+            cache,
+            config: config.clone(),
+            code_hash: *blake3::hash(&wasm).as_bytes(),
+            wasm,
+            _dir: dir,
+        };
+        // The first lookup compiles and writes the artifact.
+        callee
+            .contract(&Address(CALLEE_ADDRESS))
+            .expect("callee compiles");
+        assert_eq!(callee.cache.stats().misses, 1);
+        callee
+    }
+}
+
+impl Contracts for DiskCallee {
+    fn contract(&self, address: &Address) -> Result<Option<Contract>, StorageError> {
+        if address.0 != CALLEE_ADDRESS {
+            return self.contracts.contract(address);
+        }
+        let capabilities = Capabilities::all();
+        let module = self
+            .engine
+            .compile_cached_with_hash(
+                &self.cache,
+                &self.code_hash,
+                &self.wasm,
+                &self.config,
+                &capabilities.cache_id(),
+                |wasm, config| capabilities.prepare(wasm, config),
+            )
+            .map_err(|e| StorageError(e.to_string()))?;
+        Ok(Some(Contract {
+            module,
+            views: None,
+        }))
+    }
+}
+
 /// A devnet store for `case` (see [`Store::Devnet`]), in a temporary home.
 fn devnet_store(case: &HostCase) -> (tempfile::TempDir, Db) {
     let home = tempfile::tempdir().expect("temporary home");
@@ -503,6 +600,10 @@ fn host_runner<'a>(
         Address(CALLEE_ADDRESS),
         CALLEE_CONTRACT,
     );
+    let contracts: Box<dyn Contracts> = match case.callee {
+        Callee::Memory => Box::new(contracts),
+        Callee::DiskCache(name) => Box::new(DiskCallee::new(contracts, engine, config, name)),
+    };
     let mut storage = MemoryStorage::new();
     storage
         .set(&HOST_A, b"key00001", &vec![7u8; case.stored])
@@ -523,12 +624,12 @@ fn host_runner<'a>(
         let mut gas = 0;
         for _ in 0..count {
             let report = match db {
-                None => execute(config, &contracts, &mut storage.clone(), &call),
+                None => execute(config, &*contracts, &mut storage.clone(), &call),
                 Some(db) => {
                     let txn = db.write().expect("write transaction");
                     let report = execute(
                         config,
-                        &contracts,
+                        &*contracts,
                         &mut WriteStorage {
                             table: txn.open_table(STORAGE).expect("storage table"),
                             root: StateRoot::from_bytes(&[0; 32]),
@@ -1092,7 +1193,11 @@ fn main() {
     };
     let rows_of = |f: HostFn, store: Store| -> Vec<usize> {
         (0..hosts.len())
-            .filter(|&i| hosts[i].function == Some(f) && hosts[i].store == store)
+            .filter(|&i| {
+                hosts[i].function == Some(f)
+                    && hosts[i].store == store
+                    && hosts[i].callee == Callee::Memory
+            })
             .collect()
     };
     // CPU-calibrated from the memory store's rows (the absent-key row
@@ -1454,6 +1559,52 @@ fn main() {
     println!();
     println!("Proposed CostSchedule (rate {rate:.4} ns per gas):");
     println!("{proposed:#?}");
+    println!();
+    // Loading a callee's code when the node's memory cache misses: each
+    // disk-cache row beyond the in-memory `call` row, and the slope over
+    // the two callees' wasm sizes. Printed, not proposed: gas cannot
+    // depend on a node's cache, so pricing it means charging every call
+    // (NEAR's `contract_loading_*`), a consensus design choice.
+    let memory_call = hosts
+        .iter()
+        .position(|h| h.function == Some(HostFn::Call) && h.callee == Callee::Memory)
+        .expect("a call row");
+    let loads: Vec<(usize, f64)> = hosts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| match h.callee {
+            Callee::DiskCache(name) => {
+                let wasm_bytes = if name == "noop" {
+                    wat::parse_str(CALLEE_CONTRACT).expect("callee").len()
+                } else {
+                    gasket_benches::read_contract(name).len()
+                };
+                Some((wasm_bytes, host_rows[i].ns - host_rows[memory_call].ns))
+            }
+            Callee::Memory => None,
+        })
+        .collect();
+    println!(
+        "Loading the callee's code from the disk cache (beyond a call whose callee is in memory):"
+    );
+    for &(bytes, ns) in &loads {
+        println!(
+            "  wasm {bytes} B: {ns:.0} ns = {:.0} gas at the rate ({:.1} ns per wasm byte)",
+            ns / rate,
+            ns / bytes as f64
+        );
+    }
+    if let [(small_bytes, small_ns), (large_bytes, large_ns), ..] = loads[..]
+        && large_bytes > small_bytes
+    {
+        let per_byte = (large_ns - small_ns) / (large_bytes - small_bytes) as f64;
+        println!(
+            "  as a charge per frame: {:.0} + {:.0}/KiB of wasm (the `call` base today: {})",
+            ((small_ns - per_byte * small_bytes as f64) / rate).max(0.0),
+            per_byte * 1024.0 / rate,
+            config.host_costs.get(HostFn::Call).base
+        );
+    }
     println!();
     println!(
         "Proposed host costs (base, per KiB; in brackets the fit to the memory store's rows, and to the devnet store's):"
