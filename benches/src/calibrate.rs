@@ -823,6 +823,15 @@ pub mod layout {
 /// holders is read.
 pub const KEY_STRIDE: u32 = 101;
 
+/// The 8-byte key `key0 ‖ j` (little-endian), as `host_contract`'s
+/// `distinct_keys` writes it for `j = i · KEY_STRIDE` (a 7-byte key is its
+/// first 7 bytes).
+pub fn stored_key(j: u32) -> [u8; 8] {
+    let mut key = *b"key00000";
+    key[4..].copy_from_slice(&j.to_le_bytes());
+    key
+}
+
 /// Address of the callee of the `call` measurements.
 pub const CALLEE_ADDRESS: [u8; 32] = [0xBB; 32];
 
@@ -1100,18 +1109,19 @@ mod tests {
         };
         let storage = run(8);
         for i in 1..=3u32 {
-            let key = [b"key0".as_slice(), &(i * KEY_STRIDE).to_le_bytes()].concat();
+            let key = stored_key(i * KEY_STRIDE);
             assert!(storage.get(&contract, &key).unwrap().is_some(), "key0‖{i}");
         }
-        assert!(storage.get(&contract, b"key00001").unwrap().is_none());
+        assert_eq!(storage.entries().count(), 3, "one entry per call");
         let storage = run(7);
         for i in 1..=3u32 {
-            let key = [b"key0".as_slice(), &(i * KEY_STRIDE).to_le_bytes()[..3]].concat();
+            let key = &stored_key(i * KEY_STRIDE)[..7];
             assert!(
-                storage.get(&contract, &key).unwrap().is_some(),
+                storage.get(&contract, key).unwrap().is_some(),
                 "7-byte key {i}"
             );
         }
+        assert_eq!(storage.entries().count(), 3, "one entry per call");
     }
 
     #[test]

@@ -40,8 +40,9 @@
 //!
 //! Each token call forwards `min(TOKEN_CALL_GAS, gas_left - GAS_RESERVE)`
 //! ([`TOKEN_CALL_GAS`], [`GAS_RESERVE`]); the reserve pays for the call's
-//! own base cost (70,000) and, after it returns, for writing the escrow
-//! state (a `storage_write` of ~151 bytes: ~50,500) and the event.
+//! own cost (70,000 + 4,096 per KiB of method and input: ~70,400) and,
+//! after it returns, for writing the escrow state (a `storage_write` of
+//! 151 bytes: 50,473) and the event (~1,500).
 //!
 //! # Storage layout
 //!

@@ -10,7 +10,9 @@
 //!   (control, local, const, alu, then the rest).
 //! - Host functions: a contract calling the function `n` times in a loop
 //!   through `gasket_host_env::execute`, minus the same contract without
-//!   the call, per call, at a small and a large byte size.
+//!   the call, per call, at a small and a large byte size; storage also on
+//!   the devnet's redb store, each call on another key, and `call` also
+//!   with the callee's code from the disk cache ([`stores`]).
 //! - Workloads: `contracts/bench/workloads` (`fib`, `hash`, `sort`, `copy`,
 //!   `host_reads` with `env.read` charged as `storage_read`), and token
 //!   transfers through `execute`.
@@ -33,14 +35,13 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use gasket_benches::calibrate::{
-    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CLASSES, GROW_MODULE, KEY_STRIDE,
-    MEMORY_MODULE, Micro, REPS, class_name, layout,
+    self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CLASSES, GROW_MODULE, MEMORY_MODULE, Micro,
+    REPS, class_name, layout,
 };
-use gasket_devnet::chain::state_root::StateRoot;
-use gasket_devnet::db::{Db, STORAGE, WriteStorage, storage_key};
+use gasket_devnet::db::Db;
 use gasket_host_env::{
     Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, Contracts, MemoryContracts,
-    MemoryStorage, Storage, StorageError, execute,
+    MemoryStorage, Storage, execute,
 };
 use gasket_metering::{Config, CostClass, HostCost, HostFn, Permissive, prepare_with_policy};
 use gasket_vm::{Caller, Engine, EngineConfig, Host, Imports, Instance, Module, Trap, Value};
@@ -482,97 +483,6 @@ fn deploy(
     );
 }
 
-/// Contracts in memory, but the one at `CALLEE_ADDRESS` compiled through
-/// a disk-only cache on every lookup (see [`Callee::DiskCache`]).
-struct DiskCallee {
-    contracts: MemoryContracts,
-    engine: Engine,
-    cache: gasket_vm::Cache,
-    config: Config,
-    wasm: Vec<u8>,
-    code_hash: [u8; 32],
-    _dir: tempfile::TempDir,
-}
-
-impl DiskCallee {
-    fn new(contracts: MemoryContracts, engine: &Engine, config: &Config, name: &str) -> DiskCallee {
-        let wasm = if name == "noop" {
-            wat::parse_str(CALLEE_CONTRACT).expect("callee")
-        } else {
-            gasket_benches::read_contract(name)
-        };
-        let dir = tempfile::tempdir().expect("cache directory");
-        let cache = gasket_vm::Cache::new(gasket_vm::CacheConfig {
-            memory_bytes: 0,
-            disk: Some(gasket_vm::DiskConfig {
-                dir: dir.path().into(),
-                max_bytes: 1 << 30,
-            }),
-        });
-        let callee = DiskCallee {
-            contracts,
-            engine: engine.clone(),
-            cache,
-            config: config.clone(),
-            code_hash: *blake3::hash(&wasm).as_bytes(),
-            wasm,
-            _dir: dir,
-        };
-        // The first lookup compiles and writes the artifact.
-        callee
-            .contract(&Address(CALLEE_ADDRESS))
-            .expect("callee compiles");
-        assert_eq!(callee.cache.stats().misses, 1);
-        callee
-    }
-}
-
-impl Contracts for DiskCallee {
-    fn contract(&self, address: &Address) -> Result<Option<Contract>, StorageError> {
-        if address.0 != CALLEE_ADDRESS {
-            return self.contracts.contract(address);
-        }
-        let capabilities = Capabilities::all();
-        let module = self
-            .engine
-            .compile_cached_with_hash(
-                &self.cache,
-                &self.code_hash,
-                &self.wasm,
-                &self.config,
-                &capabilities.cache_id(),
-                |wasm, config| capabilities.prepare(wasm, config),
-            )
-            .map_err(|e| StorageError(e.to_string()))?;
-        Ok(Some(Contract {
-            module,
-            views: None,
-        }))
-    }
-}
-
-/// A devnet store for `case` (see [`Store::Devnet`]), in a temporary home.
-fn devnet_store(case: &HostCase) -> (tempfile::TempDir, Db) {
-    let home = tempfile::tempdir().expect("temporary home");
-    let db = Db::open(home.path(), true).expect("devnet database");
-    let txn = db.write().expect("write transaction");
-    {
-        let mut table = txn.open_table(STORAGE).expect("storage table");
-        let (probed, other) = (vec![7u8; case.stored], [7u8; 32]);
-        for j in 0..=case.calls * KEY_STRIDE {
-            let key = storage_key(&HOST_A, &[b"key0".as_slice(), &j.to_le_bytes()].concat());
-            let value = if j % KEY_STRIDE == 0 {
-                &probed[..]
-            } else {
-                &other
-            };
-            table.insert(key.as_slice(), value).expect("insert");
-        }
-    }
-    txn.commit().expect("commit");
-    (home, db)
-}
-
 /// `execute` of `run` on a contract built for `case` (`None`: its
 /// baseline), `count` times, each on a fresh copy of the storage: a clone
 /// of the memory store, or a write transaction of the devnet store that is
@@ -602,7 +512,9 @@ fn host_runner<'a>(
     );
     let contracts: Box<dyn Contracts> = match case.callee {
         Callee::Memory => Box::new(contracts),
-        Callee::DiskCache(name) => Box::new(DiskCallee::new(contracts, engine, config, name)),
+        Callee::DiskCache(name) => {
+            Box::new(stores::DiskCallee::new(contracts, engine, config, name))
+        }
     };
     let mut storage = MemoryStorage::new();
     storage
@@ -620,25 +532,23 @@ fn host_runner<'a>(
         mode: CallMode::Call,
     };
     let name = case.name.clone();
+    // Each call on its own key changes one entry: `calls` writes.
+    let changes = match case.function {
+        Some(HostFn::StorageWrite | HostFn::StorageRemove) if !baseline => {
+            if case.store == Store::Devnet {
+                case.calls as usize
+            } else {
+                1
+            }
+        }
+        _ => 0,
+    };
     move |count| {
         let mut gas = 0;
         for _ in 0..count {
             let report = match db {
                 None => execute(config, &*contracts, &mut storage.clone(), &call),
-                Some(db) => {
-                    let txn = db.write().expect("write transaction");
-                    let report = execute(
-                        config,
-                        &*contracts,
-                        &mut WriteStorage {
-                            table: txn.open_table(STORAGE).expect("storage table"),
-                            root: StateRoot::from_bytes(&[0; 32]),
-                        },
-                        &call,
-                    );
-                    txn.abort().expect("abort");
-                    report
-                }
+                Some(db) => stores::execute_aborted(db, config, &*contracts, &call),
             }
             .expect("execute");
             assert_eq!(
@@ -646,6 +556,7 @@ fn host_runner<'a>(
                 "success",
                 "{name}: {report:?}"
             );
+            assert_eq!(report.writes.len(), changes, "{name}: changed entries");
             gas += report.outcome.gas_used;
         }
         gas
@@ -654,7 +565,7 @@ fn host_runner<'a>(
 
 /// Token transfers through `execute`: over the memory store, committed
 /// one after the other; over a devnet store (`db`, from
-/// [`devnet_token`]), each in a write transaction that is aborted after
+/// `stores::devnet_token`), each in a write transaction that is aborted after
 /// it (every transfer starts from the same state; a block's commit is not
 /// a transfer's cost).
 fn transfer_runner<'a>(
@@ -673,20 +584,7 @@ fn transfer_runner<'a>(
         for _ in 0..count {
             let report = match db {
                 None => execute(&config, &contracts, &mut storage, &call),
-                Some(db) => {
-                    let txn = db.write().expect("write transaction");
-                    let report = execute(
-                        &config,
-                        &contracts,
-                        &mut WriteStorage {
-                            table: txn.open_table(STORAGE).expect("storage table"),
-                            root: StateRoot::from_bytes(&[0; 32]),
-                        },
-                        &call,
-                    );
-                    txn.abort().expect("abort");
-                    report
-                }
+                Some(db) => stores::execute_aborted(db, &config, &contracts, &call),
             }
             .expect("transfer");
             assert_eq!(report.outcome.status.label(), "success");
@@ -694,36 +592,6 @@ fn transfer_runner<'a>(
         }
         gas
     }
-}
-
-/// Holders of the token in [`devnet_token`]'s store besides alice and bob.
-const TOKEN_HOLDERS: u32 = 100_000;
-
-/// A devnet store holding the token's state after `init` and
-/// [`TOKEN_HOLDERS`] other entries of the token at keys spread over its
-/// key space (blake3 of a counter), so that its balances sit in an index
-/// of realistic depth.
-fn devnet_token(config: &Config, engine: &Engine) -> (tempfile::TempDir, Db) {
-    let token = gasket_benches::token::token_transfers(config, engine);
-    let home = tempfile::tempdir().expect("temporary home");
-    let db = Db::open(home.path(), true).expect("devnet database");
-    let txn = db.write().expect("write transaction");
-    {
-        let mut table = txn.open_table(STORAGE).expect("storage table");
-        for (address, key, value) in token.storage.entries() {
-            let key = storage_key(address, key);
-            table.insert(key.as_slice(), value).expect("insert");
-        }
-        for i in 0..TOKEN_HOLDERS {
-            let holder = blake3::hash(&i.to_le_bytes());
-            let key = storage_key(&gasket_benches::token::TOKEN, holder.as_bytes());
-            table
-                .insert(key.as_slice(), [7u8; 16].as_slice())
-                .expect("insert");
-        }
-    }
-    txn.commit().expect("commit");
-    (home, db)
 }
 
 /// Instantiate the grow module and grow it by `pages`, `count` times.
@@ -902,6 +770,8 @@ fn fmt_ratio(ns: f64, gas: f64) -> String {
     }
 }
 
+mod stores;
+
 fn main() {
     let rounds: usize = std::env::var("GASKET_CALIBRATE_ROUNDS")
         .ok()
@@ -928,10 +798,12 @@ fn main() {
     let workloads_wasm = gasket_benches::read_contract("workloads");
     let workloads = compile(&engine, &workloads_wasm, &config);
     let hosts = host_cases();
-    let token_store = devnet_token(&config, &engine);
+    let token_store = stores::devnet_token(&config, &engine);
     let stores: Vec<Option<(tempfile::TempDir, Db)>> = hosts
         .iter()
-        .map(|h| (h.store == Store::Devnet).then(|| devnet_store(h)))
+        .map(|h| {
+            (h.store == Store::Devnet).then(|| stores::devnet_store(HOST_A, h.calls, h.stored))
+        })
         .collect();
     let db_of = |i: usize| stores[i].as_ref().map(|(_, db)| db);
     let shape_modules = [
@@ -1574,11 +1446,7 @@ fn main() {
         .enumerate()
         .filter_map(|(i, h)| match h.callee {
             Callee::DiskCache(name) => {
-                let wasm_bytes = if name == "noop" {
-                    wat::parse_str(CALLEE_CONTRACT).expect("callee").len()
-                } else {
-                    gasket_benches::read_contract(name).len()
-                };
+                let wasm_bytes = stores::callee_wasm(name).len();
                 Some((wasm_bytes, host_rows[i].ns - host_rows[memory_call].ns))
             }
             Callee::Memory => None,
