@@ -1367,22 +1367,25 @@ fn main() {
     let every = |_: &HostCase| true;
     let host_now = |i: usize| host_rows[i].gas;
     let host_new = |i: usize| proposed_host_gas[i];
+    let ratio_row = |label: &str, now: f64, new: f64| {
+        println!("| {label} | {now:.2}x | {new:.2}x |");
+    };
     println!("| max/min of ns per gas | current | proposed |");
     println!("|---|---:|---:|");
-    println!(
-        "| compute workloads (fib, hash, sort, copy) | {:.2}x | {:.2}x |",
+    ratio_row(
+        "compute workloads (fib, hash, sort, copy)",
         work_ratio(&work_now, &compute_only),
-        work_ratio(&work_new, &compute_only)
+        work_ratio(&work_new, &compute_only),
     );
-    println!(
-        "| compute workloads and the token transfer on the devnet store | {:.2}x | {:.2}x |",
+    ratio_row(
+        "compute workloads and the token transfer on the devnet store",
         work_ratio(&work_now, &real_store),
-        work_ratio(&work_new, &real_store)
+        work_ratio(&work_new, &real_store),
     );
-    println!(
-        "| all workloads (+ host_reads, token transfer on either store) | {:.2}x | {:.2}x |",
+    ratio_row(
+        "all workloads (+ host_reads, token transfer on either store)",
         work_ratio(&work_now, &every_workload),
-        work_ratio(&work_new, &every_workload)
+        work_ratio(&work_new, &every_workload),
     );
     println!(
         "| microbenchmarks, measurable classes (not {}) | {:.2}x | {:.2}x |",
@@ -1390,10 +1393,10 @@ fn main() {
         micro_ratio(&now_gas, true),
         micro_ratio(&new_gas, true)
     );
-    println!(
-        "| the same without the bulk-memory rows but `copy 0 B` | {:.2}x | {:.2}x |",
+    ratio_row(
+        "the same without the bulk-memory rows but `copy 0 B`",
         micro_ratio(&now_gas, false),
-        micro_ratio(&new_gas, false)
+        micro_ratio(&new_gas, false),
     );
     let class_ratio = |schedule: &gasket_metering::CostSchedule, per_byte: bool| {
         let classes = CLASSES
@@ -1403,30 +1406,30 @@ fn main() {
         let byte = per_byte.then(|| bulk_kib_ns / f64::from(schedule.bulk_memory_per_kib));
         ratio(classes.chain(byte))
     };
-    println!(
-        "| cost classes, measurable (helpers subtracted) | {:.2}x | {:.2}x |",
+    ratio_row(
+        "cost classes, measurable (helpers subtracted)",
         class_ratio(&current, false),
-        class_ratio(&proposed, false)
+        class_ratio(&proposed, false),
     );
-    println!(
-        "| the same and the bulk per-KiB rate | {:.2}x | {:.2}x |",
+    ratio_row(
+        "the same and the bulk per-KiB rate",
         class_ratio(&current, true),
-        class_ratio(&proposed, true)
+        class_ratio(&proposed, true),
     );
-    println!(
-        "| host functions priced by time (not storage, events, call) | {:.2}x | {:.2}x |",
+    ratio_row(
+        "host functions priced by time (not storage, events, call)",
         host_ratio(&host_now, &by_time),
-        host_ratio(&host_new, &by_time)
+        host_ratio(&host_new, &by_time),
     );
-    println!(
-        "| the same and storage on the devnet store | {:.2}x | {:.2}x |",
+    ratio_row(
+        "the same and storage on the devnet store",
         host_ratio(&host_now, &on_devnet),
-        host_ratio(&host_new, &on_devnet)
+        host_ratio(&host_new, &on_devnet),
     );
-    println!(
-        "| all host functions (both stores, events, call) | {:.2}x | {:.2}x |",
+    ratio_row(
+        "all host functions (both stores, events, call)",
         host_ratio(&host_now, &every),
-        host_ratio(&host_new, &every)
+        host_ratio(&host_new, &every),
     );
     println!();
     println!("Proposed CostSchedule (rate {rate:.4} ns per gas):");
