@@ -38,7 +38,7 @@ use gasket_benches::calibrate::{
     self, BULK_BYTES, CALLEE_ADDRESS, CALLEE_CONTRACT, CLASSES, GROW_MODULE, MEMORY_MODULE, Micro,
     REPS, class_name, layout,
 };
-use gasket_devnet::db::Db;
+use gasket_devnet::db::{Db, ReadStorage};
 use gasket_host_env::{
     Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, Contracts, MemoryContracts,
     MemoryStorage, Storage, execute,
@@ -139,9 +139,12 @@ fn micro_runner(module: &Module) -> impl FnMut(u64) -> u64 + '_ {
 
 /// The workloads' `env.read`, charged as the ABI's `storage_read` of the
 /// same bytes, so `host_reads` pays for its host work as a contract would.
+/// The value is a constant, or (`store`) what the devnet store holds for
+/// the key under `HOST_A`, read through its `Storage`.
 struct ReadHost {
     cost: HostCost,
     value: Vec<u8>,
+    store: Option<ReadStorage>,
 }
 
 impl Host for ReadHost {
@@ -157,15 +160,26 @@ impl Host for ReadHost {
             self.cost
                 .call_gas(u64::from(key_len) + self.value.len() as u64),
         )?;
-        if caller.read(args[0] as u32, key_len)? != b"balance\0" {
+        let key = caller.read(args[0] as u32, key_len)?;
+        if key != b"balance\0" {
             results[0] = -1;
             return Ok(());
         }
-        caller.write(args[2] as u32, &self.value)?;
-        results[0] = self.value.len() as i64;
+        let value = match &self.store {
+            Some(store) => store
+                .get(&HOST_A, key)
+                .expect("devnet store")
+                .expect("the balance is stored"),
+            None => self.value.clone(),
+        };
+        caller.write(args[2] as u32, &value)?;
+        results[0] = value.len() as i64;
         Ok(())
     }
 }
+
+/// `host_reads` over the devnet store reads it this many times per call.
+const HOST_READS_ON_STORE: i32 = 10_000;
 
 const WORKLOADS: [(&str, i32); 5] = [
     ("fib", 25),
@@ -175,18 +189,22 @@ const WORKLOADS: [(&str, i32); 5] = [
     ("host_reads", 10_000),
 ];
 
+/// `name(arg)` of the workloads module, `count` times; `env.read` answers
+/// from `store` (a devnet store, `stores::devnet_balance`) when given.
 fn workload_runner<'a>(
     module: &'a Module,
     config: &Config,
     name: &'static str,
     arg: i32,
+    store: Option<&Db>,
 ) -> impl FnMut(u64) -> u64 + 'a {
     let mut imports = Imports::new();
     imports.dispatch("env", "read", 0);
     let mut instance = Instance::new(module, imports, GAS).expect("instantiate");
     let mut host = ReadHost {
         cost: config.host_costs.get(HostFn::StorageRead),
-        value: vec![7u8; 32],
+        value: vec![7u8; stores::BALANCE_BYTES],
+        store: store.map(stores::read_storage),
     };
     move |count| {
         let mut gas = 0;
@@ -799,6 +817,7 @@ fn main() {
     let workloads = compile(&engine, &workloads_wasm, &config);
     let hosts = host_cases();
     let token_store = stores::devnet_token(&config, &engine);
+    let balance_store = stores::devnet_balance();
     let stores: Vec<Option<(tempfile::TempDir, Db)>> = hosts
         .iter()
         .map(|h| {
@@ -845,13 +864,22 @@ fn main() {
     }
     let work_at = cases.len();
     for (name, arg) in WORKLOADS {
-        cases.push(Case::new(workload_runner(&workloads, &config, name, arg)));
+        cases.push(Case::new(workload_runner(
+            &workloads, &config, name, arg, None,
+        )));
     }
     cases.push(Case::new(transfer_runner(&config, &engine, None)));
     cases.push(Case::new(transfer_runner(
         &config,
         &engine,
         Some(&token_store.1),
+    )));
+    cases.push(Case::new(workload_runner(
+        &workloads,
+        &config,
+        "host_reads",
+        HOST_READS_ON_STORE,
+        Some(&balance_store.1),
     )));
 
     run_all(&mut cases, rounds);
@@ -931,6 +959,7 @@ fn main() {
         .chain([
             "token transfer".to_string(),
             "token transfer, devnet store".to_string(),
+            format!("host_reads({HOST_READS_ON_STORE}), devnet store"),
         ])
         .enumerate()
         .map(|(i, name)| {
@@ -1119,10 +1148,19 @@ fn main() {
         let module = compile(&engine, &workloads_wasm, &proposed_config);
         let mut gas: Vec<f64> = WORKLOADS
             .iter()
-            .map(|&(name, arg)| workload_runner(&module, &proposed_config, name, arg)(1) as f64)
+            .map(|&(name, arg)| {
+                workload_runner(&module, &proposed_config, name, arg, None)(1) as f64
+            })
             .collect();
         gas.push(transfer_runner(&proposed_config, &engine, None)(1) as f64);
         gas.push(transfer_runner(&proposed_config, &engine, Some(&token_store.1))(1) as f64);
+        gas.push(workload_runner(
+            &module,
+            &proposed_config,
+            "host_reads",
+            HOST_READS_ON_STORE,
+            Some(&balance_store.1),
+        )(1) as f64);
         gas
     };
     let proposed_host_gas: Vec<f64> = hosts
@@ -1141,7 +1179,7 @@ fn main() {
         let module = compile(&engine, &workloads_wasm, config);
         WORKLOADS
             .iter()
-            .map(|&(name, arg)| workload_runner(&module, config, name, arg)(1))
+            .map(|&(name, arg)| workload_runner(&module, config, name, arg, None)(1))
             .collect()
     };
     let default_gas = gas_under(&config);

@@ -5,7 +5,7 @@
 
 use gasket_benches::calibrate::{CALLEE_ADDRESS, CALLEE_CONTRACT, KEY_STRIDE, stored_key};
 use gasket_devnet::chain::state_root::StateRoot;
-use gasket_devnet::db::{Db, STORAGE, WriteStorage, storage_key};
+use gasket_devnet::db::{Db, ReadStorage, STORAGE, WriteStorage, storage_key};
 use gasket_host_env::{
     Address, CallContext, Capabilities, Contract, Contracts, HostError, MemoryContracts, Report,
     StorageError, execute,
@@ -62,6 +62,35 @@ pub fn devnet_store(contract: Address, calls: u32, stored: usize) -> (tempfile::
     }
     txn.commit().expect("commit");
     (home, db)
+}
+
+/// Size of the value [`devnet_balance`] stores (the workloads' `env.read`
+/// answers with 32 bytes).
+pub const BALANCE_BYTES: usize = 32;
+
+/// A devnet store as [`devnet_store`] makes it for 1,000 calls (~100,000
+/// entries of `HOST_A`), plus the workloads' key `balance\0` under
+/// `HOST_A`: what `host_reads` reads on a real store.
+pub fn devnet_balance() -> (tempfile::TempDir, Db) {
+    let (home, db) = devnet_store(crate::HOST_A, 1000, 32);
+    let txn = db.write().expect("write transaction");
+    {
+        let mut table = txn.open_table(STORAGE).expect("storage table");
+        let key = storage_key(&crate::HOST_A, b"balance\0");
+        table
+            .insert(key.as_slice(), [7u8; BALANCE_BYTES].as_slice())
+            .expect("insert");
+    }
+    txn.commit().expect("commit");
+    (home, db)
+}
+
+/// A read transaction's storage of `db` (as the devnet serves views).
+pub fn read_storage(db: &Db) -> ReadStorage {
+    let txn = db.read().expect("read transaction");
+    ReadStorage {
+        table: txn.open_table(STORAGE).expect("storage table"),
+    }
 }
 
 /// Holders of the token in [`devnet_token`]'s store besides alice and bob.
