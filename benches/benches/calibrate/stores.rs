@@ -134,6 +134,8 @@ pub struct DiskCallee {
     config: Config,
     wasm: Vec<u8>,
     code_hash: [u8; 32],
+    capabilities: Capabilities,
+    policy_id: Vec<u8>,
     _dir: tempfile::TempDir,
 }
 
@@ -155,6 +157,7 @@ impl DiskCallee {
                 max_bytes: 1 << 30,
             }),
         });
+        let capabilities = Capabilities::all();
         let callee = DiskCallee {
             contracts,
             engine: engine.clone(),
@@ -162,6 +165,8 @@ impl DiskCallee {
             config: config.clone(),
             code_hash: *blake3::hash(&wasm).as_bytes(),
             wasm,
+            policy_id: capabilities.cache_id(),
+            capabilities,
             _dir: dir,
         };
         callee
@@ -177,7 +182,6 @@ impl Contracts for DiskCallee {
         if address.0 != CALLEE_ADDRESS {
             return self.contracts.contract(address);
         }
-        let capabilities = Capabilities::all();
         let module = self
             .engine
             .compile_cached_with_hash(
@@ -185,8 +189,8 @@ impl Contracts for DiskCallee {
                 &self.code_hash,
                 &self.wasm,
                 &self.config,
-                &capabilities.cache_id(),
-                |wasm, config| capabilities.prepare(wasm, config),
+                &self.policy_id,
+                |wasm, config| self.capabilities.prepare(wasm, config),
             )
             .map_err(|e| StorageError(e.to_string()))?;
         Ok(Some(Contract {
