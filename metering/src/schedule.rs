@@ -338,8 +338,9 @@ pub const TABLE_ELEMENT_BYTES: u32 = 24;
 /// 0); `call`, `call_indirect` and `br_table` instead cost their
 /// worst-case floors (the cost at which a deep recursion, a
 /// `call_indirect` or `br_table` to a random one of 8 targets stays at the
-/// rate; the largest of five runs), since their micros measure the best
-/// case; the per-page rate is not lowered (it prices memory, not time), so
+/// rate; the largest of the runs on either machine kind, each run's floor
+/// divided by how much slower than the rate that machine runs the
+/// rate-priced classes), since their micros measure the best case; the per-page rate is not lowered (it prices memory, not time), so
 /// `memory.grow`'s base is its time only. The bulk rate is per KiB: one
 /// byte is about 0.015 ns of work, a tenth of a gas, so a per-byte integer
 /// rate could not go below 10x its time (docs/RATIONALE.md, "Byte rates
@@ -380,8 +381,14 @@ impl Default for CostSchedule {
             control: 0,
             branch: 1,
             br_table: 35,
-            call: 15,
-            call_indirect: 53,
+            // Worst-case floors at the reference rate (the slower machine's
+            // floors over its speed): a deep recursion mispredicts every
+            // return, 12-19 ns per level on the 2.0 GHz Xeon, in wasmtime too
+            // (docs/RATIONALE.md, "Calls are priced for deep recursion").
+            call: 73,
+            // A call's floor and the table check (an indirect call recurses
+            // as deeply as a direct one).
+            call_indirect: 76,
             local: 1,
             constant: 1,
             global: 1,

@@ -40,7 +40,7 @@
     i32.const 8
     call 38
     block ;; label = @1
-      i64.const 18
+      i64.const 76
       call 35
       local.get 0
       local.get 1
@@ -54,7 +54,7 @@
     i32.const 8
     call 38
     block ;; label = @1
-      i64.const 18
+      i64.const 76
       call 35
       local.get 0
       local.get 1
@@ -69,14 +69,14 @@
     i32.const 9
     call 38
     block ;; label = @1
-      i64.const 18
+      i64.const 76
       call 35
       block ;; label = @2
         i32.const 8
         call 7
         local.tee 2
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 75
         call 35
         i32.const 8
         call 8
@@ -203,7 +203,7 @@
     i32.const 6
     call 38
     block ;; label = @1
-      i64.const 17
+      i64.const 75
       call 35
       local.get 0
       call 20
@@ -217,7 +217,7 @@
     i32.const 18
     call 38
     block (result i64) ;; label = @1
-      i64.const 72
+      i64.const 130
       call 35
       global.get 0
       i32.const 112
@@ -245,7 +245,7 @@
           i64.const -1
           i64.le_s
           br_if 0 (;@3;)
-          i64.const 48
+          i64.const 106
           call 35
           local.get 0
           i32.const 8
@@ -270,7 +270,7 @@
                       i32.const 65
                       i32.lt_u
                       br_if 0 (;@9;)
-                      i64.const 37
+                      i64.const 95
                       call 35
                       i32.const 0
                       local.get 2
@@ -348,7 +348,7 @@
                 i32.const 0
                 local.set 2
               end
-              i64.const 38
+              i64.const 96
               call 35
               local.get 0
               i32.const 48
@@ -390,7 +390,7 @@
                 i32.store offset=32
                 br 2 (;@4;)
               end
-              i64.const 24
+              i64.const 82
               call 35
               local.get 0
               i32.const 32
@@ -402,7 +402,7 @@
               block ;; label = @6
                 local.get 7
                 br_if 0 (;@6;)
-                i64.const 17
+                i64.const 75
                 call 35
                 local.get 5
                 local.get 6
@@ -424,7 +424,7 @@
               local.get 2
               i32.eqz
               br_if 0 (;@5;)
-              i64.const 35
+              i64.const 93
               call 35
               local.get 0
               i32.const 16
@@ -444,14 +444,14 @@
               i64.load offset=24
               local.set 1
             end
-            i64.const 18
+            i64.const 76
             call 35
             local.get 4
             local.get 3
             call 12
             br 2 (;@2;)
           end
-          i64.const 18
+          i64.const 76
           call 35
           i32.const 1048719
           i32.const 18
@@ -479,7 +479,7 @@
     i32.const 9
     call 38
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 35
       global.get 0
       i32.const 16
@@ -500,7 +500,7 @@
         i32.const 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 26
+        i64.const 84
         call 35
         local.get 1
         local.get 2
@@ -530,7 +530,7 @@
     i32.const 14
     call 38
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 35
       global.get 0
       i32.const 16
@@ -589,7 +589,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 26
+      i64.const 84
       call 35
       local.get 5
       local.get 4
@@ -673,7 +673,7 @@
     i32.const 8
     call 38
     block ;; label = @1
-      i64.const 104
+      i64.const 336
       call 35
       global.get 0
       i32.const 16
@@ -708,7 +708,7 @@
     i32.const 11
     call 38
     block ;; label = @1
-      i64.const 26
+      i64.const 84
       call 35
       global.get 0
       i32.const 16
@@ -721,7 +721,7 @@
         i64.const -1
         i64.eq
         br_if 0 (;@2;)
-        i64.const 90
+        i64.const 264
         call 35
         local.get 0
         i32.const 4
@@ -748,7 +748,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 18
+      i64.const 76
       call 35
       i32.const 1048787
       i32.const 16
@@ -763,7 +763,7 @@
     i32.const 10
     call 38
     block ;; label = @1
-      i64.const 47
+      i64.const 105
       call 35
       global.get 0
       i32.const 16
@@ -1053,7 +1053,7 @@
                   i32.and
                   i32.ge_u
                   br_if 2 (;@5;)
-                  i64.const 74
+                  i64.const 97
                   call 35
                   i32.const 1
                   local.set 0
@@ -1073,7 +1073,7 @@
                   br 5 (;@2;)
                 end
               end
-              i64.const 61
+              i64.const 119
               call 35
               local.get 1
               local.get 1
@@ -1116,7 +1116,7 @@
                 local.get 7
                 i32.ge_u
                 br_if 2 (;@4;)
-                i64.const 74
+                i64.const 97
                 call 35
                 i32.const 1
                 local.set 0
@@ -1136,7 +1136,7 @@
                 br 4 (;@2;)
               end
             end
-            i64.const 22
+            i64.const 80
             call 35
             i32.const 1
             local.set 0
@@ -1146,7 +1146,7 @@
             local.get 9
             call 25
             br_if 2 (;@2;)
-            i64.const 66
+            i64.const 89
             call 35
             local.get 5
             local.get 10
@@ -1181,7 +1181,7 @@
                 local.set 0
                 br 4 (;@2;)
               end
-              i64.const 74
+              i64.const 97
               call 35
               i32.const 1
               local.set 0
@@ -1201,7 +1201,7 @@
               br 3 (;@2;)
             end
           end
-          i64.const 68
+          i64.const 91
           call 35
           i32.const 1
           local.set 0
@@ -1221,7 +1221,7 @@
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 40
+        i64.const 98
         call 35
         i32.const 1
         local.set 0
@@ -1235,7 +1235,7 @@
         local.get 9
         call 25
         br_if 0 (;@2;)
-        i64.const 66
+        i64.const 89
         call 35
         local.get 3
         local.get 10
@@ -1261,7 +1261,7 @@
     i32.const 9
     call 38
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 35
       global.get 0
       i32.const 32
@@ -1304,13 +1304,13 @@
         local.get 0
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 75
         call 35
         local.get 1
         call 8
         unreachable
       end
-      i64.const 16
+      i64.const 74
       call 35
       call 19
       unreachable
@@ -1322,7 +1322,7 @@
     i32.const 7
     call 38
     block ;; label = @1
-      i64.const 19
+      i64.const 77
       call 35
       i32.const 1049184
       i32.const 35
@@ -1337,7 +1337,7 @@
     i32.const 6
     call 38
     block ;; label = @1
-      i64.const 17
+      i64.const 75
       call 35
       local.get 0
       call 15
@@ -1351,7 +1351,7 @@
     i32.const 11
     call 38
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 35
       global.get 0
       i32.const 32
@@ -1420,7 +1420,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 20
+        i64.const 78
         call 35
         block ;; label = @3
           local.get 1
@@ -1494,7 +1494,7 @@
           i32.and
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 58
+          i64.const 174
           call 35
           local.get 0
           i32.load
@@ -1517,7 +1517,7 @@
           drop
           br 1 (;@2;)
         end
-        i64.const 36
+        i64.const 94
         call 35
         local.get 1
         i32.const 2
@@ -1537,7 +1537,7 @@
         call 30
         drop
       end
-      i64.const 66
+      i64.const 182
       call 35
       local.get 1
       i32.const 8
@@ -1589,7 +1589,7 @@
             local.set 5
             br 2 (;@2;)
           end
-          i64.const 70
+          i64.const 93
           call 35
           local.get 0
           local.get 2
@@ -1641,7 +1641,7 @@
                     i32.const 192
                     i32.ne
                     br_if 3 (;@5;)
-                    i64.const 94
+                    i64.const 117
                     call 35
                     local.get 4
                     local.get 1
@@ -1671,7 +1671,7 @@
                     local.set 5
                     br 6 (;@2;)
                   end
-                  i64.const 62
+                  i64.const 85
                   call 35
                   block ;; label = @8
                     local.get 0
@@ -1697,7 +1697,7 @@
                   local.set 5
                   br 5 (;@2;)
                 end
-                i64.const 71
+                i64.const 94
                 call 35
                 block ;; label = @7
                   local.get 0
@@ -1871,7 +1871,7 @@
               i32.load16_u offset=4
               local.set 9
             end
-            i64.const 102
+            i64.const 125
             call 35
             local.get 4
             local.get 9
@@ -1949,7 +1949,7 @@
         i32.const 1114112
         i32.eq
         br_if 0 (;@2;)
-        i64.const 67
+        i64.const 90
         call 35
         local.get 0
         local.get 2
@@ -1973,7 +1973,7 @@
         i32.const 0
         br 1 (;@1;)
       end
-      i64.const 65
+      i64.const 88
       call 35
       local.get 0
       local.get 3
@@ -1990,7 +1990,7 @@
     i32.const 11
     call 38
     block ;; label = @1
-      i64.const 66
+      i64.const 124
       call 35
       global.get 0
       i32.const 32
@@ -2039,7 +2039,7 @@
     i32.const 13
     call 38
     block ;; label = @1
-      i64.const 66
+      i64.const 124
       call 35
       global.get 0
       i32.const 32
@@ -2153,7 +2153,7 @@
         i32.const 129
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 38
+        i64.const 96
         call 35
         local.get 0
         local.get 3
@@ -2181,7 +2181,7 @@
     i32.const 10
     call 38
     block (result i32) ;; label = @1
-      i64.const 60
+      i64.const 118
       call 35
       local.get 1
       i32.load
@@ -2202,7 +2202,7 @@
     i32.const 11
     call 38
     block (result i32) ;; label = @1
-      i64.const 19
+      i64.const 77
       call 35
       local.get 0
       i32.const 1049488
@@ -2224,7 +2224,7 @@
         i32.const 129
         i32.lt_u
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 75
         call 35
         local.get 2
         call 26
@@ -2246,7 +2246,7 @@
     i32.const 8
     call 38
     block ;; label = @1
-      i64.const 18
+      i64.const 76
       call 35
       local.get 0
       local.get 1
@@ -2286,7 +2286,7 @@
         call 35
         br 1 (;@1;)
       end
-      i64.const 19
+      i64.const 77
       call 35
       local.get 1
       local.get 3
@@ -2417,7 +2417,7 @@
         i32.const 1
         local.set 1
       end
-      i64.const 28
+      i64.const 86
       call 35
       local.get 0
       local.get 2

@@ -26,7 +26,7 @@
         call 1
         local.get 0
       else
-        i64.const 40
+        i64.const 156
         call 1
         local.get 0
         i64.const 1

@@ -28,7 +28,7 @@
         call 2
         i32.const 0
       else
-        i64.const 22
+        i64.const 80
         call 2
         i32.const 1
         local.get 0
@@ -54,7 +54,7 @@
         call 2
         i32.const 0
       else
-        i64.const 58
+        i64.const 81
         call 2
         local.get 0
         i32.const 1

@@ -54,7 +54,7 @@
     i32.const 11
     call 68
     block ;; label = @1
-      i64.const 91
+      i64.const 265
       call 65
       global.get 0
       i32.const 16
@@ -90,7 +90,7 @@
     i32.const 14
     call 68
     block ;; label = @1
-      i64.const 53
+      i64.const 111
       call 65
       global.get 0
       i32.const 32
@@ -135,7 +135,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 43
+      i64.const 159
       call 65
       local.get 4
       local.get 3
@@ -221,7 +221,7 @@
     i32.const 8
     call 68
     block ;; label = @1
-      i64.const 18
+      i64.const 76
       call 65
       local.get 0
       local.get 1
@@ -236,7 +236,7 @@
     i32.const 8
     call 68
     block ;; label = @1
-      i64.const 91
+      i64.const 149
       call 65
       global.get 0
       i32.const 32
@@ -285,7 +285,7 @@
     i32.const 8
     call 68
     block ;; label = @1
-      i64.const 18
+      i64.const 76
       call 65
       local.get 0
       local.get 1
@@ -300,7 +300,7 @@
     i32.const 13
     call 68
     block ;; label = @1
-      i64.const 38
+      i64.const 96
       call 65
       global.get 0
       i32.const 16
@@ -337,7 +337,7 @@
         i32.const -2147483648
         i32.eq
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 75
         call 65
         local.get 0
         local.get 1
@@ -352,7 +352,7 @@
     i32.const 19
     call 68
     block ;; label = @1
-      i64.const 86
+      i64.const 144
       call 65
       global.get 0
       i32.const 96
@@ -386,7 +386,7 @@
             i32.and
             i32.eqz
             br_if 0 (;@4;)
-            i64.const 54
+            i64.const 112
             call 65
             local.get 3
             i32.const 8
@@ -407,7 +407,7 @@
                 i32.const 65
                 i32.lt_u
                 br_if 0 (;@6;)
-                i64.const 37
+                i64.const 95
                 call 65
                 i32.const 0
                 local.get 4
@@ -474,7 +474,7 @@
           i64.store
           br 1 (;@2;)
         end
-        i64.const 44
+        i64.const 102
         call 65
         local.get 3
         local.get 4
@@ -502,7 +502,7 @@
             i32.load offset=28
             i32.eqz
             br_if 1 (;@3;)
-            i64.const 25
+            i64.const 83
             call 65
             local.get 3
             i32.const 32
@@ -514,14 +514,14 @@
             i32.const 18
             call 21
           end
-          i64.const 18
+          i64.const 76
           call 65
           i32.const 1049688
           i32.const 18
           call 14
           unreachable
         end
-        i64.const 53
+        i64.const 111
         call 65
         local.get 3
         i64.load offset=56
@@ -560,7 +560,7 @@
     i32.const 15
     call 68
     block ;; label = @1
-      i64.const 30
+      i64.const 88
       call 65
       local.get 0
       local.get 1
@@ -584,7 +584,7 @@
     i32.const 9
     call 68
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 65
       global.get 0
       i32.const 16
@@ -605,7 +605,7 @@
         i32.const 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 26
+        i64.const 84
         call 65
         local.get 1
         local.get 2
@@ -635,7 +635,7 @@
     i32.const 11
     call 68
     block ;; label = @1
-      i64.const 73
+      i64.const 189
       call 65
       global.get 0
       i32.const 48
@@ -718,7 +718,7 @@
     i32.const 14
     call 68
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 65
       global.get 0
       i32.const 16
@@ -777,7 +777,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 26
+      i64.const 84
       call 65
       local.get 5
       local.get 4
@@ -793,7 +793,7 @@
     i32.const 14
     call 68
     block ;; label = @1
-      i64.const 93
+      i64.const 267
       call 65
       global.get 0
       i32.const 16
@@ -852,7 +852,7 @@
         i64.store align=4
         br 1 (;@1;)
       end
-      i64.const 33
+      i64.const 91
       call 65
       local.get 0
       i32.const 0
@@ -911,7 +911,7 @@
             i64.store align=4
             br 3 (;@1;)
           end
-          i64.const 21
+          i64.const 79
           call 65
           local.get 0
           i32.const 12
@@ -920,7 +920,7 @@
           call 21
           local.get 3
           br_if 1 (;@2;)
-          i64.const 26
+          i64.const 84
           call 65
           local.get 2
           local.get 1
@@ -1039,7 +1039,7 @@
                       local.get 9
                       i32.lt_u
                       br_if 2 (;@7;)
-                      i64.const 19
+                      i64.const 77
                       call 65
                       local.get 8
                       call 37
@@ -1054,7 +1054,7 @@
                       local.set 8
                       br 6 (;@3;)
                     end
-                    i64.const 20
+                    i64.const 78
                     call 65
                     local.get 9
                     call 38
@@ -1076,7 +1076,7 @@
                     memory.copy
                     br 5 (;@3;)
                   end
-                  i64.const 18
+                  i64.const 76
                   call 65
                   local.get 9
                   call 38
@@ -1105,7 +1105,7 @@
               i32.load offset=12
               local.set 1
             end
-            i64.const 18
+            i64.const 76
             call 65
             local.get 1
             local.get 3
@@ -1170,7 +1170,7 @@
     i32.const 12
     call 68
     block ;; label = @1
-      i64.const 39
+      i64.const 97
       call 65
       global.get 0
       i32.const 16
@@ -1227,7 +1227,7 @@
         local.get 3
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 20
+        i64.const 78
         call 65
         local.get 0
         i32.const 17
@@ -1236,7 +1236,7 @@
         call 21
         br 1 (;@1;)
       end
-      i64.const 47
+      i64.const 105
       call 65
       local.get 2
       local.get 3
@@ -1293,7 +1293,7 @@
         call 65
         br 1 (;@1;)
       end
-      i64.const 19
+      i64.const 77
       call 65
       local.get 1
       local.get 3
@@ -1309,7 +1309,7 @@
     i32.const 10
     call 68
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 65
       global.get 0
       i32.const 16
@@ -1330,7 +1330,7 @@
         i32.const 1
         i32.ne
         br_if 0 (;@2;)
-        i64.const 26
+        i64.const 84
         call 65
         local.get 2
         local.get 1
@@ -1396,7 +1396,7 @@
           local.set 1
           br 1 (;@2;)
         end
-        i64.const 20
+        i64.const 78
         call 65
         block ;; label = @3
           local.get 1
@@ -1446,13 +1446,13 @@
         local.get 0
         i32.eqz
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 75
         call 65
         local.get 1
         call 51
         unreachable
       end
-      i64.const 16
+      i64.const 74
       call 65
       call 52
       unreachable
@@ -1465,7 +1465,7 @@
     i32.const 18
     call 68
     block ;; label = @1
-      i64.const 115
+      i64.const 173
       call 65
       global.get 0
       i32.const 112
@@ -1516,7 +1516,7 @@
         i64.eq
         select
         br_if 0 (;@2;)
-        i64.const 188
+        i64.const 420
         call 65
         local.get 4
         i32.const 15
@@ -1590,7 +1590,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 18
+      i64.const 76
       call 65
       i32.const 1050213
       i32.const 20
@@ -1605,7 +1605,7 @@
     i32.const 14
     call 68
     block ;; label = @1
-      i64.const 73
+      i64.const 131
       call 65
       global.get 0
       i32.const 32
@@ -1657,7 +1657,7 @@
         i64.const 0
         i64.ne
         br_if 0 (;@2;)
-        i64.const 19
+        i64.const 77
         call 65
         local.get 0
         local.get 1
@@ -1665,7 +1665,7 @@
         drop
         br 1 (;@1;)
       end
-      i64.const 19
+      i64.const 77
       call 65
       local.get 0
       local.get 1
@@ -1681,7 +1681,7 @@
     i32.const 14
     call 68
     block ;; label = @1
-      i64.const 63
+      i64.const 179
       call 65
       global.get 0
       i32.const 64
@@ -1722,7 +1722,7 @@
               i64.store offset=32
               br 1 (;@4;)
             end
-            i64.const 38
+            i64.const 96
             call 65
             local.get 4
             i32.const 48
@@ -1751,7 +1751,7 @@
               i64.store offset=32
               br 1 (;@4;)
             end
-            i64.const 39
+            i64.const 97
             call 65
             local.get 4
             i32.const 48
@@ -1779,7 +1779,7 @@
             i64.load offset=52 align=4
             i64.store offset=32
           end
-          i64.const 62
+          i64.const 120
           call 65
           local.get 4
           local.get 0
@@ -1813,7 +1813,7 @@
         i32.const -2147483647
         i32.store offset=4
       end
-      i64.const 89
+      i64.const 263
       call 65
       local.get 4
       i32.const 48
@@ -1847,7 +1847,7 @@
     i32.const 18
     call 68
     block ;; label = @1
-      i64.const 84
+      i64.const 200
       call 65
       global.get 0
       i32.const 96
@@ -2120,7 +2120,7 @@
         local.tee 0
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 19
+        i64.const 77
         call 65
         local.get 0
         call 37
@@ -2149,7 +2149,7 @@
     i32.const 11
     call 68
     block ;; label = @1
-      i64.const 87
+      i64.const 203
       call 65
       global.get 0
       i32.const 224
@@ -2184,7 +2184,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 84
+          i64.const 142
           call 65
           local.get 0
           local.get 0
@@ -2252,7 +2252,7 @@
           i32.load offset=156
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 22
+          i64.const 80
           call 65
           local.get 0
           i32.const 76
@@ -2262,14 +2262,14 @@
           i32.const 18
           call 21
         end
-        i64.const 18
+        i64.const 76
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 317
+      i64.const 491
       call 65
       local.get 0
       i32.const 72
@@ -2369,7 +2369,7 @@
     i32.const 11
     call 68
     block ;; label = @1
-      i64.const 63
+      i64.const 179
       call 65
       global.get 0
       i32.const 16
@@ -2398,7 +2398,7 @@
           local.set 2
           br 1 (;@2;)
         end
-        i64.const 16
+        i64.const 74
         call 65
         local.get 3
         call 8
@@ -2427,7 +2427,7 @@
     i32.const 15
     call 68
     block ;; label = @1
-      i64.const 87
+      i64.const 203
       call 65
       global.get 0
       i32.const 256
@@ -2462,7 +2462,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 104
+          i64.const 162
           call 65
           local.get 0
           local.get 0
@@ -2520,7 +2520,7 @@
           i32.load offset=156
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 25
+          i64.const 83
           call 65
           local.get 0
           i32.const 80
@@ -2532,14 +2532,14 @@
           i32.const 18
           call 21
         end
-        i64.const 18
+        i64.const 76
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 407
+      i64.const 697
       call 65
       local.get 0
       i64.load offset=104
@@ -2681,7 +2681,7 @@
               i64.store offset=176
               br 1 (;@4;)
             end
-            i64.const 38
+            i64.const 96
             call 65
             local.get 0
             i32.const 80
@@ -2710,7 +2710,7 @@
               i64.store offset=176
               br 1 (;@4;)
             end
-            i64.const 39
+            i64.const 97
             call 65
             local.get 0
             i32.const 80
@@ -2738,7 +2738,7 @@
             i64.load offset=84 align=4
             i64.store offset=176
           end
-          i64.const 62
+          i64.const 120
           call 65
           local.get 0
           local.get 1
@@ -2772,7 +2772,7 @@
         i32.const -2147483647
         i32.store offset=192
       end
-      i64.const 89
+      i64.const 263
       call 65
       local.get 0
       i32.const 80
@@ -2806,7 +2806,7 @@
     i32.const 14
     call 68
     block ;; label = @1
-      i64.const 87
+      i64.const 203
       call 65
       global.get 0
       i32.const 112
@@ -2863,7 +2863,7 @@
           i32.load offset=60
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 22
+          i64.const 80
           call 65
           local.get 0
           i32.const 68
@@ -2873,14 +2873,14 @@
           i32.const 18
           call 21
         end
-        i64.const 18
+        i64.const 76
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 159
+      i64.const 333
       call 65
       local.get 0
       local.get 0
@@ -2947,7 +2947,7 @@
     i32.const 13
     call 68
     block ;; label = @1
-      i64.const 87
+      i64.const 203
       call 65
       global.get 0
       i32.const 112
@@ -2988,7 +2988,7 @@
           i32.load offset=108
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 25
+          i64.const 83
           call 65
           local.get 0
           i32.const 48
@@ -3000,14 +3000,14 @@
           i32.const 18
           call 21
         end
-        i64.const 18
+        i64.const 76
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 78
+      i64.const 194
       call 65
       local.get 0
       i64.load offset=72
@@ -3031,7 +3031,7 @@
         local.get 0
         i32.load offset=8
         br_if 0 (;@2;)
-        i64.const 140
+        i64.const 372
         call 65
         local.get 0
         i32.const 16
@@ -3081,7 +3081,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 18
+      i64.const 76
       call 65
       i32.const 1050296
       i32.const 19
@@ -3096,7 +3096,7 @@
     i32.const 8
     call 68
     block ;; label = @1
-      i64.const 37
+      i64.const 95
       call 65
       global.get 0
       i32.const 32
@@ -3113,14 +3113,14 @@
         i32.const 1
         i32.and
         br_if 0 (;@2;)
-        i64.const 18
+        i64.const 76
         call 65
         i32.const 1050241
         i32.const 15
         call 14
         unreachable
       end
-      i64.const 38
+      i64.const 96
       call 65
       local.get 0
       i64.load offset=16
@@ -3140,7 +3140,7 @@
     i32.const 13
     call 68
     block ;; label = @1
-      i64.const 87
+      i64.const 203
       call 65
       global.get 0
       i32.const 192
@@ -3175,7 +3175,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 104
+          i64.const 162
           call 65
           local.get 0
           local.get 0
@@ -3233,7 +3233,7 @@
           i32.load offset=140
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 25
+          i64.const 83
           call 65
           local.get 0
           i32.const 48
@@ -3245,14 +3245,14 @@
           i32.const 18
           call 21
         end
-        i64.const 18
+        i64.const 76
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 208
+      i64.const 382
       call 65
       local.get 0
       i64.load offset=72
@@ -3324,7 +3324,7 @@
     i32.const 19
     call 68
     block ;; label = @1
-      i64.const 87
+      i64.const 203
       call 65
       global.get 0
       i32.const 368
@@ -3359,7 +3359,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 104
+          i64.const 162
           call 65
           local.get 0
           local.get 0
@@ -3395,7 +3395,7 @@
           i32.const 1
           i32.eq
           br_if 0 (;@3;)
-          i64.const 128
+          i64.const 186
           call 65
           local.get 0
           local.get 0
@@ -3491,7 +3491,7 @@
           i32.load offset=204
           i32.eqz
           br_if 1 (;@2;)
-          i64.const 25
+          i64.const 83
           call 65
           local.get 0
           i32.const 80
@@ -3503,14 +3503,14 @@
           i32.const 18
           call 21
         end
-        i64.const 18
+        i64.const 76
         call 65
         i32.const 1049655
         i32.const 13
         call 14
         unreachable
       end
-      i64.const 399
+      i64.const 573
       call 65
       local.get 0
       local.get 0
@@ -3646,7 +3646,7 @@
         i64.eq
         select
         br_if 0 (;@2;)
-        i64.const 61
+        i64.const 177
         call 65
         local.get 0
         i32.const 80
@@ -3675,7 +3675,7 @@
         global.set 0
         br 1 (;@1;)
       end
-      i64.const 18
+      i64.const 76
       call 65
       i32.const 1050315
       i32.const 22
@@ -3689,7 +3689,7 @@
     i32.const 6
     call 68
     block ;; label = @1
-      i64.const 17
+      i64.const 75
       call 65
       local.get 0
       call 48
@@ -3703,7 +3703,7 @@
     i32.const 10
     call 68
     block ;; label = @1
-      i64.const 47
+      i64.const 105
       call 65
       global.get 0
       i32.const 16
@@ -3993,7 +3993,7 @@
                   i32.and
                   i32.ge_u
                   br_if 2 (;@5;)
-                  i64.const 74
+                  i64.const 97
                   call 65
                   i32.const 1
                   local.set 0
@@ -4013,7 +4013,7 @@
                   br 5 (;@2;)
                 end
               end
-              i64.const 61
+              i64.const 119
               call 65
               local.get 1
               local.get 1
@@ -4056,7 +4056,7 @@
                 local.get 7
                 i32.ge_u
                 br_if 2 (;@4;)
-                i64.const 74
+                i64.const 97
                 call 65
                 i32.const 1
                 local.set 0
@@ -4076,7 +4076,7 @@
                 br 4 (;@2;)
               end
             end
-            i64.const 22
+            i64.const 80
             call 65
             i32.const 1
             local.set 0
@@ -4086,7 +4086,7 @@
             local.get 9
             call 56
             br_if 2 (;@2;)
-            i64.const 66
+            i64.const 89
             call 65
             local.get 5
             local.get 10
@@ -4121,7 +4121,7 @@
                 local.set 0
                 br 4 (;@2;)
               end
-              i64.const 74
+              i64.const 97
               call 65
               i32.const 1
               local.set 0
@@ -4141,7 +4141,7 @@
               br 3 (;@2;)
             end
           end
-          i64.const 68
+          i64.const 91
           call 65
           i32.const 1
           local.set 0
@@ -4161,7 +4161,7 @@
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 40
+        i64.const 98
         call 65
         i32.const 1
         local.set 0
@@ -4175,7 +4175,7 @@
         local.get 9
         call 56
         br_if 0 (;@2;)
-        i64.const 66
+        i64.const 89
         call 65
         local.get 3
         local.get 10
@@ -4201,7 +4201,7 @@
     i32.const 9
     call 68
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 65
       global.get 0
       i32.const 32
@@ -4238,7 +4238,7 @@
     i32.const 6
     call 68
     block ;; label = @1
-      i64.const 17
+      i64.const 75
       call 65
       local.get 0
       call 47
@@ -4251,7 +4251,7 @@
     i32.const 7
     call 68
     block ;; label = @1
-      i64.const 19
+      i64.const 77
       call 65
       i32.const 1050356
       i32.const 35
@@ -4267,7 +4267,7 @@
     i32.const 11
     call 68
     block ;; label = @1
-      i64.const 49
+      i64.const 107
       call 65
       global.get 0
       i32.const 32
@@ -4334,7 +4334,7 @@
           i32.and
           i32.eqz
           br_if 0 (;@3;)
-          i64.const 58
+          i64.const 174
           call 65
           local.get 0
           i32.load
@@ -4357,7 +4357,7 @@
           drop
           br 1 (;@2;)
         end
-        i64.const 36
+        i64.const 94
         call 65
         local.get 1
         i32.const 2
@@ -4377,7 +4377,7 @@
         call 61
         drop
       end
-      i64.const 66
+      i64.const 182
       call 65
       local.get 1
       i32.const 8
@@ -4429,7 +4429,7 @@
             local.set 5
             br 2 (;@2;)
           end
-          i64.const 70
+          i64.const 93
           call 65
           local.get 0
           local.get 2
@@ -4481,7 +4481,7 @@
                     i32.const 192
                     i32.ne
                     br_if 3 (;@5;)
-                    i64.const 94
+                    i64.const 117
                     call 65
                     local.get 4
                     local.get 1
@@ -4511,7 +4511,7 @@
                     local.set 5
                     br 6 (;@2;)
                   end
-                  i64.const 62
+                  i64.const 85
                   call 65
                   block ;; label = @8
                     local.get 0
@@ -4537,7 +4537,7 @@
                   local.set 5
                   br 5 (;@2;)
                 end
-                i64.const 71
+                i64.const 94
                 call 65
                 block ;; label = @7
                   local.get 0
@@ -4711,7 +4711,7 @@
               i32.load16_u offset=4
               local.set 9
             end
-            i64.const 102
+            i64.const 125
             call 65
             local.get 4
             local.get 9
@@ -4789,7 +4789,7 @@
         i32.const 1114112
         i32.eq
         br_if 0 (;@2;)
-        i64.const 67
+        i64.const 90
         call 65
         local.get 0
         local.get 2
@@ -4813,7 +4813,7 @@
         i32.const 0
         br 1 (;@1;)
       end
-      i64.const 65
+      i64.const 88
       call 65
       local.get 0
       local.get 3
@@ -4830,7 +4830,7 @@
     i32.const 11
     call 68
     block ;; label = @1
-      i64.const 66
+      i64.const 124
       call 65
       global.get 0
       i32.const 32
@@ -4879,7 +4879,7 @@
     i32.const 13
     call 68
     block ;; label = @1
-      i64.const 66
+      i64.const 124
       call 65
       global.get 0
       i32.const 32
@@ -4993,7 +4993,7 @@
         i32.const 129
         i32.ge_u
         br_if 0 (;@2;)
-        i64.const 38
+        i64.const 96
         call 65
         local.get 0
         local.get 3
@@ -5021,7 +5021,7 @@
     i32.const 10
     call 68
     block (result i32) ;; label = @1
-      i64.const 60
+      i64.const 118
       call 65
       local.get 1
       i32.load
@@ -5042,7 +5042,7 @@
     i32.const 11
     call 68
     block (result i32) ;; label = @1
-      i64.const 19
+      i64.const 77
       call 65
       local.get 0
       i32.const 1050660
@@ -5064,7 +5064,7 @@
         i32.const 129
         i32.lt_u
         br_if 0 (;@2;)
-        i64.const 17
+        i64.const 75
         call 65
         local.get 2
         call 57
@@ -5086,7 +5086,7 @@
     i32.const 8
     call 68
     block ;; label = @1
-      i64.const 18
+      i64.const 76
       call 65
       local.get 0
       local.get 1
@@ -5216,7 +5216,7 @@
         i32.const 1
         local.set 1
       end
-      i64.const 28
+      i64.const 86
       call 65
       local.get 0
       local.get 2
