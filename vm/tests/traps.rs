@@ -5,7 +5,7 @@ mod common;
 
 use common::{compile, prepare, run};
 use gasket_metering::{Config, Permissive, prepare_with_policy};
-use gasket_vm::{Engine, EngineConfig, Imports, Instance, Trap, TrapKind, Value};
+use gasket_vm::{Engine, EngineConfig, Extern, Imports, Instance, Memory, Trap, TrapKind, Value};
 
 fn trap(kind: TrapKind) -> Result<Vec<i64>, Trap> {
     Err(Trap::Wasm(kind))
@@ -300,6 +300,63 @@ fn widened_checks_trap_where_the_accesses_would() {
         } else {
             assert_eq!(instance.exported_global("g"), Some(Value::I32(5)));
         }
+    }
+}
+
+#[test]
+fn checks_widened_over_constant_deltas_stay_exact() {
+    // rustc computes `p + k` with `i32.add` where it cannot prove the sum
+    // free of wrapping; a check of `p + 36` covers later `p + 56` and
+    // `p + 64` (one page: 2^32 - 64 KiB of slack), never `p + 0` below it,
+    // and never a delta that could wrap to a valid address.
+    let module = |memory: &str| {
+        format!(
+            r#"(module
+          {memory}
+          (func (export "schedule") (param $p i32) (result i32)
+            (i32.store (i32.add (local.get $p) (i32.const 64))
+              (i32.add
+                (i32.add
+                  (i32.load (i32.add (local.get $p) (i32.const 36)))
+                  (i32.load (local.get $p)))
+                (i32.add (i32.load (i32.add (local.get $p) (i32.const 56))) (i32.const 9))))
+            (i32.load (i32.add (local.get $p) (i32.const 64))))
+          (func (export "wraps") (param $p i32) (result i32)
+            (i32.add
+              (i32.load (local.get $p))
+              (i32.load (i32.add (local.get $p) (i32.const -16))))))
+        "#
+        )
+    };
+    let oob = trap(TrapKind::MemoryOutOfBounds);
+    let defined = compile(&prepare(&module("(memory 1 1)")));
+    // p + 68 <= 65536 ⟺ p <= 65468.
+    assert_eq!(run(&defined, "schedule", &[65468]).outcome, Ok(vec![9]));
+    assert_eq!(run(&defined, "schedule", &[65469]).outcome, oob);
+    // p + 60 > 65536: the third load traps (the widened first check).
+    assert_eq!(run(&defined, "schedule", &[65480]).outcome, oob);
+    // p - 16 wraps to a valid address below p: no widening (delta 2^32 - 16).
+    assert_eq!(run(&defined, "wraps", &[100]).outcome, Ok(vec![0]));
+    assert_eq!(run(&defined, "wraps", &[8]).outcome, oob);
+    // p + 36 wraps to 15, in bounds; p + 0, below it, is checked on its
+    // own and traps.
+    assert_eq!(run(&defined, "schedule", &[-21]).outcome, oob);
+    // An imported memory may be larger than this module's bound: only the
+    // same index widens there; the outcomes are the same.
+    let imported = compile(&prepare(&module(r#"(import "env" "memory" (memory 1 1))"#)));
+    for (p, expected) in [
+        (65468, Ok(vec![9])),
+        (65469, oob.clone()),
+        (-21, oob.clone()),
+    ] {
+        let mut imports = Imports::new();
+        let memory = Memory::new(1, 1).unwrap();
+        imports.define("env", "memory", Extern::Memory(memory));
+        let mut instance = Instance::new(&imported, imports, common::GAS_LIMIT).unwrap();
+        let outcome = instance
+            .call("schedule", &[Value::I32(p)])
+            .map(|vs| vs.into_iter().map(Value::as_i64).collect());
+        assert_eq!(outcome, expected, "p = {p}");
     }
 }
 

@@ -39,7 +39,9 @@ use crate::engine::Engine;
 ///   leaf functions keep their stack height out of the global (issue 4).
 /// - 6: bounds checks compare the index with `memory_len - (offset + size)`
 ///   (issue 4).
-pub const COMPILER_VERSION: u32 = 6;
+/// - 7: a check of `x + k1` also widened over later accesses of `x + k2`,
+///   `k2 >= k1` (issue 4).
+pub const COMPILER_VERSION: u32 = 7;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -33,6 +33,16 @@
 //!   larger `end` (`widen`). Nothing between could be observed or trap
 //!   otherwise, so the trap comes with the same kind, memory, globals,
 //!   gas and stack height.
+//! - the same for a later index `x + k2` after a check of `x + k1`
+//!   (`i32.add` of a constant, as rustc computes addresses it cannot prove
+//!   free of wrapping, or `x` itself with `k = 0`), when
+//!   `d = k2 - k1 >= 0`: the check of `x + k1` is raised to
+//!   `d + end2`. Exact when `d + end2 <= 2^32 - max_len` (the memory's
+//!   largest length; defined memories only, an imported one may be
+//!   larger): if the widened check fails but `x + k1`'s own access is in
+//!   bounds, then `x + k1 < max_len`, so `x + k1 + d` does not wrap and
+//!   is the later index, whose access fails; if it passes, the later
+//!   access is in bounds.
 //!
 //! `memory_len` is a variable of the function, reloaded after every call
 //! that a read of it may still follow (only `memory.grow`, inside a
@@ -43,7 +53,9 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::immediates::Imm64;
-use cranelift_codegen::ir::{InstBuilder, InstructionData, MemFlagsData, Opcode, Value, types};
+use cranelift_codegen::ir::{
+    Inst, InstBuilder, InstructionData, MemFlagsData, Opcode, Value, types,
+};
 use gasket_metering::{CostClass, OpClass, op_class};
 use wasmparser::Operator;
 
@@ -74,7 +86,19 @@ pub(crate) fn checked_addr(
         // immediate; its own constant, so that `widen` may raise it.
         let needed_const = t.b.ins().iconst(types::I64, needed as i64);
         if let Some(inst) = t.b.func.dfg.value_def(needed_const).inst() {
-            t.widenable.insert(index, inst);
+            let (base, constant) = split_index(t, index);
+            let open = OpenCheck {
+                index,
+                constant,
+                needed: inst,
+            };
+            // The lowest constant can absorb the most later accesses.
+            match t.widenable.get(&base) {
+                Some(other) if other.constant <= constant => {}
+                _ => {
+                    t.widenable.insert(base, open);
+                }
+            }
         }
         // index + needed > len  ⟺  index > len - needed, exact in i64
         // (every term is under 2^34); `len - needed` does not depend on
@@ -93,20 +117,83 @@ pub(crate) fn checked_addr(
     })
 }
 
-/// Widens the open check of `index` (made since the last operator that
-/// could be observed) to `needed`, if there is one: the access it guards
-/// then traps exactly when either access would have, at a point where the
-/// memory, globals, gas and stack height are the same.
+/// A bounds check that a later access may still widen: it checks `index`
+/// (`base + constant`) with the `iconst` instruction `needed`.
+#[derive(Clone, Copy)]
+pub(crate) struct OpenCheck {
+    index: Value,
+    constant: u32,
+    needed: Inst,
+}
+
+/// `index` as `base + constant` (wrapping, as `i32.add` does): an `iadd` of
+/// an `iconst`, else `index + 0`.
+fn split_index(t: &Translator<'_, '_>, index: Value) -> (Value, u32) {
+    let dfg = &t.b.func.dfg;
+    let constant = |v: Value| match dfg.value_def(v).inst().map(|i| &dfg.insts[i]) {
+        Some(InstructionData::UnaryImm {
+            opcode: Opcode::Iconst,
+            imm,
+        }) => Some(imm.bits() as u32),
+        _ => None,
+    };
+    if let Some(inst) = dfg.value_def(index).inst()
+        && let InstructionData::Binary {
+            opcode: Opcode::Iadd,
+            args: [a, b],
+        } = dfg.insts[inst]
+    {
+        if let Some(k) = constant(b) {
+            return (a, k);
+        }
+        if let Some(k) = constant(a) {
+            return (b, k);
+        }
+    }
+    (index, 0)
+}
+
+/// How far past its own index a check may be widened to cover a later
+/// index (see the module docs): `2^32` minus the memory's largest length,
+/// 0 for an imported memory (whose maximum this module does not bound).
+fn widening_slack(t: &Translator<'_, '_>) -> u64 {
+    let info = t.env.info;
+    let imported = info
+        .imports
+        .iter()
+        .any(|i| matches!(i.kind, gasket_metering::ImportKind::Memory(_)));
+    match info.memory {
+        Some(limits) if !imported => (1u64 << 32).saturating_sub(u64::from(limits.maximum) * 65536),
+        _ => 0,
+    }
+}
+
+/// Widens the open check of `index`'s base (made since the last operator
+/// that could be observed), if there is one at or below `index`, to cover
+/// `needed` bytes at `index`: the access it guards then traps exactly when
+/// either access would have, at a point where the memory, globals, gas and
+/// stack height are the same.
 fn widen(t: &mut Translator<'_, '_>, index: Value, needed: u64) -> bool {
-    let Some(&inst) = t.widenable.get(&index) else {
+    let (base, constant) = split_index(t, index);
+    let Some(&open) = t.widenable.get(&base) else {
         return false;
     };
-    match &mut t.b.func.dfg.insts[inst] {
+    let Some(delta) = constant.checked_sub(open.constant).map(u64::from) else {
+        return false;
+    };
+    let same_index = delta == 0;
+    if !same_index && delta + needed > widening_slack(t) {
+        return false;
+    }
+    let end = delta + needed;
+    match &mut t.b.func.dfg.insts[open.needed] {
         InstructionData::UnaryImm {
             opcode: Opcode::Iconst,
             imm,
         } => {
-            *imm = Imm64::new(imm.bits().max(needed as i64));
+            *imm = Imm64::new(imm.bits().max(end as i64));
+            let checked_end = imm.bits() as u64;
+            t.checked.insert(open.index, checked_end);
             t.checked.insert(index, needed);
             true
         }

@@ -37,7 +37,7 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::{
-    Block, FuncRef, Function, Inst, InstBuilder, MemFlagsData, SigRef, Type, UserFuncName, Value,
+    Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, Type, UserFuncName, Value,
     condcodes::IntCC, types,
 };
 use cranelift_codegen::isa::TargetFrontendConfig;
@@ -69,10 +69,11 @@ pub(crate) struct Translator<'a, 'f> {
     /// value → largest `offset + size` proven in bounds (see
     /// [`super::bounds`]). Cleared at every control-flow operator.
     pub checked: HashMap<Value, u64>,
-    /// Checks that a later access may widen: index value → the instruction
-    /// computing the checked `end`, for checks made since the last operator
-    /// that could be observed or trap otherwise (see [`super::bounds`]).
-    pub widenable: HashMap<Value, Inst>,
+    /// Checks that a later access may widen, for checks made since the last
+    /// operator that could be observed or trap otherwise: the index's base
+    /// value → the open check of the lowest constant above it (see
+    /// [`super::bounds`]).
+    pub widenable: HashMap<Value, super::bounds::OpenCheck>,
     /// The gas left (an `i64`), between synchronisation points.
     pub gas: Variable,
     /// The memory length in bytes (an `i64`), if the module has a memory.
