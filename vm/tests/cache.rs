@@ -251,6 +251,45 @@ fn eviction_keeps_both_levels_within_their_bounds() {
 }
 
 #[test]
+fn a_disk_hit_marks_a_stale_file_used_and_leaves_a_fresh_one() {
+    // Eviction drops the oldest modification time; a hit refreshes it only
+    // when it is more than a minute old (no metadata write per hot hit).
+    let engine = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let modules = distinct_modules(2);
+    let writer = disk_cache(dir.path(), 0);
+    for wasm in &modules {
+        compile(&engine, &writer, wasm).unwrap();
+    }
+    let files = artifacts(dir.path());
+    assert_eq!(files.len(), 2);
+    let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let set_age = |path: &Path, age: u64| {
+        let file = std::fs::File::options().append(true).open(path).unwrap();
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(age);
+        file.set_modified(when).unwrap();
+        modified(path)
+    };
+    let reader = disk_cache(dir.path(), 0);
+    for wasm in &modules {
+        let ages: Vec<_> = files.iter().map(|f| set_age(f, 3600)).collect();
+        compile(&engine, &reader, wasm).unwrap();
+        let refreshed: Vec<_> = files
+            .iter()
+            .zip(&ages)
+            .filter(|(f, age)| modified(f) != **age)
+            .map(|(f, _)| f.clone())
+            .collect();
+        assert_eq!(refreshed.len(), 1, "one stale file refreshed by its hit");
+        // Fresh (10 s old): another hit leaves it alone.
+        let fresh = set_age(&refreshed[0], 10);
+        compile(&engine, &reader, wasm).unwrap();
+        assert_eq!(modified(&refreshed[0]), fresh);
+    }
+    assert_eq!(reader.stats().hits_disk, 4);
+}
+
+#[test]
 fn threads_compiling_the_same_module_at_once_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let wasm = Arc::new(golden_wasm("recursion.wat"));

@@ -12,12 +12,13 @@
 //!   which the header checks turn into a miss.
 //! - Bound: after a write, if the `.gkc` files exceed `max_bytes`, the
 //!   least recently used (oldest modification time; a disk hit refreshes
-//!   it) are deleted until they fit. Temporary files older than an hour are
+//!   it when it is more than [`TOUCH_AFTER`] old, so that a hot file costs
+//!   no metadata write per hit) are deleted until they fit. Temporary files older than an hour are
 //!   leftovers of a crash and are deleted too. Several processes may evict
 //!   at once; a file that is already gone is not an error.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -28,6 +29,15 @@ use super::key::CacheKey;
 pub(crate) const EXTENSION: &str = "gkc";
 const TEMP_PREFIX: &str = ".tmp.";
 const STALE_TEMP: Duration = Duration::from_secs(3600);
+/// How stale a file's modification time may get before a hit refreshes it:
+/// the eviction order's resolution.
+pub(crate) const TOUCH_AFTER: Duration = Duration::from_secs(60);
+
+/// An artifact file as read: its bytes and when it was last marked used.
+pub(crate) struct DiskFile {
+    pub bytes: Vec<u8>,
+    modified: Option<SystemTime>,
+}
 
 pub(crate) struct DiskCache {
     dir: PathBuf,
@@ -53,19 +63,39 @@ impl DiskCache {
     }
 
     /// The file for `key`, if there is one.
-    pub(crate) fn read(&self, key: &CacheKey) -> io::Result<Option<Vec<u8>>> {
-        match fs::read(self.path(key)) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+    pub(crate) fn read(&self, key: &CacheKey) -> io::Result<Option<DiskFile>> {
+        let mut file = match fs::File::open(self.path(key)) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        // Files are written whole and renamed, never changed: read exactly
+        // the length the metadata gives (`read_to_end` would ask the size
+        // and the position again).
+        let meta = file.metadata()?;
+        let length = usize::try_from(meta.len()).map_err(io::Error::other)?;
+        let mut bytes = vec![0; length];
+        file.read_exact(&mut bytes)?;
+        Ok(Some(DiskFile {
+            bytes,
+            modified: meta.modified().ok(),
+        }))
     }
 
-    /// Marks the file for `key` as just used (best effort: eviction order
+    /// Marks the file for `key`, as read in `file`, as just used if its
+    /// mark is more than [`TOUCH_AFTER`] old (best effort: eviction order
     /// only).
-    pub(crate) fn touch(&self, key: &CacheKey) {
+    pub(crate) fn touch(&self, key: &CacheKey, file: &DiskFile) {
+        let now = SystemTime::now();
+        let fresh = file
+            .modified
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age < TOUCH_AFTER);
+        if fresh {
+            return;
+        }
         if let Ok(file) = fs::File::options().append(true).open(self.path(key)) {
-            let _ = file.set_modified(SystemTime::now());
+            let _ = file.set_modified(now);
         }
     }
 

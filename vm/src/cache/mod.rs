@@ -268,7 +268,7 @@ impl Cache {
                 return None;
             }
         };
-        let entry = match artifact::decode(&file, key, engine) {
+        let entry = match artifact::decode(&file.bytes, key, engine) {
             Ok(Decoded::Module(meta, code)) => {
                 artifact::load(meta, code).map_err(ModuleError::from)
             }
@@ -279,8 +279,8 @@ impl Cache {
                 return None;
             }
         };
-        disk.touch(key);
-        Some((entry, memory_size(&file)))
+        disk.touch(key, &file);
+        Some((entry, memory_size(&file.bytes)))
     }
 
     fn store_on_disk(&self, key: &CacheKey, file: &[u8]) {
