@@ -290,6 +290,34 @@ fn a_disk_hit_marks_a_stale_file_used_and_leaves_a_fresh_one() {
 }
 
 #[test]
+fn a_file_larger_than_the_bound_is_a_miss_not_an_allocation() {
+    // Never written by a cache with this bound: read as a failure (no
+    // allocation of its length), recompiled, and replaced.
+    let engine = engine();
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = &distinct_modules(1)[0];
+    compile(&engine, &disk_cache(dir.path(), 0), wasm).unwrap();
+    let file = artifacts(dir.path()).remove(0);
+    let huge = 1 << 40; // sparse
+    std::fs::File::options()
+        .append(true)
+        .open(&file)
+        .unwrap()
+        .set_len(huge)
+        .unwrap();
+    let cache = disk_cache(dir.path(), 0);
+    compile(&engine, &cache, wasm).unwrap();
+    let stats = cache.stats();
+    assert_eq!(
+        (stats.hits_disk, stats.misses, stats.read_failures),
+        (0, 1, 1),
+        "{stats:?}"
+    );
+    assert!(std::fs::metadata(&file).unwrap().len() < huge, "rewritten");
+    compile(&engine, &disk_cache(dir.path(), 0), wasm).unwrap();
+}
+
+#[test]
 fn threads_compiling_the_same_module_at_once_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let wasm = Arc::new(golden_wasm("recursion.wat"));

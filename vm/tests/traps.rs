@@ -324,7 +324,15 @@ fn checks_widened_over_constant_deltas_stay_exact() {
           (func (export "wraps") (param $p i32) (result i32)
             (i32.add
               (i32.load (local.get $p))
-              (i32.load (i32.add (local.get $p) (i32.const -16))))))
+              (i32.load (i32.add (local.get $p) (i32.const -16)))))
+          (func (export "far") (param $p i32) (result i32)
+            (i32.add
+              (i32.load (local.get $p))
+              (i32.load (i32.add (i32.const -65540) (local.get $p)))))
+          (func (export "div_between") (param $p i32) (param $d i32) (result i32)
+            (drop (i32.load (local.get $p)))
+            (drop (i32.div_u (i32.const 1) (local.get $d)))
+            (i32.load (i32.add (local.get $p) (i32.const 16)))))
         "#
         )
     };
@@ -341,23 +349,41 @@ fn checks_widened_over_constant_deltas_stay_exact() {
     // p + 36 wraps to 15, in bounds; p + 0, below it, is checked on its
     // own and traps.
     assert_eq!(run(&defined, "schedule", &[-21]).outcome, oob);
-    // An imported memory may be larger than this module's bound: only the
-    // same index widens there; the outcomes are the same.
+    // An imported memory may be larger than its import declares (only the
+    // initial size is checked): two pages behind `(memory 1 1)`. From
+    // p = 70000, p - 65540 = 4460 is in bounds; a slack taken from the
+    // declared page (2^32 - 64 KiB) would widen the check of p over it
+    // (delta 2^32 - 65540) and trap.
     let imported = compile(&prepare(&module(r#"(import "env" "memory" (memory 1 1))"#)));
-    for (p, expected) in [
-        (65468, Ok(vec![9])),
-        (65469, oob.clone()),
-        (-21, oob.clone()),
+    for (export, p, expected) in [
+        ("far", 70000, Ok(vec![0])),
+        ("far", 131070, oob.clone()),
+        ("schedule", 65468, Ok(vec![9])),
+        ("schedule", 131004, Ok(vec![9])),
+        ("schedule", -21, oob.clone()),
     ] {
         let mut imports = Imports::new();
-        let memory = Memory::new(1, 1).unwrap();
+        let memory = Memory::new(2, 2).unwrap();
         imports.define("env", "memory", Extern::Memory(memory));
         let mut instance = Instance::new(&imported, imports, common::GAS_LIMIT).unwrap();
         let outcome = instance
-            .call("schedule", &[Value::I32(p)])
+            .call(export, &[Value::I32(p)])
             .map(|vs| vs.into_iter().map(Value::as_i64).collect());
-        assert_eq!(outcome, expected, "p = {p}");
+        assert_eq!(outcome, expected, "{export}({p})");
     }
+    // The same shapes on a defined page: "far" never reaches its second
+    // load in bounds.
+    assert_eq!(run(&defined, "far", &[100]).outcome, oob);
+    // A division between closes the window: its trap comes first.
+    assert_eq!(
+        run(&defined, "div_between", &[65520, 0]).outcome,
+        trap(TrapKind::IntegerDivideByZero)
+    );
+    assert_eq!(
+        run(&defined, "div_between", &[65516, 1]).outcome,
+        Ok(vec![0])
+    );
+    assert_eq!(run(&defined, "div_between", &[65517, 1]).outcome, oob);
 }
 
 #[test]

@@ -73,8 +73,22 @@ impl DiskCache {
         // the length the metadata gives (`read_to_end` would ask the size
         // and the position again).
         let meta = file.metadata()?;
+        // No artifact larger than the bound is ever written: a larger file
+        // is not ours, and must not make us allocate its size.
+        if meta.len() > self.max_bytes {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{} bytes, above the cache bound of {}",
+                    meta.len(),
+                    self.max_bytes
+                ),
+            ));
+        }
         let length = usize::try_from(meta.len()).map_err(io::Error::other)?;
-        let mut bytes = vec![0; length];
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(length).map_err(io::Error::other)?;
+        bytes.resize(length, 0);
         file.read_exact(&mut bytes)?;
         Ok(Some(DiskFile {
             bytes,
