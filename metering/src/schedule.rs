@@ -383,7 +383,7 @@ impl Default for CostSchedule {
             br_table: 35,
             // Worst-case floors at the reference rate (the slower machine's
             // floors over its speed): a deep recursion mispredicts every
-            // return, 12-19 ns per level on the 2.0 GHz Xeon, in wasmtime too
+            // return, 12-20 ns per level on the 2.0 GHz Xeon, in wasmtime too
             // (docs/RATIONALE.md, "Calls are priced for deep recursion").
             call: 73,
             // A call's floor and the table check (an indirect call recurses
