@@ -340,7 +340,8 @@ pub const TABLE_ELEMENT_BYTES: u32 = 24;
 /// `call_indirect` or `br_table` to a random one of 8 targets stays at the
 /// rate; the largest of the runs on either machine kind, each run's floor
 /// divided by how much slower than the rate that machine runs the
-/// rate-priced classes), since their micros measure the best case; the per-page rate is not lowered (it prices memory, not time), so
+/// rate-priced classes), since their micros measure the best case; the
+/// per-page rate is not lowered (it prices memory, not time), so
 /// `memory.grow`'s base is its time only. The bulk rate is per KiB: one
 /// byte is about 0.015 ns of work, a tenth of a gas, so a per-byte integer
 /// rate could not go below 10x its time (docs/RATIONALE.md, "Byte rates

@@ -13,8 +13,9 @@
 //! - Bound: after a write, if the `.gkc` files exceed `max_bytes`, the
 //!   least recently used (oldest modification time; a disk hit refreshes
 //!   it when it is more than [`TOUCH_AFTER`] old, so that a hot file costs
-//!   no metadata write per hit) are deleted until they fit. Temporary files older than an hour are
-//!   leftovers of a crash and are deleted too. Several processes may evict
+//!   no metadata write per hit) are deleted until they fit. Temporary
+//!   files older than an hour are leftovers of a crash and are deleted
+//!   too. Several processes may evict
 //!   at once; a file that is already gone is not an error.
 
 use std::fs;
