@@ -5,42 +5,121 @@
 //! writable and executable at once. On an aarch64 host the instruction cache
 //! is then flushed (`__builtin___clear_cache` in the C shim); x86-64 keeps
 //! its caches coherent.
+//!
+//! A dropped blob's mapping is turned read+write again and kept in a small
+//! pool (at most [`POOL_MAPS`] mappings and [`POOL_BYTES`] in all) for the
+//! next blob that fits it: loading a module from the disk cache then
+//! writes to pages that are already present instead of faulting each one
+//! in, and skips an `mmap`/`munmap` pair. The bytes past the new blob are
+//! zeroed, so no stale code stays executable.
 
-use memmap2::Mmap;
+use std::sync::Mutex;
+
+use memmap2::{Mmap, MmapMut};
 
 use crate::error::CompileError;
 
+/// Released mappings kept for reuse.
+const POOL_MAPS: usize = 16;
+/// Bytes of released mappings kept for reuse, in all.
+const POOL_BYTES: usize = 32 << 20;
+
+/// Read+write mappings of dropped blobs.
+static POOL: Mutex<Vec<MmapMut>> = Mutex::new(Vec::new());
+
+/// The smallest pooled mapping of at least `len` bytes and at most twice
+/// that (a small blob does not pin a large mapping).
+fn take_pooled(len: usize) -> Option<MmapMut> {
+    let mut pool = POOL.lock().ok()?;
+    let (index, _) = pool
+        .iter()
+        .enumerate()
+        .filter(|(_, map)| map.len() >= len && map.len() <= len.saturating_mul(2).max(4096))
+        .min_by_key(|(_, map)| map.len())?;
+    Some(pool.swap_remove(index))
+}
+
 /// A mapped, executable code blob. Immutable once made, so `Send + Sync`.
 pub(crate) struct CodeMemory {
-    map: Mmap,
+    /// `None` only while being dropped.
+    map: Option<Mmap>,
+    /// The blob's length (the mapping may be longer).
+    len: usize,
 }
 
 impl CodeMemory {
     pub(crate) fn new(code: &[u8]) -> Result<CodeMemory, CompileError> {
-        let mut map =
-            memmap2::MmapMut::map_anon(code.len().max(1)).map_err(|_| CompileError::CodeMemory)?;
+        let mut map = match take_pooled(code.len().max(1)) {
+            Some(map) => map,
+            None => MmapMut::map_anon(code.len().max(1)).map_err(|_| CompileError::CodeMemory)?,
+        };
         map[..code.len()].copy_from_slice(code);
+        map[code.len()..].fill(0);
         let map = map.make_exec().map_err(|_| CompileError::CodeMemory)?;
         #[cfg(target_arch = "aarch64")]
         crate::runtime::unwind::flush_icache(&map);
-        Ok(CodeMemory { map })
+        Ok(CodeMemory {
+            map: Some(map),
+            len: code.len(),
+        })
     }
 
     /// Address of the byte at `offset`.
     pub(crate) fn addr(&self, offset: usize) -> *const u8 {
-        self.map[offset..].as_ptr()
+        self.bytes()[offset..].as_ptr()
     }
 
     /// The code bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
-        &self.map
+        self.map.as_ref().map_or(&[], |map| &map[..self.len])
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        let Some(map) = self.map.take() else { return };
+        // No code of this blob can run any more: every `Module` holding it
+        // is gone (instances and the tables that hold their functions keep
+        // theirs alive). Read+write again (an `mprotect`), then pooled if
+        // it fits; otherwise, or on failure, the mapping is unmapped.
+        let Ok(mut pool) = POOL.lock() else { return };
+        let pooled: usize = pool.iter().map(|m| m.len()).sum();
+        if pool.len() < POOL_MAPS
+            && pooled + map.len() <= POOL_BYTES
+            && let Ok(map) = map.make_mut()
+        {
+            pool.push(map);
+        }
     }
 }
 
 impl std::fmt::Debug for CodeMemory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CodeMemory")
-            .field("len", &self.map.len())
+            .field("len", &self.len)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A blob in a reused mapping reads back exactly, and nothing of the
+    /// mapping's previous blob stays past it.
+    #[test]
+    fn a_reused_mapping_holds_the_new_blob_and_zeros() {
+        for round in 0..4u8 {
+            let old = CodeMemory::new(&vec![0xC3; 6000 + usize::from(round)]).unwrap();
+            drop(old);
+            let code = vec![round + 1; 4000];
+            let blob = CodeMemory::new(&code).unwrap();
+            assert_eq!(blob.bytes(), &code[..]);
+            let map = blob.map.as_ref().unwrap();
+            assert!(map[code.len()..].iter().all(|&b| b == 0), "round {round}");
+        }
+        let pool = POOL.lock().unwrap();
+        assert!(pool.len() <= POOL_MAPS);
+        assert!(pool.iter().map(|m| m.len()).sum::<usize>() <= POOL_BYTES);
     }
 }
