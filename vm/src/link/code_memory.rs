@@ -6,12 +6,18 @@
 //! is then flushed (`__builtin___clear_cache` in the C shim); x86-64 keeps
 //! its caches coherent.
 //!
-//! A dropped blob's mapping is turned read+write again and kept in a small
-//! pool (at most [`POOL_MAPS`] mappings and [`POOL_BYTES`] in all) for the
-//! next blob that fits it: loading a module from the disk cache then
-//! writes to pages that are already present instead of faulting each one
-//! in, and skips an `mmap`/`munmap` pair. The bytes past the new blob are
-//! zeroed, so no stale code stays executable.
+//! On x86-64, a dropped blob's mapping is turned read+write again and kept
+//! in a small pool (at most [`POOL_MAPS`] mappings and [`POOL_BYTES`] in
+//! all) for the next blob that fits it: loading a module from the disk
+//! cache then writes to pages that are already present instead of
+//! faulting each one in, and skips an `mmap`/`munmap` pair. The bytes past
+//! the new blob are zeroed, so no stale code stays executable. (The
+//! `mprotect` back to read+execute shoots down the other cores' TLB
+//! entries, an interrupt, which serialises their instruction fetch. On
+//! aarch64 another core could still run stale instructions from a reused
+//! address without an explicit `membarrier`, so mappings are not reused
+//! there.) The pool's lock is only tried: a contended or poisoned pool
+//! means a fresh mapping or an unmap, never a wait.
 
 use std::sync::Mutex;
 
@@ -30,7 +36,7 @@ static POOL: Mutex<Vec<MmapMut>> = Mutex::new(Vec::new());
 /// The smallest pooled mapping of at least `len` bytes and at most twice
 /// that (a small blob does not pin a large mapping).
 fn take_pooled(len: usize) -> Option<MmapMut> {
-    let mut pool = POOL.lock().ok()?;
+    let mut pool = POOL.try_lock().ok()?;
     let (index, _) = pool
         .iter()
         .enumerate()
@@ -49,17 +55,12 @@ pub(crate) struct CodeMemory {
 
 impl CodeMemory {
     pub(crate) fn new(code: &[u8]) -> Result<CodeMemory, CompileError> {
-        let mut map = match take_pooled(code.len().max(1)) {
+        let map = match take_pooled(code.len().max(1)) {
             Some(map) => map,
             None => MmapMut::map_anon(code.len().max(1)).map_err(|_| CompileError::CodeMemory)?,
         };
-        map[..code.len()].copy_from_slice(code);
-        map[code.len()..].fill(0);
-        let map = map.make_exec().map_err(|_| CompileError::CodeMemory)?;
-        #[cfg(target_arch = "aarch64")]
-        crate::runtime::unwind::flush_icache(&map);
         Ok(CodeMemory {
-            map: Some(map),
+            map: Some(write_blob(map, code)?),
             len: code.len(),
         })
     }
@@ -75,20 +76,34 @@ impl CodeMemory {
     }
 }
 
+/// `code` at the start of `map` (at least as long), zeros after it, then
+/// read+execute.
+fn write_blob(mut map: MmapMut, code: &[u8]) -> Result<Mmap, CompileError> {
+    map[..code.len()].copy_from_slice(code);
+    map[code.len()..].fill(0);
+    let map = map.make_exec().map_err(|_| CompileError::CodeMemory)?;
+    #[cfg(target_arch = "aarch64")]
+    crate::runtime::unwind::flush_icache(&map);
+    Ok(map)
+}
+
 impl Drop for CodeMemory {
     fn drop(&mut self) {
         let Some(map) = self.map.take() else { return };
+        if !cfg!(target_arch = "x86_64") {
+            return;
+        }
         // No code of this blob can run any more: every `Module` holding it
-        // is gone (instances and the tables that hold their functions keep
-        // theirs alive). Read+write again (an `mprotect`), then pooled if
-        // it fits; otherwise, or on failure, the mapping is unmapped.
-        let Ok(mut pool) = POOL.lock() else { return };
-        let pooled: usize = pool.iter().map(|m| m.len()).sum();
-        if pool.len() < POOL_MAPS
-            && pooled + map.len() <= POOL_BYTES
-            && let Ok(map) = map.make_mut()
-        {
-            pool.push(map);
+        // is gone (an instance owns its module; a call through a shared
+        // table holds the callee's for the call). Read+write again (an
+        // `mprotect`, outside the lock), then pooled if it fits; otherwise,
+        // or on failure, the mapping is unmapped.
+        let Ok(map) = map.make_mut() else { return };
+        if let Ok(mut pool) = POOL.try_lock() {
+            let pooled: usize = pool.iter().map(|m| m.len()).sum();
+            if pool.len() < POOL_MAPS && pooled + map.len() <= POOL_BYTES {
+                pool.push(map);
+            }
         }
     }
 }
@@ -105,18 +120,32 @@ impl std::fmt::Debug for CodeMemory {
 mod tests {
     use super::*;
 
-    /// A blob in a reused mapping reads back exactly, and nothing of the
-    /// mapping's previous blob stays past it.
+    /// A blob written into a used mapping reads back exactly, and nothing
+    /// of the mapping's previous content stays past it.
     #[test]
     fn a_reused_mapping_holds_the_new_blob_and_zeros() {
-        for round in 0..4u8 {
-            let old = CodeMemory::new(&vec![0xC3; 6000 + usize::from(round)]).unwrap();
-            drop(old);
-            let code = vec![round + 1; 4000];
-            let blob = CodeMemory::new(&code).unwrap();
-            assert_eq!(blob.bytes(), &code[..]);
+        let mut used = MmapMut::map_anon(6000).unwrap();
+        used.fill(0xC3);
+        let code = vec![0x90; 4000];
+        let map = write_blob(used, &code).unwrap();
+        assert_eq!(&map[..code.len()], &code[..]);
+        assert!(map[code.len()..].iter().all(|&b| b == 0));
+    }
+
+    /// A dropped blob's mapping is offered to the next blob that fits (on
+    /// x86-64), which then reads back exactly.
+    #[test]
+    fn a_dropped_mapping_is_reused() {
+        let old = CodeMemory::new(&vec![0xC3; 6000]).unwrap();
+        let address = old.bytes().as_ptr();
+        drop(old);
+        let code = vec![0x90; 4000];
+        let blob = CodeMemory::new(&code).unwrap();
+        assert_eq!(blob.bytes(), &code[..]);
+        // Other tests share the pool: reuse is likely, not certain.
+        if cfg!(target_arch = "x86_64") && blob.bytes().as_ptr() == address {
             let map = blob.map.as_ref().unwrap();
-            assert!(map[code.len()..].iter().all(|&b| b == 0), "round {round}");
+            assert!(map[code.len()..].iter().all(|&b| b == 0));
         }
         let pool = POOL.lock().unwrap();
         assert!(pool.len() <= POOL_MAPS);

@@ -357,6 +357,11 @@ extern "C" fn call_indirect(
     // The trampoline is the caller module's, for this type.
     // SAFETY: as above.
     let caller_code = unsafe { instance(vmctx) }.module.clone();
+    // The callee's code stays mapped for the whole call, even if a host
+    // function it calls drops its instance (its code mapping could
+    // otherwise be reused for another module's code while it runs).
+    // SAFETY: as above: the owner is alive here.
+    let _callee_code = unsafe { (*owner).module.clone() };
     call_into_with(
         vmctx,
         owner,
