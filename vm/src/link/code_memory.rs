@@ -36,13 +36,10 @@ static POOL: Mutex<Vec<MmapMut>> = Mutex::new(Vec::new());
 /// The smallest pooled mapping of at least `len` bytes and at most twice
 /// that (a small blob does not pin a large mapping).
 fn take_pooled(len: usize) -> Option<MmapMut> {
-    let mut pool = POOL.try_lock().ok()?;
-    let (index, _) = pool
-        .iter()
-        .enumerate()
-        .filter(|(_, map)| map.len() >= len && map.len() <= len.saturating_mul(2).max(4096))
-        .min_by_key(|(_, map)| map.len())?;
-    Some(pool.swap_remove(index))
+    let most = len.saturating_mul(2).max(4096);
+    crate::runtime::memory::take_smallest(&mut *POOL.try_lock().ok()?, |size| {
+        (len..=most).contains(&size)
+    })
 }
 
 /// A mapped, executable code blob. Immutable once made, so `Send + Sync`.

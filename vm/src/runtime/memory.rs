@@ -36,12 +36,19 @@ static POOL: Mutex<Vec<MmapMut>> = Mutex::new(Vec::new());
 
 /// The smallest pooled block of at least `size` bytes.
 fn take_pooled(size: usize) -> Option<MmapMut> {
-    let mut pool = POOL.lock().ok()?;
+    take_smallest(&mut *POOL.lock().ok()?, |len| len >= size)
+}
+
+/// Removes from `pool` the smallest mapping whose length `fits`.
+pub(crate) fn take_smallest(
+    pool: &mut Vec<MmapMut>,
+    fits: impl Fn(usize) -> bool,
+) -> Option<MmapMut> {
     let (index, _) = pool
         .iter()
         .enumerate()
-        .filter(|(_, block)| block.len() >= size)
-        .min_by_key(|(_, block)| block.len())?;
+        .filter(|(_, map)| fits(map.len()))
+        .min_by_key(|(_, map)| map.len())?;
     Some(pool.swap_remove(index))
 }
 

@@ -156,8 +156,7 @@ fn split_index(t: &Translator<'_, '_>, index: Value) -> (Value, u32) {
 /// How far past its own index a check may be widened to cover a later
 /// index (see the module docs): `2^32` minus the memory's largest length,
 /// 0 for an imported memory (whose maximum this module does not bound).
-fn widening_slack(t: &Translator<'_, '_>) -> u64 {
-    let info = t.env.info;
+pub(crate) fn widening_slack(info: &gasket_metering::ModuleInfo) -> u64 {
     let imported = info
         .imports
         .iter()
@@ -182,7 +181,7 @@ fn widen(t: &mut Translator<'_, '_>, index: Value, needed: u64) -> bool {
         return false;
     };
     let same_index = delta == 0;
-    if !same_index && delta + needed > widening_slack(t) {
+    if !same_index && delta + needed > t.env.widening_slack {
         return false;
     }
     let end = delta + needed;

@@ -47,6 +47,9 @@ pub(crate) struct ModuleEnv<'a> {
     /// The table is imported or exported, so it may hold other instances'
     /// functions: `call_indirect` goes through the runtime.
     pub table_shared: bool,
+    /// How far past its own index a bounds check may be widened to cover
+    /// a later index (see [`bounds`]).
+    pub widening_slack: u64,
 }
 
 impl<'a> ModuleEnv<'a> {
@@ -60,6 +63,7 @@ impl<'a> ModuleEnv<'a> {
             info,
             sig_ids,
             table_shared: table_shared(info),
+            widening_slack: bounds::widening_slack(info),
         }
     }
 }
