@@ -223,3 +223,67 @@ fn shared_state_stays_on_one_thread() {
     // imported.
     assert!(matches!(a.export("load"), Some(Extern::Func(_))));
 }
+
+/// A function in a shared table that calls a host function, then reads
+/// its own memory.
+const DROPPED_MID_CALL: &str = r#"
+(module
+  (import "env" "drop_owner" (func $drop_owner))
+  (memory 1)
+  (table (export "tab") 1 funcref)
+  (elem (i32.const 0) $after_drop)
+  (func $after_drop (result i32)
+    (i32.store (i32.const 16) (i32.const 42))
+    (call $drop_owner)
+    (i32.load (i32.const 16))))
+"#;
+
+/// Drops the instance it holds when its host function is called.
+struct DropsOwner {
+    owner: Option<Instance>,
+}
+
+impl gasket_vm::Host for DropsOwner {
+    fn call(
+        &mut self,
+        _id: u32,
+        _caller: &mut gasket_vm::Caller<'_>,
+        _args: &[i64],
+        _results: &mut [i64],
+    ) -> Result<(), Trap> {
+        self.owner = None;
+        Ok(())
+    }
+}
+
+#[test]
+fn an_instance_dropped_during_its_call_lives_until_the_call_returns() {
+    // An embedder-owned instance whose function another instance calls
+    // through a shared table, dropped by a host function while that
+    // function runs: its memory (zeroed and pooled when the instance is
+    // freed) must stay its own until the call returns.
+    let owner_module = module(DROPPED_MID_CALL);
+    let mut imports = Imports::new();
+    imports.dispatch("env", "drop_owner", 0);
+    let mut owner = Instance::new(&owner_module, imports, GAS).unwrap();
+    let caller_module = module(
+        r#"
+        (module
+          (import "m" "tab" (table 1 funcref))
+          (func (export "call") (result i32)
+            (call_indirect (result i32) (i32.const 0))))
+        "#,
+    );
+    let mut imports = Imports::new();
+    imports.define("m", "tab", owner.export("tab").unwrap());
+    let mut caller = Instance::new(&caller_module, imports, GAS).unwrap();
+    let mut host = DropsOwner { owner: Some(owner) };
+    let out = caller.call_with("call", &[], &mut host, 0);
+    assert!(host.owner.is_none());
+    assert_eq!(i32s(out.unwrap()), [42]);
+    // Freed once the call returned: its table entry is gone.
+    assert_eq!(
+        caller.call("call", &[]),
+        Err(Trap::Wasm(TrapKind::IndirectCallToNull))
+    );
+}

@@ -92,7 +92,7 @@ impl Drop for CodeMemory {
         }
         // No code of this blob can run any more: every `Module` holding it
         // is gone (an instance owns its module; a call through a shared
-        // table holds the callee's for the call). Read+write again (an
+        // table holds the callee's instance for the call). Read+write again (an
         // `mprotect`, outside the lock), then pooled if it fits; otherwise,
         // or on failure, the mapping is unmapped.
         let Ok(map) = map.make_mut() else { return };

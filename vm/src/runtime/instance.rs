@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 use std::ptr::NonNull;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 
 use gasket_metering::{ExportKind, ImportKind, START_EXPORT, ValType};
 
@@ -284,6 +284,9 @@ pub(crate) struct InstanceInner {
     pub dropped_elements: Vec<bool>,
     /// The error of a host function, taken when the call unwinds.
     pub pending: Option<Trap>,
+    /// This instance's own allocation, for a call into it through a shared
+    /// table to hold (a host function may drop the last [`Instance`]).
+    pub this: Weak<InstanceBox>,
 }
 
 impl InstanceInner {
@@ -617,10 +620,13 @@ impl Instance {
             dropped: vec![false; parsed.data.len()],
             dropped_elements: parsed.elements.iter().map(|e| e.declared).collect(),
             pending: None,
+            this: Weak::new(),
         });
         let ptr = Arc::new(InstanceBox {
             inner: Box::into_raw(inner),
         });
+        // SAFETY: just allocated, not yet reachable from anywhere else.
+        unsafe { (*ptr.inner).this = Arc::downgrade(&ptr) };
         let mut instance = Instance { ptr };
         let inner = instance.inner_mut();
         if inner.shared && !inner.claim() {

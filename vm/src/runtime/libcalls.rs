@@ -357,11 +357,13 @@ extern "C" fn call_indirect(
     // The trampoline is the caller module's, for this type.
     // SAFETY: as above.
     let caller_code = unsafe { instance(vmctx) }.module.clone();
-    // The callee's code stays mapped for the whole call, even if a host
-    // function it calls drops its instance (its code mapping could
-    // otherwise be reused for another module's code while it runs).
+    // The callee stays allocated for the whole call, even if a host
+    // function it calls drops its last `Instance`: its state, memory and
+    // code (whose mapping could otherwise be reused for another module's
+    // code while it runs). `None` only for an instance leaked rather than
+    // freed, which stays allocated anyway.
     // SAFETY: as above: the owner is alive here.
-    let _callee_code = unsafe { (*owner).module.clone() };
+    let _callee = unsafe { (*owner).this.upgrade() };
     call_into_with(
         vmctx,
         owner,
