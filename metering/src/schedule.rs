@@ -397,7 +397,11 @@ impl Default for CostSchedule {
             store: 2,
             alu: 2,
             mul: 5,
-            div: 30,
+            // The rate-priced time of a 64-bit division of a large dividend
+            // on the slowest machine kind, the 2 GHz EPYC (Zen 1: 17.5 ns,
+            // ~35 cycles), over that machine's speed (docs/RATIONALE.md,
+            // "Division priced for the slowest divider").
+            div: 83,
             memory_size: 1,
             memory_grow: 21,
             bulk_memory: 33,

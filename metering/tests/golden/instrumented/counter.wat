@@ -823,7 +823,7 @@
         local.get 4
         local.set 5
         loop ;; label = @3
-          i64.const 143
+          i64.const 249
           call 35
           local.get 2
           i32.const 6
@@ -890,7 +890,7 @@
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 72
+        i64.const 125
         call 35
         local.get 2
         i32.const 6

@@ -29,7 +29,7 @@
           local.get $n
           i32.ge_u
           br_if $next
-          i64.const 56
+          i64.const 109
           call 1
           local.get $h
           local.get $i

@@ -47,7 +47,7 @@
     i32.const 8
     call 5
     block (result i32) ;; label = @1
-      i64.const 32
+      i64.const 85
       call 2
       local.get 0
       local.get 1

@@ -3763,7 +3763,7 @@
         local.get 4
         local.set 5
         loop ;; label = @3
-          i64.const 143
+          i64.const 249
           call 65
           local.get 2
           i32.const 6
@@ -3830,7 +3830,7 @@
           local.set 0
           br 1 (;@2;)
         end
-        i64.const 72
+        i64.const 125
         call 65
         local.get 2
         i32.const 6
