@@ -340,7 +340,10 @@ pub const TABLE_ELEMENT_BYTES: u32 = 24;
 /// `call_indirect` or `br_table` to a random one of 8 targets stays at the
 /// rate; the largest of the runs on either machine kind, each run's floor
 /// divided by how much slower than the rate that machine runs the
-/// rate-priced classes), since their micros measure the best case; the
+/// rate-priced classes), since their micros measure the best case; `div`
+/// costs its micro's time (a 64-bit division of a large dividend, its
+/// worst case) on the slowest divider, Zen 1's, over that machine's speed
+/// (docs/RATIONALE.md, "Division priced for the slowest divider"); the
 /// per-page rate is not lowered (it prices memory, not time), so
 /// `memory.grow`'s base is its time only. The bulk rate is per KiB: one
 /// byte is about 0.015 ns of work, a tenth of a gas, so a per-byte integer

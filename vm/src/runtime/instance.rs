@@ -411,7 +411,9 @@ struct Resolved<'a> {
 }
 
 /// The allocation of one instance, reference-counted: by its [`Instance`],
-/// and by the [`Func`]s other instances import from it.
+/// by the [`Func`]s other instances import from it, by the tables that
+/// adopted it (a failed instantiation's entries) and, for the call, by a
+/// call into it through a shared table.
 pub(crate) struct InstanceBox {
     /// From `Box::into_raw`: the context's address must never change, and
     /// `Drop` may have to leak it (see there).
@@ -594,7 +596,7 @@ impl Instance {
         {
             table = Some(TableCell::new(limits.initial, limits.maximum));
         }
-        let inner = Box::new(InstanceInner {
+        let mut inner = Box::new(InstanceInner {
             vmctx: VmCtx {
                 jmp_buf: std::ptr::null_mut(),
                 trap_code: 0,
@@ -622,11 +624,12 @@ impl Instance {
             pending: None,
             this: Weak::new(),
         });
-        let ptr = Arc::new(InstanceBox {
-            inner: Box::into_raw(inner),
+        let ptr = Arc::new_cyclic(|this| {
+            inner.this = this.clone();
+            InstanceBox {
+                inner: Box::into_raw(inner),
+            }
         });
-        // SAFETY: just allocated, not yet reachable from anywhere else.
-        unsafe { (*ptr.inner).this = Arc::downgrade(&ptr) };
         let mut instance = Instance { ptr };
         let inner = instance.inner_mut();
         if inner.shared && !inner.claim() {

@@ -363,13 +363,23 @@ extern "C" fn call_indirect(
     // code while it runs). `None` only for an instance leaked rather than
     // freed, which stays allocated anyway.
     // SAFETY: as above: the owner is alive here.
-    let _callee = unsafe { (*owner).this.upgrade() };
-    call_into_with(
+    let callee = unsafe { (*owner).this.upgrade() };
+    let code = call_into_with(
         vmctx,
         owner,
         caller_code.inner.code.addr(trampoline),
         values,
-    )
+    );
+    // Maybe the last reference: the instance is freed here, dropping the
+    // embedder's closures, which must not unwind into generated code.
+    if catch_unwind(AssertUnwindSafe(move || drop(callee))).is_err() {
+        // SAFETY: as above.
+        unsafe { instance(vmctx) }.pending = Some(Trap::Host(
+            "dropping an instance freed during the call panicked".into(),
+        ));
+        return CODE_HOST;
+    }
+    code
 }
 
 /// Calls into `callee` (maybe the caller itself) through its entry
