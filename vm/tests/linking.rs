@@ -287,3 +287,53 @@ fn an_instance_dropped_during_its_call_lives_until_the_call_returns() {
         Err(Trap::Wasm(TrapKind::IndirectCallToNull))
     );
 }
+
+/// Panics when dropped, as an embedder's value might.
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("an embedder's value panicked while dropped");
+    }
+}
+
+#[test]
+fn a_panic_freeing_an_instance_after_its_call_is_a_host_trap() {
+    // As above, and the freed instance's host closure panics when dropped,
+    // at the end of the call into it: a trap, never an unwind into
+    // generated code.
+    let owner_module = module(&DROPPED_MID_CALL.replace(
+        "(memory 1)",
+        "(import \"env\" \"held\" (func))\n  (memory 1)",
+    ));
+    let mut imports = Imports::new();
+    imports.dispatch("env", "drop_owner", 0);
+    let held = PanicsOnDrop;
+    imports.func("env", "held", move |_, _| {
+        let _ = &held;
+        Ok(vec![])
+    });
+    let mut owner = Instance::new(&owner_module, imports, GAS).unwrap();
+    let caller_module = module(
+        r#"
+        (module
+          (import "m" "tab" (table 1 funcref))
+          (func (export "call") (result i32)
+            (call_indirect (result i32) (i32.const 0))))
+        "#,
+    );
+    let mut imports = Imports::new();
+    imports.define("m", "tab", owner.export("tab").unwrap());
+    let mut caller = Instance::new(&caller_module, imports, GAS).unwrap();
+    let mut host = DropsOwner { owner: Some(owner) };
+    let out = caller.call_with("call", &[], &mut host, 0);
+    assert!(
+        matches!(&out, Err(Trap::Host(message)) if message.contains("panicked")),
+        "{out:?}"
+    );
+    // The caller goes on.
+    assert_eq!(
+        caller.call("call", &[]),
+        Err(Trap::Wasm(TrapKind::IndirectCallToNull))
+    );
+}
