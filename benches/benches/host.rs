@@ -95,6 +95,7 @@ fn deploy(config: &Config, address: Address, wasm: &[u8]) -> MemoryContracts {
         Contract {
             module,
             views: None,
+            wasm_bytes: wasm.len() as u64,
         },
     );
     contracts

@@ -1091,6 +1091,7 @@ mod tests {
                 Contract {
                     module,
                     views: None,
+                    wasm_bytes: wasm.len() as u64,
                 },
             );
             let mut storage = MemoryStorage::new();

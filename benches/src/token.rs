@@ -37,6 +37,7 @@ pub fn token_transfers(config: &Config, engine: &Engine) -> TokenTransfers {
         Contract {
             module: engine.compile(&prepared).expect("compile token"),
             views: None,
+            wasm_bytes: wasm.len() as u64,
         },
     );
     let mut storage = MemoryStorage::new();

@@ -250,6 +250,7 @@ fn run_contract(
         Contract {
             module,
             views: None,
+            wasm_bytes: wasm.len() as u64,
         },
     );
     let mut storage = MemoryStorage::new();

@@ -570,12 +570,13 @@ pub fn check(scenario: &Scenario, label: &str) -> Tally {
 fn run(scenario: &Scenario, label: &str) -> (Vec<Vec<StepOutcome>>, Tally) {
     let (token, escrow) = modules();
     let mut contracts = MemoryContracts::new();
-    for (address, module) in [(TOKEN, token), (ESCROW, escrow)] {
+    for (address, module, name) in [(TOKEN, token, "token"), (ESCROW, escrow, "escrow")] {
         contracts.insert(
             address,
             Contract {
                 module: module.clone(),
                 views: None,
+                wasm_bytes: wasm(name).len() as u64,
             },
         );
     }

@@ -14,6 +14,18 @@
 //! carries into every nested frame (see `gasket_vm::Instance::call_with`),
 //! so deep recursion in every frame ends in `StackOverflow`, never in a
 //! native stack overflow.
+//!
+//! Loading code is charged once per contract and call tree
+//! (`Config::code_loading`, by the length of its wasm as deployed): the
+//! first frame of a contract pays for it from its own gas (the gas limit
+//! of the call from outside, or what `call` forwarded) before anything
+//! runs, and a frame that cannot pay ends in `OutOfGas`. The tree keeps
+//! every contract it paid to load, so later frames of it run the same code
+//! without asking the node again: what the tree is not charged for, the
+//! node does not do. A node's cache makes a load cheap or dear; its gas is
+//! the same.
+
+use std::collections::HashMap;
 
 use gasket_metering::{ExportKind, HostFn, RESERVED_PREFIX, START_EXPORT};
 use gasket_vm::{Imports, Instance, InstantiationError, Module, Trap};
@@ -21,7 +33,7 @@ use gasket_vm::{Imports, Instance, InstantiationError, Module, Trap};
 use crate::HostError;
 use crate::host::{Exec, Frame, Stop};
 use crate::overlay::Overlay;
-use crate::storage::{Contracts, Storage};
+use crate::storage::{Contract, Contracts, Storage};
 use crate::types::{AbiLimit, CallContext, CallMode, Outcome, Report, Status, TrapKind};
 
 /// The method run at deploy, and only then.
@@ -31,7 +43,7 @@ pub const INIT_METHOD: &str = "init";
 pub(crate) struct CallTarget<'m> {
     pub caller: crate::Address,
     pub contract: crate::Address,
-    pub module: &'m Module,
+    pub code: &'m Contract,
     pub method: &'m str,
     pub input: Vec<u8>,
     pub view: bool,
@@ -79,15 +91,37 @@ pub(crate) fn run_frame(
     exec: &mut Exec<'_>,
     target: CallTarget<'_>,
 ) -> Result<FrameResult, HostError> {
-    if !callable(target.module, target.method, target.init) {
-        return Ok(FrameResult::failed(TrapKind::MethodNotFound));
+    // The frame pays for loading its contract's code from its own gas,
+    // unless the tree has loaded it already; a frame that cannot pay uses
+    // everything, as running out of gas does.
+    let loading_gas = if exec.loaded.contains_key(&target.contract) {
+        0
+    } else {
+        exec.config.code_loading.call_gas(target.code.wasm_bytes)
+    };
+    let Some(gas) = target.gas.checked_sub(loading_gas) else {
+        return Ok(FrameResult {
+            status: Status::Trapped(TrapKind::OutOfGas),
+            gas_used: target.gas,
+        });
+    };
+    if loading_gas > 0 {
+        exec.loaded.insert(target.contract, target.code.clone());
     }
-    let mut instance = match Instance::new_unstarted(target.module, imports()) {
+    let failed = |kind: TrapKind| FrameResult {
+        status: Status::Trapped(kind),
+        gas_used: loading_gas,
+    };
+    let module = &target.code.module;
+    if !callable(module, target.method, target.init) {
+        return Ok(failed(TrapKind::MethodNotFound));
+    }
+    let mut instance = match Instance::new_unstarted(module, imports()) {
         Ok(instance) => instance,
-        Err(InstantiationError::Segment(kind)) => return Ok(FrameResult::failed(kind.into())),
+        Err(InstantiationError::Segment(kind)) => return Ok(failed(kind.into())),
         Err(e) => return Err(HostError::Instantiation(e.to_string())),
     };
-    instance.set_gas(target.gas);
+    instance.set_gas(gas);
     let checkpoint = exec.overlay.checkpoint();
     let mut frame = Frame {
         exec,
@@ -102,7 +136,7 @@ pub(crate) fn run_frame(
         stop: None,
     };
     let mut run = Ok(Vec::new());
-    if target.module.info().export(START_EXPORT).is_some() {
+    if module.info().export(START_EXPORT).is_some() {
         run = instance.call_with(START_EXPORT, &[], &mut frame, target.stack_base);
     }
     if run.is_ok() {
@@ -121,7 +155,7 @@ pub(crate) fn run_frame(
     let gas_used = match status {
         // The metering sentinel: out of gas uses everything.
         Status::Trapped(TrapKind::OutOfGas) => target.gas,
-        _ => target.gas - instance.gas_left().clamp(0, target.gas as i64) as u64,
+        _ => target.gas - instance.gas_left().clamp(0, gas as i64) as u64,
     };
     if !matches!(status, Status::Success(_)) {
         exec.overlay.rollback(checkpoint);
@@ -165,6 +199,7 @@ pub fn execute(
     let mut exec = Exec {
         config,
         contracts,
+        loaded: HashMap::new(),
         overlay: Overlay::new(&*storage),
         block: call.block,
         logs: Vec::new(),
@@ -172,7 +207,7 @@ pub fn execute(
     let target = CallTarget {
         caller: call.caller,
         contract: call.contract,
-        module: &contract.module,
+        code: &contract,
         method: &call.method,
         input: call.input.clone(),
         view,

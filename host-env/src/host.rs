@@ -12,19 +12,24 @@
 //! trap kind directly, or `Trap::Host` after recording why in
 //! [`Frame::stop`] (a revert, an ABI trap kind, or a node failure).
 
+use std::collections::HashMap;
+
 use gasket_metering::{AbiLimits, Config, HostFn};
 use gasket_vm::{Caller, Host, Trap};
 
 use crate::HostError;
 use crate::calls::{self, CallTarget, FrameResult};
 use crate::overlay::Overlay;
-use crate::storage::Contracts;
+use crate::storage::{Contract, Contracts};
 use crate::types::{AbiLimit, Address, BlockInfo, Event, Status, TrapKind};
 
 /// State shared by every frame of one call tree.
 pub(crate) struct Exec<'a> {
     pub config: &'a Config,
     pub contracts: &'a dyn Contracts,
+    /// The contracts this call tree has loaded (and paid for): later
+    /// frames of them run this very code, whatever the node's cache does.
+    pub loaded: HashMap<Address, Contract>,
     pub overlay: Overlay<'a>,
     pub block: BlockInfo,
     pub logs: Vec<String>,
@@ -279,9 +284,12 @@ impl Frame<'_, '_> {
         let address = Address(address);
         let method = caller.read(method_ptr, method_len)?.to_vec();
         let input = caller.read(input_ptr, input_len)?.to_vec();
-        let contract = match self.exec.contracts.contract(&address) {
-            Ok(contract) => contract,
-            Err(e) => return Err(self.fatal(HostError::Storage(e))),
+        let contract = match self.exec.loaded.get(&address) {
+            Some(contract) => Some(contract.clone()),
+            None => match self.exec.contracts.contract(&address) {
+                Ok(contract) => contract,
+                Err(e) => return Err(self.fatal(HostError::Storage(e))),
+            },
         };
         let method = String::from_utf8(method).ok();
         if self.view {
@@ -299,7 +307,7 @@ impl Frame<'_, '_> {
                 let target = CallTarget {
                     caller: self.contract,
                     contract: address,
-                    module: &contract.module,
+                    code: &contract,
                     method: &method,
                     input,
                     view: self.view,

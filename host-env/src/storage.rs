@@ -93,6 +93,9 @@ impl Storage for MemoryStorage {
 pub struct Contract {
     /// Its compiled module (from the node's compiled-code cache).
     pub module: Module,
+    /// The length of its wasm as deployed: what loading its code is
+    /// charged by (`Config::code_loading`), the same on every node.
+    pub wasm_bytes: u64,
     /// The methods its `gasket.abi` section marks as views, if it has that
     /// section. A view call may call only these methods of it; without the
     /// section, a call from a view runs as a view (its writes trap).

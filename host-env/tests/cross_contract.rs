@@ -278,3 +278,133 @@ fn reentrancy_sees_the_writes_made_so_far() {
         Status::Success(4i64.to_le_bytes().to_vec())
     );
 }
+
+/// The default config with loading code priced at `base` and `per_kib`.
+fn config_with_loading(base: u32, per_kib: u32) -> gasket_metering::Config {
+    gasket_metering::Config {
+        code_loading: gasket_metering::HostCost { base, per_kib },
+        ..gasket_metering::Config::default()
+    }
+}
+
+/// The gas of `script` on A with loading priced at 5,000,000 a contract
+/// (and a gas a byte) beyond its gas with loading free: loads × their price.
+fn loading_gas_of(script: &Script) -> u64 {
+    let priced = Chain::with_config(config_with_loading(5_000_000, 1024)).run(script);
+    let free = Chain::with_config(config_with_loading(0, 0)).run(script);
+    assert_eq!(priced.outcome.status, free.outcome.status);
+    assert!(matches!(priced.outcome.status, Status::Success(_)));
+    priced.outcome.gas_used - free.outcome.gas_used
+}
+
+#[test]
+fn loading_code_is_charged_once_per_contract_and_call_tree() {
+    let one_load = 5_000_000 + probe_wasm().len() as u64;
+    // A alone: its own load.
+    assert_eq!(loading_gas_of(&Script::new()), one_load);
+    // A calls B twice: A's load and B's, once.
+    let twice = call(
+        call(Script::new(), B, "probe", &[], 20_000_000),
+        B,
+        "probe",
+        &[],
+        20_000_000,
+    );
+    assert_eq!(loading_gas_of(&twice), 2 * one_load);
+    // A calls B, which calls A back: A is loaded already.
+    let back = call(Script::new(), A, "probe", &[], 20_000_000);
+    let round_trip = call(Script::new(), B, "probe", &back.encode(), 40_000_000);
+    assert_eq!(loading_gas_of(&round_trip), 2 * one_load);
+    // Each transaction is a call tree of its own: the same again.
+    let mut chain = Chain::with_config(config_with_loading(5_000_000, 1024));
+    let first = chain.run(&twice).outcome.gas_used;
+    assert_eq!(chain.run(&twice).outcome.gas_used, first);
+}
+
+#[test]
+fn a_limit_below_the_load_is_out_of_gas_and_uses_everything() {
+    let mut chain = Chain::new();
+    let load = chain
+        .config
+        .code_loading
+        .call_gas(probe_wasm().len() as u64);
+    let script = write(Script::new(), b"k", b"v");
+    for limit in [0, 1, load - 1, load] {
+        let report = chain.run_gas(&script, limit);
+        assert_eq!(
+            report.outcome.status,
+            Status::Trapped(TrapKind::OutOfGas),
+            "limit {limit}"
+        );
+        assert_eq!(report.outcome.gas_used, limit);
+        assert!(chain.storage.entries().next().is_none());
+    }
+    assert!(matches!(
+        chain.run_gas(&script, load + 1_000_000).outcome.status,
+        Status::Success(_)
+    ));
+}
+
+#[test]
+fn a_callee_that_cannot_pay_for_its_code_fails_and_is_not_loaded() {
+    let mut chain = Chain::new();
+    let load = chain
+        .config
+        .code_loading
+        .call_gas(probe_wasm().len() as u64) as i64;
+    let short = call(Script::new(), B, "probe", &[], load - 1);
+    // Failed (2), and the caller goes on.
+    let report = chain.run(&short.clone().host(HostFn::GasLeft, &[]));
+    assert_eq!(success(&report)[0], 2);
+    // It was not loaded: the next call pays for its code again, and
+    // with enough gas runs it.
+    let then = call(short, B, "probe", &[], load + 1_000_000);
+    let report = chain.run(&then);
+    assert_eq!(success(&report)[..2], [2, 0]);
+    let with_load = loading_gas_of(&call(Script::new(), B, "probe", &[], i64::from(u32::MAX)));
+    assert_eq!(with_load, 2 * (5_000_000 + probe_wasm().len() as u64));
+}
+
+/// Contracts that count the node's lookups.
+struct CountingContracts<'a> {
+    inner: &'a gasket_host_env::MemoryContracts,
+    lookups: std::cell::Cell<u32>,
+}
+
+impl gasket_host_env::Contracts for CountingContracts<'_> {
+    fn contract(
+        &self,
+        address: &Address,
+    ) -> Result<Option<gasket_host_env::Contract>, gasket_host_env::StorageError> {
+        self.lookups.set(self.lookups.get() + 1);
+        self.inner.contract(address)
+    }
+}
+
+#[test]
+fn a_call_tree_asks_the_node_for_each_contract_once() {
+    let mut chain = Chain::new();
+    let back = call(Script::new(), A, "probe", &[], 20_000_000);
+    let mut script = Script::new();
+    for _ in 0..3 {
+        script = call(script, B, "probe", &back.encode(), 40_000_000);
+    }
+    let contracts = CountingContracts {
+        inner: &chain.contracts,
+        lookups: std::cell::Cell::new(0),
+    };
+    let call = gasket_host_env::CallContext {
+        caller: ALICE,
+        contract: A,
+        method: "probe".into(),
+        input: script.encode(),
+        block: chain.block,
+        gas_limit: GAS,
+        mode: gasket_host_env::CallMode::Call,
+    };
+    let report =
+        gasket_host_env::execute(&chain.config, &contracts, &mut chain.storage, &call).unwrap();
+    assert_eq!(success(&report), vec![0, 0, 0]);
+    // A, then B: six more frames run the code the tree holds.
+    assert_eq!(contracts.lookups.get(), 2);
+}

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use common::*;
 use gasket_host_env::{CallMode, Status};
-use gasket_metering::HostFn;
+use gasket_metering::{Config, HostFn};
 
 fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
     let d = DATA as i64;
@@ -104,7 +104,11 @@ fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
             "out-of-gas-in-host",
             write(b"c", &[1; 2000]),
             CallMode::Call,
-            10_000,
+            // Past loading the code, too little for the write.
+            Config::default()
+                .code_loading
+                .call_gas(probe_wasm().len() as u64)
+                + 10_000,
         ),
         (
             "limit",

@@ -224,6 +224,11 @@ fn init_runs_only_at_deploy_and_reserved_names_are_not_methods() {
         "{report:?}"
     );
     assert_eq!(chain.storage.contract_entries(&A).len(), 1);
+    // Finding out costs loading the code, nothing more.
+    let load = chain
+        .config
+        .code_loading
+        .call_gas(probe_wasm().len() as u64);
     for method in ["__gasket_start", "memory", "nope", "probe\0"] {
         let report = chain.call_mode(A, method, vec![], GAS, CallMode::Call);
         assert_eq!(
@@ -231,7 +236,7 @@ fn init_runs_only_at_deploy_and_reserved_names_are_not_methods() {
             Status::Trapped(TrapKind::MethodNotFound),
             "{method}"
         );
-        assert_eq!(report.outcome.gas_used, 0);
+        assert_eq!(report.outcome.gas_used, load);
     }
     let report = chain.call_mode(
         gasket_host_env::Address([9; 32]),

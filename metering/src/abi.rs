@@ -128,8 +128,10 @@ impl HostFn {
 }
 
 /// The documented gas table (`docs/HOST_GAS.md`), generated from the one
-/// table above with the given costs, so the docs cannot drift from the code.
-pub fn host_gas_table(costs: &HostCosts) -> String {
+/// table above with the costs of `config`, so the docs cannot drift from
+/// the code.
+pub fn host_gas_table(config: &crate::Config) -> String {
+    let costs = &config.host_costs;
     let mut text = String::from(
         "# Host function gas (ABI v1)\n\n\
          Generated from `metering/src/abi.rs` with the default `Config`\n\
@@ -152,6 +154,20 @@ pub fn host_gas_table(costs: &HostCosts) -> String {
             cost.per_kib
         ));
     }
+    let loading = config.code_loading;
+    text.push_str(&format!(
+        "\n## Loading code\n\n\
+         The first frame of each contract in a call tree (the contract called\n\
+         from outside, and each other contract it reaches through `call`)\n\
+         charges `{} + ceil({} × wasm bytes / 1024)` for loading its code,\n\
+         where the bytes are the length of the contract's wasm as deployed.\n\
+         The frame pays it from its own gas (the limit of the call from\n\
+         outside, or what `call` forwarded) before anything runs; a frame\n\
+         that cannot pay ends in `OutOfGas`, using all of its gas. Later\n\
+         frames of the same contract in the tree find its code loaded and\n\
+         pay nothing for it.\n",
+        loading.base, loading.per_kib
+    ));
     text
 }
 

@@ -6,7 +6,7 @@
 
 use borsh::{BorshDeserialize, BorshSerialize};
 
-use crate::abi::{AbiLimits, HostCosts};
+use crate::abi::{AbiLimits, HostCost, HostCosts};
 use crate::error::PrepareError;
 use crate::schedule::CostSchedule;
 
@@ -18,7 +18,8 @@ use crate::schedule::CostSchedule;
 ///   config of the same numbers must not hash the same.
 /// - v3: `memory_grow_per_page` also charges the initial memory pages (in
 ///   `__gasket_start`): same layout, new meaning.
-const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v3";
+/// - v4: `code_loading` appended.
+const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v4";
 
 /// Limits on the shape of a module, all checked at prepare time.
 ///
@@ -113,7 +114,7 @@ impl Default for StackLimits {
 }
 
 /// The whole configuration of the pipeline.
-#[derive(Debug, Clone, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct Config {
     /// Module shape limits.
     pub limits: Limits,
@@ -125,6 +126,35 @@ pub struct Config {
     pub host_costs: HostCosts,
     /// Limits the host enforces on ABI calls.
     pub abi_limits: AbiLimits,
+    /// Gas of loading a contract's code, charged for the first frame of
+    /// each contract in a call tree (the contract called from outside and
+    /// every other one it reaches), `base + ceil(per_kib × wasm bytes /
+    /// 1024)` of the contract's code as deployed. Later frames of the
+    /// same contract in the tree find it loaded. Default
+    /// [`CODE_LOADING`].
+    pub code_loading: HostCost,
+}
+
+/// The default [`Config::code_loading`]: a disk-cache hit of the compiled
+/// code (read, integrity hash, mapping), measured by the calibration bench
+/// on the slowest machine kind and scaled to the rate
+/// (`docs/RATIONALE.md`, "Loading code is priced per call tree").
+pub const CODE_LOADING: HostCost = HostCost {
+    base: 102_000,
+    per_kib: 19_000,
+};
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            limits: Limits::default(),
+            costs: CostSchedule::default(),
+            stack: StackLimits::default(),
+            host_costs: HostCosts::default(),
+            abi_limits: AbiLimits::default(),
+            code_loading: CODE_LOADING,
+        }
+    }
 }
 
 /// Upper bound on dynamic rates (per page, per KiB, and the per-KiB rate of

@@ -46,7 +46,7 @@ mod schedule;
 
 pub use abi::{AbiLimits, HostCost, HostCosts, HostFn, host_gas_table};
 pub use analysis::module::{FEATURES, RESERVED_PREFIX};
-pub use config::{Config, Limits, MAX_DYNAMIC_RATE, StackLimits};
+pub use config::{CODE_LOADING, Config, Limits, MAX_DYNAMIC_RATE, StackLimits};
 pub use error::{ErrorKind, Feature, Limit, PolicyViolation, PrepareError};
 pub use info::{
     Export, ExportKind, FuncSig, GlobalSig, Import, ImportKind, Injected, Limits as SizeLimits,

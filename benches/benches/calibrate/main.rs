@@ -501,6 +501,7 @@ fn deploy(
         Contract {
             module: engine.compile(&prepared).expect("compile"),
             views: None,
+            wasm_bytes: wasm.len() as u64,
         },
     );
 }

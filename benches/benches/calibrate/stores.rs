@@ -196,6 +196,7 @@ impl Contracts for DiskCallee {
         Ok(Some(Contract {
             module,
             views: None,
+            wasm_bytes: self.wasm.len() as u64,
         }))
     }
 }

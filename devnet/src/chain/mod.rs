@@ -198,7 +198,11 @@ impl ModuleCache {
         });
         let has_init = module.info().export(INIT_METHOD).is_some();
         Ok(CompiledContract {
-            contract: Contract { module, views },
+            contract: Contract {
+                module,
+                views,
+                wasm_bytes: wasm.len() as u64,
+            },
             abi,
             has_init,
         })

@@ -134,6 +134,7 @@ impl Chain {
                 Contract {
                     module: module.clone(),
                     views: Some(views.clone()),
+                    wasm_bytes: probe_wasm().len() as u64,
                 },
             );
         }

@@ -99,8 +99,17 @@ fn module(name: &str, chain: &Chain) -> Module {
 
 /// Puts `module` at `address`, with the views of `name`'s ABI.
 pub fn install_module(chain: &mut Chain, address: Address, name: &str, module: Module) {
-    let views = abi(&wasm(name)).map(|abi| views(&abi));
-    chain.contracts.insert(address, Contract { module, views });
+    let wasm = wasm(name);
+    let views = abi(&wasm).map(|abi| views(&abi));
+    let wasm_bytes = wasm.len() as u64;
+    chain.contracts.insert(
+        address,
+        Contract {
+            module,
+            views,
+            wasm_bytes,
+        },
+    );
 }
 
 /// Puts contract `name` at `address` without running `init`.

@@ -42,7 +42,10 @@
 //! ([`TOKEN_CALL_GAS`], [`GAS_RESERVE`]); the reserve pays for the call's
 //! own cost (70,000 + 4,096 per KiB of method and input: ~70,400) and,
 //! after it returns, for writing the escrow state (a `storage_write` of
-//! 151 bytes: 50,473) and the event (~1,500).
+//! 151 bytes: 50,473) and the event (~1,500). The token's first frame in
+//! a transaction pays for loading its code out of the gas forwarded to it
+//! (`Config::code_loading`: ~345,000 for the 13 KB token), well inside
+//! [`TOKEN_CALL_GAS`].
 //!
 //! # Storage layout
 //!
