@@ -842,7 +842,9 @@ pub const CALLEE_ADDRESS: [u8; 32] = [0xBB; 32];
 /// `i · KEY_STRIDE`, little-endian, over bytes 4..8 of the key at
 /// [`layout::KEY`], so an 8-byte key there is `key0 ‖ i·KEY_STRIDE` and
 /// each call touches another entry (a 7-byte key: `key0` ‖ that number's
-/// low 3 bytes).
+/// low 3 bytes); for `call`, it stores `i` over the last 4 bytes of the
+/// callee's address instead, so that each call reaches a contract the
+/// call tree has not loaded yet.
 pub fn host_contract(f: Option<HostFn>, args: &[i64], distinct_keys: bool) -> String {
     let mut imports = String::from(r#"(import "env" "input_read" (func $input_read (param i32)))"#);
     let mut call = String::new();
@@ -889,7 +891,12 @@ pub fn host_contract(f: Option<HostFn>, args: &[i64], distinct_keys: bool) -> St
             call = format!("(drop {call})");
         }
     }
-    let vary_key = if distinct_keys {
+    let vary_key = if distinct_keys && f == Some(HostFn::Call) {
+        format!(
+            "(i32.store (i32.const {}) (local.get $i))",
+            layout::CALLEE + 28
+        )
+    } else if distinct_keys {
         format!(
             "(i32.store (i32.const {}) (i32.mul (local.get $i) (i32.const {KEY_STRIDE})))",
             layout::KEY + 4

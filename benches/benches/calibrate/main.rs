@@ -248,11 +248,13 @@ enum Callee {
     /// `CALLEE_CONTRACT`, compiled once and held in memory.
     Memory,
     /// The built contract of that name (`noop`: `CALLEE_CONTRACT`) at
-    /// `CALLEE_ADDRESS`, looked up through a compiled-code cache with no
-    /// memory level, so that each call reads, checks and maps its
-    /// artifact file, as for a node whose memory cache does not hold it
-    /// (a restart, an eviction). The method called is `noop`: a contract
-    /// without it is loaded all the same, then the call fails.
+    /// every address that starts as `CALLEE_ADDRESS` does, looked up
+    /// through a compiled-code cache with no memory level. Each call goes
+    /// to another of those addresses (`host_contract`'s `distinct_keys`),
+    /// so the call tree has not loaded it and the node reads, checks and
+    /// maps its artifact file, as a node whose memory cache does not hold
+    /// it (a restart, an eviction). The method called is `noop`: a
+    /// contract without it is loaded all the same, then the call fails.
     DiskCache(&'static str),
 }
 
@@ -524,7 +526,11 @@ fn host_runner<'a>(
         engine,
         &mut contracts,
         HOST_A,
-        &calibrate::host_contract(function, &case.args, case.store == Store::Devnet),
+        &calibrate::host_contract(
+            function,
+            &case.args,
+            case.store == Store::Devnet || case.callee != Callee::Memory,
+        ),
     );
     deploy(
         config,
@@ -1486,10 +1492,12 @@ fn main() {
     println!("{proposed:#?}");
     println!();
     // Loading a callee's code when the node's memory cache misses: each
-    // disk-cache row beyond the in-memory `call` row, and the slope over
-    // the two callees' wasm sizes. Printed, not proposed: gas cannot
-    // depend on a node's cache, so pricing it means charging every call
-    // (NEAR's `contract_loading_*`), a consensus design choice.
+    // disk-cache row (every call to a contract the tree has not loaded)
+    // beyond the in-memory `call` row (a callee loaded once, then warm),
+    // and the slope over the two callees' wasm sizes: the fit that
+    // `Config::code_loading` takes, scaled by the machine's speed, the
+    // largest over the machine kinds (docs/RATIONALE.md, "Loading code is
+    // priced per call tree").
     let memory_call = hosts
         .iter()
         .position(|h| h.function == Some(HostFn::Call) && h.callee == Callee::Memory)
@@ -1519,11 +1527,14 @@ fn main() {
         && large_bytes > small_bytes
     {
         let per_byte = (large_ns - small_ns) / (large_bytes - small_bytes) as f64;
+        let base = ((small_ns - per_byte * small_bytes as f64) / rate).max(0.0);
+        let per_kib = per_byte * 1024.0 / rate;
         println!(
-            "  as a charge per frame: {:.0} + {:.0}/KiB of wasm (the `call` base today: {})",
-            ((small_ns - per_byte * small_bytes as f64) / rate).max(0.0),
-            per_byte * 1024.0 / rate,
-            config.host_costs.get(HostFn::Call).base
+            "  as a charge per frame: {base:.0} + {per_kib:.0}/KiB of wasm at the rate; {:.0} + {:.0}/KiB at this machine's speed ({machine_speed:.2}x); `Config::code_loading` today: {} + {}/KiB",
+            base / machine_speed,
+            per_kib / machine_speed,
+            config.code_loading.base,
+            config.code_loading.per_kib,
         );
     }
     println!();

@@ -123,10 +123,11 @@ pub fn devnet_token(config: &Config, engine: &Engine) -> (tempfile::TempDir, Db)
     (home, db)
 }
 
-/// Contracts in memory, but the one at `CALLEE_ADDRESS` compiled through
-/// a cache with no memory level on every lookup: each lookup reads,
-/// checks and maps its artifact file, as for a node whose memory cache
-/// does not hold the contract.
+/// Contracts in memory, but those at `CALLEE_ADDRESS` and every address
+/// that differs from it in the last 4 bytes compiled through a cache with
+/// no memory level on every lookup: each lookup reads, checks and maps
+/// its artifact file, as for a node whose memory cache does not hold the
+/// contract.
 pub struct DiskCallee {
     contracts: MemoryContracts,
     engine: Engine,
@@ -179,7 +180,8 @@ impl DiskCallee {
 
 impl Contracts for DiskCallee {
     fn contract(&self, address: &Address) -> Result<Option<Contract>, StorageError> {
-        if address.0 != CALLEE_ADDRESS {
+        // Every address `host_contract`'s distinct calls reach.
+        if address.0[..28] != CALLEE_ADDRESS[..28] {
             return self.contracts.contract(address);
         }
         let module = self
