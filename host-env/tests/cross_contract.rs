@@ -393,15 +393,7 @@ fn a_call_tree_asks_the_node_for_each_contract_once() {
         inner: &chain.contracts,
         lookups: std::cell::Cell::new(0),
     };
-    let call = gasket_host_env::CallContext {
-        caller: ALICE,
-        contract: A,
-        method: "probe".into(),
-        input: script.encode(),
-        block: chain.block,
-        gas_limit: GAS,
-        mode: gasket_host_env::CallMode::Call,
-    };
+    let call = chain.probe_call(&script);
     let report =
         gasket_host_env::execute(&chain.config, &contracts, &mut chain.storage, &call).unwrap();
     assert_eq!(success(&report), vec![0, 0, 0]);

@@ -4,9 +4,7 @@
 mod common;
 
 use common::*;
-use gasket_host_env::{
-    CallContext, CallMode, Capabilities, Outcome, Report, Status, TrapKind, execute,
-};
+use gasket_host_env::{CallMode, Capabilities, Outcome, Report, Status, TrapKind, execute};
 use gasket_metering::HostFn;
 
 fn write(script: Script, key: &[u8], value: &[u8]) -> Script {
@@ -317,14 +315,11 @@ fn calls_run_at_once_on_many_threads_over_one_module() {
 }
 
 fn run_on(chain: &Chain, storage: &mut gasket_host_env::MemoryStorage, script: &Script) -> Report {
-    let call = CallContext {
-        caller: ALICE,
-        contract: A,
-        method: "probe".into(),
-        input: script.encode(),
-        block: chain.block,
-        gas_limit: GAS,
-        mode: CallMode::Call,
-    };
-    execute(&chain.config, &chain.contracts, storage, &call).unwrap()
+    execute(
+        &chain.config,
+        &chain.contracts,
+        storage,
+        &chain.probe_call(script),
+    )
+    .unwrap()
 }

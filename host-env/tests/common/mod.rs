@@ -187,6 +187,19 @@ impl Chain {
         execute(&self.config, &self.contracts, &mut self.storage, &call).expect("no node failure")
     }
 
+    /// The transaction that runs `script` on A.
+    pub fn probe_call(&self, script: &Script) -> CallContext {
+        CallContext {
+            caller: ALICE,
+            contract: A,
+            method: "probe".into(),
+            input: script.encode(),
+            block: self.block,
+            gas_limit: GAS,
+            mode: CallMode::Call,
+        }
+    }
+
     /// Runs `script` on A as a transaction.
     pub fn run(&mut self, script: &Script) -> Report {
         self.call_mode(A, "probe", script.encode(), GAS, CallMode::Call)
