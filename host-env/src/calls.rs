@@ -34,7 +34,7 @@ use crate::HostError;
 use crate::host::{Exec, Frame, Stop};
 use crate::overlay::Overlay;
 use crate::storage::{Contract, Contracts, Storage};
-use crate::types::{AbiLimit, CallContext, CallMode, Outcome, Report, Status, TrapKind};
+use crate::types::{AbiLimit, Address, CallContext, CallMode, Outcome, Report, Status, TrapKind};
 
 /// The method run at deploy, and only then.
 pub const INIT_METHOD: &str = "init";
@@ -44,6 +44,8 @@ pub(crate) struct CallTarget<'m> {
     pub caller: crate::Address,
     pub contract: crate::Address,
     pub code: &'m Contract,
+    /// What the frame pays for loading the code ([`load`]).
+    pub loading_gas: u64,
     pub method: &'m str,
     pub input: Vec<u8>,
     pub view: bool,
@@ -60,11 +62,11 @@ pub(crate) struct FrameResult {
 }
 
 impl FrameResult {
-    /// A frame that did not start (nothing charged).
-    pub fn failed(kind: TrapKind) -> FrameResult {
+    /// A frame that ended before its method ran, having used `gas_used`.
+    pub fn failed(kind: TrapKind, gas_used: u64) -> FrameResult {
         FrameResult {
             status: Status::Trapped(kind),
-            gas_used: 0,
+            gas_used,
         }
     }
 }
@@ -86,32 +88,47 @@ fn imports() -> Imports {
     imports
 }
 
+/// The code a frame runs, and what loading it costs the frame.
+pub(crate) enum Load {
+    /// No contract at the address.
+    Missing,
+    /// The frame's gas does not cover loading the code: the node was not
+    /// asked for it, and the tree has not loaded it.
+    Unpaid,
+    /// The code, and the frame's charge for loading it (0 if the tree
+    /// had it already).
+    Code(Contract, u64),
+}
+
+/// The code at `address` for a frame with `gas`: from the tree if it
+/// has it, else from the node, once the frame is known to pay for it.
+pub(crate) fn load(exec: &mut Exec<'_>, address: &Address, gas: u64) -> Result<Load, HostError> {
+    if let Some(contract) = exec.loaded.get(address) {
+        return Ok(Load::Code(contract.clone(), 0));
+    }
+    let Some(wasm_bytes) = exec.contracts.wasm_bytes(address)? else {
+        return Ok(Load::Missing);
+    };
+    let loading_gas = exec.config.code_loading.call_gas(wasm_bytes);
+    if gas < loading_gas {
+        return Ok(Load::Unpaid);
+    }
+    let Some(contract) = exec.contracts.contract(address)? else {
+        return Ok(Load::Missing);
+    };
+    exec.loaded.insert(*address, contract.clone());
+    Ok(Load::Code(contract, loading_gas))
+}
+
 /// Runs one frame. `Err` only for node failures.
 pub(crate) fn run_frame(
     exec: &mut Exec<'_>,
     target: CallTarget<'_>,
 ) -> Result<FrameResult, HostError> {
-    // The frame pays for loading its contract's code from its own gas,
-    // unless the tree has loaded it already; a frame that cannot pay uses
-    // everything, as running out of gas does.
-    let loading_gas = if exec.loaded.contains_key(&target.contract) {
-        0
-    } else {
-        exec.config.code_loading.call_gas(target.code.wasm_bytes)
-    };
-    let Some(gas) = target.gas.checked_sub(loading_gas) else {
-        return Ok(FrameResult {
-            status: Status::Trapped(TrapKind::OutOfGas),
-            gas_used: target.gas,
-        });
-    };
-    if loading_gas > 0 {
-        exec.loaded.insert(target.contract, target.code.clone());
-    }
-    let failed = |kind: TrapKind| FrameResult {
-        status: Status::Trapped(kind),
-        gas_used: loading_gas,
-    };
+    let loading_gas = target.loading_gas;
+    // `load` checked that the frame can pay.
+    let gas = target.gas.saturating_sub(loading_gas);
+    let failed = |kind| FrameResult::failed(kind, loading_gas);
     let module = &target.code.module;
     if !callable(module, target.method, target.init) {
         return Ok(failed(TrapKind::MethodNotFound));
@@ -155,7 +172,7 @@ pub(crate) fn run_frame(
     let gas_used = match status {
         // The metering sentinel: out of gas uses everything.
         Status::Trapped(TrapKind::OutOfGas) => target.gas,
-        _ => target.gas - instance.gas_left().clamp(0, gas as i64) as u64,
+        _ => target.gas - (instance.gas_left().max(0) as u64).min(gas),
     };
     if !matches!(status, Status::Success(_)) {
         exec.overlay.rollback(checkpoint);
@@ -177,25 +194,18 @@ pub fn execute(
     storage: &mut dyn Storage,
     call: &CallContext,
 ) -> Result<Report, HostError> {
-    let trapped = |kind| Report {
+    let trapped = |kind, gas_used| Report {
         outcome: Outcome {
             status: Status::Trapped(kind),
-            gas_used: 0,
+            gas_used,
             events: Vec::new(),
         },
         writes: Vec::new(),
         logs: Vec::new(),
     };
     if call.input.len() > config.abi_limits.input_bytes as usize {
-        return Ok(trapped(TrapKind::LimitExceeded(AbiLimit::InputBytes)));
+        return Ok(trapped(TrapKind::LimitExceeded(AbiLimit::InputBytes), 0));
     }
-    let Some(contract) = contracts
-        .contract(&call.contract)
-        .map_err(HostError::Storage)?
-    else {
-        return Ok(trapped(TrapKind::ContractNotFound));
-    };
-    let view = call.mode == CallMode::View;
     let mut exec = Exec {
         config,
         contracts,
@@ -204,16 +214,26 @@ pub fn execute(
         block: call.block,
         logs: Vec::new(),
     };
+    // Gas is an i64 inside the VM.
+    let gas_limit = call.gas_limit.min(i64::MAX as u64);
+    let (contract, loading_gas) = match load(&mut exec, &call.contract, gas_limit)? {
+        Load::Missing => return Ok(trapped(TrapKind::ContractNotFound, 0)),
+        // Too little to load the code: uses everything, as out of gas does.
+        Load::Unpaid => return Ok(trapped(TrapKind::OutOfGas, gas_limit)),
+        Load::Code(contract, loading_gas) => (contract, loading_gas),
+    };
+    let view = call.mode == CallMode::View;
     let target = CallTarget {
         caller: call.caller,
         contract: call.contract,
         code: &contract,
+        loading_gas,
         method: &call.method,
         input: call.input.clone(),
         view,
         init: call.mode == CallMode::Init,
         depth: 0,
-        gas: call.gas_limit,
+        gas: gas_limit,
         stack_base: 0,
     };
     let result = run_frame(&mut exec, target)?;

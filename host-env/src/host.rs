@@ -18,7 +18,7 @@ use gasket_metering::{AbiLimits, Config, HostFn};
 use gasket_vm::{Caller, Host, Trap};
 
 use crate::HostError;
-use crate::calls::{self, CallTarget, FrameResult};
+use crate::calls::{self, CallTarget, FrameResult, Load};
 use crate::overlay::Overlay;
 use crate::storage::{Contract, Contracts};
 use crate::types::{AbiLimit, Address, BlockInfo, Event, Status, TrapKind};
@@ -284,45 +284,51 @@ impl Frame<'_, '_> {
         let address = Address(address);
         let method = caller.read(method_ptr, method_len)?.to_vec();
         let input = caller.read(input_ptr, input_len)?.to_vec();
-        let contract = match self.exec.loaded.get(&address) {
-            Some(contract) => Some(contract.clone()),
-            None => match self.exec.contracts.contract(&address) {
-                Ok(contract) => contract,
-                Err(e) => return Err(self.fatal(HostError::Storage(e))),
-            },
-        };
-        let method = String::from_utf8(method).ok();
-        if self.view {
-            let known_non_view = match (&contract, &method) {
-                (Some(c), Some(m)) => c.views.as_ref().is_some_and(|views| !views.contains(m)),
-                _ => false,
+        let forwarded = requested_gas.min(caller.gas_left().max(0) as u64);
+        let result = 'frame: {
+            // A name that is not UTF-8 names no method: nothing to load.
+            let Ok(method) = String::from_utf8(method) else {
+                break 'frame FrameResult::failed(TrapKind::MethodNotFound, 0);
             };
-            if known_non_view {
+            let (contract, loading_gas) = match calls::load(self.exec, &address, forwarded) {
+                Ok(Load::Code(contract, loading_gas)) => (contract, loading_gas),
+                Ok(Load::Missing) => {
+                    break 'frame FrameResult::failed(TrapKind::ContractNotFound, 0);
+                }
+                // The callee's frame cannot pay for its code: out of gas,
+                // all of what was forwarded.
+                Ok(Load::Unpaid) => {
+                    break 'frame FrameResult::failed(TrapKind::OutOfGas, forwarded);
+                }
+                Err(e) => return Err(self.fatal(e)),
+            };
+            if self.view
+                && contract
+                    .views
+                    .as_ref()
+                    .is_some_and(|views| !views.contains(&method))
+            {
+                // The code was loaded to find out: its charge is paid.
+                caller.charge_gas(loading_gas)?;
                 return Err(stop(&mut self.stop, Stop::Trap(TrapKind::ProhibitedInView)));
             }
-        }
-        let forwarded = requested_gas.min(caller.gas_left().max(0) as u64);
-        let result = match (contract, method) {
-            (Some(contract), Some(method)) => {
-                let target = CallTarget {
-                    caller: self.contract,
-                    contract: address,
-                    code: &contract,
-                    method: &method,
-                    input,
-                    view: self.view,
-                    init: false,
-                    depth: self.depth + 1,
-                    gas: forwarded,
-                    stack_base: caller.stack_height(),
-                };
-                match calls::run_frame(self.exec, target) {
-                    Ok(result) => result,
-                    Err(e) => return Err(self.fatal(e)),
-                }
+            let target = CallTarget {
+                caller: self.contract,
+                contract: address,
+                code: &contract,
+                loading_gas,
+                method: &method,
+                input,
+                view: self.view,
+                init: false,
+                depth: self.depth + 1,
+                gas: forwarded,
+                stack_base: caller.stack_height(),
+            };
+            match calls::run_frame(self.exec, target) {
+                Ok(result) => result,
+                Err(e) => return Err(self.fatal(e)),
             }
-            (None, _) => FrameResult::failed(TrapKind::ContractNotFound),
-            (Some(_), None) => FrameResult::failed(TrapKind::MethodNotFound),
         };
         // The callee's gas is the caller's: `gas_used` never exceeds what
         // was forwarded, so this charge cannot fail.

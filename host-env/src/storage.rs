@@ -107,6 +107,16 @@ pub struct Contract {
 pub trait Contracts {
     /// The contract at `address`, or `None`.
     fn contract(&self, address: &Address) -> Result<Option<Contract>, StorageError>;
+
+    /// The length of the wasm of the contract at `address` as deployed
+    /// ([`Contract::wasm_bytes`]), or `None` if there is none: asked
+    /// before [`Contracts::contract`], so that a frame that cannot pay
+    /// for loading the code never makes the node load it. The default
+    /// loads the contract; a node answers from what it stores beside the
+    /// code.
+    fn wasm_bytes(&self, address: &Address) -> Result<Option<u64>, StorageError> {
+        Ok(self.contract(address)?.map(|contract| contract.wasm_bytes))
+    }
 }
 
 /// Contracts in a map.
@@ -130,5 +140,9 @@ impl MemoryContracts {
 impl Contracts for MemoryContracts {
     fn contract(&self, address: &Address) -> Result<Option<Contract>, StorageError> {
         Ok(self.contracts.get(address).cloned())
+    }
+
+    fn wasm_bytes(&self, address: &Address) -> Result<Option<u64>, StorageError> {
+        Ok(self.contracts.get(address).map(|c| c.wasm_bytes))
     }
 }

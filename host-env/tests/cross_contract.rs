@@ -353,16 +353,36 @@ fn a_callee_that_cannot_pay_for_its_code_fails_and_is_not_loaded() {
         .code_loading
         .call_gas(probe_wasm().len() as u64) as i64;
     let short = call(Script::new(), B, "probe", &[], load - 1);
-    // Failed (2), and the caller goes on.
-    let report = chain.run(&short.clone().host(HostFn::GasLeft, &[]));
+    // Failed (2), the caller goes on, and the node never loaded B.
+    let (report, lookups) = run_counting(&mut chain, &short.clone().host(HostFn::GasLeft, &[]));
     assert_eq!(success(&report)[0], 2);
-    // It was not loaded: the next call pays for its code again, and
-    // with enough gas runs it.
+    assert_eq!(lookups, 1, "only A was loaded");
+    // The next call pays for B's code (B was not loaded) and runs it.
     let then = call(short, B, "probe", &[], load + 1_000_000);
-    let report = chain.run(&then);
-    assert_eq!(success(&report)[..2], [2, 0]);
-    let with_load = loading_gas_of(&call(Script::new(), B, "probe", &[], i64::from(u32::MAX)));
-    assert_eq!(with_load, 2 * (5_000_000 + probe_wasm().len() as u64));
+    let (report, lookups) = run_counting(&mut chain, &then);
+    assert_eq!(success(&report), vec![2, 0]);
+    assert_eq!(lookups, 2);
+    // All of the short call's gas is used.
+    let gas_of = |chain: &mut Chain, forwarded: i64| {
+        chain
+            .run(&call(Script::new(), B, "probe", &[], forwarded))
+            .outcome
+            .gas_used
+    };
+    assert_eq!(
+        gas_of(&mut chain, load - 1) - gas_of(&mut chain, 0),
+        (load - 1) as u64
+    );
+}
+
+#[test]
+fn a_gas_limit_beyond_i64_is_no_panic_and_changes_nothing() {
+    let mut chain = Chain::new();
+    let reference = chain.run(&Script::new()).outcome;
+    for limit in [i64::MAX as u64 + 1, u64::MAX] {
+        let report = chain.run_gas(&Script::new(), limit);
+        assert_eq!(report.outcome, reference, "limit {limit}");
+    }
 }
 
 /// Contracts that count the node's lookups.
@@ -379,6 +399,22 @@ impl gasket_host_env::Contracts for CountingContracts<'_> {
         self.lookups.set(self.lookups.get() + 1);
         self.inner.contract(address)
     }
+
+    fn wasm_bytes(&self, address: &Address) -> Result<Option<u64>, gasket_host_env::StorageError> {
+        self.inner.wasm_bytes(address)
+    }
+}
+
+/// `script` on A over contracts that count the node's loads.
+fn run_counting(chain: &mut Chain, script: &Script) -> (gasket_host_env::Report, u32) {
+    let contracts = CountingContracts {
+        inner: &chain.contracts,
+        lookups: std::cell::Cell::new(0),
+    };
+    let call = chain.probe_call(script);
+    let report =
+        gasket_host_env::execute(&chain.config, &contracts, &mut chain.storage, &call).unwrap();
+    (report, contracts.lookups.get())
 }
 
 #[test]
@@ -389,14 +425,8 @@ fn a_call_tree_asks_the_node_for_each_contract_once() {
     for _ in 0..3 {
         script = call(script, B, "probe", &back.encode(), 40_000_000);
     }
-    let contracts = CountingContracts {
-        inner: &chain.contracts,
-        lookups: std::cell::Cell::new(0),
-    };
-    let call = chain.probe_call(&script);
-    let report =
-        gasket_host_env::execute(&chain.config, &contracts, &mut chain.storage, &call).unwrap();
+    let (report, lookups) = run_counting(&mut chain, &script);
     assert_eq!(success(&report), vec![0, 0, 0]);
-    // A, then B: six more frames run the code the tree holds.
-    assert_eq!(contracts.lookups.get(), 2);
+    // A, then B: the five frames after run the code the tree holds.
+    assert_eq!(lookups, 2);
 }

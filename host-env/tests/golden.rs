@@ -147,6 +147,13 @@ fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
             CallMode::Call,
             GAS,
         ),
+        (
+            // B's frame cannot pay for loading its code (~219,000).
+            "call-unpaid-load",
+            call_b(&Script::new().encode(), 100_000),
+            CallMode::Call,
+            GAS,
+        ),
     ]
 }
 

@@ -418,7 +418,9 @@ fn host_cases() -> Vec<HostCase> {
     ];
     for contract in ["noop", "token"] {
         cases.push(HostCase {
-            calls: 100,
+            // So many distinct callees that the code-mapping pool (16
+            // mappings a dropped module gives back) serves a few percent.
+            calls: 1000,
             callee: Callee::DiskCache(contract),
             ..case(
                 &format!("call ({contract} from the disk cache, 32 B input)"),

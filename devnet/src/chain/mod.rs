@@ -236,16 +236,29 @@ struct TableContracts<'a, T> {
     cache: &'a ModuleCache,
 }
 
-impl<T: ReadableTable<&'static [u8], &'static [u8]>> Contracts for TableContracts<'_, T> {
-    fn contract(&self, address: &Address) -> Result<Option<Contract>, StorageError> {
-        let db = |e: redb::StorageError| StorageError(format!("chain database: {e}"));
-        let Some(hash) = self.contracts.get(address.0.as_slice()).map_err(db)? else {
+impl<T: ReadableTable<&'static [u8], &'static [u8]>> TableContracts<'_, T> {
+    /// The code hash of the contract at `address`.
+    fn code_hash(&self, address: &Address) -> Result<Option<Hash>, StorageError> {
+        let Some(hash) = self.contracts.get(address.0.as_slice()).map_err(db_error)? else {
             return Ok(None);
         };
         let hash: Hash = hash
             .value()
             .try_into()
             .map_err(|_| StorageError(format!("corrupt code hash of {address}")))?;
+        Ok(Some(hash))
+    }
+}
+
+fn db_error(e: redb::StorageError) -> StorageError {
+    StorageError(format!("chain database: {e}"))
+}
+
+impl<T: ReadableTable<&'static [u8], &'static [u8]>> Contracts for TableContracts<'_, T> {
+    fn contract(&self, address: &Address) -> Result<Option<Contract>, StorageError> {
+        let Some(hash) = self.code_hash(address)? else {
+            return Ok(None);
+        };
         let compiled = self
             .cache
             .get_or_compile(&hash, || {
@@ -259,6 +272,18 @@ impl<T: ReadableTable<&'static [u8], &'static [u8]>> Contracts for TableContract
             })
             .map_err(|e| StorageError(format!("code of {address}: {e}")))?;
         Ok(Some(compiled.contract))
+    }
+
+    fn wasm_bytes(&self, address: &Address) -> Result<Option<u64>, StorageError> {
+        let Some(hash) = self.code_hash(address)? else {
+            return Ok(None);
+        };
+        if let Some(compiled) = self.cache.lock().get(&hash) {
+            return Ok(Some(compiled.contract.wasm_bytes));
+        }
+        // The stored code's length, without compiling or loading it.
+        let code = self.code.get(hash.as_slice()).map_err(db_error)?;
+        Ok(Some(code.map_or(0, |c| c.value().len() as u64)))
     }
 }
 
