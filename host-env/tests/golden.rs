@@ -148,7 +148,7 @@ fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
             GAS,
         ),
         (
-            // B's frame cannot pay for loading its code (~219,000).
+            // B's frame cannot pay for loading its code (~227,000).
             "call-unpaid-load",
             call_b(&Script::new().encode(), 100_000),
             CallMode::Call,

@@ -162,10 +162,13 @@ pub fn host_gas_table(config: &crate::Config) -> String {
          charges `{} + ceil({} × wasm bytes / 1024)` for loading its code,\n\
          where the bytes are the length of the contract's wasm as deployed.\n\
          The frame pays it from its own gas (the limit of the call from\n\
-         outside, or what `call` forwarded) before anything runs; a frame\n\
-         that cannot pay ends in `OutOfGas`, using all of its gas. Later\n\
-         frames of the same contract in the tree find its code loaded and\n\
-         pay nothing for it.\n",
+         outside, or what `call` forwarded) before anything runs. A frame\n\
+         that cannot pay ends in `OutOfGas`, using all of its gas, and the\n\
+         code is not loaded: the next frame of that contract pays again.\n\
+         Once paid, later frames of the contract in the tree find its code\n\
+         loaded and pay nothing for it. A caller forwarding gas to a\n\
+         contract the tree has not loaded must forward at least this, or\n\
+         `call` returns `2`.\n",
         loading.base, loading.per_kib
     ));
     text

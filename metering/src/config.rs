@@ -126,11 +126,11 @@ pub struct Config {
     pub host_costs: HostCosts,
     /// Limits the host enforces on ABI calls.
     pub abi_limits: AbiLimits,
-    /// Gas of loading a contract's code, charged for the first frame of
+    /// Gas of loading a contract's code, charged to the first frame of
     /// each contract in a call tree (the contract called from outside and
-    /// every other one it reaches), `base + ceil(per_kib × wasm bytes /
-    /// 1024)` of the contract's code as deployed. Later frames of the
-    /// same contract in the tree find it loaded. Default
+    /// every other one it reaches) that can pay it, `base + ceil(per_kib ×
+    /// wasm bytes / 1024)` of the contract's code as deployed. Later
+    /// frames of the same contract in the tree find it loaded. Default
     /// [`CODE_LOADING`].
     pub code_loading: HostCost,
 }
@@ -141,8 +141,8 @@ pub struct Config {
 /// scaled to the rate (`docs/RATIONALE.md`, "Loading code is priced per
 /// call tree").
 pub const CODE_LOADING: HostCost = HostCost {
-    base: 177_000,
-    per_kib: 28_100,
+    base: 184_000,
+    per_kib: 29_000,
 };
 
 impl Default for Config {

@@ -1498,7 +1498,7 @@ fn main() {
     // beyond the in-memory `call` row (a callee loaded once, then warm),
     // and the slope over the two callees' wasm sizes: the fit that
     // `Config::code_loading` takes, scaled by the machine's speed, the
-    // largest over the machine kinds (docs/RATIONALE.md, "Loading code is
+    // largest over the machine kinds measured (docs/RATIONALE.md, "Loading code is
     // priced per call tree").
     let memory_call = hosts
         .iter()

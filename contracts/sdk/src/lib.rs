@@ -378,7 +378,9 @@ pub enum CallResult {
 
 /// Calls `method` of the contract at `addr` with `input`, forwarding at most
 /// `gas`. The callee's state changes are kept only on
-/// [`CallResult::Success`].
+/// [`CallResult::Success`]. The callee's first frame in the transaction
+/// pays for loading its code from `gas` (`Config::code_loading`, by the
+/// length of its wasm); too little for that is [`CallResult::Failed`].
 pub fn call(addr: &[u8; 32], method: &str, input: &[u8], gas: u64) -> CallResult {
     // SAFETY: the host only reads the address (32 bytes), method and input.
     let code = unsafe {
