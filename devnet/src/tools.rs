@@ -187,7 +187,7 @@ pub fn run(
         result = instance.call(invoke, &values);
     }
     let time_ns = start.elapsed().as_nanos() as u64;
-    let used = |left: i64| gas_limit - left.clamp(0, gas_limit as i64) as u64;
+    let used = |left: i64| gas_limit - (left.max(0) as u64).min(gas_limit);
     Ok(match result {
         Ok(results) => json!({
             "status": "success",

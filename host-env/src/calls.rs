@@ -92,8 +92,9 @@ fn imports() -> Imports {
 pub(crate) enum Load {
     /// No contract at the address.
     Missing,
-    /// The frame's gas does not cover loading the code: the node was not
-    /// asked for it, and the tree has not loaded it.
+    /// The frame's gas does not cover loading the code: the tree has not
+    /// loaded it (nor has the node, unless its `Contracts::wasm_bytes`
+    /// loads to answer).
     Unpaid,
     /// The code, and the frame's charge for loading it (0 if the tree
     /// had it already).
@@ -113,8 +114,16 @@ pub(crate) fn load(exec: &mut Exec<'_>, address: &Address, gas: u64) -> Result<L
     if gas < loading_gas {
         return Ok(Load::Unpaid);
     }
-    let Some(contract) = exec.contracts.contract(address)? else {
-        return Ok(Load::Missing);
+    // The node's two answers must agree: the charge is consensus.
+    let contract = match exec.contracts.contract(address)? {
+        Some(contract) if contract.wasm_bytes == wasm_bytes => contract,
+        found => {
+            return Err(HostError::Internal(format!(
+                "the node's contract at {address} is {} bytes of wasm by `wasm_bytes`, {} by `contract`",
+                wasm_bytes,
+                found.map_or("missing".into(), |c| c.wasm_bytes.to_string())
+            )));
+        }
     };
     exec.loaded.insert(*address, contract.clone());
     Ok(Load::Code(contract, loading_gas))

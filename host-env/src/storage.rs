@@ -93,8 +93,9 @@ impl Storage for MemoryStorage {
 pub struct Contract {
     /// Its compiled module (from the node's compiled-code cache).
     pub module: Module,
-    /// The length of its wasm as deployed: what loading its code is
-    /// charged by (`Config::code_loading`), the same on every node.
+    /// The length of its wasm as deployed, the same on every node; equal
+    /// to what [`Contracts::wasm_bytes`] answers for it (loading its code
+    /// is charged by that, `Config::code_loading`).
     pub wasm_bytes: u64,
     /// The methods its `gasket.abi` section marks as views, if it has that
     /// section. A view call may call only these methods of it; without the
@@ -111,9 +112,10 @@ pub trait Contracts {
     /// The length of the wasm of the contract at `address` as deployed
     /// ([`Contract::wasm_bytes`]), or `None` if there is none: asked
     /// before [`Contracts::contract`], so that a frame that cannot pay
-    /// for loading the code never makes the node load it. The default
-    /// loads the contract; a node answers from what it stores beside the
-    /// code.
+    /// for loading the code never makes the node load it. Consensus: it
+    /// must equal the `wasm_bytes` of what `contract` returns (a mismatch
+    /// is a node failure, `HostError::Internal`). The default loads the
+    /// contract; a node answers without compiling or loading code.
     fn wasm_bytes(&self, address: &Address) -> Result<Option<u64>, StorageError> {
         Ok(self.contract(address)?.map(|contract| contract.wasm_bytes))
     }

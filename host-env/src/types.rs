@@ -74,7 +74,9 @@ pub enum CallMode {
     #[default]
     Call,
     /// A read-only call: writes, events and non-view calls trap with
-    /// `ProhibitedInView`, and nothing is ever applied to storage.
+    /// `ProhibitedInView` (a call that forwards too little to load a
+    /// callee the tree has not loaded fails first, before its views are
+    /// known), and nothing is ever applied to storage.
     View,
     /// The deploy-time `init` call: the only way to run the `init` method.
     Init,

@@ -343,6 +343,10 @@ fn a_limit_below_the_load_is_out_of_gas_and_uses_everything() {
         chain.run_gas(&script, load + 1_000_000).outcome.status,
         Status::Success(_)
     ));
+    // The node was never asked for the code it would not be paid for.
+    let (report, lookups) = run_counting(&mut chain, &script, load - 1);
+    assert_eq!(report.outcome.status, Status::Trapped(TrapKind::OutOfGas));
+    assert_eq!(lookups, 0);
 }
 
 #[test]
@@ -354,12 +358,13 @@ fn a_callee_that_cannot_pay_for_its_code_fails_and_is_not_loaded() {
         .call_gas(probe_wasm().len() as u64) as i64;
     let short = call(Script::new(), B, "probe", &[], load - 1);
     // Failed (2), the caller goes on, and the node never loaded B.
-    let (report, lookups) = run_counting(&mut chain, &short.clone().host(HostFn::GasLeft, &[]));
+    let (report, lookups) =
+        run_counting(&mut chain, &short.clone().host(HostFn::GasLeft, &[]), GAS);
     assert_eq!(success(&report)[0], 2);
     assert_eq!(lookups, 1, "only A was loaded");
     // The next call pays for B's code (B was not loaded) and runs it.
     let then = call(short, B, "probe", &[], load + 1_000_000);
-    let (report, lookups) = run_counting(&mut chain, &then);
+    let (report, lookups) = run_counting(&mut chain, &then, GAS);
     assert_eq!(success(&report), vec![2, 0]);
     assert_eq!(lookups, 2);
     // All of the short call's gas is used.
@@ -406,12 +411,15 @@ impl gasket_host_env::Contracts for CountingContracts<'_> {
 }
 
 /// `script` on A over contracts that count the node's loads.
-fn run_counting(chain: &mut Chain, script: &Script) -> (gasket_host_env::Report, u32) {
+fn run_counting(chain: &mut Chain, script: &Script, gas: u64) -> (gasket_host_env::Report, u32) {
     let contracts = CountingContracts {
         inner: &chain.contracts,
         lookups: std::cell::Cell::new(0),
     };
-    let call = chain.probe_call(script);
+    let call = gasket_host_env::CallContext {
+        gas_limit: gas,
+        ..chain.probe_call(script)
+    };
     let report =
         gasket_host_env::execute(&chain.config, &contracts, &mut chain.storage, &call).unwrap();
     (report, contracts.lookups.get())
@@ -425,7 +433,7 @@ fn a_call_tree_asks_the_node_for_each_contract_once() {
     for _ in 0..3 {
         script = call(script, B, "probe", &back.encode(), 40_000_000);
     }
-    let (report, lookups) = run_counting(&mut chain, &script);
+    let (report, lookups) = run_counting(&mut chain, &script, GAS);
     assert_eq!(success(&report), vec![0, 0, 0]);
     // A, then B: the five frames after run the code the tree holds.
     assert_eq!(lookups, 2);

@@ -419,7 +419,7 @@ fn host_cases() -> Vec<HostCase> {
     for contract in ["noop", "token"] {
         cases.push(HostCase {
             // So many distinct callees that the code-mapping pool (16
-            // mappings a dropped module gives back) serves a few percent.
+            // mappings a dropped module gives back) serves under 2%.
             calls: 1000,
             callee: Callee::DiskCache(contract),
             ..case(

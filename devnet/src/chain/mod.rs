@@ -282,8 +282,10 @@ impl<T: ReadableTable<&'static [u8], &'static [u8]>> Contracts for TableContract
             return Ok(Some(compiled.contract.wasm_bytes));
         }
         // The stored code's length, without compiling or loading it.
-        let code = self.code.get(hash.as_slice()).map_err(db_error)?;
-        Ok(Some(code.map_or(0, |c| c.value().len() as u64)))
+        match self.code.get(hash.as_slice()).map_err(db_error)? {
+            Some(code) => Ok(Some(code.value().len() as u64)),
+            None => Err(StorageError(format!("missing code of {address}"))),
+        }
     }
 }
 
