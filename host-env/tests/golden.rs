@@ -148,6 +148,14 @@ fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
             GAS,
         ),
         (
+            // A view calls B's non-view `probe`: B's code is loaded (and
+            // paid for) to learn that, then the view traps.
+            "view-calls-non-view",
+            call_b(&Script::new().encode(), 1_000_000),
+            CallMode::View,
+            GAS,
+        ),
+        (
             // B's frame cannot pay for loading its code (~227,000).
             "call-unpaid-load",
             call_b(&Script::new().encode(), 100_000),
