@@ -256,16 +256,8 @@ impl gasket_vm::Host for DropsOwner {
     }
 }
 
-#[test]
-fn an_instance_dropped_during_its_call_lives_until_the_call_returns() {
-    // An embedder-owned instance whose function another instance calls
-    // through a shared table, dropped by a host function while that
-    // function runs: its memory (zeroed and pooled when the instance is
-    // freed) must stay its own until the call returns.
-    let owner_module = module(DROPPED_MID_CALL);
-    let mut imports = Imports::new();
-    imports.dispatch("env", "drop_owner", 0);
-    let mut owner = Instance::new(&owner_module, imports, GAS).unwrap();
+/// An instance whose `call` calls entry 0 of `owner`'s table `tab`.
+fn caller_through_table(owner: &mut Instance) -> Instance {
     let caller_module = module(
         r#"
         (module
@@ -276,7 +268,20 @@ fn an_instance_dropped_during_its_call_lives_until_the_call_returns() {
     );
     let mut imports = Imports::new();
     imports.define("m", "tab", owner.export("tab").unwrap());
-    let mut caller = Instance::new(&caller_module, imports, GAS).unwrap();
+    Instance::new(&caller_module, imports, GAS).unwrap()
+}
+
+#[test]
+fn an_instance_dropped_during_its_call_lives_until_the_call_returns() {
+    // An embedder-owned instance whose function another instance calls
+    // through a shared table, dropped by a host function while that
+    // function runs: its memory (zeroed and pooled when the instance is
+    // freed) must stay its own until the call returns.
+    let owner_module = module(DROPPED_MID_CALL);
+    let mut imports = Imports::new();
+    imports.dispatch("env", "drop_owner", 0);
+    let mut owner = Instance::new(&owner_module, imports, GAS).unwrap();
+    let mut caller = caller_through_table(&mut owner);
     let mut host = DropsOwner { owner: Some(owner) };
     let out = caller.call_with("call", &[], &mut host, 0);
     assert!(host.owner.is_none());
@@ -314,17 +319,7 @@ fn a_panic_freeing_an_instance_after_its_call_is_a_host_trap() {
         Ok(vec![])
     });
     let mut owner = Instance::new(&owner_module, imports, GAS).unwrap();
-    let caller_module = module(
-        r#"
-        (module
-          (import "m" "tab" (table 1 funcref))
-          (func (export "call") (result i32)
-            (call_indirect (result i32) (i32.const 0))))
-        "#,
-    );
-    let mut imports = Imports::new();
-    imports.define("m", "tab", owner.export("tab").unwrap());
-    let mut caller = Instance::new(&caller_module, imports, GAS).unwrap();
+    let mut caller = caller_through_table(&mut owner);
     let mut host = DropsOwner { owner: Some(owner) };
     let out = caller.call_with("call", &[], &mut host, 0);
     assert!(
