@@ -8,7 +8,7 @@
 //! `vm/tests/cache.rs`.
 //!
 //! The property: a mutated artifact is never executed. Every check of
-//! `artifact::decode` (magic, version, key, length, payload blake3) covers
+//! `artifact::decode` (magic, version, key, length, payload checksum) covers
 //! every byte of the file, so any file that differs from the valid one must
 //! be a counted miss (`corrupt_files` and `misses` both 1, no disk hit),
 //! the module recompiled and the file rewritten to the valid bytes; only
@@ -135,7 +135,7 @@ pub const HEADER_FIELDS: [(&str, std::ops::Range<usize>); 5] = [
     ("format version", 8..12),
     ("key", 12..44),
     ("payload length", 44..52),
-    ("payload blake3", 52..84),
+    ("payload checksum", 52..68),
 ];
 
 /// One way of damaging an artifact file, chosen by the fuzzer. Positions

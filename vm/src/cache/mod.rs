@@ -89,7 +89,9 @@ pub use tiered::{Tier, Tiered};
 ///   instances).
 /// - 3: `Injected::charge_bytes_func` in `ModuleInfo` (the per-KiB gas
 ///   helper of bulk memory and table operators).
-pub const FORMAT_VERSION: u32 = 3;
+/// - 4: the payload checksum is XXH3-128 (16 bytes) instead of blake3
+///   (32): a 68-byte header.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Where and how large the on-disk level is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,7 +21,7 @@
 
 use std::sync::Mutex;
 
-use memmap2::{Mmap, MmapMut};
+use memmap2::{Mmap, MmapMut, MmapOptions};
 
 use crate::error::CompileError;
 
@@ -42,6 +42,12 @@ fn take_pooled(len: usize) -> Option<MmapMut> {
     })
 }
 
+/// Whether `pool` can keep a released mapping of `len` bytes.
+fn fits(pool: &[MmapMut], len: usize) -> bool {
+    let pooled: usize = pool.iter().map(|m| m.len()).sum();
+    pool.len() < POOL_MAPS && pooled + len <= POOL_BYTES
+}
+
 /// A mapped, executable code blob. Immutable once made, so `Send + Sync`.
 pub(crate) struct CodeMemory {
     /// `None` only while being dropped.
@@ -54,7 +60,14 @@ impl CodeMemory {
     pub(crate) fn new(code: &[u8]) -> Result<CodeMemory, CompileError> {
         let map = match take_pooled(code.len().max(1)) {
             Some(map) => map,
-            None => MmapMut::map_anon(code.len().max(1)).map_err(|_| CompileError::CodeMemory)?,
+            // Populated: the copy below writes every page, and one
+            // `mmap` that allocates them all is cheaper than a fault per
+            // page (a disk hit of the 13 KB token writes 14).
+            None => MmapOptions::new()
+                .len(code.len().max(1))
+                .populate()
+                .map_anon()
+                .map_err(|_| CompileError::CodeMemory)?,
         };
         Ok(CodeMemory {
             map: Some(write_blob(map, code)?),
@@ -92,15 +105,19 @@ impl Drop for CodeMemory {
         }
         // No code of this blob can run any more: every `Module` holding it
         // is gone (an instance owns its module; a call through a shared
-        // table holds the callee's instance for the call). Read+write again (an
-        // `mprotect`, outside the lock), then pooled if it fits; otherwise,
-        // or on failure, the mapping is unmapped.
+        // table holds the callee's instance for the call). If the pool has
+        // room, read+write again (an `mprotect`, outside the lock) and
+        // pooled if it still fits; otherwise, or on failure, the mapping
+        // is unmapped, without the `mprotect` (a call tree that held many
+        // contracts drops more than the pool keeps).
+        if !POOL.try_lock().is_ok_and(|pool| fits(&pool, map.len())) {
+            return;
+        }
         let Ok(map) = map.make_mut() else { return };
-        if let Ok(mut pool) = POOL.try_lock() {
-            let pooled: usize = pool.iter().map(|m| m.len()).sum();
-            if pool.len() < POOL_MAPS && pooled + map.len() <= POOL_BYTES {
-                pool.push(map);
-            }
+        if let Ok(mut pool) = POOL.try_lock()
+            && fits(&pool, map.len())
+        {
+            pool.push(map);
         }
     }
 }
