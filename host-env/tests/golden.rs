@@ -156,7 +156,7 @@ fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
             GAS,
         ),
         (
-            // B's frame cannot pay for loading its code (~227,000).
+            // B's frame cannot pay for loading its code (187,516).
             "call-unpaid-load",
             call_b(&Script::new().encode(), 100_000),
             CallMode::Call,

@@ -136,13 +136,13 @@ pub struct Config {
 }
 
 /// The default [`Config::code_loading`]: a disk-cache hit of the compiled
-/// code (read, integrity hash, a fresh mapping the call tree holds),
+/// code (read, checksum, a fresh mapping the call tree holds),
 /// measured by the calibration bench on the slowest machine kind and
 /// scaled to the rate (`docs/RATIONALE.md`, "Loading code is priced per
 /// call tree").
 pub const CODE_LOADING: HostCost = HostCost {
-    base: 184_000,
-    per_kib: 29_000,
+    base: 164_000,
+    per_kib: 16_000,
 };
 
 impl Default for Config {
