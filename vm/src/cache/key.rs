@@ -1,5 +1,6 @@
-//! The cache key: one blake3 hash over everything that changes the compiled
-//! code or the gas it charges.
+//! The cache key: a blake3 hash over everything that changes the compiled
+//! code or the gas it charges, in two steps: a scope ([`KeyScope`], all
+//! but the contract) keys a hash of the contract's code hash.
 //!
 //! | input | why |
 //! |---|---|
@@ -80,17 +81,13 @@ impl CacheKey {
         config_hash: &[u8; 32],
         policy_id: &[u8],
     ) -> CacheKey {
-        let identity = engine
-            .identity
-            .get_or_init(|| *blake3::hash(engine_identity(engine).as_bytes()).as_bytes());
-        let mut hasher = blake3::Hasher::new_derive_key(KEY_DOMAIN);
-        hasher.update(code_hash);
-        hasher.update(config_hash);
-        hasher.update(identity);
-        // Length-prefixed, last: no other input can run into it.
-        hasher.update(&(policy_id.len() as u64).to_le_bytes());
-        hasher.update(policy_id);
-        CacheKey(*hasher.finalize().as_bytes())
+        Self::in_scope(&KeyScope::new(engine, config_hash, policy_id), code_hash)
+    }
+
+    /// The key of the contract `code_hash` in `scope`: one blake3
+    /// compression.
+    pub(crate) fn in_scope(scope: &KeyScope, code_hash: &[u8; 32]) -> CacheKey {
+        CacheKey(*blake3::keyed_hash(&scope.0, code_hash).as_bytes())
     }
 
     /// Lower-case hex, the artifact's file name.
@@ -102,6 +99,33 @@ impl CacheKey {
 impl std::fmt::Debug for CacheKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "CacheKey({})", self.to_hex())
+    }
+}
+
+/// What every key under one engine, config and policy shares: a blake3
+/// hash (derive-key mode) of the config hash, the engine identity and the
+/// policy id. A node looks keys up under the same scope all the time, so
+/// the cache remembers it (`Cache::key`) and a key costs one compression.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeyScope([u8; 32]);
+
+impl KeyScope {
+    pub(crate) fn new(engine: &Engine, config_hash: &[u8; 32], policy_id: &[u8]) -> KeyScope {
+        let mut hasher = blake3::Hasher::new_derive_key(KEY_DOMAIN);
+        hasher.update(config_hash);
+        hasher.update(engine.identity());
+        // Length-prefixed, last: no other input can run into it.
+        hasher.update(&(policy_id.len() as u64).to_le_bytes());
+        hasher.update(policy_id);
+        KeyScope(*hasher.finalize().as_bytes())
+    }
+}
+
+impl Engine {
+    /// blake3 of [`engine_identity`], computed once.
+    pub(crate) fn identity(&self) -> &[u8; 32] {
+        self.identity
+            .get_or_init(|| *blake3::hash(engine_identity(self).as_bytes()).as_bytes())
     }
 }
 

@@ -75,6 +75,7 @@ use crate::error::{CompileError, ModuleError};
 use crate::module::Module;
 use artifact::Decoded;
 use disk::DiskCache;
+use key::KeyScope;
 pub use key::{COMPILER_VERSION, CRANELIFT_VERSION, CacheKey};
 use memory::{Entry, MemoryCache};
 pub use tiered::{Tier, Tiered};
@@ -172,7 +173,20 @@ pub struct Cache {
     disk: Option<DiskCache>,
     counters: Counters,
     first_disk_error: OnceLock<String>,
+    /// The key scopes of the last few (engine, config, policy) looked up.
+    scopes: Mutex<Vec<RememberedScope>>,
 }
+
+/// A [`KeyScope`] and what it was computed from.
+struct RememberedScope {
+    identity: [u8; 32],
+    config: Config,
+    policy_id: Vec<u8>,
+    scope: KeyScope,
+}
+
+/// Scopes remembered: a node uses one, `Tiered` two.
+const REMEMBERED_SCOPES: usize = 4;
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -196,6 +210,7 @@ impl Cache {
                 .map(|d| DiskCache::new(d.dir.clone(), d.max_bytes)),
             counters: Counters::default(),
             first_disk_error: OnceLock::new(),
+            scopes: Mutex::new(Vec::new()),
         };
         if let Some(disk) = &cache.disk
             && let Err(e) = std::fs::create_dir_all(disk.dir())
@@ -204,6 +219,44 @@ impl Cache {
             cache.disk_error("creating", disk.dir(), &e);
         }
         cache
+    }
+
+    /// The key of `code_hash` under `engine`, `config` and `policy_id`:
+    /// [`CacheKey::from_hashes`] of `config.hash()`, without hashing the
+    /// config again when its scope is remembered (equal configs hash
+    /// equal). The lock is only tried: contended, the scope is computed.
+    pub(crate) fn key(
+        &self,
+        engine: &Engine,
+        code_hash: &[u8; 32],
+        config: &Config,
+        policy_id: &[u8],
+    ) -> CacheKey {
+        let identity = engine.identity();
+        let remembered = self.scopes.try_lock().ok().and_then(|scopes| {
+            scopes
+                .iter()
+                .find(|s| {
+                    s.identity == *identity && s.policy_id == policy_id && s.config == *config
+                })
+                .map(|s| s.scope)
+        });
+        let scope = remembered.unwrap_or_else(|| {
+            let scope = KeyScope::new(engine, &config.hash(), policy_id);
+            if let Ok(mut scopes) = self.scopes.try_lock() {
+                if scopes.len() == REMEMBERED_SCOPES {
+                    scopes.remove(0);
+                }
+                scopes.push(RememberedScope {
+                    identity: *identity,
+                    config: config.clone(),
+                    policy_id: policy_id.to_vec(),
+                    scope,
+                });
+            }
+            scope
+        });
+        CacheKey::in_scope(&scope, code_hash)
     }
 
     /// The counters so far (node-local, see [`CacheStats`]).
@@ -349,7 +402,7 @@ impl Engine {
         policy_id: &[u8],
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<Module, ModuleError> {
-        let key = CacheKey::from_hashes(self, code_hash, &config.hash(), policy_id);
+        let key = cache.key(self, code_hash, config, policy_id);
         if let Some(entry) = self.lookup(cache, &key) {
             return entry;
         }
@@ -419,3 +472,47 @@ impl Engine {
 /// The internal error of a `prepare` callback that prepared other bytes or
 /// another config than it was given (a bug of the caller; never cached).
 const PREPARE_MISMATCH: &str = "prepare returned a module for other bytes or another config";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{EngineConfig, OptLevel};
+
+    /// A remembered scope gives exactly the key computed from scratch, for
+    /// more scopes than are remembered and back, and a config that changed
+    /// since its last lookup is never matched to its old scope.
+    #[test]
+    fn remembered_scopes_give_the_keys_computed_from_scratch() {
+        let cache = Cache::new(CacheConfig {
+            memory_bytes: 0,
+            disk: None,
+        });
+        let engines = [
+            Engine::new(EngineConfig::default()).unwrap(),
+            Engine::new(EngineConfig {
+                opt_level: OptLevel::None,
+                ..EngineConfig::default()
+            })
+            .unwrap(),
+        ];
+        let mut config = Config::default();
+        let mut seen = std::collections::HashSet::new();
+        for round in 0..3u8 {
+            for costs in 0..3 {
+                config.costs.control = 1 + costs;
+                for engine in &engines {
+                    for policy in [&b"all"[..], b"view-only"] {
+                        let code_hash = [round; 32];
+                        let key = cache.key(engine, &code_hash, &config, policy);
+                        let fresh =
+                            CacheKey::from_hashes(engine, &code_hash, &config.hash(), policy);
+                        assert_eq!(key, fresh, "round {round}, control {costs}");
+                        seen.insert(key);
+                    }
+                }
+            }
+        }
+        // 3 code hashes × 3 configs × 2 engines × 2 policies, all distinct.
+        assert_eq!(seen.len(), 36);
+    }
+}

@@ -23,7 +23,7 @@
 
 use gasket_metering::{Config, PrepareError, Prepared};
 
-use super::{Cache, CacheKey};
+use super::Cache;
 use crate::engine::{Engine, EngineConfig, OptLevel, Regalloc};
 use crate::error::{CompileError, ModuleError};
 use crate::module::Module;
@@ -93,14 +93,13 @@ impl Tiered {
         policy_id: &[u8],
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<(Module, Tier), ModuleError> {
-        let config_hash = config.hash();
-        let optimized = CacheKey::from_hashes(&self.optimized, code_hash, &config_hash, policy_id);
+        let optimized = cache.key(&self.optimized, code_hash, config, policy_id);
         if let Some(entry) = Engine::lookup_memory(cache, &optimized) {
             return entry.map(|module| (module, Tier::Optimized));
         }
         // Memory before disk for both tiers: until `tier_up`, a call would
         // otherwise look for the optimised artifact file every time.
-        let baseline = CacheKey::from_hashes(&self.baseline, code_hash, &config_hash, policy_id);
+        let baseline = cache.key(&self.baseline, code_hash, config, policy_id);
         if let Some(entry) = Engine::lookup_memory(cache, &baseline) {
             return entry.map(|module| (module, Tier::Baseline));
         }
@@ -127,7 +126,7 @@ impl Tiered {
         let module = self
             .optimized
             .compile_cached_with_hash(cache, code_hash, wasm, config, policy_id, prepare)?;
-        let baseline = CacheKey::from_hashes(&self.baseline, code_hash, &config.hash(), policy_id);
+        let baseline = cache.key(&self.baseline, code_hash, config, policy_id);
         cache.lock_memory().remove(&baseline);
         Ok(module)
     }
