@@ -1,5 +1,9 @@
 //! Executable memory for a code blob, W^X.
 //!
+//! On x86-64 Linux a blob of at most 256 KiB takes pages of a shared chunk
+//! (`code_arena`, one `mprotect` per load); what follows is for larger
+//! blobs and other hosts.
+//!
 //! The blob is copied into an anonymous read+write mapping, which is then
 //! turned read+execute (`memmap2`'s `make_exec`, an `mprotect`); it is never
 //! writable and executable at once. On an aarch64 host the instruction cache
@@ -50,14 +54,25 @@ fn fits(pool: &[MmapMut], len: usize) -> bool {
 
 /// A mapped, executable code blob. Immutable once made, so `Send + Sync`.
 pub(crate) struct CodeMemory {
-    /// `None` only while being dropped.
+    /// `None` while being dropped, and for a blob in `arena`.
     map: Option<Mmap>,
+    /// A small blob's pages in a shared chunk (x86-64 Linux).
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    arena: Option<super::code_arena::ArenaBlob>,
     /// The blob's length (the mapping may be longer).
     len: usize,
 }
 
 impl CodeMemory {
     pub(crate) fn new(code: &[u8]) -> Result<CodeMemory, CompileError> {
+        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+        if let Some(blob) = super::code_arena::ArenaBlob::new(code)? {
+            return Ok(CodeMemory {
+                map: None,
+                arena: Some(blob),
+                len: code.len(),
+            });
+        }
         let map = match take_pooled(code.len().max(1)) {
             Some(map) => map,
             // Populated: the copy below writes every page, and one
@@ -71,6 +86,8 @@ impl CodeMemory {
         };
         Ok(CodeMemory {
             map: Some(write_blob(map, code)?),
+            #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+            arena: None,
             len: code.len(),
         })
     }
@@ -82,6 +99,10 @@ impl CodeMemory {
 
     /// The code bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
+        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+        if let Some(blob) = &self.arena {
+            return blob.bytes();
+        }
         self.map.as_ref().map_or(&[], |map| &map[..self.len])
     }
 }
@@ -147,13 +168,14 @@ mod tests {
     }
 
     /// A dropped blob's mapping is offered to the next blob that fits (on
-    /// x86-64), which then reads back exactly.
+    /// x86-64; blobs too large for the arena), which then reads back
+    /// exactly.
     #[test]
     fn a_dropped_mapping_is_reused() {
-        let old = CodeMemory::new(&vec![0xC3; 6000]).unwrap();
+        let old = CodeMemory::new(&vec![0xC3; 600_000]).unwrap();
         let address = old.bytes().as_ptr();
         drop(old);
-        let code = vec![0x90; 4000];
+        let code = vec![0x90; 400_000];
         let blob = CodeMemory::new(&code).unwrap();
         assert_eq!(blob.bytes(), &code[..]);
         // Other tests share the pool: reuse is likely, not certain.
