@@ -156,9 +156,9 @@ fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
             GAS,
         ),
         (
-            // B's frame cannot pay for loading its code (187,516).
+            // B's frame cannot pay for loading its code (112,251).
             "call-unpaid-load",
-            call_b(&Script::new().encode(), 100_000),
+            call_b(&Script::new().encode(), 50_000),
             CallMode::Call,
             GAS,
         ),

@@ -141,8 +141,8 @@ pub struct Config {
 /// scaled to the rate (`docs/RATIONALE.md`, "Loading code is priced per
 /// call tree").
 pub const CODE_LOADING: HostCost = HostCost {
-    base: 164_000,
-    per_kib: 16_000,
+    base: 88_000,
+    per_kib: 16_500,
 };
 
 impl Default for Config {
