@@ -1,8 +1,10 @@
 //! Everything that changes what `prepare` produces or what a call costs.
 //!
 //! `Config` has one canonical encoding (borsh, fields in declaration order,
-//! after a version tag); its blake3 hash is part of every cache key and every
-//! golden vector. Changing a default is a consensus change.
+//! after a version tag); its blake3 hash is part of every golden vector,
+//! and the hash of the fields `prepare` reads ([`Config::prepare_hash`])
+//! part of every compiled-code cache key. Changing a default is a
+//! consensus change.
 
 use borsh::{BorshDeserialize, BorshSerialize};
 
@@ -20,6 +22,11 @@ use crate::schedule::CostSchedule;
 ///   `__gasket_start`): same layout, new meaning.
 /// - v4: `code_loading` appended.
 const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v4";
+
+/// Tag hashed before the fields [`Config::prepare_hash`] covers, bumped
+/// with any change to their layout or meaning (with
+/// [`CONFIG_ENCODING_TAG`]).
+const PREPARE_ENCODING_TAG: &[u8] = b"gasket-prepare-config-v1";
 
 /// Limits on the shape of a module, all checked at prepare time.
 ///
@@ -178,6 +185,30 @@ impl Config {
         *blake3::hash(&self.canonical_bytes()).as_bytes()
     }
 
+    /// blake3 of what `prepare` reads: a tag, then the borsh of `limits`,
+    /// `costs` and `stack`. Modules prepared under two configs with the
+    /// same `prepare_hash` are identical, so it is what the compiled-code
+    /// cache keys on: a change of the host's prices or limits
+    /// (`host_costs`, `abi_limits`, `code_loading`), which the host reads
+    /// at run time, does not make a node compile every contract again.
+    pub fn prepare_hash(&self) -> [u8; 32] {
+        // Exhaustive: a new field must be placed on one side or the other.
+        let Config {
+            limits,
+            costs,
+            stack,
+            host_costs: _,
+            abi_limits: _,
+            code_loading: _,
+        } = self;
+        let mut bytes = PREPARE_ENCODING_TAG.to_vec();
+        // Writing borsh into a Vec cannot fail.
+        (limits, costs, stack)
+            .serialize(&mut bytes)
+            .unwrap_or_default();
+        *blake3::hash(&bytes).as_bytes()
+    }
+
     /// Rejects configurations under which metering would not be sound.
     pub fn validate(&self) -> Result<(), PrepareError> {
         let c = &self.costs;
@@ -246,6 +277,57 @@ mod tests {
         let config = Config::default();
         config.validate().unwrap();
         assert_eq!(config.hash(), config.clone().hash());
+    }
+
+    #[test]
+    fn the_prepare_hash_covers_what_prepare_reads_and_only_that() {
+        let base = Config::default();
+        let mut host_only = base.clone();
+        host_only.host_costs.set(
+            crate::abi::HostFn::StorageRead,
+            HostCost {
+                base: 1,
+                per_kib: 2,
+            },
+        );
+        host_only.abi_limits.key_bytes += 1;
+        host_only.code_loading.base += 1;
+        assert_ne!(base.hash(), host_only.hash());
+        assert_eq!(base.prepare_hash(), host_only.prepare_hash());
+        let mut limits = base.clone();
+        limits.limits.functions += 1;
+        let mut costs = base.clone();
+        costs.costs.call += 1;
+        let mut stack = base.clone();
+        stack.stack.frame_overhead += 1;
+        for other in [limits, costs, stack] {
+            assert_ne!(base.prepare_hash(), other.prepare_hash());
+        }
+    }
+
+    /// What the compiled-code cache relies on: the host-only fields do not
+    /// change a prepared module (the token imports every kind of host
+    /// function it uses).
+    #[test]
+    fn host_only_fields_do_not_change_a_prepared_module() {
+        let token = include_bytes!("../tests/golden/modules/token.wasm");
+        let base = Config::default();
+        let mut host_only = base.clone();
+        for function in crate::abi::HostFn::ALL.iter().copied() {
+            host_only.host_costs.set(
+                function,
+                HostCost {
+                    base: 7,
+                    per_kib: 3,
+                },
+            );
+        }
+        host_only.abi_limits.key_bytes = 1;
+        host_only.abi_limits.call_depth = 1;
+        host_only.code_loading.per_kib = 1;
+        let a = crate::prepare(token, &base).unwrap();
+        let b = crate::prepare(token, &host_only).unwrap();
+        assert_eq!((a.wasm, a.info), (b.wasm, b.info));
     }
 
     #[test]

@@ -501,6 +501,63 @@ fn the_policy_id_is_part_of_the_key() {
     assert_eq!(artifacts(dir.path()).len(), 2);
 }
 
+/// The host's prices and limits are read at run time, not compiled in: a
+/// node whose only config change is there keeps its compiled code, on
+/// disk as in memory; a config that is invalid there is still the
+/// error `prepare` gives, hit or miss.
+#[test]
+fn host_only_config_changes_keep_the_compiled_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine();
+    let wasm = golden_wasm("fib.wat");
+    let base = Config::default();
+    let mut host_only = base.clone();
+    host_only.code_loading.base += 1;
+    host_only.abi_limits.value_bytes += 1;
+    host_only.host_costs.set(
+        gasket_metering::HostFn::Blake3,
+        gasket_metering::HostCost {
+            base: 1,
+            per_kib: 1,
+        },
+    );
+    let mut costs = base.clone();
+    costs.costs.alu += 1;
+    let cache = disk_cache(dir.path(), MIB);
+    let compiled = engine
+        .compile_cached(&cache, &wasm, &base, POLICY, prepare)
+        .unwrap();
+    let same = engine
+        .compile_cached(&cache, &wasm, &host_only, POLICY, prepare)
+        .unwrap();
+    assert_eq!(same.code().as_ptr(), compiled.code().as_ptr());
+    let restarted = disk_cache(dir.path(), MIB);
+    engine
+        .compile_cached(&restarted, &wasm, &host_only, POLICY, prepare)
+        .unwrap();
+    assert_eq!(
+        (restarted.stats().hits_disk, restarted.stats().misses),
+        (1, 0)
+    );
+    // A cost `prepare` compiles in is another key.
+    engine
+        .compile_cached(&cache, &wasm, &costs, POLICY, prepare)
+        .unwrap();
+    assert_eq!(cache.stats().misses, 2);
+
+    // Host costs missing a function (as an old encoding would decode):
+    // `prepare` rejects the config, and so does the cache holding the module.
+    let mut incomplete = base.clone();
+    incomplete.host_costs = borsh::from_slice(&borsh::to_vec(&Vec::<u8>::new()).unwrap()).unwrap();
+    let fresh = prepare(&wasm, &incomplete).unwrap_err();
+    for cache in [&cache, &restarted] {
+        let cached = engine
+            .compile_cached(cache, &wasm, &incomplete, POLICY, prepare)
+            .unwrap_err();
+        assert_eq!(cached, ModuleError::Prepare(fresh.clone()));
+    }
+}
+
 #[test]
 fn a_prepare_for_other_bytes_is_an_uncached_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 //! | input | why |
 //! |---|---|
 //! | blake3 of the original wasm bytes | the contract; hashed before `prepare`, so a hit skips it |
-//! | `Config::hash` | limits, costs and stack limit change the instrumented module |
+//! | `Config::prepare_hash` | limits, costs and stack limit change the instrumented module; the host's prices and limits (`host_costs`, `abi_limits`, `code_loading`) do not, and are left out so that changing them does not recompile every contract |
 //! | the caller's policy id | a capability policy decides whether `prepare` accepts the module |
 //! | crate version, [`COMPILER_VERSION`], [`CRANELIFT_VERSION`], [`FORMAT_VERSION`] | codegen and metering of this build |
 //! | target triple, Cranelift's shared and ISA flags | the machine code itself |
@@ -68,20 +68,21 @@ impl CacheKey {
         Self::from_hashes(
             engine,
             blake3::hash(wasm).as_bytes(),
-            &config.hash(),
+            &config.prepare_hash(),
             policy_id,
         )
     }
 
-    /// The key from the code hash (blake3 of the original bytes) and config
-    /// hash, as `gasket_metering::Prepared` carries them.
+    /// The key from the code hash (blake3 of the original bytes) and the
+    /// config's `gasket_metering::Config::prepare_hash` (the fields
+    /// `prepare` reads).
     pub fn from_hashes(
         engine: &Engine,
         code_hash: &[u8; 32],
-        config_hash: &[u8; 32],
+        prepare_hash: &[u8; 32],
         policy_id: &[u8],
     ) -> CacheKey {
-        Self::in_scope(&KeyScope::new(engine, config_hash, policy_id), code_hash)
+        Self::in_scope(&KeyScope::new(engine, prepare_hash, policy_id), code_hash)
     }
 
     /// The key of the contract `code_hash` in `scope`: one blake3
@@ -103,16 +104,16 @@ impl std::fmt::Debug for CacheKey {
 }
 
 /// What every key under one engine, config and policy shares: a blake3
-/// hash (derive-key mode) of the config hash, the engine identity and the
+/// hash (derive-key mode) of the config's prepare hash, the engine identity and the
 /// policy id. A node looks keys up under the same scope all the time, so
 /// the cache remembers it (`Cache::key`) and a key costs one compression.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct KeyScope([u8; 32]);
 
 impl KeyScope {
-    pub(crate) fn new(engine: &Engine, config_hash: &[u8; 32], policy_id: &[u8]) -> KeyScope {
+    pub(crate) fn new(engine: &Engine, prepare_hash: &[u8; 32], policy_id: &[u8]) -> KeyScope {
         let mut hasher = blake3::Hasher::new_derive_key(KEY_DOMAIN);
-        hasher.update(config_hash);
+        hasher.update(prepare_hash);
         hasher.update(engine.identity());
         // Length-prefixed, last: no other input can run into it.
         hasher.update(&(policy_id.len() as u64).to_le_bytes());

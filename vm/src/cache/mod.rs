@@ -8,8 +8,9 @@
 //! ```
 //!
 //! [`Engine::compile_cached`] computes a [`CacheKey`] from the original
-//! wasm bytes, the metering config, the caller's policy id and the engine
-//! (see [`key`] for every input), so a lookup happens before `prepare`.
+//! wasm bytes, the metering config (the fields `prepare` reads), the
+//! caller's policy id and the engine (see [`key`] for every input), so a
+//! lookup happens before `prepare`.
 //! A memory hit returns the shared [`Module`]; a disk hit maps the stored
 //! code into fresh W^X memory (the blob is position independent); a miss
 //! prepares and compiles, then stores the result in both levels. Compile
@@ -222,16 +223,22 @@ impl Cache {
     }
 
     /// The key of `code_hash` under `engine`, `config` and `policy_id`:
-    /// [`CacheKey::from_hashes`] of `config.hash()`, without hashing the
-    /// config again when its scope is remembered (equal configs hash
-    /// equal). The lock is only tried: contended, the scope is computed.
+    /// [`CacheKey::from_hashes`] of `config.prepare_hash()`, without
+    /// hashing the config again when its scope is remembered (equal
+    /// configs hash equal). The lock is only tried: contended, the scope
+    /// is computed.
+    ///
+    /// The key leaves out the fields `prepare` does not read, so the
+    /// config is validated here, as `prepare` would: an invalid config is
+    /// the same error on a hit as on a miss.
     pub(crate) fn key(
         &self,
         engine: &Engine,
         code_hash: &[u8; 32],
         config: &Config,
         policy_id: &[u8],
-    ) -> CacheKey {
+    ) -> Result<CacheKey, ModuleError> {
+        config.validate()?;
         let identity = engine.identity();
         let remembered = self.scopes.try_lock().ok().and_then(|scopes| {
             scopes
@@ -242,7 +249,7 @@ impl Cache {
                 .map(|s| s.scope)
         });
         let scope = remembered.unwrap_or_else(|| {
-            let scope = KeyScope::new(engine, &config.hash(), policy_id);
+            let scope = KeyScope::new(engine, &config.prepare_hash(), policy_id);
             if let Ok(mut scopes) = self.scopes.try_lock() {
                 if scopes.len() == REMEMBERED_SCOPES {
                     scopes.remove(0);
@@ -256,7 +263,7 @@ impl Cache {
             }
             scope
         });
-        CacheKey::in_scope(&scope, code_hash)
+        Ok(CacheKey::in_scope(&scope, code_hash))
     }
 
     /// The counters so far (node-local, see [`CacheStats`]).
@@ -402,7 +409,7 @@ impl Engine {
         policy_id: &[u8],
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<Module, ModuleError> {
-        let key = cache.key(self, code_hash, config, policy_id);
+        let key = cache.key(self, code_hash, config, policy_id)?;
         if let Some(entry) = self.lookup(cache, &key) {
             return entry;
         }
@@ -503,9 +510,13 @@ mod tests {
                 for engine in &engines {
                     for policy in [&b"all"[..], b"view-only"] {
                         let code_hash = [round; 32];
-                        let key = cache.key(engine, &code_hash, &config, policy);
-                        let fresh =
-                            CacheKey::from_hashes(engine, &code_hash, &config.hash(), policy);
+                        let key = cache.key(engine, &code_hash, &config, policy).unwrap();
+                        let fresh = CacheKey::from_hashes(
+                            engine,
+                            &code_hash,
+                            &config.prepare_hash(),
+                            policy,
+                        );
                         assert_eq!(key, fresh, "round {round}, control {costs}");
                         seen.insert(key);
                     }

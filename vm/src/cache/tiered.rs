@@ -93,13 +93,13 @@ impl Tiered {
         policy_id: &[u8],
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<(Module, Tier), ModuleError> {
-        let optimized = cache.key(&self.optimized, code_hash, config, policy_id);
+        let optimized = cache.key(&self.optimized, code_hash, config, policy_id)?;
         if let Some(entry) = Engine::lookup_memory(cache, &optimized) {
             return entry.map(|module| (module, Tier::Optimized));
         }
         // Memory before disk for both tiers: until `tier_up`, a call would
         // otherwise look for the optimised artifact file every time.
-        let baseline = cache.key(&self.baseline, code_hash, config, policy_id);
+        let baseline = cache.key(&self.baseline, code_hash, config, policy_id)?;
         if let Some(entry) = Engine::lookup_memory(cache, &baseline) {
             return entry.map(|module| (module, Tier::Baseline));
         }
@@ -126,7 +126,7 @@ impl Tiered {
         let module = self
             .optimized
             .compile_cached_with_hash(cache, code_hash, wasm, config, policy_id, prepare)?;
-        let baseline = cache.key(&self.baseline, code_hash, config, policy_id);
+        let baseline = cache.key(&self.baseline, code_hash, config, policy_id)?;
         cache.lock_memory().remove(&baseline);
         Ok(module)
     }
