@@ -217,7 +217,11 @@ mod tests {
                 .collect();
             all.push(vec![Mutation::Grow { delta: 16 }]);
             all.push(vec![Mutation::Truncate { len: 0 }]);
-            all.push(vec![Mutation::Truncate { len: 84 }]);
+            let header_len = crate::cache::HEADER_FIELDS[4].1.end as u32;
+            all.push(vec![Mutation::Truncate {
+                len: header_len - 1,
+            }]);
+            all.push(vec![Mutation::Truncate { len: header_len }]);
             all.push(vec![Mutation::Append(vec![0])]);
             for mutations in all {
                 cache_mutations(index, &mutations);

@@ -65,24 +65,20 @@ impl CacheKey {
         config: &gasket_metering::Config,
         policy_id: &[u8],
     ) -> CacheKey {
-        Self::from_hashes(
-            engine,
-            blake3::hash(wasm).as_bytes(),
-            &config.prepare_hash(),
-            policy_id,
-        )
+        Self::from_code_hash(engine, blake3::hash(wasm).as_bytes(), config, policy_id)
     }
 
-    /// The key from the code hash (blake3 of the original bytes) and the
-    /// config's `gasket_metering::Config::prepare_hash` (the fields
-    /// `prepare` reads).
-    pub fn from_hashes(
+    /// The key from the code hash (blake3 of the original bytes): only the
+    /// config's fields that `prepare` reads go into it
+    /// (`gasket_metering::Config::prepare_hash`).
+    pub fn from_code_hash(
         engine: &Engine,
         code_hash: &[u8; 32],
-        prepare_hash: &[u8; 32],
+        config: &gasket_metering::Config,
         policy_id: &[u8],
     ) -> CacheKey {
-        Self::in_scope(&KeyScope::new(engine, prepare_hash, policy_id), code_hash)
+        let scope = KeyScope::new(engine, &config.prepare_hash(), policy_id);
+        Self::in_scope(&scope, code_hash)
     }
 
     /// The key of the contract `code_hash` in `scope`: one blake3

@@ -223,10 +223,10 @@ impl Cache {
     }
 
     /// The key of `code_hash` under `engine`, `config` and `policy_id`:
-    /// [`CacheKey::from_hashes`] of `config.prepare_hash()`, without
-    /// hashing the config again when its scope is remembered (equal
-    /// configs hash equal). The lock is only tried: contended, the scope
-    /// is computed.
+    /// [`CacheKey::from_code_hash`], without hashing the config again when
+    /// its scope is remembered (equal configs hash equal). The lock is only
+    /// tried: contended (or poisoned), the scope is computed. The oldest
+    /// remembered scope makes room for a new one.
     ///
     /// The key leaves out the fields `prepare` does not read, so the
     /// config is validated here, as `prepare` would: an invalid config is
@@ -504,26 +504,43 @@ mod tests {
         ];
         let mut config = Config::default();
         let mut seen = std::collections::HashSet::new();
-        for round in 0..3u8 {
+        let mut remembered_lookups = 0;
+        // Each scope twice over (12 scopes, 4 remembered): the second pass
+        // finds none of them remembered, the repeats within a scope do.
+        for _ in 0..2 {
             for costs in 0..3 {
                 config.costs.control = 1 + costs;
                 for engine in &engines {
                     for policy in [&b"all"[..], b"view-only"] {
-                        let code_hash = [round; 32];
-                        let key = cache.key(engine, &code_hash, &config, policy).unwrap();
-                        let fresh = CacheKey::from_hashes(
-                            engine,
-                            &code_hash,
-                            &config.prepare_hash(),
-                            policy,
-                        );
-                        assert_eq!(key, fresh, "round {round}, control {costs}");
-                        seen.insert(key);
+                        for round in 0..3u8 {
+                            let code_hash = [round; 32];
+                            let was_remembered = cache.scopes.lock().unwrap().iter().any(|s| {
+                                s.identity == *engine.identity()
+                                    && s.policy_id == policy
+                                    && s.config == config
+                            });
+                            remembered_lookups += usize::from(was_remembered);
+                            let key = cache.key(engine, &code_hash, &config, policy).unwrap();
+                            let fresh =
+                                CacheKey::from_code_hash(engine, &code_hash, &config, policy);
+                            assert_eq!(key, fresh, "round {round}, control {costs}");
+                            seen.insert(key);
+                        }
                     }
                 }
             }
         }
         // 3 code hashes × 3 configs × 2 engines × 2 policies, all distinct.
         assert_eq!(seen.len(), 36);
+        assert_eq!(remembered_lookups, 2 * 12 * 2, "the repeats of each scope");
+
+        // The remembered scope is what a lookup uses: one tampered with
+        // gives another key (so the path above ran).
+        let engine = &engines[0];
+        let key = cache.key(engine, &[9; 32], &config, b"all").unwrap();
+        for remembered in cache.scopes.lock().unwrap().iter_mut() {
+            remembered.scope = KeyScope::new(engine, &[0; 32], b"another scope");
+        }
+        assert_ne!(cache.key(engine, &[9; 32], &config, b"all").unwrap(), key);
     }
 }

@@ -19,14 +19,23 @@
 //! [`REFRESH_PAGES`] pages, so a call tree that dropped many contracts
 //! pays about one `mprotect` per blob loaded after it, not two.
 //!
-//! What holds, as for the mappings of `code_memory`: a page is never
-//! writable and executable at once; a page changes protection only while
-//! no live blob is on it; the last page of a blob is zeroed past its end,
-//! so no stale code shares a page with a live blob. The `mprotect` to
-//! read+execute shoots down the other cores' TLB entries, an interrupt,
-//! which serialises their instruction fetch before they can reach the new
-//! code. A chunk whose pages are all free is unmapped once another such
-//! chunk exists (one is kept for the next blobs).
+//! What holds: a page is never writable and executable at once; a free
+//! page changes protection only while no live blob is on it, and a new
+//! blob's pages only before its module exists (nothing can reach them);
+//! the last page of a blob is zeroed past its end, so no stale code shares
+//! a page with a live blob. x86-64 keeps instruction fetch coherent with
+//! stores, and new code is reached only through the module that holds it,
+//! handed to other threads with the usual synchronisation, so no core can
+//! fetch bytes older than the `mprotect` to read+execute.
+//!
+//! What does not: a dropped blob's pages stay read+execute, with its code
+//! and nothing referring to it, until a new blob needs them (made writable
+//! and overwritten) or the chunk is unmapped; a mapping of `code_memory`'s
+//! pool is made writable at drop instead. And a chunk stays mapped (2 MiB,
+//! populated) while any blob in it lives, so the process holds between the
+//! live blobs' pages and a chunk per live blob, one empty chunk more; the
+//! memory cache's byte limit counts artifacts, not this. A chunk whose
+//! pages are all free is unmapped once another such chunk exists.
 
 #![allow(unsafe_code)]
 
@@ -128,8 +137,7 @@ impl ArenaBlob {
         // they are released (by `blob`'s drop, also on the error path).
         unsafe {
             let target = std::slice::from_raw_parts_mut(address as *mut u8, pages * PAGE);
-            target[..code.len()].copy_from_slice(code);
-            target[code.len()..].fill(0);
+            super::code_memory::copy_code(target, code);
             if libc::mprotect(
                 address as *mut libc::c_void,
                 pages * PAGE,
@@ -208,10 +216,42 @@ fn page_is_4_kib() -> bool {
 /// The address of `n` read+write pages that the caller now owns (marked
 /// used).
 fn take_writable(n: usize) -> Result<usize, CompileError> {
+    if let Some(taken) = take_from_chunks(&mut lock(), n)? {
+        return Ok(taken);
+    }
+    // Mapped without the lock: other loads and drops go on meanwhile.
+    // SAFETY: a fresh anonymous mapping; no address is given.
+    let base = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            CHUNK_PAGES * PAGE,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE,
+            -1,
+            0,
+        )
+    };
+    if base == libc::MAP_FAILED {
+        return Err(CompileError::CodeMemory);
+    }
     let mut chunks = lock();
+    chunks.push(Chunk {
+        base: base as usize,
+        pages: vec![Page::Writable; CHUNK_PAGES],
+        writable: CHUNK_PAGES,
+        used: 0,
+        cursor: 0,
+    });
+    let chunk = chunks.last_mut().expect("just pushed");
+    Ok(take(chunk, 0, n))
+}
+
+/// `n` pages from the chunks there are: a writable run, or else a free
+/// run made writable; `None` if no chunk has `n` free pages in a row.
+fn take_from_chunks(chunks: &mut [Chunk], n: usize) -> Result<Option<usize>, CompileError> {
     for chunk in chunks.iter_mut().filter(|c| c.writable >= n) {
         if let Some(start) = chunk.find_run(n, chunk.cursor, |p| p == Page::Writable) {
-            return Ok(take(chunk, start, n));
+            return Ok(Some(take(chunk, start, n)));
         }
     }
     for chunk in chunks.iter_mut().filter(|c| CHUNK_PAGES - c.used >= n) {
@@ -236,31 +276,9 @@ fn take_writable(n: usize) -> Result<usize, CompileError> {
             return Err(CompileError::CodeMemory);
         }
         chunk.set(start..end, Page::Writable);
-        return Ok(take(chunk, start, n));
+        return Ok(Some(take(chunk, start, n)));
     }
-    // SAFETY: a fresh anonymous mapping; no address is given.
-    let base = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            CHUNK_PAGES * PAGE,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE,
-            -1,
-            0,
-        )
-    };
-    if base == libc::MAP_FAILED {
-        return Err(CompileError::CodeMemory);
-    }
-    chunks.push(Chunk {
-        base: base as usize,
-        pages: vec![Page::Writable; CHUNK_PAGES],
-        writable: CHUNK_PAGES,
-        used: 0,
-        cursor: 0,
-    });
-    let chunk = chunks.last_mut().expect("just pushed");
-    Ok(take(chunk, 0, n))
+    Ok(None)
 }
 
 fn take(chunk: &mut Chunk, start: usize, n: usize) -> usize {
@@ -306,14 +324,19 @@ mod tests {
     /// threads at once; no two live blobs overlap.
     #[test]
     fn released_pages_are_reused_without_overlap() {
+        // Every thread holds its blobs at the barrier, so bytes read after
+        // it would show any page another thread was given too.
+        let all_loaded = std::sync::Arc::new(std::sync::Barrier::new(4));
         let threads: Vec<_> = (0..4u8)
             .map(|t| {
+                let all_loaded = all_loaded.clone();
                 std::thread::spawn(move || {
                     for round in 0..20u8 {
                         let byte = t.wrapping_mul(61).wrapping_add(round);
                         let held: Vec<ArenaBlob> = (0..50)
                             .map(|i| blob(1 + (i * 977 + round as usize * 31) % 20_000, byte))
                             .collect();
+                        all_loaded.wait();
                         for b in &held {
                             assert!(b.bytes().iter().all(|&x| x == byte));
                         }

@@ -1,8 +1,8 @@
 //! Executable memory for a code blob, W^X.
 //!
 //! On x86-64 Linux a blob of at most 256 KiB takes pages of a shared chunk
-//! (`code_arena`, one `mprotect` per load); what follows is for larger
-//! blobs and other hosts.
+//! (`code_arena`, one `mprotect` per load; its module docs say what holds
+//! there); what follows is for larger blobs and other hosts.
 //!
 //! The blob is copied into an anonymous read+write mapping, which is then
 //! turned read+execute (`memmap2`'s `make_exec`, an `mprotect`); it is never
@@ -107,11 +107,17 @@ impl CodeMemory {
     }
 }
 
+/// `code` at the start of `target` (at least as long), zeros after it: no
+/// stale bytes stay beside new code.
+pub(super) fn copy_code(target: &mut [u8], code: &[u8]) {
+    target[..code.len()].copy_from_slice(code);
+    target[code.len()..].fill(0);
+}
+
 /// `code` at the start of `map` (at least as long), zeros after it, then
 /// read+execute.
 fn write_blob(mut map: MmapMut, code: &[u8]) -> Result<Mmap, CompileError> {
-    map[..code.len()].copy_from_slice(code);
-    map[code.len()..].fill(0);
+    copy_code(&mut map, code);
     let map = map.make_exec().map_err(|_| CompileError::CodeMemory)?;
     #[cfg(target_arch = "aarch64")]
     crate::runtime::unwind::flush_icache(&map);
