@@ -156,7 +156,7 @@ fn scenarios() -> Vec<(&'static str, Script, CallMode, u64)> {
             GAS,
         ),
         (
-            // B's frame cannot pay for loading its code (112,251).
+            // B's frame cannot pay for loading its code (132,251).
             "call-unpaid-load",
             call_b(&Script::new().encode(), 50_000),
             CallMode::Call,

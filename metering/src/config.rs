@@ -143,12 +143,12 @@ pub struct Config {
 }
 
 /// The default [`Config::code_loading`]: a disk-cache hit of the compiled
-/// code (read, checksum, a fresh mapping the call tree holds),
-/// measured by the calibration bench on the slowest machine kind and
-/// scaled to the rate (`docs/RATIONALE.md`, "Loading code is priced per
+/// code (read, checksum, a copy into executable pages the call tree holds:
+/// a gap between other modules for a small contract, a fresh chunk for a
+/// large one), measured by the calibration bench and scaled to the rate (`docs/RATIONALE.md`, "Loading code is priced per
 /// call tree").
 pub const CODE_LOADING: HostCost = HostCost {
-    base: 88_000,
+    base: 108_000,
     per_kib: 16_500,
 };
 

@@ -44,8 +44,8 @@
 //! after it returns, for writing the escrow state (a `storage_write` of
 //! 151 bytes: 50,473) and the event (~1,500). The token's first frame in
 //! a transaction pays for loading its code out of the gas forwarded to it
-//! (`Config::code_loading`: ~298,000 for the 13 KB token), well inside
-//! [`TOKEN_CALL_GAS`]; the escrow's own frame pays ~313,000 for its code
+//! (`Config::code_loading`: ~318,000 for the 13 KB token), well inside
+//! [`TOKEN_CALL_GAS`]; the escrow's own frame pays ~333,000 for its code
 //! from the transaction's limit, so a deposit needs ~1.0 million gas.
 //!
 //! # Storage layout
