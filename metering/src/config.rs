@@ -145,8 +145,8 @@ pub struct Config {
 /// The default [`Config::code_loading`]: a disk-cache hit of the compiled
 /// code (read, checksum, a copy into executable pages the call tree holds:
 /// a gap between other modules for a small contract, a fresh chunk for a
-/// large one), measured by the calibration bench and scaled to the rate (`docs/RATIONALE.md`, "Loading code is priced per
-/// call tree").
+/// large one), measured by the calibration bench and scaled to the rate
+/// (`docs/RATIONALE.md`, "Loading code is priced per call tree").
 pub const CODE_LOADING: HostCost = HostCost {
     base: 108_000,
     per_kib: 16_500,

@@ -17,7 +17,10 @@
 //! A blob takes a run of writable pages. When no chunk has one, a run of
 //! free pages is made writable with one `mprotect` of up to
 //! [`REFRESH_PAGES`] pages, so a call tree that dropped many contracts
-//! pays about one `mprotect` per blob loaded after it, not two.
+//! next to each other pays about one `mprotect` per blob loaded after it.
+//! A free run no longer than the blob (a gap between live blobs, the usual
+//! state under a memory cache) costs a second one: the load's price is
+//! measured that way (benches/README.md, "Small loads into gaps").
 //!
 //! What holds: a page is never writable and executable at once; a free
 //! page changes protection only while no live blob is on it, and a new
