@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cranelift_codegen::control::ControlPlane;
-use cranelift_codegen::ir::ExternalName;
+use cranelift_codegen::ir::{ExternalName, Function};
 use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{Context, FinalizedRelocTarget};
@@ -179,6 +179,10 @@ pub struct EngineConfig {
     /// are compiled independently and linked in index order.
     pub compile_threads: usize,
 }
+
+/// Translates a defined function again as the optimising pipeline does,
+/// into the given function, for a single-pass fallback.
+type OptimisingTranslation<'t> = &'t mut dyn FnMut(&mut Function) -> Result<(), CompileError>;
 
 /// Largest native frame a compiled function may have. The backstop checks
 /// the stack pointer after the frame is allocated, so the memory between the
@@ -357,7 +361,7 @@ impl Engine {
     pub fn compile(&self, prepared: &Prepared) -> Result<Module, CompileError> {
         let info = &prepared.info;
         let parsed = parse_module(&prepared.wasm, info)?;
-        let env = ModuleEnv::new(info);
+        let env = ModuleEnv::new(info, &parsed.bodies);
         let total = info.functions.len();
         let imported = info.imported_functions as usize;
         if parsed.bodies.len() + imported != total {
@@ -399,17 +403,23 @@ impl Engine {
                 }
                 Job::Function(index) => {
                     let body = &parsed.bodies[index as usize - imported];
+                    // Only the optimising pipeline inlines (see
+                    // `translate::inline`): the single-pass tier is chosen
+                    // for compile time, which inlining costs.
+                    let mut translate = |function: &mut Function, inline: bool| {
+                        translate::func::translate_into(
+                            &env, index, body, fctx, frontend, function, inline,
+                        )
+                    };
                     ctx.clear();
-                    translate::func::translate_into(
-                        &env,
-                        index,
-                        body,
-                        fctx,
-                        frontend,
-                        &mut ctx.func,
-                    )?;
+                    translate(&mut ctx.func, self.fallback_isa.is_none())?;
                     let budget = self.frame_budget(body, info);
-                    return self.codegen(ctx, index, budget);
+                    return self.codegen(
+                        ctx,
+                        index,
+                        budget,
+                        Some(&mut |function: &mut Function| translate(function, true)),
+                    );
                 }
                 Job::Entry(index) => {
                     let sig = info
@@ -430,7 +440,7 @@ impl Engine {
             };
             ctx.clear();
             ctx.func = function;
-            self.codegen(ctx, index, None)
+            self.codegen(ctx, index, None, None)
         };
         let compiled = self.run_jobs(&jobs, compile_one)?;
 
@@ -569,17 +579,23 @@ impl Engine {
     /// Compiles `ctx.func` with the engine's allocator; with a
     /// `frame_budget` that the frame (plus return address and frame
     /// pointer) exceeds, or a frame over a quarter of [`FRAME_RESERVE`],
-    /// again with the optimising pipeline.
+    /// again with the optimising pipeline: of what
+    /// `optimising_translation` translates (a defined function, with the
+    /// inlining that pipeline does), else of `ctx.func` as it was.
     fn codegen(
         &self,
         ctx: &mut Context,
         index: u32,
         frame_budget: Option<u64>,
+        mut optimising_translation: Option<OptimisingTranslation<'_>>,
     ) -> Result<CompiledFunction, CompileError> {
         let Some(fallback) = &self.fallback_isa else {
             return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
         };
-        let function = ctx.func.clone();
+        let function = match optimising_translation {
+            Some(_) => None,
+            None => Some(ctx.func.clone()),
+        };
         // Large frames fall back too, so that whether a module compiles
         // (`FrameTooLarge`) is decided by the optimising pipeline, as with
         // the default: single-pass frames are the larger ones, so a
@@ -596,7 +612,13 @@ impl Engine {
             Err(e) => return Err(e),
         }
         ctx.clear();
-        ctx.func = function;
+        match (function, optimising_translation.as_mut()) {
+            (Some(function), _) => ctx.func = function,
+            (None, Some(translate)) => translate(&mut ctx.func)?,
+            (None, None) => {
+                return Err(CompileError::internal("nothing to fall back to", index, 0));
+            }
+        }
         Ok(self.codegen_with(&***fallback, ctx, index)?.0)
     }
 

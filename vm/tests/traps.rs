@@ -453,3 +453,123 @@ fn baseline_keeps_the_deterministic_stack_limit_first() {
     assert_eq!(baseline.outcome, trap(TrapKind::StackOverflow));
     assert_eq!(baseline, run_with(EngineConfig::default()));
 }
+
+/// Leaf callees small enough to be inlined by the default engine (the
+/// single-pass baseline calls them), each with something that must happen
+/// inside the callee as it would in a call: a `return` with values from
+/// the middle, a trap, a charge, its stack-height units, a `memory.grow`
+/// followed by a read of the grown page.
+const INLINED_CALLEES: &str = r#"
+(module
+  (memory 1 3)
+  (func $pick (param i32 i32) (result i32 i32)
+    (if (i32.eqz (local.get 0)) (then (return (local.get 1) (i32.const 7))))
+    (i32.add (local.get 0) (local.get 1)) (local.get 0))
+  (func $div (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func $load (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+  (func $grow_then_read (result i32)
+    (drop (memory.grow (i32.const 1)))
+    (i32.store (i32.const 65536) (i32.const 41))
+    (i32.add (i32.load (i32.const 65536)) (i32.const 1)))
+  (func $stop (unreachable))
+  (func (export "pick") (param i32 i32) (result i32)
+    (call $pick (local.get 0) (local.get 1))
+    (i32.mul))
+  (func (export "div") (param i32 i32) (result i32)
+    (i32.add (call $div (local.get 0) (local.get 1)) (i32.const 1)))
+  (func (export "load") (param i32) (result i32) (call $load (local.get 0)))
+  (func (export "grow_then_read") (result i32) (call $grow_then_read))
+  (func (export "stop") (param i32) (result i32)
+    (if (local.get 0) (then (call $stop)))
+    (local.get 0))
+  ;; Recursion whose every level runs an inlined leaf: the leaf's
+  ;; `stack_enter` is where the limit is crossed at some depth.
+  (func $recurse (export "recurse") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else
+        (i32.add
+          (call $div (local.get 0) (i32.const 1))
+          (call $recurse (i32.sub (local.get 0) (i32.const 1))))))))
+"#;
+
+#[test]
+fn inlined_calls_end_as_calls_do() {
+    let prepared = prepare(INLINED_CALLEES);
+    let cases: [(&str, &[i64]); 12] = [
+        ("pick", &[0, 5]),
+        ("pick", &[3, 5]),
+        ("pick", &[-1, 1]),
+        ("div", &[7, 2]),
+        ("div", &[7, 0]),
+        ("load", &[8]),
+        ("load", &[65532]),
+        ("grow_then_read", &[]),
+        ("stop", &[0]),
+        ("stop", &[1]),
+        ("recurse", &[10]),
+        ("recurse", &[1_000_000]),
+    ];
+    // Each case's outcome, gas left and stack height, with limits that
+    // run out at every point of the shorter calls, and a large one.
+    let observe = |config: EngineConfig| {
+        let prepared = prepared.clone();
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(move || {
+                let module = Engine::new(config).unwrap().compile(&prepared).unwrap();
+                // What instantiation charges (the initial memory).
+                let start = Instance::new(&module, Imports::new(), common::GAS_LIMIT)
+                    .map(|instance| common::GAS_LIMIT - instance.gas_left() as u64)
+                    .unwrap();
+                let mut seen = Vec::new();
+                for (export, args) in cases {
+                    let index = module.info().export(export).unwrap().index;
+                    let sig = module.info().func_sig(index).unwrap().clone();
+                    let args = common::values(&sig.params, args);
+                    for limit in (start..start + 400).chain([common::GAS_LIMIT]) {
+                        let mut instance = Instance::new(&module, Imports::new(), limit).unwrap();
+                        let outcome = instance.call(export, &args);
+                        seen.push(format!(
+                            "{export}{args:?} at {limit}: {outcome:?}, gas left {}, \
+                             stack height {}",
+                            instance.gas_left(),
+                            instance.stack_height()
+                        ));
+                    }
+                }
+                seen
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    let inlined = observe(EngineConfig::default());
+    let called = observe(EngineConfig::baseline());
+    assert_eq!(inlined.len(), called.len());
+    for (inlined, called) in inlined.iter().zip(&called) {
+        assert_eq!(inlined, called);
+    }
+    let m = compile(&prepared);
+    let outcomes: Vec<_> = cases
+        .iter()
+        .map(|(export, args)| run(&m, export, args).outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            Ok(vec![35]),
+            Ok(vec![24]),
+            Ok(vec![0]),
+            Ok(vec![4]),
+            trap(TrapKind::IntegerDivideByZero),
+            Ok(vec![0]),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![42]),
+            Ok(vec![0]),
+            trap(TrapKind::Unreachable),
+            Ok(vec![55]),
+            trap(TrapKind::StackOverflow),
+        ]
+    );
+}

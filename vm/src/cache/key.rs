@@ -42,7 +42,9 @@ use crate::engine::Engine;
 ///   (issue 4).
 /// - 7: a check of `x + k1` also widened over later accesses of `x + k2`,
 ///   `k2 >= k1` (issue 4).
-pub const COMPILER_VERSION: u32 = 7;
+/// - 8: the optimising pipeline inlines small leaf callees
+///   (`translate::inline`, issue 4).
+pub const COMPILER_VERSION: u32 = 8;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -10,8 +10,9 @@
 //! runs [`Tiered::tier_up`] with the same arguments, on a thread of its
 //! choice, and later lookups return the optimised module.
 //!
-//! Both tiers compile the same instrumented module to the same CLIF, and
-//! gas and outcomes come from the instrumentation, so a call gives the same
+//! Both tiers compile the same instrumented module to the same CLIF (but
+//! for the optimising tier's inlining of small leaves, the same operators
+//! translated in place), and gas and outcomes come from the instrumentation, so a call gives the same
 //! result and gas whichever tier runs it (the golden vectors, the
 //! differential tests and the host-env contract sequence check it for the
 //! baseline). Only speed, and the native stack a call takes, differ: both

@@ -85,6 +85,11 @@ pub(crate) struct Translator<'a, 'f> {
     memory_len_needed_until: usize,
     /// The function calls no wasm or host function (see `scan_body`).
     leaf: bool,
+    /// Index in `frames` of the frame a `return` leaves: 0, or the body
+    /// frame of the callee being inlined (see [`super::inline`]).
+    pub return_frame: usize,
+    /// Bytes of callee bodies this function may still inline.
+    inline_budget: usize,
     /// In a leaf, the stack height with this function's frame, kept out of
     /// the global: nothing reads the global before the function returns
     /// (restoring it) or traps (the trap paths store it).
@@ -110,12 +115,13 @@ pub(crate) fn translate(
     frontend: TargetFrontendConfig,
 ) -> Result<Function> {
     let mut function = Function::new();
-    translate_into(env, func, body, fctx, frontend, &mut function)?;
+    translate_into(env, func, body, fctx, frontend, &mut function, true)?;
     Ok(function)
 }
 
 /// Translates the body of defined function `func` into `function`, cleared
-/// first: a compile thread reuses one function's allocations.
+/// first: a compile thread reuses one function's allocations. `inline`:
+/// inline small leaf callees (see [`super::inline`]).
 pub(crate) fn translate_into(
     env: &ModuleEnv<'_>,
     func: u32,
@@ -123,6 +129,7 @@ pub(crate) fn translate_into(
     fctx: &mut FunctionBuilderContext,
     frontend: TargetFrontendConfig,
     function: &mut Function,
+    inline: bool,
 ) -> Result<()> {
     let internal = |e: wasmparser::BinaryReaderError| {
         CompileError::internal(e.message().to_string(), func, e.offset())
@@ -153,6 +160,12 @@ pub(crate) fn translate_into(
         operators_read: 0,
         memory_len_needed_until: 0,
         leaf: false,
+        return_frame: 0,
+        inline_budget: if inline {
+            super::inline::caller_budget(super::inline::body_bytes(body))
+        } else {
+            0
+        },
         leaf_stack_height: None,
         trap_blocks: Vec::new(),
         func_refs: HashMap::new(),
@@ -173,7 +186,7 @@ pub(crate) fn translate_into(
     // The length is loaded at entry and after every call: only while
     // something may still read it (an unused load is not removed by
     // Cranelift).
-    let scan = scan_body(body, &env.info.injected).map_err(internal)?;
+    let scan = scan_body(body, env).map_err(internal)?;
     t.leaf = scan.leaf;
     if env.info.memory.is_some() {
         t.memory_len_needed_until = scan.memory_len_needed_until;
@@ -189,21 +202,7 @@ pub(crate) fn translate_into(
         t.b.def_var(var, value);
         t.locals.push((var, ty));
     }
-    let mut locals = body.get_locals_reader().map_err(internal)?;
-    for _ in 0..locals.get_count() {
-        let (count, ty) = locals.read().map_err(internal)?;
-        let ty = match ty {
-            wasmparser::ValType::I32 => types::I32,
-            wasmparser::ValType::I64 => types::I64,
-            _ => return Err(CompileError::internal("non-integer local", func, t.offset)),
-        };
-        for _ in 0..count {
-            let var = t.b.declare_var(ty);
-            let zero = t.b.ins().iconst(ty, 0);
-            t.b.def_var(var, zero);
-            t.locals.push((var, ty));
-        }
-    }
+    t.declare_locals(body)?;
 
     let exit = t.b.create_block();
     for &ty in &t.results {
@@ -244,8 +243,10 @@ pub(crate) fn translate_into(
 struct BodyScan {
     /// How many operators, from the first, may run with a read of the
     /// memory length still ahead of them: 0 when no operator reads it;
-    /// otherwise up to the last reading operator, or to the `end` of the
-    /// outermost loop around one (its back edge leads to the read again).
+    /// otherwise up to the last reading operator (one past it for a call
+    /// that may be inlined: the callee may grow the memory and read it),
+    /// or to the `end` of the outermost loop around one (its back edge
+    /// leads to the read again).
     memory_len_needed_until: usize,
     /// No `call` but to the metering helpers, no `call_indirect`: no wasm
     /// or host code runs before the function returns or traps.
@@ -273,15 +274,9 @@ pub(crate) fn frame_units(
 
 fn scan_body(
     body: &FunctionBody<'_>,
-    injected: &gasket_metering::Injected,
+    env: &ModuleEnv<'_>,
 ) -> std::result::Result<BodyScan, wasmparser::BinaryReaderError> {
-    let helpers = [
-        injected.charge_gas_func,
-        injected.charge_dynamic_func,
-        injected.charge_bytes_func,
-        injected.stack_enter_func,
-        injected.stack_exit_func,
-    ];
+    let helpers = super::inline::helpers(&env.info.injected);
     let mut reader = body.get_operators_reader()?;
     // Open frames: whether each is a loop that contains a read.
     let mut frames: Vec<(bool, bool)> = Vec::new();
@@ -291,23 +286,43 @@ fn scan_body(
     while !reader.eof() {
         let op = reader.read()?;
         index += 1;
-        match op {
-            Operator::Block { .. } | Operator::If { .. } => frames.push((false, false)),
-            Operator::Loop { .. } => frames.push((true, false)),
+        // If the operator reads the length: up to which operator it must
+        // then be loaded.
+        let read_until = match op {
+            Operator::Block { .. } | Operator::If { .. } => {
+                frames.push((false, false));
+                None
+            }
+            Operator::Loop { .. } => {
+                frames.push((true, false));
+                None
+            }
             Operator::End => {
                 if let Some((true, true)) = frames.pop() {
                     until = until.max(index);
                 }
+                None
             }
-            Operator::Call { function_index } => leaf &= helpers.contains(&function_index),
-            Operator::CallIndirect { .. } => leaf = false,
-            ref op if visit::memory::reads_memory_len(op) => {
-                until = until.max(index);
-                for frame in frames.iter_mut().filter(|f| f.0) {
-                    frame.1 = true;
-                }
+            Operator::Call { function_index } => {
+                // Not a leaf's call even when inlined: the callee's
+                // `stack_enter` must find this function's height in the
+                // global. An inlined callee may read the length, also
+                // after a `memory.grow` of its own, whose reload comes
+                // while this operator is still being translated.
+                leaf &= helpers.contains(&function_index);
+                env.inline_body(function_index).map(|_| index + 1)
             }
-            _ => {}
+            Operator::CallIndirect { .. } => {
+                leaf = false;
+                None
+            }
+            ref op => visit::memory::reads_memory_len(op).then_some(index),
+        };
+        if let Some(read_until) = read_until {
+            until = until.max(read_until);
+            for frame in frames.iter_mut().filter(|f| f.0) {
+                frame.1 = true;
+            }
         }
     }
     Ok(BodyScan {
@@ -330,6 +345,103 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     pub(crate) fn internal(&self, what: impl Into<String>) -> CompileError {
         CompileError::internal(what, self.func, self.offset)
+    }
+
+    /// Declares the locals `body` declares (after its parameters, already
+    /// in `locals`), each zero.
+    fn declare_locals(&mut self, body: &FunctionBody<'_>) -> Result<()> {
+        let func = self.func;
+        let internal = |e: wasmparser::BinaryReaderError| {
+            CompileError::internal(e.message().to_string(), func, e.offset())
+        };
+        let mut locals = body.get_locals_reader().map_err(internal)?;
+        for _ in 0..locals.get_count() {
+            let (count, ty) = locals.read().map_err(internal)?;
+            let ty = match ty {
+                wasmparser::ValType::I32 => types::I32,
+                wasmparser::ValType::I64 => types::I64,
+                _ => return Err(self.internal("non-integer local")),
+            };
+            for _ in 0..count {
+                let var = self.b.declare_var(ty);
+                let zero = self.b.ins().iconst(ty, 0);
+                self.b.def_var(var, zero);
+                self.locals.push((var, ty));
+            }
+        }
+        Ok(())
+    }
+
+    /// The body of `callee` if this call of it is to be inlined: a
+    /// candidate (see [`super::inline`]) within what is left of this
+    /// function's budget, which it then uses up.
+    pub(crate) fn take_inline_body(&mut self, callee: u32) -> Option<FunctionBody<'a>> {
+        let body = self.env.inline_body(callee)?;
+        let len = super::inline::body_bytes(body);
+        self.inline_budget = self.inline_budget.checked_sub(len)?;
+        Some(body.clone())
+    }
+
+    /// Translates a call of `callee`, whose body is `body`, in place: its
+    /// arguments become its first locals, its body a block that its `end`
+    /// and its `return`s leave with its results (see [`super::inline`]).
+    pub(crate) fn inline_call(&mut self, callee: u32, body: &FunctionBody<'_>) -> Result<()> {
+        let sig = self
+            .env
+            .info
+            .func_sig(callee)
+            .ok_or_else(|| self.internal("function without a type"))?
+            .clone();
+        let args = self.popn(sig.params.len())?;
+        let caller = (
+            std::mem::take(&mut self.locals),
+            self.func,
+            self.offset,
+            self.return_frame,
+        );
+        self.func = callee;
+        self.offset = body.range().start;
+        for (&value, &ty) in args.iter().zip(&sig.params) {
+            let ty = clif_type(ty);
+            let var = self.b.declare_var(ty);
+            self.b.def_var(var, value);
+            self.locals.push((var, ty));
+        }
+        self.declare_locals(body)?;
+        let dest = self.b.create_block();
+        for &ty in &sig.results {
+            self.b.append_block_param(dest, clif_type(ty));
+        }
+        self.widenable.clear();
+        self.return_frame = self.frames.len();
+        self.frames.push(Frame {
+            kind: FrameKind::Block,
+            dest,
+            num_params: 0,
+            num_results: sig.results.len(),
+            base: self.stack.len(),
+            dest_reached: false,
+            checked_at_entry: self.checked.clone(),
+        });
+        let mut reader = body
+            .get_operators_reader()
+            .map_err(|e| CompileError::internal(e.message().to_string(), callee, e.offset()))?;
+        // The body's final `end` closes its frame.
+        while self.frames.len() > self.return_frame {
+            if reader.eof() {
+                return Err(self.internal("body without its final end"));
+            }
+            let (op, offset) = reader
+                .read_with_offset()
+                .map_err(|e| CompileError::internal(e.message().to_string(), callee, e.offset()))?;
+            self.offset = offset;
+            self.operator(op)?;
+        }
+        if !reader.eof() {
+            return Err(self.internal("operators after the final end"));
+        }
+        (self.locals, self.func, self.offset, self.return_frame) = caller;
+        Ok(())
     }
 
     fn operator(&mut self, op: Operator<'_>) -> Result<()> {
@@ -680,20 +792,67 @@ mod tests {
     fn clif(wat: &str) -> Vec<String> {
         let wasm = wat::parse_str(wat).unwrap();
         let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
-        let env = ModuleEnv::new(&prepared.info);
+        let bodies: Vec<_> = Parser::new(0)
+            .parse_all(&prepared.wasm)
+            .filter_map(|payload| match payload.unwrap() {
+                Payload::CodeSectionEntry(body) => Some(body),
+                _ => None,
+            })
+            .collect();
+        let env = ModuleEnv::new(&prepared.info, &bodies);
         let engine = crate::Engine::new(crate::EngineConfig::default()).unwrap();
         let frontend: TargetFrontendConfig = engine.frontend_config();
         let mut fctx = FunctionBuilderContext::new();
-        let mut out = Vec::new();
-        let mut index = prepared.info.imported_functions;
-        for payload in Parser::new(0).parse_all(&prepared.wasm) {
-            if let Payload::CodeSectionEntry(body) = payload.unwrap() {
-                let f = super::translate(&env, index, &body, &mut fctx, frontend).unwrap();
-                out.push(f.display().to_string());
-                index += 1;
-            }
-        }
-        out
+        (prepared.info.imported_functions..)
+            .zip(&bodies)
+            .map(|(index, body)| {
+                let f = super::translate(&env, index, body, &mut fctx, frontend).unwrap();
+                f.display().to_string()
+            })
+            .collect()
+    }
+
+    /// Direct calls to wasm functions (`call fnN`) in a function's CLIF.
+    fn wasm_calls(clif: &str) -> usize {
+        clif.lines()
+            .filter(|line| line.contains("= call fn") || line.trim_start().starts_with("call fn"))
+            .count()
+    }
+
+    #[test]
+    fn small_leaf_callees_are_inlined_within_the_budget() {
+        // $add is a small leaf: inlined. $loops calls itself: not a leaf.
+        // $big is over MAX_CALLEE_BYTES: called.
+        let big_body = "(drop (i32.add (local.get 0) (i32.const 1)))\n".repeat(40);
+        let functions = clif(&format!(
+            r#"(module
+              (func $add (param i32 i32) (result i32)
+                (if (local.get 0) (then (return (i32.const 7))))
+                (i32.add (local.get 0) (local.get 1)))
+              (func $loops (param i32) (result i32)
+                (if (result i32) (local.get 0)
+                  (then (call $loops (i32.sub (local.get 0) (i32.const 1))))
+                  (else (i32.const 0))))
+              (func $big (param i32) {big_body})
+              (func (export "f") (param i32) (result i32)
+                (call $big (local.get 0))
+                (i32.add
+                  (call $add (local.get 0) (i32.const 1))
+                  (call $loops (local.get 0)))))"#
+        ));
+        assert_eq!(wasm_calls(&functions[1]), 1, "{}", functions[1]);
+        assert_eq!(wasm_calls(&functions[3]), 2, "{}", functions[3]);
+        // Each inlined call uses up the budget: a minimal caller inlines
+        // MIN_CALLER_BUDGET's worth and calls the rest.
+        let calls = "(drop (call $add (local.get 0) (local.get 0)))\n".repeat(200);
+        let functions = clif(&format!(
+            r#"(module
+              (func $add (param i32 i32) (result i32)
+                (i32.add (local.get 0) (local.get 1)))
+              (func (export "f") (param i32) {calls}))"#
+        ));
+        let called = wasm_calls(&functions[1]);
+        assert!(called > 0 && called < 200, "{called} of 200 calls left");
     }
 
     #[test]

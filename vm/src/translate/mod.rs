@@ -7,6 +7,7 @@
 //!   trap paths);
 //! - [`stack`]: the operand stack and control frames;
 //! - [`bounds`]: linear-memory bounds checks;
+//! - [`inline`]: small leaf functions translated into their callers;
 //! - `visit/*`: one file per opcode family;
 //! - [`trampoline`]: entry trampolines (host → wasm) and import wrappers
 //!   (wasm → host).
@@ -22,6 +23,7 @@
 
 pub(crate) mod bounds;
 pub(crate) mod func;
+pub(crate) mod inline;
 pub(crate) mod stack;
 pub(crate) mod trampoline;
 mod visit;
@@ -29,6 +31,7 @@ mod visit;
 use cranelift_codegen::ir::{AbiParam, Signature, Type, types};
 use cranelift_codegen::isa::CallConv;
 use gasket_metering::{FuncSig, ModuleInfo, ValType};
+use wasmparser::FunctionBody;
 
 use crate::runtime::vmctx::Libcall;
 
@@ -50,10 +53,14 @@ pub(crate) struct ModuleEnv<'a> {
     /// How far past its own index a bounds check may be widened to cover
     /// a later index (see [`bounds`]).
     pub widening_slack: u64,
+    /// The body of each defined function that calls may inline (see
+    /// [`inline`]), by defined-function index.
+    pub inline_bodies: Vec<Option<FunctionBody<'a>>>,
 }
 
 impl<'a> ModuleEnv<'a> {
-    pub(crate) fn new(info: &'a ModuleInfo) -> Self {
+    /// `bodies`: the code section's bodies, in order.
+    pub(crate) fn new(info: &'a ModuleInfo, bodies: &[FunctionBody<'a>]) -> Self {
         let sig_ids = info
             .types
             .iter()
@@ -64,7 +71,19 @@ impl<'a> ModuleEnv<'a> {
             sig_ids,
             table_shared: table_shared(info),
             widening_slack: bounds::widening_slack(info),
+            inline_bodies: (info.imported_functions..)
+                .zip(bodies)
+                .map(|(index, body)| {
+                    inline::is_candidate(index, body, &info.injected).then(|| body.clone())
+                })
+                .collect(),
         }
+    }
+
+    /// The body of function `index` if a call to it may be inlined.
+    pub(crate) fn inline_body(&self, index: u32) -> Option<&FunctionBody<'a>> {
+        let defined = index.checked_sub(self.info.imported_functions)?;
+        self.inline_bodies.get(defined as usize)?.as_ref()
     }
 }
 

@@ -106,6 +106,8 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let height = t.b.ins().load(types::I32, MemFlagsData::trusted(), addr, 0);
         let new = t.b.ins().isub(height, frame);
         t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
+    } else if let Some(body) = t.take_inline_body(callee) {
+        t.inline_call(callee, &body)?;
     } else {
         let sig = t
             .env

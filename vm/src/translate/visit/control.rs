@@ -85,7 +85,10 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             branch(t, relative_depth)?;
         }
         Operator::Return => {
-            let depth = t.frames.len().saturating_sub(1) as u32;
+            // The function's outermost frame, or an inlined callee's
+            // (prepared bodies branch to their exit instead, but a `return`
+            // must not leave the caller).
+            let depth = t.frames.len().saturating_sub(t.return_frame + 1) as u32;
             branch(t, depth)?;
         }
         Operator::BrIf { relative_depth } => {
