@@ -180,9 +180,36 @@ pub struct EngineConfig {
     pub compile_threads: usize,
 }
 
-/// Translates a defined function again as the optimising pipeline does,
-/// into the given function, for a single-pass fallback.
-type OptimisingTranslation<'t> = &'t mut dyn FnMut(&mut Function) -> Result<(), CompileError>;
+/// Translates a defined function into the given function, with small leaf
+/// callees inlined or not; returns whether it inlined any call.
+type Translate<'t> = &'t mut dyn FnMut(&mut Function, bool) -> Result<bool, CompileError>;
+
+/// [`EngineConfig::default`]'s native stack.
+pub const DEFAULT_NATIVE_STACK_BYTES: usize = 1024 * 1024;
+
+/// The most native stack, in bytes, a frame of a defined function of
+/// `units` stack-height units (the `i32.const` before its `call
+/// $stack_enter`) may take out of `native_stack_bytes`: three quarters of
+/// its share by units. `None` for bodies without units.
+///
+/// The last quarter is for what the units do not count: the prologue's
+/// backstop check runs before the body's `stack_enter`, so the frame that
+/// crosses the deterministic limit is allocated before it traps (up to
+/// [`FRAME_RESERVE`]), and host frames sit between nested contract calls.
+/// (Half the share would cost 15 single-pass fallbacks on the 250 KB
+/// contract and 30% more compile; three quarters, one.)
+fn native_share(
+    units: Option<u32>,
+    info: &gasket_metering::ModuleInfo,
+    native_stack_bytes: usize,
+) -> Option<u64> {
+    Some(
+        u64::from(units?).saturating_mul(native_stack_bytes as u64)
+            / u64::from(info.injected.stack_limit.max(1))
+            / 4
+            * 3,
+    )
+}
 
 /// Largest native frame a compiled function may have. The backstop checks
 /// the stack pointer after the frame is allocated, so the memory between the
@@ -198,7 +225,7 @@ pub const BASELINE_NATIVE_STACK_BYTES: usize = 4 * 1024 * 1024;
 
 /// The smallest `native_stack_bytes` the single-pass allocator accepts:
 /// a quarter of it must hold a frame of up to [`FRAME_RESERVE`] and host
-/// frames (see `Engine::frame_budget`).
+/// frames (see `native_share` in engine.rs).
 pub const MIN_SINGLE_PASS_NATIVE_STACK_BYTES: usize = 1024 * 1024;
 
 impl EngineConfig {
@@ -235,7 +262,7 @@ impl Default for EngineConfig {
             target: Target::host().unwrap_or(Target::X86_64),
             opt_level: OptLevel::Speed,
             regalloc: Regalloc::Backtracking,
-            native_stack_bytes: 1024 * 1024,
+            native_stack_bytes: DEFAULT_NATIVE_STACK_BYTES,
             verify: cfg!(debug_assertions),
             compile_threads: 0,
         }
@@ -403,23 +430,13 @@ impl Engine {
                 }
                 Job::Function(index) => {
                     let body = &parsed.bodies[index as usize - imported];
-                    // Only the optimising pipeline inlines (see
-                    // `translate::inline`): the single-pass tier is chosen
-                    // for compile time, which inlining costs.
                     let mut translate = |function: &mut Function, inline: bool| {
                         translate::func::translate_into(
                             &env, index, body, fctx, frontend, function, inline,
                         )
                     };
-                    ctx.clear();
-                    translate(&mut ctx.func, self.fallback_isa.is_none())?;
-                    let budget = self.frame_budget(body, info);
-                    return self.codegen(
-                        ctx,
-                        index,
-                        budget,
-                        Some(&mut |function: &mut Function| translate(function, true)),
-                    );
+                    let units = translate::func::frame_units(body, &info.injected);
+                    return self.codegen_function(ctx, index, units, info, &mut translate);
                 }
                 Job::Entry(index) => {
                     let sig = info
@@ -440,7 +457,7 @@ impl Engine {
             };
             ctx.clear();
             ctx.func = function;
-            self.codegen(ctx, index, None, None)
+            self.codegen_trampoline(ctx, index)
         };
         let compiled = self.run_jobs(&jobs, compile_one)?;
 
@@ -549,53 +566,29 @@ impl Engine {
         Ok(compiled)
     }
 
-    /// With the single-pass allocator: the most native stack, in bytes, a
-    /// frame of defined function `body` may take: three quarters of its
-    /// share of `native_stack_bytes` by its stack-height units (the
-    /// `i32.const` before its `call $stack_enter`). `None` otherwise, and
-    /// for bodies without units.
-    ///
-    /// The last quarter is for what the units do not count: the prologue's
-    /// backstop check runs before the body's `stack_enter`, so the frame
-    /// that crosses the deterministic limit is allocated before it traps
-    /// (up to [`FRAME_RESERVE`]), and host frames sit between nested
-    /// contract calls. (Half the share would cost 15 fallbacks on the
-    /// 250 KB contract and 30% more compile; three quarters, one.)
-    fn frame_budget(
-        &self,
-        body: &wasmparser::FunctionBody<'_>,
-        info: &gasket_metering::ModuleInfo,
-    ) -> Option<u64> {
-        self.fallback_isa.as_ref()?;
-        let units = translate::func::frame_units(body, &info.injected)?;
-        Some(
-            u64::from(units).saturating_mul(self.config.native_stack_bytes as u64)
-                / u64::from(info.injected.stack_limit.max(1))
-                / 4
-                * 3,
-        )
-    }
-
-    /// Compiles `ctx.func` with the engine's allocator; with a
-    /// `frame_budget` that the frame (plus return address and frame
-    /// pointer) exceeds, or a frame over a quarter of [`FRAME_RESERVE`],
-    /// again with the optimising pipeline: of what
-    /// `optimising_translation` translates (a defined function, with the
-    /// inlining that pipeline does), else of `ctx.func` as it was.
-    fn codegen(
+    /// Compiles defined function `index`, of `units` stack-height units,
+    /// which `translate` translates. With the single-pass allocator: of
+    /// its translation without inlining, unless the frame (plus return
+    /// address and frame pointer) exceeds the function's [`native_share`]
+    /// of `native_stack_bytes`, or a quarter of [`FRAME_RESERVE`]; then
+    /// with the optimising pipeline, as the default compiles it
+    /// ([`Engine::codegen_optimising`]).
+    fn codegen_function(
         &self,
         ctx: &mut Context,
         index: u32,
-        frame_budget: Option<u64>,
-        mut optimising_translation: Option<OptimisingTranslation<'_>>,
+        units: Option<u32>,
+        info: &gasket_metering::ModuleInfo,
+        translate: Translate<'_>,
     ) -> Result<CompiledFunction, CompileError> {
         let Some(fallback) = &self.fallback_isa else {
-            return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
+            return self.codegen_optimising(&**self.isa, ctx, index, units, info, translate);
         };
-        let function = match optimising_translation {
-            Some(_) => None,
-            None => Some(ctx.func.clone()),
-        };
+        // Only the optimising pipeline inlines (see `translate::inline`):
+        // the single-pass tier is chosen for compile time.
+        ctx.clear();
+        translate(&mut ctx.func, false)?;
+        let budget = native_share(units, info, self.config.native_stack_bytes);
         // Large frames fall back too, so that whether a module compiles
         // (`FrameTooLarge`) is decided by the optimising pipeline, as with
         // the default: single-pass frames are the larger ones, so a
@@ -604,21 +597,70 @@ impl Engine {
         match self.codegen_with(&**self.isa, ctx, index) {
             Ok((compiled, frame))
                 if frame <= FRAME_RESERVE / 4
-                    && frame_budget.is_none_or(|budget| u64::from(frame) + 16 <= budget) =>
+                    && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget) =>
             {
                 return Ok(compiled);
             }
             Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
             Err(e) => return Err(e),
         }
+        self.codegen_optimising(&***fallback, ctx, index, units, info, translate)
+    }
+
+    /// The optimising pipeline on a defined function: its translation with
+    /// small leaf callees inlined, unless that inlined something and its
+    /// frame (plus return address and frame pointer) exceeds the
+    /// function's [`native_share`] of [`DEFAULT_NATIVE_STACK_BYTES`], or
+    /// [`FRAME_RESERVE`]; then its translation without inlining. So
+    /// inlining never gives a function more native stack per unit than a
+    /// single-pass frame may take, and the choice depends on the function
+    /// alone, not on the engine's settings: both tiers compile the same.
+    fn codegen_optimising(
+        &self,
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        index: u32,
+        units: Option<u32>,
+        info: &gasket_metering::ModuleInfo,
+        translate: Translate<'_>,
+    ) -> Result<CompiledFunction, CompileError> {
         ctx.clear();
-        match (function, optimising_translation.as_mut()) {
-            (Some(function), _) => ctx.func = function,
-            (None, Some(translate)) => translate(&mut ctx.func)?,
-            (None, None) => {
-                return Err(CompileError::internal("nothing to fall back to", index, 0));
+        if translate(&mut ctx.func, true)? {
+            let share = native_share(units, info, DEFAULT_NATIVE_STACK_BYTES);
+            match self.codegen_with(isa, ctx, index) {
+                Ok((compiled, frame))
+                    if share.is_none_or(|share| u64::from(frame) + 16 <= share) =>
+                {
+                    return Ok(compiled);
+                }
+                Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
+                Err(e) => return Err(e),
             }
+            ctx.clear();
+            translate(&mut ctx.func, false)?;
         }
+        Ok(self.codegen_with(isa, ctx, index)?.0)
+    }
+
+    /// Compiles a trampoline (`ctx.func`) with the engine's allocator; if
+    /// its frame is over a quarter of [`FRAME_RESERVE`], again with the
+    /// optimising pipeline (as [`Engine::codegen_function`]).
+    fn codegen_trampoline(
+        &self,
+        ctx: &mut Context,
+        index: u32,
+    ) -> Result<CompiledFunction, CompileError> {
+        let Some(fallback) = &self.fallback_isa else {
+            return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
+        };
+        let function = ctx.func.clone();
+        match self.codegen_with(&**self.isa, ctx, index) {
+            Ok((compiled, frame)) if frame <= FRAME_RESERVE / 4 => return Ok(compiled),
+            Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        ctx.clear();
+        ctx.func = function;
         Ok(self.codegen_with(&***fallback, ctx, index)?.0)
     }
 

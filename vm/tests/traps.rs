@@ -456,9 +456,10 @@ fn baseline_keeps_the_deterministic_stack_limit_first() {
 
 /// Leaf callees small enough to be inlined by the default engine (the
 /// single-pass baseline calls them), each with something that must happen
-/// inside the callee as it would in a call: a `return` with values from
+/// inside the callee as it would in a call: a branch out with values from
 /// the middle, a trap, a charge, its stack-height units, a `memory.grow`
-/// followed by a read of the grown page.
+/// followed by a read of the grown page, a local that starts at zero on
+/// every call; and a caller with more calls than its inlining budget.
 const INLINED_CALLEES: &str = r#"
 (module
   (memory 1 3)
@@ -472,6 +473,9 @@ const INLINED_CALLEES: &str = r#"
     (i32.store (i32.const 65536) (i32.const 41))
     (i32.add (i32.load (i32.const 65536)) (i32.const 1)))
   (func $stop (unreachable))
+  (func $fresh (param i32) (result i32) (local $x i32)
+    (local.set $x (i32.add (local.get $x) (local.get 0)))
+    (local.get $x))
   (func (export "pick") (param i32 i32) (result i32)
     (call $pick (local.get 0) (local.get 1))
     (i32.mul))
@@ -482,6 +486,54 @@ const INLINED_CALLEES: &str = r#"
   (func (export "stop") (param i32) (result i32)
     (if (local.get 0) (then (call $stop)))
     (local.get 0))
+  (func (export "fresh_in_loop") (param i32) (result i32) (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (call $fresh (local.get 0))))
+      (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l))
+    (local.get $sum))
+  (func (export "many") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 1))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 2))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 3))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 4))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 5))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 6))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 7))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 8))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 9))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 10))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 11))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 12))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 13))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 14))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 15))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 16))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 17))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 18))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 19))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 20))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 21))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 22))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 23))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 24))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 25))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 26))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 27))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 28))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 29))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 30))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 31))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 32))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 33))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 34))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 35))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 36))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 37))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 38))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 39))))
+    (local.set 1 (i32.add (local.get 1) (call $div (local.get 0) (i32.const 40))))
+    (local.get 1))
   ;; Recursion whose every level runs an inlined leaf: the leaf's
   ;; `stack_enter` is where the limit is crossed at some depth.
   (func $recurse (export "recurse") (param i32) (result i32)
@@ -496,7 +548,7 @@ const INLINED_CALLEES: &str = r#"
 #[test]
 fn inlined_calls_end_as_calls_do() {
     let prepared = prepare(INLINED_CALLEES);
-    let cases: [(&str, &[i64]); 12] = [
+    let cases: [(&str, &[i64]); 15] = [
         ("pick", &[0, 5]),
         ("pick", &[3, 5]),
         ("pick", &[-1, 1]),
@@ -509,9 +561,13 @@ fn inlined_calls_end_as_calls_do() {
         ("stop", &[1]),
         ("recurse", &[10]),
         ("recurse", &[1_000_000]),
+        ("fresh_in_loop", &[5]),
+        ("many", &[1000]),
+        ("many", &[0]),
     ];
     // Each case's outcome, gas left and stack height, with limits that
-    // run out at every point of the shorter calls, and a large one.
+    // run out at every point of a call's first and last 300 units of gas,
+    // and a large one.
     let observe = |config: EngineConfig| {
         let prepared = prepared.clone();
         std::thread::Builder::new()
@@ -527,7 +583,15 @@ fn inlined_calls_end_as_calls_do() {
                     let index = module.info().export(export).unwrap().index;
                     let sig = module.info().func_sig(index).unwrap().clone();
                     let args = common::values(&sig.params, args);
-                    for limit in (start..start + 400).chain([common::GAS_LIMIT]) {
+                    let used = {
+                        let mut instance =
+                            Instance::new(&module, Imports::new(), common::GAS_LIMIT).unwrap();
+                        let _ = instance.call(export, &args);
+                        (common::GAS_LIMIT - start)
+                            .saturating_sub(instance.gas_left().max(0) as u64)
+                    };
+                    let tail = (start + used).saturating_sub(300).max(start)..start + used + 2;
+                    for limit in (start..start + 300).chain(tail).chain([common::GAS_LIMIT]) {
                         let mut instance = Instance::new(&module, Imports::new(), limit).unwrap();
                         let outcome = instance.call(export, &args);
                         seen.push(format!(
@@ -570,6 +634,9 @@ fn inlined_calls_end_as_calls_do() {
             trap(TrapKind::Unreachable),
             Ok(vec![55]),
             trap(TrapKind::StackOverflow),
+            Ok(vec![15]),
+            Ok(vec![(1..=40).map(|k| 1000 / k).sum()]),
+            Ok(vec![0]),
         ]
     );
 }

@@ -21,7 +21,7 @@ use crate::engine::Engine;
 /// Bumped whenever this crate's translator, linker or the metering it relies
 /// on change the code generated for the same input (including which
 /// single-pass functions fall back to the optimising pipeline,
-/// `Engine::frame_budget`), so that no artifact of an older build is ever
+/// `native_share` in engine.rs), so that no artifact of an older build is ever
 /// loaded. History:
 ///
 /// - 1: first cached format (issue 5).

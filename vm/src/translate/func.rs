@@ -88,8 +88,11 @@ pub(crate) struct Translator<'a, 'f> {
     /// Index in `frames` of the frame a `return` leaves: 0, or the body
     /// frame of the callee being inlined (see [`super::inline`]).
     pub return_frame: usize,
-    /// Bytes of callee bodies this function may still inline.
+    /// What this function may still inline (see
+    /// [`super::inline::inline_cost`]).
     inline_budget: usize,
+    /// Whether it inlined any call.
+    inlined: bool,
     /// In a leaf, the stack height with this function's frame, kept out of
     /// the global: nothing reads the global before the function returns
     /// (restoring it) or traps (the trap paths store it).
@@ -121,7 +124,8 @@ pub(crate) fn translate(
 
 /// Translates the body of defined function `func` into `function`, cleared
 /// first: a compile thread reuses one function's allocations. `inline`:
-/// inline small leaf callees (see [`super::inline`]).
+/// inline small leaf callees (see [`super::inline`]); returns whether any
+/// call was.
 pub(crate) fn translate_into(
     env: &ModuleEnv<'_>,
     func: u32,
@@ -130,7 +134,7 @@ pub(crate) fn translate_into(
     frontend: TargetFrontendConfig,
     function: &mut Function,
     inline: bool,
-) -> Result<()> {
+) -> Result<bool> {
     let internal = |e: wasmparser::BinaryReaderError| {
         CompileError::internal(e.message().to_string(), func, e.offset())
     };
@@ -166,6 +170,7 @@ pub(crate) fn translate_into(
         } else {
             0
         },
+        inlined: false,
         leaf_stack_height: None,
         trap_blocks: Vec::new(),
         func_refs: HashMap::new(),
@@ -236,7 +241,7 @@ pub(crate) fn translate_into(
     t.emit_trap_blocks();
     t.b.seal_all_blocks();
     t.b.finalize(frontend);
-    Ok(())
+    Ok(t.inlined)
 }
 
 /// What translation needs to know about a body before reading it once.
@@ -376,9 +381,9 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// candidate (see [`super::inline`]) within what is left of this
     /// function's budget, which it then uses up.
     pub(crate) fn take_inline_body(&mut self, callee: u32) -> Option<FunctionBody<'a>> {
-        let body = self.env.inline_body(callee)?;
-        let len = super::inline::body_bytes(body);
-        self.inline_budget = self.inline_budget.checked_sub(len)?;
+        let (body, cost) = self.env.inline_body(callee)?;
+        self.inline_budget = self.inline_budget.checked_sub(*cost)?;
+        self.inlined = true;
         Some(body.clone())
     }
 
@@ -822,7 +827,8 @@ mod tests {
     #[test]
     fn small_leaf_callees_are_inlined_within_the_budget() {
         // $add is a small leaf: inlined. $loops calls itself: not a leaf.
-        // $big is over MAX_CALLEE_BYTES: called.
+        // $big is over MAX_CALLEE_BYTES, $locals over MAX_CALLEE_LOCALS:
+        // called.
         let big_body = "(drop (i32.add (local.get 0) (i32.const 1)))\n".repeat(40);
         let functions = clif(&format!(
             r#"(module
@@ -834,16 +840,20 @@ mod tests {
                   (then (call $loops (i32.sub (local.get 0) (i32.const 1))))
                   (else (i32.const 0))))
               (func $big (param i32) {big_body})
+              (func $locals (param i32) (local i64 i64 i64 i64 i64 i64 i64 i64
+                i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+                i64 i64 i64 i64 i64 i64 i64 i64))
               (func (export "f") (param i32) (result i32)
                 (call $big (local.get 0))
+                (call $locals (local.get 0))
                 (i32.add
                   (call $add (local.get 0) (i32.const 1))
                   (call $loops (local.get 0)))))"#
         ));
         assert_eq!(wasm_calls(&functions[1]), 1, "{}", functions[1]);
-        assert_eq!(wasm_calls(&functions[3]), 2, "{}", functions[3]);
-        // Each inlined call uses up the budget: a minimal caller inlines
-        // MIN_CALLER_BUDGET's worth and calls the rest.
+        assert_eq!(wasm_calls(&functions[4]), 3, "{}", functions[4]);
+        // Each inlined call uses up the budget (twice the caller's size):
+        // the calls after it are made.
         let calls = "(drop (call $add (local.get 0) (local.get 0)))\n".repeat(200);
         let functions = clif(&format!(
             r#"(module

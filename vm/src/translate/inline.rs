@@ -14,28 +14,31 @@
 //! `stack_enter` and `stack_exit` update the global as in any non-leaf
 //! function, and a trap inside it leaves the globals as the call would
 //! have), so outcomes and gas are those of the call. Only the native
-//! frame changes: the caller's holds the callee's values while it runs.
-//! The deterministic stack limit is unchanged (the callee's units are
-//! counted by its own `stack_enter`), and the callee is at most
-//! [`MAX_CALLEE_BYTES`] of wasm, so its values add little to the caller's
-//! frame.
+//! frame changes: the caller's holds the callee's values while it runs,
+//! and the callee's units are counted only while it runs. So a function
+//! whose frame with inlining exceeds its share of native stack by units
+//! (the rule single-pass frames follow, `native_share` in engine.rs) is
+//! compiled without inlining.
 //!
-//! Compile cost stays bounded: a caller inlines at most
-//! [`caller_budget`] bytes of callee bodies in all (its own size, or
-//! [`MIN_CALLER_BUDGET`] if larger), so a module translates at most twice
-//! its code plus a constant per function, whatever its calls. Only the
+//! Compile cost stays bounded: a caller inlines at most [`caller_budget`]
+//! (twice its size, plus one largest callee) of callee bytes and locals in
+//! all, and a callee has at most [`MAX_CALLEE_LOCALS`], so a module
+//! translates at most about three times its code plus one small callee per
+//! function, whatever its calls. Only the
 //! optimising pipeline inlines (see `Engine::compile`): the single-pass
 //! tier is chosen for compile time, which inlining costs it.
 
-use gasket_metering::Injected;
+use gasket_metering::{Injected, ModuleInfo};
 use wasmparser::{FunctionBody, Operator};
 
 /// Largest callee body (bytes of its code-section entry, locals included)
 /// inlined.
 pub(crate) const MAX_CALLEE_BYTES: usize = 128;
 
-/// Callee bytes any caller may inline, however small the caller.
-pub(crate) const MIN_CALLER_BUDGET: usize = 1024;
+/// Most parameters and declared locals of a callee inlined: each is a
+/// variable defined again at every inlined call, work its bytes do not
+/// count (a few bytes declare thousands of locals).
+pub(crate) const MAX_CALLEE_LOCALS: usize = 32;
 
 /// Size of `body` in bytes (its code-section entry, locals included).
 pub(crate) fn body_bytes(body: &FunctionBody<'_>) -> usize {
@@ -43,9 +46,15 @@ pub(crate) fn body_bytes(body: &FunctionBody<'_>) -> usize {
     usize::try_from(range.end - range.start).unwrap_or(usize::MAX)
 }
 
-/// Bytes of callee bodies a caller of `caller_bytes` may inline.
+/// What a caller of `caller_bytes` may inline in all, in units of
+/// [`inline_cost`]: twice its size, plus the largest callee (so that a
+/// wrapper of one call inlines it). Translation then stays within about
+/// three times the module's code, plus one small callee per function,
+/// whatever its calls.
 pub(crate) fn caller_budget(caller_bytes: usize) -> usize {
-    caller_bytes.max(MIN_CALLER_BUDGET)
+    caller_bytes
+        .saturating_mul(2)
+        .saturating_add(MAX_CALLEE_BYTES + MAX_CALLEE_LOCALS)
 }
 
 /// The metering helpers, which are translated as intrinsics rather than
@@ -60,23 +69,33 @@ pub(crate) fn helpers(injected: &Injected) -> [u32; 5] {
     ]
 }
 
-/// Whether calls to function `index`, of body `body`, may be inlined: not
-/// a metering helper, small, and calling nothing but the helpers. A body
-/// that does not parse may not (its own translation reports the error).
-pub(crate) fn is_candidate(index: u32, body: &FunctionBody<'_>, injected: &Injected) -> bool {
-    let helpers = helpers(injected);
-    if helpers.contains(&index) || body_bytes(body) > MAX_CALLEE_BYTES {
-        return false;
+/// What inlining a call of function `index`, of body `body`, costs its
+/// caller's budget (its bytes plus its parameters and locals), if calls to
+/// it may be inlined: not a metering helper, at most [`MAX_CALLEE_BYTES`]
+/// and [`MAX_CALLEE_LOCALS`], and calling nothing but the helpers. A body
+/// that does not parse may not be (its own translation reports the error).
+pub(crate) fn inline_cost(index: u32, body: &FunctionBody<'_>, info: &ModuleInfo) -> Option<usize> {
+    let bytes = body_bytes(body);
+    let helpers = helpers(&info.injected);
+    if helpers.contains(&index) || bytes > MAX_CALLEE_BYTES {
+        return None;
     }
-    let Ok(mut reader) = body.get_operators_reader() else {
-        return false;
-    };
+    let mut locals = info.func_sig(index)?.params.len();
+    let mut reader = body.get_locals_reader().ok()?;
+    for _ in 0..reader.get_count() {
+        let (count, _) = reader.read().ok()?;
+        locals = locals.saturating_add(count as usize);
+    }
+    if locals > MAX_CALLEE_LOCALS {
+        return None;
+    }
+    let mut reader = body.get_operators_reader().ok()?;
     while !reader.eof() {
-        match reader.read() {
-            Ok(Operator::Call { function_index }) if helpers.contains(&function_index) => {}
-            Ok(Operator::Call { .. } | Operator::CallIndirect { .. }) | Err(_) => return false,
-            Ok(_) => {}
+        match reader.read().ok()? {
+            Operator::Call { function_index } if helpers.contains(&function_index) => {}
+            Operator::Call { .. } | Operator::CallIndirect { .. } => return None,
+            _ => {}
         }
     }
-    true
+    Some(bytes + locals)
 }

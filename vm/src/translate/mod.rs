@@ -53,9 +53,9 @@ pub(crate) struct ModuleEnv<'a> {
     /// How far past its own index a bounds check may be widened to cover
     /// a later index (see [`bounds`]).
     pub widening_slack: u64,
-    /// The body of each defined function that calls may inline (see
-    /// [`inline`]), by defined-function index.
-    pub inline_bodies: Vec<Option<FunctionBody<'a>>>,
+    /// The body of each defined function that calls may inline, and what
+    /// inlining it costs (see [`inline`]), by defined-function index.
+    pub inline_bodies: Vec<Option<(FunctionBody<'a>, usize)>>,
 }
 
 impl<'a> ModuleEnv<'a> {
@@ -74,14 +74,15 @@ impl<'a> ModuleEnv<'a> {
             inline_bodies: (info.imported_functions..)
                 .zip(bodies)
                 .map(|(index, body)| {
-                    inline::is_candidate(index, body, &info.injected).then(|| body.clone())
+                    inline::inline_cost(index, body, info).map(|cost| (body.clone(), cost))
                 })
                 .collect(),
         }
     }
 
-    /// The body of function `index` if a call to it may be inlined.
-    pub(crate) fn inline_body(&self, index: u32) -> Option<&FunctionBody<'a>> {
+    /// The body of function `index` and what inlining it costs, if a call
+    /// to it may be inlined.
+    pub(crate) fn inline_body(&self, index: u32) -> Option<&(FunctionBody<'a>, usize)> {
         let defined = index.checked_sub(self.info.imported_functions)?;
         self.inline_bodies.get(defined as usize)?.as_ref()
     }
