@@ -46,7 +46,7 @@ mod trap;
 
 pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig, Tier, Tiered};
 pub use engine::{
-    BASELINE_NATIVE_STACK_BYTES, Engine, EngineConfig, FRAME_RESERVE,
+    BASELINE_NATIVE_STACK_BYTES, DEFAULT_NATIVE_STACK_BYTES, Engine, EngineConfig, FRAME_RESERVE,
     MIN_SINGLE_PASS_NATIVE_STACK_BYTES, OptLevel, Regalloc, Target,
 };
 pub use error::{CompileError, InstantiationError, ModuleError};
@@ -55,4 +55,5 @@ pub use runtime::instance::{
     Caller, DispatchResolver, ExportFunc, Host, HostFunc, Imports, Instance, Value,
 };
 pub use runtime::shared::{Extern, Func, Global, Memory, Table};
+pub use translate::inline::MAX_CALLEE_BYTES as INLINE_MAX_CALLEE_BYTES;
 pub use trap::{Trap, TrapKind};

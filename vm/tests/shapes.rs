@@ -51,6 +51,47 @@ fn large_straight_line_body() {
 }
 
 #[test]
+fn most_inlined_calls() {
+    let shape = shapes::most_inlined_calls();
+    assert_inlinable_leaf(&shape);
+    check(shape);
+}
+
+#[test]
+fn many_inlining_functions() {
+    let shape = shapes::many_inlining_functions();
+    assert_inlinable_leaf(&shape);
+    check(shape);
+}
+
+#[test]
+fn most_calls_in_one_body() {
+    check(shapes::most_calls_in_one_body());
+}
+
+/// The shape's first function (its leaf), instrumented, is as large as
+/// the optimising pipeline inlines, and no larger.
+fn assert_inlinable_leaf(shape: &Shape) {
+    let prepared = prepare(&shape.wat);
+    let leaf = wasmparser::Parser::new(0)
+        .parse_all(&prepared.wasm)
+        .find_map(|payload| match payload.unwrap() {
+            wasmparser::Payload::CodeSectionEntry(body) => {
+                let range = body.range();
+                Some((range.end - range.start) as usize)
+            }
+            _ => None,
+        })
+        .unwrap();
+    let max = gasket_vm::INLINE_MAX_CALLEE_BYTES;
+    assert!(
+        (max - 16..=max).contains(&leaf),
+        "{}: leaf of {leaf} bytes, the limit {max}",
+        shape.name
+    );
+}
+
+#[test]
 fn every_shape_is_tested() {
     let names: Vec<&str> = shapes::all().iter().map(|s| s.name).collect();
     assert_eq!(
@@ -61,7 +102,10 @@ fn every_shape_is_tested() {
             "deepest_nesting",
             "biggest_br_table",
             "many_small_functions",
-            "large_straight_line_body"
+            "large_straight_line_body",
+            "most_inlined_calls",
+            "many_inlining_functions",
+            "most_calls_in_one_body"
         ]
     );
 }

@@ -31,9 +31,9 @@
 use gasket_metering::{Injected, ModuleInfo};
 use wasmparser::{FunctionBody, Operator};
 
-/// Largest callee body (bytes of its code-section entry, locals included)
-/// inlined.
-pub(crate) const MAX_CALLEE_BYTES: usize = 128;
+/// Largest callee body (bytes of its code-section entry, locals included,
+/// after instrumentation) the optimising pipeline inlines.
+pub const MAX_CALLEE_BYTES: usize = 128;
 
 /// Most parameters and declared locals of a callee inlined: each is a
 /// variable defined again at every inlined call, work its bytes do not
