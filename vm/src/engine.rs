@@ -594,15 +594,12 @@ impl Engine {
         // the default: single-pass frames are the larger ones, so a
         // single-pass frame under a quarter of `FRAME_RESERVE` stands for
         // an optimised frame under it.
-        match self.codegen_with(&**self.isa, ctx, index) {
-            Ok((compiled, frame))
-                if frame <= FRAME_RESERVE / 4
-                    && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget) =>
-            {
-                return Ok(compiled);
-            }
-            Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
-            Err(e) => return Err(e),
+        let fits = |frame: u32| {
+            frame <= FRAME_RESERVE / 4
+                && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget)
+        };
+        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, fits)? {
+            return Ok(compiled);
         }
         self.codegen_optimising(&***fallback, ctx, index, units, info, translate)
     }
@@ -627,14 +624,9 @@ impl Engine {
         ctx.clear();
         if translate(&mut ctx.func, true)? {
             let share = native_share(units, info, DEFAULT_NATIVE_STACK_BYTES);
-            match self.codegen_with(isa, ctx, index) {
-                Ok((compiled, frame))
-                    if share.is_none_or(|share| u64::from(frame) + 16 <= share) =>
-                {
-                    return Ok(compiled);
-                }
-                Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
-                Err(e) => return Err(e),
+            let fits = |frame: u32| share.is_none_or(|share| u64::from(frame) + 16 <= share);
+            if let Some(compiled) = self.codegen_fitting(isa, ctx, index, fits)? {
+                return Ok(compiled);
             }
             ctx.clear();
             translate(&mut ctx.func, false)?;
@@ -654,14 +646,29 @@ impl Engine {
             return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
         };
         let function = ctx.func.clone();
-        match self.codegen_with(&**self.isa, ctx, index) {
-            Ok((compiled, frame)) if frame <= FRAME_RESERVE / 4 => return Ok(compiled),
-            Ok(_) | Err(CompileError::FrameTooLarge { .. }) => {}
-            Err(e) => return Err(e),
+        let fits = |frame: u32| frame <= FRAME_RESERVE / 4;
+        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, fits)? {
+            return Ok(compiled);
         }
         ctx.clear();
         ctx.func = function;
         Ok(self.codegen_with(&***fallback, ctx, index)?.0)
+    }
+
+    /// Compiles `ctx.func` for `isa`: the code if its frame `fits`, `None`
+    /// if it does not or is over [`FRAME_RESERVE`].
+    fn codegen_fitting(
+        &self,
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        index: u32,
+        fits: impl Fn(u32) -> bool,
+    ) -> Result<Option<CompiledFunction>, CompileError> {
+        match self.codegen_with(isa, ctx, index) {
+            Ok((compiled, frame)) if fits(frame) => Ok(Some(compiled)),
+            Ok(_) | Err(CompileError::FrameTooLarge { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Compiles `ctx.func` for `isa`; returns the code and its frame size.

@@ -432,22 +432,31 @@ fn spilling_recursion() -> String {
     )
 }
 
+/// Compiles `prepared` with `config` and runs `calls` on the module, on a
+/// thread with more stack than `BASELINE_NATIVE_STACK_BYTES` plus
+/// `FRAME_RESERVE` (the baseline's calls need it).
+fn on_big_stack<T: Send + 'static>(
+    prepared: &gasket_metering::Prepared,
+    config: EngineConfig,
+    calls: impl FnOnce(&gasket_vm::Module) -> T + Send + 'static,
+) -> T {
+    let prepared = prepared.clone();
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(move || calls(&Engine::new(config).unwrap().compile(&prepared).unwrap()))
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
 #[test]
 fn baseline_keeps_the_deterministic_stack_limit_first() {
     let prepared = prepare(&spilling_recursion());
+    // Without the fallback, the backstop would fire, not a crash.
     let run_with = |config: EngineConfig| {
-        let prepared = prepared.clone();
-        // More than `BASELINE_NATIVE_STACK_BYTES` plus `FRAME_RESERVE`:
-        // without the fallback, the backstop would fire, not a crash.
-        std::thread::Builder::new()
-            .stack_size(16 << 20)
-            .spawn(move || {
-                let module = Engine::new(config).unwrap().compile(&prepared).unwrap();
-                run(&module, "deep", &[1_000_000])
-            })
-            .unwrap()
-            .join()
-            .unwrap()
+        on_big_stack(&prepared, config, |module| {
+            run(module, "deep", &[1_000_000])
+        })
     };
     let baseline = run_with(EngineConfig::baseline());
     assert_eq!(baseline.outcome, trap(TrapKind::StackOverflow));
@@ -569,44 +578,36 @@ fn inlined_calls_end_as_calls_do() {
     // run out at every point of a call's first and last 300 units of gas,
     // and a large one.
     let observe = |config: EngineConfig| {
-        let prepared = prepared.clone();
-        std::thread::Builder::new()
-            .stack_size(16 << 20)
-            .spawn(move || {
-                let module = Engine::new(config).unwrap().compile(&prepared).unwrap();
-                // What instantiation charges (the initial memory).
-                let start = Instance::new(&module, Imports::new(), common::GAS_LIMIT)
-                    .map(|instance| common::GAS_LIMIT - instance.gas_left() as u64)
-                    .unwrap();
-                let mut seen = Vec::new();
-                for (export, args) in cases {
-                    let index = module.info().export(export).unwrap().index;
-                    let sig = module.info().func_sig(index).unwrap().clone();
-                    let args = common::values(&sig.params, args);
-                    let used = {
-                        let mut instance =
-                            Instance::new(&module, Imports::new(), common::GAS_LIMIT).unwrap();
-                        let _ = instance.call(export, &args);
-                        (common::GAS_LIMIT - start)
-                            .saturating_sub(instance.gas_left().max(0) as u64)
-                    };
-                    let tail = (start + used).saturating_sub(300).max(start)..start + used + 2;
-                    for limit in (start..start + 300).chain(tail).chain([common::GAS_LIMIT]) {
-                        let mut instance = Instance::new(&module, Imports::new(), limit).unwrap();
-                        let outcome = instance.call(export, &args);
-                        seen.push(format!(
-                            "{export}{args:?} at {limit}: {outcome:?}, gas left {}, \
+        on_big_stack(&prepared, config, move |module| {
+            // What instantiation charges (the initial memory).
+            let start = Instance::new(module, Imports::new(), common::GAS_LIMIT)
+                .map(|instance| common::GAS_LIMIT - instance.gas_left() as u64)
+                .unwrap();
+            let mut seen = Vec::new();
+            for (export, args) in cases {
+                let index = module.info().export(export).unwrap().index;
+                let sig = module.info().func_sig(index).unwrap().clone();
+                let args = common::values(&sig.params, args);
+                let used = {
+                    let mut instance =
+                        Instance::new(module, Imports::new(), common::GAS_LIMIT).unwrap();
+                    let _ = instance.call(export, &args);
+                    (common::GAS_LIMIT - start).saturating_sub(instance.gas_left().max(0) as u64)
+                };
+                let tail = (start + used).saturating_sub(300).max(start)..start + used + 2;
+                for limit in (start..start + 300).chain(tail).chain([common::GAS_LIMIT]) {
+                    let mut instance = Instance::new(module, Imports::new(), limit).unwrap();
+                    let outcome = instance.call(export, &args);
+                    seen.push(format!(
+                        "{export}{args:?} at {limit}: {outcome:?}, gas left {}, \
                              stack height {}",
-                            instance.gas_left(),
-                            instance.stack_height()
-                        ));
-                    }
+                        instance.gas_left(),
+                        instance.stack_height()
+                    ));
                 }
-                seen
-            })
-            .unwrap()
-            .join()
-            .unwrap()
+            }
+            seen
+        })
     };
     let inlined = observe(EngineConfig::default());
     let called = observe(EngineConfig::baseline());

@@ -201,13 +201,7 @@ pub(crate) fn translate_into(
     }
     t.reload_memory_len();
     t.stack_check();
-    for (&value, &ty) in params[1..=n].iter().zip(&sig.params) {
-        let ty = clif_type(ty);
-        let var = t.b.declare_var(ty);
-        t.b.def_var(var, value);
-        t.locals.push((var, ty));
-    }
-    t.declare_locals(body)?;
+    t.define_locals(&params[1..=n], &sig.params, body)?;
 
     let exit = t.b.create_block();
     for &ty in &t.results {
@@ -352,9 +346,21 @@ impl<'a, 'f> Translator<'a, 'f> {
         CompileError::internal(what, self.func, self.offset)
     }
 
-    /// Declares the locals `body` declares (after its parameters, already
-    /// in `locals`), each zero.
-    fn declare_locals(&mut self, body: &FunctionBody<'_>) -> Result<()> {
+    /// Defines the locals of a function of `body` after those in `locals`:
+    /// its parameters, of types `params`, as `args`, then the locals it
+    /// declares, each zero.
+    fn define_locals(
+        &mut self,
+        args: &[Value],
+        params: &[gasket_metering::ValType],
+        body: &FunctionBody<'_>,
+    ) -> Result<()> {
+        for (&value, &ty) in args.iter().zip(params) {
+            let ty = clif_type(ty);
+            let var = self.b.declare_var(ty);
+            self.b.def_var(var, value);
+            self.locals.push((var, ty));
+        }
         let func = self.func;
         let internal = |e: wasmparser::BinaryReaderError| {
             CompileError::internal(e.message().to_string(), func, e.offset())
@@ -406,13 +412,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         );
         self.func = callee;
         self.offset = body.range().start;
-        for (&value, &ty) in args.iter().zip(&sig.params) {
-            let ty = clif_type(ty);
-            let var = self.b.declare_var(ty);
-            self.b.def_var(var, value);
-            self.locals.push((var, ty));
-        }
-        self.declare_locals(body)?;
+        self.define_locals(&args, &sig.params, body)?;
         let dest = self.b.create_block();
         for &ty in &sig.results {
             self.b.append_block_param(dest, clif_type(ty));
