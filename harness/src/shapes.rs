@@ -217,15 +217,14 @@ pub fn many_inlining_functions() -> Shape {
     }
 }
 
-/// One body of 5,000 calls of a function that is not inlined (too many
-/// locals), each result added to a local: Cranelift's register allocator
-/// is superlinear in such calls of one function (1,250 compile in 0.10 s,
-/// 2,500 in 0.34 s, 5,000 in 0.94 s, 10,000 in 5.2 s; with the results
-/// dropped, 5,000 take 0.06 s).
-/// Not within issue 3's 3x (see benches/README.md); real contracts have at
-/// most 112 calls in one function.
+/// One body of as many calls as `Limits::calls_per_function` allows
+/// (1,000) of a function that is not inlined (too many locals), each
+/// result added to a local: Cranelift's register allocator is superlinear
+/// in such calls of one function (1,250 compile in 0.10 s, 2,500 in
+/// 0.34 s, 5,000 in 0.94 s, 10,000 in 5.2 s; with the results dropped,
+/// 5,000 take 0.06 s), hence the limit.
 pub fn most_calls_in_one_body() -> Shape {
-    let calls = 5_000;
+    let calls = 1_000;
     let mut body = String::new();
     for i in 0..calls {
         body.push_str(&format!(

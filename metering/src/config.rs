@@ -71,6 +71,15 @@ pub struct Limits {
     pub br_table_targets: u32,
     /// Nesting of `block`/`loop`/`if` in one function. Default 1,024.
     pub control_depth: u32,
+    /// Operators in one function body that compile to calls: `call`,
+    /// `call_indirect`, and the bulk memory and table operators and
+    /// `memory.grow` (calls into the runtime). Default 1,000: Cranelift's
+    /// register allocator is superlinear in the calls of one function when
+    /// a value is carried across each of them (5,000 such calls take 1 s
+    /// to compile, 10,000 take 5 s; benches/README.md, "Compile cost per
+    /// byte of adversarial shapes"); rustc's largest in a 250 KB contract
+    /// has 112.
+    pub calls_per_function: u32,
 }
 
 impl Default for Limits {
@@ -92,6 +101,7 @@ impl Default for Limits {
             element_segments: 1_000,
             br_table_targets: 65_536,
             control_depth: 1_024,
+            calls_per_function: 1_000,
         }
     }
 }

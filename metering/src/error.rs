@@ -149,6 +149,7 @@ pub enum Limit {
     ElementSegments,
     BrTableTargets,
     ControlDepth,
+    CallsPerFunction,
 }
 
 impl Limit {
@@ -171,6 +172,7 @@ impl Limit {
             Limit::ElementSegments => "element_segments",
             Limit::BrTableTargets => "br_table_targets",
             Limit::ControlDepth => "control_depth",
+            Limit::CallsPerFunction => "calls_per_function",
         }
     }
 }

@@ -570,6 +570,31 @@ fn limit_control_depth() {
     );
 }
 
+#[test]
+fn limit_calls_per_function() {
+    // Calls, an indirect call and calls into the runtime all count.
+    let wat = r#"(module (memory 1) (table 1 funcref) (type $t (func))
+        (func $f)
+        (func (call $f) (call_indirect (type $t) (i32.const 0))
+          (drop (memory.grow (i32.const 0)))
+          (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))"#;
+    assert_limit(
+        wat,
+        &limits(|l| l.calls_per_function = 3),
+        Limit::CallsPerFunction,
+        4,
+        3,
+        Some(1),
+    );
+    let wasm = wat::parse_str(wat).unwrap();
+    gasket_metering::prepare_with_policy(
+        &wasm,
+        &limits(|l| l.calls_per_function = 4),
+        &gasket_metering::Permissive,
+    )
+    .expect("at the limit");
+}
+
 fn abi_violation(wat: &str) -> PolicyViolation {
     let wasm = wat::parse_str(wat).unwrap();
     let err = prepare(&wasm, &Config::default()).expect_err("must break the ABI");

@@ -95,6 +95,7 @@ impl Mode {
                 element_segments: 100_000,
                 br_table_targets: 1 << 20,
                 control_depth: 100_000,
+                calls_per_function: 1 << 20,
             },
             ..Config::default()
         };

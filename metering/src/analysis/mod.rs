@@ -106,6 +106,7 @@ pub(crate) fn analyze_function(
     let mut gas = GasAnalysis::new();
     let mut max_operand_height = 0u32;
     let mut op_index = 0u32;
+    let mut calls = 0u32;
     while !reader.eof() {
         let offset = reader.original_position();
         let op = reader.read().map_err(|e| in_function(e.into()))?;
@@ -143,6 +144,17 @@ pub(crate) fn analyze_function(
                 )));
             }
         }
+        if compiles_to_call(&op) {
+            calls += 1;
+            if calls > limits.calls_per_function {
+                return Err(in_function(PrepareError::limit(
+                    Limit::CallsPerFunction,
+                    calls.into(),
+                    limits.calls_per_function.into(),
+                    offset,
+                )));
+            }
+        }
         validator
             .op(offset, &op)
             .map_err(|e| in_function(e.into()))?;
@@ -171,4 +183,22 @@ pub(crate) fn analyze_function(
         },
         validator.into_allocations(),
     ))
+}
+
+/// Whether `op` compiles to a call (of a function or into the runtime):
+/// what [`crate::Limits::calls_per_function`] counts.
+fn compiles_to_call(op: &Operator<'_>) -> bool {
+    matches!(
+        op,
+        Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::MemoryGrow { .. }
+            | Operator::MemoryCopy { .. }
+            | Operator::MemoryFill { .. }
+            | Operator::MemoryInit { .. }
+            | Operator::DataDrop { .. }
+            | Operator::TableCopy { .. }
+            | Operator::TableInit { .. }
+            | Operator::ElemDrop { .. }
+    )
 }
