@@ -1,8 +1,9 @@
 //! Inlining small leaf functions into their callers.
 //!
 //! A `call` of a defined function whose body is at most
-//! [`MAX_CALLEE_BYTES`] and calls nothing but the metering helpers is
-//! translated in place: the callee's operators run in the caller's CLIF
+//! [`MAX_CALLEE_BYTES`], with at most [`MAX_CALLEE_LOCALS`] parameters
+//! and locals, that calls nothing but the metering helpers is translated
+//! in place: the callee's operators run in the caller's CLIF
 //! function, on fresh variables for its locals, with its body as a block
 //! whose `end` (and every `return` in it) continues after the call. Rust
 //! contracts call such helpers in their hottest loops (`sort_unstable`'s
@@ -24,9 +25,9 @@
 //! (twice its size, plus one largest callee) of callee bytes and locals in
 //! all, and a callee has at most [`MAX_CALLEE_LOCALS`], so a module
 //! translates at most about three times its code plus one small callee per
-//! function, whatever its calls. Only the
-//! optimising pipeline inlines (see `Engine::compile`): the single-pass
-//! tier is chosen for compile time, which inlining costs it.
+//! function, whatever its calls. Only the optimising pipeline inlines
+//! (see `Engine::compile`): the single-pass tier is chosen for compile
+//! time, which inlining costs it.
 
 use gasket_metering::{Injected, ModuleInfo};
 use wasmparser::{FunctionBody, Operator};
