@@ -169,17 +169,23 @@ fn leaf(a: i32, b: i32) -> i32 {
     (0..LEAF_ROUNDS).fold(a, |x, round| (x ^ b).wrapping_mul(2 * round as i32 + 3))
 }
 
+/// `calls` calls `callee(local 0, i)`, each result added to local 1.
+fn accumulating_calls(callee: &str, calls: i32) -> String {
+    (0..calls)
+        .map(|i| {
+            format!(
+                "(local.set 1 (i32.add (local.get 1) (call {callee} (local.get 0) (i32.const {i}))))"
+            )
+        })
+        .collect()
+}
+
 /// One body of 1,000 calls of the largest leaf the optimising pipeline
 /// inlines: as many inlined as the caller's budget allows (twice its
 /// size), the rest called.
 pub fn most_inlined_calls() -> Shape {
     let calls = 1_000;
-    let mut body = String::new();
-    for i in 0..calls {
-        body.push_str(&format!(
-            "(local.set 1 (i32.add (local.get 1) (call $leaf (local.get 0) (i32.const {i}))))"
-        ));
-    }
+    let body = accumulating_calls("$leaf", calls);
     let expected = (0..calls).fold(0i32, |sum, i| sum.wrapping_add(leaf(7, i)));
     Shape {
         name: "most_inlined_calls",
@@ -225,12 +231,7 @@ pub fn many_inlining_functions() -> Shape {
 /// 5,000 take 0.06 s), hence the limit.
 pub fn most_calls_in_one_body() -> Shape {
     let calls = 1_000;
-    let mut body = String::new();
-    for i in 0..calls {
-        body.push_str(&format!(
-            "(local.set 1 (i32.add (local.get 1) (call $callee (local.get 0) (i32.const {i}))))"
-        ));
-    }
+    let body = accumulating_calls("$callee", calls);
     let locals = " i32".repeat(40);
     let expected = (0..calls).fold(0i32, |sum, i| sum.wrapping_add(3 ^ i));
     Shape {

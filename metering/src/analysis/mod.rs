@@ -19,6 +19,7 @@ use crate::error::{Limit, PrepareError};
 use crate::gate;
 use crate::schedule::{OpClass, op_class, op_name};
 use gas::{GasAnalysis, MeteringPoint};
+use module::check_limit;
 
 /// What injection needs to know about one defined function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,14 +65,13 @@ pub(crate) fn analyze_function(
     let limits = &config.limits;
     let range = body.range();
     let body_bytes = range.end - range.start;
-    if body_bytes > u64::from(limits.function_body_bytes) {
-        return Err(in_function(PrepareError::limit(
-            Limit::FunctionBodyBytes,
-            body_bytes,
-            limits.function_body_bytes.into(),
-            range.start,
-        )));
-    }
+    check_limit(
+        Limit::FunctionBodyBytes,
+        body_bytes,
+        limits.function_body_bytes,
+        range.start,
+    )
+    .map_err(in_function)?;
 
     let mut locals_reader = body
         .get_locals_reader()
@@ -87,14 +87,7 @@ pub(crate) fn analyze_function(
             return Err(in_function(first_rejected_op(body, &err).unwrap_or(err)));
         }
         locals += u64::from(count);
-        if locals > u64::from(limits.locals) {
-            return Err(in_function(PrepareError::limit(
-                Limit::Locals,
-                locals,
-                limits.locals.into(),
-                offset,
-            )));
-        }
+        check_limit(Limit::Locals, locals, limits.locals, offset).map_err(in_function)?;
         validator
             .define_locals(offset, count, ty)
             .map_err(|e| in_function(e.into()))?;
@@ -106,7 +99,7 @@ pub(crate) fn analyze_function(
     let mut gas = GasAnalysis::new();
     let mut max_operand_height = 0u32;
     let mut op_index = 0u32;
-    let mut calls = 0u32;
+    let mut calls = 0u64;
     while !reader.eof() {
         let offset = reader.original_position();
         let op = reader.read().map_err(|e| in_function(e.into()))?;
@@ -135,39 +128,36 @@ pub(crate) fn analyze_function(
         }
         if let Operator::BrTable { targets } = &op {
             let count = u64::from(targets.len()) + 1;
-            if count > u64::from(limits.br_table_targets) {
-                return Err(in_function(PrepareError::limit(
-                    Limit::BrTableTargets,
-                    count,
-                    limits.br_table_targets.into(),
-                    offset,
-                )));
-            }
+            check_limit(
+                Limit::BrTableTargets,
+                count,
+                limits.br_table_targets,
+                offset,
+            )
+            .map_err(in_function)?;
         }
         if compiles_to_call(&op) {
             calls += 1;
-            if calls > limits.calls_per_function {
-                return Err(in_function(PrepareError::limit(
-                    Limit::CallsPerFunction,
-                    calls.into(),
-                    limits.calls_per_function.into(),
-                    offset,
-                )));
-            }
+            check_limit(
+                Limit::CallsPerFunction,
+                calls,
+                limits.calls_per_function,
+                offset,
+            )
+            .map_err(in_function)?;
         }
         validator
             .op(offset, &op)
             .map_err(|e| in_function(e.into()))?;
         // The function's own frame is not nesting.
         let depth = validator.control_stack_height().saturating_sub(1);
-        if depth > limits.control_depth {
-            return Err(in_function(PrepareError::limit(
-                Limit::ControlDepth,
-                depth.into(),
-                limits.control_depth.into(),
-                offset,
-            )));
-        }
+        check_limit(
+            Limit::ControlDepth,
+            depth.into(),
+            limits.control_depth,
+            offset,
+        )
+        .map_err(in_function)?;
         max_operand_height = max_operand_height.max(validator.operand_stack_height());
         gas.op(op_index, &op, config.costs.cost(class));
         op_index += 1;

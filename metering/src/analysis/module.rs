@@ -57,7 +57,12 @@ struct Walk<'c> {
     imported_globals: u32,
 }
 
-fn check_limit(limit: Limit, value: u64, max: u32, offset: u64) -> Result<(), PrepareError> {
+pub(crate) fn check_limit(
+    limit: Limit,
+    value: u64,
+    max: u32,
+    offset: u64,
+) -> Result<(), PrepareError> {
     if value > u64::from(max) {
         return Err(PrepareError::limit(limit, value, max.into(), offset));
     }
