@@ -50,10 +50,33 @@ pub enum Regalloc {
     SinglePass,
 }
 
+/// Which optional instructions of the target generated code may use.
+///
+/// Outcomes and gas never depend on it: the wasm integer operators have
+/// one result whatever instructions compute it, and the metering counts
+/// wasm, not machine code. The code does, so the choice is part of the
+/// cache key (`Engine::codegen_flags` lists every ISA flag): an artifact
+/// that uses an extension is never loaded by an engine without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CpuFeatures {
+    /// The target's baseline only (x86-64: SSE2), so code compiled on one
+    /// machine runs on every CPU of the architecture.
+    Baseline,
+    /// The integer extensions of the CPU this process runs on, when the
+    /// target is its architecture (the baseline otherwise): on x86-64
+    /// POPCNT, LZCNT, BMI1 and BMI2 (rotates and shifts into another
+    /// register, `andn`, bit counts), as wasmtime enables them. aarch64's
+    /// optional features are atomics, floating point and SIMD, which
+    /// contracts cannot use. The default.
+    #[default]
+    Host,
+}
+
 /// The architecture code is generated for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// x86-64 (System V), baseline ISA flags.
+    /// x86-64 (System V); the extensions it may use are
+    /// [`EngineConfig::cpu_features`].
     X86_64,
     /// aarch64 (AAPCS64), baseline ISA flags.
     Aarch64,
@@ -84,6 +107,27 @@ impl Target {
             Target::X86_64 => 0xcc,
             Target::Aarch64 => 0,
         }
+    }
+}
+
+/// The Cranelift ISA flags of the integer extensions this CPU has (see
+/// [`CpuFeatures::Host`]).
+pub(crate) fn host_isa_flags() -> Vec<&'static str> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        [
+            ("has_popcnt", std::is_x86_feature_detected!("popcnt")),
+            ("has_lzcnt", std::is_x86_feature_detected!("lzcnt")),
+            ("has_bmi1", std::is_x86_feature_detected!("bmi1")),
+            ("has_bmi2", std::is_x86_feature_detected!("bmi2")),
+        ]
+        .into_iter()
+        .filter_map(|(flag, present)| present.then_some(flag))
+        .collect()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        Vec::new()
     }
 }
 
@@ -154,6 +198,9 @@ pub struct EngineConfig {
     pub target: Target,
     /// Optimisation level.
     pub opt_level: OptLevel,
+    /// Optional instructions the code may use. Default
+    /// [`CpuFeatures::Host`].
+    pub cpu_features: CpuFeatures,
     /// Register allocator. With [`Regalloc::SinglePass`], a defined
     /// function whose native frame exceeds its stack-height units times
     /// `native_stack_bytes / stack limit` times 3/4 (or a quarter of
@@ -261,6 +308,7 @@ impl Default for EngineConfig {
         EngineConfig {
             target: Target::host().unwrap_or(Target::X86_64),
             opt_level: OptLevel::Speed,
+            cpu_features: CpuFeatures::Host,
             regalloc: Regalloc::Backtracking,
             native_stack_bytes: DEFAULT_NATIVE_STACK_BYTES,
             verify: cfg!(debug_assertions),
@@ -353,9 +401,15 @@ impl Engine {
                 .set(name, value)
                 .map_err(|e| codegen(format!("setting {name}: {e}")))?;
         }
-        cranelift_codegen::isa::lookup_by_name(config.target.triple())
-            .map_err(|e| codegen(e.to_string()))?
-            .finish(settings::Flags::new(flags))
+        let mut isa = cranelift_codegen::isa::lookup_by_name(config.target.triple())
+            .map_err(|e| codegen(e.to_string()))?;
+        if config.cpu_features == CpuFeatures::Host && Target::host() == Some(config.target) {
+            for flag in host_isa_flags() {
+                isa.enable(flag)
+                    .map_err(|e| codegen(format!("enabling {flag}: {e}")))?;
+            }
+        }
+        isa.finish(settings::Flags::new(flags))
             .map_err(|e| codegen(e.to_string()))
     }
 

@@ -46,8 +46,8 @@ mod trap;
 
 pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig, Tier, Tiered};
 pub use engine::{
-    BASELINE_NATIVE_STACK_BYTES, DEFAULT_NATIVE_STACK_BYTES, Engine, EngineConfig, FRAME_RESERVE,
-    MIN_SINGLE_PASS_NATIVE_STACK_BYTES, OptLevel, Regalloc, Target,
+    BASELINE_NATIVE_STACK_BYTES, CpuFeatures, DEFAULT_NATIVE_STACK_BYTES, Engine, EngineConfig,
+    FRAME_RESERVE, MIN_SINGLE_PASS_NATIVE_STACK_BYTES, OptLevel, Regalloc, Target,
 };
 pub use error::{CompileError, InstantiationError, ModuleError};
 pub use module::Module;

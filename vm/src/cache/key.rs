@@ -142,7 +142,7 @@ pub(crate) fn engine_identity(engine: &Engine) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{EngineConfig, OptLevel, Regalloc, Target};
+    use crate::engine::{CpuFeatures, EngineConfig, OptLevel, Regalloc, Target};
     use gasket_metering::Config;
 
     fn key(config: EngineConfig, wasm: &[u8], metering: &Config, policy: &[u8]) -> CacheKey {
@@ -222,6 +222,30 @@ mod tests {
             b"all",
         );
         assert_eq!(verified, base);
+    }
+
+    #[test]
+    fn host_cpu_extensions_are_in_the_identity() {
+        let host = EngineConfig::default();
+        let baseline = EngineConfig {
+            cpu_features: CpuFeatures::Baseline,
+            ..host.clone()
+        };
+        let host_identity = engine_identity(&Engine::new(host).unwrap());
+        let baseline_identity = engine_identity(&Engine::new(baseline).unwrap());
+        let enabled = crate::engine::host_isa_flags();
+        for flag in &enabled {
+            assert!(
+                host_identity.contains(&format!("{flag}=1")),
+                "{host_identity}"
+            );
+            assert!(
+                baseline_identity.contains(&format!("{flag}=0")),
+                "{baseline_identity}"
+            );
+        }
+        // So an artifact using an extension has its own key.
+        assert_eq!(host_identity == baseline_identity, enabled.is_empty());
     }
 
     #[test]
