@@ -52,23 +52,30 @@ pub enum Regalloc {
 
 /// Which optional instructions of the target generated code may use.
 ///
-/// Outcomes and gas never depend on it: the wasm integer operators have
-/// one result whatever instructions compute it, and the metering counts
-/// wasm, not machine code. The code does, so the choice is part of the
-/// cache key (`Engine::codegen_flags` lists every ISA flag): an artifact
-/// that uses an extension is never loaded by an engine without it.
+/// Results, traps and gas never depend on it: the wasm integer operators
+/// have one result whatever instructions compute it, and the metering
+/// counts wasm, not machine code. The code does, so the choice is part of
+/// the cache key (`Engine::codegen_flags` lists every ISA flag): an
+/// artifact that uses an extension is never loaded by an engine without
+/// it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CpuFeatures {
-    /// The target's baseline only (x86-64: SSE2), so code compiled on one
-    /// machine runs on every CPU of the architecture.
-    Baseline,
-    /// The integer extensions of the CPU this process runs on, when the
-    /// target is its architecture (the baseline otherwise): on x86-64
-    /// POPCNT, LZCNT, BMI1 and BMI2 (rotates and shifts into another
-    /// register, `andn`, bit counts), as wasmtime enables them. aarch64's
-    /// optional features are atomics, floating point and SIMD, which
-    /// contracts cannot use. The default.
+    /// The target's baseline only (x86-64: SSE2), so the same module
+    /// compiles to the same code on every CPU of the architecture. The
+    /// default.
     #[default]
+    Baseline,
+    /// The extensions of the CPU this process runs on that integer code
+    /// can use, when the target is its architecture (the baseline
+    /// otherwise): on x86-64 BMI1, BMI2, LZCNT, and POPCNT with SSE4.2
+    /// (Cranelift emits `popcnt` only with both), as wasmtime enables
+    /// them. aarch64's optional features are atomics, floating point and
+    /// SIMD, which contracts cannot use.
+    ///
+    /// Not for nodes that must agree: the native frames differ from the
+    /// baseline's, so whether a function near [`FRAME_RESERVE`] compiles
+    /// (`CompileError::FrameTooLarge`) can differ between CPUs. For a
+    /// single node, a devnet, benchmarks.
     Host,
 }
 
@@ -110,16 +117,26 @@ impl Target {
     }
 }
 
-/// The Cranelift ISA flags of the integer extensions this CPU has (see
-/// [`CpuFeatures::Host`]).
+/// The Cranelift ISA flags of the extensions this CPU has that integer
+/// code uses (see [`CpuFeatures::Host`]).
 pub(crate) fn host_isa_flags() -> Vec<&'static str> {
     #[cfg(target_arch = "x86_64")]
     {
+        let sse42 = std::is_x86_feature_detected!("sse4.2");
         [
-            ("has_popcnt", std::is_x86_feature_detected!("popcnt")),
-            ("has_lzcnt", std::is_x86_feature_detected!("lzcnt")),
             ("has_bmi1", std::is_x86_feature_detected!("bmi1")),
             ("has_bmi2", std::is_x86_feature_detected!("bmi2")),
+            ("has_lzcnt", std::is_x86_feature_detected!("lzcnt")),
+            // SSE4.2 and the levels below it, which it implies: Cranelift
+            // uses `popcnt` only with `has_sse42`.
+            ("has_sse3", sse42),
+            ("has_ssse3", sse42),
+            ("has_sse41", sse42),
+            ("has_sse42", sse42),
+            (
+                "has_popcnt",
+                sse42 && std::is_x86_feature_detected!("popcnt"),
+            ),
         ]
         .into_iter()
         .filter_map(|(flag, present)| present.then_some(flag))
@@ -199,7 +216,7 @@ pub struct EngineConfig {
     /// Optimisation level.
     pub opt_level: OptLevel,
     /// Optional instructions the code may use. Default
-    /// [`CpuFeatures::Host`].
+    /// [`CpuFeatures::Baseline`].
     pub cpu_features: CpuFeatures,
     /// Register allocator. With [`Regalloc::SinglePass`], a defined
     /// function whose native frame exceeds its stack-height units times
@@ -308,7 +325,7 @@ impl Default for EngineConfig {
         EngineConfig {
             target: Target::host().unwrap_or(Target::X86_64),
             opt_level: OptLevel::Speed,
-            cpu_features: CpuFeatures::Host,
+            cpu_features: CpuFeatures::Baseline,
             regalloc: Regalloc::Backtracking,
             native_stack_bytes: DEFAULT_NATIVE_STACK_BYTES,
             verify: cfg!(debug_assertions),
