@@ -9,7 +9,8 @@
 //! the passes' medians and a ratio the median of the passes' ratios (each
 //! pass runs the engines of a row back to back, so its ratio is steadier
 //! than its times on a noisy machine); the geometric means are given for
-//! each pass too, as the spread.
+//! each pass too, as the spread. With two passes the median is their
+//! mean: use three or more to outvote one noisy pass.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
