@@ -72,10 +72,12 @@ pub enum CpuFeatures {
     /// them. aarch64's optional features are atomics, floating point and
     /// SIMD, which contracts cannot use.
     ///
-    /// Not for nodes that must agree: the native frames differ from the
-    /// baseline's, so whether a function near [`FRAME_RESERVE`] compiles
-    /// (`CompileError::FrameTooLarge`) can differ between CPUs. For a
-    /// single node, a devnet, benchmarks.
+    /// Whether a module compiles, and every outcome and gas figure, are
+    /// the baseline's. Only native frame sizes differ, and with them how
+    /// soon the native-stack backstop (a node failure, never a consensus
+    /// outcome) would fire, as between x86-64 and aarch64. Not the
+    /// default: the spec and differential suites run the baseline's code,
+    /// and `vm/tests/arch.rs` this one.
     Host,
 }
 
@@ -275,9 +277,13 @@ fn native_share(
     )
 }
 
-/// Largest native frame a compiled function may have. The backstop checks
-/// the stack pointer after the frame is allocated, so the memory between the
-/// limit and the real end of the stack must hold one more frame.
+/// Native stack the calling thread must have below the backstop's limit.
+/// The backstop checks the stack pointer after the frame is allocated, so
+/// that memory must hold one more frame. A module with a larger frame
+/// still compiles (whether a module compiles must not depend on the
+/// machine code, which differs between architectures and CPU features):
+/// its calls move the limit up by the difference, so they have that much
+/// less native stack (a `NativeStackExhausted` sooner, never an overrun).
 pub const FRAME_RESERVE: u32 = 128 * 1024;
 
 /// [`EngineConfig::baseline`]'s native stack: single-pass frames are
@@ -309,8 +315,7 @@ impl EngineConfig {
     }
 
     /// What a single-pass function falls back to: the optimising pipeline
-    /// (the default's settings), so that a frame too large for
-    /// [`FRAME_RESERVE`] is the same compile error as with the default.
+    /// (the default's settings), whose frames are the smaller ones.
     fn fallback(&self) -> EngineConfig {
         EngineConfig {
             opt_level: OptLevel::Speed,
@@ -531,6 +536,7 @@ impl Engine {
             self.codegen_trampoline(ctx, index)
         };
         let compiled = self.run_jobs(&jobs, compile_one)?;
+        let max_frame = compiled.iter().map(|f| f.frame).max().unwrap_or(0);
 
         let (code, offsets) = blob::link(&compiled, self.config.target.padding())?;
         let code = CodeMemory::new(&code)?;
@@ -550,6 +556,7 @@ impl Engine {
                 code,
                 parsed: parsed.segments,
                 native_stack_bytes: self.config.native_stack_bytes,
+                max_frame,
                 target: self.config.target,
             }),
         })
@@ -660,11 +667,9 @@ impl Engine {
         ctx.clear();
         translate(&mut ctx.func, false)?;
         let budget = native_share(units, info, self.config.native_stack_bytes);
-        // Large frames fall back too, so that whether a module compiles
-        // (`FrameTooLarge`) is decided by the optimising pipeline, as with
-        // the default: single-pass frames are the larger ones, so a
-        // single-pass frame under a quarter of `FRAME_RESERVE` stands for
-        // an optimised frame under it.
+        // Large frames fall back too: a frame over `FRAME_RESERVE` takes
+        // its excess out of every call's native stack (`ModuleInner::
+        // max_frame`), so single-pass frames stay well under it.
         let fits = |frame: u32| {
             frame <= FRAME_RESERVE / 4
                 && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget)
@@ -695,14 +700,16 @@ impl Engine {
         ctx.clear();
         if translate(&mut ctx.func, true)? {
             let share = native_share(units, info, DEFAULT_NATIVE_STACK_BYTES);
-            let fits = |frame: u32| share.is_none_or(|share| u64::from(frame) + 16 <= share);
+            let fits = |frame: u32| {
+                frame <= FRAME_RESERVE && share.is_none_or(|share| u64::from(frame) + 16 <= share)
+            };
             if let Some(compiled) = self.codegen_fitting(isa, ctx, index, fits)? {
                 return Ok(compiled);
             }
             ctx.clear();
             translate(&mut ctx.func, false)?;
         }
-        Ok(self.codegen_with(isa, ctx, index)?.0)
+        self.codegen_with(isa, ctx, index)
     }
 
     /// Compiles a trampoline (`ctx.func`) with the engine's allocator; if
@@ -714,7 +721,7 @@ impl Engine {
         index: u32,
     ) -> Result<CompiledFunction, CompileError> {
         let Some(fallback) = &self.fallback_isa else {
-            return Ok(self.codegen_with(&**self.isa, ctx, index)?.0);
+            return self.codegen_with(&**self.isa, ctx, index);
         };
         let function = ctx.func.clone();
         let fits = |frame: u32| frame <= FRAME_RESERVE / 4;
@@ -723,11 +730,11 @@ impl Engine {
         }
         ctx.clear();
         ctx.func = function;
-        Ok(self.codegen_with(&***fallback, ctx, index)?.0)
+        self.codegen_with(&***fallback, ctx, index)
     }
 
     /// Compiles `ctx.func` for `isa`: the code if its frame `fits`, `None`
-    /// if it does not or is over [`FRAME_RESERVE`].
+    /// if it does not.
     fn codegen_fitting(
         &self,
         isa: &dyn TargetIsa,
@@ -735,20 +742,17 @@ impl Engine {
         index: u32,
         fits: impl Fn(u32) -> bool,
     ) -> Result<Option<CompiledFunction>, CompileError> {
-        match self.codegen_with(isa, ctx, index) {
-            Ok((compiled, frame)) if fits(frame) => Ok(Some(compiled)),
-            Ok(_) | Err(CompileError::FrameTooLarge { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let compiled = self.codegen_with(isa, ctx, index)?;
+        Ok(fits(compiled.frame).then_some(compiled))
     }
 
-    /// Compiles `ctx.func` for `isa`; returns the code and its frame size.
+    /// Compiles `ctx.func` for `isa`.
     fn codegen_with(
         &self,
         isa: &dyn TargetIsa,
         ctx: &mut Context,
         index: u32,
-    ) -> Result<(CompiledFunction, u32), CompileError> {
+    ) -> Result<CompiledFunction, CompileError> {
         let (bytes, raw_relocs, frame) = {
             let code = ctx
                 .compile(isa, &mut ControlPlane::default())
@@ -762,13 +766,6 @@ impl Engine {
                 code.buffer.frame_layout().map(|l| l.frame_to_fp_offset),
             )
         };
-        if let Some(size) = frame.filter(|&size| size > FRAME_RESERVE) {
-            return Err(CompileError::FrameTooLarge {
-                func: index,
-                size,
-                max: FRAME_RESERVE,
-            });
-        }
         let mut relocs = Vec::new();
         for r in &raw_relocs {
             let target = match &r.target {
@@ -793,13 +790,11 @@ impl Engine {
                 addend: r.addend,
             });
         }
-        Ok((
-            CompiledFunction {
-                code: bytes,
-                relocs,
-            },
-            frame.unwrap_or(0),
-        ))
+        Ok(CompiledFunction {
+            code: bytes,
+            relocs,
+            frame: frame.unwrap_or(0),
+        })
     }
 }
 
@@ -820,6 +815,7 @@ mod tests {
             Ok(CompiledFunction {
                 code: vec![0xc3],
                 relocs: Vec::new(),
+                frame: 0,
             })
         };
         for threads in [1, 2] {

@@ -33,16 +33,6 @@ pub enum CompileError {
         /// Cranelift's message.
         message: String,
     },
-    /// A function's native frame is larger than the backstop reserve.
-    #[error("function {func} needs a {size}-byte native frame, more than {max}")]
-    FrameTooLarge {
-        /// Function index.
-        func: u32,
-        /// Its frame size.
-        size: u32,
-        /// The reserve.
-        max: u32,
-    },
     /// The code blob could not be mapped. A resource failure of this
     /// machine, not a property of the module: never cached.
     #[error("cannot map executable memory")]

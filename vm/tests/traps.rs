@@ -5,7 +5,9 @@ mod common;
 
 use common::{compile, prepare, run};
 use gasket_metering::{Config, Permissive, prepare_with_policy};
-use gasket_vm::{Engine, EngineConfig, Extern, Imports, Instance, Memory, Trap, TrapKind, Value};
+use gasket_vm::{
+    Engine, EngineConfig, Extern, Imports, Instance, Memory, Target, Trap, TrapKind, Value,
+};
 
 fn trap(kind: TrapKind) -> Result<Vec<i64>, Trap> {
     Err(Trap::Wasm(kind))
@@ -640,4 +642,120 @@ fn inlined_calls_end_as_calls_do() {
             Ok(vec![0]),
         ]
     );
+}
+
+/// `big(skip)`: unless `skip`, fills memory with `i * 2654435761 + 7`,
+/// loads `values` of them (9,999 into locals, the rest onto the operand
+/// stack), calls a leaf with all of them live, and returns their sum: a
+/// native frame of about 8 bytes per value. `deep(n, big)` recurses `n`
+/// levels, then calls `big(0)` if `big`.
+fn large_frame(values: u32) -> String {
+    let locals = 9_999;
+    let mut wat = format!(
+        "(module (memory {pages})
+  (func $leaf)
+  (func $deep (export \"deep\") (param $n i32) (param $big i32)
+    (if (local.get $n)
+      (then (call $deep (i32.sub (local.get $n) (i32.const 1)) (local.get $big)))
+      (else (if (local.get $big) (then (drop (call $big (i32.const 0))))))))
+  (func $big (export \"big\") (param $skip i32) (result i64) (local $i i32)",
+        pages = (values * 8).div_ceil(65536)
+    );
+    wat.push_str(&" (local i64)".repeat(locals as usize));
+    wat.push_str(&format!(
+        "\n(if (local.get $skip) (then (return (i64.const 0))))
+         (loop $fill
+           (i64.store (i32.shl (local.get $i) (i32.const 3))
+             (i64.add (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 2654435761))
+                      (i64.const 7)))
+           (local.set $i (i32.add (local.get $i) (i32.const 1)))
+           (br_if $fill (i32.lt_u (local.get $i) (i32.const {values}))))\n"
+    ));
+    for k in 0..locals {
+        let (local, offset) = (k + 2, k * 8);
+        wat.push_str(&format!(
+            "(local.set {local} (i64.load offset={offset} (i32.const 0)))"
+        ));
+    }
+    for k in locals..values {
+        wat.push_str(&format!("(i64.load offset={} (i32.const 0))", k * 8));
+    }
+    wat.push_str("\n(call $leaf)\n");
+    wat.push_str(&"(i64.add)".repeat((values - locals - 1) as usize));
+    for k in 0..locals {
+        wat.push_str(&format!("(i64.add (local.get {}))", k + 2));
+    }
+    wat.push_str("))");
+    wat
+}
+
+/// A native frame over `FRAME_RESERVE` (19,000 values live across a call,
+/// ~152 KB) compiles, for x86-64 and for aarch64, and runs. It used to be
+/// a compile error decided by the machine code, whose frames differ
+/// between architectures and CPU features (by 16 bytes at 16,390 values
+/// here): a deploy one node could reject and another accept. Instead its
+/// module's calls move the backstop's limit up by the difference: on a
+/// thread with just the stack the engine asks for, recursion one level
+/// short of the limit that then calls the frame stops with
+/// `NativeStackExhausted`; without the move, the frame would reach 24 KB
+/// beyond the limit's reserve and the thread's 16 KB margin and its trap path's call would fault.
+#[test]
+#[cfg_attr(
+    not(target_arch = "x86_64"),
+    ignore = "two compiles of ~20 s; under qemu, minutes (x86-64 compiles both targets)"
+)]
+fn a_frame_over_the_reserve_compiles_everywhere_and_moves_the_backstop() {
+    let values = 19_000u32;
+    let mut config = Config::default();
+    config.stack.limit = 1 << 29;
+    let wasm = wat::parse_str(large_frame(values)).unwrap();
+    let prepared = prepare_with_policy(&wasm, &config, &Permissive).unwrap();
+    let other = match Target::host() {
+        Some(Target::X86_64) => Target::Aarch64,
+        _ => Target::X86_64,
+    };
+    let engine = |target| {
+        Engine::new(EngineConfig {
+            target,
+            ..EngineConfig::default()
+        })
+        .unwrap()
+    };
+    if let Err(e) = engine(other).compile(&prepared) {
+        panic!("{other:?}: {e}");
+    }
+    let native_stack = EngineConfig::default().native_stack_bytes;
+    let stack = native_stack + gasket_vm::FRAME_RESERVE as usize + 16 * 1024;
+    let (sum, exhausted, shallow) = std::thread::Builder::new()
+        .stack_size(stack)
+        .spawn(move || {
+            let target = Target::host().unwrap();
+            let module = engine(target).compile(&prepared).unwrap();
+            let mut instance = Instance::new(&module, Imports::new(), common::GAS_LIMIT).unwrap();
+            let sum = instance.call("big", &[Value::I32(0)]);
+            let mut deep = |n: u32, big: bool| {
+                instance.call("deep", &[Value::I32(n as i32), Value::I32(big.into())])
+            };
+            // The deepest recursion that fits: one more level crosses the
+            // limit.
+            let (mut fits, mut crosses) = (0u32, 1u32 << 20);
+            assert_eq!(deep(crosses, false), Err(Trap::NativeStackExhausted));
+            while crosses - fits > 1 {
+                let mid = fits + (crosses - fits) / 2;
+                match deep(mid, false) {
+                    Ok(_) => fits = mid,
+                    Err(_) => crosses = mid,
+                }
+            }
+            (sum, deep(fits, true), deep(10, true))
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let expected = (0..u64::from(values)).fold(0u64, |sum, i| {
+        sum.wrapping_add(i.wrapping_mul(2_654_435_761).wrapping_add(7))
+    });
+    assert_eq!(sum, Ok(vec![Value::I64(expected as i64)]));
+    assert_eq!(exhausted, Err(Trap::NativeStackExhausted));
+    assert_eq!(shallow, Ok(vec![]));
 }

@@ -10,6 +10,8 @@ const FUNCTION_ALIGN: usize = 16;
 pub(crate) struct CompiledFunction {
     pub code: Vec<u8>,
     pub relocs: Vec<Relocation>,
+    /// Native frame below the frame pointer, in bytes.
+    pub frame: u32,
 }
 
 /// Concatenates `functions` and patches their relocations; returns the blob
