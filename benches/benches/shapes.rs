@@ -3,7 +3,8 @@
 //! (token and workloads from `contracts/build.sh`, the synthetic 160 KB
 //! module) are prepared and compiled; the table gives the median time over
 //! 5 runs, the time per KB of the original module, and the ratio to the
-//! median per-KB time of all of them. Target: no shape above 3x.
+//! references' median per-KB time (what real code costs). Target: no
+//! shape above 3x.
 //!
 //! `cargo bench -p gasket-benches --bench shapes` (a plain timing loop,
 //! not criterion: the point is the table, and the shapes take up to a
@@ -69,11 +70,14 @@ fn main() {
             (name, wasm.len(), time, per_kb, adversarial)
         })
         .collect();
-    let mut per_kb: Vec<f64> = measured.iter().map(|m| m.3).collect();
+    // The bar is what real code costs: the references' median, so that
+    // adding shapes (cheap ones pulled the median of every row down by
+    // half) does not move it.
+    let mut per_kb: Vec<f64> = measured.iter().filter(|m| !m.4).map(|m| m.3).collect();
     per_kb.sort_by(f64::total_cmp);
     let median = per_kb[per_kb.len() / 2];
 
-    println!("| module | bytes | compile (median of {RUNS}) | µs per KB | x median |");
+    println!("| module | bytes | compile (median of {RUNS}) | µs per KB | x references |");
     println!("|---|---:|---:|---:|---:|");
     let mut worst: f64 = 0.0;
     for (name, bytes, time, per_kb, adversarial) in &measured {
@@ -84,7 +88,7 @@ fn main() {
         println!("| {name} | {bytes} | {time:.2?} | {per_kb:.0} | {ratio:.2}x |");
     }
     println!(
-        "\nmedian {median:.0} µs/KB; worst adversarial shape {worst:.2}x the median (target ≤ 3x): {}",
+        "\nreferences' median {median:.0} µs/KB; worst adversarial shape {worst:.2}x it (target ≤ 3x): {}",
         if worst <= 3.0 { "met" } else { "NOT met" }
     );
 }

@@ -244,6 +244,108 @@ pub fn most_calls_in_one_body() -> Shape {
     }
 }
 
+/// A callee the optimising pipeline does not inline (too many locals).
+const OPAQUE: &str = "(func $opaque (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32))";
+
+/// Fills the first `slots` i64 slots of memory with `3 * i + 1` (local
+/// `$i`, an i32, counts).
+fn fill(slots: u32) -> String {
+    format!(
+        "(loop $fill
+           (i64.store (i32.shl (local.get $i) (i32.const 3))
+             (i64.add (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 3)) (i64.const 1)))
+           (local.set $i (i32.add (local.get $i) (i32.const 1)))
+           (br_if $fill (i32.lt_u (local.get $i) (i32.const {slots}))))"
+    )
+}
+
+/// The sum of [`fill`]'s first `slots` values.
+fn filled_sum(slots: u32) -> i64 {
+    (0..i64::from(slots)).map(|i| 3 * i + 1).sum()
+}
+
+/// 8,000 values on the operand stack, all live across a call: dense live
+/// ranges (`vm/src/liveness.rs`), 2.0 s to compile with the backtracking
+/// allocator.
+pub fn values_on_the_operand_stack() -> Shape {
+    let values = 8_000;
+    let loads: String = (0..values)
+        .map(|k| format!("(i64.load offset={} (i32.const 0))", 8 * k))
+        .collect();
+    let adds = "(i64.add)".repeat(values as usize - 1);
+    Shape {
+        name: "values_on_the_operand_stack",
+        wat: module(&format!(
+            "{OPAQUE} (func (export \"f\") (result i64) (local $i i32) {} {loads} (call $opaque) {adds})",
+            fill(values)
+        )),
+        calls: vec![("f", vec![], filled_sum(values))],
+    }
+}
+
+/// 1,000 locals, all live across 1,000 calls of an empty leaf (which the
+/// optimising pipeline inlines: 1,000 stack-height and gas updates).
+pub fn locals_across_calls() -> Shape {
+    let locals = 1_000u32;
+    let mut body = fill(locals);
+    for k in 0..locals {
+        body.push_str(&format!(
+            "(local.set {} (i64.load offset={} (i32.const 0)))",
+            k + 1,
+            8 * k
+        ));
+    }
+    body.push_str(&"(call $leaf)".repeat(1_000));
+    body.push_str("(i64.const 0)");
+    for k in 0..locals {
+        body.push_str(&format!("(i64.add (local.get {}))", k + 1));
+    }
+    Shape {
+        name: "locals_across_calls",
+        wat: module(&format!(
+            "(func $leaf) (func (export \"f\") (result i64) (local $i i32) (local{}) {body})",
+            " i64".repeat(locals as usize)
+        )),
+        calls: vec![("f", vec![], filled_sum(locals))],
+    }
+}
+
+/// 8,000 products of the parameter stored, a call, and the same products
+/// computed again and summed: the optimiser merges each with the first,
+/// so 8,000 values are live across the call without a local or a deep
+/// operand stack (2.7 s with the backtracking allocator).
+pub fn recomputed_products() -> Shape {
+    let products = 8_000i64;
+    let stores: String = (0..products)
+        .map(|k| {
+            format!(
+                "(i64.store offset={} (i32.const 0) (i64.mul (local.get 0) (i64.const {})))",
+                8 * k,
+                2 * k + 3
+            )
+        })
+        .collect();
+    let sum: String = (0..products)
+        .map(|k| {
+            format!(
+                "(i64.add (i64.mul (local.get 0) (i64.const {})))",
+                2 * k + 3
+            )
+        })
+        .collect();
+    Shape {
+        name: "recomputed_products",
+        wat: module(&format!(
+            "{OPAQUE} (func (export \"f\") (param i64) (result i64) {stores} (call $opaque) (i64.const 0) {sum})"
+        )),
+        calls: vec![(
+            "f",
+            vec![2],
+            2 * (0..products).map(|k| 2 * k + 3).sum::<i64>(),
+        )],
+    }
+}
+
 /// Every shape.
 pub fn all() -> Vec<Shape> {
     vec![
@@ -256,5 +358,8 @@ pub fn all() -> Vec<Shape> {
         most_inlined_calls(),
         many_inlining_functions(),
         most_calls_in_one_body(),
+        values_on_the_operand_stack(),
+        locals_across_calls(),
+        recomputed_products(),
     ]
 }

@@ -250,6 +250,27 @@ pub struct EngineConfig {
 /// callees inlined or not; returns whether it inlined any call.
 type Translate<'t> = &'t mut dyn FnMut(&mut Function, bool) -> Result<bool, CompileError>;
 
+/// Register-allocation cost (`liveness::allocation_cost`) per byte of a
+/// wasm function's body above which the optimising pipeline allocates its
+/// registers with the single-pass allocator. The densest function of the
+/// example and benchmark contracts is at 131 (of the 250 KB contract). At
+/// 16 ns per unit (`liveness::CALL_CROSSING`), 256 is about 4 ms per KB
+/// of function, twice the median compile time per KB of contracts and
+/// shapes (benches/README.md, "Compile cost per byte of adversarial
+/// shapes"); the dense shapes were at 1,000 to 2,400 (up to 40x).
+const DENSE_ALLOCATION_PER_BYTE: u64 = 256;
+
+/// Cost any function may have whatever its size (trampolines have no
+/// wasm body): about a quarter of a millisecond of allocation.
+const DENSE_ALLOCATION_FREE: u64 = 16_384;
+
+/// The optimising pipeline's register allocators, for optimised CLIF
+/// (optimisation off, so that it is not optimised twice).
+struct Allocators {
+    backtracking: OwnedTargetIsa,
+    single_pass: OwnedTargetIsa,
+}
+
 /// [`EngineConfig::default`]'s native stack.
 pub const DEFAULT_NATIVE_STACK_BYTES: usize = 1024 * 1024;
 
@@ -346,6 +367,9 @@ pub struct Engine {
     /// With [`Regalloc::SinglePass`]: the optimising pipeline
     /// (`EngineConfig::fallback`), for functions whose frame is too large.
     fallback_isa: Option<Arc<OwnedTargetIsa>>,
+    /// The register allocators that finish the optimising pipeline's
+    /// functions once optimised (see [`Engine::codegen_with`]).
+    allocators: Arc<Allocators>,
     config: EngineConfig,
     /// blake3 of what makes this engine's code (`cache::key`), computed on
     /// first use: every cache lookup needs it.
@@ -381,9 +405,25 @@ impl Engine {
                 Some(Arc::new(Self::isa(&config.fallback())?))
             }
         };
+        let optimising = match config.regalloc {
+            Regalloc::Backtracking => config.clone(),
+            Regalloc::SinglePass => config.fallback(),
+        };
+        let allocator = |regalloc| {
+            Self::isa(&EngineConfig {
+                opt_level: OptLevel::None,
+                regalloc,
+                ..optimising.clone()
+            })
+        };
+        let allocators = Arc::new(Allocators {
+            backtracking: allocator(Regalloc::Backtracking)?,
+            single_pass: allocator(Regalloc::SinglePass)?,
+        });
         Ok(Engine {
             isa: Arc::new(isa),
             fallback_isa,
+            allocators,
             config,
             identity: std::sync::OnceLock::new(),
         })
@@ -512,7 +552,14 @@ impl Engine {
                         )
                     };
                     let units = translate::func::frame_units(body, &info.injected);
-                    return self.codegen_function(ctx, index, units, info, &mut translate);
+                    return self.codegen_function(
+                        ctx,
+                        index,
+                        body.range().end - body.range().start,
+                        units,
+                        info,
+                        &mut translate,
+                    );
                 }
                 Job::Entry(index) => {
                     let sig = info
@@ -533,7 +580,7 @@ impl Engine {
             };
             ctx.clear();
             ctx.func = function;
-            self.codegen_trampoline(ctx, index)
+            self.codegen_trampoline(ctx, index, 0)
         };
         let compiled = self.run_jobs(&jobs, compile_one)?;
         let max_frame = compiled.iter().map(|f| f.frame).max().unwrap_or(0);
@@ -655,12 +702,14 @@ impl Engine {
         &self,
         ctx: &mut Context,
         index: u32,
+        wasm_bytes: u64,
         units: Option<u32>,
         info: &gasket_metering::ModuleInfo,
         translate: Translate<'_>,
     ) -> Result<CompiledFunction, CompileError> {
+        let share = native_share(units, info, DEFAULT_NATIVE_STACK_BYTES);
         let Some(fallback) = &self.fallback_isa else {
-            return self.codegen_optimising(&**self.isa, ctx, index, units, info, translate);
+            return self.codegen_optimising(&**self.isa, ctx, index, wasm_bytes, share, translate);
         };
         // Only the optimising pipeline inlines (see `translate::inline`):
         // the single-pass tier is chosen for compile time.
@@ -674,15 +723,15 @@ impl Engine {
             frame <= FRAME_RESERVE / 4
                 && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget)
         };
-        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, fits)? {
+        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, wasm_bytes, fits)? {
             return Ok(compiled);
         }
-        self.codegen_optimising(&***fallback, ctx, index, units, info, translate)
+        self.codegen_optimising(&***fallback, ctx, index, wasm_bytes, share, translate)
     }
 
     /// The optimising pipeline on a defined function: its translation with
     /// small leaf callees inlined, unless that inlined something and its
-    /// frame (plus return address and frame pointer) exceeds the
+    /// frame (plus return address and frame pointer) exceeds `share`, the
     /// function's [`native_share`] of [`DEFAULT_NATIVE_STACK_BYTES`], or
     /// [`FRAME_RESERVE`]; then its translation without inlining. So
     /// inlining never gives a function more native stack per unit than a
@@ -693,23 +742,22 @@ impl Engine {
         isa: &dyn TargetIsa,
         ctx: &mut Context,
         index: u32,
-        units: Option<u32>,
-        info: &gasket_metering::ModuleInfo,
+        wasm_bytes: u64,
+        share: Option<u64>,
         translate: Translate<'_>,
     ) -> Result<CompiledFunction, CompileError> {
         ctx.clear();
         if translate(&mut ctx.func, true)? {
-            let share = native_share(units, info, DEFAULT_NATIVE_STACK_BYTES);
             let fits = |frame: u32| {
                 frame <= FRAME_RESERVE && share.is_none_or(|share| u64::from(frame) + 16 <= share)
             };
-            if let Some(compiled) = self.codegen_fitting(isa, ctx, index, fits)? {
+            if let Some(compiled) = self.codegen_fitting(isa, ctx, index, wasm_bytes, fits)? {
                 return Ok(compiled);
             }
             ctx.clear();
             translate(&mut ctx.func, false)?;
         }
-        self.codegen_with(isa, ctx, index)
+        self.codegen_with(isa, ctx, index, wasm_bytes)
     }
 
     /// Compiles a trampoline (`ctx.func`) with the engine's allocator; if
@@ -719,47 +767,98 @@ impl Engine {
         &self,
         ctx: &mut Context,
         index: u32,
+        wasm_bytes: u64,
     ) -> Result<CompiledFunction, CompileError> {
         let Some(fallback) = &self.fallback_isa else {
-            return self.codegen_with(&**self.isa, ctx, index);
+            return self.codegen_with(&**self.isa, ctx, index, wasm_bytes);
         };
         let function = ctx.func.clone();
         let fits = |frame: u32| frame <= FRAME_RESERVE / 4;
-        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, fits)? {
+        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, wasm_bytes, fits)? {
             return Ok(compiled);
         }
         ctx.clear();
         ctx.func = function;
-        self.codegen_with(&***fallback, ctx, index)
+        self.codegen_with(&***fallback, ctx, index, wasm_bytes)
     }
 
     /// Compiles `ctx.func` for `isa`: the code if its frame `fits`, `None`
-    /// if it does not.
+    /// if it does not, or if `isa` optimises and it is dense (the
+    /// alternatives, a translation without inlining or the optimising
+    /// pipeline, are where a dense function goes anyway).
     fn codegen_fitting(
         &self,
         isa: &dyn TargetIsa,
         ctx: &mut Context,
         index: u32,
+        wasm_bytes: u64,
         fits: impl Fn(u32) -> bool,
     ) -> Result<Option<CompiledFunction>, CompileError> {
-        let compiled = self.codegen_with(isa, ctx, index)?;
-        Ok(fits(compiled.frame).then_some(compiled))
+        let compiled = self.codegen_unless_dense(isa, ctx, index, wasm_bytes, true)?;
+        Ok(compiled.filter(|compiled| fits(compiled.frame)))
     }
 
-    /// Compiles `ctx.func` for `isa`.
+    /// Compiles `ctx.func` for `isa`. If `isa` optimises: optimises it,
+    /// then allocates its registers with the backtracking allocator, or,
+    /// if its live ranges are dense ([`DENSE_ALLOCATION_PER_BYTE`]), with
+    /// the single-pass allocator, whose time is linear in them.
     fn codegen_with(
         &self,
         isa: &dyn TargetIsa,
         ctx: &mut Context,
         index: u32,
+        wasm_bytes: u64,
     ) -> Result<CompiledFunction, CompileError> {
+        self.codegen_unless_dense(isa, ctx, index, wasm_bytes, false)?
+            .ok_or_else(|| CompileError::internal("a dense function refused", index, 0))
+    }
+
+    /// Optimises `ctx.func` for `isa`; returns whether its live ranges are
+    /// dense for a function of `wasm_bytes` ([`DENSE_ALLOCATION_PER_BYTE`]).
+    fn optimise_and_measure(
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        wasm_bytes: u64,
+    ) -> cranelift_codegen::CodegenResult<bool> {
+        ctx.optimize(isa, &mut ControlPlane::default())?;
+        ctx.compute_cfg();
+        let budget = DENSE_ALLOCATION_PER_BYTE
+            .saturating_mul(wasm_bytes)
+            .saturating_add(DENSE_ALLOCATION_FREE);
+        Ok(crate::liveness::allocation_cost(&ctx.func, &ctx.cfg, budget) > budget)
+    }
+
+    /// [`Engine::codegen_with`], or `None` if `refuse_dense` and the
+    /// function is dense.
+    fn codegen_unless_dense(
+        &self,
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        index: u32,
+        wasm_bytes: u64,
+        refuse_dense: bool,
+    ) -> Result<Option<CompiledFunction>, CompileError> {
+        let codegen = |message: String| CompileError::Codegen {
+            func: index,
+            message,
+        };
+        let mut isa = isa;
+        if isa.flags().opt_level() != settings::OptLevel::None {
+            let dense = Self::optimise_and_measure(isa, ctx, wasm_bytes)
+                .map_err(|e| codegen(format!("{e:?}")))?;
+            isa = if dense {
+                if refuse_dense {
+                    return Ok(None);
+                }
+                &*self.allocators.single_pass
+            } else {
+                &*self.allocators.backtracking
+            };
+        }
         let (bytes, raw_relocs, frame) = {
             let code = ctx
                 .compile(isa, &mut ControlPlane::default())
-                .map_err(|e| CompileError::Codegen {
-                    func: index,
-                    message: format!("{:?}", e.inner),
-                })?;
+                .map_err(|e| codegen(format!("{:?}", e.inner)))?;
             (
                 code.code_buffer().to_vec(),
                 code.buffer.relocs().to_vec(),
@@ -790,17 +889,80 @@ impl Engine {
                 addend: r.addend,
             });
         }
-        Ok(CompiledFunction {
+        Ok(Some(CompiledFunction {
             code: bytes,
             relocs,
             frame: frame.unwrap_or(0),
-        })
+        }))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Which defined functions of `wat` (by index) the optimising pipeline
+    /// finds dense, translated without inlining.
+    fn dense_functions(wat: &str) -> Vec<u32> {
+        let wasm = wat::parse_str(wat).unwrap();
+        let prepared = gasket_metering::prepare_with_policy(
+            &wasm,
+            &gasket_metering::Config::default(),
+            &gasket_metering::Permissive,
+        )
+        .unwrap();
+        let engine = Engine::new(EngineConfig::default()).unwrap();
+        let info = &prepared.info;
+        let parsed = parse_module(&prepared.wasm, info).unwrap();
+        let env = ModuleEnv::new(info, &parsed.bodies);
+        let imported = info.imported_functions;
+        let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
+        let mut dense = Vec::new();
+        for (i, body) in parsed.bodies.iter().enumerate() {
+            let index = imported + i as u32;
+            ctx.clear();
+            translate::func::translate_into(
+                &env,
+                index,
+                body,
+                &mut fctx,
+                engine.isa.frontend_config(),
+                &mut ctx.func,
+                false,
+            )
+            .unwrap();
+            let bytes = body.range().end - body.range().start;
+            if Engine::optimise_and_measure(&**engine.isa, &mut ctx, bytes).unwrap() {
+                dense.push(index);
+            }
+        }
+        dense
+    }
+
+    /// The adversarial shapes with dense live ranges get the single-pass
+    /// allocator, not their callees nor the other shapes' large bodies.
+    #[test]
+    fn only_dense_live_ranges_are_dense() {
+        use gasket_harness::shapes;
+        let instrumented = |shape: shapes::Shape| dense_functions(&shape.wat);
+        for shape in [
+            shapes::values_on_the_operand_stack(),
+            shapes::locals_across_calls(),
+            shapes::recomputed_products(),
+        ] {
+            let name = shape.name;
+            let dense = instrumented(shape);
+            assert_eq!(dense.len(), 1, "{name}: {dense:?}");
+        }
+        for shape in [
+            shapes::most_locals(),
+            shapes::large_straight_line_body(),
+            shapes::biggest_br_table(),
+        ] {
+            let name = shape.name;
+            assert_eq!(instrumented(shape), Vec::<u32>::new(), "{name}");
+        }
+    }
 
     /// A panic in one job (Cranelift's own asserts) is a `Codegen` error
     /// naming its function, on one thread and on several, and the same

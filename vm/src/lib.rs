@@ -39,6 +39,7 @@ pub mod cache;
 mod engine;
 mod error;
 mod link;
+mod liveness;
 mod module;
 mod runtime;
 pub(crate) mod translate;

@@ -105,7 +105,25 @@ fn every_shape_is_tested() {
             "large_straight_line_body",
             "most_inlined_calls",
             "many_inlining_functions",
-            "most_calls_in_one_body"
+            "most_calls_in_one_body",
+            "values_on_the_operand_stack",
+            "locals_across_calls",
+            "recomputed_products"
         ]
     );
+}
+
+#[test]
+fn values_on_the_operand_stack() {
+    check(shapes::values_on_the_operand_stack());
+}
+
+#[test]
+fn locals_across_calls() {
+    check(shapes::locals_across_calls());
+}
+
+#[test]
+fn recomputed_products() {
+    check(shapes::recomputed_products());
 }

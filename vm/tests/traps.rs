@@ -690,20 +690,18 @@ fn large_frame(values: u32) -> String {
 }
 
 /// A native frame over `FRAME_RESERVE` (19,000 values live across a call,
-/// ~152 KB) compiles, for x86-64 and for aarch64, and runs. It used to be
-/// a compile error decided by the machine code, whose frames differ
-/// between architectures and CPU features (by 16 bytes at 16,390 values
-/// here): a deploy one node could reject and another accept. Instead its
-/// module's calls move the backstop's limit up by the difference: on a
-/// thread with just the stack the engine asks for, recursion one level
-/// short of the limit that then calls the frame stops with
-/// `NativeStackExhausted`; without the move, the frame would reach 24 KB
-/// beyond the limit's reserve and the thread's 16 KB margin and its trap path's call would fault.
+/// at least 152 KB; dense enough that the single-pass allocator gives it
+/// a slot per value) compiles, for x86-64 and for aarch64, and runs. It
+/// used to be a compile error decided by the machine code, whose frames
+/// differ between architectures and CPU features (with the backtracking
+/// allocator, by 16 bytes at 16,390 such values): a deploy one node could
+/// reject and another accept. Instead its module's calls move the
+/// backstop's limit up by the difference: on a thread with just the stack
+/// the engine asks for, recursion one level short of the limit that then
+/// calls the frame stops with `NativeStackExhausted`; without the move,
+/// the frame would reach beyond the limit's reserve and the thread's
+/// 16 KB margin, and its trap path's call would fault (checked: SIGSEGV).
 #[test]
-#[cfg_attr(
-    not(target_arch = "x86_64"),
-    ignore = "two compiles of ~20 s; under qemu, minutes (x86-64 compiles both targets)"
-)]
 fn a_frame_over_the_reserve_compiles_everywhere_and_moves_the_backstop() {
     let values = 19_000u32;
     let mut config = Config::default();

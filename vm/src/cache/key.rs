@@ -44,7 +44,9 @@ use crate::engine::Engine;
 ///   `k2 >= k1` (issue 4).
 /// - 8: the optimising pipeline inlines small leaf callees
 ///   (`translate::inline`, issue 4).
-pub const COMPILER_VERSION: u32 = 8;
+/// - 9: the optimising pipeline allocates registers of functions with
+///   dense live ranges with the single-pass allocator (`liveness`).
+pub const COMPILER_VERSION: u32 = 9;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -1,0 +1,230 @@
+//! How much work register allocation of a function will be: the total
+//! length of its values' live ranges, in instructions.
+//!
+//! regalloc2's backtracking allocator is superlinear in it: values that
+//! are live together interfere with each other and with every call they
+//! cross. 8,000 `i64` loads held on the operand stack across a call
+//! (62 KB of wasm) took 0.84 s; 8,000 products that the optimiser merges
+//! with their recomputation after a call, without a single local, 0.91 s;
+//! 1,000 locals carried across 1,000 inlined calls (15 KB), 0.75 s, 37x
+//! the real contracts' time per KB (benches/README.md, "Dense live
+//! ranges").
+//! The single-pass allocator is linear. [`crate::Engine`] measures the
+//! optimised CLIF with [`allocation_cost`] and hands functions whose
+//! cost is out of proportion with their size to the single-pass
+//! allocator. Both allocators run the same CLIF, so only speed and frame
+//! sizes depend on the choice, and the choice depends on the CLIF alone.
+//!
+//! The lengths come from SSA liveness by path exploration: from each use,
+//! backwards through predecessors to the definition, each block visited
+//! once per value. Its work is the total it measures (every live block
+//! adds at least one instruction) plus the uses, and it stops once the
+//! total passes the caller's cap.
+
+use cranelift_codegen::entity::EntityRef;
+use cranelift_codegen::flowgraph::ControlFlowGraph;
+use cranelift_codegen::ir::{Block, Function, ValueDef};
+
+/// A value live across a call costs the backtracking allocator about as
+/// much as this many instructions of live range (it is split around the
+/// call's clobbers). Measured with a throw-away probe (2026-12-04, Zen 4
+/// EPYC; its callee was inlined): 8,000 values on the operand stack, a
+/// length of 128 M and 8 K crossings, 2.0 s (16 ns per instruction of
+/// length); 1,000 locals across 1,000 calls not inlined, 4.0 M and 1.0 M,
+/// about 0.5 s of the 0.74 s (so about 0.5 µs per crossing).
+pub(crate) const CALL_CROSSING: u64 = 32;
+
+/// The register allocator's work on `func` (whose control-flow graph is
+/// `cfg`): the sum over its values of the instructions each is live
+/// across (its definition's to its last use's, through every block it is
+/// live in), plus [`CALL_CROSSING`] per call it is live across; or the
+/// first partial sum over `cap`.
+pub(crate) fn allocation_cost(func: &Function, cfg: &ControlFlowGraph, cap: u64) -> u64 {
+    let layout = &func.layout;
+    let blocks = func.dfg.num_blocks();
+    // Each block's first and last instruction's position in layout order.
+    let mut first = vec![0u32; blocks];
+    let mut last = vec![0u32; blocks];
+    let mut inst_pos = vec![0u32; func.dfg.num_insts()];
+    // Calls before each position, and at it (`calls[pos + 1]`).
+    let mut calls = vec![0u32];
+    let mut uses: Vec<(u32, u32, u32)> = Vec::new(); // (value, block, position)
+    let mut pos = 0u32;
+    for block in layout.blocks() {
+        first[block.index()] = pos;
+        for inst in layout.block_insts(block) {
+            inst_pos[inst.index()] = pos;
+            let is_call = func.dfg.insts[inst].opcode().is_call();
+            calls.push(calls[pos as usize] + u32::from(is_call));
+            for value in func.dfg.inst_values(inst) {
+                let value = func.dfg.resolve_aliases(value);
+                uses.push((value.as_u32(), block.as_u32(), pos));
+            }
+            pos += 1;
+        }
+        last[block.index()] = pos.saturating_sub(1).max(first[block.index()]);
+    }
+    uses.sort_unstable();
+    // Predecessors as flat lists (the graph's own iterator walks a B-tree):
+    // block b's are `preds[pred_start[b]..pred_start[b + 1]]`.
+    let mut pred_start = Vec::with_capacity(blocks + 1);
+    let mut preds: Vec<Block> = Vec::new();
+    for b in 0..blocks {
+        pred_start.push(preds.len());
+        preds.extend(cfg.pred_iter(Block::new(b)).map(|pred| pred.block));
+    }
+    pred_start.push(preds.len());
+
+    // Per-value scratch, valid where the stamp is the value's index + 1.
+    let mut touched_stamp = vec![0u32; blocks];
+    let mut live_in_stamp = vec![0u32; blocks];
+    let mut extent = vec![0u32; blocks];
+    let mut touched: Vec<Block> = Vec::new();
+    let mut work: Vec<Block> = Vec::new();
+    let mut total = 0u64;
+    for group in uses.chunk_by(|a, b| a.0 == b.0) {
+        let value = cranelift_codegen::ir::Value::from_u32(group[0].0);
+        let stamp = group[0].0 + 1;
+        let (def_block, def_pos) = match func.dfg.value_def(value) {
+            ValueDef::Result(inst, _) => match layout.inst_block(inst) {
+                Some(block) => (block, inst_pos[inst.index()]),
+                None => continue,
+            },
+            ValueDef::Param(block, _) => (block, first[block.index()]),
+            ValueDef::Union(..) => continue,
+        };
+        touched.clear();
+        let mut reach = |block: Block, to: u32, touched: &mut Vec<Block>| {
+            let b = block.index();
+            if touched_stamp[b] != stamp {
+                touched_stamp[b] = stamp;
+                extent[b] = to;
+                touched.push(block);
+            } else {
+                extent[b] = extent[b].max(to);
+            }
+        };
+        for &(_, block, at) in group {
+            let block = Block::from_u32(block);
+            reach(block, at, &mut touched);
+            if block != def_block && live_in_stamp[block.index()] != stamp {
+                live_in_stamp[block.index()] = stamp;
+                work.push(block);
+            }
+        }
+        while let Some(block) = work.pop() {
+            let b = block.index();
+            for &p in &preds[pred_start[b]..pred_start[b + 1]] {
+                reach(p, last[p.index()], &mut touched);
+                if p != def_block && live_in_stamp[p.index()] != stamp {
+                    live_in_stamp[p.index()] = stamp;
+                    work.push(p);
+                }
+            }
+        }
+        for &block in &touched {
+            let b = block.index();
+            // Every block reached but the definition's is live-in.
+            let from = if live_in_stamp[b] == stamp {
+                first[b]
+            } else {
+                def_pos
+            };
+            // The calls strictly between `from` and `to`: a call that uses
+            // the value last does not carry it.
+            let (from, to) = (from as usize, extent[b] as usize);
+            total += (to - from) as u64 + 1;
+            total += CALL_CROSSING * u64::from(calls[to].saturating_sub(calls[from + 1]));
+        }
+        if total > cap {
+            break;
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, UserFuncName, Value, types};
+    use cranelift_codegen::isa::CallConv;
+    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+
+    fn frontend() -> cranelift_codegen::isa::TargetFrontendConfig {
+        crate::Engine::new(crate::EngineConfig::default())
+            .unwrap()
+            .frontend_config()
+    }
+
+    /// An `i64 -> i64` function; `build` fills it from its entry block,
+    /// given the parameter.
+    fn function(build: impl FnOnce(&mut FunctionBuilder, Value)) -> Function {
+        let mut sig = Signature::new(CallConv::SystemV);
+        sig.params.push(AbiParam::new(types::I64));
+        sig.returns.push(AbiParam::new(types::I64));
+        let mut func = Function::with_name_signature(UserFuncName::user(0, 0), sig);
+        let mut fctx = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let p = b.block_params(entry)[0];
+        build(&mut b, p);
+        b.seal_all_blocks();
+        b.finalize(frontend());
+        func
+    }
+
+    /// `n` values defined in a row, then summed in reverse: value `k` is
+    /// live across at least `2 * (n - k)` instructions.
+    fn stack_shape(n: usize) -> Function {
+        function(|b, p| {
+            let values: Vec<_> = (0..n as i64).map(|k| b.ins().iadd_imm_s(p, k)).collect();
+            let sum = values
+                .into_iter()
+                .rev()
+                .fold(p, |sum, v| b.ins().iadd(sum, v));
+            b.ins().return_(&[sum]);
+        })
+    }
+
+    #[test]
+    fn nested_ranges_add_up_quadratically_and_stop_at_the_cap() {
+        let length = |n| {
+            let func = stack_shape(n);
+            allocation_cost(&func, &ControlFlowGraph::with_function(&func), u64::MAX)
+        };
+        // n values, each from its definition to its use in the sum, plus
+        // the parameter and the running sums.
+        let (small, large) = (length(10), length(100));
+        assert!(small >= 100 && large >= 10_000, "{small} {large}");
+        assert!(large > 50 * small, "{small} {large}");
+        let func = stack_shape(100);
+        let capped = allocation_cost(&func, &ControlFlowGraph::with_function(&func), 1_000);
+        assert!((1_000..large).contains(&capped), "{capped}");
+    }
+
+    #[test]
+    fn a_value_used_in_a_loop_is_live_through_the_loop() {
+        // entry: v = p + 1; jump header
+        // header: (a long body of n instructions); brif p, header, exit
+        // exit: return v
+        let n = 50;
+        let func = function(|b, p| {
+            let (header, exit) = (b.create_block(), b.create_block());
+            let v = b.ins().iadd_imm_s(p, 1);
+            b.ins().jump(header, &[]);
+            b.switch_to_block(header);
+            let mut x = p;
+            for _ in 0..n {
+                x = b.ins().iadd_imm_s(x, 3);
+            }
+            b.ins().brif(x, header, &[], exit, &[]);
+            b.switch_to_block(exit);
+            b.ins().return_(&[v]);
+        });
+        let total = allocation_cost(&func, &ControlFlowGraph::with_function(&func), u64::MAX);
+        // `v` alone spans the loop's n + 1 instructions.
+        assert!(total > 2 * n as u64, "{total}");
+    }
+}
