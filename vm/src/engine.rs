@@ -253,11 +253,12 @@ type Translate<'t> = &'t mut dyn FnMut(&mut Function, bool) -> Result<bool, Comp
 /// Register-allocation cost (`liveness::allocation_cost`) per byte of a
 /// wasm function's body above which the optimising pipeline allocates its
 /// registers with the single-pass allocator. The densest function of the
-/// example and benchmark contracts is at 131 (of the 250 KB contract). At
-/// 16 ns per unit (`liveness::CALL_CROSSING`), 256 is about 4 ms per KB
-/// of function, twice the median compile time per KB of contracts and
-/// shapes (benches/README.md, "Compile cost per byte of adversarial
-/// shapes"); the dense shapes were at 1,000 to 2,400 (up to 40x).
+/// example and benchmark contracts is at 131 (of the 250 KB contract; a
+/// throw-away example over `contracts/`, translations without inlining).
+/// At 16 ns per unit, 256 is about 4 ms per KB of function, 2.9x the
+/// references' median compile time per KB (benches/README.md, "Compile
+/// cost per byte of adversarial shapes"); probes just under it measured
+/// 1.8–2.5x, the dense shapes 2,000–2,400 per byte and up to 37x.
 const DENSE_ALLOCATION_PER_BYTE: u64 = 256;
 
 /// Cost any function may have whatever its size (trampolines have no
@@ -737,6 +738,8 @@ impl Engine {
     /// inlining never gives a function more native stack per unit than a
     /// single-pass frame may take, and the choice depends on the function
     /// alone, not on the engine's settings: both tiers compile the same.
+    /// A dense inlined translation ([`Engine::codegen_with`]) is not
+    /// compiled: the one without inlining is.
     fn codegen_optimising(
         &self,
         isa: &dyn TargetIsa,

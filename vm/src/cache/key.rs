@@ -46,7 +46,8 @@ use crate::engine::Engine;
 ///   (`translate::inline`, issue 4).
 /// - 9: the optimising pipeline allocates registers of functions with
 ///   dense live ranges with the single-pass allocator (`liveness`).
-pub const COMPILER_VERSION: u32 = 9;
+/// - 10: `liveness` counts calls at a block's first instruction.
+pub const COMPILER_VERSION: u32 = 10;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.
