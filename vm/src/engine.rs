@@ -301,11 +301,12 @@ fn native_share(
 
 /// Native stack the calling thread must have below the backstop's limit.
 /// The backstop checks the stack pointer after the frame is allocated, so
-/// that memory must hold one more frame. A module with a larger frame
+/// that memory must hold one more frame. A function with a larger frame
 /// still compiles (whether a module compiles must not depend on the
 /// machine code, which differs between architectures and CPU features):
-/// its calls move the limit up by the difference, so they have that much
-/// less native stack (a `NativeStackExhausted` sooner, never an overrun).
+/// its calls go through a guard that checks the room for its frame first
+/// (`translate::trampoline::frame_guard`), so they reach the backstop
+/// sooner, never overrun it.
 pub const FRAME_RESERVE: u32 = 128 * 1024;
 
 /// [`EngineConfig::baseline`]'s native stack: single-pass frames are
@@ -583,8 +584,8 @@ impl Engine {
             ctx.func = function;
             self.codegen_trampoline(ctx, index, 0)
         };
-        let compiled = self.run_jobs(&jobs, compile_one)?;
-        let max_frame = compiled.iter().map(|f| f.frame).max().unwrap_or(0);
+        let mut compiled = self.run_jobs(&jobs, compile_one)?;
+        self.guard_large_frames(&mut compiled, info)?;
 
         let (code, offsets) = blob::link(&compiled, self.config.target.padding())?;
         let code = CodeMemory::new(&code)?;
@@ -604,10 +605,60 @@ impl Engine {
                 code,
                 parsed: parsed.segments,
                 native_stack_bytes: self.config.native_stack_bytes,
-                max_frame,
                 target: self.config.target,
             }),
         })
+    }
+
+    /// Puts a guard ([`translate::trampoline::frame_guard`]) in the place
+    /// of every defined function whose frame is over [`FRAME_RESERVE`],
+    /// and its body after the other jobs: calls of the function check
+    /// that the native stack has room for the frame before it is
+    /// allocated. Frames differ between machines (architecture, CPU
+    /// features), so a frame's size must not decide whether a module
+    /// compiles; only whether a call reaches the backstop.
+    fn guard_large_frames(
+        &self,
+        compiled: &mut Vec<CompiledFunction>,
+        info: &gasket_metering::ModuleInfo,
+    ) -> Result<(), CompileError> {
+        let (total, jobs) = (info.functions.len(), compiled.len());
+        let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
+        for index in info.imported_functions..total as u32 {
+            let frame = compiled[index as usize].frame;
+            if frame <= FRAME_RESERVE {
+                continue;
+            }
+            let sig = info
+                .func_sig(index)
+                .ok_or_else(|| CompileError::internal("function without a type", index, 0))?;
+            let body = compiled.len() as u32;
+            // The body's frame sits below its return address and frame
+            // pointer, which sit below the guard's stack pointer.
+            let excess = frame + 16 - FRAME_RESERVE;
+            ctx.clear();
+            ctx.func = translate::trampoline::frame_guard(
+                index,
+                body,
+                excess,
+                sig,
+                &mut fctx,
+                self.isa.frontend_config(),
+            );
+            let guard = self.codegen_with(&**self.isa, &mut ctx, index, 0)?;
+            let original = std::mem::replace(&mut compiled[index as usize], guard);
+            compiled.push(original);
+        }
+        // Left: import wrappers and trampolines, which hold at most a
+        // buffer of 128 values, never near the reserve.
+        if let Some(job) = (0..jobs).find(|&job| compiled[job].frame > FRAME_RESERVE) {
+            return Err(CompileError::internal(
+                "a trampoline's frame over the reserve",
+                job as u32,
+                0,
+            ));
+        }
+        Ok(())
     }
 
     /// Runs `compile_one` on every job, on up to `compile_threads` threads
@@ -717,9 +768,9 @@ impl Engine {
         ctx.clear();
         translate(&mut ctx.func, false)?;
         let budget = native_share(units, info, self.config.native_stack_bytes);
-        // Large frames fall back too: a frame over `FRAME_RESERVE` takes
-        // its excess out of every call's native stack (`ModuleInner::
-        // max_frame`), so single-pass frames stay well under it.
+        // Large frames fall back too: a frame over `FRAME_RESERVE` needs a
+        // guard and an extra call (`Engine::guard_large_frames`), so
+        // single-pass frames stay well under it.
         let fits = |frame: u32| {
             frame <= FRAME_RESERVE / 4
                 && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget)
@@ -805,6 +856,10 @@ impl Engine {
     /// then allocates its registers with the backtracking allocator, or,
     /// if its live ranges are dense ([`DENSE_ALLOCATION_PER_BYTE`]), with
     /// the single-pass allocator, whose time is linear in them.
+    /// (The second compile, with optimisation off, runs Cranelift's cheap
+    /// passes again: unreachable code, constant block parameters. The
+    /// code is as deterministic as before, not byte for byte the code of
+    /// one compile: `COMPILER_VERSION` 9.)
     fn codegen_with(
         &self,
         isa: &dyn TargetIsa,

@@ -195,18 +195,10 @@ pub(crate) struct ModuleInner {
     pub code: CodeMemory,
     pub parsed: Segments,
     pub native_stack_bytes: usize,
-    /// The largest native frame of its code (below the frame pointer).
-    pub max_frame: u32,
     pub target: crate::engine::Target,
 }
 
 impl ModuleInner {
-    /// How far its calls move the native-stack limit up: its largest frame
-    /// beyond [`crate::FRAME_RESERVE`] (see there).
-    pub(crate) fn stack_limit_raise(&self) -> usize {
-        self.max_frame.saturating_sub(crate::FRAME_RESERVE) as usize
-    }
-
     /// Type index and entry trampoline of the exported function `name`.
     pub(crate) fn export_entry(&self, name: &str) -> Option<(u32, usize)> {
         let export = self.info.export(name)?;

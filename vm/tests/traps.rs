@@ -695,19 +695,24 @@ fn large_frame(values: u32) -> String {
 /// used to be a compile error decided by the machine code, whose frames
 /// differ between architectures and CPU features (with the backtracking
 /// allocator, by 16 bytes at 16,390 such values): a deploy one node could
-/// reject and another accept. Instead its module's calls move the
-/// backstop's limit up by the difference: on a thread with just the stack
+/// reject and another accept. Instead its calls go through a guard that
+/// checks the room for the frame first: on a thread with just the stack
 /// the engine asks for, recursion one level short of the limit that then
-/// calls the frame stops with `NativeStackExhausted`; without the move,
-/// the frame would reach beyond the limit's reserve and the thread's
-/// 16 KB margin, and its trap path's call would fault (checked: SIGSEGV).
+/// calls the function stops with `NativeStackExhausted`; without the
+/// guard, the frame would reach beyond the limit's reserve and the
+/// thread's 16 KB margin, and its trap path's call would fault (checked:
+/// SIGSEGV). Calls that do not reach it keep the whole native stack: the
+/// recursion goes exactly as deep as in a module without the large frame.
 #[test]
-fn a_frame_over_the_reserve_compiles_everywhere_and_moves_the_backstop() {
+fn a_frame_over_the_reserve_compiles_everywhere_and_is_guarded() {
     let values = 19_000u32;
     let mut config = Config::default();
     config.stack.limit = 1 << 29;
-    let wasm = wat::parse_str(large_frame(values)).unwrap();
-    let prepared = prepare_with_policy(&wasm, &config, &Permissive).unwrap();
+    let prepare = |values| {
+        let wasm = wat::parse_str(large_frame(values)).unwrap();
+        prepare_with_policy(&wasm, &config, &Permissive).unwrap()
+    };
+    let (prepared, small) = (prepare(values), prepare(10_000));
     let other = match Target::host() {
         Some(Target::X86_64) => Target::Aarch64,
         _ => Target::X86_64,
@@ -724,28 +729,41 @@ fn a_frame_over_the_reserve_compiles_everywhere_and_moves_the_backstop() {
     }
     let native_stack = EngineConfig::default().native_stack_bytes;
     let stack = native_stack + gasket_vm::FRAME_RESERVE as usize + 16 * 1024;
-    let (sum, exhausted, shallow) = std::thread::Builder::new()
+    let (sum, exhausted, shallow, depths) = std::thread::Builder::new()
         .stack_size(stack)
         .spawn(move || {
             let target = Target::host().unwrap();
-            let module = engine(target).compile(&prepared).unwrap();
-            let mut instance = Instance::new(&module, Imports::new(), common::GAS_LIMIT).unwrap();
-            let sum = instance.call("big", &[Value::I32(0)]);
-            let mut deep = |n: u32, big: bool| {
+            let instance = |prepared| {
+                let module = engine(target).compile(prepared).unwrap();
+                Instance::new(&module, Imports::new(), common::GAS_LIMIT).unwrap()
+            };
+            let deep = |instance: &mut Instance, n: u32, big: bool| {
                 instance.call("deep", &[Value::I32(n as i32), Value::I32(big.into())])
             };
             // The deepest recursion that fits: one more level crosses the
             // limit.
-            let (mut fits, mut crosses) = (0u32, 1u32 << 20);
-            assert_eq!(deep(crosses, false), Err(Trap::NativeStackExhausted));
-            while crosses - fits > 1 {
-                let mid = fits + (crosses - fits) / 2;
-                match deep(mid, false) {
-                    Ok(_) => fits = mid,
-                    Err(_) => crosses = mid,
+            let deepest = |instance: &mut Instance| {
+                let (mut fits, mut crosses) = (0u32, 1u32 << 20);
+                assert_eq!(
+                    deep(instance, crosses, false),
+                    Err(Trap::NativeStackExhausted)
+                );
+                while crosses - fits > 1 {
+                    let mid = fits + (crosses - fits) / 2;
+                    match deep(instance, mid, false) {
+                        Ok(_) => fits = mid,
+                        Err(_) => crosses = mid,
+                    }
                 }
-            }
-            (sum, deep(fits, true), deep(10, true))
+                fits
+            };
+            let mut large = instance(&prepared);
+            let sum = large.call("big", &[Value::I32(0)]);
+            let fits = deepest(&mut large);
+            let exhausted = deep(&mut large, fits, true);
+            let shallow = deep(&mut large, 10, true);
+            let without = deepest(&mut instance(&small));
+            (sum, exhausted, shallow, (fits, without))
         })
         .unwrap()
         .join()
@@ -756,4 +774,5 @@ fn a_frame_over_the_reserve_compiles_everywhere_and_moves_the_backstop() {
     assert_eq!(sum, Ok(vec![Value::I64(expected as i64)]));
     assert_eq!(exhausted, Err(Trap::NativeStackExhausted));
     assert_eq!(shallow, Ok(vec![]));
+    assert_eq!(depths.0, depths.1, "depth with and without the large frame");
 }

@@ -85,7 +85,6 @@ pub(crate) struct ModuleMeta {
     /// 0: x86-64, 1: aarch64.
     target: u8,
     native_stack_bytes: u64,
-    max_frame: u32,
     info: ModuleInfo,
     sig_ids: Vec<u32>,
     function_offsets: Vec<u64>,
@@ -110,7 +109,6 @@ pub(crate) fn encode(key: &CacheKey, entry: &Result<Module, ModuleError>) -> Vec
             let meta = ModuleMeta {
                 target: target_tag(inner.target),
                 native_stack_bytes: inner.native_stack_bytes as u64,
-                max_frame: inner.max_frame,
                 info: inner.info.clone(),
                 sig_ids: inner.sig_ids.clone(),
                 function_offsets: inner.function_offsets.iter().map(|&o| o as u64).collect(),
@@ -280,7 +278,6 @@ pub(crate) fn load(
             code: crate::link::code_memory::CodeMemory::new(code)?,
             parsed: meta.segments,
             native_stack_bytes: meta.native_stack_bytes as usize,
-            max_frame: meta.max_frame,
             target,
         }),
     })

@@ -609,7 +609,6 @@ impl Instance {
                 instance: std::ptr::null_mut(),
                 gas: std::ptr::null_mut(),
                 libcalls: libcalls::table(),
-                stack_limit_raise: module.inner.stack_limit_raise(),
             },
             module: module.clone(),
             memory,

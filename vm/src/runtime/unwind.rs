@@ -15,14 +15,12 @@
 //! is installed; generated code never executes a faulting instruction.
 //!
 //! The native-stack backstop: [`enter`] sets `vmctx.stack_limit` to the
-//! current stack pointer minus the engine's `native_stack_bytes` (plus
-//! `vmctx.stack_limit_raise`, for a module with a frame over
-//! `FRAME_RESERVE`) and every generated prologue compares the stack
-//! pointer with it, raising `NativeStackExhausted`. The limit is per
-//! thread, not per entry: a call made from a host function into another
-//! instance (a cross-contract call) inherits the limit of the outermost
-//! entry on its thread (raised for its own module), so nesting cannot
-//! multiply the budget.
+//! current stack pointer minus the engine's `native_stack_bytes` and every
+//! generated prologue compares the stack pointer with it, raising
+//! `NativeStackExhausted`. The limit is per thread, not per entry: a call
+//! made from a host function into another instance (a cross-contract call)
+//! inherits the limit of the outermost entry on its thread, so nesting
+//! cannot multiply the budget.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;
@@ -78,7 +76,7 @@ pub(crate) unsafe fn enter(
             inherited => inherited,
         };
         // SAFETY: as above.
-        unsafe { (*vmctx).stack_limit = limit.saturating_add((*vmctx).stack_limit_raise) };
+        unsafe { (*vmctx).stack_limit = limit };
         THREAD_STACK_LIMIT.set(limit);
     }
     // SAFETY: the caller guarantees the trampoline, context and buffer; the

@@ -18,8 +18,6 @@
 //!                       indirect trampoline runs in another module's
 //!                       instance, whose gas global has another index)
 //! 80      libcalls      [`Libcall`] function pointers
-//! 168     stack_limit_raise  Rust only: the module's frame beyond
-//!                       `FRAME_RESERVE`, added to `stack_limit`
 //! ```
 //!
 //! Generated code holds no absolute address: everything outside the code
@@ -109,7 +107,6 @@ pub(crate) struct VmCtx {
     pub instance: *mut c_void,
     pub gas: *mut i64,
     pub libcalls: [usize; LIBCALL_COUNT],
-    pub stack_limit_raise: usize,
 }
 
 pub(crate) const MEMORY_BASE: i32 = offset_of!(VmCtx, memory_base) as i32;
@@ -128,5 +125,4 @@ pub(crate) fn libcall_offset(call: Libcall) -> i32 {
 // The C shim reads the jump buffer at offset 0 and the trap code at 8.
 const _: () = assert!(offset_of!(VmCtx, jmp_buf) == 0);
 const _: () = assert!(offset_of!(VmCtx, trap_code) == 8);
-const _: () = assert!(offset_of!(VmCtx, stack_limit_raise) == 168);
 const _: () = assert!(std::mem::size_of::<TableEntry>() == TABLE_ENTRY_SIZE as usize);

@@ -248,3 +248,77 @@ pub(crate) fn import_wrapper(
     b.finalize(frontend);
     function
 }
+
+/// The guard of wasm function `func`, whose body (at blob slot `body`)
+/// needs `excess` bytes of native stack more than `FRAME_RESERVE` holds:
+/// it checks that there is room for the body's frame below the native
+/// stack's limit, with the reserve, before calling it (the body's own
+/// check runs after its frame is allocated). Calls of the function go to
+/// the guard, so only they pay for the frame.
+pub(crate) fn frame_guard(
+    func: u32,
+    body: u32,
+    excess: u32,
+    sig: &FuncSig,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
+    let mut function =
+        Function::with_name_signature(UserFuncName::user(NS_FUNC, func), wasm_signature(sig));
+    let mut b = FunctionBuilder::new(&mut function, fctx);
+    let entry = b.create_block();
+    let go = b.create_block();
+    let native = b.create_block();
+    b.set_cold_block(native);
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let vmctx = params[0];
+    let sp = b.ins().get_stack_pointer(PTR);
+    let limit = b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::STACK_LIMIT,
+    );
+    // sp - excess < limit, without wrapping below zero.
+    let room = b.ins().iadd_imm_u(limit, i64::from(excess));
+    let below = b.ins().icmp(IntCC::UnsignedLessThan, sp, room);
+    b.ins().brif(below, native, &[], go, &[]);
+
+    b.switch_to_block(go);
+    let name = b
+        .func
+        .declare_imported_user_function(UserExternalName::new(NS_FUNC, body));
+    let signature = b.import_signature(wasm_signature(sig));
+    let callee = b.import_function(ExtFuncData {
+        name: ExternalName::user(name),
+        signature,
+        colocated: true,
+        patchable: false,
+    });
+    let inst = b.ins().call(callee, &params);
+    let results = b.inst_results(inst).to_vec();
+    b.ins().return_(&results);
+
+    b.switch_to_block(native);
+    // The gas at the trap, where every trap path leaves it.
+    let gas_ptr = b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::GAS,
+    );
+    let gas = params[params.len() - 1];
+    b.ins().store(MemFlagsData::trusted(), gas, gas_ptr, 0);
+    let code = b.ins().iconst(types::I32, i64::from(CODE_NATIVE_STACK));
+    libcall(&mut b, vmctx, Libcall::RaiseTrap, &[code]);
+    let zeros: Vec<Value> = std::iter::once(types::I64)
+        .chain(sig.results.iter().map(|&ty| clif_type(ty)))
+        .map(|ty| b.ins().iconst(ty, 0))
+        .collect();
+    b.ins().return_(&zeros);
+    b.seal_all_blocks();
+    b.finalize(frontend);
+    function
+}
