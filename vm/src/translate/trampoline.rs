@@ -159,6 +159,27 @@ fn libcall(b: &mut FunctionBuilder<'_>, vmctx: Value, call: Libcall, args: &[Val
 
 use cranelift_codegen::ir::Inst;
 
+/// The native stack's limit (the backstop's), from the context.
+fn stack_limit(b: &mut FunctionBuilder<'_>, vmctx: Value) -> Value {
+    b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::STACK_LIMIT,
+    )
+}
+
+/// Raises trap `code` and ends the block (the libcall never returns; the
+/// return of zeros of a wasm function of `sig` only closes it).
+fn raise(b: &mut FunctionBuilder<'_>, vmctx: Value, code: Value, sig: &FuncSig) {
+    libcall(b, vmctx, Libcall::RaiseTrap, &[code]);
+    let zeros: Vec<Value> = std::iter::once(types::I64)
+        .chain(sig.results.iter().map(|&ty| clif_type(ty)))
+        .map(|ty| b.ins().iconst(ty, 0))
+        .collect();
+    b.ins().return_(&zeros);
+}
+
 /// The wasm-ABI body of imported function `func` (import number `import`).
 pub(crate) fn import_wrapper(
     func: u32,
@@ -196,12 +217,7 @@ pub(crate) fn import_wrapper(
 
     // The native-stack backstop, as in every wasm function.
     let sp = b.ins().get_stack_pointer(PTR);
-    let limit = b.ins().load(
-        PTR,
-        MemFlagsData::trusted().with_readonly(),
-        vmctx,
-        vmctx::STACK_LIMIT,
-    );
+    let limit = stack_limit(&mut b, vmctx);
     let below = b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
     let go = b.create_block();
     b.ins().brif(below, native, &[], go, &[]);
@@ -238,12 +254,7 @@ pub(crate) fn import_wrapper(
     b.ins().jump(failed, &[native_code.into()]);
 
     b.switch_to_block(failed);
-    libcall(&mut b, vmctx, Libcall::RaiseTrap, &[code_param]);
-    let zeros: Vec<Value> = std::iter::once(types::I64)
-        .chain(sig.results.iter().map(|&ty| clif_type(ty)))
-        .map(|ty| b.ins().iconst(ty, 0))
-        .collect();
-    b.ins().return_(&zeros);
+    raise(&mut b, vmctx, code_param, sig);
     b.seal_all_blocks();
     b.finalize(frontend);
     function
@@ -275,12 +286,7 @@ pub(crate) fn frame_guard(
     let params = b.block_params(entry).to_vec();
     let vmctx = params[0];
     let sp = b.ins().get_stack_pointer(PTR);
-    let limit = b.ins().load(
-        PTR,
-        MemFlagsData::trusted().with_readonly(),
-        vmctx,
-        vmctx::STACK_LIMIT,
-    );
+    let limit = stack_limit(&mut b, vmctx);
     // sp - excess < limit, without wrapping below zero.
     let room = b.ins().iadd_imm_u(limit, i64::from(excess));
     let below = b.ins().icmp(IntCC::UnsignedLessThan, sp, room);
@@ -312,12 +318,7 @@ pub(crate) fn frame_guard(
     let gas = params[params.len() - 1];
     b.ins().store(MemFlagsData::trusted(), gas, gas_ptr, 0);
     let code = b.ins().iconst(types::I32, i64::from(CODE_NATIVE_STACK));
-    libcall(&mut b, vmctx, Libcall::RaiseTrap, &[code]);
-    let zeros: Vec<Value> = std::iter::once(types::I64)
-        .chain(sig.results.iter().map(|&ty| clif_type(ty)))
-        .map(|ty| b.ins().iconst(ty, 0))
-        .collect();
-    b.ins().return_(&zeros);
+    raise(&mut b, vmctx, code, sig);
     b.seal_all_blocks();
     b.finalize(frontend);
     function
