@@ -776,3 +776,52 @@ fn a_frame_over_the_reserve_compiles_everywhere_and_is_guarded() {
     assert_eq!(shallow, Ok(vec![]));
     assert_eq!(depths.0, depths.1, "depth with and without the large frame");
 }
+
+/// A guarded function (17,000 values live across a call, a frame over
+/// `FRAME_RESERVE`) with 20 parameters and 20 results, more than either
+/// architecture passes in registers: the guard forwards them all, called
+/// from the host, directly and through the table.
+#[test]
+fn a_guarded_function_passes_many_parameters_and_results() {
+    let n = 20;
+    let i64s = |count: usize| " i64".repeat(count);
+    let loads: String = (0..17_000)
+        .map(|k| format!("(i64.load offset={} (i32.const 0))", 8 * k))
+        .collect();
+    let sum = "(i64.add)".repeat(16_999);
+    // Result k is parameter k plus the loads' sum (0: memory is zeros).
+    let results: String = (0..n)
+        .map(|k| format!("(i64.add (local.get {k}) (local.get $sum))"))
+        .collect();
+    // Calls `wide(1..=n)` and folds its results as sum of (k + 1) * r_k.
+    let fold = |call: &str| {
+        let args: String = (1..=n).map(|k| format!("(i64.const {k})")).collect();
+        let sets: String = (0..n).rev().map(|k| format!("(local.set {k})")).collect();
+        let weighted: String = (0..n)
+            .map(|k| format!("(i64.add (i64.mul (local.get {k}) (i64.const {})))", k + 1))
+            .collect();
+        format!(
+            "(local{}) {args} {call} {sets} (i64.const 0) {weighted}",
+            i64s(n)
+        )
+    };
+    let wat = format!(
+        "(module (memory 3)
+  (type $t (func (param{p}) (result{p})))
+  (table 1 funcref) (elem (i32.const 0) $wide)
+  (func $leaf)
+  (func $wide (export \"wide\") (type $t) (local $sum i64)
+    {loads} (call $leaf) {sum} (local.set $sum) {results})
+  (func (export \"direct\") (result i64) {direct})
+  (func (export \"indirect\") (result i64) {indirect}))",
+        p = i64s(n),
+        direct = fold("(call $wide)"),
+        indirect = fold("(call_indirect (type $t) (i32.const 0))"),
+    );
+    let m = compile(&prepare(&wat));
+    let expected: i64 = (1..=n as i64).map(|k| k * k).sum();
+    assert_eq!(run(&m, "direct", &[]).outcome, Ok(vec![expected]));
+    assert_eq!(run(&m, "indirect", &[]).outcome, Ok(vec![expected]));
+    let args: Vec<i64> = (100..100 + n as i64).collect();
+    assert_eq!(run(&m, "wide", &args).outcome, Ok(args.clone()));
+}

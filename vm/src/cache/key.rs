@@ -47,7 +47,9 @@ use crate::engine::Engine;
 /// - 9: the optimising pipeline allocates registers of functions with
 ///   dense live ranges with the single-pass allocator (`liveness`).
 /// - 10: `liveness` counts calls at a block's first instruction.
-pub const COMPILER_VERSION: u32 = 10;
+/// - 11: a function whose frame and frame record are over `FRAME_RESERVE`
+///   is called through a guard (`translate::trampoline::frame_guard`).
+pub const COMPILER_VERSION: u32 = 11;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -93,9 +93,11 @@ pub use tiered::{Tier, Tiered};
 ///   helper of bulk memory and table operators).
 /// - 4: the payload checksum is XXH3-128 (16 bytes) instead of blake3
 ///   (32): a 68-byte header.
-/// - 5: `CompileError::FrameTooLarge` gone (a function with a large frame
-///   compiles, behind a guard).
-pub const FORMAT_VERSION: u32 = 5;
+/// - 5: `max_frame` in the module's metadata; `CompileError::FrameTooLarge`
+///   gone (development builds of 2026-12-04 only).
+/// - 6: `max_frame` gone again (a function with a large frame compiles,
+///   behind a guard).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Where and how large the on-disk level is.
 #[derive(Debug, Clone, PartialEq, Eq)]
