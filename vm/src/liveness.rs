@@ -23,7 +23,7 @@
 
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
-use cranelift_codegen::ir::{Block, Function, ValueDef};
+use cranelift_codegen::ir::{Block, Function, Value, ValueDef};
 
 /// A value live across a call costs the backtracking allocator about as
 /// much as this many instructions of live range (it is split around the
@@ -88,7 +88,7 @@ pub(crate) fn allocation_cost(func: &Function, cfg: &ControlFlowGraph, cap: u64)
     let mut work: Vec<Block> = Vec::new();
     let mut total = 0u64;
     for group in uses.chunk_by(|a, b| a.0 == b.0) {
-        let value = cranelift_codegen::ir::Value::from_u32(group[0].0);
+        let value = Value::from_u32(group[0].0);
         let stamp = group[0].0 + 1;
         let (def_block, def_pos) = match func.dfg.value_def(value) {
             ValueDef::Result(inst, _) => match layout.inst_block(inst) {
@@ -156,7 +156,7 @@ pub(crate) fn allocation_cost(func: &Function, cfg: &ControlFlowGraph, cap: u64)
 mod tests {
     use super::*;
     use cranelift_codegen::ir::{
-        AbiParam, ExtFuncData, ExternalName, InstBuilder, Signature, UserFuncName, Value, types,
+        AbiParam, ExtFuncData, ExternalName, InstBuilder, Signature, UserFuncName, types,
     };
     use cranelift_codegen::isa::CallConv;
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};

@@ -647,16 +647,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             .info
             .func_sig(index)
             .ok_or_else(|| self.internal("call to an unknown function"))?;
-        let sig = self.b.import_signature(wasm_signature(sig));
-        let name = self.b.func.declare_imported_user_function(
-            cranelift_codegen::ir::UserExternalName::new(NS_FUNC, index),
-        );
-        let r = self.b.import_function(cranelift_codegen::ir::ExtFuncData {
-            name: cranelift_codegen::ir::ExternalName::user(name),
-            signature: sig,
-            colocated: true,
-            patchable: false,
-        });
+        let r = super::import_wasm_function(self.b.func, index, sig);
         self.func_refs.insert(index, r);
         Ok(r)
     }

@@ -28,7 +28,10 @@ pub(crate) mod stack;
 pub(crate) mod trampoline;
 mod visit;
 
-use cranelift_codegen::ir::{AbiParam, Signature, Type, types};
+use cranelift_codegen::ir::{
+    AbiParam, ExtFuncData, ExternalName, FuncRef, Function, Signature, Type, UserExternalName,
+    types,
+};
 use cranelift_codegen::isa::CallConv;
 use gasket_metering::{FuncSig, ModuleInfo, ValType};
 use wasmparser::FunctionBody;
@@ -121,6 +124,19 @@ pub(crate) fn wasm_signature(sig: &FuncSig) -> Signature {
     s.returns
         .extend(sig.results.iter().map(|&t| AbiParam::new(clif_type(t))));
     s
+}
+
+/// A reference in `func` to wasm function `index`, of type `sig`, for a
+/// direct call (a relocation the linker resolves by index).
+pub(crate) fn import_wasm_function(func: &mut Function, index: u32, sig: &FuncSig) -> FuncRef {
+    let signature = func.import_signature(wasm_signature(sig));
+    let name = func.declare_imported_user_function(UserExternalName::new(NS_FUNC, index));
+    func.import_function(ExtFuncData {
+        name: ExternalName::user(name),
+        signature,
+        colocated: true,
+        patchable: false,
+    })
 }
 
 /// The signature of a libcall (System V, as `extern "C"` Rust and C).

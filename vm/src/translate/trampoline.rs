@@ -15,14 +15,14 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    AbiParam, ExtFuncData, ExternalName, Function, InstBuilder, MemFlagsData, Signature,
-    StackSlotData, StackSlotKind, UserExternalName, UserFuncName, Value, types,
+    AbiParam, Function, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
+    UserFuncName, Value, types,
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use gasket_metering::{FuncSig, ValType};
 
-use super::{NS_FUNC, PTR, clif_type, libcall_signature, wasm_signature};
+use super::{NS_FUNC, PTR, clif_type, import_wasm_function, libcall_signature, wasm_signature};
 use crate::runtime::vmctx::{self, Libcall};
 use crate::trap::CODE_NATIVE_STACK;
 
@@ -88,14 +88,7 @@ fn buffer_trampoline(
         Callee::Direct(_) => 0,
         Callee::InBuffer => 1,
     };
-    // Through the context's pointer, not this module's global index: an
-    // indirect trampoline runs in another module's instance.
-    let gas_ptr = b.ins().load(
-        PTR,
-        MemFlagsData::trusted().with_readonly(),
-        vmctx,
-        vmctx::GAS,
-    );
+    let gas_ptr = gas_pointer(&mut b, vmctx);
     let gas = b.ins().load(types::I64, flags, gas_ptr, 0);
 
     let mut args = vec![vmctx];
@@ -104,21 +97,13 @@ fn buffer_trampoline(
         args.push(b.ins().load(clif_type(ty), flags, values, offset));
     }
     args.push(gas);
-    let callee_sig = b.import_signature(wasm_signature(sig));
     let inst = match callee {
         Callee::Direct(func) => {
-            let name = b
-                .func
-                .declare_imported_user_function(UserExternalName::new(NS_FUNC, func));
-            let callee = b.import_function(ExtFuncData {
-                name: ExternalName::user(name),
-                signature: callee_sig,
-                colocated: true,
-                patchable: false,
-            });
+            let callee = import_wasm_function(b.func, func, sig);
             b.ins().call(callee, &args)
         }
         Callee::InBuffer => {
+            let callee_sig = b.import_signature(wasm_signature(sig));
             let address = b.ins().load(PTR, flags, values, 0);
             b.ins().call_indirect(callee_sig, address, &args)
         }
@@ -158,6 +143,18 @@ fn libcall(b: &mut FunctionBuilder<'_>, vmctx: Value, call: Libcall, args: &[Val
 }
 
 use cranelift_codegen::ir::Inst;
+
+/// The address of the gas global, through the context's pointer rather
+/// than this module's global index: an indirect trampoline runs in
+/// another module's instance.
+fn gas_pointer(b: &mut FunctionBuilder<'_>, vmctx: Value) -> Value {
+    b.ins().load(
+        PTR,
+        MemFlagsData::trusted().with_readonly(),
+        vmctx,
+        vmctx::GAS,
+    )
+}
 
 /// The native stack's limit (the backstop's), from the context.
 fn stack_limit(b: &mut FunctionBuilder<'_>, vmctx: Value) -> Value {
@@ -204,14 +201,7 @@ pub(crate) fn import_wrapper(
     let vmctx = params[0];
     // Synchronisation point: the host (and a trap raised here) reads it.
     let flags = MemFlagsData::trusted();
-    // Through the context's pointer, not this module's global index: an
-    // indirect trampoline runs in another module's instance.
-    let gas_ptr = b.ins().load(
-        PTR,
-        MemFlagsData::trusted().with_readonly(),
-        vmctx,
-        vmctx::GAS,
-    );
+    let gas_ptr = gas_pointer(&mut b, vmctx);
     let n = sig.params.len();
     b.ins().store(flags, params[1 + n], gas_ptr, 0);
 
@@ -293,28 +283,14 @@ pub(crate) fn frame_guard(
     b.ins().brif(below, native, &[], go, &[]);
 
     b.switch_to_block(go);
-    let name = b
-        .func
-        .declare_imported_user_function(UserExternalName::new(NS_FUNC, body));
-    let signature = b.import_signature(wasm_signature(sig));
-    let callee = b.import_function(ExtFuncData {
-        name: ExternalName::user(name),
-        signature,
-        colocated: true,
-        patchable: false,
-    });
+    let callee = import_wasm_function(b.func, body, sig);
     let inst = b.ins().call(callee, &params);
     let results = b.inst_results(inst).to_vec();
     b.ins().return_(&results);
 
     b.switch_to_block(native);
     // The gas at the trap, where every trap path leaves it.
-    let gas_ptr = b.ins().load(
-        PTR,
-        MemFlagsData::trusted().with_readonly(),
-        vmctx,
-        vmctx::GAS,
-    );
+    let gas_ptr = gas_pointer(&mut b, vmctx);
     let gas = params[params.len() - 1];
     b.ins().store(MemFlagsData::trusted(), gas, gas_ptr, 0);
     let code = b.ins().iconst(types::I32, i64::from(CODE_NATIVE_STACK));
