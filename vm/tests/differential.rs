@@ -52,6 +52,21 @@ fn baseline_agrees_with_wasmi() {
     });
 }
 
+/// Every function's values in frame cells (`EngineConfig::values_in_slots`,
+/// what a frame over its share of native stack is compiled with) on fewer
+/// seeds: the same CLIF semantics through loads and stores.
+#[test]
+fn values_in_slots_agree_with_wasmi() {
+    let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
+    differential::with_big_stack(move || {
+        let engine = differential::slots_engine();
+        let calls: usize = (0..seeds)
+            .map(|seed| differential::seed(&engine, seed).calls)
+            .sum();
+        assert!(calls > seeds as usize / 4, "only {calls} calls compared");
+    });
+}
+
 #[test]
 fn modules_from_the_cache_agree_with_cold_compiles() {
     let seeds = seeds("GASKET_DIFF_CACHE_SEEDS", 100);

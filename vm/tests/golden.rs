@@ -41,13 +41,18 @@ fn golden_switch() {
 
 #[test]
 fn golden_without_optimisation() {
-    // The same vectors with Cranelift's optimiser off, and with the
-    // single-pass allocator too (the baseline).
+    // The same vectors with Cranelift's optimiser off, with the
+    // single-pass allocator too (the baseline), and with every function's
+    // values in frame cells.
     let unoptimised = gasket_vm::EngineConfig {
         opt_level: gasket_vm::OptLevel::None,
         ..Default::default()
     };
-    for config in [unoptimised, gasket_vm::EngineConfig::baseline()] {
+    let in_slots = gasket_vm::EngineConfig {
+        values_in_slots: true,
+        ..Default::default()
+    };
+    for config in [unoptimised, gasket_vm::EngineConfig::baseline(), in_slots] {
         // Room for the baseline's 4 MiB of native stack.
         std::thread::Builder::new()
             .stack_size(16 << 20)

@@ -465,6 +465,93 @@ fn baseline_keeps_the_deterministic_stack_limit_first() {
     assert_eq!(baseline, run_with(EngineConfig::default()));
 }
 
+/// Recursions whose optimised frames exceed their share of native stack
+/// by units: 2,000 products the optimiser merges with their recomputation
+/// after the recursive call (16 KB for 8 units), and 900 calls each
+/// carrying a value, dense enough for the single-pass allocator (one
+/// spill slot per value). Their functions are compiled with their values
+/// in frame cells, so the deterministic stack limit comes first with the
+/// default 1 MiB of native stack, as on every machine; with the optimised
+/// frames the backstop (a node failure) fired at a depth that depends on
+/// the machine code.
+fn recursions_over_their_share() -> Vec<(&'static str, String)> {
+    let products = 2_000;
+    let stores: String = (0..products)
+        .map(|k| {
+            format!(
+                "(i64.store offset={} (i32.const 0) (i64.mul (local.get $n) (i64.const {})))",
+                8 * k,
+                2 * k + 3
+            )
+        })
+        .collect();
+    let sum: String = (0..products)
+        .map(|k| {
+            format!(
+                "(i64.add (i64.mul (local.get $n) (i64.const {})))",
+                2 * k + 3
+            )
+        })
+        .collect();
+    let merged = format!(
+        r#"(module (memory 1)
+  (func (export "deep") (param $n i64) (result i64)
+    (if (i64.eqz (local.get $n)) (then (return (i64.const 0))))
+    {stores}
+    (drop (call 0 (i64.sub (local.get $n) (i64.const 1))))
+    (i64.const 0) {sum}))"#
+    );
+    let calls: String = (0..900)
+        .map(|k| format!("(local.set $a (i64.add (local.get $a) (call $pair (local.get $n) (i64.const {k}))))"))
+        .collect();
+    let dense = format!(
+        r#"(module
+  (func (export "deep") (param $n i64) (result i64) (local $a i64)
+    (if (i64.eqz (local.get $n)) (then (return (i64.const 0))))
+    (local.set $a (call 0 (i64.sub (local.get $n) (i64.const 1))))
+    {calls}
+    (local.get $a))
+  (func $pair (param i64 i64) (result i64) (local {})
+    (i64.xor (local.get 0) (local.get 1))))"#,
+        " i32".repeat(40)
+    );
+    vec![("merged products", merged), ("dense calls", dense)]
+}
+
+#[test]
+fn optimised_frames_keep_the_deterministic_stack_limit_first() {
+    for (name, wat) in recursions_over_their_share() {
+        let prepared = prepare(&wat);
+        let run_with = |config: EngineConfig| {
+            on_big_stack(&prepared, config, |module| {
+                run(module, "deep", &[1_000_000])
+            })
+        };
+        let optimised = run_with(EngineConfig::default());
+        assert_eq!(optimised.outcome, trap(TrapKind::StackOverflow), "{name}");
+        let in_slots = run_with(EngineConfig {
+            values_in_slots: true,
+            ..EngineConfig::default()
+        });
+        assert_eq!(optimised, in_slots, "{name}");
+        assert_eq!(optimised, run_with(EngineConfig::baseline()), "{name}");
+        // Shallow enough to return: the same result as all in slots.
+        let returns = |config: EngineConfig| {
+            on_big_stack(&prepared, config, |module| run(module, "deep", &[40]))
+        };
+        let shallow = returns(EngineConfig::default());
+        assert!(shallow.outcome.is_ok(), "{name}: {shallow:?}");
+        assert_eq!(
+            shallow,
+            returns(EngineConfig {
+                values_in_slots: true,
+                ..EngineConfig::default()
+            }),
+            "{name}"
+        );
+    }
+}
+
 /// Leaf callees small enough to be inlined by the default engine (the
 /// single-pass baseline calls them), each with something that must happen
 /// inside the callee as it would in a call: a branch out with values from
@@ -613,9 +700,15 @@ fn inlined_calls_end_as_calls_do() {
     };
     let inlined = observe(EngineConfig::default());
     let called = observe(EngineConfig::baseline());
+    let in_slots = observe(EngineConfig {
+        values_in_slots: true,
+        ..EngineConfig::default()
+    });
     assert_eq!(inlined.len(), called.len());
-    for (inlined, called) in inlined.iter().zip(&called) {
+    assert_eq!(inlined.len(), in_slots.len());
+    for ((inlined, called), in_slots) in inlined.iter().zip(&called).zip(&in_slots) {
         assert_eq!(inlined, called);
+        assert_eq!(inlined, in_slots);
     }
     let m = compile(&prepared);
     let outcomes: Vec<_> = cases

@@ -10,6 +10,7 @@
 //! | crate version, [`COMPILER_VERSION`], [`CRANELIFT_VERSION`], [`FORMAT_VERSION`] | codegen and metering of this build |
 //! | target triple, Cranelift's shared and ISA flags | the machine code itself |
 //! | `native_stack_bytes` | stored in the module and used by every call |
+//! | `values_in_slots` | another translation of every function |
 //!
 //! Left out on purpose: `EngineConfig::verify` (Cranelift's verifier checks
 //! code, it does not change it), so debug and release builds of a node share
@@ -49,7 +50,12 @@ use crate::engine::Engine;
 /// - 10: `liveness` counts calls at a block's first instruction.
 /// - 11: a function whose frame and frame record are over `FRAME_RESERVE`
 ///   is called through a guard (`translate::trampoline::frame_guard`).
-pub const COMPILER_VERSION: u32 = 11;
+/// - 12: a function whose optimised frame exceeds its share of native
+///   stack by units is compiled with its values in frame cells
+///   (`Translation::Slots`); one buffer for all shared-table
+///   `call_indirect`s of a function; an `if`'s else arm takes its
+///   parameters as block parameters.
+pub const COMPILER_VERSION: u32 = 12;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.
@@ -137,9 +143,10 @@ impl Engine {
 pub(crate) fn engine_identity(engine: &Engine) -> String {
     format!(
         "gasket-vm {} compiler {COMPILER_VERSION} format {FORMAT_VERSION} cranelift {CRANELIFT_VERSION}\n\
-         native_stack_bytes {}\n{}",
+         native_stack_bytes {}\nvalues_in_slots {}\n{}",
         env!("CARGO_PKG_VERSION"),
         engine.config().native_stack_bytes,
+        engine.config().values_in_slots,
         engine.codegen_flags(),
     )
 }

@@ -37,8 +37,8 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::{
-    Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, Type, UserFuncName, Value,
-    condcodes::IntCC, types,
+    Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, StackSlot, StackSlotData,
+    StackSlotKind, Type, UserFuncName, Value, condcodes::IntCC, types,
 };
 use cranelift_codegen::isa::TargetFrontendConfig;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -93,6 +93,12 @@ pub(crate) struct Translator<'a, 'f> {
     inline_budget: usize,
     /// Whether it inlined any call.
     inlined: bool,
+    /// Where locals and operand-stack values live in
+    /// [`Translation::Slots`].
+    slots: Option<ValueSlots>,
+    /// The value buffer of shared-table `call_indirect`s, one for the
+    /// whole function (see `visit::call`).
+    pub indirect_buffer: Option<StackSlot>,
     /// In a leaf, the stack height with this function's frame, kept out of
     /// the global: nothing reads the global before the function returns
     /// (restoring it) or traps (the trap paths store it).
@@ -102,6 +108,41 @@ pub(crate) struct Translator<'a, 'f> {
     sig_refs: HashMap<u32, SigRef>,
     libcall_refs: HashMap<u8, SigRef>,
     results: Vec<Type>,
+}
+
+/// How a body is translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Translation {
+    /// Small leaf callees inlined (see [`super::inline`]).
+    Inlining,
+    /// Every call a call; locals and operand-stack values are SSA values.
+    Plain,
+    /// Every call a call, and every local and operand-stack position an
+    /// 8-byte cell of the frame: a push stores, a pop loads, so no value
+    /// lives from one operator to the next but the context pointer, the
+    /// gas and the memory length. The frame is then about 8 bytes per
+    /// stack-height unit whatever the allocator does (the optimiser's
+    /// merged values and the single-pass allocator's one slot per spilled
+    /// value are not bounded by units); see `Engine::codegen_optimising`.
+    Slots,
+}
+
+/// The cells of [`Translation::Slots`].
+#[derive(Debug, Clone, Copy)]
+struct ValueSlots {
+    /// One cell per local, by index.
+    locals: StackSlot,
+    /// One cell per operand-stack position, by height.
+    stack: StackSlot,
+    /// The greatest operand-stack height so far.
+    height: u32,
+}
+
+/// The offset of cell `index` of a [`ValueSlots`] slot. Cells are counted
+/// by locals and operand-stack heights, both below 2^28 (a body of the
+/// largest module has fewer operators, and at most `Limits::locals`).
+fn cell(index: usize) -> i32 {
+    i32::try_from(index * 8).unwrap_or(i32::MAX)
 }
 
 /// Key of the trap block whose code is a block argument
@@ -118,14 +159,21 @@ pub(crate) fn translate(
     frontend: TargetFrontendConfig,
 ) -> Result<Function> {
     let mut function = Function::new();
-    translate_into(env, func, body, fctx, frontend, &mut function, true)?;
+    translate_into(
+        env,
+        func,
+        body,
+        fctx,
+        frontend,
+        &mut function,
+        Translation::Inlining,
+    )?;
     Ok(function)
 }
 
 /// Translates the body of defined function `func` into `function`, cleared
-/// first: a compile thread reuses one function's allocations. `inline`:
-/// inline small leaf callees (see [`super::inline`]); returns whether any
-/// call was.
+/// first: a compile thread reuses one function's allocations. Returns
+/// whether any call was inlined (only with [`Translation::Inlining`]).
 pub(crate) fn translate_into(
     env: &ModuleEnv<'_>,
     func: u32,
@@ -133,7 +181,7 @@ pub(crate) fn translate_into(
     fctx: &mut FunctionBuilderContext,
     frontend: TargetFrontendConfig,
     function: &mut Function,
-    inline: bool,
+    translation: Translation,
 ) -> Result<bool> {
     let internal = |e: wasmparser::BinaryReaderError| {
         CompileError::internal(e.message().to_string(), func, e.offset())
@@ -165,12 +213,14 @@ pub(crate) fn translate_into(
         memory_len_needed_until: 0,
         leaf: false,
         return_frame: 0,
-        inline_budget: if inline {
+        inline_budget: if translation == Translation::Inlining {
             super::inline::caller_budget(super::inline::body_bytes(body))
         } else {
             0
         },
         inlined: false,
+        slots: None,
+        indirect_buffer: None,
         leaf_stack_height: None,
         trap_blocks: Vec::new(),
         func_refs: HashMap::new(),
@@ -185,6 +235,17 @@ pub(crate) fn translate_into(
     t.b.seal_block(entry);
     let params = t.b.block_params(entry).to_vec();
     t.vmctx = params[0];
+    if translation == Translation::Slots {
+        let mut slot = || {
+            t.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 0, 3))
+        };
+        let (locals, stack) = (slot(), slot());
+        t.slots = Some(ValueSlots {
+            locals,
+            stack,
+            height: 0,
+        });
+    }
     t.gas = t.b.declare_var(types::I64);
     let n = sig.params.len();
     t.b.def_var(t.gas, params[1 + n]);
@@ -229,8 +290,13 @@ pub(crate) fn translate_into(
     }
     if t.reach == Reach::Live {
         let mut results = vec![t.b.use_var(t.gas)];
-        results.extend(t.stack.split_off(0));
+        results.extend(t.popn(t.stack.len())?);
         t.b.ins().return_(&results);
+    }
+    if let Some(slots) = t.slots {
+        let sizes = &mut t.b.func.sized_stack_slots;
+        sizes[slots.locals].size = (cell(t.locals.len()) as u32).max(8);
+        sizes[slots.stack].size = (cell(slots.height as usize) as u32).max(8);
     }
     t.emit_trap_blocks();
     t.b.seal_all_blocks();
@@ -358,8 +424,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         for (&value, &ty) in args.iter().zip(params) {
             let ty = clif_type(ty);
             let var = self.b.declare_var(ty);
-            self.b.def_var(var, value);
             self.locals.push((var, ty));
+            self.local_set(self.locals.len() as u32 - 1, value)?;
         }
         let func = self.func;
         let internal = |e: wasmparser::BinaryReaderError| {
@@ -376,8 +442,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             for _ in 0..count {
                 let var = self.b.declare_var(ty);
                 let zero = self.b.ins().iconst(ty, 0);
-                self.b.def_var(var, zero);
                 self.locals.push((var, ty));
+                self.local_set(self.locals.len() as u32 - 1, zero)?;
             }
         }
         Ok(())
@@ -480,7 +546,34 @@ impl<'a, 'f> Translator<'a, 'f> {
     // ---- operand stack ----
 
     pub(crate) fn push(&mut self, v: Value) {
+        if let Some(slots) = &mut self.slots {
+            let height = self.stack.len();
+            slots.height = slots.height.max(height as u32 + 1);
+            let stack = slots.stack;
+            self.b.ins().stack_store(PTR, v, stack, cell(height));
+        }
+        // With slots, the value stays only for its type: an unused value
+        // is live nowhere.
         self.stack.push(v);
+    }
+
+    pub(crate) fn pushn(&mut self, values: &[Value]) {
+        for &v in values {
+            self.push(v);
+        }
+    }
+
+    /// The value at operand-stack `height`: the stack's value, or with
+    /// slots, a load of its cell.
+    fn stack_value(&mut self, height: usize) -> Value {
+        let v = self.stack[height];
+        match self.slots {
+            Some(slots) => {
+                let ty = self.b.func.dfg.value_type(v);
+                self.b.ins().stack_load(PTR, ty, slots.stack, cell(height))
+            }
+            None => v,
+        }
     }
 
     pub(crate) fn pop(&mut self) -> Result<Value> {
@@ -488,7 +581,9 @@ impl<'a, 'f> Translator<'a, 'f> {
         if self.stack.len() <= floor {
             return Err(self.internal("operand stack underflow"));
         }
-        Ok(self.stack.pop().unwrap_or(self.vmctx))
+        let v = self.stack_value(self.stack.len() - 1);
+        self.stack.pop();
+        Ok(v)
     }
 
     pub(crate) fn pop2(&mut self) -> Result<(Value, Value)> {
@@ -504,12 +599,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// The top `n` values, bottom first, left on the stack.
-    pub(crate) fn peekn(&self, n: usize) -> Result<Vec<Value>> {
+    pub(crate) fn peekn(&mut self, n: usize) -> Result<Vec<Value>> {
         let floor = self.frames.last().map_or(0, |f| f.base);
         if self.stack.len() < floor + n {
             return Err(self.internal("operand stack underflow"));
         }
-        Ok(self.stack[self.stack.len() - n..].to_vec())
+        let top = self.stack.len();
+        Ok((top - n..top).map(|h| self.stack_value(h)).collect())
     }
 
     /// Pops the top `n` values, bottom first.
@@ -517,6 +613,39 @@ impl<'a, 'f> Translator<'a, 'f> {
         let values = self.peekn(n)?;
         self.stack.truncate(self.stack.len() - n);
         Ok(values)
+    }
+
+    // ---- locals ----
+
+    fn local(&self, index: u32) -> Result<(Variable, Type)> {
+        self.locals
+            .get(index as usize)
+            .copied()
+            .ok_or_else(|| self.internal("local index out of range"))
+    }
+
+    pub(crate) fn local_get(&mut self, index: u32) -> Result<Value> {
+        let (var, ty) = self.local(index)?;
+        Ok(match self.slots {
+            Some(slots) => self
+                .b
+                .ins()
+                .stack_load(PTR, ty, slots.locals, cell(index as usize)),
+            None => self.b.use_var(var),
+        })
+    }
+
+    pub(crate) fn local_set(&mut self, index: u32, v: Value) -> Result<()> {
+        let (var, _) = self.local(index)?;
+        match self.slots {
+            Some(slots) => {
+                self.b
+                    .ins()
+                    .stack_store(PTR, v, slots.locals, cell(index as usize));
+            }
+            None => self.b.def_var(var, v),
+        }
+        Ok(())
     }
 
     /// The frame `depth` levels out (0 = innermost).

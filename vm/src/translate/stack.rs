@@ -20,13 +20,9 @@ pub(crate) enum FrameKind {
     Block,
     /// `loop`: branches go to `header`.
     Loop { header: Block },
-    /// `if`: `else_block` runs when the condition is zero; `params` are the
-    /// values the `else` arm starts with.
-    If {
-        else_block: Block,
-        else_seen: bool,
-        params: Vec<Value>,
-    },
+    /// `if`: `else_block` runs when the condition is zero; its block
+    /// parameters are the values the `else` arm starts with.
+    If { else_block: Block, else_seen: bool },
 }
 
 /// One open `block`, `loop` or `if`.

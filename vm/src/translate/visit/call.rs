@@ -122,7 +122,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let returned = t.b.inst_results(inst).to_vec();
         let values = t.wasm_call_returned(&returned);
         debug_assert_eq!(values.len(), results);
-        t.stack.extend(values);
+        t.pushn(&values);
     }
     Ok(())
 }
@@ -175,7 +175,7 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
     let inst = t.b.ins().call_indirect(sig_ref, func, &args);
     let returned = t.b.inst_results(inst).to_vec();
     let values = t.wasm_call_returned(&returned);
-    t.stack.extend(values);
+    t.pushn(&values);
     Ok(())
 }
 
@@ -194,12 +194,25 @@ fn call_indirect_shared(t: &mut Translator<'_, '_>, type_index: u32) -> Result<(
         .clone();
     let index = t.pop()?;
     let args = t.popn(sig.params.len())?;
-    let slots = indirect_slots(&sig);
-    let slot = t.b.create_sized_stack_slot(StackSlotData::new(
-        StackSlotKind::ExplicitSlot,
-        8 * slots,
-        3,
-    ));
+    // One buffer for all sites: a slot per site would give a frame that
+    // grows with the number of sites, not with stack-height units.
+    let size = 8 * indirect_slots(&sig);
+    let slot = match t.indirect_buffer {
+        Some(slot) => {
+            let buffer = &mut t.b.func.sized_stack_slots[slot].size;
+            *buffer = (*buffer).max(size);
+            slot
+        }
+        None => {
+            let slot = t.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                size,
+                3,
+            ));
+            t.indirect_buffer = Some(slot);
+            slot
+        }
+    };
     let values = t.b.ins().stack_addr(PTR, slot, 0);
     for (i, &arg) in args.iter().enumerate() {
         t.b.ins()
@@ -214,7 +227,7 @@ fn call_indirect_shared(t: &mut Translator<'_, '_>, type_index: u32) -> Result<(
         let value =
             t.b.ins()
                 .load(clif_type(ty), MemFlagsData::trusted(), values, 8 * i as i32);
-        t.stack.push(value);
+        t.push(value);
     }
     Ok(())
 }

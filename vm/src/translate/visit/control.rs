@@ -43,7 +43,7 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             t.b.switch_to_block(header);
             let header_params = t.b.block_params(header).to_vec();
             let base = t.stack.len();
-            t.stack.extend(header_params);
+            t.pushn(&header_params);
             t.frames.push(Frame {
                 kind: FrameKind::Loop { header },
                 dest,
@@ -57,19 +57,21 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         Operator::If { blockty } => {
             let (params, results) = block_sig(t, blockty)?;
             let cond = t.pop()?;
+            // The else arm takes the parameters as its block's: nothing
+            // is kept live through the then arm for it.
+            let values = t.peekn(params.len())?;
             let then_block = t.b.create_block();
-            let else_block = t.b.create_block();
+            let else_block = new_block(t, &params);
             let dest = new_block(t, &results);
-            t.b.ins().brif(cond, then_block, &[], else_block, &[]);
+            t.b.ins()
+                .brif(cond, then_block, &[], else_block, &args(&values));
             t.b.switch_to_block(then_block);
             t.b.seal_block(then_block);
-            let values = t.peekn(params.len())?;
             let base = base(t, params.len())?;
             t.frames.push(Frame {
                 kind: FrameKind::If {
                     else_block,
                     else_seen: false,
-                    params: values,
                 },
                 dest,
                 num_params: params.len(),
@@ -146,8 +148,8 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 .collect();
             let jt =
                 t.b.create_jump_table(JumpTableData::new(default_call, &calls));
-            t.b.ins().br_table(index, jt);
             let values = t.peekn(arity)?;
+            t.b.ins().br_table(index, jt);
             for (depth, edge) in edges {
                 let (target, _) = t.frame(depth)?.branch_target();
                 t.b.switch_to_block(edge);
@@ -238,10 +240,7 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     let Some(frame) = t.frames.last().cloned() else {
         return Err(t.internal("else outside a frame"));
     };
-    let FrameKind::If {
-        else_block, params, ..
-    } = frame.kind
-    else {
+    let FrameKind::If { else_block, .. } = frame.kind else {
         return Err(t.internal("else without if"));
     };
     if live {
@@ -253,14 +252,14 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     t.frames[top].kind = FrameKind::If {
         else_block,
         else_seen: true,
-        params: params.clone(),
     };
-    t.stack.truncate(frame.base);
-    t.stack.extend(params);
     // The else arm is dominated by the `if`, not by the then arm.
     t.checked = frame.checked_at_entry;
     t.b.switch_to_block(else_block);
     t.b.seal_block(else_block);
+    t.stack.truncate(frame.base);
+    let params = t.b.block_params(else_block).to_vec();
+    t.pushn(&params);
     t.reach = Reach::Live;
     Ok(())
 }
@@ -280,12 +279,12 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
         FrameKind::If {
             else_block,
             else_seen: false,
-            params,
         } => {
             // No else arm: the parameters pass through (the type is [t*] -> [t*]).
             t.b.switch_to_block(*else_block);
             t.b.seal_block(*else_block);
-            t.jump(frame.dest, params);
+            let params = t.b.block_params(*else_block).to_vec();
+            t.jump(frame.dest, &params);
             frame.dest_reached = true;
         }
         FrameKind::Loop { header } => t.b.seal_block(*header),
@@ -303,7 +302,7 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
     t.b.seal_block(frame.dest);
     if frame.dest_reached {
         let results = t.b.block_params(frame.dest).to_vec();
-        t.stack.extend(results);
+        t.pushn(&results);
         t.reach = Reach::Live;
     } else {
         t.reach = Reach::Dead(0);

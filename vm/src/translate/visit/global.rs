@@ -1,6 +1,7 @@
 //! Locals and globals.
 //!
-//! Locals are cranelift-frontend variables (SSA is built for them). Globals
+//! Locals are cranelift-frontend variables (SSA is built for them), or
+//! cells of the frame (`Translation::Slots`). Globals
 //! live in 8-byte slots of the VM context's global array (an `i32` in the
 //! low half), read and written in place, so their values, gas and stack
 //! height included, are what the wasm says at every call boundary.
@@ -17,19 +18,16 @@ type Result<T> = std::result::Result<T, CompileError>;
 pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<bool> {
     match *op {
         Operator::LocalGet { local_index } => {
-            let (var, _) = local(t, local_index)?;
-            let v = t.b.use_var(var);
+            let v = t.local_get(local_index)?;
             t.push(v);
         }
         Operator::LocalSet { local_index } => {
-            let (var, _) = local(t, local_index)?;
             let v = t.pop()?;
-            t.b.def_var(var, v);
+            t.local_set(local_index, v)?;
         }
         Operator::LocalTee { local_index } => {
-            let (var, _) = local(t, local_index)?;
             let v = *t.peekn(1)?.first().unwrap_or(&t.vmctx);
-            t.b.def_var(var, v);
+            t.local_set(local_index, v)?;
         }
         // The gas global lives in a variable (see translate::func).
         Operator::GlobalGet { global_index } if global_index == gas_global(t) => {
@@ -59,16 +57,6 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
 
 fn gas_global(t: &Translator<'_, '_>) -> u32 {
     t.env.info.injected.gas_global
-}
-
-fn local(
-    t: &Translator<'_, '_>,
-    index: u32,
-) -> Result<(cranelift_frontend::Variable, cranelift_codegen::ir::Type)> {
-    t.locals
-        .get(index as usize)
-        .copied()
-        .ok_or_else(|| t.internal("local index out of range"))
 }
 
 pub(crate) fn global_type(
