@@ -136,13 +136,25 @@ struct ValueSlots {
     stack: StackSlot,
     /// The greatest operand-stack height so far.
     height: u32,
+    /// A cell's offset did not fit an `i32` (locals or a stack height
+    /// beyond 2^28, which only limits far above the defaults allow): the
+    /// translation fails at its end.
+    overflow: bool,
 }
 
-/// The offset of cell `index` of a [`ValueSlots`] slot. Cells are counted
-/// by locals and operand-stack heights, both below 2^28 (a body of the
-/// largest module has fewer operators, and at most `Limits::locals`).
-fn cell(index: usize) -> i32 {
-    i32::try_from(index * 8).unwrap_or(i32::MAX)
+impl ValueSlots {
+    fn offset(&mut self, index: usize) -> i32 {
+        cell(index).unwrap_or_else(|| {
+            self.overflow = true;
+            0
+        })
+    }
+}
+
+/// The offset of cell `index` of a [`ValueSlots`] slot, `None` past 2 GiB
+/// (a translation in slots then fails: see [`ValueSlots::overflow`]).
+fn cell(index: usize) -> Option<i32> {
+    i32::try_from(index.checked_mul(8)?).ok()
 }
 
 /// Key of the trap block whose code is a block argument
@@ -244,6 +256,7 @@ pub(crate) fn translate_into(
             locals,
             stack,
             height: 0,
+            overflow: false,
         });
     }
     t.gas = t.b.declare_var(types::I64);
@@ -294,9 +307,13 @@ pub(crate) fn translate_into(
         t.b.ins().return_(&results);
     }
     if let Some(slots) = t.slots {
+        let sizes = (cell(t.locals.len()), cell(slots.height as usize));
+        let (Some(locals), Some(stack), false) = (sizes.0, sizes.1, slots.overflow) else {
+            return Err(t.internal("frame cells beyond 2 GiB"));
+        };
         let sizes = &mut t.b.func.sized_stack_slots;
-        sizes[slots.locals].size = (cell(t.locals.len()) as u32).max(8);
-        sizes[slots.stack].size = (cell(slots.height as usize) as u32).max(8);
+        sizes[slots.locals].size = locals.max(8) as u32;
+        sizes[slots.stack].size = stack.max(8) as u32;
     }
     t.emit_trap_blocks();
     t.b.seal_all_blocks();
@@ -453,6 +470,10 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// candidate (see [`super::inline`]) within what is left of this
     /// function's budget, which it then uses up.
     pub(crate) fn take_inline_body(&mut self, callee: u32) -> Option<FunctionBody<'a>> {
+        // An inlined callee's locals would take the caller's cells.
+        if self.slots.is_some() {
+            return None;
+        }
         let (body, cost) = self.env.inline_body(callee)?;
         self.inline_budget = self.inline_budget.checked_sub(*cost)?;
         self.inlined = true;
@@ -549,8 +570,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         if let Some(slots) = &mut self.slots {
             let height = self.stack.len();
             slots.height = slots.height.max(height as u32 + 1);
-            let stack = slots.stack;
-            self.b.ins().stack_store(PTR, v, stack, cell(height));
+            let (stack, offset) = (slots.stack, slots.offset(height));
+            self.b.ins().stack_store(PTR, v, stack, offset);
         }
         // With slots, the value stays only for its type: an unused value
         // is live nowhere.
@@ -567,10 +588,11 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// slots, a load of its cell.
     fn stack_value(&mut self, height: usize) -> Value {
         let v = self.stack[height];
-        match self.slots {
+        match &mut self.slots {
             Some(slots) => {
+                let (stack, offset) = (slots.stack, slots.offset(height));
                 let ty = self.b.func.dfg.value_type(v);
-                self.b.ins().stack_load(PTR, ty, slots.stack, cell(height))
+                self.b.ins().stack_load(PTR, ty, stack, offset)
             }
             None => v,
         }
@@ -626,22 +648,21 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     pub(crate) fn local_get(&mut self, index: u32) -> Result<Value> {
         let (var, ty) = self.local(index)?;
-        Ok(match self.slots {
-            Some(slots) => self
-                .b
-                .ins()
-                .stack_load(PTR, ty, slots.locals, cell(index as usize)),
+        Ok(match &mut self.slots {
+            Some(slots) => {
+                let (locals, offset) = (slots.locals, slots.offset(index as usize));
+                self.b.ins().stack_load(PTR, ty, locals, offset)
+            }
             None => self.b.use_var(var),
         })
     }
 
     pub(crate) fn local_set(&mut self, index: u32, v: Value) -> Result<()> {
         let (var, _) = self.local(index)?;
-        match self.slots {
+        match &mut self.slots {
             Some(slots) => {
-                self.b
-                    .ins()
-                    .stack_store(PTR, v, slots.locals, cell(index as usize));
+                let (locals, offset) = (slots.locals, slots.offset(index as usize));
+                self.b.ins().stack_store(PTR, v, locals, offset);
             }
             None => self.b.def_var(var, v),
         }
