@@ -281,6 +281,19 @@ struct Allocators {
     single_pass: OwnedTargetIsa,
 }
 
+/// Runs a compile that only some machines make, because it follows from
+/// a frame's size (which differs between architectures and CPU
+/// features): `None` if it fails or panics, so that whether it works
+/// never decides whether a module compiles (the compile it would replace
+/// stays).
+fn attempted(
+    compile: impl FnOnce() -> Result<CompiledFunction, CompileError>,
+) -> Option<CompiledFunction> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(compile))
+        .ok()?
+        .ok()
+}
+
 /// [`EngineConfig::default`]'s native stack.
 pub const DEFAULT_NATIVE_STACK_BYTES: usize = 1024 * 1024;
 
@@ -778,9 +791,15 @@ impl Engine {
         translate: Translate<'_>,
     ) -> Result<CompiledFunction, CompileError> {
         if self.config.values_in_slots {
-            ctx.clear();
-            translate(&mut ctx.func, Translation::Slots)?;
-            return self.codegen_with(&*self.allocators.backtracking, ctx, index, wasm_bytes);
+            let isa = &*self.allocators.backtracking;
+            return self.codegen_translation(
+                isa,
+                ctx,
+                index,
+                wasm_bytes,
+                translate,
+                Translation::Slots,
+            );
         }
         let share = native_share(units, info, DEFAULT_NATIVE_STACK_BYTES);
         let Some(fallback) = &self.fallback_isa else {
@@ -788,20 +807,27 @@ impl Engine {
         };
         // Only the optimising pipeline inlines (see `translate::inline`):
         // the single-pass tier is chosen for compile time.
-        ctx.clear();
-        translate(&mut ctx.func, Translation::Plain)?;
+        let single_pass = self.codegen_translation(
+            &**self.isa,
+            ctx,
+            index,
+            wasm_bytes,
+            translate,
+            Translation::Plain,
+        )?;
         let budget = native_share(units, info, self.config.native_stack_bytes);
         // Large frames fall back too: a frame over `FRAME_RESERVE` needs a
         // guard and an extra call (`Engine::guard_large_frames`), so
         // single-pass frames stay well under it.
-        let fits = |frame: u32| {
-            frame <= FRAME_RESERVE / 4
-                && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget)
-        };
-        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, wasm_bytes, fits)? {
-            return Ok(compiled);
+        let fits = single_pass.frame <= FRAME_RESERVE / 4
+            && budget.is_none_or(|budget| u64::from(single_pass.frame) + 16 <= budget);
+        if fits {
+            return Ok(single_pass);
         }
-        self.codegen_optimising(&***fallback, ctx, index, wasm_bytes, share, translate)
+        Ok(attempted(|| {
+            self.codegen_optimising(&***fallback, ctx, index, wasm_bytes, share, translate)
+        })
+        .unwrap_or(single_pass))
     }
 
     /// The optimising pipeline on a defined function: its translation with
@@ -817,7 +843,9 @@ impl Engine {
     /// depends on the function alone, not on the engine's settings: both
     /// tiers compile the same. A dense inlined translation
     /// ([`Engine::codegen_with`]) is not compiled: the one without
-    /// inlining is.
+    /// inlining is. Compiles that follow from a frame's size are
+    /// [`attempted`]: the first compile decides whether the function
+    /// compiles.
     fn codegen_optimising(
         &self,
         isa: &dyn TargetIsa,
@@ -829,30 +857,52 @@ impl Engine {
     ) -> Result<CompiledFunction, CompileError> {
         let within_share = |frame: u32| share.is_none_or(|share| u64::from(frame) + 16 <= share);
         ctx.clear();
-        if translate(&mut ctx.func, Translation::Inlining)? {
-            let fits = |frame: u32| frame <= FRAME_RESERVE && within_share(frame);
-            if let Some(compiled) = self.codegen_fitting(isa, ctx, index, wasm_bytes, fits)? {
-                return Ok(compiled);
+        let compiled = if translate(&mut ctx.func, Translation::Inlining)? {
+            // `None` if dense, which the CLIF decides, alike everywhere.
+            match self.codegen_unless_dense(isa, ctx, index, wasm_bytes, true)? {
+                Some(inlined) if inlined.frame <= FRAME_RESERVE && within_share(inlined.frame) => {
+                    return Ok(inlined);
+                }
+                Some(inlined) => attempted(|| {
+                    let plain = Translation::Plain;
+                    self.codegen_translation(isa, ctx, index, wasm_bytes, translate, plain)
+                })
+                .unwrap_or(inlined),
+                None => {
+                    let plain = Translation::Plain;
+                    self.codegen_translation(isa, ctx, index, wasm_bytes, translate, plain)?
+                }
             }
-            ctx.clear();
-            translate(&mut ctx.func, Translation::Plain)?;
-        }
-        let compiled = self.codegen_with(isa, ctx, index, wasm_bytes)?;
+        } else {
+            self.codegen_with(isa, ctx, index, wasm_bytes)?
+        };
         if within_share(compiled.frame) {
             return Ok(compiled);
         }
-        // Whether this runs depends on the machine code, so whether it
-        // works must not decide the compile: on any failure (a panic
-        // included) the optimised code stays.
-        let in_slots = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ctx.clear();
-            translate(&mut ctx.func, Translation::Slots)?;
-            self.codegen_with(&*self.allocators.backtracking, ctx, index, wasm_bytes)
-        }));
+        let in_slots = attempted(|| {
+            let isa = &*self.allocators.backtracking;
+            self.codegen_translation(isa, ctx, index, wasm_bytes, translate, Translation::Slots)
+        });
         Ok(match in_slots {
-            Ok(Ok(in_slots)) if in_slots.frame < compiled.frame => in_slots,
+            Some(in_slots) if in_slots.frame < compiled.frame => in_slots,
             _ => compiled,
         })
+    }
+
+    /// Translates a function as `translation` says and compiles it
+    /// ([`Engine::codegen_with`]).
+    fn codegen_translation(
+        &self,
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        index: u32,
+        wasm_bytes: u64,
+        translate: Translate<'_>,
+        translation: Translation,
+    ) -> Result<CompiledFunction, CompileError> {
+        ctx.clear();
+        translate(&mut ctx.func, translation)?;
+        self.codegen_with(isa, ctx, index, wasm_bytes)
     }
 
     /// Compiles a trampoline (`ctx.func`) with the engine's allocator; if
@@ -868,29 +918,16 @@ impl Engine {
             return self.codegen_with(&**self.isa, ctx, index, wasm_bytes);
         };
         let function = ctx.func.clone();
-        let fits = |frame: u32| frame <= FRAME_RESERVE / 4;
-        if let Some(compiled) = self.codegen_fitting(&**self.isa, ctx, index, wasm_bytes, fits)? {
-            return Ok(compiled);
+        let single_pass = self.codegen_with(&**self.isa, ctx, index, wasm_bytes)?;
+        if single_pass.frame <= FRAME_RESERVE / 4 {
+            return Ok(single_pass);
         }
-        ctx.clear();
-        ctx.func = function;
-        self.codegen_with(&***fallback, ctx, index, wasm_bytes)
-    }
-
-    /// Compiles `ctx.func` for `isa`: the code if its frame `fits`, `None`
-    /// if it does not, or if `isa` optimises and it is dense (the
-    /// alternatives, a translation without inlining or the optimising
-    /// pipeline, are where a dense function goes anyway).
-    fn codegen_fitting(
-        &self,
-        isa: &dyn TargetIsa,
-        ctx: &mut Context,
-        index: u32,
-        wasm_bytes: u64,
-        fits: impl Fn(u32) -> bool,
-    ) -> Result<Option<CompiledFunction>, CompileError> {
-        let compiled = self.codegen_unless_dense(isa, ctx, index, wasm_bytes, true)?;
-        Ok(compiled.filter(|compiled| fits(compiled.frame)))
+        Ok(attempted(|| {
+            ctx.clear();
+            ctx.func = function;
+            self.codegen_with(&***fallback, ctx, index, wasm_bytes)
+        })
+        .unwrap_or(single_pass))
     }
 
     /// Compiles `ctx.func` for `isa`. If `isa` optimises: optimises it,
@@ -1290,5 +1327,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A compile only some machines make never fails the module: its
+    /// error or panic leaves the compile it would replace.
+    #[test]
+    fn an_attempted_compile_neither_fails_nor_panics() {
+        let compiled = CompiledFunction {
+            code: vec![0xc3],
+            relocs: Vec::new(),
+            frame: 16,
+        };
+        assert_eq!(attempted(move || Ok(compiled)).map(|c| c.frame), Some(16));
+        assert!(attempted(|| Err(CompileError::internal("refused", 3, 0))).is_none());
+        assert!(attempted(|| panic!("a bug in a fallback")).is_none());
     }
 }
