@@ -30,7 +30,7 @@ pub const TOKEN: Address = Address([0x70; 32]);
 pub const ESCROW: Address = Address([0xE5; 32]);
 /// The accounts a scenario picks from (by index modulo the length): four
 /// people and, last, the escrow itself, which can receive, own and spend
-/// tokens but never signs a transaction (see [`signer`]).
+/// tokens but never signs a transaction (see `signer`).
 pub const ACCOUNTS: [Address; 5] = [
     Address([0xAA; 32]),
     Address([0xB0; 32]),
@@ -112,7 +112,7 @@ pub enum Amount {
 pub enum Op {
     /// `token.transfer(to, amount)` signed by `from`.
     Transfer {
-        /// Signer (see [`signer`]).
+        /// Signer (see `signer`).
         from: u8,
         /// Receiver.
         to: u8,
@@ -121,7 +121,7 @@ pub enum Op {
     },
     /// `token.approve(spender, amount)` signed by `owner`.
     Approve {
-        /// Signer (see [`signer`]).
+        /// Signer (see `signer`).
         owner: u8,
         /// Who may spend.
         spender: u8,
@@ -130,7 +130,7 @@ pub enum Op {
     },
     /// `token.transfer_from(from, to, amount)` signed by `spender`.
     TransferFrom {
-        /// Signer (see [`signer`]).
+        /// Signer (see `signer`).
         spender: u8,
         /// Whose tokens.
         from: u8,
@@ -141,7 +141,7 @@ pub enum Op {
     },
     /// `escrow.deposit(amount)` signed by `from`.
     Deposit {
-        /// Signer (see [`signer`]).
+        /// Signer (see `signer`).
         from: u8,
         /// How much.
         amount: Amount,
@@ -149,19 +149,19 @@ pub enum Op {
     /// `token.approve(escrow, amount)` then `escrow.deposit(amount)`, both
     /// signed by `from` (two calls: deposits that can succeed).
     ApproveAndDeposit {
-        /// Signer (see [`signer`]).
+        /// Signer (see `signer`).
         from: u8,
         /// How much.
         amount: Amount,
     },
     /// `escrow.release()` signed by `caller`.
     Release {
-        /// Signer (see [`signer`]).
+        /// Signer (see `signer`).
         caller: u8,
     },
     /// `escrow.refund()` signed by `caller`.
     Refund {
-        /// Signer (see [`signer`]).
+        /// Signer (see `signer`).
         caller: u8,
     },
     /// A token or escrow method with an argument, its input one byte short

@@ -115,7 +115,7 @@ fn cache_modules() -> &'static [CacheModule] {
     })
 }
 
-/// The `cache` target: the first byte picks one of the [`cache_modules`],
+/// The `cache` target: the first byte picks one of the `cache_modules`,
 /// the rest describe [`Mutation`]s of its artifact file. Loading the
 /// damaged file in a new cache must be a counted miss that recompiles (a
 /// hit only if the bytes are unchanged), never executing the damaged code,

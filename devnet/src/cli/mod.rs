@@ -1,5 +1,5 @@
 //! Command-line parsing (clap) and dispatch: every command becomes an
-//! [`api::Request`] answered by a local [`api::Node`] over `--home`, or by a
+//! [`Request`] answered by a local [`Node`] over `--home`, or by a
 //! running `gasket serve` with `--rpc URL`.
 //!
 //! Output: `--json` prints exactly one JSON object on stdout (an

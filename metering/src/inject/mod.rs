@@ -9,13 +9,13 @@
 //! |-----------|-------------------------------------------------------------|
 //! | types     | `(i64)`, `(i32 i64) -> i32`, `(i32)`, `[] -> results` of multi-value functions, `[] -> []` (with `$start`) |
 //! | globals   | gas (mut i64), stack height (mut i32), both starting at 0   |
-//! | functions | the five helpers of [`helpers`], and `$start` when the initial memory costs gas |
+//! | functions | the five helpers of `helpers`, and `$start` when the initial memory costs gas |
 //! | exports   | `__gasket_gas`, `__gasket_stack`, `__gasket_start` (`$start`, else the module's start function, if any) |
 //!
 //! The start section is removed (`__gasket_start` is exported instead), so
 //! that the host can set gas before it runs; `$start` charges the initial
 //! memory pages, then calls the module's start function. Custom sections
-//! are dropped except `name`. Each function body is rewritten by [`body`].
+//! are dropped except `name`. Each function body is rewritten by `body`.
 
 mod body;
 pub(crate) mod helpers;

@@ -1,5 +1,5 @@
 //! The cache key: a blake3 hash over everything that changes the compiled
-//! code or the gas it charges, in two steps: a scope ([`KeyScope`], all
+//! code or the gas it charges, in two steps: a scope (`KeyScope`, all
 //! but the contract) keys a hash of the contract's code hash.
 //!
 //! | input | why |
