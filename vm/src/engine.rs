@@ -47,7 +47,7 @@ pub enum Regalloc {
     /// with [`OptLevel::None`], [`EngineConfig::baseline`]), code up to 2.5x
     /// slower, larger frames. A function whose frame would then exceed its
     /// budget of native stack (see [`EngineConfig::regalloc`]) is compiled
-    /// with the optimising pipeline instead.
+    /// with the optimising pipeline instead (if that works).
     SinglePass,
 }
 
@@ -226,8 +226,9 @@ pub struct EngineConfig {
     /// `native_stack_bytes / stack limit` times 3/4 (or a quarter of
     /// [`FRAME_RESERVE`]) is compiled with the default's optimising
     /// pipeline instead, so that single-pass code never takes more native
-    /// stack per unit than that, and a module compiles or fails to as with
-    /// the default. `native_stack_bytes` must then be at least
+    /// stack per unit than that. That compile depends on the frame, so on
+    /// the machine: if it fails, the single-pass code stays, and whether a
+    /// module compiles is decided by the compiles every machine makes. `native_stack_bytes` must then be at least
     /// [`MIN_SINGLE_PASS_NATIVE_STACK_BYTES`]. Outcomes and gas are the
     /// same with either allocator: they come from the instrumentation and
     /// the CLIF, which do not depend on it.
@@ -285,13 +286,20 @@ struct Allocators {
 /// a frame's size (which differs between architectures and CPU
 /// features): `None` if it fails or panics, so that whether it works
 /// never decides whether a module compiles (the compile it would replace
-/// stays).
+/// stays). `ctx` is renewed after a failure: the next compile on this
+/// thread reuses it. (The translation renews its own builder context.)
 fn attempted(
-    compile: impl FnOnce() -> Result<CompiledFunction, CompileError>,
+    ctx: &mut Context,
+    compile: impl FnOnce(&mut Context) -> Result<CompiledFunction, CompileError>,
 ) -> Option<CompiledFunction> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(compile))
-        .ok()?
-        .ok()
+    let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile(ctx)));
+    match compiled {
+        Ok(Ok(compiled)) => Some(compiled),
+        _ => {
+            *ctx = Context::new();
+            None
+        }
+    }
 }
 
 /// [`EngineConfig::default`]'s native stack.
@@ -807,27 +815,26 @@ impl Engine {
         };
         // Only the optimising pipeline inlines (see `translate::inline`):
         // the single-pass tier is chosen for compile time.
-        let single_pass = self.codegen_translation(
-            &**self.isa,
-            ctx,
-            index,
-            wasm_bytes,
-            translate,
-            Translation::Plain,
-        )?;
+        ctx.clear();
+        translate(&mut ctx.func, Translation::Plain)?;
         let budget = native_share(units, info, self.config.native_stack_bytes);
         // Large frames fall back too: a frame over `FRAME_RESERVE` needs a
         // guard and an extra call (`Engine::guard_large_frames`), so
         // single-pass frames stay well under it.
-        let fits = single_pass.frame <= FRAME_RESERVE / 4
-            && budget.is_none_or(|budget| u64::from(single_pass.frame) + 16 <= budget);
-        if fits {
-            return Ok(single_pass);
+        let fits = |frame: u32| {
+            frame <= FRAME_RESERVE / 4
+                && budget.is_none_or(|budget| u64::from(frame) + 16 <= budget)
+        };
+        // `None` if the engine optimises and the function is dense: the
+        // CLIF decides it, alike everywhere.
+        match self.codegen_unless_dense(&**self.isa, ctx, index, wasm_bytes, true)? {
+            Some(single_pass) if fits(single_pass.frame) => Ok(single_pass),
+            Some(single_pass) => Ok(attempted(ctx, |ctx| {
+                self.codegen_optimising(&***fallback, ctx, index, wasm_bytes, share, translate)
+            })
+            .unwrap_or(single_pass)),
+            None => self.codegen_optimising(&***fallback, ctx, index, wasm_bytes, share, translate),
         }
-        Ok(attempted(|| {
-            self.codegen_optimising(&***fallback, ctx, index, wasm_bytes, share, translate)
-        })
-        .unwrap_or(single_pass))
     }
 
     /// The optimising pipeline on a defined function: its translation with
@@ -863,7 +870,7 @@ impl Engine {
                 Some(inlined) if inlined.frame <= FRAME_RESERVE && within_share(inlined.frame) => {
                     return Ok(inlined);
                 }
-                Some(inlined) => attempted(|| {
+                Some(inlined) => attempted(ctx, |ctx| {
                     let plain = Translation::Plain;
                     self.codegen_translation(isa, ctx, index, wasm_bytes, translate, plain)
                 })
@@ -879,7 +886,7 @@ impl Engine {
         if within_share(compiled.frame) {
             return Ok(compiled);
         }
-        let in_slots = attempted(|| {
+        let in_slots = attempted(ctx, |ctx| {
             let isa = &*self.allocators.backtracking;
             self.codegen_translation(isa, ctx, index, wasm_bytes, translate, Translation::Slots)
         });
@@ -922,7 +929,7 @@ impl Engine {
         if single_pass.frame <= FRAME_RESERVE / 4 {
             return Ok(single_pass);
         }
-        Ok(attempted(|| {
+        Ok(attempted(ctx, |ctx| {
             ctx.clear();
             ctx.func = function;
             self.codegen_with(&***fallback, ctx, index, wasm_bytes)
@@ -1338,8 +1345,12 @@ mod tests {
             relocs: Vec::new(),
             frame: 16,
         };
-        assert_eq!(attempted(move || Ok(compiled)).map(|c| c.frame), Some(16));
-        assert!(attempted(|| Err(CompileError::internal("refused", 3, 0))).is_none());
-        assert!(attempted(|| panic!("a bug in a fallback")).is_none());
+        let mut ctx = Context::new();
+        assert_eq!(
+            attempted(&mut ctx, move |_| Ok(compiled)).map(|c| c.frame),
+            Some(16)
+        );
+        assert!(attempted(&mut ctx, |_| Err(CompileError::internal("refused", 3, 0))).is_none());
+        assert!(attempted(&mut ctx, |_| panic!("a bug in a fallback")).is_none());
     }
 }

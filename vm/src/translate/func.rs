@@ -195,6 +195,35 @@ pub(crate) fn translate_into(
     function: &mut Function,
     translation: Translation,
 ) -> Result<bool> {
+    // A translation that stops early (an error, or a panic a caller
+    // catches) leaves the builder's context half used; the next
+    // translation on this thread must not build on it.
+    let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        translate_body(env, func, body, fctx, frontend, function, translation)
+    }));
+    match translated {
+        Ok(Ok(inlined)) => Ok(inlined),
+        Ok(Err(error)) => {
+            *fctx = FunctionBuilderContext::new();
+            Err(error)
+        }
+        Err(panic) => {
+            *fctx = FunctionBuilderContext::new();
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+/// [`translate_into`], but for the reset of `fctx` when it stops early.
+fn translate_body(
+    env: &ModuleEnv<'_>,
+    func: u32,
+    body: &FunctionBody<'_>,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+    function: &mut Function,
+    translation: Translation,
+) -> Result<bool> {
     let internal = |e: wasmparser::BinaryReaderError| {
         CompileError::internal(e.message().to_string(), func, e.offset())
     };
@@ -956,6 +985,52 @@ mod tests {
                 f.display().to_string()
             })
             .collect()
+    }
+
+    /// A translation that fails half way (here: a body under another
+    /// function's signature, whose local 0 does not exist) leaves the
+    /// builder's context as new: the next translation on the same context
+    /// gives the same function as on a fresh one. (Without the reset,
+    /// `FunctionBuilder::new` finds it in use.)
+    #[test]
+    fn a_translation_that_stops_early_leaves_nothing_behind() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (func $a (param i32) (result i32)
+                (loop (br_if 0 (i32.eqz (local.get 0))))
+                (i32.add (local.get 0) (i32.const 1)))
+              (func $b (result i32) (i32.const 1)))"#,
+        )
+        .unwrap();
+        let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
+        let bodies: Vec<_> = Parser::new(0)
+            .parse_all(&prepared.wasm)
+            .filter_map(|payload| match payload.unwrap() {
+                Payload::CodeSectionEntry(body) => Some(body),
+                _ => None,
+            })
+            .collect();
+        let env = ModuleEnv::new(&prepared.info, &bodies);
+        let frontend = crate::Engine::new(crate::EngineConfig::default())
+            .unwrap()
+            .frontend_config();
+        let (a, b) = (
+            prepared.info.imported_functions,
+            prepared.info.imported_functions + 1,
+        );
+        let mut fresh = FunctionBuilderContext::new();
+        let expected = super::translate(&env, a, &bodies[0], &mut fresh, frontend)
+            .unwrap()
+            .display()
+            .to_string();
+        let mut fctx = FunctionBuilderContext::new();
+        let error = super::translate(&env, b, &bodies[0], &mut fctx, frontend).unwrap_err();
+        assert!(
+            error.to_string().contains("local index out of range"),
+            "{error}"
+        );
+        let again = super::translate(&env, a, &bodies[0], &mut fctx, frontend).unwrap();
+        assert_eq!(again.display().to_string(), expected);
     }
 
     /// Direct calls to wasm functions (`call fnN`) in a function's CLIF.
