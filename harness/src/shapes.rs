@@ -310,29 +310,33 @@ pub fn locals_across_calls() -> Shape {
     }
 }
 
+/// `products` stores (at 0, 8, 16, ...) of `operand`, an `i64` wasm
+/// expression, times distinct constants (3, 5, 7, ...), and adds of the same
+/// products computed again onto the stack's top: the optimiser merges each
+/// recomputation with its first computation.
+pub fn products_stored_and_recomputed(products: i64, operand: &str) -> (String, String) {
+    let stores = (0..products)
+        .map(|k| {
+            format!(
+                "(i64.store offset={} (i32.const 0) (i64.mul {operand} (i64.const {})))",
+                8 * k,
+                2 * k + 3
+            )
+        })
+        .collect();
+    let sum = (0..products)
+        .map(|k| format!("(i64.add (i64.mul {operand} (i64.const {})))", 2 * k + 3))
+        .collect();
+    (stores, sum)
+}
+
 /// 8,000 products of the parameter stored, a call, and the same products
 /// computed again and summed: the optimiser merges each with the first,
 /// so 8,000 values are live across the call without a local or a deep
 /// operand stack (0.91 s with the backtracking allocator).
 pub fn recomputed_products() -> Shape {
     let products = 8_000i64;
-    let stores: String = (0..products)
-        .map(|k| {
-            format!(
-                "(i64.store offset={} (i32.const 0) (i64.mul (local.get 0) (i64.const {})))",
-                8 * k,
-                2 * k + 3
-            )
-        })
-        .collect();
-    let sum: String = (0..products)
-        .map(|k| {
-            format!(
-                "(i64.add (i64.mul (local.get 0) (i64.const {})))",
-                2 * k + 3
-            )
-        })
-        .collect();
+    let (stores, sum) = products_stored_and_recomputed(products, "(local.get 0)");
     Shape {
         name: "recomputed_products",
         wat: module(&format!(

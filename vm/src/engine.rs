@@ -1042,15 +1042,14 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasmparser::FunctionBody;
 
     /// Calls `visit` with every defined function of `wasm` (prepared with
-    /// the default config): its index, its translation with small leaves
-    /// `inline`d or not, and its body's size.
-    fn for_each_translation(
-        engine: &Engine,
+    /// the default config): the module's environment, the function's
+    /// index, body and body size, and a builder context.
+    fn for_each_body(
         wasm: &[u8],
-        inline: bool,
-        mut visit: impl FnMut(u32, Function, u64),
+        mut visit: impl FnMut(&ModuleEnv<'_>, u32, &FunctionBody<'_>, u64, &mut FunctionBuilderContext),
     ) {
         let prepared = gasket_metering::prepare_with_policy(
             wasm,
@@ -1064,25 +1063,40 @@ mod tests {
         let mut fctx = FunctionBuilderContext::new();
         for (i, body) in parsed.bodies.iter().enumerate() {
             let index = info.imported_functions + i as u32;
+            let bytes = body.range().end - body.range().start;
+            visit(&env, index, body, bytes, &mut fctx);
+        }
+    }
+
+    /// Calls `visit` with every defined function of `wasm` (prepared with
+    /// the default config): its index, its translation with small leaves
+    /// `inline`d or not, and its body's size.
+    fn for_each_translation(
+        engine: &Engine,
+        wasm: &[u8],
+        inline: bool,
+        mut visit: impl FnMut(u32, Function, u64),
+    ) {
+        let translation = if inline {
+            Translation::Inlining
+        } else {
+            Translation::Plain
+        };
+        let frontend = engine.isa.frontend_config();
+        for_each_body(wasm, |env, index, body, bytes, fctx| {
             let mut function = Function::new();
-            let frontend = engine.isa.frontend_config();
-            let translation = if inline {
-                Translation::Inlining
-            } else {
-                Translation::Plain
-            };
             translate::func::translate_into(
-                &env,
+                env,
                 index,
                 body,
-                &mut fctx,
+                fctx,
                 frontend,
                 &mut function,
                 translation,
             )
             .unwrap();
-            visit(index, function, body.range().end - body.range().start);
-        }
+            visit(index, function, bytes);
+        });
     }
 
     /// Which defined functions of `wasm` (by index) the optimising pipeline
@@ -1213,34 +1227,23 @@ mod tests {
     /// by units (`None` without units).
     #[cfg(target_arch = "x86_64")]
     fn frames_and_shares(engine: &Engine, wasm: &[u8]) -> Vec<(u32, u32, u32, Option<u64>)> {
-        let prepared = gasket_metering::prepare_with_policy(
-            wasm,
-            &gasket_metering::Config::default(),
-            &gasket_metering::Permissive,
-        )
-        .unwrap();
-        let info = &prepared.info;
-        let parsed = parse_module(&prepared.wasm, info).unwrap();
-        let env = ModuleEnv::new(info, &parsed.bodies);
-        let mut fctx = FunctionBuilderContext::new();
         let mut ctx = Context::new();
         let frontend = engine.isa.frontend_config();
         let mut frames = Vec::new();
-        for (i, body) in parsed.bodies.iter().enumerate() {
-            let index = info.imported_functions + i as u32;
+        for_each_body(wasm, |env, index, body, bytes, fctx| {
             let mut translate = |function: &mut Function, translation| {
                 translate::func::translate_into(
-                    &env,
+                    env,
                     index,
                     body,
-                    &mut fctx,
+                    fctx,
                     frontend,
                     function,
                     translation,
                 )
             };
+            let info = env.info;
             let units = translate::func::frame_units(body, &info.injected);
-            let bytes = body.range().end - body.range().start;
             let compiled = engine
                 .codegen_function(&mut ctx, index, bytes, units, info, &mut translate)
                 .unwrap();
@@ -1249,7 +1252,7 @@ mod tests {
                 .unwrap();
             let share = native_share(units, info, engine.config.native_stack_bytes);
             frames.push((index, compiled.frame, optimised.frame, share));
-        }
+        });
         frames
     }
 

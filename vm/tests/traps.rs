@@ -475,24 +475,8 @@ fn baseline_keeps_the_deterministic_stack_limit_first() {
 /// frames the backstop (a node failure) fired at a depth that depends on
 /// the machine code.
 fn recursions_over_their_share() -> Vec<(&'static str, String)> {
-    let products = 2_000;
-    let stores: String = (0..products)
-        .map(|k| {
-            format!(
-                "(i64.store offset={} (i32.const 0) (i64.mul (local.get $n) (i64.const {})))",
-                8 * k,
-                2 * k + 3
-            )
-        })
-        .collect();
-    let sum: String = (0..products)
-        .map(|k| {
-            format!(
-                "(i64.add (i64.mul (local.get $n) (i64.const {})))",
-                2 * k + 3
-            )
-        })
-        .collect();
+    let (stores, sum) =
+        gasket_harness::shapes::products_stored_and_recomputed(2_000, "(local.get $n)");
     let merged = format!(
         r#"(module (memory 1)
   (func (export "deep") (param $n i64) (result i64)

@@ -959,12 +959,17 @@ mod tests {
     use cranelift_codegen::isa::TargetFrontendConfig;
     use cranelift_frontend::FunctionBuilderContext;
     use gasket_metering::{Config, Permissive, prepare_with_policy};
-    use wasmparser::{Parser, Payload};
+    use wasmparser::{FunctionBody, Parser, Payload};
 
     use crate::translate::ModuleEnv;
 
-    /// CLIF of every defined function of `wat`, after preparation.
-    fn clif(wat: &str) -> Vec<String> {
+    /// Calls `visit` with `wat` prepared: its environment, the bodies of
+    /// its defined functions, the index of the first, and the host's
+    /// frontend configuration.
+    fn with_module<T>(
+        wat: &str,
+        visit: impl FnOnce(&ModuleEnv<'_>, &[FunctionBody<'_>], u32, TargetFrontendConfig) -> T,
+    ) -> T {
         let wasm = wat::parse_str(wat).unwrap();
         let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
         let bodies: Vec<_> = Parser::new(0)
@@ -976,15 +981,22 @@ mod tests {
             .collect();
         let env = ModuleEnv::new(&prepared.info, &bodies);
         let engine = crate::Engine::new(crate::EngineConfig::default()).unwrap();
-        let frontend: TargetFrontendConfig = engine.frontend_config();
-        let mut fctx = FunctionBuilderContext::new();
-        (prepared.info.imported_functions..)
-            .zip(&bodies)
-            .map(|(index, body)| {
-                let f = super::translate(&env, index, body, &mut fctx, frontend).unwrap();
-                f.display().to_string()
-            })
-            .collect()
+        let frontend = engine.frontend_config();
+        visit(&env, &bodies, prepared.info.imported_functions, frontend)
+    }
+
+    /// CLIF of every defined function of `wat`, after preparation.
+    fn clif(wat: &str) -> Vec<String> {
+        with_module(wat, |env, bodies, first, frontend| {
+            let mut fctx = FunctionBuilderContext::new();
+            (first..)
+                .zip(bodies)
+                .map(|(index, body)| {
+                    let f = super::translate(env, index, body, &mut fctx, frontend).unwrap();
+                    f.display().to_string()
+                })
+                .collect()
+        })
     }
 
     /// A translation that fails half way (here: a body under another
@@ -994,43 +1006,26 @@ mod tests {
     /// `FunctionBuilder::new` finds it in use.)
     #[test]
     fn a_translation_that_stops_early_leaves_nothing_behind() {
-        let wasm = wat::parse_str(
-            r#"(module
+        let wat = r#"(module
               (func $a (param i32) (result i32)
                 (loop (br_if 0 (i32.eqz (local.get 0))))
                 (i32.add (local.get 0) (i32.const 1)))
-              (func $b (result i32) (i32.const 1)))"#,
-        )
-        .unwrap();
-        let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
-        let bodies: Vec<_> = Parser::new(0)
-            .parse_all(&prepared.wasm)
-            .filter_map(|payload| match payload.unwrap() {
-                Payload::CodeSectionEntry(body) => Some(body),
-                _ => None,
-            })
-            .collect();
-        let env = ModuleEnv::new(&prepared.info, &bodies);
-        let frontend = crate::Engine::new(crate::EngineConfig::default())
-            .unwrap()
-            .frontend_config();
-        let (a, b) = (
-            prepared.info.imported_functions,
-            prepared.info.imported_functions + 1,
-        );
-        let mut fresh = FunctionBuilderContext::new();
-        let expected = super::translate(&env, a, &bodies[0], &mut fresh, frontend)
-            .unwrap()
-            .display()
-            .to_string();
-        let mut fctx = FunctionBuilderContext::new();
-        let error = super::translate(&env, b, &bodies[0], &mut fctx, frontend).unwrap_err();
-        assert!(
-            error.to_string().contains("local index out of range"),
-            "{error}"
-        );
-        let again = super::translate(&env, a, &bodies[0], &mut fctx, frontend).unwrap();
-        assert_eq!(again.display().to_string(), expected);
+              (func $b (result i32) (i32.const 1)))"#;
+        with_module(wat, |env, bodies, a, frontend| {
+            let mut fresh = FunctionBuilderContext::new();
+            let expected = super::translate(env, a, &bodies[0], &mut fresh, frontend)
+                .unwrap()
+                .display()
+                .to_string();
+            let mut fctx = FunctionBuilderContext::new();
+            let error = super::translate(env, a + 1, &bodies[0], &mut fctx, frontend).unwrap_err();
+            assert!(
+                error.to_string().contains("local index out of range"),
+                "{error}"
+            );
+            let again = super::translate(env, a, &bodies[0], &mut fctx, frontend).unwrap();
+            assert_eq!(again.display().to_string(), expected);
+        });
     }
 
     /// Direct calls to wasm functions (`call fnN`) in a function's CLIF.
