@@ -80,12 +80,18 @@ fn link_with(
         if reaches(site, target, r) {
             return Ok((target, *r));
         }
-        let veneer = islands
+        let veneer = *islands
             .iter()
             .find(|island| island.functions.contains(&function))
             .and_then(|island| island.veneers.get(&(r.target, r.addend)))
             .ok_or_else(|| link_error("a call out of reach without a veneer"))?;
-        Ok((*veneer, Relocation { addend: 0, ..*r }))
+        let to_veneer = Relocation { addend: 0, ..*r };
+        // Only a function longer than the reach could be this far from
+        // the island after it.
+        if !reaches(site, veneer, &to_veneer) {
+            return Err(link_error("a call out of reach of its island"));
+        }
+        Ok((veneer, to_veneer))
     })?;
     for island in &islands {
         for (&(callee, addend), &veneer) in &island.veneers {
@@ -106,15 +112,15 @@ struct Island {
     veneers: HashMap<(usize, i64), usize>,
 }
 
-/// `adr x17, .; ldr x16, .+16; add x16, x17, x16; br x16; .quad delta`.
+/// `adr x17, .; ldr x16, .+12 (the literal); add x16, x17, x16; br x16;`
+/// `.quad delta`, delta from the veneer's start.
 const VENEER: [u32; 4] = [0x1000_0011, 0x5800_0070, 0x8b10_0230, 0xd61f_0200];
 
 /// Bytes of a veneer: the four instructions and the displacement.
 const VENEER_BYTES: usize = 24;
 
 /// Lays `functions` out; with `interval`, an island (its veneers left
-/// zero) after the function that ends each `interval` of code and after
-/// the last.
+/// zero) after each run of functions of at most `interval` bytes.
 fn lay_out(
     functions: &[CompiledFunction],
     padding: u8,
@@ -125,34 +131,55 @@ fn lay_out(
     let mut islands = Vec::new();
     let (mut run_start, mut first) = (0, 0);
     for (index, f) in functions.iter().enumerate() {
+        // A run ends before the function that would take it past
+        // `interval` (a run of one function may be longer).
+        let end = blob.len().next_multiple_of(FUNCTION_ALIGN) + f.code.len();
+        if interval.is_some_and(|interval| index > first && end - run_start > interval) {
+            add_island(&mut blob, functions, first..index, padding, &mut islands);
+            (run_start, first) = (blob.len(), index);
+        }
         let padded = blob.len().next_multiple_of(FUNCTION_ALIGN);
         // Never executed: int3 on x86-64, zeros (udf) on aarch64.
         blob.resize(padded, padding);
         offsets.push(blob.len());
         blob.extend_from_slice(&f.code);
-        let Some(interval) = interval else { continue };
-        if blob.len() - run_start >= interval || index + 1 == functions.len() {
-            let run = first..index + 1;
-            let mut veneers = HashMap::new();
-            for r in functions[run.clone()].iter().flat_map(|f| &f.relocs) {
-                if r.kind == Reloc::Arm64Call {
-                    let next = veneers.len();
-                    veneers.entry((r.target, r.addend)).or_insert(next);
-                }
-            }
-            let start = blob.len().next_multiple_of(FUNCTION_ALIGN);
-            blob.resize(start + veneers.len() * VENEER_BYTES, padding);
-            for slot in veneers.values_mut() {
-                *slot = start + *slot * VENEER_BYTES;
-            }
-            islands.push(Island {
-                functions: run,
-                veneers,
-            });
-            (run_start, first) = (blob.len(), index + 1);
-        }
+    }
+    if interval.is_some() && first < functions.len() {
+        add_island(
+            &mut blob,
+            functions,
+            first..functions.len(),
+            padding,
+            &mut islands,
+        );
     }
     (blob, offsets, islands)
+}
+
+/// Appends an island (its veneers left zero) for the functions of `run`.
+fn add_island(
+    blob: &mut Vec<u8>,
+    functions: &[CompiledFunction],
+    run: std::ops::Range<usize>,
+    padding: u8,
+    islands: &mut Vec<Island>,
+) {
+    let mut veneers = HashMap::new();
+    for r in functions[run.clone()].iter().flat_map(|f| &f.relocs) {
+        if r.kind == Reloc::Arm64Call {
+            let next = veneers.len();
+            veneers.entry((r.target, r.addend)).or_insert(next);
+        }
+    }
+    let start = blob.len().next_multiple_of(FUNCTION_ALIGN);
+    blob.resize(start + veneers.len() * VENEER_BYTES, padding);
+    for slot in veneers.values_mut() {
+        *slot = start + *slot * VENEER_BYTES;
+    }
+    islands.push(Island {
+        functions: run,
+        veneers,
+    });
 }
 
 /// Patches every relocation of `functions`, laid out at `offsets`, to where
@@ -291,6 +318,43 @@ mod tests {
         );
     }
 
+    /// Islands with different callees, runs of one function longer than
+    /// the interval: each call out of reach goes to the veneer of its own
+    /// island, which it reaches (`link_with` checks), and lands on its
+    /// callee.
+    #[test]
+    fn each_call_goes_to_the_island_after_its_function() {
+        let functions = [
+            function(128, &[(0, 4)]),
+            function(640, &[(600, 4)]),
+            function(128, &[(0, 0), (4, 1)]),
+            function(640, &[]),
+            function(128, &[(0, 0)]),
+        ];
+        let (blob, offsets) = link_with(&functions, 0, 768, 256).unwrap();
+        let mut through_veneers = 0;
+        for (f, &start) in functions.iter().zip(&offsets) {
+            for r in &f.relocs {
+                let site = start + r.offset as usize;
+                assert_eq!(
+                    destination(&blob, site),
+                    offsets[r.target],
+                    "call at {site:#x}"
+                );
+                let landing = landing(&blob, site);
+                assert!(
+                    landing.abs_diff(site) < 768,
+                    "call at {site:#x} to {landing:#x}"
+                );
+                through_veneers += usize::from(landing != offsets[r.target]);
+            }
+        }
+        assert!(
+            through_veneers >= 3,
+            "{through_veneers} calls through veneers"
+        );
+    }
+
     /// Machine code through a veneer, run: a caller `bl`s a callee 3 KiB
     /// away with a reach of 1 KiB, and gets its 42 (aarch64 hosts, and
     /// the emulated test run).
@@ -320,8 +384,9 @@ mod tests {
         let functions = [caller, function(3072, &[]), callee];
         let (blob, offsets) = link_with(&functions, 0, 1024, 512).unwrap();
         assert_ne!(
-            destination(&blob, offsets[0] + 8) as i64,
-            offsets[0] as i64 + 8
+            landing(&blob, offsets[0] + 8),
+            offsets[2],
+            "not through a veneer"
         );
         let memory = crate::link::code_memory::CodeMemory::new(&blob).unwrap();
         // SAFETY: the caller is a complete function of the AAPCS64 ABI
