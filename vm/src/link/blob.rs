@@ -25,9 +25,10 @@ const FUNCTION_ALIGN: usize = 16;
 /// Reach of an aarch64 `bl`, either way.
 const ARM64_CALL_REACH: i64 = 1 << 27;
 
-/// Code between two islands. With the largest function (a 512 KiB body
-/// expanded some 30 times, ~15 MiB) and the island itself, every call
-/// is well within [`ARM64_CALL_REACH`] of the island after it.
+/// The most code between two islands (but for a single longer function):
+/// a call is then at most this far, plus the island (24 bytes per
+/// callee, under 250 KB at the limits on functions), from its veneer,
+/// well within [`ARM64_CALL_REACH`].
 const ISLAND_INTERVAL: usize = 64 << 20;
 
 /// One compiled function before linking.
