@@ -13,6 +13,11 @@
 //!     raise_trap(vmctx, code)       (longjmps; never returns)
 //! ```
 //!
+//! Locals are cranelift-frontend variables and operand-stack values SSA
+//! values, except in [`Translation::Slots`], where both live in cells of
+//! the frame (the translation a function whose optimised frame exceeds
+//! its share of native stack gets; see `Engine::codegen_optimising`).
+//!
 //! The gas left and the memory length are cranelift-frontend variables,
 //! kept in registers between the points where anything else can see or
 //! change them. A call to a wasm function (direct, or through the module's
