@@ -126,9 +126,11 @@ pub(crate) enum Translation {
     /// 8-byte cell of the frame: a push stores, a pop loads, so no value
     /// lives from one operator to the next but the context pointer, the
     /// gas and the memory length. The frame is then about 8 bytes per
-    /// stack-height unit whatever the allocator does (the optimiser's
+    /// stack-height unit whatever the allocator does, plus a call's
+    /// arguments and results held again in its outgoing and return areas
+    /// (24 bytes per unit for a 128-argument call); the optimiser's
     /// merged values and the single-pass allocator's one slot per spilled
-    /// value are not bounded by units); see `Engine::codegen_optimising`.
+    /// value are not bounded by units. See `Engine::codegen_optimising`.
     Slots,
 }
 
