@@ -255,8 +255,9 @@ pub struct EngineConfig {
     pub values_in_slots: bool,
 }
 
-/// Translates a defined function into the given function, with small leaf
-/// callees inlined or not; returns whether it inlined any call.
+/// Translates a defined function into the given function as the
+/// [`Translation`] says; returns whether it inlined any call
+/// (`translate::func::translator`).
 type Translate<'t> = &'t mut dyn FnMut(&mut Function, Translation) -> Result<bool, CompileError>;
 
 /// Register-allocation cost (`liveness::allocation_cost`) per byte of a
@@ -579,17 +580,8 @@ impl Engine {
                 }
                 Job::Function(index) => {
                     let body = &parsed.bodies[index as usize - imported];
-                    let mut translate = |function: &mut Function, translation| {
-                        translate::func::translate_into(
-                            &env,
-                            index,
-                            body,
-                            fctx,
-                            frontend,
-                            function,
-                            translation,
-                        )
-                    };
+                    let mut translate =
+                        translate::func::translator(&env, index, body, fctx, frontend);
                     let units = translate::func::frame_units(body, &info.injected);
                     return self.codegen_function(
                         ctx,
@@ -1231,17 +1223,7 @@ mod tests {
         let frontend = engine.isa.frontend_config();
         let mut frames = Vec::new();
         for_each_body(wasm, |env, index, body, bytes, fctx| {
-            let mut translate = |function: &mut Function, translation| {
-                translate::func::translate_into(
-                    env,
-                    index,
-                    body,
-                    fctx,
-                    frontend,
-                    function,
-                    translation,
-                )
-            };
+            let mut translate = translate::func::translator(env, index, body, fctx, frontend);
             let info = env.info;
             let units = translate::func::frame_units(body, &info.injected);
             let compiled = engine

@@ -277,6 +277,35 @@ mod tests {
         (landing as i64 + literal) as usize
     }
 
+    /// Checks that every call of `functions`, linked at `offsets` in
+    /// `blob`, leads to its callee and lands within `reach` of its site;
+    /// returns how many go through a veneer.
+    fn calls_through_veneers(
+        functions: &[CompiledFunction],
+        blob: &[u8],
+        offsets: &[usize],
+        reach: usize,
+    ) -> usize {
+        let mut through_veneers = 0;
+        for (f, &start) in functions.iter().zip(offsets) {
+            for r in &f.relocs {
+                let site = start + r.offset as usize;
+                assert_eq!(
+                    destination(blob, site),
+                    offsets[r.target],
+                    "call at {site:#x}"
+                );
+                let landing = landing(blob, site);
+                assert!(
+                    landing.abs_diff(site) < reach,
+                    "call at {site:#x} to {landing:#x}"
+                );
+                through_veneers += usize::from(landing != offsets[r.target]);
+            }
+        }
+        through_veneers
+    }
+
     #[test]
     fn calls_within_reach_go_direct_and_leave_no_island() {
         let functions = [function(64, &[(8, 1)]), function(64, &[(0, 0)])];
@@ -299,20 +328,7 @@ mod tests {
             function(256, &[(0, 0), (4, 1), (8, 3)]),
         ];
         let (blob, offsets) = link_with(&functions, 0, 1024, 512).unwrap();
-        let mut through_veneers = 0;
-        for (f, &start) in functions.iter().zip(&offsets) {
-            for r in &f.relocs {
-                let site = start + r.offset as usize;
-                assert_eq!(
-                    destination(&blob, site),
-                    offsets[r.target],
-                    "call at {site:#x}"
-                );
-                let insn = u32::from_le_bytes(blob[site..site + 4].try_into().unwrap());
-                let landing = (site as i64 + (((insn << 6) as i32 >> 4) as i64)) as usize;
-                through_veneers += usize::from(landing != offsets[r.target]);
-            }
-        }
+        let through_veneers = calls_through_veneers(&functions, &blob, &offsets, 1024);
         assert!(
             through_veneers >= 4,
             "{through_veneers} calls through veneers"
@@ -333,23 +349,7 @@ mod tests {
             function(128, &[(0, 0)]),
         ];
         let (blob, offsets) = link_with(&functions, 0, 768, 256).unwrap();
-        let mut through_veneers = 0;
-        for (f, &start) in functions.iter().zip(&offsets) {
-            for r in &f.relocs {
-                let site = start + r.offset as usize;
-                assert_eq!(
-                    destination(&blob, site),
-                    offsets[r.target],
-                    "call at {site:#x}"
-                );
-                let landing = landing(&blob, site);
-                assert!(
-                    landing.abs_diff(site) < 768,
-                    "call at {site:#x} to {landing:#x}"
-                );
-                through_veneers += usize::from(landing != offsets[r.target]);
-            }
-        }
+        let through_veneers = calls_through_veneers(&functions, &blob, &offsets, 768);
         assert!(
             through_veneers >= 3,
             "{through_veneers} calls through veneers"

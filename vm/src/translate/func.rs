@@ -221,6 +221,22 @@ pub(crate) fn translate_into(
     }
 }
 
+/// [`translate_into`] for defined function `func`, all but the function
+/// to fill and the translation fixed: what the engine's compile of one
+/// function (`Engine::codegen_function`) translates with, as often as its
+/// fallbacks need.
+pub(crate) fn translator<'t>(
+    env: &'t ModuleEnv<'t>,
+    func: u32,
+    body: &'t FunctionBody<'t>,
+    fctx: &'t mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> impl FnMut(&mut Function, Translation) -> Result<bool> + 't {
+    move |function, translation| {
+        translate_into(env, func, body, fctx, frontend, function, translation)
+    }
+}
+
 /// [`translate_into`], but for the reset of `fctx` when it stops early.
 fn translate_body(
     env: &ModuleEnv<'_>,
