@@ -55,7 +55,9 @@ use crate::engine::Engine;
 ///   (`Translation::Slots`); one buffer for all shared-table
 ///   `call_indirect`s of a function; an `if`'s else arm takes its
 ///   parameters as block parameters.
-pub const COMPILER_VERSION: u32 = 12;
+/// - 13: the stack-height global lives in the context
+///   (`VmCtx::stack_height`), reached in one load.
+pub const COMPILER_VERSION: u32 = 13;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -317,11 +317,34 @@ impl InstanceInner {
             && self.table.as_ref().is_none_or(|t| t.claim.check())
     }
 
+    /// Where global `index` lives: its slot in `globals`, but for the
+    /// stack-height global, which generated code keeps in the context.
+    fn global_slot(&mut self, index: u32) -> &mut i64 {
+        if index == self.module.inner.info.injected.stack_global {
+            &mut self.vmctx.stack_height
+        } else {
+            &mut self.globals[index as usize]
+        }
+    }
+
+    /// The value of global `index` (see [`Self::global_slot`]).
+    fn global_value(&self, index: u32) -> i64 {
+        if index == self.module.inner.info.injected.stack_global {
+            self.vmctx.stack_height
+        } else {
+            self.globals[index as usize]
+        }
+    }
+
     /// Control comes (back) to this instance: shared globals and memory
     /// length from their shared homes.
     pub(crate) fn sync_in(&mut self) {
-        for (slot, cell) in &self.shared_globals {
-            self.globals[*slot as usize] = cell.value.load(Ordering::Relaxed);
+        for i in 0..self.shared_globals.len() {
+            let (slot, value) = {
+                let (slot, cell) = &self.shared_globals[i];
+                (*slot, cell.value.load(Ordering::Relaxed))
+            };
+            *self.global_slot(slot) = value;
         }
         if let Some(memory) = &self.memory {
             self.vmctx.memory_len = u64::from(memory.pages()) * super::memory::PAGE;
@@ -332,7 +355,7 @@ impl InstanceInner {
     pub(crate) fn sync_out(&self) {
         for (slot, cell) in &self.shared_globals {
             cell.value
-                .store(self.globals[*slot as usize], Ordering::Relaxed);
+                .store(self.global_value(*slot), Ordering::Relaxed);
         }
     }
 
@@ -343,8 +366,8 @@ impl InstanceInner {
         index: usize,
     ) -> (Option<&HostImport>, Option<NonNull<dyn Host>>, Caller<'_>) {
         let injected = &self.module.inner.info.injected;
-        let (gas_index, stack_index) = (injected.gas_global as usize, injected.stack_global);
-        let stack_height = self.globals[stack_index as usize];
+        let gas_index = injected.gas_global as usize;
+        let stack_height = self.vmctx.stack_height;
         let memory: &mut [u8] = match self.memory.as_ref() {
             // SAFETY: as in `linear_memory` (a field borrow, so that `gas`
             // can borrow `globals` beside it).
@@ -608,6 +631,7 @@ impl Instance {
                 stack_limit: 0,
                 instance: std::ptr::null_mut(),
                 gas: std::ptr::null_mut(),
+                stack_height: 0,
                 libcalls: libcalls::table(),
             },
             module: module.clone(),
@@ -767,7 +791,7 @@ impl Instance {
                     return Some(Extern::Global(Global(cell.clone())));
                 }
                 let cell = Arc::new(GlobalCell {
-                    value: std::sync::atomic::AtomicI64::new(inner.globals[index as usize]),
+                    value: std::sync::atomic::AtomicI64::new(inner.global_value(index)),
                     ty: sig.ty,
                     mutable: sig.mutable,
                 });
@@ -925,7 +949,6 @@ impl Instance {
         }
         // The metering contract: the height starts at 0 for every call
         // from outside, and where the caller was for a nested one.
-        let stack = module.info.injected.stack_global as usize;
         let inner = self.inner_mut();
         if inner.shared {
             if !inner.claim() {
@@ -933,7 +956,7 @@ impl Instance {
             }
             inner.sync_in();
         }
-        inner.globals[stack] = i64::from(stack_base.min(i32::MAX as u32));
+        inner.vmctx.stack_height = i64::from(stack_base.min(i32::MAX as u32));
         inner.pending = None;
         inner.dispatcher = host;
 
@@ -1002,8 +1025,7 @@ impl Instance {
 
     /// The stack-height global (`-1` after a stack overflow).
     pub fn stack_height(&self) -> i32 {
-        let index = self.inner().module.inner.info.injected.stack_global as usize;
-        self.inner().globals[index] as i32
+        self.inner().vmctx.stack_height as i32
     }
 
     /// Global `index`.
@@ -1020,7 +1042,7 @@ impl Instance {
         let raw = match inner.shared_globals.iter().find(|(i, _)| *i == index) {
             // Another instance may have set it since this one last ran.
             Some((_, cell)) => cell.value.load(Ordering::Relaxed),
-            None => inner.globals[index as usize],
+            None => inner.global_value(index),
         };
         Some(match ty {
             ValType::I32 => Value::I32(raw as i32),

@@ -414,7 +414,7 @@ fn call_into_with(
         let injected = &caller.module.inner.info.injected;
         (
             caller.globals[injected.gas_global as usize],
-            caller.globals[injected.stack_global as usize],
+            caller.vmctx.stack_height,
             caller.dispatcher,
         )
     };
@@ -432,7 +432,7 @@ fn call_into_with(
         inner.sync_in();
         let injected = &inner.module.inner.info.injected;
         inner.globals[injected.gas_global as usize] = gas;
-        inner.globals[injected.stack_global as usize] = stack;
+        inner.vmctx.stack_height = stack;
         let saved = (inner.dispatcher, inner.pending.take());
         inner.dispatcher = dispatcher;
         (std::ptr::addr_of_mut!(inner.vmctx), saved)
@@ -446,7 +446,7 @@ fn call_into_with(
         let injected = &inner.module.inner.info.injected;
         let out = (
             inner.globals[injected.gas_global as usize],
-            inner.globals[injected.stack_global as usize],
+            inner.vmctx.stack_height,
             inner.pending.take(),
         );
         (inner.dispatcher, inner.pending) = saved;
@@ -456,7 +456,7 @@ fn call_into_with(
     let caller = unsafe { &mut *caller_inner };
     let injected = &caller.module.inner.info.injected;
     caller.globals[injected.gas_global as usize] = gas;
-    caller.globals[injected.stack_global as usize] = stack;
+    caller.vmctx.stack_height = stack;
     if code == CODE_HOST {
         caller.pending = pending;
     }

@@ -17,7 +17,11 @@
 //! 72      gas           the gas global's slot, for trampolines (an
 //!                       indirect trampoline runs in another module's
 //!                       instance, whose gas global has another index)
-//! 80      libcalls      [`Libcall`] function pointers
+//! 80      stack_height  the injected stack-height global itself (i32 in
+//!                       the low half): every call's `stack_enter` and
+//!                       `stack_exit` reach it in one load from the
+//!                       context, not two through `globals`
+//! 88      libcalls      [`Libcall`] function pointers
 //! ```
 //!
 //! Generated code holds no absolute address: everything outside the code
@@ -106,6 +110,9 @@ pub(crate) struct VmCtx {
     pub stack_limit: usize,
     pub instance: *mut c_void,
     pub gas: *mut i64,
+    /// The value of the stack-height global; its slot in `globals` is
+    /// unused.
+    pub stack_height: i64,
     pub libcalls: [usize; LIBCALL_COUNT],
 }
 
@@ -116,6 +123,7 @@ pub(crate) const TABLE: i32 = offset_of!(VmCtx, table) as i32;
 pub(crate) const TABLE_LEN: i32 = offset_of!(VmCtx, table_len) as i32;
 pub(crate) const STACK_LIMIT: i32 = offset_of!(VmCtx, stack_limit) as i32;
 pub(crate) const GAS: i32 = offset_of!(VmCtx, gas) as i32;
+pub(crate) const STACK_HEIGHT: i32 = offset_of!(VmCtx, stack_height) as i32;
 
 /// Offset of a libcall's pointer.
 pub(crate) fn libcall_offset(call: Libcall) -> i32 {

@@ -743,6 +743,12 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     /// Address of the slot of global `index`.
     pub(crate) fn global_addr(&mut self, index: u32) -> Value {
+        if index == self.env.info.injected.stack_global {
+            return self
+                .b
+                .ins()
+                .iadd_imm_s(self.vmctx, i64::from(vmctx::STACK_HEIGHT));
+        }
         let base = self.vmctx_ptr(vmctx::GLOBALS);
         self.b.ins().iadd_imm_s(base, i64::from(index) * 8)
     }

@@ -3,8 +3,10 @@
 //! Locals are cranelift-frontend variables (SSA is built for them), or
 //! cells of the frame (`Translation::Slots`). Globals
 //! live in 8-byte slots of the VM context's global array (an `i32` in the
-//! low half), read and written in place, so their values, gas and stack
-//! height included, are what the wasm says at every call boundary.
+//! low half), but for the stack height, kept in the context itself
+//! (`VmCtx::stack_height`); they are read and written in place, so their
+//! values, gas and stack height included, are what the wasm says at every
+//! call boundary.
 
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
 use wasmparser::Operator;
