@@ -57,7 +57,9 @@ use crate::engine::Engine;
 ///   parameters as block parameters.
 /// - 13: the stack-height global lives in the context
 ///   (`VmCtx::stack_height`), reached in one load.
-pub const COMPILER_VERSION: u32 = 13;
+/// - 14: a module's globals live in the context when it has at most
+///   `vmctx::INLINE_GLOBALS` (`VmCtx::inline_globals`).
+pub const COMPILER_VERSION: u32 = 14;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -22,7 +22,7 @@ use super::shared::{
     Claim, Extern, Func, Global, GlobalCell, Memory, MemoryCell, Table, TableCell,
 };
 use super::unwind::{self, Trampoline};
-use super::vmctx::{TableEntry, VmCtx};
+use super::vmctx::{self, TableEntry, VmCtx};
 use crate::error::InstantiationError;
 use crate::module::{ConstExpr, Module, ModuleInner};
 use crate::trap::{CODE_HOST, CODE_NATIVE_STACK, Trap, TrapKind};
@@ -258,7 +258,10 @@ pub(crate) struct InstanceInner {
     pub vmctx: VmCtx,
     pub module: Module,
     pub memory: Option<Arc<MemoryCell>>,
-    pub globals: Box<[i64]>,
+    /// The globals' slots when they are not in the context
+    /// ([`vmctx::globals_inline`]); empty otherwise. Read and written
+    /// through [`Self::globals`] and [`Self::globals_mut`].
+    pub spilled_globals: Box<[i64]>,
     /// `None` without a table, or once the table adopted this instance
     /// (its instantiation failed after writing into it; `vmctx.table`
     /// stays valid since the table outlives it).
@@ -317,13 +320,40 @@ impl InstanceInner {
             && self.table.as_ref().is_none_or(|t| t.claim.check())
     }
 
-    /// Where global `index` lives: its slot in `globals`, but for the
-    /// stack-height global, which generated code keeps in the context.
+    /// The globals' slots, by index (the stack height's unused).
+    pub(crate) fn globals(&self) -> &[i64] {
+        let count = self.module.inner.info.globals.len();
+        if vmctx::globals_inline(count) {
+            &self.vmctx.inline_globals[..count]
+        } else {
+            &self.spilled_globals
+        }
+    }
+
+    /// The globals' slots, by index, to write.
+    pub(crate) fn globals_mut(&mut self) -> &mut [i64] {
+        let count = self.module.inner.info.globals.len();
+        global_slots(&mut self.vmctx, &mut self.spilled_globals, count)
+    }
+
+    /// The gas global's slot.
+    pub(crate) fn gas_slot(&mut self) -> &mut i64 {
+        let index = self.module.inner.info.injected.gas_global as usize;
+        &mut self.globals_mut()[index]
+    }
+
+    /// The gas global's value.
+    pub(crate) fn gas(&self) -> i64 {
+        self.globals()[self.module.inner.info.injected.gas_global as usize]
+    }
+
+    /// Where global `index` lives: its slot, but for the stack-height
+    /// global, which generated code keeps in the context.
     fn global_slot(&mut self, index: u32) -> &mut i64 {
         if index == self.module.inner.info.injected.stack_global {
             &mut self.vmctx.stack_height
         } else {
-            &mut self.globals[index as usize]
+            &mut self.globals_mut()[index as usize]
         }
     }
 
@@ -332,7 +362,7 @@ impl InstanceInner {
         if index == self.module.inner.info.injected.stack_global {
             self.vmctx.stack_height
         } else {
-            self.globals[index as usize]
+            self.globals()[index as usize]
         }
     }
 
@@ -365,8 +395,8 @@ impl InstanceInner {
         &mut self,
         index: usize,
     ) -> (Option<&HostImport>, Option<NonNull<dyn Host>>, Caller<'_>) {
-        let injected = &self.module.inner.info.injected;
-        let gas_index = injected.gas_global as usize;
+        let info = &self.module.inner.info;
+        let (gas_index, count) = (info.injected.gas_global as usize, info.globals.len());
         let stack_height = self.vmctx.stack_height;
         let memory: &mut [u8] = match self.memory.as_ref() {
             // SAFETY: as in `linear_memory` (a field borrow, so that `gas`
@@ -376,7 +406,7 @@ impl InstanceInner {
         };
         let caller = Caller {
             memory,
-            gas: &mut self.globals[gas_index],
+            gas: &mut global_slots(&mut self.vmctx, &mut self.spilled_globals, count)[gas_index],
             stack_height: i64::from(stack_height as i32),
         };
         (
@@ -390,8 +420,18 @@ impl InstanceInner {
         match expr {
             ConstExpr::I32(v) => i64::from(v),
             ConstExpr::I64(v) => v,
-            ConstExpr::Global(g) => self.globals.get(g as usize).copied().unwrap_or(0),
+            ConstExpr::Global(g) => self.globals().get(g as usize).copied().unwrap_or(0),
         }
+    }
+}
+
+/// The globals' slots of an instance whose module has `count` globals,
+/// from its fields (so that the memory can be borrowed beside them).
+fn global_slots<'a>(vmctx: &'a mut VmCtx, spilled: &'a mut [i64], count: usize) -> &'a mut [i64] {
+    if vmctx::globals_inline(count) {
+        &mut vmctx.inline_globals[..count]
+    } else {
+        spilled
     }
 }
 
@@ -494,7 +534,7 @@ pub struct Instance {
 impl std::fmt::Debug for Instance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Instance")
-            .field("globals", &self.inner().globals)
+            .field("globals", &self.inner().globals())
             .finish_non_exhaustive()
     }
 }
@@ -632,11 +672,12 @@ impl Instance {
                 instance: std::ptr::null_mut(),
                 gas: std::ptr::null_mut(),
                 stack_height: 0,
+                inline_globals: [0; vmctx::INLINE_GLOBALS],
                 libcalls: libcalls::table(),
             },
             module: module.clone(),
             memory,
-            globals: Box::new([]),
+            spilled_globals: Box::new([]),
             table,
             shared_globals,
             shared: imports_shared,
@@ -662,19 +703,23 @@ impl Instance {
         // Defined globals, in order (a const expr may read imported ones).
         let mut all = globals;
         all.resize(info.globals.len(), 0);
-        inner.globals = all.into_boxed_slice();
+        if vmctx::globals_inline(all.len()) {
+            inner.vmctx.inline_globals[..all.len()].copy_from_slice(&all);
+        } else {
+            inner.spilled_globals = all.into_boxed_slice();
+        }
         let imported_globals = info.globals.len() - parsed.globals.len();
         for (i, &expr) in parsed.globals.iter().enumerate() {
             let value = inner.eval(expr);
             let ty = info.globals[imported_globals + i].ty;
-            inner.globals[imported_globals + i] = normalize(ty, value);
+            inner.globals_mut()[imported_globals + i] = normalize(ty, value);
         }
         // The context: everything is in place, take the addresses.
         let own: *mut InstanceInner = inner;
         inner.vmctx.instance = own.cast();
-        inner.vmctx.globals = inner.globals.as_mut_ptr();
+        inner.vmctx.globals = inner.globals_mut().as_mut_ptr();
         let gas_global = info.injected.gas_global as usize;
-        inner.vmctx.gas = &mut inner.globals[gas_global];
+        inner.vmctx.gas = &mut inner.globals_mut()[gas_global];
         if let Some(table) = &inner.table {
             inner.vmctx.table = table.base();
             inner.vmctx.table_len = table.len() as u64;
@@ -1013,14 +1058,12 @@ impl Instance {
 
     /// Sets the gas left (at most `i64::MAX`).
     pub fn set_gas(&mut self, gas: u64) {
-        let index = self.inner().module.inner.info.injected.gas_global as usize;
-        self.inner_mut().globals[index] = gas.min(i64::MAX as u64) as i64;
+        *self.inner_mut().gas_slot() = gas.min(i64::MAX as u64) as i64;
     }
 
     /// The gas global: the gas left, or `-1` after out of gas.
     pub fn gas_left(&self) -> i64 {
-        let index = self.inner().module.inner.info.injected.gas_global as usize;
-        self.inner().globals[index]
+        self.inner().gas()
     }
 
     /// The stack-height global (`-1` after a stack overflow).

@@ -411,9 +411,8 @@ fn call_into_with(
         // SAFETY: the caller's instance; the reference ends here.
         let caller = unsafe { &mut *caller_inner };
         caller.sync_out();
-        let injected = &caller.module.inner.info.injected;
         (
-            caller.globals[injected.gas_global as usize],
+            caller.gas(),
             caller.vmctx.stack_height,
             caller.dispatcher,
         )
@@ -430,8 +429,7 @@ fn call_into_with(
             return CODE_HOST;
         }
         inner.sync_in();
-        let injected = &inner.module.inner.info.injected;
-        inner.globals[injected.gas_global as usize] = gas;
+        *inner.gas_slot() = gas;
         inner.vmctx.stack_height = stack;
         let saved = (inner.dispatcher, inner.pending.take());
         inner.dispatcher = dispatcher;
@@ -443,9 +441,8 @@ fn call_into_with(
         // SAFETY: as above.
         let inner = unsafe { &mut *callee };
         inner.sync_out();
-        let injected = &inner.module.inner.info.injected;
         let out = (
-            inner.globals[injected.gas_global as usize],
+            inner.gas(),
             inner.vmctx.stack_height,
             inner.pending.take(),
         );
@@ -454,8 +451,7 @@ fn call_into_with(
     };
     // SAFETY: the caller's instance again.
     let caller = unsafe { &mut *caller_inner };
-    let injected = &caller.module.inner.info.injected;
-    caller.globals[injected.gas_global as usize] = gas;
+    *caller.gas_slot() = gas;
     caller.vmctx.stack_height = stack;
     if code == CODE_HOST {
         caller.pending = pending;

@@ -8,8 +8,10 @@
 //! 16      memory_base   loads and stores (never moves: memory is reserved
 //!                       up to its maximum at instantiation)
 //! 24      memory_len    bounds checks (bytes; changed by memory.grow)
-//! 32      globals       global.get/set, gas and stack-height intrinsics
-//!                       (one 8-byte slot per global, i32 in the low half)
+//! 32      globals       global.get/set and the gas intrinsics (one 8-byte
+//!                       slot per global, i32 in the low half): the
+//!                       `inline_globals` below, or an array of their own
+//!                       for a module with more than [`INLINE_GLOBALS`]
 //! 40      table         call_indirect ([`TableEntry`] array)
 //! 48      table_len     call_indirect bounds check
 //! 56      stack_limit   the native-stack backstop in every prologue
@@ -21,7 +23,12 @@
 //!                       the low half): every call's `stack_enter` and
 //!                       `stack_exit` reach it in one load from the
 //!                       context, not two through `globals`
-//! 88      libcalls      [`Libcall`] function pointers
+//! 88      inline_globals a module's globals when it has at most
+//!                       [`INLINE_GLOBALS`] (every Rust contract: the
+//!                       shadow-stack pointer, two constants, gas and
+//!                       stack height), reached in one load from the
+//!                       context instead of two dependent ones
+//! 152     libcalls      [`Libcall`] function pointers
 //! ```
 //!
 //! Generated code holds no absolute address: everything outside the code
@@ -113,6 +120,9 @@ pub(crate) struct VmCtx {
     /// The value of the stack-height global; its slot in `globals` is
     /// unused.
     pub stack_height: i64,
+    /// The globals' slots when the module has at most
+    /// [`INLINE_GLOBALS`] of them ([`globals_inline`]).
+    pub inline_globals: [i64; INLINE_GLOBALS],
     pub libcalls: [usize; LIBCALL_COUNT],
 }
 
@@ -124,6 +134,16 @@ pub(crate) const TABLE_LEN: i32 = offset_of!(VmCtx, table_len) as i32;
 pub(crate) const STACK_LIMIT: i32 = offset_of!(VmCtx, stack_limit) as i32;
 pub(crate) const GAS: i32 = offset_of!(VmCtx, gas) as i32;
 pub(crate) const STACK_HEIGHT: i32 = offset_of!(VmCtx, stack_height) as i32;
+pub(crate) const INLINE_GLOBALS_OFFSET: i32 = offset_of!(VmCtx, inline_globals) as i32;
+
+/// Globals a module may have for them to live in the context itself.
+pub(crate) const INLINE_GLOBALS: usize = 8;
+
+/// Whether a module with `count` globals keeps them in
+/// [`VmCtx::inline_globals`] (generated code and the runtime must agree).
+pub(crate) fn globals_inline(count: usize) -> bool {
+    count <= INLINE_GLOBALS
+}
 
 /// Offset of a libcall's pointer.
 pub(crate) fn libcall_offset(call: Libcall) -> i32 {

@@ -749,6 +749,10 @@ impl<'a, 'f> Translator<'a, 'f> {
                 .ins()
                 .iadd_imm_s(self.vmctx, i64::from(vmctx::STACK_HEIGHT));
         }
+        if vmctx::globals_inline(self.env.info.globals.len()) {
+            let offset = i64::from(vmctx::INLINE_GLOBALS_OFFSET) + i64::from(index) * 8;
+            return self.b.ins().iadd_imm_s(self.vmctx, offset);
+        }
         let base = self.vmctx_ptr(vmctx::GLOBALS);
         self.b.ins().iadd_imm_s(base, i64::from(index) * 8)
     }
