@@ -334,33 +334,37 @@ fn a_panic_freeing_an_instance_after_its_call_is_a_host_trap() {
 }
 
 #[test]
-fn the_stack_height_global_reads_what_the_code_left() {
-    // Generated code keeps the stack-height global in the VM context, not
-    // in the globals: every way of reading it must find that value.
+fn the_metering_globals_read_what_the_code_left() {
+    // Generated code keeps the stack-height global in the VM context and
+    // the globals of a module with few of them there too: every way of
+    // reading them must find those values.
     let module = module(
         r#"(module
           (func $down (export "down") (param i32)
             (if (i32.eqz (local.get 0)) (then unreachable))
             (call $down (i32.sub (local.get 0) (i32.const 1)))))"#,
     );
+    let injected = &module.info().injected;
+    let (gas_index, stack_index) = (injected.gas_global, injected.stack_global);
     let mut instance = Instance::new(&module, Imports::new(), GAS).unwrap();
-    let Some(Extern::Global(exported)) = instance.export(gasket_metering::STACK_EXPORT) else {
-        panic!("the stack-height global is exported");
-    };
-    let index = module.info().injected.stack_global;
 
     // Unreachable at the bottom of 10 frames: the heights entered stay.
     let out = instance.call("down", &[Value::I32(9)]);
     assert_eq!(out, Err(Trap::Wasm(TrapKind::Unreachable)));
     let left = instance.stack_height();
     assert!(left >= 10, "{left}");
-    assert_eq!(exported.get(), Value::I32(left));
-    assert_eq!(instance.global(index), Some(Value::I32(left)));
+    assert_eq!(instance.global(stack_index), Some(Value::I32(left)));
+    let gas = instance.gas_left();
+    assert!(gas > 0 && (gas as u64) < GAS, "{gas}");
+    assert_eq!(instance.global(gas_index), Some(Value::I64(gas)));
 
     // A stack overflow leaves the sentinel.
     let out = instance.call("down", &[Value::I32(1_000_000)]);
     assert_eq!(out, Err(Trap::Wasm(TrapKind::StackOverflow)));
     assert_eq!(instance.stack_height(), -1);
-    assert_eq!(exported.get(), Value::I32(-1));
-    assert_eq!(instance.global(index), Some(Value::I32(-1)));
+    assert_eq!(instance.global(stack_index), Some(Value::I32(-1)));
+
+    // They are the instance's account, never shared with another.
+    assert!(instance.export(gasket_metering::STACK_EXPORT).is_none());
+    assert!(instance.export(gasket_metering::GAS_EXPORT).is_none());
 }

@@ -136,6 +136,61 @@ fn globals_and_start_function() {
 }
 
 #[test]
+fn globals_in_the_context_and_beyond_it() {
+    // A module with at most 8 globals (injected gas and stack height
+    // included) keeps them in the VM context, one with more in an array
+    // of their own: both sides of the boundary, read and written by wasm
+    // and read by the host, with an imported global among them.
+    for defined in 4..=8u32 {
+        let mut wat = String::from("(module (import \"env\" \"base\" (global $base i64))\n");
+        for i in 0..defined {
+            wat += &format!("(global $g{i} (mut i64) (i64.const {}))\n", 10 * i + 1);
+        }
+        wat += "(func (export \"bump\") (result i64) (local $sum i64)\n";
+        for i in 0..defined {
+            wat += &format!(
+                "(global.set $g{i} (i64.add (global.get $g{i}) (i64.add (global.get $base) (i64.const {i}))))\n\
+                 (local.set $sum (i64.add (local.get $sum) (global.get $g{i})))\n"
+            );
+        }
+        wat += "(local.get $sum)))";
+        let m = compile(&prepare(&wat));
+        let count = m.info().globals.len() as u32;
+        assert_eq!(count, defined + 3, "the import and the injected two");
+        let mut imports = Imports::new();
+        imports.global("env", "base", 1000);
+        let mut instance = Instance::new(&m, imports, 1_000_000).unwrap();
+        let expected: i64 = (0..defined).map(|i| i64::from(11 * i + 1001)).sum();
+        assert_eq!(
+            instance.call("bump", &[]),
+            Ok(vec![Value::I64(expected)]),
+            "{count} globals"
+        );
+        assert_eq!(
+            instance.global(0),
+            Some(Value::I64(1000)),
+            "{count} globals"
+        );
+        for i in 0..defined {
+            let value = i64::from(11 * i + 1001);
+            assert_eq!(
+                instance.global(1 + i),
+                Some(Value::I64(value)),
+                "{count} globals, global {}",
+                1 + i
+            );
+        }
+        let gas = instance.gas_left();
+        assert!(gas > 0 && gas < 1_000_000, "{count} globals: gas {gas}");
+        assert_eq!(
+            instance.global(m.info().injected.gas_global),
+            Some(Value::I64(gas))
+        );
+        assert_eq!(instance.stack_height(), 0, "{count} globals");
+    }
+}
+
+#[test]
 fn bulk_memory() {
     let m = compile(&prepare(
         r#"(module

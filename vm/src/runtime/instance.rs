@@ -808,11 +808,23 @@ impl Instance {
     /// An export of this instance, to import into another
     /// ([`Imports::define`]). From then on the instance shares state and
     /// runs only on the thread that first runs it or one sharing with it.
+    ///
+    /// `None` for the metering's own globals (gas and stack height): they
+    /// are this instance's account, which calls set and read
+    /// ([`Instance::set_gas`], [`Instance::gas_left`],
+    /// [`Instance::stack_height`]); shared, a cell synchronised at entries
+    /// would write an older value back over the account.
     pub fn export(&mut self, name: &str) -> Option<Extern> {
         let module = self.inner().module.clone();
         let info = &module.inner.info;
         let export = info.export(name)?;
         let index = export.index;
+        let injected = &info.injected;
+        if export.kind == ExportKind::Global
+            && (index == injected.gas_global || index == injected.stack_global)
+        {
+            return None;
+        }
         let item = match export.kind {
             ExportKind::Func => {
                 let entry = module

@@ -411,11 +411,7 @@ fn call_into_with(
         // SAFETY: the caller's instance; the reference ends here.
         let caller = unsafe { &mut *caller_inner };
         caller.sync_out();
-        (
-            caller.gas(),
-            caller.vmctx.stack_height,
-            caller.dispatcher,
-        )
+        (caller.gas(), caller.vmctx.stack_height, caller.dispatcher)
     };
     let (callee_vmctx, saved) = {
         // SAFETY: a live instance other than the caller; this thread runs
@@ -441,11 +437,7 @@ fn call_into_with(
         // SAFETY: as above.
         let inner = unsafe { &mut *callee };
         inner.sync_out();
-        let out = (
-            inner.gas(),
-            inner.vmctx.stack_height,
-            inner.pending.take(),
-        );
+        let out = (inner.gas(), inner.vmctx.stack_height, inner.pending.take());
         (inner.dispatcher, inner.pending) = saved;
         out
     };

@@ -31,8 +31,9 @@
 //! every point that can observe it, and a charge inside a loop is a
 //! compare, a branch and a subtract on a register.
 //!
-//! The stack height stays in its global (the intrinsics load, add and
-//! store it, as the wasm helpers do), except in a leaf, which keeps its
+//! The stack height stays in its global, which lives in the VM context
+//! itself (`VmCtx::stack_height`: the intrinsics load, add and store it
+//! at one offset of the context, as the wasm helpers do), except in a leaf, which keeps its
 //! own height in a register (see `visit::call`). Passing it between
 //! functions in registers was measured and dropped: keeping it live
 //! through a function (as an argument, in a stack slot, or as a trap-path

@@ -1,12 +1,13 @@
 //! Locals and globals.
 //!
 //! Locals are cranelift-frontend variables (SSA is built for them), or
-//! cells of the frame (`Translation::Slots`). Globals
-//! live in 8-byte slots of the VM context's global array (an `i32` in the
-//! low half), but for the stack height, kept in the context itself
-//! (`VmCtx::stack_height`); they are read and written in place, so their
-//! values, gas and stack height included, are what the wasm says at every
-//! call boundary.
+//! cells of the frame (`Translation::Slots`). Globals live in 8-byte
+//! slots (an `i32` in the low half): in the VM context itself for a module
+//! with at most `vmctx::INLINE_GLOBALS` of them (every Rust contract),
+//! else in an array the context points to; the stack height always in
+//! the context (`VmCtx::stack_height`). They are read and written in
+//! place, so their values, gas and stack height included, are what the
+//! wasm says at every call boundary. (Both targets are little-endian.)
 
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData};
 use wasmparser::Operator;
