@@ -59,7 +59,9 @@ use crate::engine::Engine;
 ///   (`VmCtx::stack_height`), reached in one load.
 /// - 14: a module's globals live in the context when it has at most
 ///   `vmctx::INLINE_GLOBALS` (`VmCtx::inline_globals`).
-pub const COMPILER_VERSION: u32 = 14;
+/// - 15: an inlined callee keeps its stack height in a register, as a
+///   leaf function does; trap blocks are per code and height to store.
+pub const COMPILER_VERSION: u32 = 15;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -105,11 +105,17 @@ pub(crate) struct Translator<'a, 'f> {
     /// The value buffer of shared-table `call_indirect`s, one for the
     /// whole function (see `visit::call`).
     pub indirect_buffer: Option<StackSlot>,
-    /// In a leaf, the stack height with this function's frame, kept out of
-    /// the global: nothing reads the global before the function returns
-    /// (restoring it) or traps (the trap paths store it).
+    /// In a leaf, or in the body of an inlined callee (always a leaf), the
+    /// stack height with the leaf's frame, kept out of the global: nothing
+    /// reads the global before the leaf returns (restoring it) or traps
+    /// (the trap paths store it).
     pub leaf_stack_height: Option<Value>,
-    trap_blocks: Vec<(u32, Block)>,
+    /// Whether the operator being translated is the second of an inlined
+    /// callee's body (its `call $stack_enter`).
+    pub inlined_entry: bool,
+    /// The trap blocks: one per trap code and height to store (the
+    /// [`Self::leaf_stack_height`] of the sites that branch to it).
+    trap_blocks: Vec<(u32, Option<Value>, Block)>,
     func_refs: HashMap<u32, FuncRef>,
     sig_refs: HashMap<u32, SigRef>,
     libcall_refs: HashMap<u8, SigRef>,
@@ -287,6 +293,7 @@ fn translate_body(
         slots: None,
         indirect_buffer: None,
         leaf_stack_height: None,
+        inlined_entry: false,
         trap_blocks: Vec::new(),
         func_refs: HashMap::new(),
         sig_refs: HashMap::new(),
@@ -473,7 +480,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     pub(crate) fn leaf_entry(&self) -> bool {
         self.leaf
             && self.operators_read == 2
-            && self.trap_blocks.iter().all(|&(code, _)| {
+            && self.trap_blocks.iter().all(|&(code, _, _)| {
                 code == CODE_NATIVE_STACK || code == TrapKind::StackOverflow.code()
             })
     }
@@ -571,7 +578,11 @@ impl<'a, 'f> Translator<'a, 'f> {
         let mut reader = body
             .get_operators_reader()
             .map_err(|e| CompileError::internal(e.message().to_string(), callee, e.offset()))?;
+        // The callee is a leaf: like a leaf function, it keeps the height
+        // with its frame out of the global until it ends.
+        let caller_height = self.leaf_stack_height;
         // The body's final `end` closes its frame.
+        let mut read = 0;
         while self.frames.len() > self.return_frame {
             if reader.eof() {
                 return Err(self.internal("body without its final end"));
@@ -580,8 +591,12 @@ impl<'a, 'f> Translator<'a, 'f> {
                 .read_with_offset()
                 .map_err(|e| CompileError::internal(e.message().to_string(), callee, e.offset()))?;
             self.offset = offset;
+            read += 1;
+            self.inlined_entry = read == 2;
             self.operator(op)?;
         }
+        self.inlined_entry = false;
+        self.leaf_stack_height = caller_height;
         if !reader.eof() {
             return Err(self.internal("operators after the final end"));
         }
@@ -884,7 +899,12 @@ impl<'a, 'f> Translator<'a, 'f> {
     // ---- traps ----
 
     fn trap_block(&mut self, code: u32) -> Block {
-        if let Some(&(_, block)) = self.trap_blocks.iter().find(|(c, _)| *c == code) {
+        let height = self.leaf_stack_height;
+        if let Some(&(_, _, block)) = self
+            .trap_blocks
+            .iter()
+            .find(|&&(c, h, _)| c == code && h == height)
+        {
             return block;
         }
         let block = self.b.create_block();
@@ -893,7 +913,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.b.append_block_param(block, types::I32);
         }
         self.b.set_cold_block(block);
-        self.trap_blocks.push((code, block));
+        self.trap_blocks.push((code, height, block));
         block
     }
 
@@ -942,7 +962,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     fn emit_trap_blocks(&mut self) {
-        for (code, block) in std::mem::take(&mut self.trap_blocks) {
+        for (code, height, block) in std::mem::take(&mut self.trap_blocks) {
             self.b.switch_to_block(block);
             // The gas of the trapping site, or the sentinels of
             // gasket_metering::inject::helpers, stored exactly where the
@@ -960,10 +980,10 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.b
                     .ins()
                     .store(MemFlagsData::trusted(), minus_one, addr, 0);
-            } else if let Some(height) = self.leaf_stack_height
+            } else if let Some(height) = height
                 && code != CODE_NATIVE_STACK
             {
-                // Every other trap of a leaf comes after its `stack_enter`.
+                // A trap after a leaf's `stack_enter`.
                 let addr = self.global_addr(self.env.info.injected.stack_global);
                 self.b.ins().store(MemFlagsData::trusted(), height, addr, 0);
             }

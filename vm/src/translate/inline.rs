@@ -12,9 +12,10 @@
 //!
 //! Nothing observable changes: the callee's operators are the same
 //! operators, gas charges and stack-height bookkeeping included (its
-//! `stack_enter` and `stack_exit` update the global as in any non-leaf
-//! function, and a trap inside it leaves the globals as the call would
-//! have), so outcomes and gas are those of the call. Only the native
+//! `stack_enter` checks the limit and keeps the new height in a register
+//! as a leaf function does, its trap paths store it, its `stack_exit` is
+//! nothing: a trap inside it leaves the globals as the call would have),
+//! so outcomes and gas are those of the call. Only the native
 //! frame changes: the caller's holds the callee's values while it runs,
 //! and the callee's units are counted only while it runs. So a function
 //! whose frame with inlining exceeds its share of native stack by units

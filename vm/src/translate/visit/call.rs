@@ -14,10 +14,12 @@
 //! | `stack_exit(f)`   | `stack -= f`                                                  |
 //!
 //! In a leaf (no calls but to these helpers, see
-//! [`crate::translate::func`]) whose body starts with `stack_enter`, the
-//! new height stays in a register instead of the global: nothing can read
-//! the global before `stack_exit` would restore it, and every trap path
-//! after `stack_enter` stores it first (so `stack_exit` is nothing).
+//! [`crate::translate::func`]) whose body starts with `stack_enter`, and
+//! in the body of an inlined callee (always such a leaf), the new height
+//! stays in a register instead of the global: nothing can read the global
+//! before `stack_exit` would restore it, and every trap path after
+//! `stack_enter` stores it first (trap blocks are per code and height to
+//! store), so `stack_exit` is nothing.
 //!
 //! The sentinel stores happen in the trap paths ([`Translator::trap_if`]
 //! with `OutOfGas`/`StackOverflow`), so the globals read back after a trap
@@ -91,7 +93,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
             t.b.ins()
                 .icmp_imm_s(IntCC::UnsignedGreaterThan, new, i64::from(limit));
         t.trap_if(over, TrapKind::StackOverflow);
-        if t.leaf_entry() {
+        if t.leaf_entry() || t.inlined_entry {
             t.leaf_stack_height = Some(new);
         } else {
             t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
