@@ -8,8 +8,10 @@
 //!     body ...                      (operators, visit/*)
 //! exit(results..):
 //!     return (gas, results..)
-//! trap paths (cold, one per kind; gas at the trap as a block argument):
+//! trap paths (cold, one per kind and leaf height; gas at the trap as a
+//! block argument):
 //!     gas global = gas, or -1 for OutOfGas; [StackOverflow: stack global = -1]
+//!     [after a leaf's stack_enter: stack global = the leaf's height]
 //!     raise_trap(vmctx, code)       (longjmps; never returns)
 //! ```
 //!
@@ -33,8 +35,9 @@
 //!
 //! The stack height stays in its global, which lives in the VM context
 //! itself (`VmCtx::stack_height`: the intrinsics load, add and store it
-//! at one offset of the context, as the wasm helpers do), except in a leaf, which keeps its
-//! own height in a register (see `visit::call`). Passing it between
+//! at one offset of the context, as the wasm helpers do), except in a
+//! leaf and in an inlined callee's body, which keep their own height in a
+//! register (see `visit::call`). Passing it between
 //! functions in registers was measured and dropped: keeping it live
 //! through a function (as an argument, in a stack slot, or as a trap-path
 //! argument) cost 10–16% on the large contract's mixed workload, more than
@@ -113,9 +116,12 @@ pub(crate) struct Translator<'a, 'f> {
     /// Whether the operator being translated is the second of an inlined
     /// callee's body (its `call $stack_enter`).
     pub inlined_entry: bool,
-    /// The trap blocks: one per trap code and height to store (the
-    /// [`Self::leaf_stack_height`] of the sites that branch to it).
+    /// The trap blocks, in the order they were made: one per trap code and
+    /// height to store (the [`Self::leaf_stack_height`] of the sites that
+    /// branch to it), found through `trap_block_of` (a function inlining
+    /// a thousand calls has thousands).
     trap_blocks: Vec<(u32, Option<Value>, Block)>,
+    trap_block_of: HashMap<(u32, Option<Value>), Block>,
     func_refs: HashMap<u32, FuncRef>,
     sig_refs: HashMap<u32, SigRef>,
     libcall_refs: HashMap<u8, SigRef>,
@@ -295,6 +301,7 @@ fn translate_body(
         leaf_stack_height: None,
         inlined_entry: false,
         trap_blocks: Vec::new(),
+        trap_block_of: HashMap::new(),
         func_refs: HashMap::new(),
         sig_refs: HashMap::new(),
         libcall_refs: HashMap::new(),
@@ -900,11 +907,7 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     fn trap_block(&mut self, code: u32) -> Block {
         let height = self.leaf_stack_height;
-        if let Some(&(_, _, block)) = self
-            .trap_blocks
-            .iter()
-            .find(|&&(c, h, _)| c == code && h == height)
-        {
+        if let Some(&block) = self.trap_block_of.get(&(code, height)) {
             return block;
         }
         let block = self.b.create_block();
@@ -914,6 +917,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
         self.b.set_cold_block(block);
         self.trap_blocks.push((code, height, block));
+        self.trap_block_of.insert((code, height), block);
         block
     }
 
@@ -962,6 +966,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     fn emit_trap_blocks(&mut self) {
+        self.trap_block_of.clear();
         for (code, height, block) in std::mem::take(&mut self.trap_blocks) {
             self.b.switch_to_block(block);
             // The gas of the trapping site, or the sentinels of
