@@ -627,6 +627,58 @@ const INLINED_CALLEES: &str = r#"
           (call $recurse (i32.sub (local.get 0) (i32.const 1))))))))
 "#;
 
+/// Each case's outcome, gas left and stack height, with limits that run
+/// out at every point of a call's first and last 300 units of gas, and a
+/// large one.
+fn gas_sweep(
+    prepared: &gasket_metering::Prepared,
+    config: EngineConfig,
+    cases: &[(&str, &[i64])],
+) -> Vec<String> {
+    let cases: Vec<(String, Vec<i64>)> = cases
+        .iter()
+        .map(|(export, args)| (export.to_string(), args.to_vec()))
+        .collect();
+    on_big_stack(prepared, config, move |module| {
+        // What instantiation charges (the initial memory).
+        let start = Instance::new(module, Imports::new(), common::GAS_LIMIT)
+            .map(|instance| common::GAS_LIMIT - instance.gas_left() as u64)
+            .unwrap();
+        let mut seen = Vec::new();
+        for (export, args) in &cases {
+            let index = module.info().export(export).unwrap().index;
+            let sig = module.info().func_sig(index).unwrap().clone();
+            let args = common::values(&sig.params, args);
+            let used = {
+                let mut instance =
+                    Instance::new(module, Imports::new(), common::GAS_LIMIT).unwrap();
+                let _ = instance.call(export, &args);
+                (common::GAS_LIMIT - start).saturating_sub(instance.gas_left().max(0) as u64)
+            };
+            let tail = (start + used).saturating_sub(300).max(start)..start + used + 2;
+            for limit in (start..start + 300).chain(tail).chain([common::GAS_LIMIT]) {
+                let mut instance = Instance::new(module, Imports::new(), limit).unwrap();
+                let outcome = instance.call(export, &args);
+                seen.push(format!(
+                    "{export}{args:?} at {limit}: {outcome:?}, gas left {}, stack height {}",
+                    instance.gas_left(),
+                    instance.stack_height()
+                ));
+            }
+        }
+        seen
+    })
+}
+
+/// The engine whose translation keeps every value in a frame cell: its
+/// charges are never deferred (a cost loaded from a cell is no constant).
+fn slots() -> EngineConfig {
+    EngineConfig {
+        values_in_slots: true,
+        ..EngineConfig::default()
+    }
+}
+
 #[test]
 fn inlined_calls_end_as_calls_do() {
     let prepared = prepare(INLINED_CALLEES);
@@ -647,47 +699,9 @@ fn inlined_calls_end_as_calls_do() {
         ("many", &[1000]),
         ("many", &[0]),
     ];
-    // Each case's outcome, gas left and stack height, with limits that
-    // run out at every point of a call's first and last 300 units of gas,
-    // and a large one.
-    let observe = |config: EngineConfig| {
-        on_big_stack(&prepared, config, move |module| {
-            // What instantiation charges (the initial memory).
-            let start = Instance::new(module, Imports::new(), common::GAS_LIMIT)
-                .map(|instance| common::GAS_LIMIT - instance.gas_left() as u64)
-                .unwrap();
-            let mut seen = Vec::new();
-            for (export, args) in cases {
-                let index = module.info().export(export).unwrap().index;
-                let sig = module.info().func_sig(index).unwrap().clone();
-                let args = common::values(&sig.params, args);
-                let used = {
-                    let mut instance =
-                        Instance::new(module, Imports::new(), common::GAS_LIMIT).unwrap();
-                    let _ = instance.call(export, &args);
-                    (common::GAS_LIMIT - start).saturating_sub(instance.gas_left().max(0) as u64)
-                };
-                let tail = (start + used).saturating_sub(300).max(start)..start + used + 2;
-                for limit in (start..start + 300).chain(tail).chain([common::GAS_LIMIT]) {
-                    let mut instance = Instance::new(module, Imports::new(), limit).unwrap();
-                    let outcome = instance.call(export, &args);
-                    seen.push(format!(
-                        "{export}{args:?} at {limit}: {outcome:?}, gas left {}, \
-                             stack height {}",
-                        instance.gas_left(),
-                        instance.stack_height()
-                    ));
-                }
-            }
-            seen
-        })
-    };
-    let inlined = observe(EngineConfig::default());
-    let called = observe(EngineConfig::baseline());
-    let in_slots = observe(EngineConfig {
-        values_in_slots: true,
-        ..EngineConfig::default()
-    });
+    let inlined = gas_sweep(&prepared, EngineConfig::default(), &cases);
+    let called = gas_sweep(&prepared, EngineConfig::baseline(), &cases);
+    let in_slots = gas_sweep(&prepared, slots(), &cases);
     assert_eq!(inlined.len(), called.len());
     assert_eq!(inlined.len(), in_slots.len());
     for ((inlined, called), in_slots) in inlined.iter().zip(&called).zip(&in_slots) {
@@ -901,4 +915,126 @@ fn a_guarded_function_passes_many_parameters_and_results() {
     assert_eq!(run(&m, "indirect", &[]).outcome, Ok(vec![expected]));
     let args: Vec<i64> = (100..100 + n as i64).collect();
     assert_eq!(run(&m, "wide", &args).outcome, Ok(args.clone()));
+}
+
+/// Shapes where the translation checks a charge later than the metering
+/// makes it (`Translator::defer_charge`): a loop testing its condition
+/// at the top (a `br_if` into its body's block, the fall-through leaving),
+/// `if` arms with and without `else`, a block entered only by `br_if`s
+/// carrying different charges and values, and charges next to what may
+/// trap or be observed (a division, a load, a store, a global).
+const DEFERRED_CHARGES: &str = r#"
+(module
+  (memory 1)
+  (global $g (mut i32) (i32.const 0))
+  (func (export "top_tested") (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (block $done
+      (loop $next
+        (block $body
+          (br_if $body (i32.lt_u (local.get $i) (local.get $n)))
+          (br $done))
+        ;; divides by zero at i = 7
+        (local.set $acc (i32.add (local.get $acc)
+          (i32.div_u (i32.const 700) (i32.sub (i32.const 7) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+  (func (export "arms") (param i32 i32) (result i32)
+    (if (result i32) (i32.and (local.get 0) (i32.const 1))
+      (then (i32.div_u (i32.const 100) (local.get 1)))
+      (else (i32.load (local.get 1)))))
+  (func (export "then_only") (param i32 i32) (result i32)
+    (if (local.get 0)
+      (then (i32.store (local.get 1) (i32.const 9))))
+    (global.set $g (i32.const 5))
+    (i32.add (i32.load (i32.const 0)) (global.get $g)))
+  (func (export "two_edges") (param i32 i32) (result i32)
+    (i32.div_u (i32.const 1000)
+      (block $out (result i32)
+        (br_if $out (i32.const 1) (i32.eqz (local.get 0)))
+        (local.set 0 (i32.mul (local.get 0) (i32.const 3)))
+        (br_if $out (i32.add (local.get 0) (local.get 1)) (i32.gt_u (local.get 0) (i32.const 6)))
+        (local.set 1 (i32.xor (local.get 1) (local.get 0)))
+        (br_if $out (local.get 1) (i32.ne (local.get 1) (i32.const 5)))
+        (unreachable))))
+  (func (export "stored_first") (param i32) (result i32)
+    (block $out
+      (i32.store (i32.const 4) (local.get 0))
+      (br_if $out (local.get 0))
+      (i32.store (i32.const 8) (i32.const 1)))
+    (i32.div_u (i32.load (i32.const 4)) (i32.load (i32.const 8)))))
+"#;
+
+#[test]
+fn deferred_charges_trap_where_the_metering_charges() {
+    let prepared = prepare(DEFERRED_CHARGES);
+    let cases: [(&str, &[i64]); 16] = [
+        ("top_tested", &[0]),
+        ("top_tested", &[5]),
+        ("top_tested", &[9]),
+        ("arms", &[1, 4]),
+        ("arms", &[1, 0]),
+        ("arms", &[0, 8]),
+        ("arms", &[0, 65534]),
+        ("then_only", &[1, 0]),
+        ("then_only", &[0, 0]),
+        ("then_only", &[1, 65536]),
+        ("two_edges", &[0, 0]),
+        ("two_edges", &[3, 1]),
+        ("two_edges", &[1, 4]),
+        ("two_edges", &[1, 6]),
+        ("stored_first", &[0]),
+        ("stored_first", &[3]),
+    ];
+    // Checked where the metering charges (slots) and later (the default
+    // and the baseline): the same outcome, gas and stack height at every
+    // limit.
+    let deferred = gas_sweep(&prepared, EngineConfig::default(), &cases);
+    let baseline = gas_sweep(&prepared, EngineConfig::baseline(), &cases);
+    let in_slots = gas_sweep(&prepared, slots(), &cases);
+    assert_eq!(deferred.len(), in_slots.len());
+    for ((deferred, baseline), in_slots) in deferred.iter().zip(&baseline).zip(&in_slots) {
+        assert_eq!(deferred, in_slots);
+        assert_eq!(baseline, in_slots);
+    }
+    // The sweep met every kind of end.
+    for needle in [
+        "OutOfGas",
+        "IntegerDivideByZero",
+        "MemoryOutOfBounds",
+        "Unreachable",
+        "Ok(",
+    ] {
+        assert!(
+            deferred.iter().any(|seen| seen.contains(needle)),
+            "{needle}"
+        );
+    }
+    let m = compile(&prepared);
+    let outcomes: Vec<_> = cases
+        .iter()
+        .map(|(export, args)| run(&m, export, args).outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            Ok(vec![0]),
+            Ok(vec![100 + 116 + 140 + 175 + 233]),
+            trap(TrapKind::IntegerDivideByZero),
+            Ok(vec![25]),
+            trap(TrapKind::IntegerDivideByZero),
+            Ok(vec![0]),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![14]),
+            Ok(vec![5]),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![1000]),
+            Ok(vec![100]),
+            Ok(vec![142]),
+            trap(TrapKind::Unreachable),
+            Ok(vec![0]),
+            trap(TrapKind::IntegerDivideByZero),
+        ]
+    );
 }

@@ -61,7 +61,11 @@ use crate::engine::Engine;
 ///   `vmctx::INLINE_GLOBALS` (`VmCtx::inline_globals`).
 /// - 15: an inlined callee keeps its stack height in a register, as a
 ///   leaf function does; trap blocks are per code and height to store.
-pub const COMPILER_VERSION: u32 = 15;
+/// - 16: constant charges are checked at the next operator that can trap
+///   or be observed, merged with the charges before it; a forward `br_if`
+///   before a charge checks on its taken edge, `if` arms take the charge
+///   pending (`Translator::defer_charge`).
+pub const COMPILER_VERSION: u32 = 16;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

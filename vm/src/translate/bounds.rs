@@ -130,13 +130,7 @@ pub(crate) struct OpenCheck {
 /// an `iconst`, else `index + 0`.
 fn split_index(t: &Translator<'_, '_>, index: Value) -> (Value, u32) {
     let dfg = &t.b.func.dfg;
-    let constant = |v: Value| match dfg.value_def(v).inst().map(|i| &dfg.insts[i]) {
-        Some(InstructionData::UnaryImm {
-            opcode: Opcode::Iconst,
-            imm,
-        }) => Some(imm.bits() as u32),
-        _ => None,
-    };
+    let constant = |v: Value| t.constant(v).map(|k| k as u32);
     if let Some(inst) = dfg.value_def(index).inst()
         && let InstructionData::Binary {
             opcode: Opcode::Iadd,
@@ -225,16 +219,8 @@ fn constant_within_initial(t: &Translator<'_, '_>, index: Value, needed: u64) ->
     let Some(initial) = t.env.info.memory.map(|m| u64::from(m.initial) * 65536) else {
         return false;
     };
-    let Some(inst) = t.b.func.dfg.value_def(index).inst() else {
-        return false;
-    };
-    match t.b.func.dfg.insts[inst] {
-        InstructionData::UnaryImm {
-            opcode: Opcode::Iconst,
-            imm,
-        } => u64::from(imm.bits() as u32) + needed <= initial,
-        _ => false,
-    }
+    t.constant(index)
+        .is_some_and(|k| u64::from(k as u32) + needed <= initial)
 }
 
 /// Flags of a checked linear-memory access: it cannot trap (checked), may be

@@ -33,6 +33,15 @@
 //! every point that can observe it, and a charge inside a loop is a
 //! compare, a branch and a subtract on a register.
 //!
+//! A constant charge is checked lazily: at the next operator that can
+//! trap, write anything but locals, call or read the gas, together with
+//! the charges met before it (`Translator::defer_charge`). A loop whose
+//! condition comes first (its segment, a `br_if` out, then the body's
+//! segment) so checks once per iteration, not twice: the `br_if`'s taken
+//! edge checks the pending charge, the fall-through merges it with the
+//! body's. An out-of-gas trap then leaves what the metering's own check
+//! would have left: nothing between the two could be observed.
+//!
 //! The stack height stays in its global, which lives in the VM context
 //! itself (`VmCtx::stack_height`: the intrinsics load, add and store it
 //! at one offset of the context, as the wasm helpers do), except in a
@@ -46,11 +55,12 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::{
-    Block, FuncRef, Function, InstBuilder, MemFlagsData, SigRef, StackSlot, StackSlotData,
-    StackSlotKind, Type, UserFuncName, Value, condcodes::IntCC, types,
+    Block, FuncRef, Function, InstBuilder, InstructionData, MemFlagsData, Opcode, SigRef,
+    StackSlot, StackSlotData, StackSlotKind, Type, UserFuncName, Value, condcodes::IntCC, types,
 };
 use cranelift_codegen::isa::TargetFrontendConfig;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use gasket_metering::{CostClass, OpClass, op_class};
 use wasmparser::{FunctionBody, Operator};
 
 use super::stack::{Frame, FrameKind, Reach, args};
@@ -85,6 +95,13 @@ pub(crate) struct Translator<'a, 'f> {
     pub widenable: HashMap<Value, super::bounds::OpenCheck>,
     /// The gas left (an `i64`), between synchronisation points.
     pub gas: Variable,
+    /// Gas charged by the metering but not yet checked nor taken from
+    /// [`Self::gas`] (see [`Translator::defer_charge`]); 0 if none.
+    pub pending_gas: u64,
+    /// Whether the operator after the one being translated is an
+    /// `i64.const` (the cost of a charge, where the metering starts a
+    /// segment right after a `br_if`).
+    pub next_is_i64_const: bool,
     /// The memory length in bytes (an `i64`), if the module has a memory.
     pub memory_len: Option<Variable>,
     /// Operators of the body read so far (the one being translated
@@ -285,6 +302,8 @@ fn translate_body(
         checked: HashMap::new(),
         widenable: HashMap::new(),
         gas: Variable::from_u32(0),
+        pending_gas: 0,
+        next_is_i64_const: false,
         memory_len: None,
         operators_read: 0,
         memory_len_needed_until: 0,
@@ -363,6 +382,7 @@ fn translate_body(
         let (op, offset) = reader.read_with_offset().map_err(internal)?;
         t.offset = offset;
         t.operators_read += 1;
+        t.next_is_i64_const = next_is_i64_const(&reader);
         t.operator(op)?;
     }
     if !t.frames.is_empty() {
@@ -386,6 +406,13 @@ fn translate_body(
     t.b.seal_all_blocks();
     t.b.finalize(frontend);
     Ok(t.inlined)
+}
+
+/// Whether the next operator `reader` holds is an `i64.const`.
+fn next_is_i64_const(reader: &wasmparser::OperatorsReader<'_>) -> bool {
+    const I64_CONST: u8 = 0x42;
+    let mut bytes = reader.get_binary_reader();
+    bytes.read_u8().ok() == Some(I64_CONST)
 }
 
 /// What translation needs to know about a body before reading it once.
@@ -600,6 +627,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.offset = offset;
             read += 1;
             self.inlined_entry = read == 2;
+            self.next_is_i64_const = next_is_i64_const(&reader);
             self.operator(op)?;
         }
         self.inlined_entry = false;
@@ -623,6 +651,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 _ => {}
             }
             return Ok(());
+        }
+        if self.pending_gas != 0 && !self.keeps_gas_pending(&op) {
+            self.flush_gas();
         }
         let handled = visit::control::visit(self, &op)?
             || visit::numeric::visit(self, &op)?
@@ -800,6 +831,91 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.def_var(self.gas, results[0]);
         self.reload_memory_len();
         results[1..].to_vec()
+    }
+
+    /// The immediate of `value` if an `iconst` defines it.
+    pub(crate) fn constant(&self, value: Value) -> Option<i64> {
+        let dfg = &self.b.func.dfg;
+        match dfg.value_def(value).inst().map(|inst| &dfg.insts[inst]) {
+            Some(InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            }) => Some(imm.bits()),
+            _ => None,
+        }
+    }
+
+    /// `charge_gas(cost)` of the metering, now: `if gas <u cost { trap
+    /// OutOfGas }; gas -= cost` (the trap path stores the sentinel).
+    pub(crate) fn charge_gas(&mut self, cost: Value) {
+        let left = self.b.use_var(self.gas);
+        let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
+        self.trap_if(short, TrapKind::OutOfGas);
+        let new = self.b.ins().isub(left, cost);
+        self.b.def_var(self.gas, new);
+    }
+
+    /// `charge_gas(cost)` of a constant cost, checked later: when the next
+    /// operator that can trap or change anything but locals and operand
+    /// stack comes ([`Self::keeps_gas_pending`]), with the charges met
+    /// before it. Exact: a charge `a` and a later `b`, with only such
+    /// operators between, trap OutOfGas iff `gas <u a + b` (the first if
+    /// `gas <u a`, else the second), and an OutOfGas trap stores the same
+    /// sentinel wherever it happens; nothing between could have been
+    /// observed. So a `br_if` whose fall-through starts a segment (the
+    /// metering charges right after it) checks once per path: its taken
+    /// edge checks what is pending, its fall-through merges it with the
+    /// next charge; an `if`'s arms each take it to their first charge.
+    pub(crate) fn defer_charge(&mut self, cost: u64) {
+        match self.pending_gas.checked_add(cost) {
+            Some(total) => self.pending_gas = total,
+            None => {
+                self.flush_gas();
+                self.pending_gas = cost;
+            }
+        }
+    }
+
+    /// Checks and takes the pending charge ([`Self::defer_charge`]).
+    pub(crate) fn flush_gas(&mut self) {
+        let cost = std::mem::take(&mut self.pending_gas);
+        if cost != 0 {
+            // The bits of a u64: the comparison is unsigned.
+            let cost = self.b.ins().iconst(types::I64, cost as i64);
+            self.charge_gas(cost);
+        }
+    }
+
+    /// Whether `op` may run with a charge still pending: it cannot trap,
+    /// write memory, a global or a table, call, or read the gas; or it
+    /// passes the charge on itself (`charge_gas`, `if`, `block`, a forward
+    /// `br_if` before a charge, see `visit::control`).
+    fn keeps_gas_pending(&self, op: &Operator<'_>) -> bool {
+        let injected = &self.env.info.injected;
+        match *op {
+            Operator::Call { function_index } => function_index == injected.charge_gas_func,
+            Operator::GlobalGet { global_index } => global_index != injected.gas_global,
+            Operator::Block { .. } | Operator::If { .. } | Operator::Nop => true,
+            // A loop's back edge is likely the hot one: not through an
+            // edge block.
+            Operator::BrIf { relative_depth } => {
+                self.next_is_i64_const
+                    && (self.frames.len())
+                        .checked_sub(1 + relative_depth as usize)
+                        .and_then(|i| self.frames.get(i))
+                        .is_some_and(|f| !matches!(f.kind, FrameKind::Loop { .. }))
+            }
+            ref op => matches!(
+                op_class(op),
+                OpClass::Accepted(
+                    CostClass::Local
+                        | CostClass::Const
+                        | CostClass::Alu
+                        | CostClass::Mul
+                        | CostClass::MemorySize
+                )
+            ),
+        }
     }
 
     /// Stores the cached gas into its global (before anything outside wasm

@@ -21,8 +21,14 @@ pub(crate) enum FrameKind {
     /// `loop`: branches go to `header`.
     Loop { header: Block },
     /// `if`: `else_block` runs when the condition is zero; its block
-    /// parameters are the values the `else` arm starts with.
-    If { else_block: Block, else_seen: bool },
+    /// parameters are the values the `else` arm starts with, and it
+    /// starts with `gas_at_else` pending (see
+    /// `Translator::defer_charge`).
+    If {
+        else_block: Block,
+        else_seen: bool,
+        gas_at_else: u64,
+    },
 }
 
 /// One open `block`, `loop` or `if`.

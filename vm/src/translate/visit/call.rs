@@ -21,6 +21,10 @@
 //! `stack_enter` stores it first (trap blocks are per code and height to
 //! store), so `stack_exit` is nothing.
 //!
+//! A constant `charge_gas` is checked later, merged with the charges that
+//! follow it before anything can trap or be observed
+//! ([`Translator::defer_charge`]): the same trap, gas and state.
+//!
 //! The sentinel stores happen in the trap paths ([`Translator::trap_if`]
 //! with `OutOfGas`/`StackOverflow`), so the globals read back after a trap
 //! are the ones the wasm would leave. Gas lives in a variable
@@ -36,9 +40,7 @@
 //! may belong to another instance.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{
-    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Value, types,
-};
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, types};
 use wasmparser::Operator;
 
 use crate::error::CompileError;
@@ -66,13 +68,19 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
     let (stack, limit) = (injected.stack_global, injected.stack_limit);
     if callee == injected.charge_gas_func {
         let cost = t.pop()?;
-        charge_gas(t, cost);
+        match t.constant(cost) {
+            Some(cost) => t.defer_charge(cost as u64),
+            None => {
+                t.flush_gas();
+                t.charge_gas(cost);
+            }
+        }
     } else if callee == injected.charge_dynamic_func {
         let (units, rate) = t.pop2()?;
         let wide = t.b.ins().uextend(types::I64, units);
         // units < 2^32 and rate <= 2^24: no overflow.
         let cost = t.b.ins().imul(wide, rate);
-        charge_gas(t, cost);
+        t.charge_gas(cost);
         t.push(units);
     } else if callee == injected.charge_bytes_func {
         let (units, rate) = t.pop2()?;
@@ -82,7 +90,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let product = t.b.ins().imul(wide, rate);
         let rounded = t.b.ins().iadd_imm_u(product, 1023);
         let cost = t.b.ins().ushr_imm_u(rounded, 10);
-        charge_gas(t, cost);
+        t.charge_gas(cost);
         t.push(units);
     } else if callee == injected.stack_enter_func {
         let frame = t.pop()?;
@@ -127,15 +135,6 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         t.pushn(&values);
     }
     Ok(())
-}
-
-/// `charge_gas`: the wasm helper's semantics, inline, on the cached gas.
-fn charge_gas(t: &mut Translator<'_, '_>, cost: Value) {
-    let left = t.b.use_var(t.gas);
-    let short = t.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
-    t.trap_if(short, TrapKind::OutOfGas);
-    let new = t.b.ins().isub(left, cost);
-    t.b.def_var(t.gas, new);
 }
 
 fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {

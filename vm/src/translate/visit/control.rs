@@ -68,10 +68,13 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             t.b.switch_to_block(then_block);
             t.b.seal_block(then_block);
             let base = base(t, params.len())?;
+            // A pending charge goes on in both arms (the else arm's block
+            // has this one predecessor).
             t.frames.push(Frame {
                 kind: FrameKind::If {
                     else_block,
                     else_seen: false,
+                    gas_at_else: t.pending_gas,
                 },
                 dest,
                 num_params: params.len(),
@@ -102,7 +105,20 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             }
             let values = t.peekn(n)?;
             let cont = t.b.create_block();
-            t.b.ins().brif(cond, target, &args(&values), cont, &[]);
+            if t.pending_gas == 0 {
+                t.b.ins().brif(cond, target, &args(&values), cont, &[]);
+            } else {
+                // The taken edge checks the pending charge; the
+                // fall-through merges it with the charge that starts it.
+                let edge = t.b.create_block();
+                t.b.ins().brif(cond, edge, &[], cont, &[]);
+                t.b.switch_to_block(edge);
+                t.b.seal_block(edge);
+                let pending = t.pending_gas;
+                t.flush_gas();
+                t.jump(target, &values);
+                t.pending_gas = pending;
+            }
             t.b.switch_to_block(cont);
             t.b.seal_block(cont);
         }
@@ -240,9 +256,17 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     let Some(frame) = t.frames.last().cloned() else {
         return Err(t.internal("else outside a frame"));
     };
-    let FrameKind::If { else_block, .. } = frame.kind else {
+    let FrameKind::If {
+        else_block,
+        gas_at_else,
+        ..
+    } = frame.kind
+    else {
         return Err(t.internal("else without if"));
     };
+    if t.pending_gas != 0 {
+        return Err(t.internal("a gas charge pending at an else"));
+    }
     if live {
         let results = t.popn(frame.num_results)?;
         t.jump(frame.dest, &results);
@@ -252,6 +276,7 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     t.frames[top].kind = FrameKind::If {
         else_block,
         else_seen: true,
+        gas_at_else: 0,
     };
     // The else arm is dominated by the `if`, not by the then arm.
     t.checked = frame.checked_at_entry;
@@ -261,6 +286,7 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     let params = t.b.block_params(else_block).to_vec();
     t.pushn(&params);
     t.reach = Reach::Live;
+    t.pending_gas = gas_at_else;
     Ok(())
 }
 
@@ -270,6 +296,9 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
     let Some(mut frame) = t.frames.last().cloned() else {
         return Err(t.internal("end outside a frame"));
     };
+    if t.pending_gas != 0 {
+        return Err(t.internal("a gas charge pending at an end"));
+    }
     if live {
         let results = t.popn(frame.num_results)?;
         t.jump(frame.dest, &results);
@@ -279,10 +308,13 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
         FrameKind::If {
             else_block,
             else_seen: false,
+            gas_at_else,
         } => {
             // No else arm: the parameters pass through (the type is [t*] -> [t*]).
             t.b.switch_to_block(*else_block);
             t.b.seal_block(*else_block);
+            t.pending_gas = *gas_at_else;
+            t.flush_gas();
             let params = t.b.block_params(*else_block).to_vec();
             t.jump(frame.dest, &params);
             frame.dest_reached = true;
