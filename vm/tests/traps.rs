@@ -921,7 +921,8 @@ fn a_guarded_function_passes_many_parameters_and_results() {
 /// makes it (`Translator::defer_charge`): a loop testing its condition
 /// at the top (a `br_if` into its body's block, the fall-through leaving),
 /// `if` arms with and without `else`, a block entered only by `br_if`s
-/// carrying different charges and values, and charges next to what may
+/// carrying different charges and values, a block entered by a `br_if`
+/// and by falling through, and charges next to what may
 /// trap or be observed (a division, a load, a store, a global).
 const DEFERRED_CHARGES: &str = r#"
 (module
@@ -958,6 +959,11 @@ const DEFERRED_CHARGES: &str = r#"
         (local.set 1 (i32.xor (local.get 1) (local.get 0)))
         (br_if $out (local.get 1) (i32.ne (local.get 1) (i32.const 5)))
         (unreachable))))
+  (func (export "joined") (param i32) (result i32)
+    (block $joined
+      (br_if $joined (local.get 0))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1))))
+    (i32.div_u (i32.const 10) (i32.add (local.get 0) (i32.const 1))))
   (func (export "stored_first") (param i32) (result i32)
     (block $out
       (i32.store (i32.const 4) (local.get 0))
@@ -969,7 +975,7 @@ const DEFERRED_CHARGES: &str = r#"
 #[test]
 fn deferred_charges_trap_where_the_metering_charges() {
     let prepared = prepare(DEFERRED_CHARGES);
-    let cases: [(&str, &[i64]); 16] = [
+    let cases: [(&str, &[i64]); 18] = [
         ("top_tested", &[0]),
         ("top_tested", &[5]),
         ("top_tested", &[9]),
@@ -984,6 +990,8 @@ fn deferred_charges_trap_where_the_metering_charges() {
         ("two_edges", &[3, 1]),
         ("two_edges", &[1, 4]),
         ("two_edges", &[1, 6]),
+        ("joined", &[0]),
+        ("joined", &[-1]),
         ("stored_first", &[0]),
         ("stored_first", &[3]),
     ];
@@ -1033,6 +1041,8 @@ fn deferred_charges_trap_where_the_metering_charges() {
             Ok(vec![100]),
             Ok(vec![142]),
             trap(TrapKind::Unreachable),
+            trap(TrapKind::IntegerDivideByZero),
+            trap(TrapKind::IntegerDivideByZero),
             Ok(vec![0]),
             trap(TrapKind::IntegerDivideByZero),
         ]

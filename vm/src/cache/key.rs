@@ -65,7 +65,9 @@ use crate::engine::Engine;
 ///   or be observed, merged with the charges before it; a forward `br_if`
 ///   before a charge checks on its taken edge, `if` arms take the charge
 ///   pending (`Translator::defer_charge`).
-pub const COMPILER_VERSION: u32 = 16;
+/// - 17: a block entered only by `br_if`s carrying a pending charge starts
+///   with the least of them pending (`Frame::gas_edges`).
+pub const COMPILER_VERSION: u32 = 17;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -37,10 +37,13 @@
 //! trap, write anything but locals, call or read the gas, together with
 //! the charges met before it (`Translator::defer_charge`). A loop whose
 //! condition comes first (its segment, a `br_if` out, then the body's
-//! segment) so checks once per iteration, not twice: the `br_if`'s taken
-//! edge checks the pending charge, the fall-through merges it with the
-//! body's. An out-of-gas trap then leaves what the metering's own check
-//! would have left: nothing between the two could be observed.
+//! segment) so checks once per iteration, not twice: the `br_if`'s
+//! fall-through merges the pending charge with the one that starts it;
+//! its taken edge checks it, or, when the target block is entered by
+//! such edges only (a body reached by a `br_if` over the loop's exit),
+//! the block starts with it pending (`Frame::gas_edges`). An out-of-gas
+//! trap then leaves what the metering's own check would have left:
+//! nothing between the two could be observed.
 //!
 //! The stack height stays in its global, which lives in the VM context
 //! itself (`VmCtx::stack_height`: the intrinsics load, add and store it
@@ -373,7 +376,8 @@ fn translate_body(
         num_params: 0,
         num_results: t.results.len(),
         base: 0,
-        dest_reached: false,
+        direct_entry: false,
+        gas_edges: Vec::new(),
         checked_at_entry: HashMap::new(),
     });
 
@@ -389,6 +393,7 @@ fn translate_body(
         return Err(t.internal("body without its final end"));
     }
     if t.reach == Reach::Live {
+        t.flush_gas();
         let mut results = vec![t.b.use_var(t.gas)];
         results.extend(t.popn(t.stack.len())?);
         t.b.ins().return_(&results);
@@ -606,7 +611,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             num_params: 0,
             num_results: sig.results.len(),
             base: self.stack.len(),
-            dest_reached: false,
+            direct_entry: false,
+            gas_edges: Vec::new(),
             checked_at_entry: self.checked.clone(),
         });
         let mut reader = body
@@ -631,6 +637,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.operator(op)?;
         }
         self.inlined_entry = false;
+        // Its traps store its height: its charges are checked inside it.
+        self.flush_gas();
         self.leaf_stack_height = caller_height;
         if !reader.eof() {
             return Err(self.internal("operators after the final end"));

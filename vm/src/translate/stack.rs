@@ -41,15 +41,39 @@ pub(crate) struct Frame {
     pub num_results: usize,
     /// Operand stack height below the frame's parameters.
     pub base: usize,
-    /// Whether anything jumps to `dest`.
-    pub dest_reached: bool,
+    /// Whether anything enters `dest` but `gas_edges`: a branch, or the
+    /// fall-through at `end`.
+    pub direct_entry: bool,
+    /// Taken `br_if` edges to `dest` that carry a pending charge (see
+    /// `Translator::defer_charge`), finished at the frame's `end`: when
+    /// they are all of `dest`'s entries, `dest` starts with the smallest
+    /// of their charges pending and each edge checks the rest of its own;
+    /// otherwise each checks its whole charge.
+    pub gas_edges: Vec<GasEdge>,
     /// The bounds proven where the frame opened (see
     /// [`super::bounds`]): they hold everywhere inside it and at its `end`,
     /// which that point dominates.
     pub checked_at_entry: HashMap<Value, u64>,
 }
 
+/// A taken `br_if` edge with a charge pending (see [`Frame::gas_edges`]).
+#[derive(Debug, Clone)]
+pub(crate) struct GasEdge {
+    /// The edge's block: its one predecessor is the `br_if`; it has no
+    /// instructions until the frame's `end`.
+    pub block: Block,
+    /// The charge pending at the `br_if`.
+    pub gas: u64,
+    /// The values the branch carries to `dest`.
+    pub values: Vec<Value>,
+}
+
 impl Frame {
+    /// Whether anything enters `dest`.
+    pub(crate) fn dest_reached(&self) -> bool {
+        self.direct_entry || !self.gas_edges.is_empty()
+    }
+
     /// Where a branch to this frame goes, and how many values it carries.
     pub(crate) fn branch_target(&self) -> (Block, usize) {
         match self.kind {

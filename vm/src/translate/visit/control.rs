@@ -11,7 +11,7 @@ use wasmparser::{BlockType, Operator};
 use crate::error::CompileError;
 use crate::translate::clif_type;
 use crate::translate::func::Translator;
-use crate::translate::stack::{Frame, FrameKind, Reach, args};
+use crate::translate::stack::{Frame, FrameKind, GasEdge, Reach, args};
 use crate::trap::TrapKind;
 
 type Result<T> = std::result::Result<T, CompileError>;
@@ -30,7 +30,8 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 num_params: params.len(),
                 num_results: results.len(),
                 base,
-                dest_reached: false,
+                direct_entry: false,
+                gas_edges: Vec::new(),
                 checked_at_entry: t.checked.clone(),
             });
         }
@@ -50,7 +51,8 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 num_params: params.len(),
                 num_results: results.len(),
                 base,
-                dest_reached: false,
+                direct_entry: false,
+                gas_edges: Vec::new(),
                 checked_at_entry: t.checked.clone(),
             });
         }
@@ -80,7 +82,8 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 num_params: params.len(),
                 num_results: results.len(),
                 base,
-                dest_reached: false,
+                direct_entry: false,
+                gas_edges: Vec::new(),
                 checked_at_entry: t.checked.clone(),
             });
         }
@@ -98,26 +101,32 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         }
         Operator::BrIf { relative_depth } => {
             let cond = t.pop()?;
+            let pending = t.pending_gas;
             let frame = t.frame(relative_depth)?;
             let (target, n) = frame.branch_target();
-            if !matches!(frame.kind, FrameKind::Loop { .. }) {
-                frame.dest_reached = true;
+            let to_loop = matches!(frame.kind, FrameKind::Loop { .. });
+            if !to_loop && pending == 0 {
+                frame.direct_entry = true;
             }
             let values = t.peekn(n)?;
             let cont = t.b.create_block();
-            if t.pending_gas == 0 {
+            if pending == 0 {
                 t.b.ins().brif(cond, target, &args(&values), cont, &[]);
             } else {
-                // The taken edge checks the pending charge; the
-                // fall-through merges it with the charge that starts it.
+                if to_loop {
+                    return Err(t.internal("a gas charge pending at a br_if to a loop"));
+                }
+                // The fall-through merges the pending charge with the one
+                // that starts it; the taken edge is finished at the
+                // target's `end` (see Frame::gas_edges).
                 let edge = t.b.create_block();
                 t.b.ins().brif(cond, edge, &[], cont, &[]);
-                t.b.switch_to_block(edge);
                 t.b.seal_block(edge);
-                let pending = t.pending_gas;
-                t.flush_gas();
-                t.jump(target, &values);
-                t.pending_gas = pending;
+                t.frame(relative_depth)?.gas_edges.push(GasEdge {
+                    block: edge,
+                    gas: pending,
+                    values,
+                });
             }
             t.b.switch_to_block(cont);
             t.b.seal_block(cont);
@@ -137,7 +146,7 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 let frame = t.frame(depth)?;
                 let (target, n) = frame.branch_target();
                 if !matches!(frame.kind, FrameKind::Loop { .. }) {
-                    frame.dest_reached = true;
+                    frame.direct_entry = true;
                 }
                 if n != arity {
                     return Err(t.internal("br_table targets of different arity"));
@@ -241,7 +250,7 @@ fn branch(t: &mut Translator<'_, '_>, depth: u32) -> Result<()> {
     let frame = t.frame(depth)?;
     let (target, n) = frame.branch_target();
     if !matches!(frame.kind, FrameKind::Loop { .. }) {
-        frame.dest_reached = true;
+        frame.direct_entry = true;
     }
     let values = t.peekn(n)?;
     t.jump(target, &values);
@@ -272,7 +281,7 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
         t.jump(frame.dest, &results);
     }
     let top = t.frames.len() - 1;
-    t.frames[top].dest_reached |= live;
+    t.frames[top].direct_entry |= live;
     t.frames[top].kind = FrameKind::If {
         else_block,
         else_seen: true,
@@ -302,7 +311,7 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
     if live {
         let results = t.popn(frame.num_results)?;
         t.jump(frame.dest, &results);
-        frame.dest_reached = true;
+        frame.direct_entry = true;
     }
     match &frame.kind {
         FrameKind::If {
@@ -317,7 +326,7 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
             t.flush_gas();
             let params = t.b.block_params(*else_block).to_vec();
             t.jump(frame.dest, &params);
-            frame.dest_reached = true;
+            frame.direct_entry = true;
         }
         FrameKind::Loop { header } => t.b.seal_block(*header),
         _ => {}
@@ -328,14 +337,28 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
     // the body proved still holds; a block's or if's `dest` may be reached
     // from several arms, dominated only by the frame's opening.
     if !matches!(frame.kind, FrameKind::Loop { .. }) {
-        t.checked = frame.checked_at_entry;
+        t.checked = std::mem::take(&mut frame.checked_at_entry);
+    }
+    // The edges that carry a charge: when they are all that enters
+    // `dest`, it starts with the least of their charges pending, and each
+    // checks the rest of its own (two charges with nothing between).
+    let carried = match frame.gas_edges.iter().map(|edge| edge.gas).min() {
+        Some(least) if !frame.direct_entry => least,
+        _ => 0,
+    };
+    for edge in &frame.gas_edges {
+        t.b.switch_to_block(edge.block);
+        t.pending_gas = edge.gas - carried;
+        t.flush_gas();
+        t.jump(frame.dest, &edge.values);
     }
     t.b.switch_to_block(frame.dest);
     t.b.seal_block(frame.dest);
-    if frame.dest_reached {
+    if frame.dest_reached() {
         let results = t.b.block_params(frame.dest).to_vec();
         t.pushn(&results);
         t.reach = Reach::Live;
+        t.pending_gas = carried;
     } else {
         t.reach = Reach::Dead(0);
     }
