@@ -627,13 +627,14 @@ const INLINED_CALLEES: &str = r#"
           (call $recurse (i32.sub (local.get 0) (i32.const 1))))))))
 "#;
 
-/// Each case's outcome, gas left and stack height, with limits that run
-/// out at every point of a call's first and last 300 units of gas, and a
-/// large one.
+/// Each case's outcome, gas left, stack height, globals and memory, with
+/// limits that run out at every point of a call's first and last `window`
+/// units of gas, and a large one.
 fn gas_sweep(
     prepared: &gasket_metering::Prepared,
     config: EngineConfig,
     cases: &[(&str, &[i64])],
+    window: u64,
 ) -> Vec<String> {
     let cases: Vec<(String, Vec<i64>)> = cases
         .iter()
@@ -655,14 +656,20 @@ fn gas_sweep(
                 let _ = instance.call(export, &args);
                 (common::GAS_LIMIT - start).saturating_sub(instance.gas_left().max(0) as u64)
             };
-            let tail = (start + used).saturating_sub(300).max(start)..start + used + 2;
-            for limit in (start..start + 300).chain(tail).chain([common::GAS_LIMIT]) {
+            let head = start..(start + used + 2).min(start.saturating_add(window));
+            let tail = (start + used).saturating_sub(window).max(head.end)..start + used + 2;
+            for limit in head.chain(tail).chain([common::GAS_LIMIT]) {
                 let mut instance = Instance::new(module, Imports::new(), limit).unwrap();
                 let outcome = instance.call(export, &args);
+                let globals: Vec<_> = (0..module.info().globals.len() as u32)
+                    .map(|g| instance.global(g))
+                    .collect();
                 seen.push(format!(
-                    "{export}{args:?} at {limit}: {outcome:?}, gas left {}, stack height {}",
+                    "{export}{args:?} at {limit}: {outcome:?}, gas left {}, stack height {}, \
+                     globals {globals:?}, memory {}",
                     instance.gas_left(),
-                    instance.stack_height()
+                    instance.stack_height(),
+                    blake3::hash(instance.memory()).to_hex(),
                 ));
             }
         }
@@ -699,9 +706,9 @@ fn inlined_calls_end_as_calls_do() {
         ("many", &[1000]),
         ("many", &[0]),
     ];
-    let inlined = gas_sweep(&prepared, EngineConfig::default(), &cases);
-    let called = gas_sweep(&prepared, EngineConfig::baseline(), &cases);
-    let in_slots = gas_sweep(&prepared, slots(), &cases);
+    let inlined = gas_sweep(&prepared, EngineConfig::default(), &cases, 300);
+    let called = gas_sweep(&prepared, EngineConfig::baseline(), &cases, 300);
+    let in_slots = gas_sweep(&prepared, slots(), &cases, 300);
     assert_eq!(inlined.len(), called.len());
     assert_eq!(inlined.len(), in_slots.len());
     for ((inlined, called), in_slots) in inlined.iter().zip(&called).zip(&in_slots) {
@@ -922,7 +929,8 @@ fn a_guarded_function_passes_many_parameters_and_results() {
 /// at the top (a `br_if` into its body's block, the fall-through leaving),
 /// `if` arms with and without `else`, a block entered only by `br_if`s
 /// carrying different charges and values, a block entered by a `br_if`
-/// and by falling through, and charges next to what may
+/// and by falling through, the same in a function that calls and in an
+/// inlined one, and charges next to what may
 /// trap or be observed (a division, a load, a store, a global).
 const DEFERRED_CHARGES: &str = r#"
 (module
@@ -969,13 +977,27 @@ const DEFERRED_CHARGES: &str = r#"
       (i32.store (i32.const 4) (local.get 0))
       (br_if $out (local.get 0))
       (i32.store (i32.const 8) (i32.const 1)))
-    (i32.div_u (i32.load (i32.const 4)) (i32.load (i32.const 8)))))
+    (i32.div_u (i32.load (i32.const 4)) (i32.load (i32.const 8))))
+  ;; Not a leaf: its height lives in the global; the wrapper block is
+  ;; entered only by the br_if's edge.
+  (func $early (export "early") (param i32) (result i32)
+    (i32.store (i32.const 12) (call $id (local.get 0)))
+    (br_if 0 (i32.const 7) (local.get 0))
+    (unreachable))
+  (func $id (param i32) (result i32) (local.get 0))
+  ;; A leaf inlined into its callers, the same shape.
+  (func $early_leaf (param i32) (result i32)
+    (global.set $g (local.get 0))
+    (br_if 0 (i32.const 8) (local.get 0))
+    (unreachable))
+  (func (export "inlined") (param i32) (result i32)
+    (i32.add (call $early (local.get 0)) (call $early_leaf (local.get 0)))))
 "#;
 
 #[test]
 fn deferred_charges_trap_where_the_metering_charges() {
     let prepared = prepare(DEFERRED_CHARGES);
-    let cases: [(&str, &[i64]); 18] = [
+    let cases: [(&str, &[i64]); 22] = [
         ("top_tested", &[0]),
         ("top_tested", &[5]),
         ("top_tested", &[9]),
@@ -994,13 +1016,17 @@ fn deferred_charges_trap_where_the_metering_charges() {
         ("joined", &[-1]),
         ("stored_first", &[0]),
         ("stored_first", &[3]),
+        ("early", &[1]),
+        ("early", &[0]),
+        ("inlined", &[2]),
+        ("inlined", &[0]),
     ];
     // Checked where the metering charges (slots) and later (the default
     // and the baseline): the same outcome, gas and stack height at every
     // limit.
-    let deferred = gas_sweep(&prepared, EngineConfig::default(), &cases);
-    let baseline = gas_sweep(&prepared, EngineConfig::baseline(), &cases);
-    let in_slots = gas_sweep(&prepared, slots(), &cases);
+    let deferred = gas_sweep(&prepared, EngineConfig::default(), &cases, u64::MAX);
+    let baseline = gas_sweep(&prepared, EngineConfig::baseline(), &cases, u64::MAX);
+    let in_slots = gas_sweep(&prepared, slots(), &cases, u64::MAX);
     assert_eq!(deferred.len(), in_slots.len());
     for ((deferred, baseline), in_slots) in deferred.iter().zip(&baseline).zip(&in_slots) {
         assert_eq!(deferred, in_slots);
@@ -1045,6 +1071,10 @@ fn deferred_charges_trap_where_the_metering_charges() {
             trap(TrapKind::IntegerDivideByZero),
             Ok(vec![0]),
             trap(TrapKind::IntegerDivideByZero),
+            Ok(vec![7]),
+            trap(TrapKind::Unreachable),
+            Ok(vec![15]),
+            trap(TrapKind::Unreachable),
         ]
     );
 }

@@ -34,8 +34,10 @@
 //! compare, a branch and a subtract on a register.
 //!
 //! A constant charge is checked lazily: at the next operator that can
-//! trap, write anything but locals, call or read the gas, together with
-//! the charges met before it (`Translator::defer_charge`). A loop whose
+//! trap, write anything but locals, call or read the gas, or where control
+//! flow joins or leaves but through an `if` or a forward `br_if` before a
+//! charge, together with the charges met before it
+//! (`Translator::defer_charge`). A loop whose
 //! condition comes first (its segment, a `br_if` out, then the body's
 //! segment) so checks once per iteration, not twice: the `br_if`'s
 //! fall-through merges the pending charge with the one that starts it;
@@ -863,17 +865,21 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.def_var(self.gas, new);
     }
 
-    /// `charge_gas(cost)` of a constant cost, checked later: when the next
-    /// operator that can trap or change anything but locals and operand
-    /// stack comes ([`Self::keeps_gas_pending`]), with the charges met
-    /// before it. Exact: a charge `a` and a later `b`, with only such
-    /// operators between, trap OutOfGas iff `gas <u a + b` (the first if
-    /// `gas <u a`, else the second), and an OutOfGas trap stores the same
-    /// sentinel wherever it happens; nothing between could have been
-    /// observed. So a `br_if` whose fall-through starts a segment (the
-    /// metering charges right after it) checks once per path: its taken
-    /// edge checks what is pending, its fall-through merges it with the
-    /// next charge; an `if`'s arms each take it to their first charge.
+    /// `charge_gas(cost)` of a constant cost, checked later: before the
+    /// next operator that does not keep it pending
+    /// ([`Self::keeps_gas_pending`]: one that can trap, change anything
+    /// but locals and operand stack, or join or leave control flow), with
+    /// the charges met before it. Exact: a charge `a` and a later `b`, with
+    /// only such operators between, trap OutOfGas iff `gas <u a + b` (the
+    /// first if `gas <u a`, else the second), and an OutOfGas trap stores
+    /// the same sentinel wherever it happens; nothing between could have
+    /// been observed. So a `br_if` whose fall-through starts a segment (the
+    /// metering charges right after it) checks once per path: its
+    /// fall-through merges the pending charge with the next one, its taken
+    /// edge checks it at the target's `end` (all of it, or, when only such
+    /// edges enter the target, what exceeds the least of theirs, which the
+    /// target takes pending: `Frame::gas_edges`); an `if`'s arms each take
+    /// it to their first charge.
     pub(crate) fn defer_charge(&mut self, cost: u64) {
         match self.pending_gas.checked_add(cost) {
             Some(total) => self.pending_gas = total,
@@ -897,7 +903,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Whether `op` may run with a charge still pending: it cannot trap,
     /// write memory, a global or a table, call, or read the gas; or it
     /// passes the charge on itself (`charge_gas`, `if`, `block`, a forward
-    /// `br_if` before a charge, see `visit::control`).
+    /// `br_if` followed by an `i64.const`, likely a charge's: see
+    /// `visit::control`; exact whatever follows).
     fn keeps_gas_pending(&self, op: &Operator<'_>) -> bool {
         let injected = &self.env.info.injected;
         match *op {

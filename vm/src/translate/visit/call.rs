@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! WARNING: consensus code. The intrinsics must do exactly what the wasm
-//! bodies in gasket_metering::inject::helpers do, in the same order:
+//! bodies in gasket_metering::inject::helpers do, in the same order (a
+//! constant charge's check may move later only past what cannot observe
+//! the difference: see below):
 //! ```
 //!
 //! | helper            | inline code                                                   |
