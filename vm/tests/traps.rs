@@ -930,7 +930,8 @@ fn a_guarded_function_passes_many_parameters_and_results() {
 /// `if` arms with and without `else`, a block entered only by `br_if`s
 /// carrying different charges and values, a block entered by a `br_if`
 /// and by falling through, the same in a function that calls and in an
-/// inlined one, and charges next to what may
+/// inlined one, an `if` arm and a loop's exit ending in locals only, and
+/// charges next to what may
 /// trap or be observed (a division, a load, a store, a global).
 const DEFERRED_CHARGES: &str = r#"
 (module
@@ -972,6 +973,15 @@ const DEFERRED_CHARGES: &str = r#"
       (br_if $joined (local.get 0))
       (local.set 0 (i32.sub (local.get 0) (i32.const 1))))
     (i32.div_u (i32.const 10) (i32.add (local.get 0) (i32.const 1))))
+  ;; Transparent tails: an if's then arm, a loop's exit path.
+  (func (export "tails") (param i32 i32) (result i32)
+    (local $i i32)
+    (if (local.get 0) (then (local.set 1 (i32.add (local.get 1) (i32.const 3)))))
+    (loop $again
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $again (i32.lt_u (local.get $i) (local.get 0)))
+      (local.set 1 (i32.xor (local.get 1) (local.get $i))))
+    (i32.div_u (i32.const 1000) (local.get 1)))
   (func (export "stored_first") (param i32) (result i32)
     (block $out
       (i32.store (i32.const 4) (local.get 0))
@@ -997,7 +1007,7 @@ const DEFERRED_CHARGES: &str = r#"
 #[test]
 fn deferred_charges_trap_where_the_metering_charges() {
     let prepared = prepare(DEFERRED_CHARGES);
-    let cases: [(&str, &[i64]); 22] = [
+    let cases: [(&str, &[i64]); 25] = [
         ("top_tested", &[0]),
         ("top_tested", &[5]),
         ("top_tested", &[9]),
@@ -1014,6 +1024,9 @@ fn deferred_charges_trap_where_the_metering_charges() {
         ("two_edges", &[1, 6]),
         ("joined", &[0]),
         ("joined", &[-1]),
+        ("tails", &[0, 0]),
+        ("tails", &[2, 0]),
+        ("tails", &[3, 0]),
         ("stored_first", &[0]),
         ("stored_first", &[3]),
         ("early", &[1]),
@@ -1068,6 +1081,9 @@ fn deferred_charges_trap_where_the_metering_charges() {
             Ok(vec![142]),
             trap(TrapKind::Unreachable),
             trap(TrapKind::IntegerDivideByZero),
+            trap(TrapKind::IntegerDivideByZero),
+            Ok(vec![1000]),
+            Ok(vec![1000]),
             trap(TrapKind::IntegerDivideByZero),
             Ok(vec![0]),
             trap(TrapKind::IntegerDivideByZero),
