@@ -677,6 +677,38 @@ fn gas_sweep(
     })
 }
 
+/// [`gas_sweep`] of the default engine (inlining, deferred charges), the
+/// baseline (deferred charges) and [`slots`] (charges where the metering
+/// makes them): the same at every limit. Returns the default's.
+fn sweeps_agree(
+    prepared: &gasket_metering::Prepared,
+    cases: &[(&str, &[i64])],
+    window: u64,
+) -> Vec<String> {
+    let default = gas_sweep(prepared, EngineConfig::default(), cases, window);
+    let baseline = gas_sweep(prepared, EngineConfig::baseline(), cases, window);
+    let in_slots = gas_sweep(prepared, slots(), cases, window);
+    assert_eq!(default.len(), in_slots.len());
+    assert_eq!(baseline.len(), in_slots.len());
+    for ((default, baseline), in_slots) in default.iter().zip(&baseline).zip(&in_slots) {
+        assert_eq!(default, in_slots);
+        assert_eq!(baseline, in_slots);
+    }
+    default
+}
+
+/// Each case's outcome with the default engine and its gas limit.
+fn outcomes(
+    prepared: &gasket_metering::Prepared,
+    cases: &[(&str, &[i64])],
+) -> Vec<Result<Vec<i64>, Trap>> {
+    let m = compile(prepared);
+    cases
+        .iter()
+        .map(|(export, args)| run(&m, export, args).outcome)
+        .collect()
+}
+
 /// The engine whose translation keeps every value in a frame cell: its
 /// charges are never deferred (a cost loaded from a cell is no constant).
 fn slots() -> EngineConfig {
@@ -706,22 +738,9 @@ fn inlined_calls_end_as_calls_do() {
         ("many", &[1000]),
         ("many", &[0]),
     ];
-    let inlined = gas_sweep(&prepared, EngineConfig::default(), &cases, 300);
-    let called = gas_sweep(&prepared, EngineConfig::baseline(), &cases, 300);
-    let in_slots = gas_sweep(&prepared, slots(), &cases, 300);
-    assert_eq!(inlined.len(), called.len());
-    assert_eq!(inlined.len(), in_slots.len());
-    for ((inlined, called), in_slots) in inlined.iter().zip(&called).zip(&in_slots) {
-        assert_eq!(inlined, called);
-        assert_eq!(inlined, in_slots);
-    }
-    let m = compile(&prepared);
-    let outcomes: Vec<_> = cases
-        .iter()
-        .map(|(export, args)| run(&m, export, args).outcome)
-        .collect();
+    sweeps_agree(&prepared, &cases, 300);
     assert_eq!(
-        outcomes,
+        outcomes(&prepared, &cases),
         [
             Ok(vec![35]),
             Ok(vec![24]),
@@ -1037,14 +1056,7 @@ fn deferred_charges_trap_where_the_metering_charges() {
     // Checked where the metering charges (slots) and later (the default
     // and the baseline): the same outcome, gas and stack height at every
     // limit.
-    let deferred = gas_sweep(&prepared, EngineConfig::default(), &cases, u64::MAX);
-    let baseline = gas_sweep(&prepared, EngineConfig::baseline(), &cases, u64::MAX);
-    let in_slots = gas_sweep(&prepared, slots(), &cases, u64::MAX);
-    assert_eq!(deferred.len(), in_slots.len());
-    for ((deferred, baseline), in_slots) in deferred.iter().zip(&baseline).zip(&in_slots) {
-        assert_eq!(deferred, in_slots);
-        assert_eq!(baseline, in_slots);
-    }
+    let deferred = sweeps_agree(&prepared, &cases, u64::MAX);
     // The sweep met every kind of end.
     for needle in [
         "OutOfGas",
@@ -1058,13 +1070,8 @@ fn deferred_charges_trap_where_the_metering_charges() {
             "{needle}"
         );
     }
-    let m = compile(&prepared);
-    let outcomes: Vec<_> = cases
-        .iter()
-        .map(|(export, args)| run(&m, export, args).outcome)
-        .collect();
     assert_eq!(
-        outcomes,
+        outcomes(&prepared, &cases),
         [
             Ok(vec![0]),
             Ok(vec![100 + 116 + 140 + 175 + 233]),
