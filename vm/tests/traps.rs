@@ -710,7 +710,8 @@ fn outcomes(
 }
 
 /// The engine whose translation keeps every value in a frame cell: its
-/// charges are never deferred (a cost loaded from a cell is no constant).
+/// charges are never deferred (`Translation::Slots` checks each where the
+/// metering makes it).
 fn slots() -> EngineConfig {
     EngineConfig {
         values_in_slots: true,

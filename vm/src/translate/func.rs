@@ -843,6 +843,11 @@ impl<'a, 'f> Translator<'a, 'f> {
         results[1..].to_vec()
     }
 
+    /// Whether this is [`Translation::Slots`].
+    pub(crate) fn in_slots(&self) -> bool {
+        self.slots.is_some()
+    }
+
     /// The immediate of `value` if an `iconst` defines it.
     pub(crate) fn constant(&self, value: Value) -> Option<i64> {
         let dfg = &self.b.func.dfg;

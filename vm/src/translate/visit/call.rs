@@ -70,7 +70,9 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
     let (stack, limit) = (injected.stack_global, injected.stack_limit);
     if callee == injected.charge_gas_func {
         let cost = t.pop()?;
-        match t.constant(cost) {
+        // In slots, every charge is checked where the metering makes it:
+        // the reference the gas sweeps compare deferral against.
+        match t.constant(cost).filter(|_| !t.in_slots()) {
             Some(cost) => t.defer_charge(cost as u64),
             None => {
                 t.flush_gas();
