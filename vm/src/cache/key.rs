@@ -67,7 +67,10 @@ use crate::engine::Engine;
 ///   pending (`Translator::defer_charge`).
 /// - 17: a block entered only by `br_if`s carrying a pending charge starts
 ///   with the least of them pending (`Frame::gas_edges`).
-pub const COMPILER_VERSION: u32 = 17;
+/// - 18: a function that calls stores the height its `stack_enter` found
+///   back at its `stack_exit`, instead of loading and subtracting
+///   (`Translator::entry_stack_height`).
+pub const COMPILER_VERSION: u32 = 18;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

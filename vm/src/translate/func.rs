@@ -51,11 +51,15 @@
 //! itself (`VmCtx::stack_height`: the intrinsics load, add and store it
 //! at one offset of the context, as the wasm helpers do), except in a
 //! leaf and in an inlined callee's body, which keep their own height in a
-//! register (see `visit::call`). Passing it between
-//! functions in registers was measured and dropped: keeping it live
-//! through a function (as an argument, in a stack slot, or as a trap-path
-//! argument) cost 10–16% on the large contract's mixed workload, more than
-//! the loads it saved.
+//! register (see `visit::call`). A function that calls stores the height
+//! its `stack_enter` loaded back at its `stack_exit`
+//! (`Translator::entry_stack_height`) rather than loading and subtracting:
+//! every return would otherwise wait for a store-to-load forwarding
+//! through the global, twice per call. Passing the height between
+//! functions in registers was measured and dropped: keeping the new
+//! height live through a function (as an argument, in a stack slot, or as
+//! a trap-path argument) cost 10–16% on the large contract's mixed
+//! workload, more than the loads it saved.
 
 use std::collections::HashMap;
 
@@ -138,6 +142,10 @@ pub(crate) struct Translator<'a, 'f> {
     /// Whether the operator being translated is the second of an inlined
     /// callee's body (its `call $stack_enter`).
     pub inlined_entry: bool,
+    /// In a function that calls, the height its `stack_enter` found in
+    /// the global and the frame it added: its `stack_exit` of that frame
+    /// stores the height back instead of loading and subtracting.
+    pub entry_stack_height: Option<(Value, i64)>,
     /// The trap blocks, in the order they were made: one per trap code and
     /// height to store (the [`Self::leaf_stack_height`] of the sites that
     /// branch to it), found through `trap_block_of` (a function inlining
@@ -324,6 +332,7 @@ fn translate_body(
         indirect_buffer: None,
         leaf_stack_height: None,
         inlined_entry: false,
+        entry_stack_height: None,
         trap_blocks: Vec::new(),
         trap_block_of: HashMap::new(),
         func_refs: HashMap::new(),
@@ -515,12 +524,20 @@ fn scan_body(
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
+    /// Whether the operator being translated is the function's own
+    /// second (an instrumented body's `call $stack_enter`): nothing but
+    /// trap paths has branched yet, so what it defines dominates the rest
+    /// of the body.
+    pub(crate) fn body_entry(&self) -> bool {
+        self.operators_read == 2 && !self.inlined_entry
+    }
+
     /// Whether the operator being translated is the body's second, the
     /// `call $stack_enter` of an instrumented leaf function, with no trap
     /// site before it but the native-stack check and its own.
     pub(crate) fn leaf_entry(&self) -> bool {
         self.leaf
-            && self.operators_read == 2
+            && self.body_entry()
             && self.trap_blocks.iter().all(|&(code, _, _)| {
                 code == CODE_NATIVE_STACK || code == TrapKind::StackOverflow.code()
             })
@@ -623,6 +640,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         // The callee is a leaf: like a leaf function, it keeps the height
         // with its frame out of the global until it ends.
         let caller_height = self.leaf_stack_height;
+        // The caller's entry height is not the callee's to restore.
+        let caller_entry = self.entry_stack_height.take();
         // The body's final `end` closes its frame.
         let mut read = 0;
         while self.frames.len() > self.return_frame {
@@ -642,6 +661,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         // Its traps store its height: its charges are checked inside it.
         self.flush_gas();
         self.leaf_stack_height = caller_height;
+        self.entry_stack_height = caller_entry;
         if !reader.eof() {
             return Err(self.internal("operators after the final end"));
         }
