@@ -3,8 +3,10 @@
 //! `Imports::define`). Contracts never do this; the spec suite's linking
 //! does, and these tests pin what the spec runner relies on: sharing is
 //! visible both ways, gas flows through calls into other instances (also
-//! when they trap), freed instances leave no callable entry behind, and a
-//! second thread gets an error, not a data race.
+//! when they trap), an instance called back while suspended in a host
+//! call keeps its own gas and stack height, freed instances leave no
+//! callable entry behind, and a second thread gets an error, not a data
+//! race.
 
 mod common;
 
@@ -367,4 +369,87 @@ fn the_metering_globals_read_what_the_code_left() {
     // They are the instance's account, never shared with another.
     assert!(instance.export(gasket_metering::STACK_EXPORT).is_none());
     assert!(instance.export(gasket_metering::GAS_EXPORT).is_none());
+}
+
+/// An instance whose `run` calls a host function from two non-leaf
+/// frames, and whose table holds `$k`, which another instance calls.
+const SUSPENDED: &str = r#"
+(module
+  (import "env" "reenter" (func $reenter))
+  (table (export "tab") 1 funcref)
+  (elem (i32.const 0) $k)
+  (func $k (result i32) (i32.const 42))
+  (func $inner (param i32) (result i32)
+    (call $reenter)
+    (i32.add (local.get 0) (i32.const 1)))
+  (func (export "run") (param i32) (result i32)
+    (i32.mul (call $inner (local.get 0)) (i32.const 2))))
+"#;
+
+/// Calls `through`'s `call` (entry 0 of the suspended instance's table)
+/// from the host function, if it has an instance.
+struct CallsBack {
+    through: Option<Instance>,
+    returned: Option<Result<Vec<Value>, Trap>>,
+}
+
+impl gasket_vm::Host for CallsBack {
+    fn call(
+        &mut self,
+        _id: u32,
+        _caller: &mut gasket_vm::Caller<'_>,
+        _args: &[i64],
+        _results: &mut [i64],
+    ) -> Result<(), Trap> {
+        if let Some(through) = &mut self.through {
+            self.returned = Some(through.call("call", &[]));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn an_instance_called_back_while_suspended_keeps_its_gas_and_stack_height() {
+    // run → host → another instance → this instance's `$k` through the
+    // shared table. The call back runs on the other instance's gas and
+    // height; the suspended frames go on with their own, whichever code
+    // (the exits that store the entry height back, the slots translation
+    // that subtracts) the engine gave them.
+    let prepared = prepare(SUSPENDED);
+    let configs = [
+        gasket_vm::EngineConfig::default(),
+        gasket_vm::EngineConfig::baseline(),
+        gasket_vm::EngineConfig {
+            values_in_slots: true,
+            ..gasket_vm::EngineConfig::default()
+        },
+    ];
+    for config in configs {
+        let m = gasket_vm::Engine::new(config)
+            .unwrap()
+            .compile(&prepared)
+            .unwrap();
+        let run = |called_back: bool| {
+            let mut imports = Imports::new();
+            imports.dispatch("env", "reenter", 0);
+            let mut suspended = Instance::new(&m, imports, GAS).unwrap();
+            let mut host = CallsBack {
+                through: called_back.then(|| caller_through_table(&mut suspended)),
+                returned: None,
+            };
+            let out = suspended.call_with("run", &[Value::I32(20)], &mut host, 0);
+            (
+                out,
+                suspended.gas_left(),
+                suspended.stack_height(),
+                host.returned,
+            )
+        };
+        let (out, gas, height, returned) = run(true);
+        assert_eq!(returned, Some(Ok(vec![Value::I32(42)])));
+        assert_eq!(i32s(out.unwrap()), [42]);
+        assert_eq!(height, 0);
+        let (_, alone, _, _) = run(false);
+        assert_eq!(gas, alone, "the call back charged the suspended instance");
+    }
 }

@@ -1021,13 +1021,19 @@ const DEFERRED_CHARGES: &str = r#"
     (br_if 0 (i32.const 8) (local.get 0))
     (unreachable))
   (func (export "inlined") (param i32) (result i32)
-    (i32.add (call $early (local.get 0)) (call $early_leaf (local.get 0)))))
+    (i32.add (call $early (local.get 0)) (call $early_leaf (local.get 0))))
+  ;; Two levels that call, then a trap in the outer one after they
+  ;; return: the height the exits stored back is the trap's.
+  (func (export "chain") (param i32) (result i32)
+    (drop (call $early (i32.const 1)))
+    (if (local.get 0) (then unreachable))
+    (call $early (local.get 0))))
 "#;
 
 #[test]
 fn deferred_charges_trap_where_the_metering_charges() {
     let prepared = prepare(DEFERRED_CHARGES);
-    let cases: [(&str, &[i64]); 25] = [
+    let cases: [(&str, &[i64]); 27] = [
         ("top_tested", &[0]),
         ("top_tested", &[5]),
         ("top_tested", &[9]),
@@ -1053,6 +1059,8 @@ fn deferred_charges_trap_where_the_metering_charges() {
         ("early", &[0]),
         ("inlined", &[2]),
         ("inlined", &[0]),
+        ("chain", &[1]),
+        ("chain", &[0]),
     ];
     // Checked where the metering charges (slots) and later (the default
     // and the baseline): the same outcome, gas and stack height at every
@@ -1098,6 +1106,8 @@ fn deferred_charges_trap_where_the_metering_charges() {
             Ok(vec![7]),
             trap(TrapKind::Unreachable),
             Ok(vec![15]),
+            trap(TrapKind::Unreachable),
+            trap(TrapKind::Unreachable),
             trap(TrapKind::Unreachable),
         ]
     );

@@ -394,7 +394,10 @@ fn call_into(vmctx: *mut VmCtx, callee: *mut InstanceInner, entry: usize, values
 /// Runs the trampoline at `addr` in `callee`'s context, the way a wasm
 /// call would: the caller's gas and stack height go in and come back
 /// (also after a trap), shared state is synchronised both ways, and a trap
-/// comes back as its code for the caller to raise.
+/// comes back as its code for the caller to raise. The callee's own gas
+/// and stack height are as before afterwards: it may be suspended in a
+/// call of its own (a host function that called the caller), whose code
+/// goes on with them.
 fn call_into_with(
     vmctx: *mut VmCtx,
     callee: *mut InstanceInner,
@@ -425,9 +428,14 @@ fn call_into_with(
             return CODE_HOST;
         }
         inner.sync_in();
+        let saved = (
+            inner.dispatcher,
+            inner.pending.take(),
+            inner.gas(),
+            inner.vmctx.stack_height,
+        );
         *inner.gas_slot() = gas;
         inner.vmctx.stack_height = stack;
-        let saved = (inner.dispatcher, inner.pending.take());
         inner.dispatcher = dispatcher;
         (std::ptr::addr_of_mut!(inner.vmctx), saved)
     };
@@ -438,7 +446,14 @@ fn call_into_with(
         let inner = unsafe { &mut *callee };
         inner.sync_out();
         let out = (inner.gas(), inner.vmctx.stack_height, inner.pending.take());
-        (inner.dispatcher, inner.pending) = saved;
+        let own_gas;
+        (
+            inner.dispatcher,
+            inner.pending,
+            own_gas,
+            inner.vmctx.stack_height,
+        ) = saved;
+        *inner.gas_slot() = own_gas;
         out
     };
     // SAFETY: the caller's instance again.

@@ -55,10 +55,10 @@
 //! its `stack_enter` loaded back at its `stack_exit`
 //! (`Translator::entry_stack_height`) rather than loading and subtracting:
 //! every return would otherwise wait for a store-to-load forwarding
-//! through the global, twice per call. Passing the height between
-//! functions in registers was measured and dropped: keeping the new
-//! height live through a function (as an argument, in a stack slot, or as
-//! a trap-path argument) cost 10–16% on the large contract's mixed
+//! through the global, twice per call (it keeps one more value live
+//! across the calls). Passing the height from function to function was
+//! measured and dropped: as an argument, in a stack slot, or as a
+//! trap-path argument, it cost 10–16% on the large contract's mixed
 //! workload, more than the loads it saved.
 
 use std::collections::HashMap;
@@ -525,9 +525,10 @@ fn scan_body(
 
 impl<'a, 'f> Translator<'a, 'f> {
     /// Whether the operator being translated is the function's own
-    /// second (an instrumented body's `call $stack_enter`): nothing but
-    /// trap paths has branched yet, so what it defines dominates the rest
-    /// of the body.
+    /// second: in an instrumented body (the metering starts every body
+    /// with `i32.const F; call $stack_enter`), its `stack_enter`. Nothing
+    /// but trap paths has branched yet, so what it defines dominates the
+    /// rest of the body.
     pub(crate) fn body_entry(&self) -> bool {
         self.operators_read == 2 && !self.inlined_entry
     }

@@ -22,11 +22,14 @@
 //! before `stack_exit` would restore it, and every trap path after
 //! `stack_enter` stores it first (trap blocks are per code and height to
 //! store), so `stack_exit` is nothing. In a function that calls, the
-//! global at its `stack_exit` holds what its `stack_enter` stored (every
-//! wasm callee restores it, and a call into another instance hands back
-//! the height the callee returned with), so `stack_exit` stores the height
-//! `stack_enter` loaded: `stack - f` without reading the global. The
-//! slots translation subtracts, as the wasm does.
+//! global at its `stack_exit` holds what its `stack_enter` stored: every
+//! wasm callee and host function returns it as it found it, a call into
+//! another instance hands the caller back its own height and leaves the
+//! callee's as it was (`runtime::libcalls::call_into_with`, also when the
+//! callee is suspended in a call of its own), and a trap ends the whole
+//! call. So `stack_exit` stores the height `stack_enter` loaded: `stack -
+//! f` without reading the global. The slots translation subtracts, as the
+//! wasm does.
 //!
 //! A constant `charge_gas` is checked later, merged with the charges that
 //! follow it before anything can trap or be observed
