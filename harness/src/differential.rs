@@ -20,9 +20,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use gasket_metering::{Config, ExportKind, Permissive, Prepared, ValType, prepare_with_policy};
-use gasket_vm::{
-    CpuFeatures, Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind,
-};
+use gasket_vm::{Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind};
 
 use crate::{cache, smith, wasmi_oracle};
 
@@ -64,13 +62,10 @@ pub fn engine() -> Engine {
 }
 
 /// [`engine`]'s baseline (`EngineConfig::baseline`, the same big native
-/// stack), with the target's baseline instructions
-/// (`CpuFeatures::Baseline`; the default uses this CPU's extensions): the
-/// same gas and outcomes are expected from it.
+/// stack): the same gas and outcomes are expected from it.
 pub fn baseline_engine() -> Engine {
     Engine::new(EngineConfig {
         native_stack_bytes: 128 << 20,
-        cpu_features: CpuFeatures::Baseline,
         ..EngineConfig::baseline()
     })
     .expect("the host target is supported")

@@ -62,7 +62,9 @@ pub enum Regalloc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CpuFeatures {
     /// The target's baseline only (x86-64: SSE2), so the same module
-    /// compiles to the same code on every CPU of the architecture.
+    /// compiles to the same code on every CPU of the architecture. The
+    /// default.
+    #[default]
     Baseline,
     /// The extensions of the CPU this process runs on that integer code
     /// can use, when the target is its architecture (the baseline
@@ -74,12 +76,9 @@ pub enum CpuFeatures {
     /// Whether a module compiles, and every outcome and gas figure, are
     /// the baseline's. Only native frame sizes differ, and with them how
     /// soon the native-stack backstop (a node failure, never a consensus
-    /// outcome) would fire, as between x86-64 and aarch64. The default,
-    /// as wasmtime's native detection is: 2–9% faster on the workloads
-    /// (docs/RATIONALE.md). The spec suite's metered run and the
-    /// differential suite's baseline engine run [`Self::Baseline`]'s code,
-    /// and `vm/tests/arch.rs` both.
-    #[default]
+    /// outcome) would fire, as between x86-64 and aarch64. Not the
+    /// default: the spec and differential suites run the baseline's code,
+    /// and `vm/tests/arch.rs` this one.
     Host,
 }
 
@@ -220,7 +219,7 @@ pub struct EngineConfig {
     /// Optimisation level.
     pub opt_level: OptLevel,
     /// Optional instructions the code may use. Default
-    /// [`CpuFeatures::Host`].
+    /// [`CpuFeatures::Baseline`].
     pub cpu_features: CpuFeatures,
     /// Register allocator. With [`Regalloc::SinglePass`], a defined
     /// function whose native frame exceeds its stack-height units times
@@ -385,7 +384,7 @@ impl Default for EngineConfig {
         EngineConfig {
             target: Target::host().unwrap_or(Target::X86_64),
             opt_level: OptLevel::Speed,
-            cpu_features: CpuFeatures::Host,
+            cpu_features: CpuFeatures::Baseline,
             regalloc: Regalloc::Backtracking,
             native_stack_bytes: DEFAULT_NATIVE_STACK_BYTES,
             verify: cfg!(debug_assertions),
@@ -839,9 +838,10 @@ impl Engine {
     /// in a cell of the frame ([`Translation::Slots`]), whose frame is about
     /// 8 bytes per unit, with optimisation off. So no function takes more
     /// native stack per unit than its share (the optimiser's merged values
-    /// and the single-pass allocator's slots would), and the choice
-    /// depends on the function alone, not on the engine's settings: both
-    /// tiers compile the same. A dense inlined translation
+    /// and the single-pass allocator's slots would). The choice depends on
+    /// the function and on the machine code (the target, and with
+    /// [`CpuFeatures::Host`] the CPU), not on the tier: both tiers compile
+    /// the same; what the code computes depends on neither. A dense inlined translation
     /// ([`Engine::codegen_with`]) is not compiled: the one without
     /// inlining is. Compiles that follow from a frame's size are
     /// [`attempted`]: the first compile decides whether the function
@@ -1299,6 +1299,15 @@ mod tests {
                 ..EngineConfig::default()
             },
             EngineConfig::baseline(),
+            // A node may let the code use its CPU's extensions.
+            EngineConfig {
+                cpu_features: CpuFeatures::Host,
+                ..EngineConfig::default()
+            },
+            EngineConfig {
+                cpu_features: CpuFeatures::Host,
+                ..EngineConfig::baseline()
+            },
             // Everything in slots, not only the functions that fall back.
             EngineConfig {
                 values_in_slots: true,
@@ -1311,7 +1320,7 @@ mod tests {
             },
         ];
         for config in configs {
-            let (target, baseline) = (config.target, config == EngineConfig::baseline());
+            let (target, baseline) = (config.target, config.regalloc == Regalloc::SinglePass);
             let in_slots = config.values_in_slots;
             let engine = Engine::new(config).unwrap();
             for (name, wasm) in &modules {

@@ -372,24 +372,36 @@ fn the_metering_globals_read_what_the_code_left() {
 }
 
 /// An instance whose `run` calls a host function from two non-leaf
-/// frames, and whose table holds `$k`, which another instance calls.
+/// frames and then a function with a large frame, and whose table holds
+/// `$k`, which another instance calls (and which spins while `$spin` is
+/// set).
 const SUSPENDED: &str = r#"
 (module
   (import "env" "reenter" (func $reenter))
   (table (export "tab") 1 funcref)
+  (global $spin (mut i32) (i32.const 0))
   (elem (i32.const 0) $k)
-  (func $k (result i32) (i32.const 42))
+  (func $k (result i32)
+    (if (global.get $spin) (then (loop $forever (br $forever))))
+    (i32.const 42))
   (func $inner (param i32) (result i32)
+    (global.set $spin (local.get 0))
     (call $reenter)
-    (i32.add (local.get 0) (i32.const 1)))
+    (call $after (local.get 0)))
+  (func $after (param i32) (result i32)
+    (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (call $leaf (local.get 0)))
+  (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 20)))
   (func (export "run") (param i32) (result i32)
     (i32.mul (call $inner (local.get 0)) (i32.const 2))))
 "#;
 
 /// Calls `through`'s `call` (entry 0 of the suspended instance's table)
-/// from the host function, if it has an instance.
+/// from the host function, if it has an instance: with its own gas, near
+/// the stack limit, and whatever the call gives, the host goes on.
 struct CallsBack {
-    through: Option<Instance>,
+    through: Option<(Instance, u32)>,
     returned: Option<Result<Vec<Value>, Trap>>,
 }
 
@@ -401,8 +413,13 @@ impl gasket_vm::Host for CallsBack {
         _args: &[i64],
         _results: &mut [i64],
     ) -> Result<(), Trap> {
-        if let Some(through) = &mut self.through {
-            self.returned = Some(through.call("call", &[]));
+        if let Some((through, stack_base)) = &mut self.through {
+            through.set_gas(GAS / 3);
+            let mut nothing = CallsBack {
+                through: None,
+                returned: None,
+            };
+            self.returned = Some(through.call_with("call", &[], &mut nothing, *stack_base));
         }
         Ok(())
     }
@@ -412,10 +429,13 @@ impl gasket_vm::Host for CallsBack {
 fn an_instance_called_back_while_suspended_keeps_its_gas_and_stack_height() {
     // run → host → another instance → this instance's `$k` through the
     // shared table. The call back runs on the other instance's gas and
-    // height; the suspended frames go on with their own, whichever code
-    // (the exits that store the entry height back, the slots translation
-    // that subtracts) the engine gave them.
+    // height (20 units below the limit, where `$after`'s 32 locals would
+    // overflow); the suspended frames go on with their own, whichever code
+    // the engine gave them (exits that store the entry height back, or the
+    // slots translation's that subtract), also after the call back ran
+    // out of gas.
     let prepared = prepare(SUSPENDED);
+    let limit = prepared.info.injected.stack_limit;
     let configs = [
         gasket_vm::EngineConfig::default(),
         gasket_vm::EngineConfig::baseline(),
@@ -429,15 +449,15 @@ fn an_instance_called_back_while_suspended_keeps_its_gas_and_stack_height() {
             .unwrap()
             .compile(&prepared)
             .unwrap();
-        let run = |called_back: bool| {
+        let run = |spin: i32, called_back: bool| {
             let mut imports = Imports::new();
             imports.dispatch("env", "reenter", 0);
             let mut suspended = Instance::new(&m, imports, GAS).unwrap();
             let mut host = CallsBack {
-                through: called_back.then(|| caller_through_table(&mut suspended)),
+                through: called_back.then(|| (caller_through_table(&mut suspended), limit - 20)),
                 returned: None,
             };
-            let out = suspended.call_with("run", &[Value::I32(20)], &mut host, 0);
+            let out = suspended.call_with("run", &[Value::I32(spin)], &mut host, 0);
             (
                 out,
                 suspended.gas_left(),
@@ -445,11 +465,16 @@ fn an_instance_called_back_while_suspended_keeps_its_gas_and_stack_height() {
                 host.returned,
             )
         };
-        let (out, gas, height, returned) = run(true);
-        assert_eq!(returned, Some(Ok(vec![Value::I32(42)])));
-        assert_eq!(i32s(out.unwrap()), [42]);
-        assert_eq!(height, 0);
-        let (_, alone, _, _) = run(false);
-        assert_eq!(gas, alone, "the call back charged the suspended instance");
+        for (spin, returned) in [
+            (0, Ok(vec![Value::I32(42)])),
+            (1, Err(Trap::Wasm(TrapKind::OutOfGas))),
+        ] {
+            let (out, gas, height, called_back) = run(spin, true);
+            assert_eq!(called_back, Some(returned));
+            assert_eq!(i32s(out.unwrap()), [(spin + 20) * 2]);
+            assert_eq!(height, 0);
+            let (_, alone, _, _) = run(spin, false);
+            assert_eq!(gas, alone, "the call back charged the suspended instance");
+        }
     }
 }

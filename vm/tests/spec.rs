@@ -13,10 +13,8 @@
 //!   globals and functions are shared, as the spec's linking requires.
 //! - Every file runs three times: with ample gas under the default
 //!   schedule; with metering exercised (another schedule, a finite limit,
-//!   gas checked after every call) and the target's baseline instructions
-//!   (`CpuFeatures::Baseline`: the other two use this CPU's extensions,
-//!   the default); and so metered with every function's values in frame
-//!   cells (`EngineConfig::values_in_slots`).
+//!   gas checked after every call); and so metered with every function's
+//!   values in frame cells (`EngineConfig::values_in_slots`).
 //!
 //! Ends with one line: `spec: F files, P passed, X failed, S skipped`
 //! (F distinct files; P, X, S summed over the three runs). A panic in the runner
@@ -35,8 +33,8 @@ use gasket_metering::{
 };
 use gasket_metering::{ExportKind, ValType};
 use gasket_vm::{
-    CpuFeatures, Engine, EngineConfig, Extern, Imports, Instance, InstantiationError, Memory,
-    Module, Table, Trap, TrapKind, Value,
+    Engine, EngineConfig, Extern, Imports, Instance, InstantiationError, Memory, Module, Table,
+    Trap, TrapKind, Value,
 };
 use wast::core::{WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
@@ -267,13 +265,6 @@ impl<'s> Runner<'s> {
             config: mode.config(),
             engine: Engine::new(EngineConfig {
                 values_in_slots: mode == Mode::Slots,
-                // The default uses this CPU's extensions; every x86-64
-                // node can run the baseline's code, so it is checked too.
-                cpu_features: if mode == Mode::Metered {
-                    CpuFeatures::Baseline
-                } else {
-                    CpuFeatures::Host
-                },
                 ..EngineConfig::default()
             })
             .expect("engine"),
