@@ -478,3 +478,56 @@ fn an_instance_called_back_while_suspended_keeps_its_gas_and_stack_height() {
         }
     }
 }
+
+/// Called through a shared table, calls a host function; `direct` is
+/// for the host to call.
+const CALLED_BY_ITS_HOST: &str = r#"
+(module
+  (import "env" "poke" (func $poke))
+  (table (export "tab") 1 funcref)
+  (elem (i32.const 0) $via_table)
+  (func $via_table (result i32) (call $poke) (i32.const 42))
+  (func (export "direct") (result i32) (i32.const 7)))
+"#;
+
+/// Calls the instance it holds directly, from a host function of that
+/// instance's running call.
+struct CallsOwner {
+    owner: Instance,
+    got: Option<Result<Vec<Value>, Trap>>,
+}
+
+impl gasket_vm::Host for CallsOwner {
+    fn call(
+        &mut self,
+        _id: u32,
+        _caller: &mut gasket_vm::Caller<'_>,
+        _args: &[i64],
+        _results: &mut [i64],
+    ) -> Result<(), Trap> {
+        self.got = Some(self.owner.call("direct", &[]));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_host_function_cannot_enter_the_instance_whose_call_it_serves() {
+    // Another instance calls the owner's function through the shared
+    // table; that function's host function calls the owner directly. It
+    // would run on the suspended call's gas and leave its own height and
+    // dispatcher behind: refused, and the owner works once the call ends.
+    let mut imports = Imports::new();
+    imports.dispatch("env", "poke", 0);
+    let mut owner = Instance::new(&module(CALLED_BY_ITS_HOST), imports, GAS).unwrap();
+    let mut caller = caller_through_table(&mut owner);
+    let mut host = CallsOwner { owner, got: None };
+    let out = caller.call_with("call", &[], &mut host, 0);
+    assert_eq!(i32s(out.unwrap()), [42]);
+    assert!(
+        matches!(&host.got, Some(Err(Trap::Host(message))) if message.contains("in a call already")),
+        "{:?}",
+        host.got
+    );
+    assert_eq!(i32s(host.owner.call("direct", &[]).unwrap()), [7]);
+    assert_eq!(host.owner.stack_height(), 0);
+}

@@ -287,6 +287,12 @@ pub(crate) struct InstanceInner {
     pub dropped_elements: Vec<bool>,
     /// The error of a host function, taken when the call unwinds.
     pub pending: Option<Trap>,
+    /// Calls of this instance's code in progress: its own entries, and
+    /// calls into it from another instance (`libcalls::call_into_with`).
+    /// An entry from outside while one is (a host function calling the
+    /// instance it holds) is refused: it would run on, and leave behind,
+    /// the gas, height and dispatcher of the suspended call.
+    pub running: u32,
     /// This instance's own allocation, for a call into it through a shared
     /// table to hold (a host function may drop the last [`Instance`]).
     pub this: Weak<InstanceBox>,
@@ -687,6 +693,7 @@ impl Instance {
             dropped: vec![false; parsed.data.len()],
             dropped_elements: parsed.elements.iter().map(|e| e.declared).collect(),
             pending: None,
+            running: 0,
             this: Weak::new(),
         });
         let ptr = Arc::new_cyclic(|this| {
@@ -1007,6 +1014,11 @@ impl Instance {
         // The metering contract: the height starts at 0 for every call
         // from outside, and where the caller was for a nested one.
         let inner = self.inner_mut();
+        if inner.running > 0 {
+            return Err(Trap::Host(
+                "the instance is in a call already: a host function called it again".into(),
+            ));
+        }
         if inner.shared {
             if !inner.claim() {
                 return Err(shared_elsewhere());
@@ -1016,6 +1028,7 @@ impl Instance {
         inner.vmctx.stack_height = i64::from(stack_base.min(i32::MAX as u32));
         inner.pending = None;
         inner.dispatcher = host;
+        inner.running += 1;
 
         let addr = module.code.addr(func.entry);
         // SAFETY: `addr` is the start of an entry trampoline in the module's
@@ -1038,6 +1051,7 @@ impl Instance {
         };
         let inner = self.inner_mut();
         inner.dispatcher = None;
+        inner.running -= 1;
         if inner.shared {
             inner.sync_out();
         }

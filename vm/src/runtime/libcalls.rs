@@ -437,6 +437,7 @@ fn call_into_with(
         *inner.gas_slot() = gas;
         inner.vmctx.stack_height = stack;
         inner.dispatcher = dispatcher;
+        inner.running += 1;
         (std::ptr::addr_of_mut!(inner.vmctx), saved)
     };
     // SAFETY: as in the same-instance case, in the callee's context.
@@ -454,6 +455,7 @@ fn call_into_with(
             inner.vmctx.stack_height,
         ) = saved;
         *inner.gas_slot() = own_gas;
+        inner.running -= 1;
         out
     };
     // SAFETY: the caller's instance again.
