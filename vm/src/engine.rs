@@ -841,10 +841,10 @@ impl Engine {
     /// and the single-pass allocator's slots would). The choice depends on
     /// the function and on the machine code (the target, and with
     /// [`CpuFeatures::Host`] the CPU), not on the tier: both tiers compile
-    /// the same; what the code computes depends on neither. A dense inlined translation
-    /// ([`Engine::codegen_with`]) is not compiled: the one without
-    /// inlining is. Compiles that follow from a frame's size are
-    /// [`attempted`]: the first compile decides whether the function
+    /// the same; what the code computes depends on neither. A dense
+    /// inlined translation ([`Engine::codegen_with`]) is not compiled: the
+    /// one without inlining is. Compiles that follow from a frame's size
+    /// are [`attempted`]: the first compile decides whether the function
     /// compiles.
     fn codegen_optimising(
         &self,

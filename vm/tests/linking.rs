@@ -240,12 +240,11 @@ const DROPPED_MID_CALL: &str = r#"
     (i32.load (i32.const 16))))
 "#;
 
-/// Drops the instance it holds when its host function is called.
-struct DropsOwner {
-    owner: Option<Instance>,
-}
+/// A host whose every function (none takes arguments or gives results)
+/// runs the closure.
+struct OnCall<F>(F);
 
-impl gasket_vm::Host for DropsOwner {
+impl<F: FnMut()> gasket_vm::Host for OnCall<F> {
     fn call(
         &mut self,
         _id: u32,
@@ -253,7 +252,7 @@ impl gasket_vm::Host for DropsOwner {
         _args: &[i64],
         _results: &mut [i64],
     ) -> Result<(), Trap> {
-        self.owner = None;
+        (self.0)();
         Ok(())
     }
 }
@@ -284,9 +283,9 @@ fn an_instance_dropped_during_its_call_lives_until_the_call_returns() {
     imports.dispatch("env", "drop_owner", 0);
     let mut owner = Instance::new(&owner_module, imports, GAS).unwrap();
     let mut caller = caller_through_table(&mut owner);
-    let mut host = DropsOwner { owner: Some(owner) };
-    let out = caller.call_with("call", &[], &mut host, 0);
-    assert!(host.owner.is_none());
+    let mut owner = Some(owner);
+    let out = caller.call_with("call", &[], &mut OnCall(|| owner = None), 0);
+    assert!(owner.is_none());
     assert_eq!(i32s(out.unwrap()), [42]);
     // Freed once the call returned: its table entry is gone.
     assert_eq!(
@@ -322,8 +321,8 @@ fn a_panic_freeing_an_instance_after_its_call_is_a_host_trap() {
     });
     let mut owner = Instance::new(&owner_module, imports, GAS).unwrap();
     let mut caller = caller_through_table(&mut owner);
-    let mut host = DropsOwner { owner: Some(owner) };
-    let out = caller.call_with("call", &[], &mut host, 0);
+    let mut owner = Some(owner);
+    let out = caller.call_with("call", &[], &mut OnCall(|| owner = None), 0);
     assert!(
         matches!(&out, Err(Trap::Host(message)) if message.contains("panicked")),
         "{out:?}"
@@ -397,34 +396,6 @@ const SUSPENDED: &str = r#"
     (i32.mul (call $inner (local.get 0)) (i32.const 2))))
 "#;
 
-/// Calls `through`'s `call` (entry 0 of the suspended instance's table)
-/// from the host function, if it has an instance: with its own gas, near
-/// the stack limit, and whatever the call gives, the host goes on.
-struct CallsBack {
-    through: Option<(Instance, u32)>,
-    returned: Option<Result<Vec<Value>, Trap>>,
-}
-
-impl gasket_vm::Host for CallsBack {
-    fn call(
-        &mut self,
-        _id: u32,
-        _caller: &mut gasket_vm::Caller<'_>,
-        _args: &[i64],
-        _results: &mut [i64],
-    ) -> Result<(), Trap> {
-        if let Some((through, stack_base)) = &mut self.through {
-            through.set_gas(GAS / 3);
-            let mut nothing = CallsBack {
-                through: None,
-                returned: None,
-            };
-            self.returned = Some(through.call_with("call", &[], &mut nothing, *stack_base));
-        }
-        Ok(())
-    }
-}
-
 #[test]
 fn an_instance_called_back_while_suspended_keeps_its_gas_and_stack_height() {
     // run → host → another instance → this instance's `$k` through the
@@ -453,16 +424,28 @@ fn an_instance_called_back_while_suspended_keeps_its_gas_and_stack_height() {
             let mut imports = Imports::new();
             imports.dispatch("env", "reenter", 0);
             let mut suspended = Instance::new(&m, imports, GAS).unwrap();
-            let mut host = CallsBack {
-                through: called_back.then(|| (caller_through_table(&mut suspended), limit - 20)),
-                returned: None,
-            };
-            let out = suspended.call_with("run", &[Value::I32(spin)], &mut host, 0);
+            // The host calls `through`'s `call` (entry 0 of this
+            // instance's table) with its own gas, near the stack limit,
+            // and goes on whatever that call gives.
+            let mut through = called_back.then(|| caller_through_table(&mut suspended));
+            let mut returned = None;
+            let out = suspended.call_with(
+                "run",
+                &[Value::I32(spin)],
+                &mut OnCall(|| {
+                    if let Some(through) = &mut through {
+                        through.set_gas(GAS / 3);
+                        returned =
+                            Some(through.call_with("call", &[], &mut OnCall(|| ()), limit - 20));
+                    }
+                }),
+                0,
+            );
             (
                 out,
                 suspended.gas_left(),
                 suspended.stack_height(),
-                host.returned,
+                returned,
             )
         };
         for (spin, returned) in [
@@ -490,26 +473,6 @@ const CALLED_BY_ITS_HOST: &str = r#"
   (func (export "direct") (result i32) (i32.const 7)))
 "#;
 
-/// Calls the instance it holds directly, from a host function of that
-/// instance's running call.
-struct CallsOwner {
-    owner: Instance,
-    got: Option<Result<Vec<Value>, Trap>>,
-}
-
-impl gasket_vm::Host for CallsOwner {
-    fn call(
-        &mut self,
-        _id: u32,
-        _caller: &mut gasket_vm::Caller<'_>,
-        _args: &[i64],
-        _results: &mut [i64],
-    ) -> Result<(), Trap> {
-        self.got = Some(self.owner.call("direct", &[]));
-        Ok(())
-    }
-}
-
 #[test]
 fn a_host_function_cannot_enter_the_instance_whose_call_it_serves() {
     // Another instance calls the owner's function through the shared
@@ -520,14 +483,19 @@ fn a_host_function_cannot_enter_the_instance_whose_call_it_serves() {
     imports.dispatch("env", "poke", 0);
     let mut owner = Instance::new(&module(CALLED_BY_ITS_HOST), imports, GAS).unwrap();
     let mut caller = caller_through_table(&mut owner);
-    let mut host = CallsOwner { owner, got: None };
-    let out = caller.call_with("call", &[], &mut host, 0);
+    // The host function calls the owner it holds directly.
+    let mut got = None;
+    let out = caller.call_with(
+        "call",
+        &[],
+        &mut OnCall(|| got = Some(owner.call("direct", &[]))),
+        0,
+    );
     assert_eq!(i32s(out.unwrap()), [42]);
     assert!(
-        matches!(&host.got, Some(Err(Trap::Host(message))) if message.contains("in a call already")),
-        "{:?}",
-        host.got
+        matches!(&got, Some(Err(Trap::Host(message))) if message.contains("in a call already")),
+        "{got:?}"
     );
-    assert_eq!(i32s(host.owner.call("direct", &[]).unwrap()), [7]);
-    assert_eq!(host.owner.stack_height(), 0);
+    assert_eq!(i32s(owner.call("direct", &[]).unwrap()), [7]);
+    assert_eq!(owner.stack_height(), 0);
 }
