@@ -69,6 +69,14 @@ impl FrameResult {
             gas_used,
         }
     }
+
+    /// The same, having used `gas` more.
+    fn plus_gas(self, gas: u64) -> FrameResult {
+        FrameResult {
+            gas_used: self.gas_used.saturating_add(gas),
+            ..self
+        }
+    }
 }
 
 /// Whether `method` may be called from outside (or by a contract).
@@ -142,9 +150,21 @@ pub(crate) fn run_frame(
     if !callable(module, target.method, target.init) {
         return Ok(failed(TrapKind::MethodNotFound));
     }
+    // `__gasket_start` charges the instance (its initial pages and data
+    // segments) before any code runs. A frame that cannot pay runs out of
+    // gas, as it would there, and is not instantiated: reserving its
+    // memory and copying its data segments is work it would not pay for.
+    let start_gas = module.info().injected.start_gas;
+    if gas < start_gas {
+        return Ok(FrameResult::failed(TrapKind::OutOfGas, target.gas));
+    }
     let mut instance = match Instance::new_unstarted(module, imports()) {
         Ok(instance) => instance,
-        Err(InstantiationError::Segment(kind)) => return Ok(failed(kind.into())),
+        // The segments were copied up to the one that did not fit: the
+        // instance is charged as `__gasket_start` would have.
+        Err(InstantiationError::Segment(kind)) => {
+            return Ok(failed(kind.into()).plus_gas(start_gas));
+        }
         Err(e) => return Err(HostError::Instantiation(e.to_string())),
     };
     instance.set_gas(gas);

@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use gasket_host_env::{CallMode, Capabilities, Outcome, Report, Status, TrapKind, execute};
+use gasket_host_env::{
+    Address, CallMode, Capabilities, Contract, Outcome, Report, Status, TrapKind, execute,
+};
 use gasket_metering::HostFn;
 
 fn write(script: Script, key: &[u8], value: &[u8]) -> Script {
@@ -247,6 +249,66 @@ fn init_runs_only_at_deploy_and_reserved_names_are_not_methods() {
         report.outcome.status,
         Status::Trapped(TrapKind::ContractNotFound)
     );
+}
+
+#[test]
+fn a_frame_that_cannot_pay_for_its_instance_is_not_instantiated() {
+    let mut chain = Chain::new();
+    let config = chain.config.clone();
+    let pages = 4;
+    // `__gasket_start`'s charge: the pages, and the 13 bytes of data.
+    let costs = &config.costs;
+    let initial = u64::from(pages * costs.memory_grow_per_page)
+        + (13 * u64::from(costs.bulk_memory_per_kib)).div_ceil(1024);
+    // The second segment ends 4 bytes past the initial memory: the
+    // instance fails after copying the first.
+    let install = |chain: &mut Chain, address: Address, last_segment_at: u32| {
+        let wat = format!(
+            r#"(module (memory (export "memory") {pages}) (data (i32.const 0) "first")
+               (data (i32.const {last_segment_at}) "12345678")
+               (func (export "run")))"#
+        );
+        let wasm = wat::parse_str(wat).unwrap();
+        let module = compile(&wasm, &config, &Capabilities::all());
+        let wasm_bytes = wasm.len() as u64;
+        chain.contracts.insert(
+            address,
+            Contract {
+                module,
+                views: None,
+                wasm_bytes,
+            },
+        );
+        config.code_loading.call_gas(wasm_bytes)
+    };
+    let (fits, overflows) = (Address([0xC3; 32]), Address([0xD4; 32]));
+    let end = pages * 65_536;
+    let load = install(&mut chain, fits, end - 8);
+    assert_eq!(install(&mut chain, overflows, end - 4), load);
+
+    // One unit short of the pages: out of gas, as `__gasket_start` would
+    // end, whether the segments fit or not (they are never copied).
+    for address in [fits, overflows] {
+        let gas = load + initial - 1;
+        let report = chain.call_mode(address, "run", vec![], gas, CallMode::Call);
+        assert_eq!(report.outcome.status, Status::Trapped(TrapKind::OutOfGas));
+        assert_eq!(report.outcome.gas_used, gas);
+    }
+    // With the pages paid, the segment that does not fit fails the frame,
+    // which pays the code and the pages it was given ...
+    let report = chain.call_mode(overflows, "run", vec![], GAS, CallMode::Call);
+    assert_eq!(
+        report.outcome.status,
+        Status::Trapped(TrapKind::MemoryOutOfBounds)
+    );
+    assert_eq!(report.outcome.gas_used, load + initial);
+    // ... and the one that fits runs.
+    let report = chain.call_mode(fits, "run", vec![], GAS, CallMode::Call);
+    assert!(
+        matches!(report.outcome.status, Status::Success(_)),
+        "{report:?}"
+    );
+    assert!(report.outcome.gas_used >= load + initial);
 }
 
 #[test]

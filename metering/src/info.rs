@@ -125,6 +125,11 @@ pub struct Injected {
     /// The module's start function, no longer run by instantiation: the
     /// host calls it (exported as [`crate::START_EXPORT`]) after setting gas.
     pub start_func: Option<u32>,
+    /// What `__gasket_start` charges before any code runs (0 if nothing):
+    /// the instance's initial pages and active data bytes
+    /// ([`crate::CostSchedule::instance_gas`]). A host may refuse to
+    /// instantiate for less gas: the call would run out there.
+    pub start_gas: u64,
     /// The configured stack-height limit.
     pub stack_limit: u32,
 }

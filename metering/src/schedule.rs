@@ -426,6 +426,19 @@ impl CostSchedule {
         u64::from(self.bulk_memory_per_kib) * u64::from(TABLE_ELEMENT_BYTES)
     }
 
+    /// What instantiating a module costs, charged by `__gasket_start`
+    /// before any code runs: its `initial_pages` at the `memory.grow` rate
+    /// (every page an instance can touch is paid for) and its
+    /// `active_data_bytes`, which instantiation copies into them, at the
+    /// bulk-memory rate (`memory.init`'s), rounded up. At most 2^16 × 2^32
+    /// + 2^32 × 2^32 / 1024: no overflow.
+    pub fn instance_gas(&self, initial_pages: u32, active_data_bytes: u32) -> u64 {
+        let pages = u64::from(initial_pages) * u64::from(self.memory_grow_per_page);
+        let data =
+            (u64::from(active_data_bytes) * u64::from(self.bulk_memory_per_kib)).div_ceil(1024);
+        pages + data
+    }
+
     /// Gas of one operator of `class`.
     pub fn cost(&self, class: CostClass) -> u64 {
         u64::from(match class {

@@ -51,12 +51,27 @@ fn other(code: &str) -> Outcome {
     Outcome::Trap(TrapKind::Other(code.into()))
 }
 
-/// What `__gasket_start` charges for the initial memory (the oracle runs
-/// it before every call).
+/// What `__gasket_start` charges for the initial memory and the active
+/// data (the oracle runs it before every call).
 fn initial_memory_gas(prepared: &Prepared) -> u64 {
     prepared.info.memory.map_or(0, |m| {
         u64::from(m.initial) * u(costs().memory_grow_per_page)
-    })
+    }) + (active_data_bytes(&prepared.wasm) * u(costs().bulk_memory_per_kib)).div_ceil(1024)
+}
+
+/// Bytes of `wasm`'s active data segments, read with wasmparser.
+fn active_data_bytes(wasm: &[u8]) -> u64 {
+    let mut bytes = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::DataSection(section)) = payload {
+            for data in section.into_iter().flatten() {
+                if matches!(data.kind, wasmparser::DataKind::Active { .. }) {
+                    bytes += data.data.len() as u64;
+                }
+            }
+        }
+    }
+    bytes
 }
 
 /// Runs with ample gas and checks the outcome and the gas used, beyond

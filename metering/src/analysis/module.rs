@@ -45,6 +45,8 @@ pub(crate) struct ModuleAnalysis {
     pub table: Option<Limits>,
     pub globals: Vec<GlobalSig>,
     pub start: Option<u32>,
+    /// Bytes of the active data segments, which instantiation copies.
+    pub active_data_bytes: u32,
     pub plans: Vec<FunctionPlan>,
 }
 
@@ -318,12 +320,16 @@ impl Walk<'_> {
                     section.range().start,
                 )?;
                 for (index, data) in section.clone().into_iter().enumerate() {
-                    if let wasmparser::DataKind::Active { offset_expr, .. } = &data?.kind {
+                    let data = data?;
+                    if let wasmparser::DataKind::Active { offset_expr, .. } = &data.kind {
                         gate::const_expr(
                             offset_expr,
                             self.imported_globals,
                             &format!("offset of data segment {index}"),
                         )?;
+                        // Within the module, whose length is a u32.
+                        let len = u32::try_from(data.data.len()).unwrap_or(u32::MAX);
+                        self.out.active_data_bytes = self.out.active_data_bytes.saturating_add(len);
                     }
                 }
                 Ok(())

@@ -33,17 +33,21 @@
 //!   (global.set $stack (local.get $frame)))
 //! (func $stack_exit (param $frame i32)
 //!   (global.set $stack (i32.sub (global.get $stack) (local.get $frame))))
-//! ;; Only when the initial memory costs gas; exported as `__gasket_start`.
+//! ;; Only when the instance costs gas; exported as `__gasket_start`.
 //! (func $start
-//!   (call $charge_gas (i64.const INITIAL_PAGES * memory_grow_per_page))
+//!   (call $charge_gas (i64.const INITIAL_PAGES * memory_grow_per_page
+//!                       + ceil(ACTIVE_DATA_BYTES * bulk_memory_per_kib / 1024)))
 //!   (call $original_start))          ;; if the module had one
 //! ```
 //!
-//! `$start` charges the pages the instance has before it runs any code at
-//! the rate `memory.grow` charges for pages it adds: every page an
-//! instance can touch is paid for (a fresh page costs the node a page
+//! `$start` charges what instantiating the module cost before it runs any
+//! code ([`crate::CostSchedule::instance_gas`]): the pages the instance
+//! has, at the rate `memory.grow` charges for pages it adds (every page an
+//! instance can touch is paid for: a fresh page costs the node a page
 //! fault and zeroing the first time it is touched, benches/README.md,
-//! "Worst cases"). The product is at most 2^16 × 2^24.
+//! "Worst cases"), and the bytes of its active data segments, copied into
+//! them, at `memory.init`'s rate (a module of up to 4 MiB of data would
+//! otherwise be copied at every call for the pages' price alone).
 //!
 //! `$charge_dynamic` takes the page count operand that is on top of the
 //! stack for `memory.grow`, charges `units * rate` and leaves it in place.

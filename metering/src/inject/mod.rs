@@ -9,12 +9,13 @@
 //! |-----------|-------------------------------------------------------------|
 //! | types     | `(i64)`, `(i32 i64) -> i32`, `(i32)`, `[] -> results` of multi-value functions, `[] -> []` (with `$start`) |
 //! | globals   | gas (mut i64), stack height (mut i32), both starting at 0   |
-//! | functions | the five helpers of `helpers`, and `$start` when the initial memory costs gas |
+//! | functions | the five helpers of `helpers`, and `$start` when the instance costs gas (initial pages, active data) |
 //! | exports   | `__gasket_gas`, `__gasket_stack`, `__gasket_start` (`$start`, else the module's start function, if any) |
 //!
 //! The start section is removed (`__gasket_start` is exported instead), so
 //! that the host can set gas before it runs; `$start` charges the initial
-//! memory pages, then calls the module's start function. Custom sections
+//! memory pages and the active data segments' bytes
+//! ([`Injected::start_gas`]), then calls the module's start function. Custom sections
 //! are dropped except `name`. Each function body is rewritten by `body`.
 
 mod body;
@@ -41,8 +42,7 @@ struct Layout {
     type_charge_gas: u32,
     type_charge_dynamic: u32,
     type_stack: u32,
-    /// `$start`'s type and what it charges, when the initial memory
-    /// costs gas.
+    /// `$start`'s type and what it charges, when the instance costs gas.
     start: Option<(u32, u64)>,
     /// Block types for bodies of functions with several results.
     multi_result_types: BTreeMap<Vec<ValType>, u32>,
@@ -99,15 +99,17 @@ impl Layout {
                 });
             }
         }
-        let initial_memory_gas = analysis.memory.map_or(0, |m| {
-            u64::from(m.initial) * u64::from(config.costs.memory_grow_per_page)
+        let start_gas = analysis.memory.map_or(0, |m| {
+            config
+                .costs
+                .instance_gas(m.initial, analysis.active_data_bytes)
         });
-        let start = (initial_memory_gas > 0).then(|| {
+        let start = (start_gas > 0).then(|| {
             new_types.push(FuncSig {
                 params: vec![],
                 results: vec![],
             });
-            (first_new + new_types.len() as u32 - 1, initial_memory_gas)
+            (first_new + new_types.len() as u32 - 1, start_gas)
         });
         let functions = analysis.functions.len() as u32;
         let globals = analysis.globals.len() as u32;
@@ -124,6 +126,7 @@ impl Layout {
                     Some(_) => Some(functions + 5),
                     None => analysis.start,
                 },
+                start_gas,
                 stack_limit: config.stack.limit,
             },
             type_charge_gas: first_new,

@@ -70,7 +70,9 @@ use crate::engine::Engine;
 /// - 18: a function that calls stores the height its `stack_enter` found
 ///   back at its `stack_exit`, instead of loading and subtracting
 ///   (`Translator::entry_stack_height`).
-pub const COMPILER_VERSION: u32 = 18;
+/// - 19: the metering's `__gasket_start` also charges the active data
+///   segments' bytes (`CostSchedule::instance_gas`).
+pub const COMPILER_VERSION: u32 = 19;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

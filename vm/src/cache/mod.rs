@@ -97,7 +97,9 @@ pub use tiered::{Tier, Tiered};
 ///   gone (development builds of 2026-12-04 only).
 /// - 6: `max_frame` gone again (a function with a large frame compiles,
 ///   behind a guard).
-pub const FORMAT_VERSION: u32 = 6;
+/// - 7: `Injected::start_gas` in `ModuleInfo` (what `__gasket_start`
+///   charges, which a host checks before instantiating).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Where and how large the on-disk level is.
 #[derive(Debug, Clone, PartialEq, Eq)]

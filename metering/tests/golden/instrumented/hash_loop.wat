@@ -110,7 +110,7 @@
     global.set 1
   )
   (func (;6;) (type 4)
-    i64.const 8192
+    i64.const 8215
     call 1
   )
   (data (;0;) (i32.const 0) "The quick brown fox jumps over the lazy dog")
