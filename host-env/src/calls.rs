@@ -137,8 +137,25 @@ pub(crate) fn load(exec: &mut Exec<'_>, address: &Address, gas: u64) -> Result<L
     Ok(Load::Code(contract, loading_gas))
 }
 
-/// Runs one frame. `Err` only for node failures.
+/// Runs one frame. `Err` only for node failures, naming the innermost
+/// frame they happened in.
 pub(crate) fn run_frame(
+    exec: &mut Exec<'_>,
+    target: CallTarget<'_>,
+) -> Result<FrameResult, HostError> {
+    let (contract, method, depth) = (target.contract, target.method, target.depth);
+    run_frame_unnamed(exec, target).map_err(|error| match error {
+        HostError::InFrame { .. } => error,
+        source => HostError::InFrame {
+            contract,
+            method: method.to_string(),
+            depth,
+            source: Box::new(source),
+        },
+    })
+}
+
+fn run_frame_unnamed(
     exec: &mut Exec<'_>,
     target: CallTarget<'_>,
 ) -> Result<FrameResult, HostError> {

@@ -64,4 +64,17 @@ pub enum HostError {
     /// impossible.
     #[error("internal error: {0}")]
     Internal(String),
+    /// One of the above, in the frame of the call tree that ran `method`
+    /// of `contract` at call depth `depth` (0: the call from outside).
+    #[error("in contract {contract}, method `{method}`, call depth {depth}: {source}")]
+    InFrame {
+        /// The contract the frame ran.
+        contract: Address,
+        /// The method it ran.
+        method: String,
+        /// Its call depth.
+        depth: u32,
+        /// What failed.
+        source: Box<HostError>,
+    },
 }

@@ -438,3 +438,58 @@ fn a_call_tree_asks_the_node_for_each_contract_once() {
     // A, then B: the five frames after run the code the tree holds.
     assert_eq!(lookups, 2);
 }
+
+/// Storage whose reads of one contract's keys fail, as a node's database
+/// might.
+struct FailsFor(Address, gasket_host_env::MemoryStorage);
+
+impl gasket_host_env::Storage for FailsFor {
+    fn get(
+        &self,
+        contract: &Address,
+        key: &[u8],
+    ) -> Result<Option<Vec<u8>>, gasket_host_env::StorageError> {
+        if *contract == self.0 {
+            return Err(gasket_host_env::StorageError("disk read failed".into()));
+        }
+        self.1.get(contract, key)
+    }
+
+    fn set(
+        &mut self,
+        contract: &Address,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<(), gasket_host_env::StorageError> {
+        self.1.set(contract, key, value)
+    }
+
+    fn remove(
+        &mut self,
+        contract: &Address,
+        key: &[u8],
+    ) -> Result<(), gasket_host_env::StorageError> {
+        self.1.remove(contract, key)
+    }
+}
+
+#[test]
+fn a_node_failure_names_the_frame_it_happened_in() {
+    let chain = Chain::new();
+    let inner = Script::new().host(HostFn::StorageRead, &[DATA as i64, 1, 0x2000, 0]);
+    let outer = call(Script::new(), B, "probe", &inner.encode(), 10_000_000);
+    let mut storage = FailsFor(B, gasket_host_env::MemoryStorage::new());
+    let err = gasket_host_env::execute(
+        &chain.config,
+        &chain.contracts,
+        &mut storage,
+        &chain.probe_call(&outer),
+    )
+    .unwrap_err();
+    // B's frame, not A's, and what failed.
+    assert_eq!(
+        err.to_string(),
+        format!("in contract {B}, method `probe`, call depth 1: storage failure: disk read failed")
+    );
+    assert!(storage.1.entries().next().is_none(), "nothing applied");
+}

@@ -166,7 +166,11 @@ fn a_panicking_host_is_an_error() {
     let err = instance
         .call_with("sum", &[Value::I64(1), Value::I64(2)], &mut Panics, 0)
         .unwrap_err();
-    assert_eq!(err, Trap::Host("host function panicked".into()));
+    // It names the import and says what the panic said.
+    assert_eq!(
+        err,
+        Trap::Host("host function env.add panicked: host bug".into())
+    );
     // The instance still works.
     let out = instance
         .call_with(

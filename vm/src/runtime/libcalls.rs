@@ -228,6 +228,28 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
     code
 }
 
+/// `module.name` of function import `index`, for an error message.
+fn function_import_name(inst: &InstanceInner, index: usize) -> String {
+    let info = &inst.module.inner.info;
+    info.imports
+        .iter()
+        .filter(|i| matches!(i.kind, gasket_metering::ImportKind::Func(_)))
+        .nth(index)
+        .map_or_else(
+            || format!("#{index}"),
+            |i| format!("{}.{}", i.module, i.name),
+        )
+}
+
+/// The text a panic carried, if it was a string.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
 fn run_host(
     inst: &mut InstanceInner,
     import: u32,
@@ -250,7 +272,7 @@ fn run_host(
         &args_vec
     };
     let mut out = [0i64; 8];
-    let outcome = {
+    let caught = {
         let (import, dispatcher, mut caller) = inst.host_and_caller(import as usize);
         catch_unwind(AssertUnwindSafe(|| match import {
             Some(HostImport::Func(func)) => {
@@ -282,8 +304,14 @@ fn run_host(
             }
             Some(HostImport::Instance(_)) | None => Err(Trap::Host("missing host function".into())),
         }))
-        .unwrap_or_else(|_| Err(Trap::Host("host function panicked".into())))
     };
+    let outcome = caught.unwrap_or_else(|payload| {
+        Err(Trap::Host(format!(
+            "host function {} panicked: {}",
+            function_import_name(inst, import as usize),
+            panic_message(payload.as_ref())
+        )))
+    });
     match outcome {
         Ok(()) => {
             for (slot, &v) in slots.iter_mut().zip(&out[..results]) {
