@@ -175,6 +175,9 @@ pub fn run(
         .map_err(|e| NodeError::BadRequest(format!("module does not compile: {e}")))?;
     let mut instance = Instance::new_unstarted(&module, Imports::new())
         .map_err(|e| NodeError::BadRequest(format!("instantiation failed: {e}")))?;
+    // The VM's gas counter is an i64 (as in the host): a larger limit is
+    // i64::MAX, and gas used is counted from what was set.
+    let gas_limit = gas_limit.min(i64::MAX as u64);
     instance.set_gas(gas_limit);
     let start = Instant::now();
     // As a host runs a method: `__gasket_start` (the initial memory's
@@ -287,4 +290,28 @@ fn run_contract(
     out["logs"] = json!(report.logs);
     out["events"] = json!(report.outcome.events.len());
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gas_used_counts_from_the_limit_the_vm_got() {
+        let wasm = wat::parse_str(
+            r#"(module (func (export "f") (param i32) (result i32) local.get 0 i32.const 1 i32.add))"#,
+        )
+        .unwrap();
+        let used = |gas_limit| run(&wasm, "f", Some("41"), None, gas_limit).unwrap();
+        let small = used(1_000_000);
+        assert_eq!(small["results"], json!([42]));
+        assert!(small["gas_used"].as_u64().unwrap() > 0, "{small}");
+        for gas_limit in [i64::MAX as u64, i64::MAX as u64 + 1, u64::MAX] {
+            assert_eq!(
+                used(gas_limit)["gas_used"],
+                small["gas_used"],
+                "{gas_limit}"
+            );
+        }
+    }
 }

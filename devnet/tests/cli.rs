@@ -2,9 +2,10 @@
 
 mod common;
 
-use common::{gasket, ok, token_home, wasm};
+use common::{gasket, gasket_at, ok, token_home, wasm};
 use gasket_devnet::chain::{Chain, dev_address};
 use serde_json::json;
+use std::process::{Command, Stdio};
 
 #[test]
 fn deploy_call_view_state_blocks_and_txs() {
@@ -276,4 +277,116 @@ fn run_any_module_outside_a_chain() {
         ],
     );
     assert_eq!(out["status"], "success", "{out}");
+}
+
+#[test]
+fn bad_arguments_are_an_error_like_any_other() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (&[][..], "requires a subcommand"),
+        (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (&["block", "x"], "invalid value 'x'"),
+        (&["call"], "<CONTRACT> <METHOD>"),
+        (
+            &["view", "alice", "m", "--gas", "lots"],
+            "invalid value 'lots' for '--gas",
+        ),
+    ] {
+        let out = gasket(home.path(), args);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        let message = out.json["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{args:?}: {message}");
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+    // Help and version are clap's, on stdout, exit 0.
+    for (flag, says) in [("--help", "Usage: gasket"), ("--version", "gasket ")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_gasket"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{flag}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(says),
+            "{flag}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_cuts_the_output_short() {
+    let home = tempfile::tempdir().unwrap();
+    ok(home.path(), &["init"]);
+    // The reader is gone before gasket prints (it opens the chain first).
+    for (args, code) in [
+        (&["accounts"][..], 0),
+        (&["--json", "block"], 0),
+        (&["--json", "block", "9"], 1),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gasket"))
+            .arg("--home")
+            .arg(home.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_fixed_time_must_parse_and_never_goes_back() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    for value in ["soon", "-1", "1.5e12", ""] {
+        let out = gasket_at(value, home, &["init"]);
+        assert_eq!(out.code, 1, "{value:?}: {out:?}");
+        let message = out.json["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("GASKET_TIME_MS={value:?} is not a number")),
+            "{message}"
+        );
+    }
+    assert!(!home.join(gasket_devnet::db::DB_FILE).exists());
+    // A fixed time below the parent's gives the parent's.
+    let token = token_home(home);
+    let parent = ok(home, &["block"]);
+    let out = gasket_at(
+        "5",
+        home,
+        &["call", &token, "transfer", "--args", r#"["bob", 1]"#],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let block = ok(home, &["block"]);
+    assert_eq!(block["height"], 2);
+    assert_eq!(block["timestamp_ms"], parent["timestamp_ms"]);
+}
+
+#[test]
+fn a_deploy_whose_init_fails_has_no_address() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    ok(home, &["init"]);
+    let token = wasm("token");
+    let args = [
+        "deploy",
+        token.to_str().unwrap(),
+        "--args",
+        r#"{"total_supply": 1}"#,
+        "--gas",
+        "500",
+    ];
+    let deploy = gasket(home, &args);
+    assert_eq!(deploy.code, 2, "{deploy:?}");
+    assert_eq!(deploy.json["status"], "trapped");
+    assert_eq!(deploy.json["block"], 1);
+    // The key stays, null: no contract exists at the address it would have.
+    assert_eq!(deploy.json.get("address"), Some(&serde_json::Value::Null));
+    let tx = gasket(home, &["tx", deploy.json["tx"].as_str().unwrap()]);
+    assert_eq!(tx.code, 2, "{tx:?}");
+    assert_eq!(tx.json.get("address"), Some(&serde_json::Value::Null));
 }

@@ -21,6 +21,13 @@
 //!
 //! Method arguments are an object by argument name, or an array in order; a
 //! method with one argument also takes the bare value.
+//!
+//! Decoding is bounded by its input: a `vec` or `array` whose count needs
+//! more bytes than are left is an error before any element is read, and
+//! elements that take no bytes (`unit`, `tuple<>`, `array<T,0>`) count
+//! against [`MAX_ZERO_SIZED_ELEMENTS`] per decode, so a count read from
+//! a contract's return data cannot make the decoder loop or allocate
+//! without end.
 
 use std::fmt;
 
@@ -29,6 +36,10 @@ use serde_json::{Map, Value};
 
 /// Name of the custom section holding the ABI JSON.
 pub const ABI_SECTION: &str = "gasket.abi";
+
+/// How many elements of zero-sized types (which consume no bytes, so
+/// nothing else bounds them) one [`decode`] produces at most.
+pub const MAX_ZERO_SIZED_ELEMENTS: usize = 1024;
 
 /// A type of the ABI JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,11 +68,30 @@ pub enum AbiType {
     Opaque(String),
 }
 
+/// How deep type parameters nest at most (`option<vec<u8>>` is 2): the
+/// parser and every walk of a type recurse once per level.
+pub const MAX_TYPE_DEPTH: usize = 32;
+
+/// The longest `array<T,N>`: borsh lengths are u32, and a wasm32 contract
+/// cannot hold a longer array.
+pub const MAX_ARRAY_LEN: usize = u32::MAX as usize;
+
 impl AbiType {
     /// Parses a type string of the ABI JSON.
     pub fn parse(text: &str) -> Result<AbiType, AbiError> {
-        let text = text.trim();
-        let bad = || AbiError::BadType(text.to_string());
+        AbiType::parse_at(text, 0, 0).map_err(|(offset, fault)| AbiError::BadType {
+            ty: abbreviate(text, 80),
+            offset,
+            fault,
+        })
+    }
+
+    /// Parses `text`, found at byte `offset` of the whole type string and
+    /// nested `depth` levels deep.
+    fn parse_at(text: &str, offset: usize, depth: usize) -> Result<AbiType, (usize, TypeFault)> {
+        let trimmed = text.trim_start();
+        let offset = offset + (text.len() - trimmed.len());
+        let text = trimmed.trim_end();
         let simple = match text {
             "u8" => Some(AbiType::U8),
             "u16" => Some(AbiType::U16),
@@ -89,22 +119,57 @@ impl AbiType {
         let Some(inner) = rest.strip_suffix('>') else {
             return Ok(AbiType::Opaque(text.to_string()));
         };
-        let parts = split_top_level(inner);
-        match (head, parts.as_slice()) {
-            ("option", [t]) => Ok(AbiType::Option(Box::new(AbiType::parse(t)?))),
-            ("vec", [t]) => Ok(AbiType::Vec(Box::new(AbiType::parse(t)?))),
-            ("array", [t, n]) => Ok(AbiType::Array(
-                Box::new(AbiType::parse(t)?),
-                n.trim().parse().map_err(|_| bad())?,
-            )),
+        let inner_offset = offset + head.len() + 1;
+        let param = |&(at, t): &(usize, &str)| {
+            if depth + 1 > MAX_TYPE_DEPTH {
+                return Err((inner_offset + at, TypeFault::TooDeep));
+            }
+            AbiType::parse_at(t, inner_offset + at, depth + 1)
+        };
+        let params = |expected| {
+            Err((
+                offset,
+                TypeFault::Params {
+                    head: head.into(),
+                    expected,
+                },
+            ))
+        };
+        match (head, split_top_level(inner).as_slice()) {
+            ("option", [t]) => Ok(AbiType::Option(Box::new(param(t)?))),
+            ("vec", [t]) => Ok(AbiType::Vec(Box::new(param(t)?))),
+            ("array", [t, (at, n)]) => {
+                let len_at = inner_offset + at;
+                let len: usize = n.trim().parse().map_err(|_| (len_at, TypeFault::Length))?;
+                if len > MAX_ARRAY_LEN {
+                    return Err((len_at, TypeFault::Length));
+                }
+                Ok(AbiType::Array(Box::new(param(t)?), len))
+            }
             ("tuple", elems) => Ok(AbiType::Tuple(
-                elems
-                    .iter()
-                    .map(|t| AbiType::parse(t))
-                    .collect::<Result<_, _>>()?,
+                elems.iter().map(param).collect::<Result<_, _>>()?,
             )),
-            ("option" | "vec" | "array", _) => Err(bad()),
+            ("option" | "vec", _) => params("one type"),
+            ("array", _) => params("a type and a length"),
             _ => Ok(AbiType::Opaque(text.to_string())),
+        }
+    }
+
+    /// The fewest bytes a borsh value of this type takes (0: every value
+    /// takes none). An opaque type, which never decodes, counts 0.
+    fn min_len(&self) -> usize {
+        match self {
+            AbiType::U8 | AbiType::I8 | AbiType::Bool | AbiType::Option(_) => 1,
+            AbiType::U16 | AbiType::I16 => 2,
+            AbiType::U32 | AbiType::I32 | AbiType::String | AbiType::Bytes | AbiType::Vec(_) => 4,
+            AbiType::U64 | AbiType::I64 => 8,
+            AbiType::U128 | AbiType::I128 => 16,
+            AbiType::Address => 32,
+            AbiType::Unit | AbiType::Opaque(_) => 0,
+            AbiType::Array(inner, n) => inner.min_len().saturating_mul(*n),
+            AbiType::Tuple(types) => types
+                .iter()
+                .fold(0, |sum, t| sum.saturating_add(t.min_len())),
         }
     }
 }
@@ -131,23 +196,24 @@ impl fmt::Display for AbiType {
     }
 }
 
-/// Splits `a,b<c,d>,e` at the commas outside angle brackets.
-fn split_top_level(text: &str) -> Vec<&str> {
+/// Splits `a,b<c,d>,e` at the commas outside angle brackets, with the
+/// byte offset of each part in `text`.
+fn split_top_level(text: &str) -> Vec<(usize, &str)> {
     let mut parts = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
+    let (mut depth, mut start) = (0i64, 0);
     for (i, c) in text.char_indices() {
         match c {
             '<' => depth += 1,
             '>' => depth -= 1,
             ',' if depth == 0 => {
-                parts.push(&text[start..i]);
+                parts.push((start, &text[start..i]));
                 start = i + 1;
             }
             _ => {}
         }
     }
     if !text.trim().is_empty() {
-        parts.push(&text[start..]);
+        parts.push((start, &text[start..]));
     }
     parts
 }
@@ -325,8 +391,15 @@ pub enum AbiError {
     #[error("bad gasket.abi section: {0}")]
     BadSection(String),
     /// A type string that does not parse.
-    #[error("bad ABI type `{0}`")]
-    BadType(String),
+    #[error("bad ABI type `{ty}` at offset {offset}: {fault}")]
+    BadType {
+        /// The type string (abbreviated).
+        ty: String,
+        /// The byte offset of the fault in it.
+        offset: usize,
+        /// What is wrong there.
+        fault: TypeFault,
+    },
     /// No such method in the ABI.
     #[error("no method `{method}` in the contract's ABI (methods: {known})")]
     UnknownMethod {
@@ -375,6 +448,25 @@ pub enum AbiError {
         /// Why.
         reason: String,
     },
+}
+
+/// What is wrong in a type string.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TypeFault {
+    /// `option`, `vec` or `array` with the wrong parameters.
+    #[error("`{head}` takes {expected}")]
+    Params {
+        /// `option`, `vec` or `array`.
+        head: String,
+        /// What it takes.
+        expected: &'static str,
+    },
+    /// An array length that is not a number up to [`MAX_ARRAY_LEN`].
+    #[error("the array length is not a number up to {MAX_ARRAY_LEN}")]
+    Length,
+    /// Parameters nested deeper than [`MAX_TYPE_DEPTH`].
+    #[error("type parameters nest deeper than {MAX_TYPE_DEPTH} levels")]
+    TooDeep,
 }
 
 /// Resolves names (dev accounts, aliases) in `address` arguments.
@@ -438,15 +530,19 @@ pub fn encode_args(
 
 /// A JSON value, abbreviated for messages.
 fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.len() > 40 {
-        let cut = (0..=40)
+    abbreviate(&value.to_string(), 40)
+}
+
+/// `text` cut to at most `max` bytes (on a char boundary), `…` marking a cut.
+fn abbreviate(text: &str, max: usize) -> String {
+    if text.len() > max {
+        let cut = (0..=max)
             .rev()
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(0);
         format!("{}…", &text[..cut])
     } else {
-        text
+        text.to_string()
     }
 }
 
@@ -599,7 +695,11 @@ pub fn encode_value(
 
 /// Decodes borsh bytes of type `ty` to JSON; every byte must be used.
 pub fn decode(ty: &AbiType, bytes: &[u8]) -> Result<Value, AbiError> {
-    let mut reader = Reader { bytes, pos: 0 };
+    let mut reader = Reader {
+        bytes,
+        pos: 0,
+        zero_sized_left: MAX_ZERO_SIZED_ELEMENTS,
+    };
     let fail = |reason: String| AbiError::Decode {
         what: "value".into(),
         ty: ty.to_string(),
@@ -619,6 +719,8 @@ pub fn decode(ty: &AbiType, bytes: &[u8]) -> Result<Value, AbiError> {
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// What is left of [`MAX_ZERO_SIZED_ELEMENTS`].
+    zero_sized_left: usize,
 }
 
 impl Reader<'_> {
@@ -641,6 +743,32 @@ impl Reader<'_> {
 
     fn len(&mut self) -> Result<usize, String> {
         Ok(u32::from_le_bytes(self.array()?) as usize)
+    }
+
+    /// `count` elements of `inner` (of the sequence type `seq`), checked
+    /// against the bytes left before any is read.
+    fn elements(&mut self, seq: &AbiType, inner: &AbiType, count: usize) -> Result<Value, String> {
+        let at = self.pos;
+        let left = self.bytes.len() - self.pos;
+        match inner.min_len() {
+            0 if count > self.zero_sized_left => {
+                return Err(format!(
+                    "{seq} at offset {at} has {count} zero-sized elements; a value may have at most {MAX_ZERO_SIZED_ELEMENTS}"
+                ));
+            }
+            0 => self.zero_sized_left -= count,
+            min => {
+                if count.saturating_mul(min) > left {
+                    return Err(format!(
+                        "{seq} at offset {at} has {count} elements of at least {min} bytes; {left} bytes are left"
+                    ));
+                }
+            }
+        }
+        (0..count)
+            .map(|_| self.value(inner))
+            .collect::<Result<_, _>>()
+            .map(Value::Array)
     }
 
     fn value(&mut self, ty: &AbiType) -> Result<Value, String> {
@@ -680,17 +808,9 @@ impl Reader<'_> {
             },
             AbiType::Vec(inner) => {
                 let n = self.len()?;
-                let mut items = Vec::new();
-                for _ in 0..n {
-                    items.push(self.value(inner)?);
-                }
-                Value::Array(items)
+                self.elements(ty, inner, n)?
             }
-            AbiType::Array(inner, n) => Value::Array(
-                (0..*n)
-                    .map(|_| self.value(inner))
-                    .collect::<Result<_, _>>()?,
-            ),
+            AbiType::Array(inner, n) => self.elements(ty, inner, *n)?,
             AbiType::Tuple(types) => Value::Array(
                 types
                     .iter()
@@ -825,6 +945,49 @@ mod tests {
         assert!(decode(&AbiType::parse("vec<u8>").unwrap(), &[255, 255, 255, 255]).is_err());
     }
 
+    #[test]
+    fn element_counts_are_bounded_by_the_input() {
+        let decode_text = |ty: &str, bytes: &[u8]| decode(&AbiType::parse(ty).unwrap(), bytes);
+        let count = |n: u32| n.to_le_bytes();
+        // Zero-sized elements up to the limit decode; one more is an error
+        // naming the type and offset, as is a count the bytes cannot hold.
+        let limit = MAX_ZERO_SIZED_ELEMENTS as u32;
+        let nulls = decode_text("vec<unit>", &count(limit)).unwrap();
+        assert_eq!(nulls.as_array().unwrap().len(), MAX_ZERO_SIZED_ELEMENTS);
+        for (ty, bytes) in [
+            ("vec<unit>", count(limit + 1).to_vec()),
+            ("vec<tuple<>>", count(limit + 1).to_vec()),
+            ("vec<array<u8,0>>", count(limit + 1).to_vec()),
+            ("array<unit,1025>", Vec::new()),
+            ("array<array<unit,1000>,1000>", Vec::new()),
+            ("vec<unit>", count(u32::MAX).to_vec()),
+            (
+                "vec<vec<unit>>",
+                [count(2), count(u32::MAX), count(0)].concat(),
+            ),
+            ("array<tuple<>,4294967295>", Vec::new()),
+        ] {
+            let Err(err) = decode_text(ty, &bytes) else {
+                panic!("{ty} decoded from {bytes:?}");
+            };
+            let err = err.to_string();
+            assert!(
+                err.contains("zero-sized elements") && err.contains("at offset"),
+                "{ty}: {err}"
+            );
+        }
+        let err = decode_text("vec<u64>", &count(u32::MAX))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "vec<u64> at offset 4 has 4294967295 elements of at least 8 bytes; 0 bytes are left"
+            ),
+            "{err}"
+        );
+        assert!(decode_text("array<u8,4294967295>", &[1, 2]).is_err());
+    }
+
     fn token_abi() -> ContractAbi {
         ContractAbi::from_json(br#"{"abi":1,"methods":[{"name":"init","view":false,"args":[{"name":"total_supply","type":"u128"}],"result":null},{"name":"transfer","view":false,"args":[{"name":"to","type":"address"},{"name":"amount","type":"u128"}],"result":null},{"name":"total_supply","view":true,"args":[],"result":"u128"}],"events":[{"topic":"transfer","fields":[{"name":"from","type":"address"},{"name":"to","type":"address"},{"name":"amount","type":"u128"}]}]}"#).unwrap()
     }
@@ -883,5 +1046,39 @@ mod tests {
         }
         assert!(AbiType::parse("array<u8,x>").is_err());
         assert!(AbiType::parse("option<u8,u8>").is_err());
+    }
+
+    #[test]
+    fn type_strings_are_bounded() {
+        let nested =
+            |levels: usize| format!("{}u8{}", "option<".repeat(levels), ">".repeat(levels));
+        let deepest = AbiType::parse(&nested(MAX_TYPE_DEPTH)).unwrap();
+        assert_eq!(deepest.to_string(), nested(MAX_TYPE_DEPTH));
+        // One level more is refused at the parameter too deep, and so is a
+        // nesting deep enough to overflow the stack of a recursive parser.
+        let err = AbiType::parse(&nested(MAX_TYPE_DEPTH + 1)).unwrap_err();
+        let offset = (MAX_TYPE_DEPTH + 1) * "option<".len();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "bad ABI type `{}…` at offset {offset}: type parameters nest deeper than {MAX_TYPE_DEPTH} levels",
+                &nested(MAX_TYPE_DEPTH + 1)[..80]
+            )
+        );
+        let err = AbiType::parse(&nested(1_000_000)).unwrap_err();
+        assert!(
+            matches!(err, AbiError::BadType { offset: at, fault: TypeFault::TooDeep, .. } if at == offset),
+            "{err}"
+        );
+        let err = AbiType::parse("tuple<u8, array<u8,4294967296>>").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "bad ABI type `tuple<u8, array<u8,4294967296>>` at offset 19: the array length is not a number up to 4294967295"
+        );
+        let err = AbiType::parse("vec<u8,u8>").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "bad ABI type `vec<u8,u8>` at offset 0: `vec` takes one type"
+        );
     }
 }

@@ -43,7 +43,8 @@ pub type Entry = (Vec<u8>, Vec<u8>);
 /// The dev accounts created at genesis, in order.
 pub const DEV_ACCOUNTS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
-/// Env var that fixes block timestamps: block `h` gets `value + 1000·h` ms.
+/// Env var that fixes block timestamps: block `h` gets `value + 1000·h` ms
+/// (never before its parent's, as with the clock).
 pub const TIME_ENV: &str = "GASKET_TIME_MS";
 
 /// The address of a dev account: `blake3(name)`.
@@ -111,6 +112,12 @@ pub enum ChainError {
     /// The VM engine could not start.
     #[error("cannot create the VM engine: {0}")]
     Engine(String),
+    /// [`TIME_ENV`] is set to something other than milliseconds.
+    #[error("{TIME_ENV}={value:?} is not a number of milliseconds (unset it to use the clock)")]
+    BadTime {
+        /// What it is set to.
+        value: String,
+    },
 }
 
 /// A compiled contract with its ABI, shared by every block of the process.
@@ -327,23 +334,30 @@ impl Chain {
     /// Creates a chain in `home` with its genesis block (timestamp
     /// `genesis_time`, else the clock). `force` replaces an existing chain.
     pub fn init(home: &Path, genesis_time: Option<u64>, force: bool) -> Result<Chain, ChainError> {
+        // Before the file is touched: a bad setting changes nothing.
+        let fixed_time = fixed_time()?;
         let path = home.join(crate::db::DB_FILE);
         if path.exists() {
-            let existing = Chain::open(home)?;
-            let height = existing.height()?;
-            if !force {
-                return Err(ChainError::AlreadyInitialized {
-                    home: home.display().to_string(),
-                    height,
-                });
+            // Opening takes the lock first: a home in use is never replaced.
+            match Db::open(home) {
+                Ok(db) if !force => {
+                    return Err(ChainError::AlreadyInitialized {
+                        home: home.display().to_string(),
+                        height: Chain::with_db(db, fixed_time)?.height()?,
+                    });
+                }
+                Ok(_) | Err(DbError::NoChain { .. }) => {}
+                Err(e @ DbError::InUse { .. }) => return Err(e.into()),
+                // --force replaces whatever the file holds.
+                Err(_) if force => {}
+                Err(e) => return Err(e.into()),
             }
-            drop(existing);
             std::fs::remove_file(&path).map_err(|source| DbError::Home {
                 home: home.into(),
                 source,
             })?;
         }
-        let chain = Chain::with_db(Db::open(home, true)?)?;
+        let chain = Chain::with_db(Db::create(home)?, fixed_time)?;
         let db = &chain.db;
         let txn = db.write()?;
         {
@@ -378,16 +392,17 @@ impl Chain {
 
     /// Opens the chain of `home`.
     pub fn open(home: &Path) -> Result<Chain, ChainError> {
-        Chain::with_db(Db::open(home, false)?)
+        let fixed_time = fixed_time()?;
+        Chain::with_db(Db::open(home)?, fixed_time)
     }
 
-    fn with_db(db: Db) -> Result<Chain, ChainError> {
+    fn with_db(db: Db, fixed_time: Option<u64>) -> Result<Chain, ChainError> {
         let cache_dir = db.home().join(CACHE_DIR);
         Ok(Chain {
             db,
             config: Config::default(),
             modules: Arc::new(ModuleCache::new(Config::default(), Some(cache_dir))?),
-            fixed_time: std::env::var(TIME_ENV).ok().and_then(|v| v.parse().ok()),
+            fixed_time,
         })
     }
 
@@ -408,16 +423,18 @@ impl Chain {
     }
 
     /// The timestamp of block `height` after a parent at `parent_ms`:
-    /// fixed by [`TIME_ENV`], else the wall clock (never before the parent).
+    /// fixed by [`TIME_ENV`], else the wall clock, and never before the
+    /// parent (a fixed time below a chain made on the clock, or by another
+    /// fixed time, gives the parent's).
     fn timestamp(&self, height: u64, parent_ms: u64) -> u64 {
-        if let Some(base) = self.fixed_time {
-            return base.saturating_add(height.saturating_mul(1000));
-        }
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or(0);
-        now.max(parent_ms)
+        let ms = match self.fixed_time {
+            Some(base) => base.saturating_add(height.saturating_mul(1000)),
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0),
+        };
+        ms.max(parent_ms)
     }
 
     /// The height of the last block.
@@ -839,6 +856,20 @@ impl Chain {
             }
         }
         Ok(head)
+    }
+}
+
+/// The base time [`TIME_ENV`] fixes, if it is set.
+fn fixed_time() -> Result<Option<u64>, ChainError> {
+    match std::env::var(TIME_ENV) {
+        Ok(value) => value
+            .parse()
+            .map(Some)
+            .map_err(|_| ChainError::BadTime { value }),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(value)) => Err(ChainError::BadTime {
+            value: value.to_string_lossy().into_owned(),
+        }),
     }
 }
 

@@ -11,7 +11,7 @@ use gasket_devnet::chain::dev_address;
 use gasket_devnet::rpc::api::{Node, Request};
 use serde_json::{Value, json};
 
-use super::{ensure, show_progress};
+use super::{ensure, outln, show_progress};
 
 /// The contracts workspace of this source tree.
 fn default_contracts() -> PathBuf {
@@ -126,7 +126,7 @@ impl Demo {
     fn step(&mut self, step: &str, request: Request, status: &str) -> Result<Value> {
         let receipt = self.node.handle(request)?;
         if !self.json {
-            println!("{}", line(step, &receipt));
+            outln!("{}", line(step, &receipt))?;
         }
         self.steps
             .push(json!({"step": step, "receipt": receipt.clone()}));
@@ -141,7 +141,7 @@ impl Demo {
 pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
     let dir = contracts.unwrap_or_else(default_contracts);
     if !json {
-        println!("== Building the example contracts ({})", dir.display());
+        outln!("== Building the example contracts ({})", dir.display())?;
     }
     if show_progress(json) {
         eprintln!("(contracts/build.sh output follows)");
@@ -164,18 +164,21 @@ pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
     let mut node = Node::new(home.0.clone());
     let init = node.handle(Request::Init { force: false })?;
     if !json {
-        println!("\n== A fresh devnet in {}", home.0.display());
+        outln!("\n== A fresh devnet in {}", home.0.display())?;
         for account in init["accounts"].as_array().into_iter().flatten() {
-            println!(
+            outln!(
                 "   {:<6} {}",
                 account["name"].as_str().unwrap_or(""),
                 account["address"].as_str().unwrap_or("")
-            );
+            )?;
         }
-        println!(
+        outln!(
             "\n{:<44} {:<9} {:>10} {:>6}  detail",
-            "step", "status", "gas used", "block"
-        );
+            "step",
+            "status",
+            "gas used",
+            "block"
+        )?;
     }
     let mut demo = Demo {
         node,
@@ -295,14 +298,14 @@ pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
     })?;
     let head = demo.node.handle(Request::Block { height: None })?;
     if !json {
-        println!(
+        outln!(
             "\nhead block {} hash {} state root {}",
             head["height"],
             short(head["hash"].as_str().unwrap_or("")),
             short(head["state_root"].as_str().unwrap_or(""))
-        );
-        println!("token  {token_address}\nescrow {escrow_address}");
-        println!("balances: alice 650000, bob 249000, carol 101000, dave 0 (as expected)");
+        )?;
+        outln!("token  {token_address}\nescrow {escrow_address}")?;
+        outln!("balances: alice 650000, bob 249000, carol 101000, dave 0 (as expected)")?;
     }
     Ok(json!({
         "token": token_address,

@@ -3,14 +3,17 @@
 //! running `gasket serve` with `--rpc URL`.
 //!
 //! Output: `--json` prints exactly one JSON object on stdout (an
-//! `{"error": ...}` object on failure); otherwise human text. Exit codes: 0
-//! success, 1 an error (message on stderr), 2 a transaction, view or run
-//! that did not succeed (reverted or trapped; its receipt is printed).
+//! `{"error": ...}` object on failure, bad arguments included); otherwise
+//! human text. Exit codes: 0 success (and `--help`, `--version`), 1 an
+//! error (message on stderr; bad arguments too), 2 a transaction, view or
+//! run that did not succeed (reverted or trapped; its receipt is printed).
+//! A reader that closes stdout early (`gasket state X | head -1`) only cuts
+//! the output short: see [`emit`].
 
 mod demo;
 mod human;
 
-use std::io::IsTerminal;
+use std::io::{ErrorKind, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,6 +22,14 @@ use clap::{Parser, Subcommand};
 use gasket_devnet::rpc::api::{Node, NodeError, Request};
 use gasket_devnet::rpc::{client, server};
 use serde_json::{Value, json};
+
+/// `println!` through [`emit`]: a closed stdout is not a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::emit(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
 
 /// The Gasket devnet: a local chain for Gasket contracts, and tools.
 #[derive(Debug, Parser)]
@@ -276,19 +287,21 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             node.chain().map_err(anyhow::Error::from)?;
             server::serve(&mut node, port, |address| {
                 let url = format!("http://{address}");
-                if json {
-                    println!(
+                let banner = if json {
+                    outln!(
                         "{}",
                         json!({"listening": url, "home": home.display().to_string()})
-                    );
+                    )
                 } else {
-                    println!(
+                    outln!(
                         "gasket serve: JSON-RPC 2.0 on {url} (home {})",
                         home.display()
-                    );
+                    )
+                };
+                // The server serves whether or not its banner can be written.
+                if let Err(e) = banner {
+                    eprintln!("warning: {e:#}");
                 }
-                use std::io::Write;
-                let _ = std::io::stdout().flush();
             })
             .map_err(|e| anyhow::anyhow!(e))?;
             Ok(ExitCode::SUCCESS)
@@ -296,7 +309,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Demo { contracts } => {
             let summary = demo::run(contracts, json)?;
             if json {
-                println!("{summary}");
+                outln!("{summary}")?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -320,9 +333,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     .map_err(anyhow::Error::from)?,
             };
             if json {
-                println!("{value}");
+                outln!("{value}")?;
             } else {
-                print!("{}", human::render(&name, &value));
+                emit(&human::render(&name, &value))?;
             }
             Ok(if failed(&value) {
                 ExitCode::from(2)
@@ -335,17 +348,68 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 
 /// Parses the command line, runs the command, prints and exits.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let json = cli.json;
-    match run(cli) {
+    let (json, result) = match Cli::try_parse() {
+        Ok(cli) => (cli.json, run(cli)),
+        Err(e) => return usage_error(e),
+    };
+    match result {
         Ok(code) => code,
-        Err(failure) => {
-            if json {
-                println!("{}", failure.object);
-            }
-            eprintln!("error: {}", failure.message);
-            ExitCode::FAILURE
-        }
+        Err(failure) => fail(json, failure),
+    }
+}
+
+/// Prints a failure (its object with `--json`, its message on stderr).
+fn fail(json: bool, failure: Failure) -> ExitCode {
+    if json {
+        // Already failing: a stdout that cannot take the object changes
+        // nothing.
+        let _ = outln!("{}", failure.object);
+    }
+    eprintln!("error: {}", failure.message);
+    ExitCode::FAILURE
+}
+
+/// Help and version as clap prints them (exit 0); bad arguments are an
+/// error like any other (exit 1, the JSON error object with `--json`).
+fn usage_error(e: clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    // The command line did not parse, so look for --json by hand (before a
+    // `--`, after which words are not options).
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json");
+    if json {
+        // clap's first paragraph, without the usage that follows it.
+        let rendered = e.render().to_string();
+        let paragraph: Vec<&str> = rendered
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        let message = paragraph.join(" ");
+        let message = message.strip_prefix("error: ").unwrap_or(&message);
+        let _ = outln!("{}", json!({"error": {"message": message}}));
+    }
+    let _ = e.print();
+    ExitCode::FAILURE
+}
+
+/// Writes `text` to stdout. A reader that closed the pipe early
+/// (`gasket state X | head -1`) has what it wanted, and every change to the
+/// chain is committed before anything is printed: the rest of the output
+/// is dropped, without a panic or another exit code.
+pub fn emit(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e).context("cannot write to stdout"),
+        _ => Ok(()),
     }
 }
 

@@ -101,28 +101,63 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens (`create`: or creates) `home/chain.redb`, taking its lock.
-    pub fn open(home: &Path, create: bool) -> Result<Db, DbError> {
-        let path = home.join(DB_FILE);
-        if !create && !path.exists() {
+    /// Opens the chain of `home`, taking its lock. A missing file, or one
+    /// without the chain's tables (an `init` stopped before its genesis
+    /// block committed), is [`DbError::NoChain`].
+    pub fn open(home: &Path) -> Result<Db, DbError> {
+        if !home.join(DB_FILE).exists() {
             return Err(DbError::NoChain { home: home.into() });
         }
+        let db = Db::create(home)?;
+        if !db.has_chain()? {
+            return Err(DbError::NoChain { home: home.into() });
+        }
+        Ok(db)
+    }
+
+    /// Opens `home/chain.redb` whatever it holds, creating the home and the
+    /// file if needed, and takes its lock.
+    ///
+    /// The open checks every page's checksum: redb trusts a cleanly closed
+    /// file otherwise, and may panic on one damaged outside redb, where
+    /// this is [`DbError::Corrupt`]. The devnet's file is small.
+    pub fn create(home: &Path) -> Result<Db, DbError> {
+        let path = home.join(DB_FILE);
         std::fs::create_dir_all(home).map_err(|source| DbError::Home {
             home: home.into(),
             source,
         })?;
-        let db = redb::Database::create(&path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse { home: home.into() },
-            other => DbError::Redb {
-                path: path.clone(),
-                source: other.into(),
-            },
-        })?;
+        let db = redb::Database::builder()
+            .set_check_integrity_on_open(true)
+            .create(&path)
+            .map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse { home: home.into() },
+                redb::DatabaseError::Storage(redb::StorageError::Corrupted(what)) => {
+                    DbError::Corrupt {
+                        path: path.clone(),
+                        what: format!("file ({what})"),
+                    }
+                }
+                other => DbError::Redb {
+                    path: path.clone(),
+                    source: other.into(),
+                },
+            })?;
         Ok(Db {
             db,
             path,
             home: home.into(),
         })
+    }
+
+    /// Whether the genesis block's transaction committed: it creates every
+    /// table at once, so `blocks` stands for all of them.
+    pub fn has_chain(&self) -> Result<bool, DbError> {
+        match self.read()?.open_table(BLOCKS) {
+            Ok(_) => Ok(true),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
+            Err(e) => Err(self.err()(e.into())),
+        }
     }
 
     /// The home directory.

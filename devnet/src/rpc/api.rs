@@ -228,7 +228,7 @@ impl Node {
                 let input = encode_input(init, args, args_hex)?;
                 let code_hash = *blake3::hash(&code).as_bytes();
                 let from = sender(from)?;
-                let (block, records) = chain.submit(
+                let (_, records) = chain.submit(
                     vec![TxRequest {
                         from,
                         kind: TxKind::Deploy { code_hash },
@@ -239,13 +239,7 @@ impl Node {
                     None,
                     false,
                 )?;
-                let record = &records[0];
-                let mut out = receipt_json(chain, record, None)?;
-                let address = contract_address_of(record, &code_hash);
-                out["address"] = json!(address.to_hex());
-                out["code_hash"] = json!(to_hex(&code_hash));
-                out["block"] = json!(block.header.height);
-                Ok(out)
+                receipt_json(chain, &records[0], None)
             }
             Request::Call {
                 contract,
@@ -454,12 +448,6 @@ fn encode_input(
     }
 }
 
-fn contract_address_of(record: &TxRecord, code_hash: &Hash) -> Address {
-    record.receipt.contract.unwrap_or_else(|| {
-        crate::chain::contract_address(&record.tx.from, record.tx.nonce, code_hash)
-    })
-}
-
 /// A block as JSON.
 pub fn block_json(block: &crate::chain::types::Block) -> Value {
     let h = &block.header;
@@ -514,7 +502,9 @@ pub fn receipt_json(
         TxKind::Deploy { code_hash } => {
             out["kind"] = json!("deploy");
             out["code_hash"] = json!(to_hex(code_hash));
-            out["address"] = json!(contract_address_of(record, code_hash).to_hex());
+            // Null when `init` failed: nothing was deployed at the address
+            // the deploy would have had.
+            out["address"] = json!(record.receipt.contract.map(|a| a.to_hex()));
         }
         TxKind::Call { contract, method } => {
             out["kind"] = json!("call");

@@ -35,14 +35,20 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// Runs `gasket --json --home HOME ARGS...`; stdout must be one JSON object.
+/// Runs `gasket --json --home HOME ARGS...` at [`TIME_MS`]; stdout must
+/// be one JSON object.
 pub fn gasket(home: &Path, args: &[&str]) -> Output {
+    gasket_at(TIME_MS, home, args)
+}
+
+/// [`gasket`] with `GASKET_TIME_MS` set to `time_ms`.
+pub fn gasket_at(time_ms: &str, home: &Path, args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_gasket"))
         .arg("--json")
         .arg("--home")
         .arg(home)
         .args(args)
-        .env("GASKET_TIME_MS", TIME_MS)
+        .env("GASKET_TIME_MS", time_ms)
         .output()
         .expect("run gasket");
     let stdout = String::from_utf8(out.stdout).expect("UTF-8 stdout");

@@ -1,0 +1,100 @@
+//! The chain database under damage: an `init` stopped before its genesis
+//! block committed, and bytes flipped in the file outside redb.
+
+mod common;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use common::{gasket, ok};
+use gasket_devnet::chain::{Chain, ChainError, DEV_ACCOUNTS, dev_address};
+use gasket_devnet::db::{DB_FILE, DbError};
+
+/// What an `init` killed between creating the file and committing genesis
+/// leaves: a redb file without tables.
+fn interrupted_init(home: &Path) {
+    std::fs::create_dir_all(home).unwrap();
+    drop(redb::Database::create(home.join(DB_FILE)).unwrap());
+}
+
+#[test]
+fn a_file_without_the_chain_tables_is_no_chain() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    interrupted_init(home);
+    let out = gasket(home, &["accounts"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("run `gasket init"), "{}", out.stderr);
+    assert!(matches!(
+        Chain::open(home),
+        Err(ChainError::Db(DbError::NoChain { .. }))
+    ));
+    // `init` needs no --force for a file that holds no chain.
+    ok(home, &["init"]);
+    assert_eq!(ok(home, &["accounts"])["accounts"][0]["nonce"], 0);
+
+    for content in [None, Some(&b""[..]), Some(b"not a database")] {
+        let home = tempfile::tempdir().unwrap();
+        let home = home.path();
+        match content {
+            None => interrupted_init(home),
+            Some(bytes) => std::fs::write(home.join(DB_FILE), bytes).unwrap(),
+        }
+        ok(home, &["init", "--force"]);
+        assert_eq!(ok(home, &["block"])["height"], 0);
+    }
+    // Garbage is not replaced without --force.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(DB_FILE), b"not a database").unwrap();
+    let out = gasket(home.path(), &["init"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains(DB_FILE), "{}", out.stderr);
+}
+
+/// Every read a command may make of the chain.
+fn read_everything(home: &Path) -> Result<(), ChainError> {
+    let chain = Chain::open(home)?;
+    for height in 0..=chain.height()? {
+        for hash in &chain.block(height)?.txs {
+            chain.tx(hash)?;
+        }
+    }
+    for name in DEV_ACCOUNTS {
+        chain.nonce(&dev_address(name))?;
+    }
+    chain.recompute_state_root()?;
+    Ok(())
+}
+
+#[test]
+fn flipped_bytes_are_an_error_not_a_panic() {
+    let original = tempfile::tempdir().unwrap();
+    let chain = Chain::init(original.path(), Some(0), false).unwrap();
+    for _ in 0..40 {
+        chain.submit(Vec::new(), None, false).unwrap();
+    }
+    drop(chain);
+    let bytes = std::fs::read(original.path().join(DB_FILE)).unwrap();
+    // Flip where redb wrote (header, tree pages), at 128 places; flips in
+    // pages of older commits change nothing a reader sees.
+    let written: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] != 0).collect();
+    let mut errors = 0;
+    for step in 0..128 {
+        let offset = written[written.len() * step / 128];
+        let home = tempfile::tempdir().unwrap();
+        let mut damaged = bytes.clone();
+        for b in &mut damaged[offset..(offset + 8).min(bytes.len())] {
+            *b ^= 0xa5;
+        }
+        std::fs::write(home.path().join(DB_FILE), &damaged).unwrap();
+        match catch_unwind(AssertUnwindSafe(|| read_everything(home.path()))) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                assert!(e.to_string().contains(DB_FILE), "offset {offset}: {e}");
+                errors += 1;
+            }
+            Err(_) => panic!("flipped bytes at offset {offset}: a panic, not an error"),
+        }
+    }
+    assert!(errors > 0, "no flip was detected");
+}
