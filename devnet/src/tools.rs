@@ -180,8 +180,8 @@ pub fn run(
     let gas_limit = gas_limit.min(i64::MAX as u64);
     instance.set_gas(gas_limit);
     let start = Instant::now();
-    // As a host runs a method: `__gasket_start` (the initial memory's
-    // charge, the module's start function) from the same gas, then the call.
+    // As a host runs a method: `__gasket_start` (the instance's charge,
+    // the module's start function) from the same gas, then the call.
     let mut result = Ok(Vec::new());
     if prepared.info.export(START_EXPORT).is_some() {
         result = instance.call(START_EXPORT, &[]);

@@ -146,11 +146,11 @@ pub(crate) fn run_frame(
     let (contract, method, depth) = (target.contract, target.method, target.depth);
     run_frame_unnamed(exec, target).map_err(|error| match error {
         HostError::InFrame { .. } => error,
-        source => HostError::InFrame {
+        error => HostError::InFrame {
             contract,
             method: method.to_string(),
             depth,
-            source: Box::new(source),
+            error: Box::new(error),
         },
     })
 }

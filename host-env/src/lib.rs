@@ -66,7 +66,10 @@ pub enum HostError {
     Internal(String),
     /// One of the above, in the frame of the call tree that ran `method`
     /// of `contract` at call depth `depth` (0: the call from outside).
-    #[error("in contract {contract}, method `{method}`, call depth {depth}: {source}")]
+    ///
+    /// Its message includes the failure's (so it is not also given as the
+    /// error's `source`); [`HostError::innermost`] gives the failure.
+    #[error("in contract {contract}, method `{method}`, call depth {depth}: {error}")]
     InFrame {
         /// The contract the frame ran.
         contract: Address,
@@ -75,6 +78,16 @@ pub enum HostError {
         /// Its call depth.
         depth: u32,
         /// What failed.
-        source: Box<HostError>,
+        error: Box<HostError>,
     },
+}
+
+impl HostError {
+    /// What failed, without the frame it failed in.
+    pub fn innermost(&self) -> &HostError {
+        match self {
+            HostError::InFrame { error, .. } => error.innermost(),
+            other => other,
+        }
+    }
 }

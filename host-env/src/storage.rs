@@ -2,8 +2,10 @@
 //!
 //! Keys are namespaced by contract address: a contract reads and writes only
 //! its own key space. Errors of the node's store are [`StorageError`]s,
-//! which end a call with [`crate::HostError::Storage`] — a non-consensus
-//! failure of the node, never a contract trap.
+//! which end a call with [`crate::HostError::Storage`] (inside
+//! [`crate::HostError::InFrame`] when a contract's frame was running:
+//! [`crate::HostError::innermost`]) — a non-consensus failure of the node,
+//! never a contract trap.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -491,5 +491,11 @@ fn a_node_failure_names_the_frame_it_happened_in() {
         err.to_string(),
         format!("in contract {B}, method `probe`, call depth 1: storage failure: disk read failed")
     );
+    assert_eq!(
+        err.innermost(),
+        &gasket_host_env::HostError::Storage(gasket_host_env::StorageError(
+            "disk read failed".into()
+        ))
+    );
     assert!(storage.1.entries().next().is_none(), "nothing applied");
 }

@@ -21,12 +21,19 @@ use crate::schedule::CostSchedule;
 /// - v3: `memory_grow_per_page` also charges the initial memory pages (in
 ///   `__gasket_start`): same layout, new meaning.
 /// - v4: `code_loading` appended.
-const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v4";
+/// - v5: `bulk_memory_per_kib` also charges what instantiation writes (the
+///   active data and element segments, in `__gasket_start`): same layout,
+///   new meaning.
+const CONFIG_ENCODING_TAG: &[u8] = b"gasket-config-v5";
 
 /// Tag hashed before the fields [`Config::prepare_hash`] covers, bumped
 /// with any change to their layout or meaning (with
 /// [`CONFIG_ENCODING_TAG`]).
-const PREPARE_ENCODING_TAG: &[u8] = b"gasket-prepare-config-v1";
+///
+/// - v1: first encoding.
+/// - v2: `bulk_memory_per_kib` also charges what instantiation writes
+///   (see [`CONFIG_ENCODING_TAG`]'s v5).
+const PREPARE_ENCODING_TAG: &[u8] = b"gasket-prepare-config-v2";
 
 /// Limits on the shape of a module, all checked at prepare time.
 ///

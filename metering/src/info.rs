@@ -126,7 +126,8 @@ pub struct Injected {
     /// host calls it (exported as [`crate::START_EXPORT`]) after setting gas.
     pub start_func: Option<u32>,
     /// What `__gasket_start` charges before any code runs (0 if nothing):
-    /// the instance's initial pages and active data bytes
+    /// the instance's initial pages and what instantiation writes, its
+    /// active data and element segments
     /// ([`crate::CostSchedule::instance_gas`]). A host may refuse to
     /// instantiate for less gas: the call would run out there.
     pub start_gas: u64,

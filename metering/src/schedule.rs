@@ -428,15 +428,28 @@ impl CostSchedule {
 
     /// What instantiating a module costs, charged by `__gasket_start`
     /// before any code runs: its `initial_pages` at the `memory.grow` rate
-    /// (every page an instance can touch is paid for) and its
-    /// `active_data_bytes`, which instantiation copies into them, at the
-    /// bulk-memory rate (`memory.init`'s), rounded up. At most 2^16 × 2^32
-    /// + 2^32 × 2^32 / 1024: no overflow.
-    pub fn instance_gas(&self, initial_pages: u32, active_data_bytes: u32) -> u64 {
+    /// (every page an instance can touch is paid for), and what
+    /// instantiation writes besides, at the bulk-memory rate (`memory.init`
+    /// and `table.init`'s), rounded up: the `active_data_bytes` it copies
+    /// and the `active_elements` it writes into the table (the items of the
+    /// active element segments, [`TABLE_ELEMENT_BYTES`] each). The table's
+    /// own allocation (zeroed, at most `table_elements` entries: a few µs)
+    /// is left to the call's base price. Saturates (the limits keep it far
+    /// below).
+    pub fn instance_gas(
+        &self,
+        initial_pages: u32,
+        active_data_bytes: u32,
+        active_elements: u32,
+    ) -> u64 {
         let pages = u64::from(initial_pages) * u64::from(self.memory_grow_per_page);
-        let data =
-            (u64::from(active_data_bytes) * u64::from(self.bulk_memory_per_kib)).div_ceil(1024);
-        pages + data
+        let bytes = u64::from(active_elements)
+            .saturating_mul(u64::from(TABLE_ELEMENT_BYTES))
+            .saturating_add(u64::from(active_data_bytes));
+        let written = bytes
+            .saturating_mul(u64::from(self.bulk_memory_per_kib))
+            .div_ceil(1024);
+        pages.saturating_add(written)
     }
 
     /// Gas of one operator of `class`.

@@ -51,27 +51,46 @@ fn other(code: &str) -> Outcome {
     Outcome::Trap(TrapKind::Other(code.into()))
 }
 
-/// What `__gasket_start` charges for the initial memory and the active
-/// data (the oracle runs it before every call).
+/// What `__gasket_start` charges for the instance: the initial memory,
+/// and the active data and element items it writes (the oracle runs it
+/// before every call).
 fn initial_memory_gas(prepared: &Prepared) -> u64 {
-    prepared.info.memory.map_or(0, |m| {
+    let pages = prepared.info.memory.map_or(0, |m| {
         u64::from(m.initial) * u(costs().memory_grow_per_page)
-    }) + (active_data_bytes(&prepared.wasm) * u(costs().bulk_memory_per_kib)).div_ceil(1024)
+    });
+    let (data, elements) = active_segments(&prepared.wasm);
+    let bytes = data + elements * u64::from(gasket_metering::TABLE_ELEMENT_BYTES);
+    pages + (bytes * u(costs().bulk_memory_per_kib)).div_ceil(1024)
 }
 
-/// Bytes of `wasm`'s active data segments, read with wasmparser.
-fn active_data_bytes(wasm: &[u8]) -> u64 {
-    let mut bytes = 0;
+/// Bytes of `wasm`'s active data segments and items of its active element
+/// segments, read with wasmparser.
+fn active_segments(wasm: &[u8]) -> (u64, u64) {
+    let (mut bytes, mut items) = (0, 0);
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        if let Ok(wasmparser::Payload::DataSection(section)) = payload {
-            for data in section.into_iter().flatten() {
-                if matches!(data.kind, wasmparser::DataKind::Active { .. }) {
-                    bytes += data.data.len() as u64;
+        match payload {
+            Ok(wasmparser::Payload::DataSection(section)) => {
+                for data in section.into_iter().flatten() {
+                    if matches!(data.kind, wasmparser::DataKind::Active { .. }) {
+                        bytes += data.data.len() as u64;
+                    }
                 }
             }
+            Ok(wasmparser::Payload::ElementSection(section)) => {
+                for element in section.into_iter().flatten() {
+                    if let (
+                        wasmparser::ElementKind::Active { .. },
+                        wasmparser::ElementItems::Functions(functions),
+                    ) = (&element.kind, &element.items)
+                    {
+                        items += u64::from(functions.count());
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    bytes
+    (bytes, items)
 }
 
 /// Runs with ample gas and checks the outcome and the gas used, beyond

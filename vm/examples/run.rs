@@ -3,7 +3,7 @@
 //! Prepares each module (`.wat` or `.wasm`, without imports), compiles it
 //! with Gasket's Cranelift backend and calls one export with one integer
 //! argument and a gas limit of 10^10; prints the outcome, the gas used
-//! (`__gasket_start`'s charge for the initial memory included) and
+//! (`__gasket_start`'s charge for the instance included) and
 //! the wall time of the call (node-local, not consensus data).
 
 use std::process::ExitCode;
@@ -32,7 +32,7 @@ fn run(engine: &Engine, file: &str, export: &str, arg: i64) -> Result<String, St
         })
         .collect();
     let module = engine.compile(&prepared).map_err(|e| e.to_string())?;
-    // `Instance::new` runs `__gasket_start` (the initial memory's charge)
+    // `Instance::new` runs `__gasket_start` (the instance's charge)
     // from the limit; the call goes on from what it left, as in a host.
     let mut instance =
         Instance::new(&module, Imports::new(), GAS_LIMIT).map_err(|e| e.to_string())?;

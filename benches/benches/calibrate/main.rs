@@ -758,7 +758,7 @@ const RATE_PRICED: [CostClass; 6] = [
 ];
 
 /// Runs shape `shape` of `module` `count` times, as the shape says. A
-/// fresh instance runs `__gasket_start` (the initial memory's charge) in
+/// fresh instance runs `__gasket_start` (the instance's charge) in
 /// the shape's gas and time, as a host does before every method.
 fn shape_runner<'a>(module: &'a Module, shape: &'a Shape) -> impl FnMut(u64) -> u64 + 'a {
     let mut instance = Instance::new(module, Imports::new(), GAS).expect("instantiate");

@@ -45,7 +45,7 @@ pub fn devnet_store(contract: Address, calls: u32, stored: usize) -> (tempfile::
     // 7-byte keys keep the low 3 bytes: they must stay distinct.
     assert!(last < 1 << 24, "{calls} calls: 7-byte keys would repeat");
     let home = tempfile::tempdir().expect("temporary home");
-    let db = Db::open(home.path(), true).expect("devnet database");
+    let db = Db::create(home.path()).expect("devnet database");
     let txn = db.write().expect("write transaction");
     {
         let mut table = txn.open_table(STORAGE).expect("storage table");
@@ -103,7 +103,7 @@ const TOKEN_HOLDERS: u32 = 100_000;
 pub fn devnet_token(config: &Config, engine: &Engine) -> (tempfile::TempDir, Db) {
     let token = gasket_benches::token::token_transfers(config, engine);
     let home = tempfile::tempdir().expect("temporary home");
-    let db = Db::open(home.path(), true).expect("devnet database");
+    let db = Db::create(home.path()).expect("devnet database");
     let txn = db.write().expect("write transaction");
     {
         let mut table = txn.open_table(STORAGE).expect("storage table");

@@ -47,6 +47,9 @@ pub(crate) struct ModuleAnalysis {
     pub start: Option<u32>,
     /// Bytes of the active data segments, which instantiation copies.
     pub active_data_bytes: u32,
+    /// Items of the active element segments, which instantiation writes
+    /// into the table.
+    pub active_elements: u32,
     pub plans: Vec<FunctionPlan>,
 }
 
@@ -299,6 +302,11 @@ impl Walk<'_> {
                             self.imported_globals,
                             &format!("offset of element segment {index}"),
                         )?;
+                        let items = match &element.items {
+                            ElementItems::Functions(items) => items.count(),
+                            ElementItems::Expressions(_, items) => items.count(),
+                        };
+                        self.out.active_elements = self.out.active_elements.saturating_add(items);
                     }
                     if let ElementItems::Expressions(..) = &element.items {
                         // The expression encoding of element items came with

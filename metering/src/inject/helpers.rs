@@ -36,7 +36,8 @@
 //! ;; Only when the instance costs gas; exported as `__gasket_start`.
 //! (func $start
 //!   (call $charge_gas (i64.const INITIAL_PAGES * memory_grow_per_page
-//!                       + ceil(ACTIVE_DATA_BYTES * bulk_memory_per_kib / 1024)))
+//!                       + ceil((ACTIVE_DATA_BYTES + 24 * ACTIVE_ELEMENTS)
+//!                              * bulk_memory_per_kib / 1024)))
 //!   (call $original_start))          ;; if the module had one
 //! ```
 //!
@@ -45,9 +46,11 @@
 //! has, at the rate `memory.grow` charges for pages it adds (every page an
 //! instance can touch is paid for: a fresh page costs the node a page
 //! fault and zeroing the first time it is touched, benches/README.md,
-//! "Worst cases"), and the bytes of its active data segments, copied into
-//! them, at `memory.init`'s rate (a module of up to 4 MiB of data would
-//! otherwise be copied at every call for the pages' price alone).
+//! "Worst cases"), and what instantiation wrote, at the bulk rate of
+//! `memory.init` and `table.init`: the bytes of its active data segments
+//! and the items of its active element segments (a module of up to 4 MiB
+//! of data or elements would otherwise be copied at every call for the
+//! pages' price alone).
 //!
 //! `$charge_dynamic` takes the page count operand that is on top of the
 //! stack for `memory.grow`, charges `units * rate` and leaves it in place.
@@ -165,16 +168,13 @@ pub(crate) fn stack_exit(injected: &Injected) -> Function {
     f
 }
 
-/// `$start`: charges `initial_memory_gas`, then calls the module's own
-/// start function, if any.
-pub(crate) fn start(
-    injected: &Injected,
-    initial_memory_gas: u64,
-    original: Option<u32>,
-) -> Function {
+/// `$start`: charges `start_gas` ([`Injected::start_gas`]), then calls the
+/// module's own start function, if any.
+pub(crate) fn start(injected: &Injected, start_gas: u64, original: Option<u32>) -> Function {
     let mut f = Function::new([]);
-    // At most 2^40 (pages ≤ 2^16, rate ≤ 2^24): the cast is exact.
-    f.instruction(&I::I64Const(initial_memory_gas as i64));
+    // The u64's bits: `$charge_gas` compares unsigned, as a host checking
+    // `start_gas` does (the limits keep it below 2^47 anyway).
+    f.instruction(&I::I64Const(start_gas as i64));
     f.instruction(&I::Call(injected.charge_gas_func));
     if let Some(original) = original {
         f.instruction(&I::Call(original));

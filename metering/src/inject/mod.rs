@@ -99,11 +99,11 @@ impl Layout {
                 });
             }
         }
-        let start_gas = analysis.memory.map_or(0, |m| {
-            config
-                .costs
-                .instance_gas(m.initial, analysis.active_data_bytes)
-        });
+        let start_gas = config.costs.instance_gas(
+            analysis.memory.map_or(0, |m| m.initial),
+            analysis.active_data_bytes,
+            analysis.active_elements,
+        );
         let start = (start_gas > 0).then(|| {
             new_types.push(FuncSig {
                 params: vec![],

@@ -2491,7 +2491,7 @@
     global.set 4
   )
   (func (;40;) (type 16)
-    i64.const 139746
+    i64.const 139808
     call 35
   )
   (data (;0;) (i32.const 1048576) "{\22abi\22:1,\22methods\22:[{\22name\22:\22increment\22,\22view\22:false,\22args\22:[],\22result\22:null},{\22name\22:\22get\22,\22view\22:true,\22args\22:[],\22result\22:\22u64\22}],\22events\22:[]}storage: bad valuefailed to fill whole bufferNot all bytes readcountcounter overflow\10range end index \c0\22 out of range for slice of length \c0\00\07panic: \c0\00/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/alloc/src/raw_vec/mod.rs\00/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/alloc/src/alloc.rs\00sdk/src/panic.rs\00\15memory allocation of \c0\0d bytes failed\00&copy_from_slice: source slice length (\c0+) does not match destination slice length (\c0\01)\00\00u\01\10\00J\00\00\00)\02\00\00\09\00\00\00capacity overflow\00\00\00$\01\10\00P\00\00\00\1c\00\00\00\05\00\00\00Unexpected length of input00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899panic: \00\00\00\c0\01\10\00\10\00\00\00.\00\00\00#\00\00\00\c0\01\10\00\10\00\00\00\1d\00\00\00\15\00\00\00\00\00\00\00\84\00\00\00\04\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00")

@@ -122,7 +122,7 @@
     global.set 1
   )
   (func (;7;) (type 4)
-    i64.const 8192
+    i64.const 8205
     call 2
   )
 )
