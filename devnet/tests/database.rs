@@ -1,14 +1,20 @@
 //! The chain database under damage: an `init` stopped before its genesis
-//! block committed, and bytes flipped in the file outside redb.
+//! block committed, bytes flipped in the file outside redb, and receipts
+//! that differ from what their transactions give.
 
 mod common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use common::{gasket, ok};
-use gasket_devnet::chain::{Chain, ChainError, DEV_ACCOUNTS, dev_address};
-use gasket_devnet::db::{DB_FILE, DbError};
+use common::{gasket, ok, token_home};
+use gasket_devnet::chain::abi::encode_args;
+use gasket_devnet::chain::types::{Hash, Receipt, ReceiptField, TxKind, TxRecord};
+use gasket_devnet::chain::{Chain, ChainError, DEV_ACCOUNTS, TxRequest, dev_account, dev_address};
+use gasket_devnet::db::{DB_FILE, DbError, TXS};
+use gasket_host_env::Status;
+use redb::ReadableTable;
+use serde_json::json;
 
 /// What an `init` killed between creating the file and committing genesis
 /// leaves: a redb file without tables.
@@ -97,4 +103,94 @@ fn flipped_bytes_are_an_error_not_a_panic() {
         }
     }
     assert!(errors > 0, "no flip was detected");
+}
+
+/// Rewrites the stored receipt of transaction `hash` (the header keeps
+/// what it had).
+fn rewrite_receipt(home: &Path, hash: &Hash, change: impl FnOnce(&mut Receipt)) {
+    let db = redb::Database::open(home.join(DB_FILE)).unwrap();
+    let txn = db.begin_write().unwrap();
+    {
+        let mut txs = txn.open_table(TXS).unwrap();
+        let mut record: TxRecord = {
+            let bytes = txs.get(hash.as_slice()).unwrap().unwrap();
+            borsh::from_slice(bytes.value()).unwrap()
+        };
+        change(&mut record.receipt);
+        let bytes = borsh::to_vec(&record).unwrap();
+        txs.insert(hash.as_slice(), bytes.as_slice()).unwrap();
+    }
+    txn.commit().unwrap();
+}
+
+#[test]
+fn verify_names_a_receipt_that_differs_from_the_replay() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let token = gasket_devnet::rpc::api::resolve(&token_home(home)).unwrap();
+    // Block 2: two transfers, each with an event.
+    let chain = Chain::open(home).unwrap();
+    let abi = chain.contract(&token).unwrap().abi.unwrap();
+    let transfer = |to: &str| TxRequest {
+        from: dev_address("alice"),
+        kind: TxKind::Call {
+            contract: token,
+            method: "transfer".into(),
+        },
+        input: encode_args(abi.method("transfer").unwrap(), &json!([to, 5]), &|name| {
+            dev_account(name).map(|a| a.0)
+        })
+        .unwrap(),
+        gas_limit: 10_000_000,
+        code: None,
+    };
+    let (block, _) = chain
+        .submit(vec![transfer("bob"), transfer("carol")], None, false)
+        .unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    assert_eq!(chain.verify(&scratch.path().join("ok")).unwrap(), 2);
+    drop(chain);
+
+    let second = block.txs[1];
+    // Each forgery, and the field verify must name.
+    type Forgery = (ReceiptField, fn(&mut Receipt));
+    let changes: [Forgery; 6] = [
+        (ReceiptField::Status, |r| {
+            r.status = Status::Reverted(b"no".to_vec())
+        }),
+        (ReceiptField::ReturnData, |r| {
+            r.status = Status::Success(vec![7])
+        }),
+        (ReceiptField::GasUsed, |r| r.gas_used -= 1),
+        (ReceiptField::Events, |r| r.events[0].data[0] ^= 1),
+        (ReceiptField::Logs, |r| r.logs.push("forged".into())),
+        (ReceiptField::Address, |r| r.contract = dev_account("bob")),
+    ];
+    for (i, (field, change)) in changes.into_iter().enumerate() {
+        let mut original = None;
+        rewrite_receipt(home, &second, |r| {
+            original = Some(r.clone());
+            change(r);
+        });
+        let replica = scratch.path().join(i.to_string());
+        match Chain::open(home).unwrap().verify(&replica) {
+            Err(ChainError::ReceiptDiverged {
+                height: 2,
+                index: 1,
+                field: found,
+            }) if found == field => {}
+            other => panic!("{field}: {other:?}"),
+        }
+        if field == ReceiptField::Events {
+            let out = gasket(home, &["verify"]);
+            assert_eq!(out.code, 1, "{out:?}");
+            assert!(
+                out.stderr
+                    .contains("block 2, transaction 1: receipt field events differs"),
+                "{}",
+                out.stderr
+            );
+        }
+        rewrite_receipt(home, &second, |r| *r = original.unwrap());
+    }
 }

@@ -16,8 +16,32 @@ use gasket_devnet::rpc::api::Request;
 use gasket_devnet::rpc::client;
 use serde_json::{Value, json};
 
+/// A running `gasket serve`, killed when dropped: a server left behind by
+/// a failed assertion would keep `cargo test` waiting on its stderr.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl std::ops::Deref for Server {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
 /// Starts `gasket serve --port 0` and returns it with its URL.
-fn serve(home: &Path) -> (Child, String) {
+fn serve(home: &Path) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gasket"))
         .args(["--json", "serve", "--port", "0", "--home"])
         .arg(home)
@@ -31,7 +55,10 @@ fn serve(home: &Path) -> (Child, String) {
         .unwrap();
     let ready: Value = serde_json::from_str(&line)
         .unwrap_or_else(|e| panic!("serve's first line is not JSON ({e}): {line:?}"));
-    (child, ready["listening"].as_str().unwrap().to_string())
+    (
+        Server(child),
+        ready["listening"].as_str().unwrap().to_string(),
+    )
 }
 
 #[test]
@@ -82,6 +109,27 @@ fn cli_through_rpc_and_a_second_server() {
     assert!(String::from_utf8_lossy(&second.stderr).contains("in use by another gasket process"));
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+#[test]
+fn a_failed_init_keeps_the_chain_open_and_locked() {
+    let home = tempfile::tempdir().unwrap();
+    token_home(home.path());
+    let (server, url) = serve(home.path());
+    let other = tempfile::tempdir().unwrap();
+    let out = common::gasket(other.path(), &["--rpc", &url, "init"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("already has a chain"), "{}", out.stderr);
+    // Still locked: no local process opens the home in between.
+    let local = common::gasket(home.path(), &["block"]);
+    assert_eq!(local.code, 1, "{local:?}");
+    assert!(
+        local.stderr.contains("in use by another gasket process"),
+        "{}",
+        local.stderr
+    );
+    assert_eq!(ok(other.path(), &["--rpc", &url, "block"])["height"], 1);
+    drop(server);
 }
 
 #[test]

@@ -7,24 +7,24 @@
 //!   together or not at all. A node failure (storage, memory) during a
 //!   transaction aborts the whole block.
 //! - Execution is deterministic: the same blocks (transactions and
-//!   timestamps) from the same genesis give the same headers, which
-//!   [`Chain::replay_into`] checks block by block.
+//!   timestamps) from the same genesis give the same headers and receipts,
+//!   which [`Chain::replay_into`] checks block by block.
 //! - A contract's address is `blake3("gasket-contract" ‖ deployer ‖ nonce
 //!   (u64 LE) ‖ code hash)`; a dev account's is `blake3(name)`.
 //! - Deploy-time checks (the metering gate and ABI policy) run before a
 //!   deploy enters a block: a rejected module is an error, not a block.
 
 pub mod abi;
+mod modules;
 pub mod state_root;
 pub mod types;
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Arc;
 
 use gasket_host_env::{
-    Address, BlockInfo, CallContext, CallMode, Capabilities, Contract, Contracts, HostError,
-    INIT_METHOD, Report, Status, StorageError, execute,
+    Address, BlockInfo, CallContext, CallMode, Contract, Contracts, HostError, INIT_METHOD, Report,
+    Status, StorageError, execute,
 };
 use gasket_metering::{Config, PrepareError};
 use redb::{Durability, ReadableTable};
@@ -33,9 +33,11 @@ use crate::db::{
     BLOCKS, CODE, CONTRACTS, Db, DbError, META, NONCES, ReadStorage, STATE_ROOT_KEY, STORAGE, TXS,
     WriteStorage,
 };
-use abi::ContractAbi;
+pub use modules::{
+    CACHE_DIR, CompiledContract, DISK_CACHE_BYTES, MODULES_MEMORY_BYTES, ModuleCache,
+};
 use state_root::{StateRoot, Table};
-use types::{Block, Hash, Header, Receipt, Tx, TxKind, TxRecord, tx_root};
+use types::{Block, Hash, Header, Receipt, ReceiptField, Tx, TxKind, TxRecord, tx_root};
 
 /// A storage entry: key and value.
 pub type Entry = (Vec<u8>, Vec<u8>);
@@ -109,6 +111,18 @@ pub enum ChainError {
         /// What differs.
         what: String,
     },
+    /// A replayed transaction's receipt differs from the stored one.
+    #[error(
+        "replay diverged at block {height}, transaction {index}: receipt field {field} differs from the stored one"
+    )]
+    ReceiptDiverged {
+        /// The block.
+        height: u64,
+        /// The transaction's index in the block.
+        index: u32,
+        /// The first field that differs.
+        field: ReceiptField,
+    },
     /// The VM engine could not start.
     #[error("cannot create the VM engine: {0}")]
     Engine(String),
@@ -118,121 +132,6 @@ pub enum ChainError {
         /// What it is set to.
         value: String,
     },
-}
-
-/// A compiled contract with its ABI, shared by every block of the process.
-#[derive(Clone)]
-pub struct CompiledContract {
-    /// What the host runs.
-    pub contract: Contract,
-    /// The `gasket.abi` section, if any (or the error reading it).
-    pub abi: Option<ContractAbi>,
-    /// Whether it exports `init`.
-    pub has_init: bool,
-}
-
-/// Compiled modules keyed by code hash, so deploying or calling the same
-/// code again never compiles it twice in a process, nor across processes:
-/// `gasket-vm`'s compiled-code cache keeps artifacts in `HOME/cache`
-/// (a corrupt or stale file there is a miss, recompiled and rewritten).
-pub struct ModuleCache {
-    engine: gasket_vm::Engine,
-    config: Config,
-    compiled: gasket_vm::Cache,
-    modules: Mutex<HashMap<Hash, CompiledContract>>,
-}
-
-/// The compiled-code cache's directory inside a home.
-pub const CACHE_DIR: &str = "cache";
-
-/// Upper bound on the artifact files of a home's compiled-code cache.
-pub const DISK_CACHE_BYTES: u64 = 1 << 30;
-
-impl ModuleCache {
-    /// An empty cache; compiled code also goes to `disk_dir` when given.
-    pub fn new(config: Config, disk_dir: Option<PathBuf>) -> Result<ModuleCache, ChainError> {
-        Ok(ModuleCache {
-            engine: gasket_vm::Engine::new(gasket_vm::EngineConfig::default())
-                .map_err(|e| ChainError::Engine(e.to_string()))?,
-            config,
-            compiled: gasket_vm::Cache::new(gasket_vm::CacheConfig {
-                disk: disk_dir.map(|dir| gasket_vm::DiskConfig {
-                    dir,
-                    max_bytes: DISK_CACHE_BYTES,
-                }),
-                ..gasket_vm::CacheConfig::default()
-            }),
-            modules: Mutex::new(HashMap::new()),
-        })
-    }
-
-    /// How many modules this process compiled (misses of the compiled-code
-    /// cache, memory and disk).
-    pub fn compiles(&self) -> u64 {
-        self.compiled.stats().misses
-    }
-
-    /// The compiled-code cache's counters (node-local).
-    pub fn stats(&self) -> gasket_vm::CacheStats {
-        self.compiled.stats()
-    }
-
-    /// Prepares (gate, limits, ABI policy, instrumentation) and compiles,
-    /// or loads both outcomes from the compiled-code cache.
-    fn compile(&self, code_hash: &Hash, wasm: &[u8]) -> Result<CompiledContract, ChainError> {
-        let capabilities = Capabilities::all();
-        let module = self
-            .engine
-            .compile_cached_with_hash(
-                &self.compiled,
-                code_hash,
-                wasm,
-                &self.config,
-                &capabilities.cache_id(),
-                |wasm, config| capabilities.prepare(wasm, config),
-            )
-            .map_err(|e| match e {
-                gasket_vm::ModuleError::Prepare(e) => ChainError::Prepare(e),
-                gasket_vm::ModuleError::Compile(e) => ChainError::Compile(e),
-            })?;
-        let abi = ContractAbi::from_wasm(wasm).ok().flatten();
-        let views = abi.as_ref().map(|abi| {
-            abi.methods
-                .iter()
-                .filter(|m| m.view)
-                .map(|m| m.name.clone())
-                .collect::<BTreeSet<_>>()
-        });
-        let has_init = module.info().export(INIT_METHOD).is_some();
-        Ok(CompiledContract {
-            contract: Contract {
-                module,
-                views,
-                wasm_bytes: wasm.len() as u64,
-            },
-            abi,
-            has_init,
-        })
-    }
-
-    /// The compiled code of `code_hash`, compiling `wasm()` on a miss.
-    pub fn get_or_compile(
-        &self,
-        code_hash: &Hash,
-        wasm: impl FnOnce() -> Result<Vec<u8>, ChainError>,
-    ) -> Result<CompiledContract, ChainError> {
-        if let Some(found) = self.lock().get(code_hash) {
-            return Ok(found.clone());
-        }
-        let compiled = self.compile(code_hash, &wasm()?)?;
-        self.lock().insert(*code_hash, compiled.clone());
-        Ok(compiled)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Hash, CompiledContract>> {
-        // A panic while holding the lock leaves the map consistent.
-        self.modules.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 /// Contract lookup over the `contracts` and `code` tables of one
@@ -285,8 +184,8 @@ impl<T: ReadableTable<&'static [u8], &'static [u8]>> Contracts for TableContract
         let Some(hash) = self.code_hash(address)? else {
             return Ok(None);
         };
-        if let Some(compiled) = self.cache.lock().get(&hash) {
-            return Ok(Some(compiled.contract.wasm_bytes));
+        if let Some(wasm_bytes) = self.cache.kept_wasm_bytes(&hash) {
+            return Ok(Some(wasm_bytes));
         }
         // The stored code's length, without compiling or loading it.
         match self.code.get(hash.as_slice()).map_err(db_error)? {
@@ -341,10 +240,7 @@ impl Chain {
             // Opening takes the lock first: a home in use is never replaced.
             match Db::open(home) {
                 Ok(db) if !force => {
-                    return Err(ChainError::AlreadyInitialized {
-                        home: home.display().to_string(),
-                        height: Chain::with_db(db, fixed_time)?.height()?,
-                    });
+                    return Err(Chain::with_db(db, fixed_time)?.already_initialized());
                 }
                 Ok(_) | Err(DbError::NoChain { .. }) => {}
                 Err(e @ DbError::InUse { .. }) => return Err(e.into()),
@@ -388,6 +284,17 @@ impl Chain {
         }
         txn.commit().or_db(db)?;
         Ok(chain)
+    }
+
+    /// What an `init` without `force` over this chain fails with.
+    pub fn already_initialized(&self) -> ChainError {
+        match self.height() {
+            Ok(height) => ChainError::AlreadyInitialized {
+                home: self.home().display().to_string(),
+                height,
+            },
+            Err(e) => e,
+        }
     }
 
     /// Opens the chain of `home`.
@@ -794,7 +701,8 @@ impl Chain {
 
     /// Checks the whole chain: the head's state root equals the one
     /// recomputed from the state, and a replay of every block on a fresh
-    /// chain in `scratch` (sharing compiled code) gives the same headers.
+    /// chain in `scratch` (sharing compiled code) gives the same receipts
+    /// and headers.
     /// Returns the number of blocks replayed.
     pub fn verify(&self, scratch: &Path) -> Result<u64, ChainError> {
         let head = self.block(self.height()?)?.header;
@@ -811,8 +719,8 @@ impl Chain {
     }
 
     /// Re-executes every block of this chain on `target` (a fresh chain
-    /// with the same genesis) and checks each resulting header equals the
-    /// original. Returns the number of blocks replayed.
+    /// with the same genesis) and checks that each resulting receipt and
+    /// header equals the stored one. Returns the number of blocks replayed.
     pub fn replay_into(&self, target: &Chain) -> Result<u64, ChainError> {
         let genesis = self.block(0)?.header;
         if target.block(0)?.header != genesis || target.height()? != 0 {
@@ -825,6 +733,7 @@ impl Chain {
         for height in 1..=head {
             let block = self.block(height)?;
             let mut requests = Vec::new();
+            let mut stored = Vec::new();
             for hash in &block.txs {
                 let record = self.tx(hash)?.ok_or_else(|| {
                     self.db
@@ -845,9 +754,20 @@ impl Chain {
                     gas_limit: record.tx.gas_limit,
                     code,
                 });
+                stored.push(record.receipt);
             }
-            let (replayed, _) =
+            let (replayed, records) =
                 target.submit(requests, Some(block.header.timestamp_ms), height != head)?;
+            // The header commits to no receipt, only to their total gas.
+            for (record, stored) in records.iter().zip(&stored) {
+                if let Some(field) = stored.first_difference(&record.receipt) {
+                    return Err(ChainError::ReceiptDiverged {
+                        height,
+                        index: record.index,
+                        field,
+                    });
+                }
+            }
             if replayed.header != block.header {
                 return Err(ChainError::Diverged {
                     height,

@@ -8,9 +8,11 @@
 //!   flat commitment: fine for a devnet, no inclusion proofs).
 //! - `state_root` commits to all state after the block (see
 //!   [`crate::chain::state_root`]).
+//! - Nothing in the header commits to receipts (only their total gas):
+//!   replay compares each receipt itself ([`Receipt::first_difference`]).
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use gasket_host_env::{Address, Event};
+use gasket_host_env::{Address, Event, Status};
 
 /// A 32-byte blake3 hash.
 pub type Hash = [u8; 32];
@@ -68,6 +70,66 @@ pub struct Receipt {
     pub logs: Vec<String>,
     /// For a deploy: the contract address (deployed only on success).
     pub contract: Option<Address>,
+}
+
+impl Receipt {
+    /// The first field in which `other` differs from this receipt, in the
+    /// order of [`ReceiptField`].
+    pub fn first_difference(&self, other: &Receipt) -> Option<ReceiptField> {
+        // Destructured so that a new field cannot be left out.
+        let Receipt {
+            status,
+            gas_used,
+            events,
+            logs,
+            contract,
+        } = self;
+        match (status, &other.status) {
+            (Status::Success(a), Status::Success(b)) if a != b => {
+                return Some(ReceiptField::ReturnData);
+            }
+            (a, b) if a != b => return Some(ReceiptField::Status),
+            _ => {}
+        }
+        [
+            (ReceiptField::GasUsed, *gas_used != other.gas_used),
+            (ReceiptField::Events, *events != other.events),
+            (ReceiptField::Logs, *logs != other.logs),
+            (ReceiptField::Address, *contract != other.contract),
+        ]
+        .into_iter()
+        .find_map(|(field, differs)| differs.then_some(field))
+    }
+}
+
+/// A field of a [`Receipt`], named as in the receipt's JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptField {
+    /// Success, reverted (with its reason) or trapped (with its kind).
+    Status,
+    /// The return data of a success.
+    ReturnData,
+    /// Gas used.
+    GasUsed,
+    /// Events.
+    Events,
+    /// `debug_log` lines.
+    Logs,
+    /// A deploy's contract address.
+    Address,
+}
+
+impl std::fmt::Display for ReceiptField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ReceiptField::Status => "status",
+            ReceiptField::ReturnData => "return_data",
+            ReceiptField::GasUsed => "gas_used",
+            ReceiptField::Events => "events",
+            ReceiptField::Logs => "logs",
+            ReceiptField::Address => "address",
+        })
+    }
 }
 
 /// A transaction with its receipt and place, as stored under its hash.

@@ -119,8 +119,8 @@ enum Command {
         #[command(flatten)]
         input: Input,
     },
-    /// Re-execute every block on a scratch chain and check each header and
-    /// the state root.
+    /// Re-execute every block on a scratch chain and check each receipt,
+    /// each header and the state root.
     Verify,
     /// Validation report of a module: would it deploy, and why not.
     Inspect {

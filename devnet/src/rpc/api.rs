@@ -90,7 +90,8 @@ pub enum Request {
     },
     /// The validation report of a module.
     Inspect { code_hex: String },
-    /// Replays the chain on a scratch chain and checks every header.
+    /// Replays the chain on a scratch chain and checks every receipt and
+    /// header.
     Verify {},
 }
 
@@ -183,8 +184,25 @@ impl Node {
     pub fn handle(&mut self, request: Request) -> Result<Value, NodeError> {
         match request {
             Request::Init { force } => {
-                self.chain = None;
-                let chain = Chain::init(&self.home, None, force)?;
+                // An open chain stays open, and its home locked, unless a
+                // new chain replaces it.
+                if let Some(chain) = &self.chain
+                    && !force
+                {
+                    return Err(chain.already_initialized().into());
+                }
+                // `--force` opens the file itself: release it first.
+                let was_open = self.chain.take().is_some();
+                let chain = match Chain::init(&self.home, None, force) {
+                    Ok(chain) => chain,
+                    Err(e) => {
+                        if was_open {
+                            // Whatever chain the failed init left, locked again.
+                            self.chain = Chain::open(&self.home).ok();
+                        }
+                        return Err(e.into());
+                    }
+                };
                 let genesis = chain.block(0)?;
                 self.chain = Some(chain);
                 Ok(json!({

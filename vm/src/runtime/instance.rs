@@ -1083,6 +1083,13 @@ impl Instance {
     }
 
     /// Sets the gas left (at most `i64::MAX`).
+    ///
+    /// Between calls, the next call starts with it. From a host function
+    /// serving this instance's call, the call goes on with it after the
+    /// host function returns (as a host's own charge would); while the
+    /// instance waits on a call into another instance (a shared table or
+    /// an imported function), that call's return gives it back the gas
+    /// the other instance left, and this setting is lost.
     pub fn set_gas(&mut self, gas: u64) {
         *self.inner_mut().gas_slot() = gas.min(i64::MAX as u64) as i64;
     }
