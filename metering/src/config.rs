@@ -262,13 +262,25 @@ impl Config {
             return Err(PrepareError::config("stack.limit must be below 2^30"));
         }
         // Frame costs and the counter must stay far from i32 wrap-around.
+        // Each operator is at least a byte and pushes at most `results`
+        // values (a call, a block's end), at least one otherwise.
+        let largest_operand_height =
+            u64::from(self.limits.function_body_bytes) * u64::from(self.limits.results.max(1));
         let largest_frame = u64::from(self.limits.locals)
             + u64::from(self.limits.params)
-            + u64::from(self.limits.function_body_bytes)
+            + largest_operand_height
             + u64::from(self.stack.frame_overhead);
         if largest_frame > 1 << 30 {
             return Err(PrepareError::config(
-                "limits.locals + limits.params + limits.function_body_bytes + stack.frame_overhead must be below 2^30",
+                "limits.locals + limits.params + limits.function_body_bytes × limits.results + stack.frame_overhead must be below 2^30",
+            ));
+        }
+        // A function without params, locals or operands (`(func $f (call
+        // $f))`) must still count, or only gas and the machine-dependent
+        // native stack would bound its recursion.
+        if self.stack.frame_overhead == 0 {
+            return Err(PrepareError::config(
+                "stack.frame_overhead must be at least 1",
             ));
         }
         if self.limits.memory_pages > 65_536 {
@@ -294,6 +306,54 @@ mod tests {
         let config = Config::default();
         config.validate().unwrap();
         assert_eq!(config.hash(), config.clone().hash());
+    }
+
+    #[test]
+    fn configs_whose_frames_could_wrap_or_not_count_are_invalid() {
+        // 1,000 results per call over 2 MiB bodies: operand heights up to
+        // 2^31, past i32 once added to the counter.
+        let mut multi_value = Config::default();
+        multi_value.limits.results = 1000;
+        multi_value.limits.function_body_bytes = 2 << 20;
+        let message = multi_value.validate().unwrap_err().to_string();
+        assert!(
+            message.contains("function_body_bytes × limits.results"),
+            "{message}"
+        );
+        let mut free_frames = Config::default();
+        free_frames.stack.frame_overhead = 0;
+        let message = free_frames.validate().unwrap_err().to_string();
+        assert!(
+            message.contains("frame_overhead must be at least 1"),
+            "{message}"
+        );
+    }
+
+    /// A module without a declared maximum gets the VM's in the output,
+    /// so that another engine running it refuses the same grows.
+    #[test]
+    fn the_output_declares_the_memory_maximum_the_vm_enforces() {
+        let config = Config::default();
+        let maximum = |wasm: &[u8]| {
+            wasmparser::Parser::new(0)
+                .parse_all(wasm)
+                .find_map(|payload| match payload {
+                    Ok(wasmparser::Payload::MemorySection(section)) => {
+                        section.into_iter().next().map(|m| m.unwrap().maximum)
+                    }
+                    _ => None,
+                })
+                .flatten()
+        };
+        for (declared, expected) in [("", config.limits.memory_pages), (" 7", 7)] {
+            let wat = format!(r#"(module (memory (export "memory") 1{declared}))"#);
+            let prepared = crate::prepare(&wat::parse_str(wat).unwrap(), &config).unwrap();
+            assert_eq!(
+                maximum(&prepared.wasm),
+                Some(u64::from(expected)),
+                "{declared:?}"
+            );
+        }
     }
 
     #[test]

@@ -26,7 +26,8 @@ use std::collections::BTreeMap;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
     CodeSection, ConstExpr, ExportKind as EncExportKind, ExportSection, FunctionSection,
-    GlobalSection, GlobalType, Module, RawSection, SectionId, TypeSection, ValType as EncValType,
+    GlobalSection, GlobalType, MemorySection, Module, RawSection, SectionId, TypeSection,
+    ValType as EncValType,
 };
 use wasmparser::Payload;
 
@@ -242,6 +243,21 @@ pub(crate) fn instrument(
                     .map_err(internal)?;
                 w.append_exports(&mut exports);
                 w.emit(SectionId::Export, &exports);
+            }
+            Payload::MemorySection(section) => {
+                // The maximum the VM enforces (`limits.memory_pages` when
+                // the module declares none) goes into the output, so that
+                // any engine running it refuses the same grows.
+                let maximum = analysis.memory.map(|m| u64::from(m.maximum));
+                let mut memories = MemorySection::new();
+                for memory in section {
+                    let memory = memory.map_err(internal)?;
+                    memories.memory(wasm_encoder::MemoryType {
+                        maximum: maximum.or(memory.maximum),
+                        ..RoundtripReencoder.memory_type(memory).map_err(internal)?
+                    });
+                }
+                w.module.section(&memories);
             }
             Payload::StartSection { .. } => {}
             Payload::CodeSectionEntry(entry) => code_bodies.push(entry),

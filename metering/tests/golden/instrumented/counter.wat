@@ -21,7 +21,7 @@
   (import "env" "return_data" (func (;2;) (type 2) (param i32 i32)))
   (import "env" "storage_write" (func (;3;) (type 4) (param i32 i32 i32 i32)))
   (table (;0;) 6 6 funcref)
-  (memory (;0;) 17)
+  (memory (;0;) 17 128)
   (global (;0;) (mut i32) i32.const 1048576)
   (global (;1;) i32 i32.const 1049536)
   (global (;2;) i32 i32.const 1049524)

@@ -5,7 +5,7 @@
   (type (;3;) (func (param i32)))
   (type (;4;) (func))
   (table (;0;) 1 funcref)
-  (memory (;0;) 1)
+  (memory (;0;) 1 128)
   (global (;0;) (mut i64) i64.const 0)
   (global (;1;) (mut i32) i32.const 0)
   (export "memory" (memory 0))

@@ -5,7 +5,7 @@
   (type (;3;) (func (param i32 i64) (result i32)))
   (type (;4;) (func (param i32)))
   (type (;5;) (func))
-  (memory (;0;) 1)
+  (memory (;0;) 1 128)
   (global (;0;) (mut i64) i64.const 0)
   (global (;1;) (mut i32) i32.const 0)
   (export "memory" (memory 0))

@@ -29,7 +29,7 @@
   (import "env" "input_len" (func (;7;) (type 6) (result i32)))
   (import "env" "input_read" (func (;8;) (type 3) (param i32)))
   (table (;0;) 6 6 funcref)
-  (memory (;0;) 17)
+  (memory (;0;) 17 128)
   (global (;0;) (mut i32) i32.const 1048576)
   (global (;1;) i32 i32.const 1050704)
   (global (;2;) i32 i32.const 1050696)
