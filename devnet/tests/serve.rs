@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{ok, token_home};
 use gasket_devnet::chain::{Chain, dev_address};
+use gasket_devnet::db::NEW_DB_FILE;
 use gasket_devnet::rpc::api::Request;
 use gasket_devnet::rpc::client;
 use serde_json::{Value, json};
@@ -129,6 +130,47 @@ fn a_failed_init_keeps_the_chain_open_and_locked() {
         local.stderr
     );
     assert_eq!(ok(other.path(), &["--rpc", &url, "block"])["height"], 1);
+    drop(server);
+}
+
+/// A local command on `home` finds it locked by the server.
+fn assert_locked(home: &Path) {
+    let local = common::gasket(home, &["block"]);
+    assert_eq!(local.code, 1, "{local:?}");
+    assert!(
+        local.stderr.contains("in use by another gasket process"),
+        "{}",
+        local.stderr
+    );
+}
+
+#[test]
+fn a_failed_init_force_keeps_the_served_chain_and_a_good_one_its_lock() {
+    let home = tempfile::tempdir().unwrap();
+    token_home(home.path());
+    let (server, url) = serve(home.path());
+    let other = tempfile::tempdir().unwrap();
+    let remote = |args: &[&str]| {
+        let mut all = vec!["--rpc", url.as_str()];
+        all.extend_from_slice(args);
+        common::gasket(other.path(), &all)
+    };
+    // The new chain cannot be built: a directory where it would be.
+    let new = home.path().join(NEW_DB_FILE);
+    std::fs::create_dir(&new).unwrap();
+    let out = remote(&["init", "--force"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains(NEW_DB_FILE), "{}", out.stderr);
+    assert_eq!(remote(&["block"]).json["height"], 1);
+    assert_locked(home.path());
+    // Then it can: the server serves the new chain and still holds the
+    // home.
+    std::fs::remove_dir(&new).unwrap();
+    let out = remote(&["init", "--force"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json["genesis"]["height"], 0);
+    assert_eq!(remote(&["block"]).json["height"], 0);
+    assert_locked(home.path());
     drop(server);
 }
 

@@ -30,8 +30,8 @@ use gasket_metering::{Config, PrepareError};
 use redb::{Durability, ReadableTable};
 
 use crate::db::{
-    BLOCKS, CODE, CONTRACTS, Db, DbError, META, NONCES, ReadStorage, STATE_ROOT_KEY, STORAGE, TXS,
-    WriteStorage,
+    BLOCKS, CODE, CONTRACTS, Db, DbError, HomeLock, META, NONCES, ReadStorage, STATE_ROOT_KEY,
+    STORAGE, TXS, WriteStorage,
 };
 pub use modules::{
     CACHE_DIR, CompiledContract, DISK_CACHE_BYTES, MODULES_MEMORY_BYTES, ModuleCache,
@@ -232,13 +232,18 @@ impl<T, E: Into<redb::Error>> OrDb<T> for Result<T, E> {
 impl Chain {
     /// Creates a chain in `home` with its genesis block (timestamp
     /// `genesis_time`, else the clock). `force` replaces an existing chain.
+    ///
+    /// The home's lock is taken first and held until the returned chain is
+    /// dropped, so no other process opens the home while the file is
+    /// replaced; the new chain is built beside the old one and renamed
+    /// over it: on any error the old chain is unchanged.
     pub fn init(home: &Path, genesis_time: Option<u64>, force: bool) -> Result<Chain, ChainError> {
         // Before the file is touched: a bad setting changes nothing.
         let fixed_time = fixed_time()?;
-        let path = home.join(crate::db::DB_FILE);
-        if path.exists() {
-            // Opening takes the lock first: a home in use is never replaced.
-            match Db::open(home) {
+        // A home in use is never replaced.
+        let lock = Arc::new(HomeLock::acquire(home)?);
+        if home.join(crate::db::DB_FILE).exists() {
+            match Db::open_locked(&lock, home) {
                 Ok(db) if !force => {
                     return Err(Chain::with_db(db, fixed_time)?.already_initialized());
                 }
@@ -248,42 +253,36 @@ impl Chain {
                 Err(_) if force => {}
                 Err(e) => return Err(e.into()),
             }
-            std::fs::remove_file(&path).map_err(|source| DbError::Home {
-                home: home.into(),
-                source,
-            })?;
         }
-        let chain = Chain::with_db(Db::create(home)?, fixed_time)?;
-        let db = &chain.db;
-        let txn = db.write()?;
-        {
-            let mut blocks = txn.open_table(BLOCKS).or_db(db)?;
-            let mut meta = txn.open_table(META).or_db(db)?;
-            // Every table exists from genesis on, so readers never miss one.
-            for def in [TXS, CODE, CONTRACTS, STORAGE] {
-                txn.open_table(def).or_db(db)?;
-            }
-            txn.open_table(NONCES).or_db(db)?;
-            let root = StateRoot::default().to_bytes();
-            let header = Header {
-                height: 0,
-                parent_hash: [0; 32],
-                timestamp_ms: genesis_time.unwrap_or_else(|| chain.timestamp(0, 0)),
-                state_root: root,
-                tx_root: tx_root(&[]),
-                gas_used: 0,
-            };
-            let block = Block {
-                header,
-                txs: Vec::new(),
-            };
-            blocks
-                .insert(0, borsh::to_vec(&block).unwrap().as_slice())
-                .or_db(db)?;
-            meta.insert(STATE_ROOT_KEY, root.as_slice()).or_db(db)?;
-        }
-        txn.commit().or_db(db)?;
-        Ok(chain)
+        // Everything that may fail before the file is replaced.
+        let modules = Arc::new(ModuleCache::new(
+            Config::default(),
+            Some(home.join(CACHE_DIR)),
+        )?);
+        let genesis_ms = genesis_time.unwrap_or_else(|| timestamp(fixed_time, 0, 0));
+        let db = Db::replace(lock, home, |db| write_genesis(db, genesis_ms))?;
+        Ok(Chain {
+            db,
+            config: Config::default(),
+            modules,
+            fixed_time,
+        })
+    }
+
+    /// Replaces this chain with a fresh one (`init --force` on an open
+    /// chain) without ever releasing the home: the new chain is built
+    /// beside this one under the lock this chain holds, and renamed over
+    /// it. On any error this chain stays as it was, open and locked.
+    pub fn reinit(&mut self, genesis_time: Option<u64>) -> Result<(), ChainError> {
+        let genesis_ms = genesis_time.unwrap_or_else(|| timestamp(self.fixed_time, 0, 0));
+        let home = self.home().to_path_buf();
+        let db = Db::replace(self.db.lock().clone(), &home, |db| {
+            write_genesis(db, genesis_ms)
+        })?;
+        // The old database closes here, on its unlinked file; the new one
+        // holds the lock.
+        self.db = db;
+        Ok(())
     }
 
     /// What an `init` without `force` over this chain fails with.
@@ -329,19 +328,10 @@ impl Chain {
         self.db.home()
     }
 
-    /// The timestamp of block `height` after a parent at `parent_ms`:
-    /// fixed by [`TIME_ENV`], else the wall clock, and never before the
-    /// parent (a fixed time below a chain made on the clock, or by another
-    /// fixed time, gives the parent's).
+    /// The timestamp of block `height` after a parent at `parent_ms`
+    /// (see [`timestamp`]).
     fn timestamp(&self, height: u64, parent_ms: u64) -> u64 {
-        let ms = match self.fixed_time {
-            Some(base) => base.saturating_add(height.saturating_mul(1000)),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
-                .unwrap_or(0),
-        };
-        ms.max(parent_ms)
+        timestamp(self.fixed_time, height, parent_ms)
     }
 
     /// The height of the last block.
@@ -777,6 +767,57 @@ impl Chain {
         }
         Ok(head)
     }
+}
+
+/// The timestamp of block `height` after a parent at `parent_ms`: fixed by
+/// [`TIME_ENV`] (`fixed_time`), else the wall clock, and never before the
+/// parent (a fixed time below a chain made on the clock, or by another
+/// fixed time, gives the parent's).
+fn timestamp(fixed_time: Option<u64>, height: u64, parent_ms: u64) -> u64 {
+    let ms = match fixed_time {
+        Some(base) => base.saturating_add(height.saturating_mul(1000)),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0),
+    };
+    ms.max(parent_ms)
+}
+
+/// Writes the genesis block at `timestamp_ms`, and every table, into an
+/// empty database, and commits it durably.
+fn write_genesis(db: &Db, timestamp_ms: u64) -> Result<(), ChainError> {
+    let txn = db.write()?;
+    {
+        let mut blocks = txn.open_table(BLOCKS).or_db(db)?;
+        let mut meta = txn.open_table(META).or_db(db)?;
+        // Every table exists from genesis on, so readers never miss one.
+        for def in [TXS, CODE, CONTRACTS, STORAGE] {
+            txn.open_table(def).or_db(db)?;
+        }
+        txn.open_table(NONCES).or_db(db)?;
+        let root = StateRoot::default().to_bytes();
+        let header = Header {
+            height: 0,
+            parent_hash: [0; 32],
+            timestamp_ms,
+            state_root: root,
+            tx_root: tx_root(&[]),
+            gas_used: 0,
+        };
+        let block = Block {
+            header,
+            txs: Vec::new(),
+        };
+        blocks
+            .insert(0, borsh::to_vec(&block).unwrap().as_slice())
+            .or_db(db)?;
+        meta.insert(STATE_ROOT_KEY, root.as_slice()).or_db(db)?;
+    }
+    // Durability::Immediate, the default: the file is complete on disk
+    // before it is renamed into place.
+    txn.commit().or_db(db)?;
+    Ok(())
 }
 
 /// The base time [`TIME_ENV`] fixes, if it is set.

@@ -59,7 +59,7 @@ pub const DISK_CACHE_BYTES: u64 = 1 << 30;
 pub const MODULES_MEMORY_BYTES: u64 = 64 << 20;
 
 impl ModuleCache {
-    /// An empty cache keeping at most [`MODULES_MEMORY_BYTES`]; compiled
+    /// An base cache keeping at most [`MODULES_MEMORY_BYTES`]; compiled
     /// code also goes to `disk_dir` when given.
     pub fn new(config: Config, disk_dir: Option<PathBuf>) -> Result<ModuleCache, ChainError> {
         ModuleCache::bounded(config, disk_dir, MODULES_MEMORY_BYTES)
@@ -246,5 +246,151 @@ impl Kept {
             },
         );
         self.bytes += bytes;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The smallest module the policy accepts.
+    const SMALL: &str = r#"(module (memory (export "memory") 1))"#;
+
+    /// Modules compiled here, with no byte kept (`Kept` is tested alone).
+    fn cache() -> ModuleCache {
+        ModuleCache::bounded(Config::default(), None, 0).unwrap()
+    }
+
+    fn compile(cache: &ModuleCache, wat: &str) -> (Hash, CompiledContract) {
+        let wasm = wat::parse_str(wat).unwrap();
+        let hash = *blake3::hash(&wasm).as_bytes();
+        let compiled = cache.get_or_compile(&hash, || Ok(wasm)).unwrap();
+        (hash, compiled)
+    }
+
+    /// [`SMALL`], which `Kept` counts as `bytes` (its wasm length is
+    /// set so), keyed by `[key; 32]`.
+    struct Sized {
+        base: CompiledContract,
+        /// What the base module's machine code counts for.
+        code: u64,
+    }
+
+    impl Sized {
+        fn new() -> Sized {
+            let (_, mut base) = compile(&cache(), SMALL);
+            base.contract.wasm_bytes = 0;
+            let code = kept_size(&base);
+            Sized { base, code }
+        }
+
+        fn of(&self, key: u8, bytes: u64) -> (Hash, CompiledContract) {
+            let mut compiled = self.base.clone();
+            compiled.contract.wasm_bytes = bytes - self.code;
+            assert_eq!(kept_size(&compiled), bytes);
+            ([key; 32], compiled)
+        }
+    }
+
+    /// The byte count is the sum of the entries', the recency order has
+    /// each entry once, and the bound holds.
+    fn check(kept: &Kept) {
+        let sum: u64 = kept.entries.values().map(|e| e.bytes).sum();
+        assert_eq!(kept.bytes, sum);
+        assert_eq!(kept.order.len(), kept.entries.len());
+        for (used, hash) in &kept.order {
+            assert_eq!(kept.entries[hash].used, *used);
+        }
+        assert!(kept.bytes <= kept.max_bytes);
+    }
+
+    fn keys(kept: &Kept) -> Vec<u8> {
+        let mut keys: Vec<u8> = kept.entries.keys().map(|h| h[0]).collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn a_get_makes_an_entry_the_most_recently_used() {
+        let sized = Sized::new();
+        let unit = sized.code + 1000;
+        let mut kept = Kept::new(2 * unit);
+        for key in [1, 2] {
+            let (hash, compiled) = sized.of(key, unit);
+            kept.insert(hash, compiled);
+        }
+        // 1 was inserted first, but used last: 2 goes.
+        assert!(kept.get(&[1; 32]).is_some());
+        let (hash, compiled) = sized.of(3, unit);
+        kept.insert(hash, compiled);
+        check(&kept);
+        assert_eq!(keys(&kept), [1, 3]);
+        // Now 1 is the least recently used.
+        let (hash, compiled) = sized.of(4, unit);
+        kept.insert(hash, compiled);
+        check(&kept);
+        assert_eq!(keys(&kept), [3, 4]);
+        assert!(kept.get(&[1; 32]).is_none());
+    }
+
+    #[test]
+    fn reinserting_a_key_counts_its_bytes_once() {
+        let sized = Sized::new();
+        let unit = sized.code + 1000;
+        let mut kept = Kept::new(3 * unit);
+        for key in [1, 2] {
+            let (hash, compiled) = sized.of(key, unit);
+            kept.insert(hash, compiled);
+        }
+        // Compiled again by another thread, and counted at its new size.
+        for bytes in [unit, unit + 500, unit] {
+            let (hash, compiled) = sized.of(1, bytes);
+            kept.insert(hash, compiled);
+            check(&kept);
+            assert_eq!(keys(&kept), [1, 2], "nothing evicted");
+            assert_eq!(kept.bytes, unit + bytes);
+        }
+        // And it is now the most recently used: 2 goes first.
+        let (hash, compiled) = sized.of(3, 2 * unit);
+        kept.insert(hash, compiled);
+        check(&kept);
+        assert_eq!(keys(&kept), [1, 3]);
+    }
+
+    #[test]
+    fn a_contract_larger_than_the_bound_is_not_kept_and_evicts_nothing() {
+        let sized = Sized::new();
+        let unit = sized.code + 1000;
+        let mut kept = Kept::new(2 * unit);
+        for key in [1, 2] {
+            let (hash, compiled) = sized.of(key, unit);
+            kept.insert(hash, compiled);
+        }
+        let (hash, compiled) = sized.of(3, 2 * unit + 1);
+        kept.insert(hash, compiled);
+        check(&kept);
+        assert_eq!(keys(&kept), [1, 2]);
+        assert_eq!(kept.bytes, 2 * unit);
+
+        // Through the cache: returned all the same.
+        let unbounded = ModuleCache::bounded(Config::default(), None, u64::MAX).unwrap();
+        let small_wat = SMALL;
+        let large_wat = format!(
+            r#"(module (memory (export "memory") 1) (data (i32.const 0) "{}"))"#,
+            "x".repeat(8192)
+        );
+        let (small, _) = compile(&unbounded, small_wat);
+        let small_bytes = unbounded.kept().1;
+        let cache = ModuleCache::bounded(Config::default(), None, small_bytes).unwrap();
+        compile(&cache, small_wat);
+        assert_eq!(cache.kept(), (1, small_bytes));
+        let (large, compiled) = compile(&cache, &large_wat);
+        assert!(compiled.contract.wasm_bytes > small_bytes);
+        assert_eq!(cache.kept(), (1, small_bytes));
+        assert!(cache.kept_wasm_bytes(&small).is_some());
+        assert!(cache.kept_wasm_bytes(&large).is_none());
+        // Not kept, so compiled (or loaded from the VM's cache) each time.
+        let (_, again) = compile(&cache, &large_wat);
+        assert_eq!(again.contract.wasm_bytes, compiled.contract.wasm_bytes);
     }
 }

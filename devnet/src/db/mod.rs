@@ -13,10 +13,28 @@
 //! Guarantees: a block is written in one redb write transaction (a crash
 //! leaves the chain at the previous block or the new one, never between),
 //! committed with `Durability::Immediate` unless the caller asks for
-//! batching. redb locks the file: a second process gets
-//! [`DbError::InUse`], never a shared writer.
+//! batching.
+//!
+//! One owner per home. Every [`Db`] holds the home's lock, an OS file lock
+//! on `HOME/lock` ([`LOCK_FILE`]), from before it opens the file until
+//! after it closes it; a second owner, in this process or another, gets
+//! [`DbError::InUse`], never a shared writer. The lock is on the home, not
+//! on `chain.redb` (redb's own lock, which also stays), because `init`
+//! replaces that file: a lock on the file itself would be released in the
+//! middle of the replacement, and another process could open the old file
+//! in that gap and go on writing to it after it is unlinked.
+//!
+//! `init` never changes `chain.redb` in place. `Db::replace` builds the
+//! new chain in `HOME/chain.redb.new` ([`NEW_DB_FILE`]), commits its
+//! genesis block durably, and renames it over `chain.redb` (atomic on
+//! POSIX), all under the home's lock: until the rename the old chain is
+//! untouched, so a failed `init --force` (disk full) loses nothing, and a
+//! crash leaves the new chain, or the old one and a leftover temporary
+//! file, which the next `init` deletes.
 
+use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gasket_host_env::{Address, Storage, StorageError};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
@@ -25,6 +43,13 @@ use crate::chain::state_root::{StateRoot, Table};
 
 /// Database file name inside the home.
 pub const DB_FILE: &str = "chain.redb";
+
+/// Where `init` builds a new chain before renaming it to
+/// [`DB_FILE`].
+pub const NEW_DB_FILE: &str = "chain.redb.new";
+
+/// The home's lock file: whoever holds its OS lock owns the home.
+pub const LOCK_FILE: &str = "lock";
 
 /// Scalars.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -85,13 +110,70 @@ pub enum DbError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// The home's lock file cannot be opened or locked (held by another
+    /// process is [`DbError::InUse`]).
+    #[error("cannot take the home's lock {path}: {source}")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A new chain cannot be put in place of the old one (which is kept).
+    #[error("cannot put the new chain in place ({path}): {source}")]
+    Replace {
+        /// The file that could not be removed or renamed.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
 }
 
-/// The open database of a home.
+/// The home's lock: the OS lock on `HOME/lock` (`flock` on Unix,
+/// `LockFileEx` on Windows), held while this lives. Advisory: every
+/// [`Db`] takes it before it opens `chain.redb`.
+pub(crate) struct HomeLock {
+    /// Its lock is released when it closes.
+    _file: File,
+}
+
+impl HomeLock {
+    /// Locks `home` (creating it and its lock file if needed), or
+    /// [`DbError::InUse`] if another owner holds it.
+    pub(crate) fn acquire(home: &Path) -> Result<HomeLock, DbError> {
+        std::fs::create_dir_all(home).map_err(|source| DbError::Home {
+            home: home.into(),
+            source,
+        })?;
+        let path = home.join(LOCK_FILE);
+        let lock_error = |source| DbError::Lock {
+            path: path.clone(),
+            source,
+        };
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(lock_error)?;
+        match file.try_lock() {
+            Ok(()) => Ok(HomeLock { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(DbError::InUse { home: home.into() }),
+            Err(TryLockError::Error(source)) => Err(lock_error(source)),
+        }
+    }
+}
+
+/// The open database of a home, holding the home's lock.
 pub struct Db {
+    // Declared before `lock`, so closed before the lock is released.
     db: redb::Database,
     path: PathBuf,
     home: PathBuf,
+    /// Shared with the other databases of one `init` (the old chain, the
+    /// new one being built), so that the home stays locked throughout.
+    lock: Arc<HomeLock>,
 }
 
 impl std::fmt::Debug for Db {
@@ -103,12 +185,18 @@ impl std::fmt::Debug for Db {
 impl Db {
     /// Opens the chain of `home`, taking its lock. A missing file, or one
     /// without the chain's tables (an `init` stopped before its genesis
-    /// block committed), is [`DbError::NoChain`].
+    /// block committed, by a version that wrote `chain.redb` in place), is
+    /// [`DbError::NoChain`].
     pub fn open(home: &Path) -> Result<Db, DbError> {
         if !home.join(DB_FILE).exists() {
             return Err(DbError::NoChain { home: home.into() });
         }
-        let db = Db::create(home)?;
+        Db::open_locked(&Arc::new(HomeLock::acquire(home)?), home)
+    }
+
+    /// [`Db::open`] under a lock of `home` already held.
+    pub(crate) fn open_locked(lock: &Arc<HomeLock>, home: &Path) -> Result<Db, DbError> {
+        let db = Db::at(lock.clone(), home, DB_FILE)?;
         if !db.has_chain()? {
             return Err(DbError::NoChain { home: home.into() });
         }
@@ -116,21 +204,24 @@ impl Db {
     }
 
     /// Opens `home/chain.redb` whatever it holds, creating the home and the
-    /// file if needed, and takes its lock.
+    /// file if needed, and takes the home's lock.
+    pub fn create(home: &Path) -> Result<Db, DbError> {
+        Db::at(Arc::new(HomeLock::acquire(home)?), home, DB_FILE)
+    }
+
+    /// Opens (or creates) `home/file` under `lock`.
     ///
     /// The open checks every page's checksum: redb trusts a cleanly closed
     /// file otherwise, and may panic on one damaged outside redb, where
     /// this is [`DbError::Corrupt`]. The devnet's file is small.
-    pub fn create(home: &Path) -> Result<Db, DbError> {
-        let path = home.join(DB_FILE);
-        std::fs::create_dir_all(home).map_err(|source| DbError::Home {
-            home: home.into(),
-            source,
-        })?;
+    fn at(lock: Arc<HomeLock>, home: &Path, file: &str) -> Result<Db, DbError> {
+        let path = home.join(file);
         let db = redb::Database::builder()
             .set_check_integrity_on_open(true)
             .create(&path)
             .map_err(|e| match e {
+                // redb's own lock on the file: a gasket from before the
+                // home's lock, or a tool opening the file directly.
                 redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse { home: home.into() },
                 redb::DatabaseError::Storage(redb::StorageError::Corrupted(what)) => {
                     DbError::Corrupt {
@@ -147,7 +238,62 @@ impl Db {
             db,
             path,
             home: home.into(),
+            lock,
         })
+    }
+
+    /// The lock this database holds, to open another database of the home
+    /// (see [`Db::replace`]) without releasing it.
+    pub(crate) fn lock(&self) -> &Arc<HomeLock> {
+        &self.lock
+    }
+
+    /// Builds a new database of `home` with `fill` and puts it in place of
+    /// `chain.redb`, under `lock` (held by the caller, and by any open
+    /// database of the home, throughout).
+    ///
+    /// `fill` writes `chain.redb.new` (a leftover one is deleted first) and
+    /// must commit durably; then the file is renamed over `chain.redb` and
+    /// the home's directory synced. Any error before the rename leaves
+    /// `chain.redb` as it was (and deletes the temporary file when it can);
+    /// after the rename nothing fails: an old database still open keeps
+    /// the old, now unlinked, file until it is dropped.
+    pub(crate) fn replace<E: From<DbError>>(
+        lock: Arc<HomeLock>,
+        home: &Path,
+        fill: impl FnOnce(&Db) -> Result<(), E>,
+    ) -> Result<Db, E> {
+        let new_path = home.join(NEW_DB_FILE);
+        let replace_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| DbError::Replace { path, source }
+        };
+        // A file left by an `init` that stopped. Anything else there (a
+        // directory) is not ours to delete: creating the file fails and
+        // names it.
+        if std::fs::symlink_metadata(&new_path).is_ok_and(|meta| !meta.is_dir()) {
+            std::fs::remove_file(&new_path).map_err(replace_error(&new_path))?;
+        }
+        let built = Db::at(lock, home, NEW_DB_FILE)
+            .map_err(E::from)
+            .and_then(|db| fill(&db).map(|()| db))
+            .and_then(|db| {
+                let path = home.join(DB_FILE);
+                // The open file follows the rename: the database stays open.
+                std::fs::rename(&new_path, &path).map_err(replace_error(&path))?;
+                Ok(Db { path, ..db })
+            });
+        match built {
+            Ok(db) => {
+                sync_dir(home);
+                Ok(db)
+            }
+            Err(e) => {
+                // Best effort: the next `init` deletes it anyway.
+                let _ = std::fs::remove_file(&new_path);
+                Err(e)
+            }
+        }
     }
 
     /// Whether the genesis block's transaction committed: it creates every
@@ -190,6 +336,20 @@ impl Db {
     pub fn write(&self) -> Result<redb::WriteTransaction, DbError> {
         self.db.begin_write().map_err(|e| self.err()(e.into()))
     }
+}
+
+/// Makes a rename in `home` durable. Best effort: after the rename the new
+/// chain is the one every process sees, so a failure here is no reason to
+/// report that it is not in place; a crash before the directory reaches
+/// the disk could bring back the old file, as with any rename on a
+/// filesystem that fails to sync its directory.
+fn sync_dir(home: &Path) {
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(home) {
+        let _ = dir.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = home;
 }
 
 /// `address ‖ key`, the storage table's key.

@@ -184,27 +184,15 @@ impl Node {
     pub fn handle(&mut self, request: Request) -> Result<Value, NodeError> {
         match request {
             Request::Init { force } => {
-                // An open chain stays open, and its home locked, unless a
-                // new chain replaces it.
-                if let Some(chain) = &self.chain
-                    && !force
-                {
-                    return Err(chain.already_initialized().into());
+                match &mut self.chain {
+                    Some(chain) if !force => return Err(chain.already_initialized().into()),
+                    // Replaced in place: the home stays locked throughout,
+                    // and the open chain stays unless the new one is in
+                    // place.
+                    Some(chain) => chain.reinit(None)?,
+                    None => self.chain = Some(Chain::init(&self.home, None, force)?),
                 }
-                // `--force` opens the file itself: release it first.
-                let was_open = self.chain.take().is_some();
-                let chain = match Chain::init(&self.home, None, force) {
-                    Ok(chain) => chain,
-                    Err(e) => {
-                        if was_open {
-                            // Whatever chain the failed init left, locked again.
-                            self.chain = Chain::open(&self.home).ok();
-                        }
-                        return Err(e.into());
-                    }
-                };
-                let genesis = chain.block(0)?;
-                self.chain = Some(chain);
+                let genesis = self.chain()?.block(0)?;
                 Ok(json!({
                     "home": self.home.display().to_string(),
                     "genesis": block_json(&genesis),
