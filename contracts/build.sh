@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds every Gasket contract in this workspace for wasm32-unknown-unknown
-# (release profile of ./Cargo.toml) and copies each module to
+# (release profile of ./Cargo.toml; bench/ with its `bench-wasm` profile)
+# and copies each module to
 # target/wasm/<name>.wasm, printing its size and sha256.
 #
 # Deterministic: the same sources, Cargo.lock and rustc give the same bytes,
@@ -43,14 +44,22 @@ unset CARGO_INCREMENTAL SOURCE_DATE_EPOCH
 cd "$DIR"
 LOCKED=()
 [[ -f Cargo.lock ]] && LOCKED=(--locked)
-cargo build --release --workspace --target "$TARGET" --target-dir "$DIR/target" "${LOCKED[@]}"
+# The benchmark workloads build with their own profile (`bench-wasm` in
+# Cargo.toml: release without overflow checks, the bytes benches/ measured).
+BENCH=(workloads large)
+EXCLUDE=()
+for name in "${BENCH[@]}"; do EXCLUDE+=(--exclude "$name"); done
+cargo build --release --workspace "${EXCLUDE[@]}" --target "$TARGET" --target-dir "$DIR/target" "${LOCKED[@]}"
+cargo build --profile bench-wasm "${BENCH[@]/#/-p=}" --target "$TARGET" --target-dir "$DIR/target" "${LOCKED[@]}"
 
 mkdir -p "$OUT"
 names=()
 for manifest in examples/*/Cargo.toml adversarial/*/Cargo.toml bench/*/Cargo.toml; do
     [[ -f "$manifest" ]] || continue
     name="$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -n1)"
-    artifact="$DIR/target/$TARGET/release/${name//-/_}.wasm"
+    profile=release
+    [[ "$manifest" == bench/* ]] && profile=bench-wasm
+    artifact="$DIR/target/$TARGET/$profile/${name//-/_}.wasm"
     if [[ ! -f "$artifact" ]]; then
         echo "build.sh: $artifact missing (is $manifest a cdylib?)" >&2
         exit 1

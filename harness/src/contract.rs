@@ -147,9 +147,12 @@ pub enum Op {
         amount: Amount,
     },
     /// `token.approve(escrow, amount)` then `escrow.deposit(amount)`, both
-    /// signed by `from` (two calls: deposits that can succeed).
+    /// signed by the escrow's depositor (two calls: deposits that can
+    /// succeed), or by `from` if its top bit is set (a stranger with an
+    /// allowance, whose deposit reverts `"only the depositor"` unless it is
+    /// the depositor).
     ApproveAndDeposit {
-        /// Signer (see `signer`).
+        /// Signer if `from >= 128` (see `signer`), else the depositor.
         from: u8,
         /// How much.
         amount: Amount,
@@ -206,6 +209,9 @@ pub struct Scenario {
     pub supply: u32,
     /// Mint `u128::MAX`.
     pub max_supply: bool,
+    /// The escrow's depositor, fixed at its `init` (a signer index: one of
+    /// the four people).
+    pub depositor: u8,
     /// The escrow's beneficiary (index into [`ACCOUNTS`]).
     pub beneficiary: u8,
     /// The escrow's arbiter.
@@ -218,11 +224,19 @@ impl Scenario {
     /// The scenario fuzzer bytes describe: the deployment, then steps
     /// until the bytes or [`MAX_STEPS`] run out (`None` if too short for
     /// the deployment).
+    ///
+    /// `max_supply` and `depositor` share one byte (bit 0 and the other
+    /// seven): the depositor came with the escrow's fixed depositor, and a
+    /// byte of its own would shift every saved case under
+    /// `tests/fuzzcases/contract/` (bit 0 is how `bool` was read).
     pub fn from_bytes(data: &[u8]) -> Option<Scenario> {
         let mut u = Unstructured::new(data);
+        let supply = u.arbitrary().ok()?;
+        let byte: u8 = u.arbitrary().ok()?;
         let mut scenario = Scenario {
-            supply: u.arbitrary().ok()?,
-            max_supply: u.arbitrary().ok()?,
+            supply,
+            max_supply: byte & 1 == 1,
+            depositor: byte >> 1,
             beneficiary: u.arbitrary().ok()?,
             arbiter: u.arbitrary().ok()?,
             steps: Vec::new(),
@@ -266,9 +280,10 @@ pub struct Model {
     supply: u128,
     balances: BTreeMap<Address, u128>,
     allowances: BTreeMap<(Address, Address), u128>,
+    /// Fixed at `init`: the only account that may deposit.
+    depositor: Address,
     beneficiary: Address,
     arbiter: Address,
-    depositor: Address,
     held: u128,
     status: u8,
 }
@@ -278,9 +293,10 @@ fn borsh<T: borsh::BorshSerialize>(value: &T) -> Vec<u8> {
 }
 
 impl Model {
-    fn new(supply: u128, beneficiary: Address, arbiter: Address) -> Model {
+    fn new(supply: u128, depositor: Address, beneficiary: Address, arbiter: Address) -> Model {
         let mut model = Model {
             supply,
+            depositor,
             beneficiary,
             arbiter,
             ..Model::default()
@@ -335,6 +351,9 @@ impl Model {
         to: Address,
         amount: u128,
     ) -> Result<Ev, String> {
+        if amount == 0 {
+            return Err("zero amount".into());
+        }
         let rest = self
             .allowance(from, spender)
             .checked_sub(amount)
@@ -383,16 +402,15 @@ impl Model {
                 if self.status != OPEN {
                     return Err("escrow closed".into());
                 }
+                if from != self.depositor {
+                    return Err("only the depositor".into());
+                }
                 if amount == 0 {
                     return Err("zero amount".into());
-                }
-                if self.held > 0 && self.depositor != from {
-                    return Err("another depositor holds this escrow".into());
                 }
                 let moved = self
                     .transfer_from(ESCROW, from, ESCROW, amount)
                     .map_err(|reason| format!("token.transfer_from reverted: {reason}"))?;
-                self.depositor = from;
                 self.held += amount;
                 Ok(vec![moved, (ESCROW, "deposited", borsh(&(from, amount)))])
             }
@@ -585,11 +603,12 @@ fn run(scenario: &Scenario, label: &str) -> (Vec<Vec<StepOutcome>>, Tally) {
         storage: MemoryStorage::new(),
     };
     let supply = scenario.total_supply();
+    let depositor = signer(scenario.depositor);
     let (beneficiary, arbiter) = (account(scenario.beneficiary), account(scenario.arbiter));
     let mut inits = Vec::new();
     for (address, input) in [
         (TOKEN, borsh(&supply)),
-        (ESCROW, borsh(&(TOKEN, beneficiary, arbiter))),
+        (ESCROW, borsh(&(TOKEN, depositor, beneficiary, arbiter))),
     ] {
         let report = chain.call(DEPLOYER, address, INIT_METHOD, input, GAS, CallMode::Init);
         assert!(
@@ -600,7 +619,7 @@ fn run(scenario: &Scenario, label: &str) -> (Vec<Vec<StepOutcome>>, Tally) {
         inits.push(report.outcome);
     }
     let mut outcomes = vec![inits];
-    let mut model = Model::new(supply, beneficiary, arbiter);
+    let mut model = Model::new(supply, depositor, beneficiary, arbiter);
     let mut tally = Tally::default();
     for (i, step) in scenario.steps.iter().enumerate() {
         let ctx = format!("{label}: step {i} {step:?}");
@@ -677,7 +696,14 @@ fn run_step(
         Op::Query { a, b } => return run_views(chain, model, account(a), account(b), ctx),
         Op::ApproveAndDeposit { from, amount } => {
             // An index below 4: `account(from)` is `signer(from)`.
-            let from = from % (ACCOUNTS.len() as u8 - 1);
+            let from = if from >= 128 {
+                from % (ACCOUNTS.len() as u8 - 1)
+            } else {
+                ACCOUNTS
+                    .iter()
+                    .position(|a| *a == model.depositor)
+                    .expect("the depositor is one of the accounts") as u8
+            };
             let approve = Op::Approve {
                 owner: from,
                 spender: ESCROW_INDEX,
@@ -780,7 +806,6 @@ fn run_views(
     b: Address,
     ctx: &str,
 ) -> Vec<StepOutcome> {
-    let depositor = (model.depositor != Address::default()).then_some(model.depositor);
     let views: [(Address, &str, Vec<u8>, Vec<u8>); 5] = [
         (TOKEN, "balance_of", borsh(&a), borsh(&model.balance(a))),
         (
@@ -791,7 +816,7 @@ fn run_views(
         ),
         (ESCROW, "amount", Vec::new(), borsh(&model.held)),
         (ESCROW, "status", Vec::new(), borsh(&model.status)),
-        (ESCROW, "depositor", Vec::new(), borsh(&depositor)),
+        (ESCROW, "depositor", Vec::new(), borsh(&model.depositor)),
     ];
     let mut outcomes = Vec::new();
     for (contract, method, input, want) in views {

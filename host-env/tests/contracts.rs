@@ -253,6 +253,38 @@ fn token_approve_and_transfer_from_spend_the_allowance() {
     assert_eq!(allowance(&mut chain, ALICE, BOB), 5);
 }
 
+/// `transfer_from` of 0 reverts, allowance or not: otherwise anyone could
+/// emit `transfer { from: victim }` events for any victim (address
+/// poisoning: a fake entry in the victim's history, to a look-alike
+/// address). `transfer` of 0 stays allowed: its `from` is the signer.
+#[test]
+fn token_transfer_from_of_zero_reverts() {
+    let (mut chain, _) = token_chain();
+    // No allowance at all, then an allowance: both revert.
+    expect_revert(
+        &mut chain,
+        CAROL,
+        TOKEN,
+        "transfer_from",
+        args((ALICE, CAROL, 0u128)),
+        "zero amount",
+    );
+    token_tx(&mut chain, ALICE, "approve", args((BOB, 300u128)));
+    expect_revert(
+        &mut chain,
+        BOB,
+        TOKEN,
+        "transfer_from",
+        args((ALICE, CAROL, 0u128)),
+        "zero amount",
+    );
+    assert_eq!(allowance(&mut chain, ALICE, BOB), 300);
+    // A transfer of 0 by its owner succeeds (ERC-20 behaviour).
+    let report = call(&mut chain, CAROL, TOKEN, "transfer", args((BOB, 0u128)));
+    success(&report);
+    assert_eq!(events(&report), vec![transfer_event(CAROL, BOB, 0)]);
+}
+
 #[test]
 fn token_writes_in_a_view_trap_prohibited_in_view() {
     let (mut chain, _) = token_chain();
@@ -396,7 +428,7 @@ fn registry_transfers_names_only_by_their_owner() {
 // ----------------------------------------------------------------- escrow
 
 /// Token at TOKEN (ALICE holds the supply), escrow at ESCROW for it:
-/// beneficiary BOB, arbiter CAROL.
+/// depositor ALICE, beneficiary BOB, arbiter CAROL.
 fn escrow_chain() -> Chain {
     let (mut chain, _) = token_chain();
     deploy(
@@ -404,7 +436,7 @@ fn escrow_chain() -> Chain {
         DAVE,
         ESCROW,
         "escrow",
-        args((TOKEN, BOB, CAROL)),
+        args((TOKEN, ALICE, BOB, CAROL)),
     );
     chain
 }
@@ -423,10 +455,7 @@ fn escrow_holds_deposits_and_releases_to_the_beneficiary() {
     assert_eq!(escrow_view::<Address>(&mut chain, "token"), TOKEN);
     assert_eq!(escrow_view::<Address>(&mut chain, "beneficiary"), BOB);
     assert_eq!(escrow_view::<Address>(&mut chain, "arbiter"), CAROL);
-    assert_eq!(
-        escrow_view::<Option<Address>>(&mut chain, "depositor"),
-        None
-    );
+    assert_eq!(escrow_view::<Address>(&mut chain, "depositor"), ALICE);
     assert_eq!(escrow_view::<u8>(&mut chain, "status"), 0);
 
     token_tx(&mut chain, ALICE, "approve", args((ESCROW, 500u128)));
@@ -444,22 +473,8 @@ fn escrow_holds_deposits_and_releases_to_the_beneficiary() {
     assert_eq!(balance(&mut chain, ALICE), SUPPLY - 300);
     assert_eq!(allowance(&mut chain, ALICE, ESCROW), 200);
     assert_eq!(escrow_view::<u128>(&mut chain, "amount"), 300);
-    assert_eq!(
-        escrow_view::<Option<Address>>(&mut chain, "depositor"),
-        Some(ALICE)
-    );
-    // The same depositor may add; another may not.
+    // The depositor may add.
     success(&call(&mut chain, ALICE, ESCROW, "deposit", args(200u128)));
-    token_tx(&mut chain, ALICE, "transfer", args((DAVE, 50u128)));
-    token_tx(&mut chain, DAVE, "approve", args((ESCROW, 50u128)));
-    expect_revert(
-        &mut chain,
-        DAVE,
-        ESCROW,
-        "deposit",
-        args(50u128),
-        "another depositor holds this escrow",
-    );
 
     // Only the arbiter releases.
     for who in [ALICE, BOB] {
@@ -496,6 +511,52 @@ fn escrow_holds_deposits_and_releases_to_the_beneficiary() {
         assert_eq!(reverted(&report), "escrow closed", "{method}");
     }
     assert_eq!(chain.storage, before);
+}
+
+/// The depositor is fixed at `init`: a stranger who approves the escrow
+/// and deposits first cannot take the escrow over (before, `deposit(1)`
+/// by anyone made them the depositor and locked the real one out until
+/// the arbiter closed the escrow for good).
+#[test]
+fn escrow_refuses_a_strangers_deposit_and_takes_the_depositors() {
+    let mut chain = escrow_chain();
+    token_tx(&mut chain, ALICE, "transfer", args((DAVE, 50u128)));
+    token_tx(&mut chain, DAVE, "approve", args((ESCROW, 50u128)));
+    for who in [DAVE, BOB, CAROL] {
+        expect_revert(
+            &mut chain,
+            who,
+            ESCROW,
+            "deposit",
+            args(1u128),
+            "only the depositor",
+        );
+    }
+    assert_eq!(allowance(&mut chain, DAVE, ESCROW), 50);
+    assert_eq!(balance(&mut chain, DAVE), 50);
+    assert_eq!(escrow_view::<u128>(&mut chain, "amount"), 0);
+
+    token_tx(&mut chain, ALICE, "approve", args((ESCROW, 300u128)));
+    let report = call(&mut chain, ALICE, ESCROW, "deposit", args(300u128));
+    success(&report);
+    assert_eq!(
+        events(&report),
+        vec![
+            transfer_event(ALICE, ESCROW, 300),
+            escrow_event("deposited", ALICE, 300),
+        ]
+    );
+    assert_eq!(escrow_view::<u128>(&mut chain, "amount"), 300);
+    assert_eq!(balance(&mut chain, ESCROW), 300);
+    // Still only the depositor, after a deposit too.
+    expect_revert(
+        &mut chain,
+        DAVE,
+        ESCROW,
+        "deposit",
+        args(1u128),
+        "only the depositor",
+    );
 }
 
 #[test]
@@ -553,20 +614,17 @@ fn escrow_failed_token_calls_revert_everything() {
 
     // Allowance but no balance: the token's allowance write is rolled back
     // by its own revert, and the escrow records nothing.
-    token_tx(&mut chain, BOB, "approve", args((ESCROW, 99u128)));
+    token_tx(&mut chain, ALICE, "approve", args((ESCROW, SUPPLY + 1)));
     expect_revert(
         &mut chain,
-        BOB,
+        ALICE,
         ESCROW,
         "deposit",
-        args(99u128),
+        args(SUPPLY + 1),
         "token.transfer_from reverted: insufficient balance",
     );
-    assert_eq!(allowance(&mut chain, BOB, ESCROW), 99);
-    assert_eq!(
-        escrow_view::<Option<Address>>(&mut chain, "depositor"),
-        None
-    );
+    assert_eq!(allowance(&mut chain, ALICE, ESCROW), SUPPLY + 1);
+    assert_eq!(escrow_view::<u128>(&mut chain, "amount"), 0);
 
     // The token call itself fails (its gas runs out): "failed", and the
     // whole call changes nothing but costs what it used.
@@ -607,7 +665,7 @@ fn escrow_with_a_missing_or_wrong_token_fails_cleanly() {
         DAVE,
         ESCROW,
         "escrow",
-        args((TOKEN, BOB, CAROL)),
+        args((TOKEN, ALICE, BOB, CAROL)),
     );
     for token in [None, Some("counter")] {
         if let Some(name) = token {
@@ -621,12 +679,97 @@ fn escrow_with_a_missing_or_wrong_token_fails_cleanly() {
         DAVE,
         ESCROW,
         "init",
-        args((TOKEN, BOB, CAROL)),
+        args((TOKEN, ALICE, BOB, CAROL)),
         GAS,
         CallMode::Init,
     );
     assert_eq!(reverted(&report), "already initialized");
     assert_eq!(chain.storage, before);
+}
+
+/// A token with a hook: `transfer_from` and `transfer` call back into
+/// their caller (the escrow) and emit what its `amount` or `status` view
+/// returns, as event `"seen"`. It moves no tokens.
+const HOOKED_TOKEN: &str = r#"
+(module
+  (import "env" "caller" (func $caller (param i32)))
+  (import "env" "call" (func $call (param i32 i32 i32 i32 i32 i64) (result i32)))
+  (import "env" "result_len" (func $result_len (result i32)))
+  (import "env" "result_read" (func $result_read (param i32)))
+  (import "env" "emit_event" (func $emit_event (param i32 i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "amount")
+  (data (i32.const 80) "status")
+  (data (i32.const 96) "seen")
+  (func $peek (param $method i32)
+    (call $caller (i32.const 0))
+    (if (call $call (i32.const 0) (local.get $method) (i32.const 6)
+                    (i32.const 0) (i32.const 0) (i64.const 2000000))
+      (then unreachable))
+    (call $result_read (i32.const 128))
+    (call $emit_event (i32.const 96) (i32.const 4) (i32.const 128) (call $result_len)))
+  (func (export "transfer_from") (call $peek (i32.const 64)))
+  (func (export "transfer") (call $peek (i32.const 80))))
+"#;
+
+/// The escrow writes its new state before it calls the token, so a token
+/// that calls back (re-entrancy) sees the deposit counted and the escrow
+/// closed, not the state from before the method (which a `&mut self`
+/// method would show: the macro writes it back only after the method).
+#[test]
+fn escrow_saves_its_state_before_calling_the_token() {
+    let mut chain = Chain::empty(Config::default());
+    let wasm = wat::parse_str(HOOKED_TOKEN).unwrap();
+    let module = common::compile(&wasm, &chain.config, &gasket_host_env::Capabilities::all());
+    chain.contracts.insert(
+        TOKEN,
+        gasket_host_env::Contract {
+            module,
+            views: None,
+            wasm_bytes: wasm.len() as u64,
+        },
+    );
+    deploy(
+        &mut chain,
+        DAVE,
+        ESCROW,
+        "escrow",
+        args((TOKEN, ALICE, BOB, CAROL)),
+    );
+    let seen = |report: &gasket_host_env::Report| -> Vec<u8> {
+        success(report);
+        let events = events(report);
+        assert_eq!(events[0].0, TOKEN, "{events:?}");
+        assert_eq!(events[0].1, "seen", "{events:?}");
+        events[0].2.clone()
+    };
+    let report = call(&mut chain, ALICE, ESCROW, "deposit", args(300u128));
+    assert_eq!(seen(&report), args(300u128), "amount during the deposit");
+    let report = call(&mut chain, ALICE, ESCROW, "deposit", args(5u128));
+    assert_eq!(seen(&report), args(305u128), "amount during the deposit");
+    let report = call(&mut chain, CAROL, ESCROW, "release", vec![]);
+    assert_eq!(seen(&report), args(1u8), "status during the release");
+}
+
+// ------------------------------------------------- the release profile
+
+/// `contracts/Cargo.toml`'s release profile has `overflow-checks = true`:
+/// a plain `+` that overflows (probe's `add`) ends in the SDK's panic
+/// handler, a revert naming it, not a silently wrapped result.
+#[test]
+fn integer_overflow_in_a_contract_reverts_with_a_panic() {
+    let mut chain = Chain::empty(Config::default());
+    install(&mut chain, SUBJECT, "probe");
+    let report = call(&mut chain, ALICE, SUBJECT, "add", args((40u64, 2u64)));
+    assert_eq!(decode::<u64>(&success(&report)), 42);
+    expect_revert(
+        &mut chain,
+        ALICE,
+        SUBJECT,
+        "add",
+        args((u64::MAX, 1u64)),
+        "panic: attempt to add with overflow",
+    );
 }
 
 // ------------------------------------------------------------ adversarial
@@ -850,7 +993,7 @@ fn run_sequence(engine: &gasket_vm::Engine) -> (Vec<gasket_host_env::Report>, Ch
             DAVE,
             ESCROW,
             "init",
-            args((TOKEN, BOB, CAROL)),
+            args((TOKEN, ALICE, BOB, CAROL)),
             GAS,
             CallMode::Init,
         ),
@@ -888,6 +1031,7 @@ fn run_sequence(engine: &gasket_vm::Engine) -> (Vec<gasket_host_env::Report>, Ch
             150_000,
             CallMode::Call,
         ),
+        (BOB, ESCROW, "deposit", args(1u128), GAS, CallMode::Call),
         (BOB, ESCROW, "release", vec![], GAS, CallMode::Call),
         (CAROL, ESCROW, "release", vec![], GAS, CallMode::Call),
         (DAVE, TOKEN, "balance_of", args(BOB), GAS, CallMode::View),

@@ -21,7 +21,7 @@ use syn::{
 ///
 /// #[gasket_sdk::contract(state_key = "count")]
 /// impl Counter {
-///     pub fn increment(&mut self) { self.count += 1; }
+///     pub fn increment(&mut self) { self.count += 1; } // overflow (with overflow-checks): reverts "panic: …"
 ///     pub fn get(&self) -> u64 { self.count }
 /// }
 /// ```
@@ -50,6 +50,15 @@ use syn::{
 /// initialized"`; without one, absent state is `Default::default()` (the
 /// state type must then implement `Default`).
 ///
+/// **A `&mut self` method's state is written only after it returns.** A
+/// method that calls another contract must save its state before the call,
+/// or a callee that calls back (re-entrancy) sees the old state and what it
+/// writes is overwritten afterwards. The macro implements
+/// `gasket_sdk::ContractState` for the state type (`STATE_KEY`,
+/// `Self::load()`, `self.save()`) for that; its docs give the rule, and
+/// `examples/escrow` the pattern (no receiver: load, check, change, save,
+/// then call).
+///
 /// # Constructor
 ///
 /// A `pub fn` named `init`, or marked `#[init]` (any name), is exported as
@@ -70,7 +79,9 @@ use syn::{
 /// # ABI JSON
 ///
 /// The macro also emits the custom section `gasket.abi` (one per contract:
-/// use the macro on one impl block, and not together with `abi!`):
+/// use the macro on one impl block, and not together with `abi!`; a second
+/// use in the crate is error E0428, "the name `__gasket_abi_section` is
+/// defined multiple times"):
 ///
 /// ```text
 /// {"abi":1,
@@ -450,6 +461,23 @@ fn expand(attr: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
             #(#exports)*
         }
 
+        impl ::gasket_sdk::ContractState for #self_ty {
+            const STATE_KEY: &'static [u8] = #key;
+        }
+
+        // A second `#[contract]` (or `abi!`) in the crate would append a
+        // second JSON document to the section. This `#[macro_export]` macro
+        // lives at the crate root wherever the attribute is used, so a
+        // second one is "the name `__gasket_abi_section` is defined multiple
+        // times". (A `no_mangle` static would catch it too, across crates
+        // as well, but an exported symbol gets an address: wasm-ld copies
+        // the JSON into the data segment as well, +1,068 bytes for token.)
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __gasket_abi_section {
+            () => {};
+        }
+
         // No `#[used]`: on wasm that would also copy the bytes into the data
         // segment; a `link_section` static is kept as a custom section anyway.
         const _: () = {
@@ -642,6 +670,32 @@ mod tests {
         assert_eq!(
             j,
             r#"{"abi":1,"methods":[{"name":"init","view":false,"args":[{"name":"owner","type":"address"}],"result":null},{"name":"f","view":true,"args":[{"name":"a","type":"array<u8,4>"},{"name":"b","type":"tuple<u32,bool>"},{"name":"c","type":"option<bytes>"},{"name":"d","type":"u64"},{"name":"e","type":"vec<string>"}],"result":"tuple<u8,unit>"},{"name":"g","view":false,"args":[{"name":"x","type":"my::Thing"}],"result":"i128"}],"events":[{"topic":"t","fields":[{"name":"a","type":"u8"}]},{"topic":"x-y","fields":[{"name":"b","type":"bytes"}]}]}"#
+        );
+    }
+
+    /// Every expansion defines the crate-root macro that makes a second
+    /// `#[contract]` in the crate error E0428 (checked by hand: two in
+    /// different modules of `examples/counter` fail to compile), and
+    /// implements `ContractState` with the state key.
+    #[test]
+    fn expansion_has_the_one_per_crate_guard_and_contract_state() {
+        let out = expand(
+            quote!(state_key = "k"),
+            quote!(impl S { pub fn get(&self) -> u8 { 0 } }),
+        )
+        .unwrap()
+        .to_string();
+        assert!(
+            out.contains("# [macro_export] macro_rules ! __gasket_abi_section"),
+            "{out}"
+        );
+        assert!(
+            out.contains("impl :: gasket_sdk :: ContractState for S { const STATE_KEY : & 'static [u8] = b\"k\" ; }"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("no_mangle") && !out.contains("export_name = \"gasket"),
+            "{out}"
         );
     }
 

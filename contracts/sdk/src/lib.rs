@@ -20,6 +20,10 @@
 //! }
 //! ```
 //!
+//! (`self.count += 1` panics on overflow, which reverts the call: the
+//! contracts' release profile sets `overflow-checks = true`. A contract
+//! built without it wraps silently; prefer `checked_add` with a reason.)
+//!
 //! They can also be written by hand:
 //!
 //! ```ignore
@@ -134,6 +138,13 @@ macro_rules! abi {
     ($json:literal) => {
         // No `#[used]`: on wasm that would also copy the bytes into the data
         // segment; a `link_section` static is kept as a custom section anyway.
+        // The same crate-root name as `#[contract]` defines: a second use
+        // of either is "defined multiple times", not a second document.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __gasket_abi_section {
+            () => {};
+        }
         #[unsafe(link_section = "gasket.abi")]
         #[allow(dead_code)]
         static GASKET_ABI_SECTION: [u8; $json.len()] =
@@ -450,6 +461,67 @@ pub(crate) fn to_vec<T: borsh::BorshSerialize + ?Sized>(value: &T) -> Vec<u8> {
 
 // ------------------------------------------------------------------ #[contract]
 
+/// The state of a [`contract`]: its storage key, and loading and saving it
+/// on demand. `#[contract]` implements it for the type of its `impl` block
+/// (`STATE_KEY` is its `state_key`); bring it into scope with
+/// `use gasket_sdk::ContractState;` to call `self.save()` or `Self::load()`.
+///
+/// # State and calls to other contracts
+///
+/// The wrapper of a `&mut self` method loads the state before the method
+/// and writes it back **after the method returns**. During a [`call`]
+/// inside the method, storage therefore still holds the state from before
+/// the method: a callee that calls back into this contract (re-entrancy)
+/// sees the old state, and whatever that re-entrant call writes under the
+/// state key is then overwritten by the write-back. So a method that calls
+/// another contract must write its state before the call (checks, then
+/// effects, then the call):
+///
+/// - Preferred: a method **without receiver** that loads, changes and
+///   saves the state itself, then calls. Nothing is written after the
+///   call, and the state is written once. `examples/escrow` does this:
+///
+///   ```ignore
+///   pub fn deposit(amount: u128) -> Result<(), &'static str> {
+///       let mut state = Self::load();
+///       // ... checks, then change `state` ...
+///       state.save();
+///       call_token(...); // a re-entrant call sees the new state
+///       Ok(())
+///   }
+///   ```
+///
+/// - Or `&mut self` and `self.save()` before the call. The wrapper still
+///   writes `self` back at the end (a second `storage_write`), so do not
+///   change the state after the call, and know that the write-back
+///   replaces anything a re-entrant call stored under the key.
+///
+/// A revert after `save` still rolls the write back with everything else.
+#[cfg(feature = "alloc")]
+pub trait ContractState {
+    /// The storage key of the state (`state_key` of `#[contract]`).
+    const STATE_KEY: &'static [u8];
+
+    /// The stored state; reverts `"not initialized"` if it is absent
+    /// (whether or not the contract has a constructor: without one, use
+    /// `storage::get(Self::STATE_KEY).unwrap_or_default()` for the
+    /// wrappers' behaviour).
+    fn load() -> Self
+    where
+        Self: Sized + borsh::BorshDeserialize,
+    {
+        __private::load_state(Self::STATE_KEY)
+    }
+
+    /// Writes `self` under [`Self::STATE_KEY`] now (one `storage_write`).
+    fn save(&self)
+    where
+        Self: borsh::BorshSerialize,
+    {
+        __private::save_state(Self::STATE_KEY, self)
+    }
+}
+
 /// Support code for the code `#[contract]` generates. Not a stable API.
 #[cfg(feature = "alloc")]
 #[doc(hidden)]
@@ -470,7 +542,7 @@ pub mod __private {
     }
 
     /// Stores the state under `key`.
-    pub fn save_state<T: BorshSerialize>(key: &[u8], state: &T) {
+    pub fn save_state<T: BorshSerialize + ?Sized>(key: &[u8], state: &T) {
         crate::storage::set(key, state)
     }
 

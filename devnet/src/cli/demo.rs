@@ -1,7 +1,7 @@
 //! `gasket demo`: the README's main job. Builds the example contracts,
 //! starts a fresh devnet in a temporary home, deploys token and escrow,
 //! moves tokens (transfers, an escrow deposit and release, one transfer
-//! that reverts) and prints every receipt with its gas.
+//! and one deposit that revert) and prints every receipt with its gas.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -247,10 +247,15 @@ pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
         "reverted",
     )?;
     let escrow = demo.step(
-        "deploy escrow (for carol, arbiter dave)",
+        "deploy escrow (alice -> carol, arbiter dave)",
         deploy(
             "escrow",
-            json!({"token": token, "beneficiary": "carol", "arbiter": "dave"}),
+            json!({
+                "token": token,
+                "depositor": "alice",
+                "beneficiary": "carol",
+                "arbiter": "dave",
+            }),
         )?,
         "success",
     )?;
@@ -265,6 +270,11 @@ pub fn run(contracts: Option<PathBuf>, json: bool) -> Result<Value> {
             json!({"spender": escrow, "amount": 100_000}),
         ),
         "success",
+    )?;
+    demo.step(
+        "escrow.deposit bob 1 (not the depositor)",
+        call(escrow, "deposit", "bob", json!({"amount": 1})),
+        "reverted",
     )?;
     demo.step(
         "escrow.deposit alice 100000",

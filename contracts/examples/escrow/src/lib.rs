@@ -1,34 +1,36 @@
-//! Escrow: holds tokens of a `token` contract (see `examples/token`) for a
-//! beneficiary until an arbiter releases them, or refunds them to the
-//! depositor. Written with `#[gasket_sdk::contract]`; every token movement is
-//! a cross-contract call.
+//! Escrow: holds tokens of a `token` contract (see `examples/token`) from
+//! one depositor, fixed at `init`, for a beneficiary until an arbiter
+//! releases them, or refunds them to the depositor. Written with
+//! `#[gasket_sdk::contract]`; every token movement is a cross-contract call.
 //!
 //! # Methods
 //!
 //! | method | input | result |
 //! |---|---|---|
-//! | `init` | `{ token: address, beneficiary: address, arbiter: address }` | — |
-//! | `deposit` | `{ amount: u128 }` | — pulls `amount` from the caller with `token.transfer_from` |
+//! | `init` | `{ token: address, depositor: address, beneficiary: address, arbiter: address }` | — |
+//! | `deposit` | `{ amount: u128 }` | — depositor only: pulls `amount` from the depositor with `token.transfer_from` |
 //! | `release` | — | — arbiter only: sends everything held to the beneficiary |
 //! | `refund` | — | — arbiter only: returns everything held to the depositor |
-//! | `token`, `beneficiary`, `arbiter` (views) | — | `address` |
-//! | `depositor` (view) | — | `option<address>` (`None` before the first deposit) |
+//! | `token`, `depositor`, `beneficiary`, `arbiter` (views) | — | `address` |
 //! | `amount` (view) | — | `u128` held |
 //! | `status` (view) | — | `u8`: 0 open, 1 released, 2 refunded |
 //!
 //! Before `deposit`, the depositor must `approve` the escrow's address on the
-//! token for at least `amount`. Only one depositor: once the first deposit
-//! lands, only the same account may add to it. Once released or refunded the
-//! escrow is closed: `deposit`, `release` and `refund` then revert.
+//! token for at least `amount`; they may deposit several times. The
+//! depositor is fixed at `init`, as escrows on other chains do: if the first
+//! deposit chose it, anyone could deposit 1 token first, lock the real
+//! depositor out ("another depositor holds this escrow"), and leave the
+//! arbiter only a release or refund that closes the escrow for good. Once
+//! released or refunded the escrow is closed: `deposit`, `release` and
+//! `refund` then revert.
 //!
 //! Reverts: `"invalid input"`, `"already initialized"`, `"not
-//! initialized"`, `"zero amount"`, `"escrow closed"`, `"another depositor
-//! holds this escrow"`, `"only the arbiter"`, `"nothing to release"` /
-//! `"nothing to refund"`, and for a token call that does not succeed
-//! `"token.<method> reverted: <the token's reason>"` or `"token.<method>
-//! failed"` (trap or out of gas in the token). A revert of the escrow rolls
-//! back the token call too, so the escrow's record and the token balances
-//! never disagree.
+//! initialized"`, `"escrow closed"`, `"only the depositor"`, `"zero
+//! amount"`, `"only the arbiter"`, `"nothing to release"` / `"nothing to
+//! refund"`, and for a token call that does not succeed `"token.<method>
+//! reverted: <the token's reason>"` or `"token.<method> failed"` (trap or
+//! out of gas in the token). A revert of the escrow rolls back the token
+//! call too, so the escrow's record and the token balances never disagree.
 //!
 //! # Events
 //!
@@ -41,25 +43,31 @@
 //! Each token call forwards `min(TOKEN_CALL_GAS, gas_left - GAS_RESERVE)`
 //! ([`TOKEN_CALL_GAS`], [`GAS_RESERVE`]); the reserve pays for the call's
 //! own cost (70,000 + 4,096 per KiB of method and input: ~70,400) and,
-//! after it returns, for writing the escrow state (a `storage_write` of
-//! 151 bytes: 50,473) and the event (~1,500). The token's first frame in
-//! a transaction pays for loading its code out of the gas forwarded to it
-//! (`Config::code_loading`: ~318,000 for the 13 KB token), well inside
-//! [`TOKEN_CALL_GAS`]; the escrow's own frame pays ~333,000 for its code
-//! from the transaction's limit, so a deposit needs ~1.0 million gas.
+//! after it returns, for the event (~1,500); the escrow state (a
+//! `storage_write` of 151 bytes: 50,473) is written before the call. The
+//! token's first frame in a transaction pays for loading its code out of
+//! the gas forwarded to it (`Config::code_loading`: ~318,000 for the 13 KB
+//! token), well inside [`TOKEN_CALL_GAS`]; the escrow's own frame pays
+//! ~333,000 for its code from the transaction's limit, so a deposit needs
+//! ~1.0 million gas.
 //!
 //! # Storage layout
 //!
 //! One key, `b"escrow"`, holds the borsh [`Escrow`]: `token` (32 bytes),
-//! `beneficiary` (32), `arbiter` (32), `depositor` (32; all zero before the
-//! first deposit), `amount` (`u128`, 16 LE), `status` (`u8`): 145 bytes.
+//! `beneficiary` (32), `arbiter` (32), `depositor` (32), `amount` (`u128`,
+//! 16 LE), `status` (`u8`): 145 bytes.
 //!
 //! # Trust
 //!
-//! The token address is trusted (fixed at `init`). The state is written back
-//! after the method returns, so a token that called back into the escrow
-//! during `deposit` would see the state from before the call; the shipped
-//! token never calls out.
+//! The token address is trusted (fixed at `init`). Still, `deposit`,
+//! `release` and `refund` follow checks, effects, call: they take no
+//! receiver, load the state, check, change it, [`ContractState::save`] it,
+//! and only then call the token, and write nothing after the call. A
+//! `&mut self` method would be written back only after it returns, so a
+//! token that called back into the escrow during the call would see the
+//! state from before it (a second `release` of the same amount, say), and
+//! the write-back would erase what that call stored (see
+//! [`ContractState`]). The shipped token never calls out.
 
 #![no_std]
 
@@ -67,7 +75,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
-use gasket_sdk::{Address, CallResult, caller, emit_event, gas_left, self_address};
+use gasket_sdk::{Address, CallResult, ContractState, caller, emit_event, gas_left, self_address};
 
 /// Most gas forwarded to one token call.
 pub const TOKEN_CALL_GAS: u64 = 5_000_000;
@@ -87,7 +95,6 @@ pub struct Escrow {
     token: Address,
     beneficiary: Address,
     arbiter: Address,
-    /// `Address::ZERO` until the first deposit.
     depositor: Address,
     amount: u128,
     status: u8,
@@ -133,12 +140,15 @@ fn emit(topic: &[u8], to: &Address, amount: u128) {
 }
 
 impl Escrow {
-    fn settle(&mut self, status: u8, to: Address) -> Result<(), &'static str> {
-        self.check_open()?;
-        if caller() != self.arbiter.0 {
+    /// `release` and `refund`: checks, then the new state saved, then the
+    /// token call (see "Trust").
+    fn settle(status: u8) -> Result<(), &'static str> {
+        let mut escrow = Self::load();
+        escrow.check_open()?;
+        if caller() != escrow.arbiter.0 {
             return Err("only the arbiter");
         }
-        let amount = self.amount;
+        let amount = escrow.amount;
         if amount == 0 {
             return Err(if status == RELEASED {
                 "nothing to release"
@@ -146,9 +156,15 @@ impl Escrow {
                 "nothing to refund"
             });
         }
-        self.amount = 0;
-        self.status = status;
-        call_token(&self.token, "transfer", &TransferArgs { to: &to, amount });
+        let to = if status == RELEASED {
+            escrow.beneficiary
+        } else {
+            escrow.depositor
+        };
+        escrow.amount = 0;
+        escrow.status = status;
+        escrow.save();
+        call_token(&escrow.token, "transfer", &TransferArgs { to: &to, amount });
         emit(
             if status == RELEASED {
                 b"released"
@@ -179,33 +195,45 @@ impl Escrow {
     )
 )]
 impl Escrow {
-    /// Sets up the escrow for tokens of `token`.
-    pub fn init(token: Address, beneficiary: Address, arbiter: Address) -> Self {
+    /// Sets up the escrow for tokens of `token`: only `depositor` may
+    /// deposit, `arbiter` releases to `beneficiary` or refunds `depositor`.
+    pub fn init(
+        token: Address,
+        depositor: Address,
+        beneficiary: Address,
+        arbiter: Address,
+    ) -> Self {
         Escrow {
             token,
             beneficiary,
             arbiter,
-            depositor: Address::ZERO,
+            depositor,
             amount: 0,
             status: OPEN,
         }
     }
 
-    /// Pulls `amount` tokens from the caller into the escrow (the caller must
-    /// have approved the escrow on the token).
-    pub fn deposit(&mut self, amount: u128) -> Result<(), &'static str> {
-        self.check_open()?;
+    /// Depositor only: pulls `amount` tokens from the depositor into the
+    /// escrow (the depositor must have approved the escrow on the token).
+    pub fn deposit(amount: u128) -> Result<(), &'static str> {
+        let mut escrow = Self::load();
+        escrow.check_open()?;
+        let from = Address(caller());
+        if from != escrow.depositor {
+            return Err("only the depositor");
+        }
         if amount == 0 {
             return Err("zero amount");
         }
-        let from = Address(caller());
-        if self.amount > 0 && self.depositor != from {
-            return Err("another depositor holds this escrow");
-        }
-        self.depositor = from;
+        // A wrapped sum is never kept: it needs more than the depositor
+        // holds (what the escrow holds and the depositor's balance are parts
+        // of one u128 supply), so the (trusted) token's `transfer_from`
+        // below reverts, and the whole call with it.
+        escrow.amount = escrow.amount.wrapping_add(amount);
+        escrow.save();
         let to = Address(self_address());
         call_token(
-            &self.token,
+            &escrow.token,
             "transfer_from",
             &TransferFromArgs {
                 from: &from,
@@ -213,22 +241,18 @@ impl Escrow {
                 amount,
             },
         );
-        // Cannot overflow: the token's supply is a u128.
-        self.amount = self.amount.wrapping_add(amount);
         emit(b"deposited", &from, amount);
         Ok(())
     }
 
     /// Arbiter only: sends everything held to the beneficiary.
-    pub fn release(&mut self) -> Result<(), &'static str> {
-        let to = self.beneficiary;
-        self.settle(RELEASED, to)
+    pub fn release() -> Result<(), &'static str> {
+        Self::settle(RELEASED)
     }
 
     /// Arbiter only: returns everything held to the depositor.
-    pub fn refund(&mut self) -> Result<(), &'static str> {
-        let to = self.depositor;
-        self.settle(REFUNDED, to)
+    pub fn refund() -> Result<(), &'static str> {
+        Self::settle(REFUNDED)
     }
 
     /// The token contract.
@@ -246,9 +270,9 @@ impl Escrow {
         self.arbiter
     }
 
-    /// Who deposited, if anyone has.
-    pub fn depositor(&self) -> Option<Address> {
-        (self.depositor != Address::ZERO).then_some(self.depositor)
+    /// Who may deposit, and receives a refund.
+    pub fn depositor(&self) -> Address {
+        self.depositor
     }
 
     /// Tokens held.

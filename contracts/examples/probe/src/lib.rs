@@ -18,6 +18,7 @@
 //! | `trap` | — | executes `unreachable` |
 //! | `grow` | borsh `u32` n | allocates n KiB through the bump allocator, returns borsh `u32` memory pages |
 //! | `forward` | borsh `{ addr: [u8;32], method: String, input: Vec<u8>, gas: u64 }` | calls it; returns borsh `(status: u8, data: Vec<u8>)`, status 0/1/2 as in `ABI.md` |
+//! | `add` | borsh `(u64, u64)` | returns borsh `u64` `a + b` with a plain `+`: the contracts' release profile checks overflow, so an overflow reverts `"panic: attempt to add with overflow"` |
 
 #![no_std]
 
@@ -154,4 +155,12 @@ pub extern "C" fn forward() {
         sdk::CallResult::Failed => 2,
     };
     sdk::return_borsh(&(status, sdk::result_data()));
+}
+
+/// Adds two `u64` with a plain `+` (an overflow panics: the release
+/// profile of `contracts/Cargo.toml` has `overflow-checks = true`).
+#[unsafe(no_mangle)]
+pub extern "C" fn add() {
+    let (a, b): (u64, u64) = sdk::input_borsh();
+    sdk::return_borsh(&(a + b));
 }

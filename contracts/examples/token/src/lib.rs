@@ -11,14 +11,23 @@
 //! | `init` | `{ total_supply: u128 }` | — (mints it all to the caller) |
 //! | `transfer` | `{ to: Address, amount: u128 }` | — |
 //! | `approve` | `{ spender: Address, amount: u128 }` | — (sets, does not add) |
-//! | `transfer_from` | `{ from: Address, to: Address, amount: u128 }` | — (caller spends `from`'s allowance) |
+//! | `transfer_from` | `{ from: Address, to: Address, amount: u128 }` | — (caller spends `from`'s allowance; 0 reverts) |
 //! | `balance_of` (view) | `{ account: Address }` | `u128` |
 //! | `allowance` (view) | `{ owner: Address, spender: Address }` | `u128` |
 //! | `total_supply` (view) | — | `u128` |
 //!
 //! Reverts: `"invalid input"` (input does not decode), `"already
 //! initialized"`, `"not initialized"`, `"insufficient balance"`,
-//! `"insufficient allowance"`.
+//! `"insufficient allowance"`, `"zero amount"` (`transfer_from` of 0).
+//!
+//! # Zero amounts
+//!
+//! `transfer_from` of 0 reverts `"zero amount"`, before the allowance is
+//! looked at: it would otherwise succeed for anyone, allowance or not, and
+//! emit a `"transfer"` event with any victim as `from` (address poisoning:
+//! a fake entry in the victim's history, to an address that looks like one
+//! they use). `transfer` of 0 succeeds (ERC-20 behaviour): its `from` is the
+//! signer, who can only write into their own history.
 //!
 //! # Events
 //!
@@ -155,8 +164,11 @@ impl Token {
     }
 
     /// Moves `amount` of `from`'s tokens to `to`, spending the caller's
-    /// allowance.
+    /// allowance. Reverts `"zero amount"` for 0 (see "Zero amounts").
     pub fn transfer_from(from: Address, to: Address, amount: u128) -> Result<(), &'static str> {
+        if amount == 0 {
+            return Err("zero amount");
+        }
         let key = allowance_key(&from, &Address(caller()));
         let rest = load(&key)
             .checked_sub(amount)
