@@ -6,13 +6,10 @@ mod common;
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
-use std::time::Duration;
 
 use common::{gasket, ok, token_home};
 use gasket_devnet::chain::{Chain, ChainError};
 use gasket_devnet::db::{DbError, LOCK_FILE, NEW_DB_FILE};
-use gasket_devnet::rpc::api::{Node, Request};
 
 /// Locks `HOME/lock` as another gasket process would.
 fn hold_home_lock(home: &Path) -> File {
@@ -103,77 +100,4 @@ fn a_failed_init_force_keeps_the_old_chain() {
     std::fs::write(fresh.path().join(NEW_DB_FILE), b"left by a killed init").unwrap();
     assert_eq!(ok(fresh.path(), &["init"])["genesis"]["height"], 0);
     assert!(!fresh.path().join(NEW_DB_FILE).exists());
-}
-
-/// Runs `replace` until it has replaced the chain of `home` `rounds` times
-/// (`Ok(false)`: it could not, the home being in use) while another thread
-/// keeps opening `home`; panics if both ever held a chain at once or
-/// `replace` fails.
-fn race_openers(home: &Path, rounds: usize, mut replace: impl FnMut() -> Result<bool, String>) {
-    let holders = AtomicUsize::new(0);
-    let overlap = AtomicBool::new(false);
-    let done = AtomicBool::new(false);
-    let mut replaced = 0;
-    let mut failed = None;
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            while !done.load(SeqCst) {
-                if let Ok(chain) = Chain::open(home) {
-                    if holders.fetch_add(1, SeqCst) > 0 {
-                        overlap.store(true, SeqCst);
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                    holders.fetch_sub(1, SeqCst);
-                    drop(chain);
-                }
-            }
-        });
-        // No panic in here: the scope would wait for the opener forever.
-        while replaced < rounds && !overlap.load(SeqCst) {
-            match replace() {
-                Ok(true) => replaced += 1,
-                Ok(false) => {}
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
-        }
-        done.store(true, SeqCst);
-    });
-    assert!(!overlap.load(SeqCst), "two holders of {}", home.display());
-    if let Some(e) = failed {
-        panic!("{e}");
-    }
-}
-
-/// A stress test: the gap it looks for was microseconds wide, and is
-/// rarely hit in 100 rounds (`whoever_holds_the_home_lock_owns_the_home`
-/// is the deterministic check).
-#[test]
-fn init_force_never_lets_another_opener_in() {
-    let home = tempfile::tempdir().unwrap();
-    let home = home.path();
-    drop(Chain::init(home, Some(0), false).unwrap());
-    race_openers(home, 100, || match Chain::init(home, Some(0), true) {
-        Ok(chain) => {
-            drop(chain);
-            Ok(true)
-        }
-        Err(ChainError::Db(DbError::InUse { .. })) => Ok(false),
-        Err(e) => Err(e.to_string()),
-    });
-}
-
-#[test]
-fn a_server_init_force_never_lets_another_opener_in() {
-    let home = tempfile::tempdir().unwrap();
-    let home = home.path();
-    let mut node = Node::with_chain(Chain::init(home, Some(0), false).unwrap());
-    race_openers(home, 40, || {
-        match node.handle(Request::Init { force: true }) {
-            Ok(_) => Ok(true),
-            Err(e) => Err(format!("a server's init --force failed: {e}")),
-        }
-    });
 }

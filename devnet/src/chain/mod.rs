@@ -242,12 +242,18 @@ impl Chain {
         let fixed_time = fixed_time()?;
         // A home in use is never replaced.
         let lock = Arc::new(HomeLock::acquire(home)?);
+        // The old database stays open (and redb's lock on its file held)
+        // until the new one is in place: a process that ignores the home's
+        // lock (an older gasket, a tool) still cannot open the old file in
+        // between.
+        let mut _old = None;
         if home.join(crate::db::DB_FILE).exists() {
             match Db::open_locked(&lock, home) {
                 Ok(db) if !force => {
                     return Err(Chain::with_db(db, fixed_time)?.already_initialized());
                 }
-                Ok(_) | Err(DbError::NoChain { .. }) => {}
+                Ok(db) => _old = Some(db),
+                Err(DbError::NoChain { .. }) => {}
                 Err(e @ DbError::InUse { .. }) => return Err(e.into()),
                 // --force replaces whatever the file holds.
                 Err(_) if force => {}

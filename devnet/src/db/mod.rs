@@ -263,6 +263,9 @@ impl Db {
         home: &Path,
         fill: impl FnOnce(&Db) -> Result<(), E>,
     ) -> Result<Db, E> {
+        // Held until the temporary file is cleaned up, after the new
+        // database (which holds it too) is dropped on an error.
+        let _held = Arc::clone(&lock);
         let new_path = home.join(NEW_DB_FILE);
         let replace_error = |path: &Path| {
             let path = path.to_path_buf();
