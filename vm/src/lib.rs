@@ -45,7 +45,7 @@ mod runtime;
 pub(crate) mod translate;
 mod trap;
 
-pub use cache::{Cache, CacheConfig, CacheKey, CacheStats, DiskConfig, Tier, Tiered};
+pub use cache::{ByteLru, Cache, CacheConfig, CacheKey, CacheStats, DiskConfig, Tier, Tiered};
 pub use engine::{
     BASELINE_NATIVE_STACK_BYTES, CpuFeatures, DEFAULT_NATIVE_STACK_BYTES, Engine, EngineConfig,
     FRAME_RESERVE, MIN_SINGLE_PASS_NATIVE_STACK_BYTES, OptLevel, Regalloc, Target,

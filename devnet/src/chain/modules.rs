@@ -13,12 +13,13 @@
 //! changes gas: host-env charges code loading per call tree from the wasm
 //! length, whether or not the node had the module.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use gasket_host_env::{Capabilities, Contract, INIT_METHOD};
 use gasket_metering::Config;
+use gasket_vm::ByteLru;
 
 use super::ChainError;
 use super::abi::ContractAbi;
@@ -43,7 +44,7 @@ pub struct ModuleCache {
     engine: gasket_vm::Engine,
     config: Config,
     compiled: gasket_vm::Cache,
-    kept: Mutex<Kept>,
+    kept: Mutex<ByteLru<Hash, CompiledContract>>,
 }
 
 /// The compiled-code cache's directory inside a home.
@@ -82,7 +83,7 @@ impl ModuleCache {
                 }),
                 ..gasket_vm::CacheConfig::default()
             }),
-            kept: Mutex::new(Kept::new(max_bytes)),
+            kept: Mutex::new(ByteLru::new(max_bytes)),
         })
     }
 
@@ -101,7 +102,7 @@ impl ModuleCache {
     /// (node-local).
     pub fn kept(&self) -> (usize, u64) {
         let kept = self.lock();
-        (kept.entries.len(), kept.bytes)
+        (kept.len(), kept.bytes())
     }
 
     /// Prepares (gate, limits, ABI policy, instrumentation) and compiles,
@@ -152,18 +153,20 @@ impl ModuleCache {
             return Ok(found);
         }
         let compiled = self.compile(code_hash, &wasm()?)?;
-        self.lock().insert(*code_hash, compiled.clone());
+        // Another thread may have compiled it meanwhile: the entry is
+        // replaced, counted once.
+        let bytes = kept_size(&compiled);
+        self.lock().insert(*code_hash, compiled.clone(), bytes);
         Ok(compiled)
     }
 
     /// The wasm length of `code_hash` if this level keeps it.
     pub(crate) fn kept_wasm_bytes(&self, code_hash: &Hash) -> Option<u64> {
         let kept = self.lock();
-        let entry = kept.entries.get(code_hash)?;
-        Some(entry.compiled.contract.wasm_bytes)
+        Some(kept.peek(code_hash)?.contract.wasm_bytes)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ByteLru<Hash, CompiledContract>> {
         // A panic while holding the lock leaves the map consistent.
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -177,89 +180,12 @@ fn kept_size(compiled: &CompiledContract) -> u64 {
     code.next_multiple_of(4096) + compiled.contract.wasm_bytes
 }
 
-/// Contracts by code hash, bounded in `kept_size` bytes, the least
-/// recently used evicted first.
-struct Kept {
-    max_bytes: u64,
-    bytes: u64,
-    clock: u64,
-    entries: HashMap<Hash, KeptEntry>,
-    /// Last use → code hash, oldest first.
-    order: BTreeMap<u64, Hash>,
-}
-
-struct KeptEntry {
-    compiled: CompiledContract,
-    bytes: u64,
-    used: u64,
-}
-
-impl Kept {
-    fn new(max_bytes: u64) -> Kept {
-        Kept {
-            max_bytes,
-            bytes: 0,
-            clock: 0,
-            entries: HashMap::new(),
-            order: BTreeMap::new(),
-        }
-    }
-
-    /// The contract of `hash`, now the most recently used.
-    fn get(&mut self, hash: &Hash) -> Option<CompiledContract> {
-        let entry = self.entries.get_mut(hash)?;
-        self.clock += 1;
-        self.order.remove(&entry.used);
-        entry.used = self.clock;
-        self.order.insert(entry.used, *hash);
-        Some(entry.compiled.clone())
-    }
-
-    /// Keeps `compiled`, evicting the least recently used to stay within
-    /// the bound; one larger than the whole bound is not kept.
-    fn insert(&mut self, hash: Hash, compiled: CompiledContract) {
-        // Another thread may have compiled it meanwhile.
-        if let Some(old) = self.entries.remove(&hash) {
-            self.order.remove(&old.used);
-            self.bytes -= old.bytes;
-        }
-        let bytes = kept_size(&compiled);
-        if bytes > self.max_bytes {
-            return;
-        }
-        while self.bytes + bytes > self.max_bytes {
-            let Some((_, oldest)) = self.order.pop_first() else {
-                break;
-            };
-            if let Some(evicted) = self.entries.remove(&oldest) {
-                self.bytes -= evicted.bytes;
-            }
-        }
-        self.clock += 1;
-        self.order.insert(self.clock, hash);
-        self.entries.insert(
-            hash,
-            KeptEntry {
-                compiled,
-                bytes,
-                used: self.clock,
-            },
-        );
-        self.bytes += bytes;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The smallest module the policy accepts.
     const SMALL: &str = r#"(module (memory (export "memory") 1))"#;
-
-    /// Modules compiled here, with no byte kept (`Kept` is tested alone).
-    fn cache() -> ModuleCache {
-        ModuleCache::bounded(Config::default(), None, 0).unwrap()
-    }
 
     fn compile(cache: &ModuleCache, wat: &str) -> (Hash, CompiledContract) {
         let wasm = wat::parse_str(wat).unwrap();
@@ -268,111 +194,11 @@ mod tests {
         (hash, compiled)
     }
 
-    /// [`SMALL`], which `Kept` counts as `bytes` (its wasm length is
-    /// set so), keyed by `[key; 32]`.
-    struct Sized {
-        base: CompiledContract,
-        /// What the base module's machine code counts for.
-        code: u64,
-    }
-
-    impl Sized {
-        fn new() -> Sized {
-            let (_, mut base) = compile(&cache(), SMALL);
-            base.contract.wasm_bytes = 0;
-            let code = kept_size(&base);
-            Sized { base, code }
-        }
-
-        fn of(&self, key: u8, bytes: u64) -> (Hash, CompiledContract) {
-            let mut compiled = self.base.clone();
-            compiled.contract.wasm_bytes = bytes - self.code;
-            assert_eq!(kept_size(&compiled), bytes);
-            ([key; 32], compiled)
-        }
-    }
-
-    /// The byte count is the sum of the entries', the recency order has
-    /// each entry once, and the bound holds.
-    fn check(kept: &Kept) {
-        let sum: u64 = kept.entries.values().map(|e| e.bytes).sum();
-        assert_eq!(kept.bytes, sum);
-        assert_eq!(kept.order.len(), kept.entries.len());
-        for (used, hash) in &kept.order {
-            assert_eq!(kept.entries[hash].used, *used);
-        }
-        assert!(kept.bytes <= kept.max_bytes);
-    }
-
-    fn keys(kept: &Kept) -> Vec<u8> {
-        let mut keys: Vec<u8> = kept.entries.keys().map(|h| h[0]).collect();
-        keys.sort();
-        keys
-    }
-
+    /// The map's own behaviour (recency, re-insert, the bound) is tested
+    /// with `gasket_vm::ByteLru`; here, that a contract over the bound is
+    /// returned all the same, and evicts nothing.
     #[test]
-    fn a_get_makes_an_entry_the_most_recently_used() {
-        let sized = Sized::new();
-        let unit = sized.code + 1000;
-        let mut kept = Kept::new(2 * unit);
-        for key in [1, 2] {
-            let (hash, compiled) = sized.of(key, unit);
-            kept.insert(hash, compiled);
-        }
-        // 1 was inserted first, but used last: 2 goes.
-        assert!(kept.get(&[1; 32]).is_some());
-        let (hash, compiled) = sized.of(3, unit);
-        kept.insert(hash, compiled);
-        check(&kept);
-        assert_eq!(keys(&kept), [1, 3]);
-        // Now 1 is the least recently used.
-        let (hash, compiled) = sized.of(4, unit);
-        kept.insert(hash, compiled);
-        check(&kept);
-        assert_eq!(keys(&kept), [3, 4]);
-        assert!(kept.get(&[1; 32]).is_none());
-    }
-
-    #[test]
-    fn reinserting_a_key_counts_its_bytes_once() {
-        let sized = Sized::new();
-        let unit = sized.code + 1000;
-        let mut kept = Kept::new(3 * unit);
-        for key in [1, 2] {
-            let (hash, compiled) = sized.of(key, unit);
-            kept.insert(hash, compiled);
-        }
-        // Compiled again by another thread, and counted at its new size.
-        for bytes in [unit, unit + 500, unit] {
-            let (hash, compiled) = sized.of(1, bytes);
-            kept.insert(hash, compiled);
-            check(&kept);
-            assert_eq!(keys(&kept), [1, 2], "nothing evicted");
-            assert_eq!(kept.bytes, unit + bytes);
-        }
-        // And it is now the most recently used: 2 goes first.
-        let (hash, compiled) = sized.of(3, 2 * unit);
-        kept.insert(hash, compiled);
-        check(&kept);
-        assert_eq!(keys(&kept), [1, 3]);
-    }
-
-    #[test]
-    fn a_contract_larger_than_the_bound_is_not_kept_and_evicts_nothing() {
-        let sized = Sized::new();
-        let unit = sized.code + 1000;
-        let mut kept = Kept::new(2 * unit);
-        for key in [1, 2] {
-            let (hash, compiled) = sized.of(key, unit);
-            kept.insert(hash, compiled);
-        }
-        let (hash, compiled) = sized.of(3, 2 * unit + 1);
-        kept.insert(hash, compiled);
-        check(&kept);
-        assert_eq!(keys(&kept), [1, 2]);
-        assert_eq!(kept.bytes, 2 * unit);
-
-        // Through the cache: returned all the same.
+    fn a_contract_larger_than_the_bound_is_returned_but_not_kept() {
         let unbounded = ModuleCache::bounded(Config::default(), None, u64::MAX).unwrap();
         let small_wat = SMALL;
         let large_wat = format!(

@@ -8,6 +8,7 @@
 //! eviction; the cache only drops its own reference.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 use super::key::CacheKey;
 use crate::error::ModuleError;
@@ -16,27 +17,33 @@ use crate::module::Module;
 /// What the cache holds for a key.
 pub(crate) type Entry = Result<Module, ModuleError>;
 
-struct Slot {
-    entry: Entry,
-    bytes: u64,
-    /// Last use, from [`MemoryCache::clock`].
-    used: u64,
-}
+/// The in-memory level.
+pub(crate) type MemoryCache = ByteLru<CacheKey, Entry>;
 
-/// An LRU map bounded in bytes. Not synchronised: the cache wraps it in a
-/// mutex.
-pub(crate) struct MemoryCache {
+/// A map bounded in bytes (each value's size given by the caller), the
+/// least recently used evicted first. Not synchronised: wrap it in a
+/// mutex. Also what a node may keep its own per-contract data in (the
+/// devnet keeps compiled contracts with their ABI).
+pub struct ByteLru<K, V> {
     max_bytes: u64,
     bytes: u64,
     clock: u64,
-    slots: HashMap<CacheKey, Slot>,
+    slots: HashMap<K, Slot<V>>,
     /// Last use → key, oldest first.
-    order: BTreeMap<u64, CacheKey>,
+    order: BTreeMap<u64, K>,
 }
 
-impl MemoryCache {
-    pub(crate) fn new(max_bytes: u64) -> MemoryCache {
-        MemoryCache {
+struct Slot<V> {
+    value: V,
+    bytes: u64,
+    /// Last use, from [`ByteLru::clock`].
+    used: u64,
+}
+
+impl<K: Copy + Eq + Hash, V: Clone> ByteLru<K, V> {
+    /// An empty map holding at most `max_bytes`.
+    pub fn new(max_bytes: u64) -> ByteLru<K, V> {
+        ByteLru {
             max_bytes,
             bytes: 0,
             clock: 0,
@@ -46,24 +53,40 @@ impl MemoryCache {
     }
 
     /// Bytes held now (never more than the bound).
-    pub(crate) fn bytes(&self) -> u64 {
+    pub fn bytes(&self) -> u64 {
         self.bytes
     }
 
-    /// The entry for `key`, now the most recently used.
-    pub(crate) fn get(&mut self, key: &CacheKey) -> Option<Entry> {
+    /// Entries held now.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The value of `key`, now the most recently used.
+    pub fn get(&mut self, key: &K) -> Option<V> {
         self.clock += 1;
         let slot = self.slots.get_mut(key)?;
         self.order.remove(&slot.used);
         slot.used = self.clock;
         self.order.insert(slot.used, *key);
-        Some(slot.entry.clone())
+        Some(slot.value.clone())
     }
 
-    /// Stores `entry` of `bytes` under `key`, evicting the least recently
-    /// used entries to stay within the bound; returns how many were
-    /// evicted. An entry larger than the whole bound is not stored.
-    pub(crate) fn insert(&mut self, key: CacheKey, entry: Entry, bytes: u64) -> u64 {
+    /// The value of `key` without making it more recently used.
+    pub fn peek(&self, key: &K) -> Option<&V> {
+        self.slots.get(key).map(|slot| &slot.value)
+    }
+
+    /// Stores `value` of `bytes` under `key` (replacing any value it had),
+    /// evicting the least recently used entries to stay within the bound;
+    /// returns how many were evicted. A value larger than the whole bound
+    /// is not stored, and evicts nothing.
+    pub fn insert(&mut self, key: K, value: V, bytes: u64) -> u64 {
         self.remove(&key);
         if bytes > self.max_bytes {
             return 0;
@@ -83,7 +106,7 @@ impl MemoryCache {
         self.slots.insert(
             key,
             Slot {
-                entry,
+                value,
                 bytes,
                 used: self.clock,
             },
@@ -92,7 +115,8 @@ impl MemoryCache {
         evicted
     }
 
-    pub(crate) fn remove(&mut self, key: &CacheKey) {
+    /// Drops the value of `key`, if any.
+    pub fn remove(&mut self, key: &K) {
         if let Some(slot) = self.slots.remove(key) {
             self.order.remove(&slot.used);
             self.bytes -= slot.bytes;
@@ -128,6 +152,37 @@ mod tests {
         // Replacing an entry does not count it twice.
         cache.insert(CacheKey([1; 32]), entry(), 50);
         assert_eq!(cache.bytes(), 90);
+    }
+
+    /// The byte count, the recency order and the entries agree.
+    fn check(cache: &MemoryCache) {
+        let sum: u64 = cache.slots.values().map(|slot| slot.bytes).sum();
+        assert_eq!(cache.bytes, sum);
+        assert!(cache.bytes <= cache.max_bytes);
+        assert_eq!(cache.order.len(), cache.slots.len());
+        for (used, key) in &cache.order {
+            assert_eq!(cache.slots[key].used, *used);
+        }
+    }
+
+    #[test]
+    fn the_count_the_order_and_the_entries_agree_after_every_step() {
+        let mut cache = MemoryCache::new(100);
+        for (key, bytes) in [
+            (1, 30),
+            (2, 30),
+            (3, 30),
+            (1, 50),
+            (4, 60),
+            (5, 101),
+            (2, 10),
+        ] {
+            cache.insert(CacheKey([key; 32]), entry(), bytes);
+            check(&cache);
+            cache.get(&CacheKey([1; 32]));
+            check(&cache);
+        }
+        assert_eq!(cache.len(), 2);
     }
 
     #[test]

@@ -78,6 +78,7 @@ use artifact::Decoded;
 use disk::DiskCache;
 use key::KeyScope;
 pub use key::{COMPILER_VERSION, CRANELIFT_VERSION, CacheKey};
+pub use memory::ByteLru;
 use memory::{Entry, MemoryCache};
 pub use tiered::{Tier, Tiered};
 
