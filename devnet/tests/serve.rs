@@ -94,13 +94,7 @@ fn cli_through_rpc_and_a_second_server() {
     );
     // The home is locked by the server: a local writer or a second server
     // gets a clear error.
-    let out = common::gasket(home.path(), &["block"]);
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("in use by another gasket process"),
-        "{}",
-        out.stderr
-    );
+    assert_locked(home.path());
     let second = Command::new(env!("CARGO_BIN_EXE_gasket"))
         .args(["serve", "--port", "0", "--home"])
         .arg(home.path())
@@ -122,13 +116,7 @@ fn a_failed_init_keeps_the_chain_open_and_locked() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("already has a chain"), "{}", out.stderr);
     // Still locked: no local process opens the home in between.
-    let local = common::gasket(home.path(), &["block"]);
-    assert_eq!(local.code, 1, "{local:?}");
-    assert!(
-        local.stderr.contains("in use by another gasket process"),
-        "{}",
-        local.stderr
-    );
+    assert_locked(home.path());
     assert_eq!(ok(other.path(), &["--rpc", &url, "block"])["height"], 1);
     drop(server);
 }

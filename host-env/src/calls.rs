@@ -69,14 +69,6 @@ impl FrameResult {
             gas_used,
         }
     }
-
-    /// The same, having used `gas` more.
-    fn plus_gas(self, gas: u64) -> FrameResult {
-        FrameResult {
-            gas_used: self.gas_used.saturating_add(gas),
-            ..self
-        }
-    }
 }
 
 /// Whether `method` may be called from outside (or by a contract).
@@ -180,7 +172,10 @@ fn run_frame_unnamed(
         // The segments were copied up to the one that did not fit: the
         // instance is charged as `__gasket_start` would have.
         Err(InstantiationError::Segment(kind)) => {
-            return Ok(failed(kind.into()).plus_gas(start_gas));
+            return Ok(FrameResult::failed(
+                kind.into(),
+                loading_gas.saturating_add(start_gas),
+            ));
         }
         Err(e) => return Err(HostError::Instantiation(e.to_string())),
     };
