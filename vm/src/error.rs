@@ -117,6 +117,15 @@ pub enum InstantiationError {
         /// What does not match.
         reason: String,
     },
+    /// An imported memory is held by a running host function's
+    /// [`crate::Caller`]: the data segments would write under its view.
+    #[error("import {module}.{name}: the memory is held by a running host function")]
+    MemoryLent {
+        /// Module name.
+        module: String,
+        /// Item name.
+        name: String,
+    },
     /// An imported item is used by instances another thread runs.
     #[error("an import is shared with instances another thread runs")]
     Shared,

@@ -4,7 +4,8 @@
 //! does, and these tests pin what the spec runner relies on: sharing is
 //! visible both ways, gas flows through calls into other instances (also
 //! when they trap), an instance called back while suspended in a host
-//! call keeps its own gas and stack height, freed instances leave no
+//! call keeps its own gas and stack height, a host function's `Caller` is
+//! the one access to its memory while it runs, freed instances leave no
 //! callable entry behind, and a second thread gets an error, not a data
 //! race.
 
@@ -498,4 +499,104 @@ fn a_host_function_cannot_enter_the_instance_whose_call_it_serves() {
     );
     assert_eq!(i32s(owner.call("direct", &[]).unwrap()), [7]);
     assert_eq!(owner.stack_height(), 0);
+}
+
+/// Hands the host function's [`gasket_vm::Caller`] to a closure.
+struct WithCaller<F>(F);
+
+impl<F: FnMut(&mut gasket_vm::Caller<'_>)> gasket_vm::Host for WithCaller<F> {
+    fn call(
+        &mut self,
+        _id: u32,
+        caller: &mut gasket_vm::Caller<'_>,
+        _args: &[i64],
+        _results: &mut [i64],
+    ) -> Result<(), Trap> {
+        (self.0)(caller);
+        Ok(())
+    }
+}
+
+/// Exports its memory; its table's function calls the host, then loads
+/// what the host wrote.
+const LENDS_ITS_MEMORY: &str = r#"
+(module
+  (import "env" "poke" (func $poke))
+  (memory (export "mem") 1 2)
+  (table (export "tab") 1 funcref)
+  (elem (i32.const 0) $via_table)
+  (func $via_table (result i32) (call $poke) (i32.load (i32.const 8))))
+"#;
+
+const SHARES_THE_MEMORY: &str = r#"
+(module
+  (import "m" "mem" (memory 1))
+  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1))))
+"#;
+
+#[test]
+fn a_host_functions_caller_is_the_one_access_to_its_memory() {
+    // The owner's function, called through another instance's table,
+    // calls a host function that holds the owner (and an instance sharing
+    // its memory). While the host's view of the memory lives, nothing else
+    // reads or writes that memory: the handles show none, the sharer is
+    // not entered and no instance importing it is made. The gas is one
+    // account, which both the view and the handle reach.
+    let mut imports = Imports::new();
+    imports.dispatch("env", "poke", 0);
+    let mut owner = Instance::new(&module(LENDS_ITS_MEMORY), imports, GAS).unwrap();
+    let sharer_module = module(SHARES_THE_MEMORY);
+    let share = |owner: &mut Instance| {
+        let mut imports = Imports::new();
+        imports.define("m", "mem", owner.export("mem").expect("mem"));
+        imports
+    };
+    let mut sharer = Instance::new(&sharer_module, share(&mut owner), GAS).unwrap();
+    let mut late_imports = Some(share(&mut owner));
+    let mut caller = caller_through_table(&mut owner);
+    let mut seen = None;
+    let mut late = None;
+    let out = caller.call_with(
+        "call",
+        &[],
+        &mut WithCaller(|view: &mut gasket_vm::Caller<'_>| {
+            view.write(8, &42u32.to_le_bytes()).unwrap();
+            let gas_seen = (owner.gas_left(), view.gas_left());
+            owner.set_gas(1_000);
+            seen = Some((
+                owner.memory().len(),
+                owner.memory_mut().len(),
+                sharer.memory().len(),
+                sharer.call("store", &[Value::I32(0), Value::I32(5)]),
+                gas_seen,
+                view.gas_left(),
+                view.memory().len(),
+            ));
+            late = late_imports
+                .take()
+                .map(|imports| Instance::new(&sharer_module, imports, GAS).map(|_| ()));
+        }),
+        0,
+    );
+    assert_eq!(i32s(out.unwrap()), [42]);
+    let (owner_len, owner_mut_len, sharer_len, stored, (handle_gas, view_gas), set, view_len) =
+        seen.unwrap();
+    assert_eq!((owner_len, owner_mut_len, sharer_len), (0, 0, 0));
+    assert!(
+        matches!(&stored, Err(Trap::Host(m)) if m.contains("held by a running host function")),
+        "{stored:?}"
+    );
+    assert_eq!(handle_gas, view_gas);
+    assert_eq!(set, 1_000);
+    assert_eq!(view_len, 65_536);
+    assert!(
+        matches!(&late, Some(Err(InstantiationError::MemoryLent { name, .. })) if name == "mem"),
+        "{late:?}"
+    );
+    // Once the view is gone, all of it works again.
+    assert_eq!(owner.memory().len(), 65_536);
+    sharer
+        .call("store", &[Value::I32(0), Value::I32(5)])
+        .unwrap();
+    assert_eq!(owner.memory()[..4], 5u32.to_le_bytes());
 }

@@ -196,10 +196,27 @@ impl Imports {
 
 /// What a host function sees of its caller: bounds-checked memory, gas
 /// and the stack height.
+///
+/// While it lives, the memory is its alone: [`Instance::memory`] of any
+/// instance using that memory is empty, and entering one of them is
+/// refused. The gas is the instance's account, which [`Instance::set_gas`]
+/// and [`Instance::gas_left`] reach too (the host function may hold the
+/// instance whose call it serves): it is read and written in place, never
+/// borrowed.
 pub struct Caller<'a> {
     memory: &'a mut [u8],
-    gas: &'a mut i64,
+    gas: NonNull<i64>,
     stack_height: i64,
+    /// The memory `memory` is lent from, given back when the view goes.
+    lent: Option<&'a MemoryCell>,
+}
+
+impl Drop for Caller<'_> {
+    fn drop(&mut self) {
+        if let Some(memory) = self.lent {
+            memory.give_back();
+        }
+    }
 }
 
 impl Caller<'_> {
@@ -237,18 +254,25 @@ impl Caller<'_> {
 
     /// Gas left.
     pub fn gas_left(&self) -> i64 {
-        *self.gas
+        // SAFETY: the gas slot of the instance whose call is suspended in
+        // this host call: it outlives the call, and nothing holds a
+        // reference to it (the instance's own accessors make theirs only
+        // for the access, on this thread).
+        unsafe { self.gas.read() }
     }
 
     /// Charges `amount` with the semantics of the metering helper: if less
     /// is left, gas becomes `-1` and the result is `OutOfGas`.
     pub fn charge_gas(&mut self, amount: u64) -> Result<(), Trap> {
-        if (*self.gas as u64) < amount {
-            *self.gas = -1;
-            return Err(Trap::Wasm(TrapKind::OutOfGas));
-        }
-        *self.gas = (*self.gas as u64 - amount) as i64;
-        Ok(())
+        let gas = self.gas_left();
+        let (left, outcome) = if (gas as u64) < amount {
+            (-1, Err(Trap::Wasm(TrapKind::OutOfGas)))
+        } else {
+            ((gas as u64 - amount) as i64, Ok(()))
+        };
+        // SAFETY: as in `gas_left`.
+        unsafe { self.gas.write(left) };
+        outcome
     }
 }
 
@@ -316,6 +340,11 @@ impl InstanceInner {
         let len = memory.len();
         self.vmctx.memory_len = len;
         old
+    }
+
+    /// A host function's [`Caller`] holds this instance's memory.
+    pub(crate) fn memory_lent(&self) -> bool {
+        self.memory.as_ref().is_some_and(|m| m.lent())
     }
 
     /// Claims everything shared for this thread; `false` if another
@@ -396,30 +425,65 @@ impl InstanceInner {
     }
 
     /// The host function of import `index`, the running call's
-    /// dispatcher, and a caller view.
-    pub(crate) fn host_and_caller(
-        &mut self,
+    /// dispatcher, and a caller view (which lends the memory).
+    ///
+    /// # Safety
+    ///
+    /// `inst` is a live instance whose generated code called import
+    /// `index`, on this thread; the results live only for that host call.
+    /// No reference to the instance is made that outlives this function:
+    /// while the host function runs, the embedder may reach the instance
+    /// through its [`Instance`] handle.
+    pub(crate) unsafe fn host_and_caller<'a>(
+        inst: *mut InstanceInner,
         index: usize,
-    ) -> (Option<&HostImport>, Option<NonNull<dyn Host>>, Caller<'_>) {
-        let info = &self.module.inner.info;
-        let (gas_index, count) = (info.injected.gas_global as usize, info.globals.len());
-        let stack_height = self.vmctx.stack_height;
-        let memory: &mut [u8] = match self.memory.as_ref() {
-            // SAFETY: as in `linear_memory` (a field borrow, so that `gas`
-            // can borrow `globals` beside it).
-            Some(m) => unsafe { m.get() }.data_mut(),
+    ) -> (
+        Option<&'a HostImport>,
+        Option<NonNull<dyn Host>>,
+        Caller<'a>,
+    ) {
+        // SAFETY: the contract; this reference ends here. The imports are
+        // never changed after instantiation, and the memory cell is an
+        // allocation of its own that the instance keeps.
+        let (import, dispatcher, stack_height, lent, gas_index, count) = unsafe {
+            let this = &*inst;
+            let info = &this.module.inner.info;
+            (
+                this.host.get(index).and_then(Option::as_ref),
+                this.dispatcher,
+                this.vmctx.stack_height,
+                this.memory.as_deref(),
+                info.injected.gas_global as usize,
+                info.globals.len(),
+            )
+        };
+        let memory: &mut [u8] = match lent {
+            Some(cell) => {
+                cell.lend();
+                // SAFETY: as in `linear_memory`; the memory is lent to the
+                // view until it drops, so no other reference is made.
+                unsafe { cell.get() }.data_mut()
+            }
             None => &mut [],
+        };
+        // SAFETY: the slot is in the instance's globals (made without a
+        // reference to the instance, so that the handle's accessors may
+        // make theirs meanwhile); `gas_index < count`.
+        let gas = unsafe {
+            let slots: *mut i64 = if vmctx::globals_inline(count) {
+                std::ptr::addr_of_mut!((*inst).vmctx.inline_globals).cast()
+            } else {
+                (*std::ptr::addr_of_mut!((*inst).spilled_globals)).as_mut_ptr()
+            };
+            NonNull::new_unchecked(slots.add(gas_index))
         };
         let caller = Caller {
             memory,
-            gas: &mut global_slots(&mut self.vmctx, &mut self.spilled_globals, count)[gas_index],
+            gas,
             stack_height: i64::from(stack_height as i32),
+            lent,
         };
-        (
-            self.host.get(index).and_then(Option::as_ref),
-            self.dispatcher,
-            caller,
-        )
+        (import, dispatcher, caller)
     }
 
     fn eval(&self, expr: ConstExpr) -> i64 {
@@ -632,6 +696,12 @@ impl Instance {
                     None => globals.push(entry(&imports.globals, import).copied().unwrap_or(0)),
                 },
                 ImportKind::Memory(limits) => match imports.externs.remove(&key(import)) {
+                    Some(Extern::Memory(m)) if m.0.lent() => {
+                        return Err(InstantiationError::MemoryLent {
+                            module: import.module.clone(),
+                            name: import.name.clone(),
+                        });
+                    }
                     Some(Extern::Memory(m)) if m.pages() >= limits.initial => memory = Some(m.0),
                     Some(Extern::Memory(_)) => return Err(incompatible(import, "memory size")),
                     Some(_) => return Err(incompatible(import, "not a memory")),
@@ -870,15 +940,18 @@ impl Instance {
     }
 
     fn inner(&self) -> &InstanceInner {
-        // SAFETY: `ptr` is valid for the instance's lifetime; shared access
-        // through `&self` while no call runs.
+        // SAFETY: `ptr` is valid for the instance's lifetime. A call of
+        // this instance may be suspended in a host function that holds
+        // this handle, but no reference to the instance lives across it:
+        // libcalls make theirs for their own steps, the host's `Caller`
+        // reaches the gas slot by raw pointer and holds the memory, which
+        // the accessors then refuse (`MemoryCell::lent`).
         unsafe { &*self.ptr.inner() }
     }
 
     fn inner_mut(&mut self) -> &mut InstanceInner {
         // SAFETY: as in `inner`, with exclusive access through `&mut self`
-        // (another instance reaches this one only while a call of this
-        // thread runs, never while `&mut self` is in use).
+        // for as long as the reference lives.
         unsafe { &mut *self.ptr.inner() }
     }
 
@@ -1023,6 +1096,9 @@ impl Instance {
             if !inner.claim() {
                 return Err(shared_elsewhere());
             }
+            if inner.memory_lent() {
+                return Err(memory_lent());
+            }
             inner.sync_in();
         }
         inner.vmctx.stack_height = i64::from(stack_base.min(i32::MAX as u32));
@@ -1133,24 +1209,29 @@ impl Instance {
     }
 
     /// The accessible linear memory (empty without one).
-    /// Empty if the memory is shared with instances another thread runs.
+    ///
+    /// Empty while a host function runs with a [`Caller`] over this
+    /// memory (this instance's, or one sharing the memory: the caller's
+    /// view is the one access then), and if the memory is shared with
+    /// instances another thread runs.
     pub fn memory(&self) -> &[u8] {
         let inner = self.inner();
         match &inner.memory {
             // SAFETY: this thread holds the memory's claim (or nothing else
-            // uses it), and the slice borrows `self`: no call runs while it
-            // lives.
-            Some(m) if !inner.shared || m.claim.check() => unsafe { m.get() }.data(),
+            // uses it), no caller view has it, and the slice borrows
+            // `self`: no call runs while it lives.
+            Some(m) if !m.lent() && (!inner.shared || m.claim.check()) => unsafe { m.get() }.data(),
             _ => &[],
         }
     }
 
-    /// The accessible linear memory, writable.
-    /// Empty if the memory is shared with instances another thread runs.
+    /// The accessible linear memory, writable; empty when
+    /// [`Instance::memory`] is.
     pub fn memory_mut(&mut self) -> &mut [u8] {
         let inner = self.inner_mut();
-        if inner.shared && !inner.memory.as_ref().is_some_and(|m| m.claim.check()) {
-            return &mut [];
+        match &inner.memory {
+            Some(m) if !m.lent() && (!inner.shared || m.claim.check()) => {}
+            _ => return &mut [],
         }
         inner.linear_memory().map_or(&mut [], |m| m.data_mut())
     }
@@ -1158,6 +1239,15 @@ impl Instance {
 
 fn shared_elsewhere() -> Trap {
     Trap::Host("the instance shares state with instances another thread runs".into())
+}
+
+/// Entering an instance whose memory a host function's [`Caller`] holds:
+/// its code could write under the host function's view.
+pub(crate) fn memory_lent() -> Trap {
+    Trap::Host(
+        "the instance's memory is held by a running host function (a Caller over a shared memory)"
+            .into(),
+    )
 }
 
 /// The table entry of function `func` (or null) of `module`'s instance

@@ -203,27 +203,31 @@ extern "C" fn table_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u32
 }
 
 extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32 {
-    // SAFETY: as in memory_grow.
-    let inst = unsafe { instance(vmctx) };
-    if let Some(Some(HostImport::Instance(func))) = inst.host.get(import as usize) {
-        let func = func.clone();
-        // The wrapper's buffer has the entry trampoline's layout:
-        // parameters, then results, from slot 0.
-        return call_into(vmctx, func.instance.inner(), func.entry, values);
-    }
-    let module = inst.module.clone();
-    let info = &module.inner.info;
-    let Some(sig) = info.func_sig(import) else {
-        inst.pending = Some(Trap::Host("call to an unknown import".into()));
-        return CODE_HOST;
+    let inst = vmctx_instance(vmctx);
+    let (params, results, shared) = {
+        // SAFETY: as in memory_grow; the reference ends before the host
+        // function runs (which may reach the instance through its handle).
+        let inst = unsafe { &mut *inst };
+        if let Some(Some(HostImport::Instance(func))) = inst.host.get(import as usize) {
+            let func = func.clone();
+            // The wrapper's buffer has the entry trampoline's layout:
+            // parameters, then results, from slot 0.
+            return call_into(vmctx, func.instance.inner(), func.entry, values);
+        }
+        let Some(sig) = inst.module.inner.info.func_sig(import) else {
+            inst.pending = Some(Trap::Host("call to an unknown import".into()));
+            return CODE_HOST;
+        };
+        // A host function may run other instances sharing this one's state.
+        if inst.shared {
+            inst.sync_out();
+        }
+        (sig.params.len(), sig.results.len(), inst.shared)
     };
-    // A host function may run other instances sharing this one's state.
-    if inst.shared {
-        inst.sync_out();
-    }
-    let code = run_host(inst, import, sig.params.len(), sig.results.len(), values);
-    if inst.shared {
-        inst.sync_in();
+    let code = run_host(inst, import, params, results, values);
+    if shared {
+        // SAFETY: as above, after the host function.
+        unsafe { &mut *inst }.sync_in();
     }
     code
 }
@@ -250,8 +254,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("(no message)")
 }
 
+/// Runs host function `import` of `inst` (a live instance whose code
+/// called it), holding no reference to the instance while it runs.
 fn run_host(
-    inst: &mut InstanceInner,
+    inst: *mut InstanceInner,
     import: u32,
     params: usize,
     results: usize,
@@ -273,7 +279,10 @@ fn run_host(
     };
     let mut out = [0i64; 8];
     let caught = {
-        let (import, dispatcher, mut caller) = inst.host_and_caller(import as usize);
+        // SAFETY: `inst` called import `import` on this thread; the views
+        // end with this block.
+        let (import, dispatcher, mut caller) =
+            unsafe { InstanceInner::host_and_caller(inst, import as usize) };
         catch_unwind(AssertUnwindSafe(|| match import {
             Some(HostImport::Func(func)) => {
                 let values = func(&mut caller, args)?;
@@ -308,7 +317,8 @@ fn run_host(
     let outcome = caught.unwrap_or_else(|payload| {
         Err(Trap::Host(format!(
             "host function {} panicked: {}",
-            function_import_name(inst, import as usize),
+            // SAFETY: the host function is over; the reference ends here.
+            function_import_name(unsafe { &*inst }, import as usize),
             panic_message(payload.as_ref())
         )))
     });
@@ -321,7 +331,8 @@ fn run_host(
         }
         Err(Trap::Wasm(kind)) => kind.code(),
         Err(other) => {
-            inst.pending = Some(other);
+            // SAFETY: as above.
+            unsafe { &mut *inst }.pending = Some(other);
             CODE_HOST
         }
     }
@@ -453,6 +464,11 @@ fn call_into_with(
             unsafe { &mut *caller_inner }.pending = Some(Trap::Host(
                 "the callee shares state with instances another thread runs".into(),
             ));
+            return CODE_HOST;
+        }
+        if inner.memory_lent() {
+            // SAFETY: as above.
+            unsafe { &mut *caller_inner }.pending = Some(super::instance::memory_lent());
             return CODE_HOST;
         }
         inner.sync_in();

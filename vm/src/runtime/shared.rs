@@ -23,7 +23,7 @@
 #![allow(unsafe_code)]
 
 use std::cell::UnsafeCell;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use gasket_metering::{FuncSig, ValType};
@@ -63,6 +63,11 @@ fn thread_token() -> usize {
 pub(crate) struct MemoryCell {
     memory: UnsafeCell<LinearMemory>,
     pub claim: Claim,
+    /// Host functions running with a [`super::instance::Caller`] over this
+    /// memory. While one does, the caller's slice is the only access: the
+    /// memory is not handed out ([`crate::Instance::memory`]) and no code
+    /// that could write it is entered.
+    callers: AtomicU32,
 }
 
 // SAFETY: the memory is only reached through `get`, whose callers hold the
@@ -76,7 +81,26 @@ impl MemoryCell {
         Some(Arc::new(MemoryCell {
             memory: UnsafeCell::new(LinearMemory::new(initial, maximum)?),
             claim: Claim::default(),
+            callers: AtomicU32::new(0),
         }))
+    }
+
+    /// A host function's caller view takes the memory (only the claiming
+    /// thread counts, so plain loads and stores suffice).
+    pub(crate) fn lend(&self) {
+        let n = self.callers.load(Ordering::Relaxed);
+        self.callers.store(n + 1, Ordering::Relaxed);
+    }
+
+    /// The caller view of [`MemoryCell::lend`] is gone.
+    pub(crate) fn give_back(&self) {
+        let n = self.callers.load(Ordering::Relaxed);
+        self.callers.store(n - 1, Ordering::Relaxed);
+    }
+
+    /// Whether a host function's caller view holds the memory.
+    pub(crate) fn lent(&self) -> bool {
+        self.callers.load(Ordering::Relaxed) > 0
     }
 
     /// The memory.
