@@ -19,8 +19,9 @@
 //! `mprotect` back to read+execute shoots down the other cores' TLB
 //! entries, an interrupt, which serialises their instruction fetch. On
 //! aarch64 another core could still run stale instructions from a reused
-//! address without an explicit `membarrier`, so mappings are not reused
-//! there.) The pool's lock is only tried: a contended or poisoned pool
+//! address, so mappings are not reused there, and after the flush every
+//! core is made to resynchronise its instruction fetch with a
+//! `membarrier`, since a fresh mapping may still land where code was.) The pool's lock is only tried: a contended or poisoned pool
 //! means a fresh mapping or an unmap, never a wait.
 
 use std::sync::Mutex;
@@ -121,7 +122,40 @@ fn write_blob(mut map: MmapMut, code: &[u8]) -> Result<Mmap, CompileError> {
     let map = map.make_exec().map_err(|_| CompileError::CodeMemory)?;
     #[cfg(target_arch = "aarch64")]
     crate::runtime::unwind::flush_icache(&map);
+    #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
+    sync_cores();
     Ok(map)
+}
+
+/// Makes every core running this process's threads resynchronise its
+/// instruction fetch: `flush_icache` invalidates the caches everywhere but
+/// issues its `isb` on this core only, and a fresh mapping may get an
+/// address where another thread ran code before. Linux's `membarrier`
+/// with `PRIVATE_EXPEDITED_SYNC_CORE` does it (as wasmtime does), once the
+/// process has registered for it; a kernel without it gets the global
+/// barrier (every core passes through the kernel: a context
+/// synchronisation), and one without `membarrier` at all nothing more.
+#[cfg(all(target_arch = "aarch64", target_os = "linux"))]
+#[allow(unsafe_code)]
+fn sync_cores() {
+    use std::sync::OnceLock;
+    const GLOBAL: libc::c_long = 1;
+    const PRIVATE_EXPEDITED_SYNC_CORE: libc::c_long = 32;
+    const REGISTER_PRIVATE_EXPEDITED_SYNC_CORE: libc::c_long = 64;
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    // SAFETY: `membarrier` takes no pointers; registering only changes
+    // what the process may ask for later.
+    let registered = *REGISTERED.get_or_init(|| unsafe {
+        libc::syscall(libc::SYS_membarrier, REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0
+    });
+    let command = if registered {
+        PRIVATE_EXPEDITED_SYNC_CORE
+    } else {
+        GLOBAL
+    };
+    // SAFETY: as above. Its result is not needed: it fails only on a
+    // kernel that cannot do it, where nothing better is left to do.
+    unsafe { libc::syscall(libc::SYS_membarrier, command, 0, 0) };
 }
 
 impl Drop for CodeMemory {

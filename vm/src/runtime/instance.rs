@@ -1219,8 +1219,11 @@ impl Instance {
         match &inner.memory {
             // SAFETY: this thread holds the memory's claim (or nothing else
             // uses it), no caller view has it, and the slice borrows
-            // `self`: no call runs while it lives.
-            Some(m) if !m.lent() && (!inner.shared || m.claim.check()) => unsafe { m.get() }.data(),
+            // `self`: no call runs while it lives (other threads with
+            // `&Instance` only read too).
+            Some(m) if !m.lent() && (!inner.shared || m.claim.check()) => {
+                unsafe { m.get_ref() }.data()
+            }
             _ => &[],
         }
     }

@@ -115,6 +115,17 @@ impl MemoryCell {
         unsafe { &mut *self.memory.get() }
     }
 
+    /// The memory, to read.
+    ///
+    /// # Safety
+    ///
+    /// As for [`MemoryCell::get`], but other shared references from
+    /// `get_ref` may be alive (an [`crate::Instance`] is `Sync`).
+    pub(crate) unsafe fn get_ref(&self) -> &LinearMemory {
+        // SAFETY: see the function's contract.
+        unsafe { &*self.memory.get() }
+    }
+
     /// Current size in pages (any thread).
     pub(crate) fn pages(&self) -> u32 {
         // SAFETY: only the atomic page count is read.
