@@ -704,12 +704,9 @@ const HOOKED_TOKEN: &str = r#"
   (func (export "transfer") (call $peek (i32.const 80))))
 "#;
 
-/// The escrow writes its new state before it calls the token, so a token
-/// that calls back (re-entrancy) sees the deposit counted and the escrow
-/// closed, not the state from before the method (which a `&mut self`
-/// method would show: the macro writes it back only after the method).
-#[test]
-fn escrow_saves_its_state_before_calling_the_token() {
+/// A chain with [`HOOKED_TOKEN`] at `TOKEN` and an escrow over it at
+/// `ESCROW` (depositor alice, beneficiary bob, arbiter carol).
+fn escrow_over_the_hooked_token() -> Chain {
     let mut chain = Chain::empty(Config::default());
     let wasm = wat::parse_str(HOOKED_TOKEN).unwrap();
     let module = common::compile(&wasm, &chain.config, &gasket_host_env::Capabilities::all());
@@ -728,6 +725,32 @@ fn escrow_saves_its_state_before_calling_the_token() {
         "escrow",
         args((TOKEN, ALICE, BOB, CAROL)),
     );
+    chain
+}
+
+/// A token that moves nothing lets deposits add up past any real
+/// supply: the escrow reverts instead of wrapping what it holds.
+#[test]
+fn escrow_deposits_past_u128_max_revert() {
+    let mut chain = escrow_over_the_hooked_token();
+    success(&call(&mut chain, ALICE, ESCROW, "deposit", args(u128::MAX)));
+    expect_revert(
+        &mut chain,
+        ALICE,
+        ESCROW,
+        "deposit",
+        args(1u128),
+        "amount overflow",
+    );
+}
+
+/// The escrow writes its new state before it calls the token, so a token
+/// that calls back (re-entrancy) sees the deposit counted and the escrow
+/// closed, not the state from before the method (which a `&mut self`
+/// method would show: the macro writes it back only after the method).
+#[test]
+fn escrow_saves_its_state_before_calling_the_token() {
+    let mut chain = escrow_over_the_hooked_token();
     let seen = |report: &gasket_host_env::Report| -> Vec<u8> {
         success(report);
         let events = events(report);

@@ -26,7 +26,7 @@
 //!
 //! Reverts: `"invalid input"`, `"already initialized"`, `"not
 //! initialized"`, `"escrow closed"`, `"only the depositor"`, `"zero
-//! amount"`, `"only the arbiter"`, `"nothing to release"` / `"nothing to
+//! amount"`, `"amount overflow"`, `"only the arbiter"`, `"nothing to release"` / `"nothing to
 //! refund"`, and for a token call that does not succeed `"token.<method>
 //! reverted: <the token's reason>"` or `"token.<method> failed"` (trap or
 //! out of gas in the token). A revert of the escrow rolls back the token
@@ -225,11 +225,10 @@ impl Escrow {
         if amount == 0 {
             return Err("zero amount");
         }
-        // A wrapped sum is never kept: it needs more than the depositor
-        // holds (what the escrow holds and the depositor's balance are parts
-        // of one u128 supply), so the (trusted) token's `transfer_from`
-        // below reverts, and the whole call with it.
-        escrow.amount = escrow.amount.wrapping_add(amount);
+        // With an honest token the sum cannot overflow (what the escrow
+        // holds and the depositor's balance are parts of one u128 supply);
+        // the escrow does not rely on the token for it.
+        escrow.amount = escrow.amount.checked_add(amount).ok_or("amount overflow")?;
         escrow.save();
         let to = Address(self_address());
         call_token(
