@@ -227,6 +227,40 @@ fn shared_state_stays_on_one_thread() {
     assert!(matches!(a.export("load"), Some(Extern::Func(_))));
 }
 
+#[test]
+fn an_instantiation_refused_for_another_threads_table_claims_nothing() {
+    // A fresh memory and a table this thread holds: another thread's
+    // instantiation importing both is refused, and leaves the memory
+    // free for this thread.
+    let mut a = Instance::new(&module(EXPORTER), Imports::new(), GAS).unwrap();
+    let memory = gasket_vm::Memory::new(1, 4).unwrap();
+    let table = a.export("tab").expect("tab");
+    a.call("call", &[Value::I32(0)]).unwrap();
+    let imports = |memory: &gasket_vm::Memory, table: &Extern| {
+        let mut imports = Imports::new();
+        imports.define("m", "mem", Extern::Memory(memory.clone()));
+        imports.define("m", "tab", table.clone());
+        imports
+    };
+    const USES_BOTH: &str = r#"
+    (module
+      (import "m" "mem" (memory 1))
+      (import "m" "tab" (table 4 funcref))
+      (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1))))
+    "#;
+    let m = module(USES_BOTH);
+    let there = {
+        let (m, imports) = (m.clone(), imports(&memory, &table));
+        std::thread::spawn(move || Instance::new(&m, imports, GAS).map(|_| ()))
+            .join()
+            .unwrap()
+    };
+    assert!(matches!(there, Err(InstantiationError::Shared)), "{there:?}");
+    let mut here = Instance::new(&m, imports(&memory, &table), GAS).unwrap();
+    here.call("store", &[Value::I32(0), Value::I32(9)]).unwrap();
+    assert_eq!(here.memory()[..4], 9u32.to_le_bytes());
+}
+
 /// A function in a shared table that calls a host function, then reads
 /// its own memory.
 const DROPPED_MID_CALL: &str = r#"

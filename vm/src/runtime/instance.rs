@@ -721,6 +721,15 @@ impl Instance {
             || host
                 .iter()
                 .any(|h| matches!(h, Some(HostImport::Instance(_))));
+        // Before anything is built or claimed: a refused instantiation
+        // leaves no claim on the memory behind, and no half-made instance
+        // (which could not clean a table another thread holds, and would
+        // be leaked).
+        let available = memory.as_ref().is_none_or(|m| m.claim.available())
+            && table.as_ref().is_none_or(|t| t.claim.available());
+        if !available {
+            return Err(InstantiationError::Shared);
+        }
         if memory.is_none()
             && let Some(limits) = info.memory
         {

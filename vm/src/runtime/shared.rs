@@ -49,6 +49,12 @@ impl Claim {
             Err(owner) => owner == me,
         }
     }
+
+    /// Whether [`Claim::check`] would pass, without claiming.
+    pub(crate) fn available(&self) -> bool {
+        let owner = self.0.load(Ordering::Acquire);
+        owner == 0 || owner == thread_token()
+    }
 }
 
 /// A number unique to the current thread while it lives.
