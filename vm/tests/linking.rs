@@ -228,6 +228,38 @@ fn shared_state_stays_on_one_thread() {
 }
 
 #[test]
+fn a_shared_instance_moved_to_another_thread_shows_nothing_there() {
+    // The exporter's code ran here (through the importer), so it belongs
+    // to this thread; its handle, moved to another thread, neither reads
+    // nor writes what this thread may be running.
+    let (m, n) = (module(EXPORTER), module(IMPORTER));
+    let mut a = Instance::new(&m, Imports::new(), GAS).unwrap();
+    let mut b = Instance::new(&n, link(&mut a), GAS).unwrap();
+    assert_eq!(i32s(b.call("load_via", &[Value::I32(0)]).unwrap()), [0]);
+    let gas = a.gas_left();
+    let (a, seen) = std::thread::spawn(move || {
+        a.set_gas(5);
+        let seen = (
+            a.gas_left(),
+            a.stack_height(),
+            a.exported_global("g"),
+            a.memory().len(),
+            a.export("load").is_none(),
+            a.call("size", &[]),
+        );
+        (a, seen)
+    })
+    .join()
+    .unwrap();
+    let (gas_there, height, global, memory, no_export, call) = seen;
+    assert_eq!((gas_there, height, global, memory), (0, 0, None, 0));
+    assert!(no_export);
+    assert!(matches!(call, Err(Trap::Host(_))), "{call:?}");
+    assert_eq!(a.gas_left(), gas);
+    assert_eq!(a.exported_global("g"), Some(Value::I32(7)));
+}
+
+#[test]
 fn an_instantiation_refused_for_another_threads_table_claims_nothing() {
     // A fresh memory and a table this thread holds: another thread's
     // instantiation importing both is refused, and leaves the memory

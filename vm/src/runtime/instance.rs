@@ -342,6 +342,29 @@ impl InstanceInner {
         old
     }
 
+    /// [`InstanceInner::claim`] made without a reference to the instance
+    /// (another thread may hold one: the claim decides which): `true` if
+    /// it shares nothing, or this thread holds (or now takes) every claim.
+    ///
+    /// # Safety
+    ///
+    /// `inner` is live. `shared` is only written by the thread that may
+    /// use the instance, before another can reach it or while holding its
+    /// claim; the claims are atomic.
+    pub(crate) unsafe fn claim_raw(inner: *const InstanceInner) -> bool {
+        // SAFETY: see the function's contract; only these fields are read.
+        unsafe {
+            if !*std::ptr::addr_of!((*inner).shared) {
+                return true;
+            }
+            let memory = &*std::ptr::addr_of!((*inner).memory);
+            let table = &*std::ptr::addr_of!((*inner).table);
+            (*std::ptr::addr_of!((*inner).claim)).check()
+                && memory.as_ref().is_none_or(|m| m.claim.check())
+                && table.as_ref().is_none_or(|t| t.claim.check())
+        }
+    }
+
     /// A host function's [`Caller`] holds this instance's memory.
     pub(crate) fn memory_lent(&self) -> bool {
         self.memory.as_ref().is_some_and(|m| m.lent())
@@ -594,7 +617,11 @@ impl Drop for InstanceBox {
 
 /// An instance of a [`Module`]. Runs on any thread (one at a time); an
 /// instance that shares state with others ([`Instance::export`],
-/// [`Imports::define`]) runs on the thread that first ran one of them.
+/// [`Imports::define`]) belongs to the thread that first ran or used one
+/// of them: on any other thread its calls fail with [`Trap::Host`], its
+/// exports are `None`, and its accessors see nothing (an empty memory,
+/// no globals, 0 gas and height; [`Instance::set_gas`] has no effect),
+/// never what that thread may be changing.
 pub struct Instance {
     /// Generated code and libcalls reach the same allocation through
     /// `vmctx.instance` while a call runs.
@@ -603,9 +630,11 @@ pub struct Instance {
 
 impl std::fmt::Debug for Instance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Instance")
-            .field("globals", &self.inner().globals())
-            .finish_non_exhaustive()
+        let mut out = f.debug_struct("Instance");
+        if self.owned() {
+            out.field("globals", &self.inner().globals());
+        }
+        out.finish_non_exhaustive()
     }
 }
 
@@ -901,6 +930,9 @@ impl Instance {
     /// [`Instance::stack_height`]); shared, a cell synchronised at entries
     /// would write an older value back over the account.
     pub fn export(&mut self, name: &str) -> Option<Extern> {
+        if !self.owned() {
+            return None;
+        }
         let module = self.inner().module.clone();
         let info = &module.inner.info;
         let export = info.export(name)?;
@@ -946,6 +978,16 @@ impl Instance {
         };
         self.inner_mut().shared = true;
         Some(item)
+    }
+
+    /// Whether this thread may use the instance: it shares nothing, or
+    /// this thread holds (or now takes) its claims. Decided before any
+    /// reference to the instance is made: the thread that holds them may
+    /// be running it.
+    fn owned(&self) -> bool {
+        // SAFETY: the instance is live; `shared` is written only through
+        // `&mut Instance` after this check passed.
+        unsafe { InstanceInner::claim_raw(self.ptr.inner()) }
     }
 
     fn inner(&self) -> &InstanceInner {
@@ -1022,6 +1064,9 @@ impl Instance {
     /// `func`'s call data, if it belongs to this instance's module.
     #[inline(always)]
     fn resolved<'a>(&self, func: &'a ExportFunc) -> Result<Resolved<'a>, Trap> {
+        if !self.owned() {
+            return Err(shared_elsewhere());
+        }
         if !Arc::ptr_eq(&func.module, &self.inner().module.inner) {
             return Err(Trap::NoSuchExport(func.name.to_string()));
         }
@@ -1040,6 +1085,9 @@ impl Instance {
         host: Option<NonNull<dyn Host>>,
         stack_base: u32,
     ) -> Result<Vec<Value>, Trap> {
+        if !self.owned() {
+            return Err(shared_elsewhere());
+        }
         // SAFETY: the instance holds its module for its whole life and
         // never replaces it; `run` does not touch `InstanceInner::module`.
         let module: &ModuleInner = unsafe { &*Arc::as_ptr(&self.inner().module.inner) };
@@ -1164,7 +1212,10 @@ impl Instance {
 
     /// The module this is an instance of.
     pub fn module(&self) -> &Module {
-        &self.inner().module
+        // SAFETY: the field is set at instantiation and never written
+        // again, so it is read without a reference to the instance (which
+        // another thread may be running).
+        unsafe { &*std::ptr::addr_of!((*self.ptr.inner()).module) }
     }
 
     /// Sets the gas left (at most `i64::MAX`).
@@ -1175,22 +1226,38 @@ impl Instance {
     /// instance waits on a call into another instance (a shared table or
     /// an imported function), that call's return gives it back the gas
     /// the other instance left, and this setting is lost.
+    ///
+    /// No effect on a thread that may not use the instance (see
+    /// [`Instance`]).
     pub fn set_gas(&mut self, gas: u64) {
-        *self.inner_mut().gas_slot() = gas.min(i64::MAX as u64) as i64;
+        if self.owned() {
+            *self.inner_mut().gas_slot() = gas.min(i64::MAX as u64) as i64;
+        }
     }
 
-    /// The gas global: the gas left, or `-1` after out of gas.
+    /// The gas global: the gas left, or `-1` after out of gas (0 on a
+    /// thread that may not use the instance).
     pub fn gas_left(&self) -> i64 {
+        if !self.owned() {
+            return 0;
+        }
         self.inner().gas()
     }
 
-    /// The stack-height global (`-1` after a stack overflow).
+    /// The stack-height global (`-1` after a stack overflow; 0 on a
+    /// thread that may not use the instance).
     pub fn stack_height(&self) -> i32 {
+        if !self.owned() {
+            return 0;
+        }
         self.inner().vmctx.stack_height as i32
     }
 
-    /// Global `index`.
+    /// Global `index` (`None` on a thread that may not use the instance).
     pub fn global(&self, index: u32) -> Option<Value> {
+        if !self.owned() {
+            return None;
+        }
         let ty = self
             .inner()
             .module
@@ -1213,7 +1280,7 @@ impl Instance {
 
     /// The exported global `name`.
     pub fn exported_global(&self, name: &str) -> Option<Value> {
-        let export = self.inner().module.inner.info.export(name)?;
+        let export = self.module().inner.info.export(name)?;
         (export.kind == ExportKind::Global).then(|| self.global(export.index))?
     }
 
@@ -1224,6 +1291,9 @@ impl Instance {
     /// view is the one access then), and if the memory is shared with
     /// instances another thread runs.
     pub fn memory(&self) -> &[u8] {
+        if !self.owned() {
+            return &[];
+        }
         let inner = self.inner();
         match &inner.memory {
             // SAFETY: this thread holds the memory's claim (or nothing else
@@ -1240,6 +1310,9 @@ impl Instance {
     /// The accessible linear memory, writable; empty when
     /// [`Instance::memory`] is.
     pub fn memory_mut(&mut self) -> &mut [u8] {
+        if !self.owned() {
+            return &mut [];
+        }
         let inner = self.inner_mut();
         match &inner.memory {
             Some(m) if !m.lent() && (!inner.shared || m.claim.check()) => {}

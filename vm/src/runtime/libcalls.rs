@@ -381,9 +381,15 @@ extern "C" fn call_indirect(
         inst.module.inner.sig_ids.get(type_index as usize) == Some(&entry.sig)
     } else {
         // SAFETY: an entry's context is that of a live instance: entries
-        // are cleared when their instance is freed.
-        let owner = unsafe { instance(entry.vmctx) };
-        owner.module.inner.info.func_sig(entry.func_index) == Some(&expected)
+        // are cleared when their instance is freed. Its module is never
+        // written after instantiation, so it is read without a reference
+        // to an instance another thread may be running (`call_into_with`
+        // checks the claims).
+        let module = unsafe {
+            let owner = (*entry.vmctx).instance.cast::<InstanceInner>();
+            &*std::ptr::addr_of!((*owner).module)
+        };
+        module.inner.info.func_sig(entry.func_index) == Some(&expected)
     };
     if !matches {
         return TrapKind::IndirectCallSignatureMismatch.code();
@@ -455,17 +461,18 @@ fn call_into_with(
         caller.sync_out();
         (caller.gas(), caller.vmctx.stack_height, caller.dispatcher)
     };
+    // SAFETY: a live instance (a `Func` or a table entry holds it).
+    if !unsafe { InstanceInner::claim_raw(callee) } {
+        // SAFETY: the caller's instance; the reference ends here.
+        unsafe { &mut *caller_inner }.pending = Some(Trap::Host(
+            "the callee shares state with instances another thread runs".into(),
+        ));
+        return CODE_HOST;
+    }
     let (callee_vmctx, saved) = {
-        // SAFETY: a live instance other than the caller; this thread runs
-        // it (claim checked below); the reference ends here.
+        // SAFETY: a live instance other than the caller, which this thread
+        // holds the claims of (above); the reference ends here.
         let inner = unsafe { &mut *callee };
-        if inner.shared && !inner.claim() {
-            // SAFETY: as above.
-            unsafe { &mut *caller_inner }.pending = Some(Trap::Host(
-                "the callee shares state with instances another thread runs".into(),
-            ));
-            return CODE_HOST;
-        }
         if inner.memory_lent() {
             // SAFETY: as above.
             unsafe { &mut *caller_inner }.pending = Some(super::instance::memory_lent());
