@@ -287,7 +287,10 @@ fn an_instantiation_refused_for_another_threads_table_claims_nothing() {
             .join()
             .unwrap()
     };
-    assert!(matches!(there, Err(InstantiationError::Shared)), "{there:?}");
+    assert!(
+        matches!(there, Err(InstantiationError::Shared)),
+        "{there:?}"
+    );
     let mut here = Instance::new(&m, imports(&memory, &table), GAS).unwrap();
     here.call("store", &[Value::I32(0), Value::I32(9)]).unwrap();
     assert_eq!(here.memory()[..4], 9u32.to_le_bytes());

@@ -146,7 +146,12 @@ fn sync_cores() {
     // SAFETY: `membarrier` takes no pointers; registering only changes
     // what the process may ask for later.
     let registered = *REGISTERED.get_or_init(|| unsafe {
-        libc::syscall(libc::SYS_membarrier, REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0
+        libc::syscall(
+            libc::SYS_membarrier,
+            REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
+            0,
+            0,
+        ) == 0
     });
     let command = if registered {
         PRIVATE_EXPEDITED_SYNC_CORE
