@@ -154,6 +154,18 @@ pub(crate) fn host_isa_flags() -> Vec<&'static str> {
 /// Fewest jobs per compile thread (see [`Engine::run_jobs`]).
 const JOBS_PER_THREAD: usize = 8;
 
+/// How [`Engine::run_jobs`] starts a helper thread. Tests can make the OS
+/// refuse it (`tests::REFUSE_COMPILE_THREADS`): a stack larger than the
+/// address space.
+fn compile_thread() -> std::thread::Builder {
+    let builder = std::thread::Builder::new();
+    #[cfg(test)]
+    if tests::REFUSE_COMPILE_THREADS.with(std::cell::Cell::get) {
+        return builder.stack_size(1 << 60);
+    }
+    builder
+}
+
 /// One function of the blob to compile.
 enum Job {
     /// Function `index`: a defined function, or an imported function's
@@ -743,7 +755,12 @@ impl Engine {
         let mut results: Vec<Option<Result<CompiledFunction, CompileError>>> =
             (0..jobs.len()).map(|_| None).collect();
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            // A thread the OS refuses (out of threads or memory) is one
+            // helper fewer, never a panic: the calling thread takes
+            // whatever jobs no helper does.
+            let handles: Vec<_> = (1..threads)
+                .map_while(|_| compile_thread().spawn_scoped(scope, worker).ok())
+                .collect();
             let mut all = worker();
             for handle in handles {
                 match handle.join() {
@@ -1174,6 +1191,38 @@ mod tests {
                 assert_eq!(dense, Vec::<u32>::new(), "{name}, inline {inline}");
             }
         }
+    }
+
+    thread_local! {
+        /// Makes `compile_thread` ask for threads the OS refuses, on this
+        /// thread.
+        pub(super) static REFUSE_COMPILE_THREADS: std::cell::Cell<bool> =
+            const { std::cell::Cell::new(false) };
+    }
+
+    /// Threads the OS refuses are helpers fewer, not a panic: the calling
+    /// thread compiles every job, and the code is the same.
+    #[test]
+    fn refused_compile_threads_leave_the_work_to_the_caller() {
+        let refused = std::thread::Builder::new().stack_size(1 << 60).spawn(|| ());
+        assert!(refused.is_err(), "the OS gave a thread a 1 EiB stack");
+        let wasm = gasket_harness::contract::wasm("token");
+        let prepared = gasket_metering::prepare_with_policy(
+            &wasm,
+            &gasket_metering::Config::default(),
+            &gasket_metering::Permissive,
+        )
+        .unwrap();
+        let engine = Engine::new(EngineConfig {
+            compile_threads: 4,
+            ..EngineConfig::default()
+        })
+        .unwrap();
+        let threaded = engine.compile(&prepared).unwrap();
+        REFUSE_COMPILE_THREADS.with(|refuse| refuse.set(true));
+        let alone = engine.compile(&prepared).unwrap();
+        REFUSE_COMPILE_THREADS.with(|refuse| refuse.set(false));
+        assert_eq!(alone.code(), threaded.code());
     }
 
     /// A panic in one job (Cranelift's own asserts) is a `Codegen` error

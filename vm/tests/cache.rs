@@ -250,6 +250,113 @@ fn eviction_keeps_both_levels_within_their_bounds() {
     assert_eq!(cache.stats().misses, 9);
 }
 
+/// A module `prepare` rejects, distinct for each `i`: its cached error is
+/// a file of a few hundred bytes.
+fn junk(i: u8) -> Vec<u8> {
+    vec![0, b'a', b's', b'm', 1, 0, 0, 0, 0xff, i]
+}
+
+/// A flood of tiny files (cached errors of junk modules) stays within the
+/// bound counted in whole 4 KiB blocks, and within the number of files.
+#[test]
+fn small_files_count_whole_blocks_and_their_number_is_capped() {
+    let engine = engine();
+    // 32 KiB: 8 blocks, the byte bound binds (16 files allowed). 2 MiB:
+    // 512 blocks, the file cap of 32 binds.
+    for (max_bytes, most) in [(32 * 1024, 8), (2 * MIB, 32)] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = DiskConfig {
+            dir: dir.path().to_path_buf(),
+            max_bytes,
+        };
+        assert_eq!(config.max_files(), (max_bytes / (64 * 1024)).max(16));
+        let cache = Cache::new(CacheConfig {
+            memory_bytes: 0,
+            disk: Some(config),
+        });
+        for i in 0..48 {
+            assert!(compile(&engine, &cache, &junk(i)).is_err());
+            let files = artifacts(dir.path()).len() as u64;
+            assert!(files <= most, "{files} files, {max_bytes} bytes");
+            assert!(cache.disk_bytes().unwrap() <= max_bytes);
+            assert_eq!(cache.disk_bytes().unwrap(), files * 4096);
+        }
+        assert_eq!(artifacts(dir.path()).len() as u64, most);
+        assert_eq!(cache.stats().evictions_disk, 48 - most);
+    }
+}
+
+/// A FIFO (or a symlink to one) under an artifact's name would block the
+/// open forever: it is a read failure naming the path, a miss, and the
+/// rewritten file replaces it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_under_an_artifacts_name_is_a_miss_not_a_hang() {
+    let wasm = golden_wasm("fib.wat");
+    for through_symlink in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let path = disk_cache(dir.path(), 0)
+            .artifact_path(&key(&engine(), &wasm))
+            .unwrap();
+        let fifo = if through_symlink {
+            other.path().join("fifo")
+        } else {
+            path.clone()
+        };
+        // coreutils' mkfifo: a test that skipped without it could not fail.
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(
+            made.as_ref().is_ok_and(|status| status.success()),
+            "mkfifo {}: {made:?}",
+            fifo.display()
+        );
+        if through_symlink {
+            std::os::unix::fs::symlink(&fifo, &path).unwrap();
+        }
+        // On a thread of its own: a lookup that opens the FIFO never
+        // returns, and the test fails on the timeout instead of hanging.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let (dir_path, bytes) = (dir.path().to_path_buf(), wasm.clone());
+        std::thread::spawn(move || {
+            let cache = disk_cache(&dir_path, 0);
+            let compiled = compile(&engine(), &cache, &bytes).is_ok();
+            let error = cache.first_disk_error().map(str::to_string);
+            let _ = sender.send((compiled, cache.stats(), error));
+        });
+        let (compiled, stats, error) = receiver
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("the lookup blocked on the FIFO");
+        assert!(compiled);
+        assert_eq!(
+            (stats.read_failures, stats.misses, stats.hits_disk),
+            (1, 1, 0)
+        );
+        let error = error.unwrap();
+        assert!(error.contains(&path.display().to_string()), "{error}");
+        assert!(error.contains("not a regular file"), "{error}");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
+        let restarted = disk_cache(dir.path(), 0);
+        compile(&engine(), &restarted, &wasm).unwrap();
+        assert_eq!(restarted.stats().hits_disk, 1);
+    }
+}
+
+/// A rejected file is reported once, with its path and why.
+#[test]
+fn a_rejected_file_is_reported_with_its_path() {
+    let f = fixture();
+    let mut bytes = f.valid.clone();
+    *bytes.last_mut().unwrap() ^= 1;
+    std::fs::write(&f.path, &bytes).unwrap();
+    let cache = disk_cache(f.dir.path(), 0);
+    compile(&engine(), &cache, &f.wasm).unwrap();
+    assert_eq!(cache.stats().corrupt_files, 1);
+    let error = cache.first_disk_error().unwrap();
+    let named = format!("rejecting {}: payload checksum", f.path.display());
+    assert_eq!(error, named);
+}
+
 #[test]
 fn a_disk_hit_marks_a_stale_file_used_and_leaves_a_fresh_one() {
     // Eviction drops the oldest modification time; a hit refreshes it only
@@ -601,6 +708,43 @@ fn a_known_code_hash_gives_the_same_entry_and_a_wrong_one_is_caught() {
         ModuleError::Compile(gasket_vm::CompileError::Internal { .. })
     ));
     assert_eq!(cache.stats().misses, 2);
+}
+
+/// A wrong hash with bytes `prepare` rejects (a node whose code went
+/// missing reads empty bytes) is an uncached error naming both hashes: the
+/// rejection never answers for the real contract's key, in memory or on
+/// disk after a restart.
+#[test]
+fn a_wrong_hash_with_rejected_bytes_poisons_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine();
+    let cache = disk_cache(dir.path(), MIB);
+    let wasm = golden_wasm("fib.wat");
+    let hash = *blake3::hash(&wasm).as_bytes();
+    let lookup = |cache: &Cache, bytes: &[u8]| {
+        engine.compile_cached_with_hash(cache, &hash, bytes, &Config::default(), POLICY, prepare)
+    };
+    for bytes in [&b""[..], b"\0asm\x01\0\0\0\x0b"] {
+        let error = lookup(&cache, bytes).unwrap_err();
+        let ModuleError::Compile(gasket_vm::CompileError::Internal { what, .. }) = &error else {
+            panic!("expected an internal error, got {error}");
+        };
+        assert!(
+            what.contains(&blake3::hash(&wasm).to_hex().to_string()),
+            "{what}"
+        );
+        assert!(
+            what.contains(&blake3::hash(bytes).to_hex().to_string()),
+            "{what}"
+        );
+    }
+    assert!(artifacts(dir.path()).is_empty(), "nothing cached");
+    assert_eq!(cache.stats().memory_bytes, 0);
+    let module = lookup(&cache, &wasm).unwrap();
+    common::check_vectors("fib.wat", &module);
+    let restarted = disk_cache(dir.path(), MIB);
+    lookup(&restarted, &wasm).unwrap();
+    assert_eq!(restarted.stats().hits_disk, 1);
 }
 
 /// Runs `f` on a thread with room for `BASELINE_NATIVE_STACK_BYTES`.

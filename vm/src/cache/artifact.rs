@@ -16,18 +16,21 @@
 //! magic, format version, key (the file must be the one asked for), payload
 //! length, payload checksum; then it decodes the metadata and checks it
 //! against the engine (target, native stack) and against itself (every
-//! offset inside the code, every table entry a function). Any failure is an
+//! offset inside the code; every table entry, entry trampoline and
+//! imported-function count within the functions; the injected globals,
+//! the defined globals and every `global.get` of a constant expression
+//! within the globals). Any failure is an
 //! [`ArtifactError`], which the cache treats as a miss. Loosening any of
 //! these checks can execute a stale or damaged blob: a consensus failure.
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use gasket_metering::ModuleInfo;
+use gasket_metering::{ImportKind, ModuleInfo};
 
 use super::FORMAT_VERSION;
 use super::key::CacheKey;
 use crate::engine::{Engine, Target};
 use crate::error::ModuleError;
-use crate::module::{Module, Segments};
+use crate::module::{ConstExpr, Module, Segments};
 
 /// First bytes of every artifact file.
 pub(crate) const MAGIC: [u8; 8] = *b"GASKETCA";
@@ -250,6 +253,38 @@ fn check_layout(meta: &ModuleMeta, code_len: usize) -> Result<(), ArtifactError>
     if !table_funcs.flatten().all(|&f| (f as usize) < functions) {
         return Err(ArtifactError::Layout("table entry"));
     }
+    if !meta.entries.iter().all(|&(f, _)| (f as usize) < functions) {
+        return Err(ArtifactError::Layout("entry trampoline function"));
+    }
+    let imported =
+        |kind: fn(&ImportKind) -> bool| meta.info.imports.iter().filter(|i| kind(&i.kind)).count();
+    let imported_functions = imported(|k| matches!(k, ImportKind::Func(_)));
+    if meta.info.imported_functions as usize != imported_functions || imported_functions > functions
+    {
+        return Err(ArtifactError::Layout("imported functions"));
+    }
+    // Instantiation indexes the globals with these, and takes the defined
+    // ones (initialisers) after the imported ones.
+    let globals = meta.info.globals.len();
+    if imported(|k| matches!(k, ImportKind::Global(_))) + meta.segments.globals.len() != globals {
+        return Err(ArtifactError::Layout("defined globals"));
+    }
+    if meta.info.injected.gas_global as usize >= globals {
+        return Err(ArtifactError::Layout("gas global"));
+    }
+    if meta.info.injected.stack_global as usize >= globals {
+        return Err(ArtifactError::Layout("stack global"));
+    }
+    let offsets = (meta.segments.data.iter().map(|d| &d.offset))
+        .chain(meta.segments.elements.iter().map(|e| &e.offset))
+        .flatten();
+    let in_range = |expr: &ConstExpr| match *expr {
+        ConstExpr::Global(g) => (g as usize) < globals,
+        ConstExpr::I32(_) | ConstExpr::I64(_) => true,
+    };
+    if !meta.segments.globals.iter().chain(offsets).all(in_range) {
+        return Err(ArtifactError::Layout("global in a constant expression"));
+    }
     Ok(())
 }
 
@@ -374,10 +409,26 @@ mod tests {
         );
     }
 
+    /// `meta` and `code` as a file for `key` with a valid header and
+    /// checksum: what a buggy writer of the same format version could
+    /// produce.
+    fn forge(key: &CacheKey, meta: Box<ModuleMeta>, code: &[u8]) -> Vec<u8> {
+        let mut payload = Vec::new();
+        Metadata::Module(meta).serialize(&mut payload).unwrap();
+        payload.extend_from_slice(code);
+        let mut forged = Vec::new();
+        forged.extend_from_slice(&MAGIC);
+        forged.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        forged.extend_from_slice(&key.0);
+        forged.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        forged.extend_from_slice(&checksum(&payload));
+        forged.extend_from_slice(&payload);
+        forged
+    }
+
     #[test]
     fn inconsistent_metadata_is_rejected_after_the_checksum() {
-        // A payload with a good checksum whose offsets point outside the code: what a
-        // buggy writer of the same format version could produce.
+        // A payload with a good checksum whose offsets point outside the code.
         let engine = engine(host());
         let module = module(&engine);
         let key = CacheKey([4; 32]);
@@ -386,17 +437,87 @@ mod tests {
             panic!("artifact does not decode");
         };
         meta.function_offsets[0] = code.len() as u64;
-        let mut payload = Vec::new();
-        Metadata::Module(meta).serialize(&mut payload).unwrap();
-        payload.extend_from_slice(code);
-        let mut forged = file[..HEADER_LEN].to_vec();
-        forged[44..52].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-        forged[52..HEADER_LEN].copy_from_slice(&checksum(&payload));
-        forged.extend_from_slice(&payload);
         assert_eq!(
-            decode(&forged, &key, &engine).err(),
+            decode(&forge(&key, meta, code), &key, &engine).err(),
             Some(ArtifactError::Layout("offset outside the code"))
         );
+    }
+
+    /// Every index instantiation takes from the metadata is checked: each
+    /// field set out of range (checksum recomputed) is a layout error, not
+    /// a module whose instantiation would index out of bounds.
+    #[test]
+    fn indices_instantiation_uses_are_checked() {
+        let engine = engine(host());
+        // An imported global read by a defined global's initialiser and by
+        // both segments' offsets; an exported function in the table.
+        let wasm = wat::parse_str(
+            r#"(module (import "env" "base" (global $base i32))
+                 (global $g (mut i32) (global.get $base))
+                 (memory 1) (table 2 funcref) (elem (global.get $base) $f)
+                 (data (global.get $base) "hi")
+                 (func $f (export "f") (result i32) (global.get $g)))"#,
+        )
+        .unwrap();
+        let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
+        let module = engine.compile(&prepared).unwrap();
+        let key = CacheKey([6; 32]);
+        let file = encode(&key, &Ok(module));
+        let Ok(Decoded::Module(valid, code)) = decode(&file, &key, &engine) else {
+            panic!("artifact does not decode");
+        };
+        let globals = valid.info.globals.len() as u32;
+        let functions = valid.info.functions.len() as u32;
+        type Corrupt = fn(&mut ModuleMeta, u32, u32);
+        let corruptions: [(&str, Corrupt); 8] = [
+            ("gas global", |m, globals, _| {
+                m.info.injected.gas_global = globals
+            }),
+            ("stack global", |m, globals, _| {
+                m.info.injected.stack_global = globals
+            }),
+            ("defined globals", |m, _, _| {
+                m.segments.globals.push(ConstExpr::I32(0))
+            }),
+            ("imported functions", |m, _, functions| {
+                m.info.imported_functions = functions + 1
+            }),
+            ("global in a constant expression", |m, globals, _| {
+                m.segments.globals[0] = ConstExpr::Global(globals)
+            }),
+            ("global in a constant expression", |m, globals, _| {
+                m.segments.data[0].offset = Some(ConstExpr::Global(globals))
+            }),
+            ("global in a constant expression", |m, globals, _| {
+                m.segments.elements[0].offset = Some(ConstExpr::Global(globals))
+            }),
+            ("entry trampoline function", |m, _, functions| {
+                m.entries[0].0 = functions
+            }),
+        ];
+        // The fixture has what each corruption changes.
+        assert!(matches!(
+            valid.segments.globals[..],
+            [ConstExpr::Global(0), ..]
+        ));
+        assert!(matches!(
+            valid.segments.data[0].offset,
+            Some(ConstExpr::Global(0))
+        ));
+        assert!(matches!(
+            valid.segments.elements[0].offset,
+            Some(ConstExpr::Global(0))
+        ));
+        assert!(!valid.entries.is_empty());
+        assert!(decode(&forge(&key, valid.clone(), code), &key, &engine).is_ok());
+        for (what, corrupt) in corruptions {
+            let mut meta = valid.clone();
+            corrupt(&mut meta, globals, functions);
+            assert_eq!(
+                decode(&forge(&key, meta, code), &key, &engine).err(),
+                Some(ArtifactError::Layout(what)),
+            );
+        }
     }
 
     #[test]

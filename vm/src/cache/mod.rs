@@ -24,8 +24,10 @@
 //! magic, format version, key, length and the payload's blake3 *before*
 //! decoding anything, then checks the
 //! metadata against the engine and itself. Any failure is a miss: the file
-//! is deleted, counted in [`CacheStats::corrupt_files`], the module is
-//! recompiled and the file rewritten. The hash detects accidents (bit
+//! is deleted, counted in [`CacheStats::corrupt_files`] (the first
+//! rejection, with the file's path and why, kept for
+//! [`Cache::first_disk_error`]), the module is recompiled and the file
+//! rewritten. The hash detects accidents (bit
 //! flips, truncation, a crash mid-write, another build's files), not an
 //! attacker: whoever can write the cache directory can write code this
 //! process runs, so the directory must be as trusted as the node's binary.
@@ -108,8 +110,35 @@ pub struct DiskConfig {
     /// The directory of artifact files (created if missing). Only the
     /// cache should write there.
     pub dir: PathBuf,
-    /// Upper bound on the total size of the artifact files.
+    /// Upper bound on the total size of the artifact files, each counted
+    /// as its size rounded up to whole 4 KiB blocks (what a file takes on
+    /// disk, at the least). The number of files is bounded too
+    /// ([`DiskConfig::max_files`]).
     pub max_bytes: u64,
+}
+
+/// [`DiskConfig::max_files`]: one file per this many bytes of the bound.
+pub const DISK_BYTES_PER_FILE: u64 = 64 * 1024;
+
+/// [`DiskConfig::max_files`] never allows fewer files than this (a small
+/// bound is then the byte bound's to enforce).
+pub const MIN_DISK_FILES: u64 = 16;
+
+/// [`DiskConfig::max_files`] never allows more files than this: every
+/// write lists the directory to evict, which stays a few milliseconds.
+pub const MAX_DISK_FILES: u64 = 16_384;
+
+impl DiskConfig {
+    /// The most artifact files the directory holds: one per
+    /// [`DISK_BYTES_PER_FILE`] (64 KiB) of `max_bytes`, between
+    /// [`MIN_DISK_FILES`] and [`MAX_DISK_FILES`] (the 16,384 of a 1 GiB
+    /// bound). A contract's artifact is tens to hundreds of KiB, so the
+    /// byte bound is what usually binds; the cap stops a flood of small
+    /// files (cached errors of junk modules) from costing an inode and a
+    /// directory entry each without limit.
+    pub fn max_files(&self) -> u64 {
+        (self.max_bytes / DISK_BYTES_PER_FILE).clamp(MIN_DISK_FILES, MAX_DISK_FILES)
+    }
 }
 
 /// The cache's bounds.
@@ -148,6 +177,10 @@ pub struct CacheStats {
     pub corrupt_files: u64,
     /// Artifact files that could not be written (or the directory created).
     pub write_failures: u64,
+    /// Artifact files that eviction could not delete (each skipped, the
+    /// next oldest deleted instead), or listings of the directory for
+    /// eviction that failed.
+    pub eviction_failures: u64,
     /// Artifact files that exist but could not be read.
     pub read_failures: u64,
     /// Entries evicted from memory to stay within the bound.
@@ -165,6 +198,7 @@ struct Counters {
     misses: AtomicU64,
     corrupt_files: AtomicU64,
     write_failures: AtomicU64,
+    eviction_failures: AtomicU64,
     read_failures: AtomicU64,
     evictions_memory: AtomicU64,
     evictions_disk: AtomicU64,
@@ -215,7 +249,7 @@ impl Cache {
             disk: config
                 .disk
                 .as_ref()
-                .map(|d| DiskCache::new(d.dir.clone(), d.max_bytes)),
+                .map(|d| DiskCache::new(d.dir.clone(), d.max_bytes, d.max_files())),
             counters: Counters::default(),
             first_disk_error: OnceLock::new(),
             scopes: Mutex::new(Vec::new()),
@@ -283,6 +317,7 @@ impl Cache {
             misses: load(&c.misses),
             corrupt_files: load(&c.corrupt_files),
             write_failures: load(&c.write_failures),
+            eviction_failures: load(&c.eviction_failures),
             read_failures: load(&c.read_failures),
             evictions_memory: load(&c.evictions_memory),
             evictions_disk: load(&c.evictions_disk),
@@ -290,9 +325,10 @@ impl Cache {
         }
     }
 
-    /// The first disk failure of this cache (operation, path, OS message),
-    /// kept once so that a broken directory is reported once, not per
-    /// call. Node-local text: for operators' logs, never for consensus.
+    /// The first disk failure of this cache (operation, path, OS message
+    /// or why a file was rejected), kept once so that a broken directory
+    /// is reported once, not per call. Node-local text: for operators'
+    /// logs, never for consensus.
     pub fn first_disk_error(&self) -> Option<&str> {
         self.first_disk_error.get().map(String::as_str)
     }
@@ -303,12 +339,13 @@ impl Cache {
         self.disk.as_ref().map(|d| d.path(key))
     }
 
-    /// Total size of the artifact files now (0 without a disk level).
+    /// What the artifact files count against the disk bound now, each
+    /// rounded up to whole 4 KiB blocks (0 without a disk level).
     pub fn disk_bytes(&self) -> std::io::Result<u64> {
         self.disk.as_ref().map_or(Ok(0), DiskCache::bytes)
     }
 
-    fn disk_error(&self, what: &str, path: &std::path::Path, error: &std::io::Error) {
+    fn disk_error(&self, what: &str, path: &std::path::Path, error: &dyn std::fmt::Display) {
         let _ = self
             .first_disk_error
             .set(format!("{what} {}: {error}", path.display()));
@@ -342,8 +379,9 @@ impl Cache {
                 artifact::load(meta, code).map_err(ModuleError::from)
             }
             Ok(Decoded::Error(error)) => Err(error),
-            Err(_) => {
+            Err(e) => {
                 bump(&self.counters.corrupt_files, 1);
+                self.disk_error("rejecting", &disk.path(key), &e);
                 disk.remove(key);
                 return None;
             }
@@ -355,7 +393,15 @@ impl Cache {
     fn store_on_disk(&self, key: &CacheKey, file: &[u8]) {
         let Some(disk) = &self.disk else { return };
         match disk.write(key, file) {
-            Ok(evicted) => bump(&self.counters.evictions_disk, evicted),
+            Ok(eviction) => {
+                bump(&self.counters.evictions_disk, eviction.evicted);
+                bump(&self.counters.eviction_failures, eviction.failed);
+                // The file was written: the failure names what could not
+                // be deleted (or listed), not the new file.
+                if let Some((path, e)) = eviction.failure {
+                    self.disk_error("evicting", &path, &e);
+                }
+            }
             Err(e) => {
                 bump(&self.counters.write_failures, 1);
                 self.disk_error("writing", &disk.path(key), &e);
@@ -404,9 +450,11 @@ impl Engine {
     /// [`Engine::compile_cached`] for an embedder that already knows
     /// `code_hash`, the blake3 of `wasm` (a node keeps it with the
     /// contract): a hit then costs no pass over the bytes. A wrong hash
-    /// is caught on a miss (internal error, nothing cached); on a hit it
-    /// returns whatever is cached under that hash, so it must come from
-    /// the same trusted place as the code.
+    /// is caught on a miss, before `prepare` runs: an internal error
+    /// naming both hashes, and nothing cached (so wrong bytes never
+    /// answer for the real contract's key). On a hit it returns whatever
+    /// is cached under that hash, so it must come from the same trusted
+    /// place as the code.
     pub fn compile_cached_with_hash(
         &self,
         cache: &Cache,
@@ -421,6 +469,21 @@ impl Engine {
             return entry;
         }
         bump(&cache.counters.misses, 1);
+        // Before anything is prepared or cached: the entry goes under
+        // `code_hash`, so it must be the entry of these bytes.
+        let actual = blake3::hash(wasm);
+        if actual.as_bytes() != code_hash {
+            return Err(CompileError::internal(
+                format!(
+                    "code hash {} given for bytes whose blake3 is {}",
+                    blake3::Hash::from_bytes(*code_hash).to_hex(),
+                    actual.to_hex()
+                ),
+                u32::MAX,
+                0,
+            )
+            .into());
+        }
         match self.prepare_and_compile(code_hash, wasm, config, prepare) {
             Ok(entry) => {
                 let file = artifact::encode(&key, &entry);
@@ -458,6 +521,7 @@ impl Engine {
 
     /// The entry to cache, or (outer `Err`) an error that must not be
     /// cached: a resource failure or a `prepare` that broke its contract.
+    /// `code_hash` is the blake3 of `wasm` (checked by the caller).
     fn prepare_and_compile(
         &self,
         code_hash: &[u8; 32],
@@ -469,10 +533,7 @@ impl Engine {
             Ok(prepared) => prepared,
             Err(error) => return Ok(Err(ModuleError::Prepare(error))),
         };
-        if prepared.code_hash != *code_hash
-            || prepared.code_hash != *blake3::hash(wasm).as_bytes()
-            || prepared.config_hash != config.hash()
-        {
+        if prepared.code_hash != *code_hash || prepared.config_hash != config.hash() {
             return Err(CompileError::internal(PREPARE_MISMATCH, u32::MAX, 0).into());
         }
         match self.compile(&prepared) {
@@ -491,6 +552,76 @@ const PREPARE_MISMATCH: &str = "prepare returned a module for other bytes or ano
 mod tests {
     use super::*;
     use crate::engine::{EngineConfig, OptLevel};
+    use gasket_metering::Permissive;
+
+    fn prepare(wasm: &[u8], config: &Config) -> Result<Prepared, PrepareError> {
+        gasket_metering::prepare_with_policy(wasm, config, &Permissive)
+    }
+
+    /// A module `prepare` rejects, distinct for each `i`: its cached error
+    /// is a file of a few hundred bytes.
+    fn junk(i: u8) -> Vec<u8> {
+        vec![0, b'a', b's', b'm', 1, 0, 0, 0, 0xff, i]
+    }
+
+    /// Eviction skips a file it cannot delete and deletes the next oldest
+    /// instead; the failure names that file, and the write that triggered
+    /// it is no failure.
+    #[test]
+    fn eviction_skips_a_file_it_cannot_delete_and_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::new(EngineConfig::default()).unwrap();
+        // Room for three one-block files.
+        let cache = Cache::new(CacheConfig {
+            memory_bytes: 0,
+            disk: Some(DiskConfig {
+                dir: dir.path().to_path_buf(),
+                max_bytes: 3 * disk::BLOCK,
+            }),
+        });
+        let config = Config::default();
+        let mut paths = Vec::new();
+        for i in 0..3 {
+            let wasm = junk(i);
+            assert!(
+                engine
+                    .compile_cached(&cache, &wasm, &config, b"permissive", prepare)
+                    .is_err()
+            );
+            let key = CacheKey::new(&engine, &wasm, &config, b"permissive");
+            let path = cache.artifact_path(&key).unwrap();
+            // Oldest first: 3, 2 and 1 hours old.
+            let age = std::time::Duration::from_secs(3600 * (3 - u64::from(i)));
+            std::fs::File::options()
+                .append(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(std::time::SystemTime::now() - age)
+                .unwrap();
+            paths.push(path);
+        }
+        disk::tests::UNDELETABLE.with(|u| u.borrow_mut().push(paths[0].clone()));
+        let fourth = engine.compile_cached(&cache, &junk(3), &config, b"permissive", prepare);
+        disk::tests::UNDELETABLE.with(|u| u.borrow_mut().clear());
+        assert!(fourth.is_err());
+        assert!(paths[0].exists(), "the undeletable file stays");
+        assert!(!paths[1].exists(), "the next oldest goes instead");
+        assert!(paths[2].exists());
+        assert_eq!(cache.disk_bytes().unwrap(), 3 * disk::BLOCK);
+        let stats = cache.stats();
+        assert_eq!(
+            (
+                stats.write_failures,
+                stats.eviction_failures,
+                stats.evictions_disk
+            ),
+            (0, 1, 1),
+            "{stats:?}"
+        );
+        let error = cache.first_disk_error().unwrap();
+        let named = format!("evicting {}: ", paths[0].display());
+        assert!(error.starts_with(&named), "{error}");
+    }
 
     /// A remembered scope gives exactly the key computed from scratch, for
     /// more scopes than are remembered and back, and a config that changed

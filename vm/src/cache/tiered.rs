@@ -21,6 +21,17 @@
 //! [`EngineConfig::regalloc`](crate::EngineConfig::regalloc)); give the
 //! optimising config [`BASELINE_NATIVE_STACK_BYTES`](crate::BASELINE_NATIVE_STACK_BYTES)
 //! to keep the baseline's fallbacks rare.
+//!
+//! # Acceptance is the baseline's
+//!
+//! Whether a module is accepted must not depend on the tier or on what
+//! the cache holds: a node with an optimised-tier error cached (in
+//! memory or in a file from an earlier run) must answer as a cold node
+//! does. So an optimised entry is served only when it is a module; an
+//! optimised-tier error is passed over, and the lookup answers with the
+//! baseline (from the cache or compiled now), whose module or error is
+//! the answer. [`Tiered::tier_up`] returns such an error to its caller, for
+//! the node's logs, and leaves the baseline module in memory.
 
 use gasket_metering::{Config, PrepareError, Prepared};
 
@@ -83,8 +94,9 @@ impl Tiered {
 
     /// [`Engine::compile_cached_with_hash`] with tiers: the optimised
     /// module if `cache` holds it, otherwise the baseline module (from the
-    /// cache or compiled now) and [`Tier::Baseline`]. A module or error of
-    /// `prepare` is the same in both tiers.
+    /// cache or compiled now) and [`Tier::Baseline`]. An error cached for
+    /// the optimised tier is passed over: an `Err` is always the
+    /// baseline's (see the module docs).
     pub fn compile_cached_with_hash(
         &self,
         cache: &Cache,
@@ -95,8 +107,8 @@ impl Tiered {
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<(Module, Tier), ModuleError> {
         let optimized = cache.key(&self.optimized, code_hash, config, policy_id)?;
-        if let Some(entry) = Engine::lookup_memory(cache, &optimized) {
-            return entry.map(|module| (module, Tier::Optimized));
+        if let Some(Ok(module)) = Engine::lookup_memory(cache, &optimized) {
+            return Ok((module, Tier::Optimized));
         }
         // Memory before disk for both tiers: until `tier_up`, a call would
         // otherwise look for the optimised artifact file every time.
@@ -104,8 +116,8 @@ impl Tiered {
         if let Some(entry) = Engine::lookup_memory(cache, &baseline) {
             return entry.map(|module| (module, Tier::Baseline));
         }
-        if let Some(entry) = self.optimized.lookup_disk(cache, &optimized) {
-            return entry.map(|module| (module, Tier::Optimized));
+        if let Some(Ok(module)) = self.optimized.lookup_disk(cache, &optimized) {
+            return Ok((module, Tier::Optimized));
         }
         self.baseline
             .compile_cached_with_hash(cache, code_hash, wasm, config, policy_id, prepare)
@@ -115,6 +127,10 @@ impl Tiered {
     /// Compiles the optimised module of `wasm` into `cache` (nothing to do
     /// if it is there) and drops the baseline module from the memory level.
     /// Instances of the baseline module keep running it.
+    ///
+    /// An `Err` is the optimised tier's failure, for the node's logs: the
+    /// baseline module stays in memory and lookups keep returning it (the
+    /// error is cached, so another `tier_up` does not compile again).
     pub fn tier_up(
         &self,
         cache: &Cache,
@@ -137,3 +153,86 @@ const _: fn() = || {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Tiered>();
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::{CacheConfig, DiskConfig, artifact};
+    use crate::engine::BASELINE_NATIVE_STACK_BYTES;
+    use gasket_metering::Permissive;
+
+    fn prepare(wasm: &[u8], config: &Config) -> Result<Prepared, PrepareError> {
+        gasket_metering::prepare_with_policy(wasm, config, &Permissive)
+    }
+
+    /// An optimised-tier compile error (as a Cranelift failure of the
+    /// optimiser alone would cache) never replaces a baseline module that
+    /// compiles: neither in memory, nor from its file after a restart, nor
+    /// after a failed `tier_up`. A node with the error cached answers as a
+    /// cold node does.
+    #[test]
+    fn an_optimised_tier_error_never_replaces_a_working_baseline() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk_cache = || {
+            Cache::new(CacheConfig {
+                memory_bytes: 64 << 20,
+                disk: Some(DiskConfig {
+                    dir: dir.path().to_path_buf(),
+                    max_bytes: 64 << 20,
+                }),
+            })
+        };
+        let tiered = Tiered::new(EngineConfig {
+            native_stack_bytes: BASELINE_NATIVE_STACK_BYTES,
+            ..EngineConfig::default()
+        })
+        .unwrap();
+        let wasm = wat::parse_str(
+            r#"(module (memory 1) (func (export "f") (param i32) (result i32)
+                 (i32.add (local.get 0) (i32.const 1))))"#,
+        )
+        .unwrap();
+        let hash = *blake3::hash(&wasm).as_bytes();
+        let config = Config::default();
+        let policy = b"permissive";
+        let failed: ModuleError = CompileError::Codegen {
+            func: 0,
+            message: "the optimiser failed".into(),
+        }
+        .into();
+        // The optimised tier's error, in memory and on disk.
+        let cache = disk_cache();
+        let optimized = cache
+            .key(&tiered.optimized, &hash, &config, policy)
+            .unwrap();
+        let file = artifact::encode(&optimized, &Err(failed.clone()));
+        cache.store_on_disk(&optimized, &file);
+        cache.remember(optimized, &Err(failed.clone()), 4096);
+
+        let lookup = |cache: &Cache| {
+            tiered.compile_cached_with_hash(cache, &hash, &wasm, &config, policy, prepare)
+        };
+        let (module, tier) = lookup(&cache).expect("the baseline compiles");
+        assert_eq!(tier, Tier::Baseline);
+        assert!(module.info().export("f").is_some());
+        // Tier-up reports the optimised tier's error and keeps the
+        // baseline: the next lookup is the same module, from memory.
+        let error = tiered
+            .tier_up(&cache, &hash, &wasm, &config, policy, prepare)
+            .unwrap_err();
+        assert_eq!(error, failed);
+        let (again, tier) = lookup(&cache).unwrap();
+        assert_eq!(tier, Tier::Baseline);
+        assert_eq!(again.code().as_ptr(), module.code().as_ptr());
+        // A restarted node with the error file and none of the baseline in
+        // memory: the baseline again (from its file).
+        let restarted = disk_cache();
+        let (_, tier) = lookup(&restarted).expect("the baseline compiles");
+        assert_eq!(tier, Tier::Baseline);
+        assert!(matches!(
+            tiered.optimized.lookup_disk(&restarted, &optimized),
+            Some(Err(e)) if e == failed
+        ));
+        assert_eq!(lookup(&restarted).unwrap().1, Tier::Baseline);
+    }
+}
