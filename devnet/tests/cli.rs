@@ -390,3 +390,34 @@ fn a_deploy_whose_init_fails_has_no_address() {
     assert_eq!(tx.code, 2, "{tx:?}");
     assert_eq!(tx.json.get("address"), Some(&serde_json::Value::Null));
 }
+
+/// A compiled-code cache directory that cannot be used (here a file in
+/// its place) is one warning on stderr naming it; commands work and
+/// `--json` stdout stays one JSON object.
+#[test]
+fn an_unusable_cache_directory_is_one_warning_on_stderr() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let token = token_home(home);
+    let cache = home.join(gasket_devnet::chain::CACHE_DIR);
+    std::fs::remove_dir_all(&cache).unwrap();
+    std::fs::write(&cache, b"not a directory").unwrap();
+    // `gasket` checks that stdout is exactly one JSON object.
+    let view = gasket(
+        home,
+        &["view", &token, "balance_of", "--args", r#""alice""#],
+    );
+    assert_eq!(view.code, 0, "{view:?}");
+    assert_eq!(view.json["result"], "1000000");
+    let warnings: Vec<&str> = view
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("warning: compiled-code cache: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", view.stderr);
+    assert!(
+        warnings[0].contains(&cache.display().to_string()),
+        "{}",
+        warnings[0]
+    );
+}

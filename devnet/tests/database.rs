@@ -11,7 +11,7 @@ use common::{gasket, ok, token_home};
 use gasket_devnet::chain::abi::encode_args;
 use gasket_devnet::chain::types::{Hash, Receipt, ReceiptField, TxKind, TxRecord};
 use gasket_devnet::chain::{Chain, ChainError, DEV_ACCOUNTS, TxRequest, dev_account, dev_address};
-use gasket_devnet::db::{DB_FILE, DbError, TXS};
+use gasket_devnet::db::{CODE, DB_FILE, DbError, TXS};
 use gasket_host_env::Status;
 use redb::ReadableTable;
 use serde_json::json;
@@ -193,4 +193,63 @@ fn verify_names_a_receipt_that_differs_from_the_replay() {
         }
         rewrite_receipt(home, &second, |r| *r = original.unwrap());
     }
+}
+
+/// A contract whose code record is gone is a node failure naming the
+/// contract and its code hash, never empty wasm: compiled, empty bytes
+/// would be a rejection cached under the real contract's hash.
+#[test]
+fn missing_code_is_an_error_naming_the_contract() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let wasm = std::fs::read(common::wasm("counter")).unwrap();
+    let code_hash = *blake3::hash(&wasm).as_bytes();
+    let alice = dev_address("alice");
+    let counter = gasket_devnet::chain::contract_address(&alice, 0, &code_hash);
+    let chain = Chain::init(home, Some(0), false).unwrap();
+    let deploy = TxRequest {
+        from: alice,
+        kind: TxKind::Deploy { code_hash },
+        input: Vec::new(),
+        gas_limit: 10_000_000,
+        code: Some(wasm),
+    };
+    chain.submit(vec![deploy], Some(1000), false).unwrap();
+    drop(chain);
+    {
+        let db = redb::Database::open(home.join(DB_FILE)).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(CODE)
+            .unwrap()
+            .remove(code_hash.as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    // A fresh process: nothing compiled is kept, the code must be read.
+    let chain = Chain::open(home).unwrap();
+    let expected = format!(
+        "code of {counter}/{} missing from the chain database",
+        blake3::Hash::from_bytes(code_hash).to_hex()
+    );
+    let increment = TxRequest {
+        from: alice,
+        kind: TxKind::Call {
+            contract: counter,
+            method: "increment".into(),
+        },
+        input: Vec::new(),
+        gas_limit: 10_000_000,
+        code: None,
+    };
+    let error = chain
+        .submit(vec![increment], Some(2000), false)
+        .unwrap_err();
+    assert!(error.to_string().contains(&expected), "{error}");
+    assert_eq!(chain.height().unwrap(), 1, "the block was not written");
+    let error = chain.contract(&counter).err().unwrap();
+    assert!(
+        matches!(error, ChainError::MissingCode { address, .. } if address == counter),
+        "{error}"
+    );
+    assert_eq!(error.to_string(), expected);
 }

@@ -85,11 +85,25 @@ impl Capabilities {
     /// [`Capabilities::prepare`]: the name (it appears in deploy errors) and
     /// every granted function, so two sets that accept different modules or
     /// word their errors differently never share a cache entry.
+    ///
+    /// Each field is length-prefixed (u32 little-endian), and so is the
+    /// list: a name may hold any text, and without the prefixes the name
+    /// `"x\nemit_event"` with no grants read the same as `"x"` granting
+    /// `emit_event`.
     pub fn cache_id(&self) -> Vec<u8> {
-        let mut id = format!("gasket capabilities v1\n{}\n", self.name).into_bytes();
+        fn field(id: &mut Vec<u8>, bytes: &[u8]) {
+            // A name longer than 4 GiB cannot be built in practice; the
+            // count saturates rather than wraps.
+            let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+            id.extend_from_slice(&len.to_le_bytes());
+            id.extend_from_slice(bytes);
+        }
+        let mut id = b"gasket capabilities v2".to_vec();
+        field(&mut id, self.name.as_bytes());
+        let count = u32::try_from(self.granted.len()).unwrap_or(u32::MAX);
+        id.extend_from_slice(&count.to_le_bytes());
         for function in &self.granted {
-            id.extend_from_slice(function.name().as_bytes());
-            id.push(b'\n');
+            field(&mut id, function.name().as_bytes());
         }
         id
     }
@@ -136,6 +150,10 @@ mod tests {
             Capabilities::only("renamed", HostFn::ALL.iter().copied()),
             // Same name as `all`, fewer grants.
             Capabilities::only("all", HostFn::ALL[1..].iter().copied()),
+            // A grant spelled into the name is not a grant.
+            Capabilities::only("x\nemit_event", []),
+            Capabilities::only("x", [HostFn::EmitEvent]),
+            Capabilities::only("x\nemit_event\n", []),
         ];
         for (i, a) in sets.iter().enumerate() {
             assert_eq!(a.cache_id(), a.clone().cache_id());

@@ -103,6 +103,19 @@ pub enum ChainError {
     /// No contract at the address.
     #[error("no contract at {0}")]
     NoContract(Address),
+    /// A contract's code hash is recorded but its code is not: the
+    /// database lost a record (never empty code, which would compile to a
+    /// rejection under the real contract's hash).
+    #[error(
+        "code of {address}/{} missing from the chain database",
+        abi::to_hex(code_hash)
+    )]
+    MissingCode {
+        /// The contract.
+        address: Address,
+        /// The code hash its record names.
+        code_hash: Hash,
+    },
     /// A replayed block differs from the original.
     #[error("replay diverged at block {height}: {what}")]
     Diverged {
@@ -174,9 +187,16 @@ impl<T: ReadableTable<&'static [u8], &'static [u8]>> Contracts for TableContract
                         what: e.to_string(),
                     })
                 })?;
-                Ok(code.map(|c| c.value().to_vec()).unwrap_or_default())
+                code.map(|c| c.value().to_vec())
+                    .ok_or(ChainError::MissingCode {
+                        address: *address,
+                        code_hash: hash,
+                    })
             })
-            .map_err(|e| StorageError(format!("code of {address}: {e}")))?;
+            .map_err(|e| match e {
+                missing @ ChainError::MissingCode { .. } => StorageError(missing.to_string()),
+                e => StorageError(format!("code of {address}: {e}")),
+            })?;
         Ok(Some(compiled.contract))
     }
 
@@ -190,7 +210,13 @@ impl<T: ReadableTable<&'static [u8], &'static [u8]>> Contracts for TableContract
         // The stored code's length, without compiling or loading it.
         match self.code.get(hash.as_slice()).map_err(db_error)? {
             Some(code) => Ok(Some(code.value().len() as u64)),
-            None => Err(StorageError(format!("missing code of {address}"))),
+            None => Err(StorageError(
+                ChainError::MissingCode {
+                    address: *address,
+                    code_hash: hash,
+                }
+                .to_string(),
+            )),
         }
     }
 }
@@ -409,8 +435,10 @@ impl Chain {
             .code_hash(address)?
             .ok_or(ChainError::NoContract(*address))?;
         self.modules.get_or_compile(&hash, || {
-            self.code(&hash)?
-                .ok_or_else(|| self.db.corrupt(format!("missing code of {address}")).into())
+            self.code(&hash)?.ok_or(ChainError::MissingCode {
+                address: *address,
+                code_hash: hash,
+            })
         })
     }
 
@@ -848,5 +876,40 @@ fn receipt(report: Report, contract: Option<Address>) -> Receipt {
         events: report.outcome.events,
         logs: report.logs,
         contract: contract.filter(|_| success),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A contract whose code record is gone: an error naming the contract
+    /// and its code hash, not empty wasm compiled under the real hash.
+    #[test]
+    fn a_contract_without_its_code_is_an_error_naming_it() {
+        let home = tempfile::tempdir().unwrap();
+        let chain = Chain::init(home.path(), Some(0), false).unwrap();
+        let address = Address([7; 32]);
+        let code_hash: Hash = [9; 32];
+        let txn = chain.db.write().unwrap();
+        txn.open_table(CONTRACTS)
+            .unwrap()
+            .insert(address.0.as_slice(), code_hash.as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+        let rtx = chain.db.read().unwrap();
+        let lookup = TableContracts {
+            contracts: &rtx.open_table(CONTRACTS).unwrap(),
+            code: &rtx.open_table(CODE).unwrap(),
+            cache: &chain.modules,
+        };
+        let expected = format!(
+            "code of {address}/{} missing from the chain database",
+            abi::to_hex(&code_hash)
+        );
+        let error = lookup.contract(&address).err().unwrap();
+        assert_eq!(error.0, expected);
+        assert_eq!(lookup.wasm_bytes(&address).unwrap_err().0, expected);
+        assert_eq!(chain.modules.compiles(), 0, "nothing compiled");
     }
 }

@@ -16,6 +16,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use gasket_host_env::{Capabilities, Contract, INIT_METHOD};
 use gasket_metering::Config;
@@ -45,6 +46,8 @@ pub struct ModuleCache {
     config: Config,
     compiled: gasket_vm::Cache,
     kept: Mutex<ByteLru<Hash, CompiledContract>>,
+    /// Whether [`ModuleCache::disk_warning`] gave its warning.
+    warned: AtomicBool,
 }
 
 /// The compiled-code cache's directory inside a home.
@@ -84,7 +87,27 @@ impl ModuleCache {
                 ..gasket_vm::CacheConfig::default()
             }),
             kept: Mutex::new(ByteLru::new(max_bytes)),
+            warned: AtomicBool::new(false),
         })
+    }
+
+    /// The first failure of the compiled-code cache's directory (it could
+    /// not be created, read or written, a file was rejected or could not
+    /// be evicted), once per process: `Some` the first time there is one,
+    /// `None` before and after. For the operator (the CLI and `serve`
+    /// print it on stderr, so `--json` output stays one object on
+    /// stdout): a read-only or full cache directory does not stop the
+    /// node, it only makes every contract compile again, and silently it
+    /// would only show as slowness. Node-local text (paths, OS messages).
+    pub fn disk_warning(&self) -> Option<String> {
+        let error = self.compiled.first_disk_error()?;
+        if self.warned.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        Some(format!(
+            "compiled-code cache: {error} (contracts still run, compiled again where the \
+             cache cannot serve them; later failures are only counted)"
+        ))
     }
 
     /// How many modules this process compiled (misses of the compiled-code

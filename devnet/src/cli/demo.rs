@@ -11,7 +11,7 @@ use gasket_devnet::chain::dev_address;
 use gasket_devnet::rpc::api::{Node, Request};
 use serde_json::{Value, json};
 
-use super::{ensure, outln, show_progress};
+use super::{ensure, outln, show_progress, warn_about_cache};
 
 /// The contracts workspace of this source tree.
 fn default_contracts() -> PathBuf {
@@ -124,7 +124,9 @@ struct Demo {
 impl Demo {
     /// Runs one step, prints its line, and checks it ended in `status`.
     fn step(&mut self, step: &str, request: Request, status: &str) -> Result<Value> {
-        let receipt = self.node.handle(request)?;
+        let receipt = self.node.handle(request);
+        warn_about_cache(&self.node);
+        let receipt = receipt?;
         if !self.json {
             outln!("{}", line(step, &receipt))?;
         }

@@ -4,9 +4,11 @@
 //!
 //! Output: `--json` prints exactly one JSON object on stdout (an
 //! `{"error": ...}` object on failure, bad arguments included); otherwise
-//! human text. Exit codes: 0 success (and `--help`, `--version`), 1 an
-//! error (message on stderr; bad arguments too), 2 a transaction, view or
-//! run that did not succeed (reverted or trapped; its receipt is printed).
+//! human text. Warnings (a compiled-code cache directory that cannot be
+//! used) go to stderr, in either mode. Exit codes: 0 success (and
+//! `--help`, `--version`), 1 an error (message on stderr; bad arguments
+//! too), 2 a transaction, view or run that did not succeed (reverted or
+//! trapped; its receipt is printed).
 //! A reader that closes stdout early (`gasket state X | head -1`) only cuts
 //! the output short: see [`emit`].
 
@@ -285,6 +287,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             let mut node = Node::new(home.clone());
             node.chain().map_err(anyhow::Error::from)?;
+            warn_about_cache(&node);
             server::serve(&mut node, port, |address| {
                 let url = format!("http://{address}");
                 let banner = if json {
@@ -328,9 +331,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     },
                     other => anyhow::Error::from(other).into(),
                 })?,
-                None => Node::new(home)
-                    .handle(request)
-                    .map_err(anyhow::Error::from)?,
+                None => {
+                    let mut node = Node::new(home);
+                    let value = node.handle(request);
+                    warn_about_cache(&node);
+                    value.map_err(anyhow::Error::from)?
+                }
             };
             if json {
                 outln!("{value}")?;
@@ -410,6 +416,15 @@ pub fn emit(text: &str) -> Result<()> {
     {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e).context("cannot write to stdout"),
         _ => Ok(()),
+    }
+}
+
+/// Prints the compiled-code cache's first disk failure on stderr, once
+/// (as geth or anvil log a warning; stdout keeps only the output, so
+/// `--json` stays one object).
+pub fn warn_about_cache(node: &Node) {
+    if let Some(warning) = node.cache_warning() {
+        eprintln!("warning: {warning}");
     }
 }
 

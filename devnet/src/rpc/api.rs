@@ -180,6 +180,13 @@ impl Node {
         Ok(self.chain.as_ref().expect("just opened"))
     }
 
+    /// The compiled-code cache's first disk failure, once per process
+    /// ([`ModuleCache::disk_warning`](crate::chain::ModuleCache::disk_warning)):
+    /// print it on stderr after a request.
+    pub fn cache_warning(&self) -> Option<String> {
+        self.chain.as_ref()?.modules().disk_warning()
+    }
+
     /// Answers one request.
     pub fn handle(&mut self, request: Request) -> Result<Value, NodeError> {
         match request {

@@ -68,6 +68,11 @@ pub fn serve(
         } else {
             answer(node, &body)
         };
+        // For the operator, on the server's stderr (the client gets its
+        // answer either way).
+        if let Some(warning) = node.cache_warning() {
+            eprintln!("warning: {warning}");
+        }
         let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"application/json"[..])
             .expect("a valid header");
         let response = tiny_http::Response::from_string(reply.to_string()).with_header(header);
