@@ -27,6 +27,10 @@ use memmap2::MmapMut;
 /// Bytes per wasm page.
 pub(crate) const PAGE: u64 = 65536;
 
+/// The most pages a 32-bit memory has (4 GiB): `memory.size` and
+/// `memory.grow` answer in `i32`, and addresses are `u32`.
+pub(crate) const MAX_PAGES: u32 = 65536;
+
 /// Released blocks kept for reuse: enough for a call tree at the default
 /// depth (8) plus its root, each up to the default maximum (8 MiB).
 pub(crate) const POOL_BLOCKS: usize = 9;
@@ -75,6 +79,9 @@ pub(crate) struct LinearMemory {
 impl LinearMemory {
     pub(crate) fn new(initial: u32, maximum: u32) -> Option<LinearMemory> {
         let maximum = maximum.max(initial);
+        if maximum > MAX_PAGES {
+            return None;
+        }
         let size = usize::try_from(u64::from(maximum) * PAGE).ok()?;
         let block = if size == 0 {
             None
@@ -399,6 +406,15 @@ mod pagemap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Validation keeps a module's memories within 4 GiB; a memory the
+    /// embedder makes ([`crate::Memory::new`]) is held to it here.
+    #[test]
+    fn no_memory_beyond_4_gib() {
+        assert!(LinearMemory::new(0, MAX_PAGES).is_some());
+        assert!(LinearMemory::new(0, MAX_PAGES + 1).is_none());
+        assert!(LinearMemory::new(MAX_PAGES + 1, 0).is_none());
+    }
 
     #[test]
     fn grow_within_the_maximum() {

@@ -211,7 +211,8 @@ pub(crate) struct GlobalCell {
 pub struct Memory(pub(crate) Arc<MemoryCell>);
 
 impl Memory {
-    /// A zeroed memory of `initial` pages that can grow to `maximum`.
+    /// A zeroed memory of `initial` pages that can grow to `maximum`
+    /// (at most 65,536 pages, 4 GiB: more is [`InstantiationError::Memory`]).
     pub fn new(initial: u32, maximum: u32) -> Result<Memory, InstantiationError> {
         MemoryCell::new(initial, maximum)
             .map(Memory)
