@@ -115,9 +115,20 @@ impl LinearMemory {
         self.pages.load(Ordering::Relaxed)
     }
 
-    /// The maximum in pages.
-    pub(crate) fn maximum(&self) -> u32 {
-        self.maximum
+    /// The page count and the maximum of `memory`, read without a
+    /// reference to the whole memory (the thread running it may hold one).
+    ///
+    /// # Safety
+    ///
+    /// `memory` is live. The count is atomic; the maximum never changes.
+    pub(crate) unsafe fn pages_and_maximum(memory: *const LinearMemory) -> (u32, u32) {
+        // SAFETY: see the function's contract; only these fields are read.
+        unsafe {
+            (
+                (*std::ptr::addr_of!((*memory).pages)).load(Ordering::Relaxed),
+                *std::ptr::addr_of!((*memory).maximum),
+            )
+        }
     }
 
     /// Current length in bytes.

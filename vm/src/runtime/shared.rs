@@ -134,8 +134,8 @@ impl MemoryCell {
 
     /// Current size in pages (any thread).
     pub(crate) fn pages(&self) -> u32 {
-        // SAFETY: only the atomic page count is read.
-        unsafe { (*self.memory.get()).pages() }
+        // SAFETY: the memory is live while `self` is.
+        unsafe { LinearMemory::pages_and_maximum(self.memory.get()) }.0
     }
 }
 
@@ -226,8 +226,8 @@ impl Memory {
 
     /// The maximum in pages.
     pub fn maximum(&self) -> u32 {
-        // SAFETY: the maximum is immutable.
-        unsafe { (*self.0.memory.get()).maximum() }
+        // SAFETY: the memory is live while `self` is.
+        unsafe { LinearMemory::pages_and_maximum(self.0.memory.get()) }.1
     }
 }
 
