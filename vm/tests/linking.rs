@@ -260,6 +260,34 @@ fn a_shared_instance_moved_to_another_thread_shows_nothing_there() {
 }
 
 #[test]
+fn an_instance_that_never_wrote_a_shared_table_is_freed_on_any_thread() {
+    // An instance importing a table this thread holds, dropped on another
+    // thread: it cannot clean the table from there, but it never wrote
+    // an entry, so there is nothing to clean and it is freed (its host
+    // function, and what that holds, with it), not leaked.
+    const IMPORTS_A_TABLE: &str = r#"
+    (module
+      (import "env" "f" (func $f))
+      (import "m" "tab" (table 1 funcref))
+      (func (export "run") (call $f)))
+    "#;
+    let table = gasket_vm::Table::new(1, 1);
+    let held = std::sync::Arc::new(());
+    let mut imports = Imports::new();
+    let in_closure = held.clone();
+    imports.func("env", "f", move |_, _| {
+        let _ = &in_closure;
+        Ok(vec![])
+    });
+    imports.define("m", "tab", Extern::Table(table.clone()));
+    let mut instance = Instance::new(&module(IMPORTS_A_TABLE), imports, GAS).unwrap();
+    instance.call("run", &[]).unwrap();
+    std::thread::spawn(move || drop(instance)).join().unwrap();
+    assert_eq!(std::sync::Arc::strong_count(&held), 1, "the instance leaked");
+    drop(table);
+}
+
+#[test]
 fn an_instantiation_refused_for_another_threads_table_claims_nothing() {
     // A fresh memory and a table this thread holds: another thread's
     // instantiation importing both is refused, and leaves the memory

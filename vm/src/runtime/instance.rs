@@ -311,6 +311,12 @@ pub(crate) struct InstanceInner {
     pub dropped_elements: Vec<bool>,
     /// The error of a host function, taken when the call unwinds.
     pub pending: Option<Trap>,
+    /// Whether this instance ever wrote entries into its table (element
+    /// segments, `table.init`): only then may the table hold entries with
+    /// its context, which must be cleaned before it is freed. (Another
+    /// instance's entries carry that instance's context, even for a
+    /// function it imported from this one.)
+    pub wrote_table: bool,
     /// Calls of this instance's code in progress: its own entries, and
     /// calls into it from another instance (`libcalls::call_into_with`).
     /// An entry from outside while one is (a host function calling the
@@ -594,6 +600,7 @@ impl Drop for InstanceBox {
         let inner = unsafe { &mut *self.inner };
         let own: *mut VmCtx = &mut inner.vmctx;
         if let Some(table) = &inner.table
+            && inner.wrote_table
             && Arc::strong_count(table) > 1
         {
             if !table.claim.check() {
@@ -801,6 +808,7 @@ impl Instance {
             dropped: vec![false; parsed.data.len()],
             dropped_elements: parsed.elements.iter().map(|e| e.declared).collect(),
             pending: None,
+            wrote_table: false,
             running: 0,
             this: Weak::new(),
         });
@@ -874,6 +882,7 @@ impl Instance {
                 .checked_add(segment.funcs.len())
                 .and_then(|end| entries.get_mut(start..end))
                 .ok_or(InstantiationError::Segment(TrapKind::TableOutOfBounds))?;
+            inner.wrote_table |= !slots.is_empty();
             for (slot, &func) in slots.iter_mut().zip(&segment.funcs) {
                 *slot = table_entry(&module, own, func);
             }

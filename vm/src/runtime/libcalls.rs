@@ -165,6 +165,10 @@ extern "C" fn table_init(vmctx: *mut VmCtx, segment: u32, dst: u32, src: u32, le
     } else {
         &elements.funcs
     };
+    if len > 0 {
+        // Entries with this instance's context may now be in the table.
+        inst.wrote_table = true;
+    }
     // SAFETY: as in `table_of`; `inst` is not used below.
     let table = unsafe { table_of(vmctx) };
     match (
