@@ -283,7 +283,11 @@ fn an_instance_that_never_wrote_a_shared_table_is_freed_on_any_thread() {
     let mut instance = Instance::new(&module(IMPORTS_A_TABLE), imports, GAS).unwrap();
     instance.call("run", &[]).unwrap();
     std::thread::spawn(move || drop(instance)).join().unwrap();
-    assert_eq!(std::sync::Arc::strong_count(&held), 1, "the instance leaked");
+    assert_eq!(
+        std::sync::Arc::strong_count(&held),
+        1,
+        "the instance leaked"
+    );
     drop(table);
 }
 
