@@ -7,6 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The golden and expectation tests rewrite their files when GASKET_BLESS=1
+# instead of checking them: a test run (CI above all) must never bless.
+if [ -n "${GASKET_BLESS+set}" ]; then
+  echo "error: GASKET_BLESS is set (to '${GASKET_BLESS}'); this command checks the golden files and never rewrites them." >&2
+  echo "Unset it (unset GASKET_BLESS), or bless one test on its own: GASKET_BLESS=1 cargo test -p <crate> --test <test>." >&2
+  exit 1
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi

@@ -1,7 +1,12 @@
 //! Hostile and random input: never a panic; every accepted module's output
 //! validates and is reproducible; float modules are rejected.
+//!
+//! `prepare` catches its own panics and returns `ErrorKind::Internal`, so
+//! "never a panic" means "never an internal error": each test checks the
+//! error (`gasket_harness::panic_if_internal`) instead of discarding it.
 #![allow(missing_docs)]
 
+use gasket_harness::panic_if_internal;
 use gasket_metering::{Config, ErrorKind, Feature, Permissive, prepare_with_policy};
 use proptest::prelude::*;
 use wasm_smith::{InstructionKind, InstructionKinds};
@@ -93,14 +98,18 @@ proptest! {
 
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = prepare_with_policy(&bytes, &Config::default(), &Permissive);
+        if let Err(e) = prepare_with_policy(&bytes, &Config::default(), &Permissive) {
+            panic_if_internal(&e, "random bytes");
+        }
     }
 
     #[test]
     fn random_bytes_after_a_valid_header_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
         let mut bytes = b"\0asm\x01\0\0\0".to_vec();
         bytes.extend(tail);
-        let _ = prepare_with_policy(&bytes, &Config::default(), &Permissive);
+        if let Err(e) = prepare_with_policy(&bytes, &Config::default(), &Permissive) {
+            panic_if_internal(&e, "random bytes after a header");
+        }
     }
 
     #[test]
@@ -108,10 +117,13 @@ proptest! {
         let wasm = valid_module();
         let cut = &wasm[..len.min(wasm.len())];
         // A cut at a section boundary is a valid, smaller module.
-        if let Ok(prepared) = prepare_with_policy(cut, &Config::default(), &Permissive) {
-            wasmparser::Validator::new_with_features(gasket_metering::FEATURES)
-                .validate_all(&prepared.wasm)
-                .map_err(|e| TestCaseError::fail(format!("output invalid: {e}")))?;
+        match prepare_with_policy(cut, &Config::default(), &Permissive) {
+            Ok(prepared) => {
+                wasmparser::Validator::new_with_features(gasket_metering::FEATURES)
+                    .validate_all(&prepared.wasm)
+                    .map_err(|e| TestCaseError::fail(format!("output invalid: {e}")))?;
+            }
+            Err(e) => panic_if_internal(&e, &format!("cut at {len}")),
         }
     }
 
@@ -120,10 +132,13 @@ proptest! {
         let mut wasm = valid_module();
         let index = index % wasm.len();
         wasm[index] = value;
-        if let Ok(prepared) = prepare_with_policy(&wasm, &Config::default(), &Permissive) {
-            wasmparser::Validator::new_with_features(gasket_metering::FEATURES)
-                .validate_all(&prepared.wasm)
-                .map_err(|e| TestCaseError::fail(format!("output invalid: {e}")))?;
+        match prepare_with_policy(&wasm, &Config::default(), &Permissive) {
+            Ok(prepared) => {
+                wasmparser::Validator::new_with_features(gasket_metering::FEATURES)
+                    .validate_all(&prepared.wasm)
+                    .map_err(|e| TestCaseError::fail(format!("output invalid: {e}")))?;
+            }
+            Err(e) => panic_if_internal(&e, &format!("byte {index} set to {value:#04x}")),
         }
     }
 }

@@ -3,10 +3,13 @@
 //! `prepare_with_policy(.., &Permissive)` and gasket-vm.
 //!
 //! - A module that prepare rejects as outside the subset
-//!   (`ErrorKind::Unsupported`) is skipped with the assertions that use it.
+//!   (`ErrorKind::Unsupported`) is skipped with the assertions that use it,
+//!   and the module must really need the feature the rejection names
+//!   (wasmparser rejects it with that feature off).
 //! - `assert_invalid`/`assert_malformed`: a rejection of any kind counts
 //!   (the float rejection or the upstream reason); a text-parser failure of
-//!   `module quote` counts too.
+//!   `module quote` counts too. An internal error (prepare caught a panic)
+//!   is a failure, not a rejection.
 //! - Imports from `register`ed instances and from `spectest` (one memory
 //!   and one table per script) go through the VM's sharing API
 //!   (`Instance::export`, `Imports::define`): memories, tables, mutable
@@ -16,10 +19,20 @@
 //!   gas checked after every call); and so metered with every function's
 //!   values in frame cells (`EngineConfig::values_in_slots`).
 //!
-//! Ends with one line: `spec: F files, P passed, X failed, S skipped`
-//! (F distinct files; P, X, S summed over the three runs). A panic in the runner
-//! or the VM fails the test, and so does any failed assertion (in `core/`
-//! as in `core-int/`); failures are also reported, grouped by reason.
+//! Skips are not quiet: `core-int/` must skip nothing, and the skips of
+//! `core/` must match `tests/spec_skips.txt` exactly, by file and reason
+//! (the three runs must skip alike). A new skip, a vanished one or a
+//! changed count fails; after a deliberate change, regenerate the file with
+//! `GASKET_BLESS=1 cargo test -p gasket-vm --test spec` and explain its diff
+//! in the commit. A directive kind the runner does not know is such a skip
+//! too. Each run must pass at least [`PASS_FLOORS`] assertions per
+//! directory.
+//!
+//! Ends with a summary on stderr, shown even when the test passes:
+//! `spec: F files, P passed, X failed, S skipped` (F distinct files; P, X,
+//! S summed over the three runs). A panic in the runner or the VM fails the
+//! test, and so does any failed assertion (in `core/` as in `core-int/`);
+//! failures are also reported, grouped by reason.
 #![allow(missing_docs)]
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,8 +41,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use gasket_metering::{
-    Config, CostSchedule, ErrorKind, FuncSig, ImportKind, Limit, Limits, ModuleInfo, Permissive,
-    prepare_with_policy,
+    Config, CostSchedule, ErrorKind, Feature, FuncSig, ImportKind, Limit, Limits, ModuleInfo,
+    Permissive, prepare_with_policy,
 };
 use gasket_metering::{ExportKind, ValType};
 use gasket_vm::{
@@ -53,6 +66,13 @@ const RUNNER_TABLE_ELEMENTS: u32 = 1 << 20;
 /// How many examples of each failure group to print (env `SPEC_EXAMPLES`
 /// overrides).
 const EXAMPLES: usize = 6;
+/// The expected skips of `core/`, per run, by file and reason.
+const SKIPS_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/spec_skips.txt");
+/// Fewest assertions (instantiated modules included) that each run must
+/// pass, per directory: the counts when the skip table was made. Catches a
+/// suite that shrinks without a skip (files gone, directives not counted).
+/// Raise them when more passes; lowering one needs a reason in the commit.
+const PASS_FLOORS: [(&str, u64); 2] = [("core", 10_574), ("core-int", 2_017)];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Mode {
@@ -154,6 +174,49 @@ fn declared_table_maximum(wasm: &[u8]) -> Option<u32> {
         }
     }
     None
+}
+
+/// Whether `wasm` really needs `feature`: wasmparser, with every feature
+/// but that one (and those that build on it), rejects it. `None` for a
+/// feature wasmparser has no flag for.
+fn needs_feature(wasm: &[u8], feature: Feature) -> Option<bool> {
+    use wasmparser::{Validator, WasmFeatures as W};
+    let off = match feature {
+        // wasmparser gates the saturating truncations apart from floats.
+        Feature::Float => W::FLOATS | W::SATURATING_FLOAT_TO_INT,
+        // Multiple tables and the table instructions came with reference
+        // types; function references and GC build on them.
+        Feature::ReferenceTypes | Feature::MultipleTables | Feature::TableOps => {
+            W::REFERENCE_TYPES | W::FUNCTION_REFERENCES | W::GC
+        }
+        Feature::FunctionReferences => W::FUNCTION_REFERENCES | W::GC,
+        Feature::Gc => W::GC,
+        Feature::ExtendedConst => W::EXTENDED_CONST,
+        Feature::Exceptions => W::EXCEPTIONS | W::LEGACY_EXCEPTIONS,
+        Feature::TailCall => W::TAIL_CALL,
+        Feature::Simd => W::SIMD | W::RELAXED_SIMD,
+        Feature::RelaxedSimd => W::RELAXED_SIMD,
+        Feature::Threads | Feature::SharedMemory => W::THREADS | W::SHARED_EVERYTHING_THREADS,
+        Feature::MultiMemory => W::MULTI_MEMORY,
+        Feature::Memory64 => W::MEMORY64,
+        Feature::WideArithmetic => W::WIDE_ARITHMETIC,
+        _ => return None,
+    };
+    Some(
+        Validator::new_with_features(W::all().difference(off))
+            .validate_all(wasm)
+            .is_err(),
+    )
+}
+
+/// The keyword of the directive at `span` (`assert_exception`, `thread`…).
+fn directive_keyword(src: &str, span: wast::token::Span) -> &str {
+    let rest = src.get(span.offset()..).unwrap_or("");
+    let rest = rest.trim_start_matches(['(', ' ']);
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// Outcome counts and details of one file run.
@@ -320,6 +383,14 @@ impl<'s> Runner<'s> {
             Ok(p) => p,
             Err(e) => {
                 return Err(match e.kind() {
+                    ErrorKind::Unsupported { feature, .. }
+                        if needs_feature(wasm, *feature) == Some(false) =>
+                    {
+                        Fail::Error(
+                            "prepare rejected it for a feature it does not need",
+                            e.to_string(),
+                        )
+                    }
                     ErrorKind::Unsupported { feature, .. } => {
                         Fail::Skip(format!("unsupported {}", feature.name()))
                     }
@@ -738,6 +809,11 @@ impl<'s> Runner<'s> {
             Err(_) => return self.pass(),
         };
         match prepare_with_policy(&wasm, &self.config, &Permissive) {
+            // A caught panic is a bug, not a verdict on the module.
+            Err(e) if matches!(e.kind(), ErrorKind::Internal { .. }) => self.fail(
+                format!("{kind}: internal error in prepare"),
+                format!("{}: {e}", self.at(span)),
+            ),
             Err(_) => self.pass(),
             Ok(_) => self.fail(
                 format!("{kind}: accepted by prepare"),
@@ -942,10 +1018,10 @@ impl<'s> Runner<'s> {
                     ),
                 }
             }
+            // Not quiet: the skip must be listed in the skip table.
             other => {
-                let span = other.span();
-                self.skip("runner: directive kind not supported");
-                eprintln!("{}: unsupported directive", self.at(span));
+                let keyword = directive_keyword(self.src, other.span());
+                self.skip(format!("runner: directive kind {keyword} not supported"));
             }
         }
     }
@@ -1059,8 +1135,11 @@ fn spec_suite() {
 
     let (mut p, mut x, mut s) = (0u64, 0u64, 0u64);
     let mut per_dir: BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
+    // Passes per directory and run, for the floors.
+    let mut passes: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut skips: BTreeMap<String, u64> = BTreeMap::new();
+    let mut file_skips: RunSkips<'_> = BTreeMap::new();
     let mut panics = Vec::new();
     let mut core_int_failed = 0;
     for r in &results {
@@ -1094,6 +1173,7 @@ fn spec_suite() {
         d.0 += report.passed;
         d.1 += report.failed;
         d.2 += report.skipped;
+        *passes.entry((r.dir, r.mode.name())).or_default() += report.passed;
         if r.dir == "core-int" {
             core_int_failed += report.failed;
         }
@@ -1103,18 +1183,15 @@ fn spec_suite() {
                 .or_default()
                 .push(detail.clone());
         }
+        let mut by_reason: BTreeMap<&str, u64> = BTreeMap::new();
         for reason in &report.skips {
             *skips.entry(format!("{}: {reason}", r.dir)).or_default() += 1;
+            *by_reason.entry(reason).or_default() += 1;
         }
-    }
-    for (dir, (dp, dx, ds)) in &per_dir {
-        println!("{dir}/: {dp} passed, {dx} failed, {ds} skipped (all runs)");
-    }
-    if !skips.is_empty() {
-        println!("skipped, by reason (all runs):");
-        for (reason, n) in &skips {
-            println!("  {n:6}  {reason}");
-        }
+        file_skips
+            .entry(&r.label)
+            .or_default()
+            .push((r.mode, by_reason));
     }
     if !groups.is_empty() {
         println!("failures, by reason (all runs):");
@@ -1135,11 +1212,161 @@ fn spec_suite() {
             }
         }
     }
-    println!("spec: {files} files, {p} passed, {x} failed, {s} skipped");
-    assert!(
-        panics.is_empty(),
-        "the runner or the VM panicked: {panics:#?}"
+
+    // The summary goes to stderr directly, not through the print macros:
+    // the test harness captures those when a test passes, and the counts
+    // should show in every CI log. Failure messages repeat it.
+    let mut summary = String::new();
+    for (dir, (dp, dx, ds)) in &per_dir {
+        summary += &format!("{dir}/: {dp} passed, {dx} failed, {ds} skipped (all runs)\n");
+    }
+    if !skips.is_empty() {
+        summary += "skipped, by reason (all runs):\n";
+        for (reason, n) in &skips {
+            summary += &format!("  {n:6}  {reason}\n");
+        }
+    }
+    summary += &format!("spec: {files} files, {p} passed, {x} failed, {s} skipped\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), summary.as_bytes());
+
+    let mut problems = Vec::new();
+    if !panics.is_empty() {
+        problems.push(format!("the runner or the VM panicked: {panics:#?}"));
+    }
+    if core_int_failed > 0 {
+        problems.push(format!(
+            "core-int/ must pass strictly: {core_int_failed} assertions failed"
+        ));
+    }
+    if x > 0 {
+        problems.push(format!(
+            "{x} spec assertions failed (the groups are printed above)"
+        ));
+    }
+    for (dir, floor) in PASS_FLOORS {
+        for mode in [Mode::Ample, Mode::Metered, Mode::Slots] {
+            let n = passes.get(&(dir, mode.name())).copied().unwrap_or(0);
+            if n < floor {
+                problems.push(format!(
+                    "{dir}/ [{}]: {n} passed, fewer than the floor of {floor} (PASS_FLOORS)",
+                    mode.name()
+                ));
+            }
+        }
+    }
+    // One run's skips (the runs must agree): core-int/ may have none, the
+    // rest must match the committed table.
+    let mut table: SkipTable = BTreeMap::new();
+    for (label, runs) in &file_skips {
+        let (first_mode, first) = &runs[0];
+        for (mode, other) in &runs[1..] {
+            if other != first {
+                problems.push(format!(
+                    "{label}: the runs must skip alike, but [{}] skips {first:?} and [{}] {other:?}",
+                    first_mode.name(),
+                    mode.name()
+                ));
+            }
+        }
+        for (reason, n) in first {
+            if label.starts_with("core-int/") {
+                problems.push(format!(
+                    "{label}: core-int/ must skip nothing, but skips {n} per run: {reason}"
+                ));
+            } else {
+                table.insert((label.to_string(), reason.to_string()), *n);
+            }
+        }
+    }
+    if std::env::var_os("GASKET_BLESS").is_some_and(|v| v == "1") {
+        if panics.is_empty() {
+            std::fs::write(SKIPS_FILE, render_skips(&table)).expect("write the skip table");
+        } else {
+            problems.push(format!(
+                "{SKIPS_FILE} not rewritten: a run panicked, so its skips are unknown"
+            ));
+        }
+    } else {
+        let expected = std::fs::read_to_string(SKIPS_FILE)
+            .map_err(|e| e.to_string())
+            .and_then(|text| parse_skips(&text));
+        let update = "If the change is intended, rewrite the table with \
+                      `GASKET_BLESS=1 cargo test -p gasket-vm --test spec` \
+                      and give the reason in the commit.";
+        match expected {
+            Err(e) => problems.push(format!("{SKIPS_FILE}: {e}. {update}")),
+            Ok(expected) => {
+                let diff = skip_diff(&expected, &table);
+                if !diff.is_empty() {
+                    problems.push(format!(
+                        "the skips differ from {SKIPS_FILE} (per run, by file and reason):\n{}\n{update}",
+                        diff.join("\n")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{summary}\n{}", problems.join("\n\n"));
+}
+
+/// Each run's skips of each file: file to (run, reason to count).
+type RunSkips<'a> = BTreeMap<&'a str, Vec<(Mode, BTreeMap<&'a str, u64>)>>;
+
+/// Skips of one run: (file, reason) to count.
+type SkipTable = BTreeMap<(String, String), u64>;
+
+fn render_skips(table: &SkipTable) -> String {
+    let mut text = String::from(
+        "# The skips of vm/tests/spec.rs: each run (ample, metered, slots) must\n\
+         # make exactly these, by file and reason (count, file, reason). core-int/\n\
+         # may skip nothing and is not listed. Written by\n\
+         #   GASKET_BLESS=1 cargo test -p gasket-vm --test spec\n\
+         # Give the reason for any change in the commit.\n",
     );
-    assert_eq!(core_int_failed, 0, "core-int/ must pass strictly");
-    assert_eq!(x, 0, "spec assertions failed (see the groups above)");
+    for ((file, reason), n) in table {
+        text += &format!("{n:5} {file} {reason}\n");
+    }
+    text
+}
+
+fn parse_skips(text: &str) -> Result<SkipTable, String> {
+    let mut table = SkipTable::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = || {
+            format!(
+                "line {}: want `count file reason`, got {line:?}",
+                number + 1
+            )
+        };
+        let (count, rest) = line.split_once(' ').ok_or_else(bad)?;
+        let (file, reason) = rest.trim_start().split_once(' ').ok_or_else(bad)?;
+        let count: u64 = count.parse().map_err(|_| bad())?;
+        if file.starts_with("core-int/") {
+            return Err(format!(
+                "line {}: core-int/ may skip nothing, so it is not listed",
+                number + 1
+            ));
+        }
+        let key = (file.to_string(), reason.trim().to_string());
+        if table.insert(key, count).is_some() {
+            return Err(format!("line {}: listed twice", number + 1));
+        }
+    }
+    Ok(table)
+}
+
+/// One line per (file, reason) whose count differs.
+fn skip_diff(expected: &SkipTable, actual: &SkipTable) -> Vec<String> {
+    let keys: std::collections::BTreeSet<_> = expected.keys().chain(actual.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key @ (file, reason)| {
+            let want = expected.get(key).copied().unwrap_or(0);
+            let got = actual.get(key).copied().unwrap_or(0);
+            (want != got).then(|| format!("  {file}: {reason}: expected {want}, got {got}"))
+        })
+        .collect()
 }
