@@ -6,9 +6,12 @@
 //! After every step, the outcome (success with the model's events, or a
 //! revert with the model's reason) and the contracts' whole storage must
 //! be the model's. A step may get a small gas limit; it may then also fail
-//! for lack of gas (`OutOfGas`, or the escrow's `"token.<method> failed"`)
-//! as long as it changes nothing. Running the scenario a second time on a
-//! fresh chain must give identical outcomes and gas, step by step.
+//! for lack of gas as long as it changes nothing: `OutOfGas` having used
+//! exactly the limit, or the escrow's `"token.<method> failed"` (its text
+//! for any trap of the token) if the same step with the full gas, on a copy
+//! of the chain, gives the model's outcome. Running the scenario a second
+//! time on a fresh chain must give identical outcomes and gas, step by
+//! step.
 //!
 //! The body of the `contract` fuzz target ([`crate::targets::contract_ops`]).
 
@@ -408,10 +411,12 @@ impl Model {
                 if amount == 0 {
                     return Err("zero amount".into());
                 }
+                // Checked before the token is called, as the escrow does.
+                let held = self.held.checked_add(amount).ok_or("amount overflow")?;
                 let moved = self
                     .transfer_from(ESCROW, from, ESCROW, amount)
                     .map_err(|reason| format!("token.transfer_from reverted: {reason}"))?;
-                self.held += amount;
+                self.held = held;
                 Ok(vec![moved, (ESCROW, "deposited", borsh(&(from, amount)))])
             }
             Op::Release { caller } => self.settle(signer(caller), RELEASED),
@@ -624,18 +629,23 @@ fn run(scenario: &Scenario, label: &str) -> (Vec<Vec<StepOutcome>>, Tally) {
     for (i, step) in scenario.steps.iter().enumerate() {
         let ctx = format!("{label}: step {i} {step:?}");
         outcomes.push(run_step(&mut chain, &mut model, step, &mut tally, &ctx));
-        let token_state = chain.storage.contract_entries(&TOKEN);
-        assert!(
-            token_state == model.token_entries(),
-            "{ctx}: token storage {token_state:?}, model {model:?}"
-        );
-        let escrow_state = chain.storage.contract_entries(&ESCROW);
-        assert!(
-            escrow_state == model.escrow_entries(),
-            "{ctx}: escrow storage {escrow_state:?}, model {model:?}"
-        );
+        check_storage(&chain, &model, &ctx);
     }
     (outcomes, tally)
+}
+
+/// Both contracts' whole storage is the model's.
+fn check_storage(chain: &Chain, model: &Model, ctx: &str) {
+    let token_state = chain.storage.contract_entries(&TOKEN);
+    assert!(
+        token_state == model.token_entries(),
+        "{ctx}: token storage {token_state:?}, model {model:?}"
+    );
+    let escrow_state = chain.storage.contract_entries(&ESCROW);
+    assert!(
+        escrow_state == model.escrow_entries(),
+        "{ctx}: escrow storage {escrow_state:?}, model {model:?}"
+    );
 }
 
 /// The method, signer and borsh input of a state-changing operation.
@@ -741,21 +751,53 @@ fn run_step(
         CallMode::Call,
     );
     let status = &report.outcome.status;
-    let lack_of_gas = limit.is_some()
-        && match status {
-            Status::Trapped(TrapKind::OutOfGas) => true,
-            Status::Reverted(reason) => {
-                reason.starts_with(b"token.") && reason.ends_with(b" failed")
-            }
-            _ => false,
-        };
-    if lack_of_gas {
-        assert!(
-            chain.storage == before && report.outcome.events.is_empty(),
-            "{ctx}: failed for lack of gas ({status:?}) but changed something"
-        );
-        tally.out_of_gas += 1;
-        return vec![report.outcome];
+    let unchanged = chain.storage == before && report.outcome.events.is_empty();
+    match (limit, status) {
+        (Some(limit), Status::Trapped(TrapKind::OutOfGas)) => {
+            assert!(unchanged, "{ctx}: out of gas but changed something");
+            assert_eq!(
+                report.outcome.gas_used, limit,
+                "{ctx}: out of gas without using the whole limit"
+            );
+            tally.out_of_gas += 1;
+            return vec![report.outcome];
+        }
+        (Some(_), Status::Reverted(reason))
+            if contract == ESCROW
+                && reason.starts_with(b"token.")
+                && reason.ends_with(b" failed") =>
+        {
+            assert!(unchanged, "{ctx}: {status:?} but changed something");
+            // The escrow says "token.<method> failed" for any trap of the
+            // token, not only for lack of gas. The same step on a copy of
+            // the chain with the full gas must give the model's outcome:
+            // then the limit, the only difference, made the call fail.
+            let mut copy = Chain {
+                contracts: chain.contracts.clone(),
+                storage: before,
+            };
+            let mut copy_model = model.clone();
+            // Below 224: no limit of its own, the full `GAS`.
+            let full = Step {
+                op: step.op,
+                gas: 0,
+            };
+            let ctx = format!(
+                "{ctx}: {:?} with its limit; with the full gas",
+                String::from_utf8_lossy(reason)
+            );
+            run_step(
+                &mut copy,
+                &mut copy_model,
+                &full,
+                &mut Tally::default(),
+                &ctx,
+            );
+            check_storage(&copy, &copy_model, &ctx);
+            tally.out_of_gas += 1;
+            return vec![report.outcome];
+        }
+        _ => {}
     }
     let expected = model.apply(&step.op, amount);
     let is_token = contract == TOKEN;

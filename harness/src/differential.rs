@@ -6,7 +6,10 @@
 //! Each export runs in a fresh instance of both engines (a trap in one
 //! export must not leak into the next), with arguments chosen from the
 //! seed among values that hit edges (0, 1, -1, a small number, a number
-//! near the end of a 64 KiB page).
+//! near the end of a 64 KiB page). A start function that traps is
+//! observed like a call (its trap, gas, globals and memory); segments that
+//! do not fit at instantiation must fail with the same trap kind. Nothing
+//! wasmi does is caught: a panic in the oracle fails the run.
 //!
 //! A second check, [`compare_cache`], runs the module compiled cold
 //! through a disk-level cache and loaded back from its artifact file by a
@@ -17,9 +20,9 @@
 //! checks) and of the 2,000-seed test in `vm/tests/differential.rs`
 //! ([`seed`] on every seed, [`seed_cache`] on a subset).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use gasket_metering::{Config, ExportKind, Permissive, Prepared, ValType, prepare_with_policy};
+use gasket_metering::{
+    Config, ExportKind, Permissive, Prepared, START_EXPORT, ValType, prepare_with_policy,
+};
 use gasket_vm::{Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind};
 
 use crate::{cache, smith, wasmi_oracle};
@@ -44,10 +47,25 @@ pub struct Observation {
 /// Summary of a run over one module.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Compared {
-    /// Exports compared.
+    /// Exports called and compared (after a start function that returned).
     pub calls: usize,
+    /// Exports whose start function trapped: compared too (trap kind, gas,
+    /// globals and memory after the trap), but no export ran.
+    pub start_traps: usize,
+    /// Modules whose segments did not fit at instantiation (the same trap
+    /// kind in both engines; nothing else to compare).
+    pub segment_traps: usize,
     /// Modules rejected by `prepare` (nothing to compare).
     pub rejected: usize,
+}
+
+impl std::ops::AddAssign for Compared {
+    fn add_assign(&mut self, o: Compared) {
+        self.calls += o.calls;
+        self.start_traps += o.start_traps;
+        self.segment_traps += o.segment_traps;
+        self.rejected += o.rejected;
+    }
 }
 
 /// An engine whose native-stack backstop never fires before the
@@ -96,10 +114,16 @@ pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
 
 /// The wasm-smith settings of the differential runs: no imports, every item
 /// exported, at least one function.
+///
+/// wasm-smith 0.263 draws functions only from the function types it drew
+/// (`arbitrary_funcs` returns early without one), so `min_funcs` alone
+/// left about half the modules without a function: `min_types = 1` makes
+/// it hold (without GC every type is a function type, and none is shared).
 pub fn smith_config() -> wasm_smith::Config {
     let mut config = smith::subset_config();
     config.max_imports = 0;
     config.export_everything = true;
+    config.min_types = 1;
     config.min_funcs = 1;
     config
 }
@@ -155,8 +179,9 @@ pub fn observe(module: &gasket_vm::Module, arg_seed: u64) -> Vec<ExportRun> {
                 .func_sig(export.index)
                 .expect("an exported function has a signature");
             let args = args_for(arg_seed, sig.params.len());
-            let run =
-                run_gasket(module, &export.name, &sig.params, &args).map_err(|e| format!("{e:?}"));
+            let run = run_gasket(module, &export.name, &sig.params, &args)
+                .map(|(observation, _)| observation)
+                .map_err(|e| format!("{e:?}"));
             (export.name.clone(), run)
         })
         .collect()
@@ -203,6 +228,12 @@ pub fn compare_cache(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) {
 /// Compares every exported function of `wasm` (prepared with the default
 /// config) between Gasket and wasmi. Panics on the first disagreement,
 /// naming `label`, the export and the arguments.
+///
+/// A start function that traps is compared like a call (trap kind, gas,
+/// globals and memory after the trap); segments that do not fit at
+/// instantiation by their trap kind (neither engine has an instance to
+/// observe). Nothing of wasmi's is caught: a panic in the oracle (its
+/// checks of the sentinels, wasmi rejecting the module) fails the run.
 pub fn compare_module(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) -> Compared {
     let prepared = match prepare_with_policy(wasm, &Config::default(), &Permissive) {
         Ok(p) => p,
@@ -211,8 +242,8 @@ pub fn compare_module(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) 
         Err(e) => {
             crate::panic_if_internal(&e, label);
             return Compared {
-                calls: 0,
                 rejected: 1,
+                ..Compared::default()
             };
         }
     };
@@ -230,43 +261,42 @@ pub fn compare_module(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) 
             .expect("an exported function has a signature");
         let args = args_for(arg_seed, sig.params.len());
         let ctx = format!("{label}, export {:?}, args {args:?}", export.name);
-        let Some(expected) = oracle(&prepared, &export.name, &args) else {
-            // wasmi could not instantiate: a segment out of bounds.
-            let gasket = Instance::new(&module, Imports::new(), GAS);
-            assert!(
-                matches!(gasket, Err(InstantiationError::Segment(_))),
-                "{ctx}: wasmi could not instantiate, gasket: {gasket:?}"
-            );
-            return compared;
-        };
-        let got = match run_gasket(&module, &export.name, &sig.params, &args) {
-            Ok(got) => got,
-            Err(InstantiationError::Start(Trap::Wasm(kind))) => {
-                let wasmi_oracle::Outcome::Trap(trap) = &expected.outcome else {
-                    panic!("{ctx}: start trapped with {kind:?}, wasmi: {expected:?}");
-                };
-                assert_eq!(Some(kind), gasket_kind(trap), "{ctx}: start");
+        let expected = match oracle(&prepared, &export.name, &args) {
+            Ok(expected) => expected,
+            Err(wasmi_kind) => {
+                // A segment does not fit: the same for every export.
+                let gasket = Instance::new(&module, Imports::new(), GAS);
+                match &gasket {
+                    Err(InstantiationError::Segment(kind)) if oracle_kind(*kind) == wasmi_kind => {}
+                    _ => panic!(
+                        "{ctx}: wasmi's segments failed with {wasmi_kind:?}, gasket: {gasket:?}"
+                    ),
+                }
+                compared.segment_traps += 1;
                 return compared;
             }
-            Err(e) => panic!("{ctx}: instantiation failed: {e}, wasmi: {expected:?}"),
         };
+        let (got, start_trapped) = run_gasket(&module, &export.name, &sig.params, &args)
+            .unwrap_or_else(|e| panic!("{ctx}: instantiation failed: {e}, wasmi: {expected:?}"));
         assert_eq!(got, expected, "{ctx}");
-        compared.calls += 1;
+        if start_trapped {
+            compared.start_traps += 1;
+        } else {
+            compared.calls += 1;
+        }
     }
     compared
 }
 
-/// The oracle's observation, `None` when wasmi cannot instantiate.
-fn oracle(prepared: &Prepared, export: &str, args: &[i64]) -> Option<Observation> {
-    // The oracle panics when wasmi cannot instantiate; keep that quiet.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let run = catch_unwind(AssertUnwindSafe(|| {
-        wasmi_oracle::run(prepared, export, args, GAS)
-    }));
-    std::panic::set_hook(hook);
-    let run = run.ok()?;
-    Some(Observation {
+/// The oracle's observation, or the trap kind of a segment that does not
+/// fit at instantiation. Any other failure of wasmi panics through.
+fn oracle(
+    prepared: &Prepared,
+    export: &str,
+    args: &[i64],
+) -> Result<Observation, wasmi_oracle::TrapKind> {
+    let run = wasmi_oracle::try_run(prepared, export, args, GAS)?;
+    Ok(Observation {
         outcome: run.outcome,
         gas_used: run.gas_used,
         globals: run.globals,
@@ -274,25 +304,48 @@ fn oracle(prepared: &Prepared, export: &str, args: &[i64]) -> Option<Observation
     })
 }
 
+/// Runs `export` in a fresh Gasket instance with [`GAS`], as the oracle
+/// does: the start function first, then the export if the start returned.
+/// The observation, and whether it is that of a start function that
+/// trapped (then the export did not run).
 fn run_gasket(
     module: &gasket_vm::Module,
     export: &str,
     params: &[ValType],
     args: &[i64],
-) -> Result<Observation, InstantiationError> {
-    let mut instance = Instance::new(module, Imports::new(), GAS)?;
-    let values: Vec<gasket_vm::Value> = params
-        .iter()
-        .zip(args)
-        .map(|(ty, &arg)| match ty {
-            ValType::I32 => gasket_vm::Value::I32(arg as i32),
-            ValType::I64 => gasket_vm::Value::I64(arg),
-        })
-        .collect();
-    let outcome = match instance.call(export, &values) {
-        Ok(results) => {
-            wasmi_oracle::Outcome::Returned(results.into_iter().map(|v| v.as_i64()).collect())
+) -> Result<(Observation, bool), InstantiationError> {
+    let (instance, outcome, start_trapped) = match Instance::new(module, Imports::new(), GAS) {
+        Ok(mut instance) => {
+            let values: Vec<gasket_vm::Value> = params
+                .iter()
+                .zip(args)
+                .map(|(ty, &arg)| match ty {
+                    ValType::I32 => gasket_vm::Value::I32(arg as i32),
+                    ValType::I64 => gasket_vm::Value::I64(arg),
+                })
+                .collect();
+            let outcome = instance.call(export, &values);
+            let outcome = outcome.map(|results| results.into_iter().map(|v| v.as_i64()).collect());
+            (instance, outcome, false)
         }
+        Err(InstantiationError::Start(trap)) => {
+            // `Instance::new` drops an instance whose start function
+            // trapped; what that start left behind (gas, globals, memory)
+            // is seen by running it again the way `new` does.
+            let mut instance = Instance::new_unstarted(module, Imports::new())?;
+            instance.set_gas(GAS);
+            let again = instance.call(START_EXPORT, &[]);
+            assert_eq!(
+                again.as_ref().err(),
+                Some(&trap),
+                "{export}: the start function ended otherwise when run again"
+            );
+            (instance, Err(trap), true)
+        }
+        Err(e) => return Err(e),
+    };
+    let outcome = match outcome {
+        Ok(results) => wasmi_oracle::Outcome::Returned(results),
         Err(Trap::Wasm(kind)) => wasmi_oracle::Outcome::Trap(oracle_kind(kind)),
         Err(other) => {
             wasmi_oracle::Outcome::Trap(wasmi_oracle::TrapKind::Other(format!("gasket: {other}")))
@@ -313,12 +366,13 @@ fn run_gasket(
     globals.sort();
     let has_memory = info.exports.iter().any(|e| e.kind == ExportKind::Memory);
     let memory = has_memory.then(|| *blake3::hash(instance.memory()).as_bytes());
-    Ok(Observation {
+    let observation = Observation {
         outcome,
         gas_used,
         globals,
         memory,
-    })
+    };
+    Ok((observation, start_trapped))
 }
 
 /// Gasket's trap kind in the oracle's vocabulary.
@@ -336,11 +390,6 @@ fn oracle_kind(kind: TrapKind) -> wasmi_oracle::TrapKind {
         TrapKind::IndirectCallToNull => other("IndirectCallToNull"),
         TrapKind::IndirectCallSignatureMismatch => other("BadSignature"),
     }
-}
-
-/// The oracle's trap kind in Gasket's vocabulary, if it has one.
-fn gasket_kind(kind: &wasmi_oracle::TrapKind) -> Option<TrapKind> {
-    TrapKind::ALL.into_iter().find(|&k| oracle_kind(k) == *kind)
 }
 
 /// Arguments for an export with `params` parameters: a mix, picked by

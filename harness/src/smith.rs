@@ -73,6 +73,25 @@ pub fn module_from_seed(config: Config, seed: u64) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// Every module of the differential settings defines a function (and
+    /// exports it): wasm-smith ignores `min_funcs` without `min_types`.
+    #[test]
+    fn every_differential_module_has_a_function() {
+        use wasmparser::{ExternalKind, Parser, Payload};
+        for seed in 0..500 {
+            let wasm = module_from_seed(crate::differential::smith_config(), seed);
+            let exported = Parser::new(0).parse_all(&wasm).any(|payload| {
+                let Ok(Payload::ExportSection(exports)) = payload else {
+                    return false;
+                };
+                exports
+                    .into_iter()
+                    .any(|e| e.is_ok_and(|e| e.kind == ExternalKind::Func))
+            });
+            assert!(exported, "seed {seed}: no exported function");
+        }
+    }
+
     /// The settings really produce what the subset accepts beyond plain
     /// integer code: bulk memory's table operators and call_indirect.
     #[test]

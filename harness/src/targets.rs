@@ -10,8 +10,13 @@
 //! | `differential` | [`crate::differential::module_bytes`] |
 //! | `cache` | [`cache_artifact`] |
 //! | `contract` | [`contract_ops`] |
+//!
+//! [`TARGETS`] names them for the replay of saved fuzz regressions
+//! ([`replay_fuzzcases`], run by `harness/tests/fuzzcases.rs`).
 
-use std::sync::OnceLock;
+use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use gasket_metering::{
     Config, ErrorKind, FEATURES, Permissive, PolicyViolation, prepare_with_policy,
@@ -154,6 +159,170 @@ pub fn contract_ops(data: &[u8]) {
     }
 }
 
+/// The body of a fuzz target: the fuzzer's bytes in, a panic on failure.
+pub type Target = fn(&[u8]);
+
+/// Every fuzz target of `fuzz/Cargo.toml` and the function it runs: the
+/// saved regressions of `tests/fuzzcases/<target>/` are replayed through it.
+pub const TARGETS: [(&str, Target); 5] = [
+    ("prepare", prepare_bytes),
+    ("prepare_subset", prepare_subset_module),
+    ("differential", differential::module_bytes),
+    ("cache", cache_artifact),
+    ("contract", contract_ops),
+];
+
+/// `tests/fuzzcases/` of the repository.
+pub fn fuzzcases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fuzzcases")
+}
+
+/// The names of the `[[bin]]` targets of `fuzz/Cargo.toml`, in order.
+pub fn fuzz_bins() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/Cargo.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut names = Vec::new();
+    let mut in_bin = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin && let Some(value) = line.strip_prefix("name") {
+            let name = value
+                .trim_start()
+                .trim_start_matches('=')
+                .trim()
+                .trim_matches('"');
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// Checks the layout of a fuzz-cases directory: every entry is the
+/// directory of one of [`TARGETS`] (a misspelled one would never be
+/// replayed), and every target has its directory (empty ones hold a
+/// `.gitkeep`).
+pub fn check_fuzzcases_layout(base: &Path) -> Result<(), String> {
+    let entries = std::fs::read_dir(base).map_err(|e| format!("{}: {e}", base.display()))?;
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", base.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.path().is_dir() {
+            problems.push(format!("{name}: not a target directory"));
+        } else if !TARGETS.iter().any(|(target, _)| *target == name) {
+            problems.push(format!("{name}/: no fuzz target of that name"));
+        }
+        seen.push(name);
+    }
+    for (target, _) in TARGETS {
+        if !seen.iter().any(|name| name == target) {
+            problems.push(format!("{target}/: missing"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: {}", base.display(), problems.join("; ")))
+    }
+}
+
+/// Replays every saved case of `target` (one of [`TARGETS`]) from
+/// `tests/fuzzcases/<target>/`; the number of cases, or what failed.
+pub fn replay_fuzzcases(target: &str) -> Result<usize, String> {
+    let (_, run) = TARGETS
+        .iter()
+        .find(|(name, _)| *name == target)
+        .unwrap_or_else(|| panic!("no fuzz target {target:?}"));
+    replay_dir(&fuzzcases_dir().join(target), *run)
+}
+
+/// Serialises [`replay_dir`]: its panic hook is process-wide.
+static REPLAY: Mutex<()> = Mutex::new(());
+
+/// Runs every file of `dir` (but hidden ones: `.gitkeep`) through `run`;
+/// the number of cases, or each failing case with its panics.
+///
+/// A case fails if *any* panic happens while it runs, on any thread, even
+/// one caught on purpose (the vm catches panics of code generation and of
+/// host calls, `prepare` its own): under `cargo fuzz`, libfuzzer-sys's
+/// panic hook aborts the process on every panic, so a saved crash may be
+/// one such caught panic, and a replay that only saw `run` return would
+/// pass without ever reproducing it. The hook here counts every panic of
+/// the process, so this must run in a test binary where nothing else
+/// panics (`harness/tests/fuzzcases.rs`), one call at a time (a lock).
+pub fn replay_dir(dir: &Path, run: Target) -> Result<usize, String> {
+    let mut cases = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        cases.push((path, bytes));
+    }
+    cases.sort();
+
+    let _one_at_a_time = REPLAY.lock().unwrap_or_else(PoisonError::into_inner);
+    let panics: Arc<Mutex<Vec<String>>> = Arc::default();
+    let previous: Arc<dyn Fn(&PanicHookInfo<'_>) + Sync + Send> =
+        Arc::from(std::panic::take_hook());
+    {
+        let (panics, previous) = (panics.clone(), previous.clone());
+        std::panic::set_hook(Box::new(move |info| {
+            panics
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(describe(info));
+            previous(info);
+        }));
+    }
+    let mut failures = Vec::new();
+    for (path, bytes) in &cases {
+        let unwound = catch_unwind(AssertUnwindSafe(|| run(bytes))).is_err();
+        let seen: Vec<String> =
+            std::mem::take(&mut *panics.lock().unwrap_or_else(PoisonError::into_inner));
+        if unwound || !seen.is_empty() {
+            failures.push(format!(
+                "{}: {}{} panic(s): {}",
+                path.display(),
+                if unwound {
+                    "failed, "
+                } else {
+                    "returned after "
+                },
+                seen.len(),
+                seen.join(" | ")
+            ));
+        }
+    }
+    std::panic::set_hook(Box::new(move |info| previous(info)));
+    if failures.is_empty() {
+        Ok(cases.len())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+/// A panic's message and location, for a replay's report.
+fn describe(info: &PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(non-text payload)");
+    match info.location() {
+        Some(at) => format!("{message:?} at {at}"),
+        None => format!("{message:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,56 +424,5 @@ mod tests {
                 && out_of_gas > 0,
             "the seeds miss an outcome: {tally:?}"
         );
-    }
-}
-
-/// Every saved fuzz regression under `tests/fuzzcases/<target>/`, replayed
-/// through its target.
-#[cfg(test)]
-mod fuzzcases {
-    use std::path::Path;
-
-    /// Runs every file of `tests/fuzzcases/<target>/` through `run`,
-    /// naming the case if it panics. A target without findings has no
-    /// directory.
-    fn replay(target: &str, run: fn(&[u8])) {
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fuzzcases");
-        assert!(base.is_dir(), "{} is missing", base.display());
-        let dir = base.join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let bytes = std::fs::read(&path).unwrap();
-            if std::panic::catch_unwind(|| run(&bytes)).is_err() {
-                panic!("fuzz case {} fails", path.display());
-            }
-        }
-    }
-
-    #[test]
-    fn prepare_regressions() {
-        replay("prepare", super::prepare_bytes);
-    }
-
-    #[test]
-    fn prepare_subset_regressions() {
-        replay("prepare_subset", super::prepare_subset_module);
-    }
-
-    #[test]
-    fn differential_regressions() {
-        replay("differential", crate::differential::module_bytes);
-    }
-
-    #[test]
-    fn cache_regressions() {
-        replay("cache", super::cache_artifact);
-    }
-
-    #[test]
-    fn contract_regressions() {
-        replay("contract", super::contract_ops);
     }
 }

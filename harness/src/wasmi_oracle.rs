@@ -69,6 +69,14 @@ fn engine() -> Engine {
 }
 
 fn instantiate(wasm: &[u8]) -> (Store<()>, Instance) {
+    try_instantiate(wasm).unwrap_or_else(|kind| panic!("instantiation failed: {kind:?}"))
+}
+
+/// Instantiates `wasm`; `Err` with the trap kind when a data or element
+/// segment does not fit (the only way a valid module without imports fails
+/// to instantiate). Panics on anything else: wasmi rejecting the module or
+/// failing for another reason is not an outcome.
+fn try_instantiate(wasm: &[u8]) -> Result<(Store<()>, Instance), TrapKind> {
     let engine = engine();
     let module = Module::new(&engine, wasm).expect("wasmi rejects the module");
     assert_eq!(
@@ -77,10 +85,30 @@ fn instantiate(wasm: &[u8]) -> (Store<()>, Instance) {
         "the test runner supports only modules without imports"
     );
     let mut store = Store::new(&engine, ());
-    let instance = Linker::<()>::new(&engine)
-        .instantiate_and_start(&mut store, &module)
-        .expect("instantiation failed");
-    (store, instance)
+    match Linker::<()>::new(&engine).instantiate_and_start(&mut store, &module) {
+        Ok(instance) => Ok((store, instance)),
+        Err(err) => Err(segment_error(&err)
+            .unwrap_or_else(|| panic!("instantiation failed, not in a segment: {err}"))),
+    }
+}
+
+/// The trap kind of a segment that does not fit, in the names of
+/// [`TrapKind::Other`]: a data segment fails with wasmi's
+/// `MemoryOutOfBounds` trap code, an element segment with an instantiation
+/// error of its own that has none.
+fn segment_error(err: &wasmi::Error) -> Option<TrapKind> {
+    use wasmi::errors::{ErrorKind, InstantiationError};
+    match err.kind() {
+        ErrorKind::Instantiation(InstantiationError::ElementSegmentDoesNotFit { .. }) => {
+            Some(TrapKind::Other("TableOutOfBounds".into()))
+        }
+        _ => match err.as_trap_code() {
+            Some(
+                code @ (wasmi::TrapCode::MemoryOutOfBounds | wasmi::TrapCode::TableOutOfBounds),
+            ) => Some(TrapKind::Other(format!("{code:?}"))),
+            _ => None,
+        },
+    }
 }
 
 fn classify_error(err: &wasmi::Error) -> TrapKind {
@@ -132,8 +160,22 @@ fn export_func(store: &Store<()>, instance: &Instance, export: &str) -> Func {
 /// Also checks the invariants of the sentinels: after a return, the stack
 /// height is back to 0 and gas left is between 0 and the limit.
 pub fn run(prepared: &Prepared, export: &str, args: &[i64], gas_limit: u64) -> Run {
+    try_run(prepared, export, args, gas_limit)
+        .unwrap_or_else(|kind| panic!("instantiation failed: a segment: {kind:?}"))
+}
+
+/// [`run`], or `Err` with the trap kind when a data or element segment
+/// does not fit at instantiation (a trap the module's own code never
+/// reaches). Everything else that goes wrong still panics, the checks of
+/// the sentinels included: a caller must not catch those.
+pub fn try_run(
+    prepared: &Prepared,
+    export: &str,
+    args: &[i64],
+    gas_limit: u64,
+) -> Result<Run, TrapKind> {
     let limit = i64::try_from(gas_limit).expect("gas limit above i64::MAX");
-    let (mut store, instance) = instantiate(&prepared.wasm);
+    let (mut store, instance) = try_instantiate(&prepared.wasm)?;
     let gas = instance
         .get_global(&store, GAS_EXPORT)
         .expect("no gas global");
@@ -176,12 +218,12 @@ pub fn run(prepared: &Prepared, export: &str, args: &[i64], gas_limit: u64) -> R
         gas_limit - gas_left as u64
     };
     let (globals, memory) = observe(&store, &instance);
-    Run {
+    Ok(Run {
         outcome,
         gas_used,
         globals,
         memory,
-    }
+    })
 }
 
 /// The exported globals and a digest of the exported memory.
