@@ -6,7 +6,8 @@
 //!   before each call; `exec/large_<export>`: the same for an export of
 //!   the 250 KB contract of library code (`contracts/bench/large`).
 //! - `call/nop`: the round trip of an export that returns its argument.
-//! - `instantiate/workloads`: a new instance (and store) of a compiled module.
+//! - `instantiate/workloads`: a new instance (and store) of a compiled
+//!   module whose imports were resolved once (wasmtime's `InstancePre`).
 //! - `compile/<module>`: bytes to a runnable module (Gasket: prepare +
 //!   compile).
 //!
@@ -71,7 +72,7 @@ fn compare(c: &mut Criterion) {
             .iter()
             .map(|engine| {
                 let module = engine.compile(wasm, &config);
-                let mut running = engine.instantiate(&module, &store);
+                let mut running = engine.instantiate(&engine.link(&module), &store);
                 let export = running.export(name);
                 (engine.kind(), running.call(&export, arg))
             })
@@ -89,7 +90,7 @@ fn compare(c: &mut Criterion) {
         group.warm_up_time(Duration::from_secs(1));
         for engine in &engines {
             let module = engine.compile(wasm, &config);
-            let mut running = engine.instantiate(&module, &store);
+            let mut running = engine.instantiate(&engine.link(&module), &store);
             let export = running.export(name);
             group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
                 b.iter(|| running.call(&export, arg))
@@ -103,7 +104,7 @@ fn compare(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(1));
     for engine in &engines {
         let module = engine.compile(&workloads, &config);
-        let mut running = engine.instantiate(&module, &store);
+        let mut running = engine.instantiate(&engine.link(&module), &store);
         let export = running.export("nop");
         group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
             b.iter(|| running.call(&export, 7))
@@ -115,9 +116,9 @@ fn compare(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(2));
     group.warm_up_time(Duration::from_secs(1));
     for engine in &engines {
-        let module = engine.compile(&workloads, &config);
+        let linked = engine.link(&engine.compile(&workloads, &config));
         group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
-            b.iter(|| engine.instantiate(&module, &store))
+            b.iter(|| engine.instantiate(&linked, &store))
         });
     }
     group.finish();
@@ -132,12 +133,12 @@ fn compare(c: &mut Criterion) {
     let cache = gasket_vm::Cache::new(gasket_vm::CacheConfig::default());
     let code_hash = *blake3::hash(&workloads).as_bytes();
     for engine in &engines {
-        let module = engine.compile(&workloads, &config);
+        let linked = engine.link(&engine.compile(&workloads, &config));
         group.bench_function(BenchmarkId::from_parameter(engine.kind().name()), |b| {
             b.iter(
                 || match engine.cached(&cache, &code_hash, &workloads, &config) {
-                    Some(hit) => engine.instantiate(&hit, &store),
-                    None => engine.instantiate(&module, &store),
+                    Some(hit) => engine.instantiate(&engine.link(&hit), &store),
+                    None => engine.instantiate(&linked, &store),
                 },
             )
         });

@@ -76,6 +76,14 @@ impl EngineKind {
 /// The key-value map behind `env.read`.
 pub type Store = Arc<HashMap<Vec<u8>, Vec<u8>>>;
 
+/// What wasmtime's and wasmi's `env.read` keep in their store: the map,
+/// and the instance's memory, looked up once at instantiation (as a node
+/// keeps it), not by name at every call.
+pub struct HostState<M> {
+    map: Store,
+    memory: Option<M>,
+}
+
 /// A map with one 8-byte key, `b"balance\0"`, holding 32 bytes.
 pub fn small_store() -> Store {
     Arc::new(HashMap::from([(b"balance\0".to_vec(), vec![7u8; 32])]))
@@ -102,17 +110,81 @@ pub enum Compiled {
     Wasmi(wasmi::Module),
 }
 
+/// A compiled module with its imports resolved, ready to instantiate
+/// (what a node keeps per contract): wasmtime's `InstancePre`; wasmi's
+/// module (its `Linker`, built once per engine, resolves at
+/// instantiation); Gasket's module (its imports are routed by name once
+/// per module, `Imports::dispatch`, at instantiation).
+pub enum Linked {
+    /// Gasket.
+    Gasket(gasket_vm::Module),
+    /// wasmtime.
+    Wasmtime(wasmtime::InstancePre<HostState<wasmtime::Memory>>),
+    /// wasmi.
+    Wasmi(wasmi::Module),
+}
+
 /// An engine, ready to compile.
 pub struct Engine {
     kind: EngineKind,
     backend: Backend,
 }
 
-/// The engine itself.
+/// The engine itself, and for wasmtime and wasmi the linker that supplies
+/// `env.read`, built once.
 enum Backend {
     Gasket(gasket_vm::Engine),
-    Wasmtime(wasmtime::Engine),
-    Wasmi(wasmi::Engine),
+    Wasmtime(
+        wasmtime::Engine,
+        wasmtime::Linker<HostState<wasmtime::Memory>>,
+    ),
+    Wasmi(wasmi::Engine, wasmi::Linker<HostState<wasmi::Memory>>),
+}
+
+fn wasmtime_linker(engine: &wasmtime::Engine) -> wasmtime::Linker<HostState<wasmtime::Memory>> {
+    let mut linker = wasmtime::Linker::new(engine);
+    linker
+        .func_wrap(
+            "env",
+            "read",
+            |mut caller: wasmtime::Caller<'_, HostState<wasmtime::Memory>>,
+             key: u32,
+             len: u32,
+             out: u32|
+             -> wasmtime::Result<i32> {
+                let Some(memory) = caller.data().memory else {
+                    wasmtime::bail!("no memory");
+                };
+                let (memory, state) = memory.data_and_store_mut(&mut caller);
+                read(&state.map, memory, key, len, out)
+                    .ok_or_else(|| wasmtime::format_err!("out of bounds"))
+            },
+        )
+        .expect("define env.read");
+    linker
+}
+
+fn wasmi_linker(engine: &wasmi::Engine) -> wasmi::Linker<HostState<wasmi::Memory>> {
+    let mut linker = wasmi::Linker::new(engine);
+    linker
+        .func_wrap(
+            "env",
+            "read",
+            |mut caller: wasmi::Caller<'_, HostState<wasmi::Memory>>,
+             key: u32,
+             len: u32,
+             out: u32|
+             -> Result<i32, wasmi::Error> {
+                let Some(memory) = caller.data().memory else {
+                    return Err(wasmi::Error::new("no memory"));
+                };
+                let (memory, state) = memory.data_and_store_mut(&mut caller);
+                read(&state.map, memory, key, len, out)
+                    .ok_or_else(|| wasmi::Error::new("out of bounds"))
+            },
+        )
+        .expect("define env.read");
+    linker
 }
 
 impl Engine {
@@ -130,16 +202,23 @@ impl Engine {
                 let mut config = wasmtime::Config::new();
                 config.consume_fuel(kind != EngineKind::Wasmtime);
                 if kind == EngineKind::WasmtimeFuelNoSignals {
+                    // Explicit bounds checks, a memory that never moves
+                    // (reserved up front, as Gasket's is): only the guard
+                    // pages and the signal handler are gone.
                     config.signals_based_traps(false);
-                    config.memory_reservation(0);
                     config.memory_guard_size(0);
+                    config.memory_may_move(false);
                 }
-                Backend::Wasmtime(wasmtime::Engine::new(&config).expect("wasmtime config"))
+                let engine = wasmtime::Engine::new(&config).expect("wasmtime config");
+                let linker = wasmtime_linker(&engine);
+                Backend::Wasmtime(engine, linker)
             }
             EngineKind::WasmiFuel => {
                 let mut config = wasmi::Config::default();
                 config.consume_fuel(true);
-                Backend::Wasmi(wasmi::Engine::new(&config))
+                let engine = wasmi::Engine::new(&config);
+                let linker = wasmi_linker(&engine);
+                Backend::Wasmi(engine, linker)
             }
         };
         Engine { kind, backend }
@@ -158,10 +237,10 @@ impl Engine {
                 let prepared = prepare_with_policy(wasm, config, &Permissive).expect("prepare");
                 Compiled::Gasket(engine.compile(&prepared).expect("compile"))
             }
-            Backend::Wasmtime(engine) => {
+            Backend::Wasmtime(engine, _) => {
                 Compiled::Wasmtime(wasmtime::Module::new(engine, wasm).expect("wasmtime"))
             }
-            Backend::Wasmi(engine) => {
+            Backend::Wasmi(engine, _) => {
                 Compiled::Wasmi(wasmi::Module::new(engine, wasm).expect("wasmi"))
             }
         }
@@ -189,72 +268,53 @@ impl Engine {
         Some(Compiled::Gasket(module))
     }
 
-    /// Instantiates `module` with `env.read` over `store` (when imported).
-    pub fn instantiate(&self, module: &Compiled, store: &Store) -> Running {
+    /// `module` with its imports resolved (outside any timed loop: a node
+    /// does it once per contract).
+    pub fn link(&self, module: &Compiled) -> Linked {
         match (&self.backend, module) {
-            (Backend::Gasket(_), Compiled::Gasket(module)) => {
+            (Backend::Gasket(_), Compiled::Gasket(module)) => Linked::Gasket(module.clone()),
+            (Backend::Wasmtime(_, linker), Compiled::Wasmtime(module)) => {
+                Linked::Wasmtime(linker.instantiate_pre(module).expect("link"))
+            }
+            (Backend::Wasmi(..), Compiled::Wasmi(module)) => Linked::Wasmi(module.clone()),
+            _ => panic!("a module of another engine"),
+        }
+    }
+
+    /// A new instance (and store) of `linked`, with `env.read` over
+    /// `store` (when imported).
+    pub fn instantiate(&self, linked: &Linked, store: &Store) -> Running {
+        match (&self.backend, linked) {
+            (Backend::Gasket(_), Linked::Gasket(module)) => {
                 let mut imports = Imports::new();
                 imports.dispatch("env", "read", 0);
                 let instance = Instance::new(module, imports, FUEL).expect("instantiate");
                 Running::Gasket(instance, ReadHost(store.clone()))
             }
-            (Backend::Wasmtime(engine), Compiled::Wasmtime(module)) => {
-                let mut wt_store = wasmtime::Store::new(engine, store.clone());
+            (Backend::Wasmtime(engine, _), Linked::Wasmtime(pre)) => {
+                let state = HostState {
+                    map: store.clone(),
+                    memory: None,
+                };
+                let mut wt_store = wasmtime::Store::new(engine, state);
                 if self.kind != EngineKind::Wasmtime {
                     wt_store.set_fuel(FUEL).expect("fuel");
                 }
-                let mut linker = wasmtime::Linker::new(engine);
-                linker
-                    .func_wrap(
-                        "env",
-                        "read",
-                        |mut caller: wasmtime::Caller<'_, Store>,
-                         key: u32,
-                         len: u32,
-                         out: u32|
-                         -> wasmtime::Result<i32> {
-                            let Some(wasmtime::Extern::Memory(memory)) =
-                                caller.get_export("memory")
-                            else {
-                                wasmtime::bail!("no memory");
-                            };
-                            let (memory, store) = memory.data_and_store_mut(&mut caller);
-                            read(store, memory, key, len, out)
-                                .ok_or_else(|| wasmtime::format_err!("out of bounds"))
-                        },
-                    )
-                    .expect("define env.read");
-                let instance = linker
-                    .instantiate(&mut wt_store, module)
-                    .expect("instantiate");
+                let instance = pre.instantiate(&mut wt_store).expect("instantiate");
+                wt_store.data_mut().memory = instance.get_memory(&mut wt_store, "memory");
                 Running::Wasmtime(wt_store, instance)
             }
-            (Backend::Wasmi(engine), Compiled::Wasmi(module)) => {
-                let mut wi_store = wasmi::Store::new(engine, store.clone());
+            (Backend::Wasmi(engine, linker), Linked::Wasmi(module)) => {
+                let state = HostState {
+                    map: store.clone(),
+                    memory: None,
+                };
+                let mut wi_store = wasmi::Store::new(engine, state);
                 wi_store.set_fuel(FUEL).expect("fuel");
-                let mut linker = wasmi::Linker::new(engine);
-                linker
-                    .func_wrap(
-                        "env",
-                        "read",
-                        |mut caller: wasmi::Caller<'_, Store>,
-                         key: u32,
-                         len: u32,
-                         out: u32|
-                         -> Result<i32, wasmi::Error> {
-                            let Some(wasmi::Extern::Memory(memory)) = caller.get_export("memory")
-                            else {
-                                return Err(wasmi::Error::new("no memory"));
-                            };
-                            let (memory, store) = memory.data_and_store_mut(&mut caller);
-                            read(store, memory, key, len, out)
-                                .ok_or_else(|| wasmi::Error::new("out of bounds"))
-                        },
-                    )
-                    .expect("define env.read");
                 let instance = linker
                     .instantiate_and_start(&mut wi_store, module)
                     .expect("instantiate");
+                wi_store.data_mut().memory = instance.get_memory(&wi_store, "memory");
                 Running::Wasmi(wi_store, instance)
             }
             _ => panic!("a module of another engine"),
@@ -290,9 +350,12 @@ pub enum Running {
     /// Gasket.
     Gasket(Instance, ReadHost),
     /// wasmtime.
-    Wasmtime(wasmtime::Store<Store>, wasmtime::Instance),
+    Wasmtime(
+        wasmtime::Store<HostState<wasmtime::Memory>>,
+        wasmtime::Instance,
+    ),
     /// wasmi.
-    Wasmi(wasmi::Store<Store>, wasmi::Instance),
+    Wasmi(wasmi::Store<HostState<wasmi::Memory>>, wasmi::Instance),
 }
 
 /// An export of type `[i32] -> [i64]`, looked up once: wasmtime and wasmi
