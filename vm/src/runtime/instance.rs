@@ -233,6 +233,7 @@ impl Caller<'_> {
     }
 
     /// Reads `len` bytes at `ptr`; out of bounds is `MemoryOutOfBounds`.
+    #[inline]
     pub fn read(&self, ptr: u32, len: u32) -> Result<&[u8], Trap> {
         let start = ptr as usize;
         let end = start + len as usize;
@@ -242,6 +243,7 @@ impl Caller<'_> {
     }
 
     /// Writes `data` at `ptr`; out of bounds is `MemoryOutOfBounds`.
+    #[inline]
     pub fn write(&mut self, ptr: u32, data: &[u8]) -> Result<(), Trap> {
         let start = ptr as usize;
         let end = start + data.len();
@@ -253,6 +255,7 @@ impl Caller<'_> {
     }
 
     /// Gas left.
+    #[inline]
     pub fn gas_left(&self) -> i64 {
         // SAFETY: the gas slot of the instance whose call is suspended in
         // this host call: it outlives the call, and nothing holds a
@@ -263,6 +266,7 @@ impl Caller<'_> {
 
     /// Charges `amount` with the semantics of the metering helper: if less
     /// is left, gas becomes `-1` and the result is `OutOfGas`.
+    #[inline]
     pub fn charge_gas(&mut self, amount: u64) -> Result<(), Trap> {
         let gas = self.gas_left();
         let (left, outcome) = if (gas as u64) < amount {
@@ -453,47 +457,52 @@ impl InstanceInner {
         }
     }
 
-    /// The host function of import `index`, the running call's
-    /// dispatcher, and a caller view (which lends the memory).
+    /// The running call's dispatcher and a caller view (which lends the
+    /// memory), for a host function.
     ///
     /// # Safety
     ///
-    /// `inst` is a live instance whose generated code called import
-    /// `index`, on this thread; the results live only for that host call.
-    /// No reference to the instance is made that outlives this function:
+    /// `inst` is a live instance whose generated code called an import,
+    /// on this thread; the results live only for that host call. No
+    /// reference to the instance is made that outlives this function:
     /// while the host function runs, the embedder may reach the instance
     /// through its [`Instance`] handle.
-    pub(crate) unsafe fn host_and_caller<'a>(
+    pub(crate) unsafe fn caller_view<'a>(
         inst: *mut InstanceInner,
-        index: usize,
-    ) -> (
-        Option<&'a HostImport>,
-        Option<NonNull<dyn Host>>,
-        Caller<'a>,
-    ) {
-        // SAFETY: the contract; this reference ends here. The imports are
-        // never changed after instantiation, and the memory cell is an
-        // allocation of its own that the instance keeps.
-        let (import, dispatcher, stack_height, lent, gas_index, count) = unsafe {
+    ) -> (Option<NonNull<dyn Host>>, Caller<'a>) {
+        // SAFETY: the contract; this reference ends here. The memory cell
+        // is an allocation of its own that the instance keeps.
+        let (dispatcher, stack_height, shared, cell, base, len, gas_index, count) = unsafe {
             let this = &*inst;
             let info = &this.module.inner.info;
             (
-                this.host.get(index).and_then(Option::as_ref),
                 this.dispatcher,
                 this.vmctx.stack_height,
+                this.shared,
                 this.memory.as_deref(),
+                this.vmctx.memory_base,
+                this.vmctx.memory_len,
                 info.injected.gas_global as usize,
                 info.globals.len(),
             )
         };
-        let memory: &mut [u8] = match lent {
-            Some(cell) => {
+        // Only a memory another instance may use (imported or exported)
+        // can be reached while the host function runs, through that
+        // instance's handle: it is lent. An instance that shares nothing is
+        // reached only through `&mut Instance`, which its call borrows.
+        let lent = cell.filter(|_| shared);
+        let memory: &mut [u8] = match (lent, base.is_null()) {
+            (Some(cell), _) => {
                 cell.lend();
                 // SAFETY: as in `linear_memory`; the memory is lent to the
                 // view until it drops, so no other reference is made.
                 unsafe { cell.get() }.data_mut()
             }
-            None => &mut [],
+            (None, true) => &mut [],
+            // SAFETY: the context's base and length describe the
+            // instance's accessible memory (generated code accesses it
+            // through them), which nothing else touches during the call.
+            (None, false) => unsafe { std::slice::from_raw_parts_mut(base, len as usize) },
         };
         // SAFETY: the slot is in the instance's globals (made without a
         // reference to the instance, so that the handle's accessors may
@@ -512,7 +521,7 @@ impl InstanceInner {
             stack_height: i64::from(stack_height as i32),
             lent,
         };
-        (import, dispatcher, caller)
+        (dispatcher, caller)
     }
 
     fn eval(&self, expr: ConstExpr) -> i64 {

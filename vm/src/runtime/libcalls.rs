@@ -208,11 +208,16 @@ extern "C" fn table_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u32
 
 extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32 {
     let inst = vmctx_instance(vmctx);
-    let (params, results, shared) = {
+    let (host, params, results, shared) = {
         // SAFETY: as in memory_grow; the reference ends before the host
         // function runs (which may reach the instance through its handle).
+        // The imports are never changed after instantiation, so `host`
+        // stays valid for the call.
         let inst = unsafe { &mut *inst };
-        if let Some(Some(HostImport::Instance(func))) = inst.host.get(import as usize) {
+        let host: Option<&HostImport> = inst.host.get(import as usize).and_then(Option::as_ref);
+        // SAFETY: as above: a reference into the imports, not the instance.
+        let host: Option<&HostImport> = host.map(|h| unsafe { &*(h as *const HostImport) });
+        if let Some(HostImport::Instance(func)) = host {
             let func = func.clone();
             // The wrapper's buffer has the entry trampoline's layout:
             // parameters, then results, from slot 0.
@@ -226,9 +231,9 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
         if inst.shared {
             inst.sync_out();
         }
-        (sig.params.len(), sig.results.len(), inst.shared)
+        (host, sig.params.len(), sig.results.len(), inst.shared)
     };
-    let code = run_host(inst, import, params, results, values);
+    let code = run_host(inst, host, import, params, results, values);
     if shared {
         // SAFETY: as above, after the host function.
         unsafe { &mut *inst }.sync_in();
@@ -258,64 +263,60 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("(no message)")
 }
 
-/// Runs host function `import` of `inst` (a live instance whose code
+/// The most results a host function may return (a wasm function type may
+/// have more; such an import fails when called).
+const MAX_HOST_RESULTS: usize = 8;
+
+/// Runs `host`, import `import` of `inst` (a live instance whose code
 /// called it), holding no reference to the instance while it runs.
 fn run_host(
     inst: *mut InstanceInner,
+    host: Option<&HostImport>,
     import: u32,
     params: usize,
     results: usize,
     values: *mut u64,
 ) -> u32 {
-    // SAFETY: the import wrapper passes a stack slot of max(params, results)
-    // 8-byte values.
-    let slots = unsafe { std::slice::from_raw_parts_mut(values, params.max(results)) };
-    let mut args_small = [0i64; 8];
-    let args_vec: Vec<i64>;
-    let args: &[i64] = if params <= args_small.len() {
-        for (a, &v) in args_small.iter_mut().zip(&slots[..params]) {
-            *a = v as i64;
-        }
-        &args_small[..params]
-    } else {
-        args_vec = slots[..params].iter().map(|&v| v as i64).collect();
-        &args_vec
-    };
-    let mut out = [0i64; 8];
+    let mut out = [0i64; MAX_HOST_RESULTS];
     let caught = {
-        // SAFETY: `inst` called import `import` on this thread; the views
-        // end with this block.
-        let (import, dispatcher, mut caller) =
-            unsafe { InstanceInner::host_and_caller(inst, import as usize) };
-        catch_unwind(AssertUnwindSafe(|| match import {
-            Some(HostImport::Func(func)) => {
-                let values = func(&mut caller, args)?;
-                if values.len() != results || results > out.len() {
-                    return Err(Trap::Host(
-                        "host function returned the wrong number of results".into(),
-                    ));
+        // SAFETY: the import wrapper passes a stack slot of max(params,
+        // results) 8-byte values, the arguments first (an `i64` has the
+        // same bits); they are read before any result is written there.
+        let args = unsafe { std::slice::from_raw_parts(values.cast::<i64>(), params) };
+        // SAFETY: `inst` called an import on this thread; the view ends
+        // with this block.
+        let (dispatcher, mut caller) = unsafe { InstanceInner::caller_view(inst) };
+        catch_unwind(AssertUnwindSafe(|| {
+            let Some(out) = out.get_mut(..results) else {
+                return Err(Trap::Host("a host function has too many results".into()));
+            };
+            match host {
+                Some(&HostImport::Dispatch(id)) => {
+                    let Some(mut host) = dispatcher else {
+                        return Err(Trap::Host(
+                            "a dispatched import needs Instance::call_with".into(),
+                        ));
+                    };
+                    // SAFETY: `call_with` set the dispatcher from a live
+                    // `&mut dyn Host` it still borrows, and nothing else
+                    // uses it while this call runs.
+                    let host = unsafe { host.as_mut() };
+                    host.call(id, &mut caller, args, out)
                 }
-                out[..results].copy_from_slice(&values);
-                Ok(())
+                Some(HostImport::Func(func)) => {
+                    let values = func(&mut caller, args)?;
+                    if values.len() != results {
+                        return Err(Trap::Host(
+                            "host function returned the wrong number of results".into(),
+                        ));
+                    }
+                    out.copy_from_slice(&values);
+                    Ok(())
+                }
+                Some(HostImport::Instance(_)) | None => {
+                    Err(Trap::Host("missing host function".into()))
+                }
             }
-            Some(&HostImport::Dispatch(id)) => {
-                let Some(mut host) = dispatcher else {
-                    return Err(Trap::Host(
-                        "a dispatched import needs Instance::call_with".into(),
-                    ));
-                };
-                let Some(out) = out.get_mut(..results) else {
-                    return Err(Trap::Host(
-                        "a dispatched import has too many results".into(),
-                    ));
-                };
-                // SAFETY: `call_with` set the dispatcher from a live
-                // `&mut dyn Host` it still borrows, and nothing else uses it
-                // while this call runs.
-                let host = unsafe { host.as_mut() };
-                host.call(id, &mut caller, args, out)
-            }
-            Some(HostImport::Instance(_)) | None => Err(Trap::Host("missing host function".into())),
         }))
     };
     let outcome = caught.unwrap_or_else(|payload| {
@@ -328,8 +329,17 @@ fn run_host(
     });
     match outcome {
         Ok(()) => {
-            for (slot, &v) in slots.iter_mut().zip(&out[..results]) {
-                *slot = v as u64;
+            // SAFETY: as above; the arguments are no longer read.
+            let slots = unsafe { std::slice::from_raw_parts_mut(values, results) };
+            match slots {
+                [] => {}
+                // The common case, without a call of `memcpy`.
+                [one] => *one = out[0] as u64,
+                _ => {
+                    for (slot, &v) in slots.iter_mut().zip(&out) {
+                        *slot = v as u64;
+                    }
+                }
             }
             0
         }
