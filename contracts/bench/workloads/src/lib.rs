@@ -1,6 +1,7 @@
 //! workloads: the compute half of the engine comparison
-//! (`benches/benches/compare.rs`, issues 3 and 4). No imports and no host
-//! calls, so Gasket (metered), wasmtime (with and without fuel) and wasmi
+//! (`benches/benches/compare.rs`, issues 3 and 4). One import,
+//! `env.read` (for `host_reads`), which every engine supplies the same
+//! way, so Gasket (metered), wasmtime (with and without fuel) and wasmi
 //! (with fuel) run the same module; each export returns a checksum that
 //! the bench compares across engines, so no engine can skip the work.
 //!
