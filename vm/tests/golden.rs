@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{GOLDEN_WAT, compile_golden, metering_golden, parse_vectors};
+use common::{GOLDEN_WAT, compile_golden, metering_golden};
 
 fn check_module(name: &str) {
     let wat = std::fs::read_to_string(metering_golden().join("modules").join(name)).unwrap();
@@ -64,23 +64,10 @@ fn golden_without_optimisation() {
 }
 
 fn golden_with(engine: &gasket_vm::Engine) {
+    let label = format!("{:?}", engine.config());
     for name in GOLDEN_WAT {
         let module = compile_golden(engine, name);
-        let vectors: Vec<_> = parse_vectors()
-            .into_iter()
-            .filter(|v| v.module == name)
-            .collect();
-        assert!(!vectors.is_empty(), "no vectors for {name}");
-        for v in vectors {
-            let run = common::run(&module, &v.export, &v.args);
-            assert_eq!(
-                (&run.outcome, run.gas_used),
-                (&v.outcome, v.gas),
-                "{name}: {} ({:?})",
-                v.export,
-                engine.config()
-            );
-        }
+        common::check_vectors_labelled(name, &module, &label);
     }
 }
 

@@ -182,6 +182,11 @@ pub fn values(params: &[gasket_metering::ValType], args: &[i64]) -> Vec<Value> {
 
 /// Runs every golden vector of `name` on `module`.
 pub fn check_vectors(name: &str, module: &Module) {
+    check_vectors_labelled(name, module, "");
+}
+
+/// [`check_vectors`], a failure naming `label` too (the engine's config).
+pub fn check_vectors_labelled(name: &str, module: &Module, label: &str) {
     let vectors: Vec<_> = parse_vectors()
         .into_iter()
         .filter(|v| v.module == name)
@@ -192,7 +197,7 @@ pub fn check_vectors(name: &str, module: &Module) {
         assert_eq!(
             (&run.outcome, run.gas_used),
             (&v.outcome, v.gas),
-            "{name}: {} {:?}",
+            "{name}: {} {:?} {label}",
             v.export,
             v.args
         );
