@@ -422,17 +422,23 @@ fn registry_transfers_names_only_by_their_owner() {
 
 // ----------------------------------------------------------------- escrow
 
-/// Token at TOKEN (ALICE holds the supply), escrow at ESCROW for it:
+/// Deploys (by DAVE) the escrow at ESCROW for the token at TOKEN:
 /// depositor ALICE, beneficiary BOB, arbiter CAROL.
-fn escrow_chain() -> Chain {
-    let (mut chain, _) = token_chain();
+fn deploy_escrow(chain: &mut Chain) {
     deploy(
-        &mut chain,
+        chain,
         DAVE,
         ESCROW,
         "escrow",
         args((TOKEN, ALICE, BOB, CAROL)),
     );
+}
+
+/// Token at TOKEN (ALICE holds the supply), escrow at ESCROW for it:
+/// depositor ALICE, beneficiary BOB, arbiter CAROL.
+fn escrow_chain() -> Chain {
+    let (mut chain, _) = token_chain();
+    deploy_escrow(&mut chain);
     chain
 }
 
@@ -652,13 +658,7 @@ fn escrow_gas_that_starves_the_token(chain: &mut Chain) -> u64 {
 fn escrow_with_a_missing_or_wrong_token_fails_cleanly() {
     let mut chain = Chain::empty(Config::default());
     // The token address holds nothing; then a counter (no transfer_from).
-    deploy(
-        &mut chain,
-        DAVE,
-        ESCROW,
-        "escrow",
-        args((TOKEN, ALICE, BOB, CAROL)),
-    );
+    deploy_escrow(&mut chain);
     for token in [None, Some("counter")] {
         if let Some(name) = token {
             install(&mut chain, TOKEN, name);
@@ -718,13 +718,7 @@ fn escrow_over_the_hooked_token() -> Chain {
             wasm_bytes: wasm.len() as u64,
         },
     );
-    deploy(
-        &mut chain,
-        DAVE,
-        ESCROW,
-        "escrow",
-        args((TOKEN, ALICE, BOB, CAROL)),
-    );
+    deploy_escrow(&mut chain);
     chain
 }
 
