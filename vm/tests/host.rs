@@ -266,3 +266,52 @@ fn the_stack_limit_bounds_the_whole_call_tree() {
     // And the same depth without the recursion is fine.
     assert_eq!(nest(200, 0), Ok(vec![Value::I32(201)]));
 }
+
+/// A host function returns up to eight results, each to its slot; an
+/// import with more is an error when called, not a crash.
+#[test]
+fn a_dispatched_import_returns_up_to_eight_results() {
+    const MANY: &str = r#"
+(module
+  (import "env" "eight" (func $eight (param i64) (result i64 i64 i64 i64 i64 i64 i64 i64)))
+  (import "env" "nine" (func $nine (result i64 i64 i64 i64 i64 i64 i64 i64 i64)))
+  (func (export "eight") (param i64) (result i64 i64 i64 i64 i64 i64 i64 i64)
+    (call $eight (local.get 0)))
+  (func (export "nine") (result i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (call $nine)))
+"#;
+    /// Result `i` is the first argument (or 0) plus `i`.
+    struct Counting;
+    impl Host for Counting {
+        fn call(
+            &mut self,
+            _: u32,
+            _: &mut Caller<'_>,
+            args: &[i64],
+            results: &mut [i64],
+        ) -> Result<(), Trap> {
+            let base = args.first().copied().unwrap_or(0);
+            for (i, result) in results.iter_mut().enumerate() {
+                *result = base + i as i64;
+            }
+            Ok(())
+        }
+    }
+    let module = compile(&prepare(MANY));
+    let mut imports = Imports::new();
+    imports
+        .dispatch("env", "eight", 1)
+        .dispatch("env", "nine", 2);
+    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+    let out = instance
+        .call_with("eight", &[Value::I64(100)], &mut Counting, 0)
+        .unwrap();
+    assert_eq!(out, (100..108).map(Value::I64).collect::<Vec<_>>());
+    let err = instance
+        .call_with("nine", &[], &mut Counting, 0)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Trap::Host("a host function has too many results".into())
+    );
+}

@@ -93,6 +93,22 @@ pub(crate) enum HostImport {
     Instance(Func),
 }
 
+/// The most results a host function may return (a wasm function type may
+/// have more; such an import fails when called).
+pub(crate) const MAX_HOST_RESULTS: usize = 8;
+
+/// What a call of a dispatched import needs, read from one entry per
+/// import (`libcalls::host_call`'s common path) instead of from the
+/// import, the function's type and the instance's globals at every call.
+#[derive(Clone, Copy)]
+pub(crate) struct DispatchSite {
+    /// The [`Host`] function's id; `None` for an import supplied otherwise,
+    /// or with more results than a host function may return.
+    pub id: Option<u32>,
+    pub params: u32,
+    pub results: u32,
+}
+
 /// Names the [`Host`] function of an import `(module, name)`, or `None`:
 /// [`Imports::dispatch_with`].
 pub type DispatchResolver = fn(&str, &str) -> Option<u32>;
@@ -304,6 +320,8 @@ pub(crate) struct InstanceInner {
     /// The thread that runs this instance, once `shared`.
     pub claim: Claim,
     pub host: Vec<Option<HostImport>>,
+    /// One per function import, in `host`'s order.
+    pub dispatch_sites: Box<[DispatchSite]>,
     /// The [`Host`] of the running call, if it was given one. Its lifetime
     /// is erased: it is set by `call_with` and cleared before that returns.
     pub dispatcher: Option<NonNull<dyn Host>>,
@@ -472,37 +490,72 @@ impl InstanceInner {
     ) -> (Option<NonNull<dyn Host>>, Caller<'a>) {
         // SAFETY: the contract; this reference ends here. The memory cell
         // is an allocation of its own that the instance keeps.
-        let (dispatcher, stack_height, shared, cell, base, len, gas_index, count) = unsafe {
+        let (dispatcher, shared, cell) = unsafe {
             let this = &*inst;
-            let info = &this.module.inner.info;
-            (
-                this.dispatcher,
-                this.vmctx.stack_height,
-                this.shared,
-                this.memory.as_deref(),
-                this.vmctx.memory_base,
-                this.vmctx.memory_len,
-                info.injected.gas_global as usize,
-                info.globals.len(),
-            )
+            (this.dispatcher, this.shared, this.memory.as_deref())
         };
         // Only a memory another instance may use (imported or exported)
         // can be reached while the host function runs, through that
         // instance's handle: it is lent. An instance that shares nothing is
         // reached only through `&mut Instance`, which its call borrows.
-        let lent = cell.filter(|_| shared);
-        let memory: &mut [u8] = match (lent, base.is_null()) {
-            (Some(cell), _) => {
+        let caller = match cell.filter(|_| shared) {
+            Some(cell) => {
                 cell.lend();
                 // SAFETY: as in `linear_memory`; the memory is lent to the
                 // view until it drops, so no other reference is made.
-                unsafe { cell.get() }.data_mut()
+                let memory = unsafe { cell.get() }.data_mut();
+                // SAFETY: the contract.
+                unsafe { Self::caller_over(inst, memory, Some(cell)) }
             }
-            (None, true) => &mut [],
+            // SAFETY: the contract; the memory is not shared.
+            None => unsafe { Self::private_caller(inst) },
+        };
+        (dispatcher, caller)
+    }
+
+    /// The caller view of an instance none of whose memory another
+    /// instance may use (not `shared`, or without a memory): the memory is
+    /// the context's.
+    ///
+    /// # Safety
+    ///
+    /// As for [`InstanceInner::caller_view`], and the memory is not shared.
+    #[inline(always)]
+    pub(crate) unsafe fn private_caller<'a>(inst: *mut InstanceInner) -> Caller<'a> {
+        // SAFETY: the contract; the fields are read in place.
+        let (base, len) = unsafe { ((*inst).vmctx.memory_base, (*inst).vmctx.memory_len) };
+        let memory: &mut [u8] = if base.is_null() {
+            &mut []
+        } else {
             // SAFETY: the context's base and length describe the
             // instance's accessible memory (generated code accesses it
             // through them), which nothing else touches during the call.
-            (None, false) => unsafe { std::slice::from_raw_parts_mut(base, len as usize) },
+            unsafe { std::slice::from_raw_parts_mut(base, len as usize) }
+        };
+        // SAFETY: the contract.
+        unsafe { Self::caller_over(inst, memory, None) }
+    }
+
+    /// A caller view over `memory` (lent from `lent`, if shared).
+    ///
+    /// # Safety
+    ///
+    /// As for [`InstanceInner::caller_view`].
+    #[inline(always)]
+    unsafe fn caller_over<'a>(
+        inst: *mut InstanceInner,
+        memory: &'a mut [u8],
+        lent: Option<&'a MemoryCell>,
+    ) -> Caller<'a> {
+        // SAFETY: the contract; this reference ends here.
+        let (stack_height, gas_index, count) = unsafe {
+            let this = &*inst;
+            let info = &this.module.inner.info;
+            (
+                this.vmctx.stack_height,
+                info.injected.gas_global as usize,
+                info.globals.len(),
+            )
         };
         // SAFETY: the slot is in the instance's globals (made without a
         // reference to the instance, so that the handle's accessors may
@@ -515,13 +568,33 @@ impl InstanceInner {
             };
             NonNull::new_unchecked(slots.add(gas_index))
         };
-        let caller = Caller {
+        Caller {
             memory,
             gas,
             stack_height: i64::from(stack_height as i32),
             lent,
-        };
-        (dispatcher, caller)
+        }
+    }
+
+    /// The running call's dispatcher and import `import`'s site, when the
+    /// call may take `libcalls::host_call`'s common path: a dispatched
+    /// import, a call given a [`Host`], an instance that shares nothing.
+    ///
+    /// # Safety
+    ///
+    /// As for [`InstanceInner::caller_view`].
+    #[inline(always)]
+    pub(crate) unsafe fn dispatch_site(
+        inst: *const InstanceInner,
+        import: u32,
+    ) -> Option<(NonNull<dyn Host>, u32, DispatchSite)> {
+        // SAFETY: the contract; this reference ends here.
+        let this = unsafe { &*inst };
+        if this.shared {
+            return None;
+        }
+        let site = *this.dispatch_sites.get(import as usize)?;
+        Some((this.dispatcher?, site.id?, site))
     }
 
     fn eval(&self, expr: ConstExpr) -> i64 {
@@ -692,6 +765,7 @@ impl Instance {
         let info = &module.inner.info;
         let parsed = &module.inner.parsed;
         let mut host = Vec::new();
+        let mut dispatch_sites = Vec::new();
         let mut globals = Vec::with_capacity(info.globals.len());
         let mut shared_globals = Vec::new();
         let mut memory = None;
@@ -719,11 +793,24 @@ impl Instance {
                             .map(HostImport::Dispatch)
                             .ok_or_else(|| missing(import))?,
                     };
+                    let sig = info.types.get(ty as usize);
                     if let HostImport::Instance(func) = &f
-                        && Some(&func.sig) != info.types.get(ty as usize)
+                        && Some(&func.sig) != sig
                     {
                         return Err(incompatible(import, "function type"));
                     }
+                    dispatch_sites.push(DispatchSite {
+                        id: match f {
+                            HostImport::Dispatch(id)
+                                if sig.is_some_and(|s| s.results.len() <= MAX_HOST_RESULTS) =>
+                            {
+                                Some(id)
+                            }
+                            _ => None,
+                        },
+                        params: sig.map_or(0, |s| s.params.len() as u32),
+                        results: sig.map_or(0, |s| s.results.len() as u32),
+                    });
                     host.push(Some(f));
                 }
                 ImportKind::Global(sig) => match entry(&imports.externs, import) {
@@ -813,6 +900,7 @@ impl Instance {
             shared: imports_shared,
             claim: Claim::default(),
             host,
+            dispatch_sites: dispatch_sites.into_boxed_slice(),
             dispatcher: None,
             dropped: vec![false; parsed.data.len()],
             dropped_elements: parsed.elements.iter().map(|e| e.declared).collect(),

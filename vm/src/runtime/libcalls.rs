@@ -8,8 +8,11 @@
 #![allow(unsafe_code)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr::NonNull;
 
-use super::instance::{HostImport, InstanceInner, table_entry};
+use super::instance::{
+    DispatchSite, Host, HostImport, InstanceInner, MAX_HOST_RESULTS, table_entry,
+};
 use super::vmctx::{LIBCALL_COUNT, Libcall, TableEntry, VmCtx};
 use crate::trap::{CODE_HOST, Trap, TrapKind};
 
@@ -208,6 +211,10 @@ extern "C" fn table_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u32
 
 extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32 {
     let inst = vmctx_instance(vmctx);
+    // SAFETY: `inst` called an import on this thread (as in memory_grow).
+    if let Some((dispatcher, id, site)) = unsafe { InstanceInner::dispatch_site(inst, import) } {
+        return run_dispatched(inst, dispatcher, id, site, import, values);
+    }
     let (host, params, results, shared) = {
         // SAFETY: as in memory_grow; the reference ends before the host
         // function runs (which may reach the instance through its handle).
@@ -263,10 +270,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("(no message)")
 }
 
-/// The most results a host function may return (a wasm function type may
-/// have more; such an import fails when called).
-const MAX_HOST_RESULTS: usize = 8;
-
 /// Runs `host`, import `import` of `inst` (a live instance whose code
 /// called it), holding no reference to the instance while it runs.
 fn run_host(
@@ -319,37 +322,77 @@ fn run_host(
             }
         }))
     };
-    let outcome = caught.unwrap_or_else(|payload| {
-        Err(Trap::Host(format!(
-            "host function {} panicked: {}",
-            // SAFETY: the host function is over; the reference ends here.
-            function_import_name(unsafe { &*inst }, import as usize),
-            panic_message(payload.as_ref())
-        )))
-    });
-    match outcome {
-        Ok(()) => {
-            // SAFETY: as above; the arguments are no longer read.
-            let slots = unsafe { std::slice::from_raw_parts_mut(values, results) };
+    let written = results.min(MAX_HOST_RESULTS);
+    finish_host(inst, import, caught, &out[..written], values)
+}
+
+/// The common path of [`host_call`] ([`InstanceInner::dispatch_site`]):
+/// dispatched import `import` (the host's function `id`) of `inst`, an
+/// instance that shares nothing, whose call was given `dispatcher`.
+#[inline(always)]
+fn run_dispatched(
+    inst: *mut InstanceInner,
+    mut dispatcher: NonNull<dyn Host>,
+    id: u32,
+    site: DispatchSite,
+    import: u32,
+    values: *mut u64,
+) -> u32 {
+    let mut out = [0i64; MAX_HOST_RESULTS];
+    let results = (site.results as usize).min(MAX_HOST_RESULTS);
+    let caught = {
+        // SAFETY: as in run_host.
+        let args =
+            unsafe { std::slice::from_raw_parts(values.cast::<i64>(), site.params as usize) };
+        // SAFETY: `inst` called an import on this thread and shares no
+        // memory; the view ends with this block.
+        let mut caller = unsafe { InstanceInner::private_caller(inst) };
+        // SAFETY: as in run_host.
+        let host = unsafe { dispatcher.as_mut() };
+        let out = &mut out[..results];
+        catch_unwind(AssertUnwindSafe(|| host.call(id, &mut caller, args, out)))
+    };
+    finish_host(inst, import, caught, &out[..results], values)
+}
+
+/// Writes a host function's results into the wrapper's slots, or makes
+/// its error the instance's pending trap; the code for the wrapper.
+#[inline(always)]
+fn finish_host(
+    inst: *mut InstanceInner,
+    import: u32,
+    caught: std::thread::Result<Result<(), Trap>>,
+    out: &[i64],
+    values: *mut u64,
+) -> u32 {
+    let error = match caught {
+        Ok(Ok(())) => {
+            // SAFETY: as in run_host; the arguments are no longer read.
+            let slots = unsafe { std::slice::from_raw_parts_mut(values, out.len()) };
             match slots {
                 [] => {}
                 // The common case, without a call of `memcpy`.
                 [one] => *one = out[0] as u64,
                 _ => {
-                    for (slot, &v) in slots.iter_mut().zip(&out) {
+                    for (slot, &v) in slots.iter_mut().zip(out) {
                         *slot = v as u64;
                     }
                 }
             }
-            0
+            return 0;
         }
-        Err(Trap::Wasm(kind)) => kind.code(),
-        Err(other) => {
-            // SAFETY: as above.
-            unsafe { &mut *inst }.pending = Some(other);
-            CODE_HOST
-        }
-    }
+        Ok(Err(Trap::Wasm(kind))) => return kind.code(),
+        Ok(Err(other)) => other,
+        Err(payload) => Trap::Host(format!(
+            "host function {} panicked: {}",
+            // SAFETY: the host function is over; the reference ends here.
+            function_import_name(unsafe { &*inst }, import as usize),
+            panic_message(payload.as_ref())
+        )),
+    };
+    // SAFETY: as above.
+    unsafe { &mut *inst }.pending = Some(error);
+    CODE_HOST
 }
 
 /// `call_indirect` through a table shared with other instances: the
