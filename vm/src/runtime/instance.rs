@@ -97,14 +97,15 @@ pub(crate) enum HostImport {
 /// have more; such an import fails when called).
 pub(crate) const MAX_HOST_RESULTS: usize = 8;
 
-/// What a call of a dispatched import needs, read from one entry per
-/// import (`libcalls::host_call`'s common path) instead of from the
-/// import, the function's type and the instance's globals at every call.
+/// What `libcalls::host_call` needs of a function import, made at
+/// instantiation so that a call reads one entry instead of the import and
+/// the function's type through the module.
 #[derive(Clone, Copy)]
-pub(crate) struct DispatchSite {
-    /// The [`Host`] function's id; `None` for an import supplied otherwise,
-    /// or with more results than a host function may return.
-    pub id: Option<u32>,
+pub(crate) struct ImportSite {
+    /// The [`Host`] function's id of a dispatched import (the short path);
+    /// `None` for an import supplied otherwise, or with more results than
+    /// a host function may return.
+    pub dispatch: Option<u32>,
     pub params: u32,
     pub results: u32,
 }
@@ -321,7 +322,7 @@ pub(crate) struct InstanceInner {
     pub claim: Claim,
     pub host: Vec<Option<HostImport>>,
     /// One per function import, in `host`'s order.
-    pub dispatch_sites: Box<[DispatchSite]>,
+    pub import_sites: Box<[ImportSite]>,
     /// The [`Host`] of the running call, if it was given one. Its lifetime
     /// is erased: it is set by `call_with` and cleared before that returns.
     pub dispatcher: Option<NonNull<dyn Host>>,
@@ -587,14 +588,14 @@ impl InstanceInner {
     pub(crate) unsafe fn dispatch_site(
         inst: *const InstanceInner,
         import: u32,
-    ) -> Option<(NonNull<dyn Host>, u32, DispatchSite)> {
+    ) -> Option<(NonNull<dyn Host>, u32, ImportSite)> {
         // SAFETY: the contract; this reference ends here.
         let this = unsafe { &*inst };
         if this.shared {
             return None;
         }
-        let site = *this.dispatch_sites.get(import as usize)?;
-        Some((this.dispatcher?, site.id?, site))
+        let site = *this.import_sites.get(import as usize)?;
+        Some((this.dispatcher?, site.dispatch?, site))
     }
 
     fn eval(&self, expr: ConstExpr) -> i64 {
@@ -765,7 +766,7 @@ impl Instance {
         let info = &module.inner.info;
         let parsed = &module.inner.parsed;
         let mut host = Vec::new();
-        let mut dispatch_sites = Vec::new();
+        let mut import_sites = Vec::new();
         let mut globals = Vec::with_capacity(info.globals.len());
         let mut shared_globals = Vec::new();
         let mut memory = None;
@@ -793,23 +794,23 @@ impl Instance {
                             .map(HostImport::Dispatch)
                             .ok_or_else(|| missing(import))?,
                     };
-                    let sig = info.types.get(ty as usize);
+                    let Some(sig) = info.types.get(ty as usize) else {
+                        return Err(incompatible(import, "function type"));
+                    };
                     if let HostImport::Instance(func) = &f
-                        && Some(&func.sig) != sig
+                        && func.sig != *sig
                     {
                         return Err(incompatible(import, "function type"));
                     }
-                    dispatch_sites.push(DispatchSite {
-                        id: match f {
-                            HostImport::Dispatch(id)
-                                if sig.is_some_and(|s| s.results.len() <= MAX_HOST_RESULTS) =>
-                            {
+                    import_sites.push(ImportSite {
+                        dispatch: match f {
+                            HostImport::Dispatch(id) if sig.results.len() <= MAX_HOST_RESULTS => {
                                 Some(id)
                             }
                             _ => None,
                         },
-                        params: sig.map_or(0, |s| s.params.len() as u32),
-                        results: sig.map_or(0, |s| s.results.len() as u32),
+                        params: sig.params.len() as u32,
+                        results: sig.results.len() as u32,
                     });
                     host.push(Some(f));
                 }
@@ -900,7 +901,7 @@ impl Instance {
             shared: imports_shared,
             claim: Claim::default(),
             host,
-            dispatch_sites: dispatch_sites.into_boxed_slice(),
+            import_sites: import_sites.into_boxed_slice(),
             dispatcher: None,
             dropped: vec![false; parsed.data.len()],
             dropped_elements: parsed.elements.iter().map(|e| e.declared).collect(),

@@ -10,9 +10,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::NonNull;
 
-use super::instance::{
-    DispatchSite, Host, HostImport, InstanceInner, MAX_HOST_RESULTS, table_entry,
-};
+use super::instance::{Host, HostImport, ImportSite, InstanceInner, MAX_HOST_RESULTS, table_entry};
 use super::vmctx::{LIBCALL_COUNT, Libcall, TableEntry, VmCtx};
 use crate::trap::{CODE_HOST, Trap, TrapKind};
 
@@ -230,7 +228,7 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
             // parameters, then results, from slot 0.
             return call_into(vmctx, func.instance.inner(), func.entry, values);
         }
-        let Some(sig) = inst.module.inner.info.func_sig(import) else {
+        let Some(&site) = inst.import_sites.get(import as usize) else {
             inst.pending = Some(Trap::Host("call to an unknown import".into()));
             return CODE_HOST;
         };
@@ -238,7 +236,12 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
         if inst.shared {
             inst.sync_out();
         }
-        (host, sig.params.len(), sig.results.len(), inst.shared)
+        (
+            host,
+            site.params as usize,
+            site.results as usize,
+            inst.shared,
+        )
     };
     let code = run_host(inst, host, import, params, results, values);
     if shared {
@@ -334,7 +337,7 @@ fn run_dispatched(
     inst: *mut InstanceInner,
     mut dispatcher: NonNull<dyn Host>,
     id: u32,
-    site: DispatchSite,
+    site: ImportSite,
     import: u32,
     values: *mut u64,
 ) -> u32 {
