@@ -72,7 +72,10 @@ use crate::engine::Engine;
 ///   (`Translator::entry_stack_height`).
 /// - 19: the metering's `__gasket_start` also charges the active data
 ///   segments' bytes (`CostSchedule::instance_gas`).
-pub const COMPILER_VERSION: u32 = 19;
+/// - 20: an import wrapper's slot has the result slots after the
+///   arguments, zeroed, and `HostCall` writes the results there (they were
+///   copied back from slot 0): code of 19 would read the wrong slots.
+pub const COMPILER_VERSION: u32 = 20;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

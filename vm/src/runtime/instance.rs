@@ -93,18 +93,13 @@ pub(crate) enum HostImport {
     Instance(Func),
 }
 
-/// The most results a host function may return (a wasm function type may
-/// have more; such an import fails when called).
-pub(crate) const MAX_HOST_RESULTS: usize = 8;
-
 /// What `libcalls::host_call` needs of a function import, made at
 /// instantiation so that a call reads one entry instead of the import and
 /// the function's type through the module.
 #[derive(Clone, Copy)]
 pub(crate) struct ImportSite {
     /// The [`Host`] function's id of a dispatched import (the short path);
-    /// `None` for an import supplied otherwise, or with more results than
-    /// a host function may return.
+    /// `None` for an import supplied otherwise.
     pub dispatch: Option<u32>,
     pub params: u32,
     pub results: u32,
@@ -548,26 +543,14 @@ impl InstanceInner {
         memory: &'a mut [u8],
         lent: Option<&'a MemoryCell>,
     ) -> Caller<'a> {
-        // SAFETY: the contract; this reference ends here.
-        let (stack_height, gas_index, count) = unsafe {
-            let this = &*inst;
-            let info = &this.module.inner.info;
+        // SAFETY: the contract; the fields are read in place. The context's
+        // gas pointer is the gas global's slot (generated code and the
+        // import wrappers use it), in the instance's globals, never null.
+        let (stack_height, gas) = unsafe {
             (
-                this.vmctx.stack_height,
-                info.injected.gas_global as usize,
-                info.globals.len(),
+                (*inst).vmctx.stack_height,
+                NonNull::new_unchecked((*inst).vmctx.gas),
             )
-        };
-        // SAFETY: the slot is in the instance's globals (made without a
-        // reference to the instance, so that the handle's accessors may
-        // make theirs meanwhile); `gas_index < count`.
-        let gas = unsafe {
-            let slots: *mut i64 = if vmctx::globals_inline(count) {
-                std::ptr::addr_of_mut!((*inst).vmctx.inline_globals).cast()
-            } else {
-                (*std::ptr::addr_of_mut!((*inst).spilled_globals)).as_mut_ptr()
-            };
-            NonNull::new_unchecked(slots.add(gas_index))
         };
         Caller {
             memory,
@@ -804,9 +787,7 @@ impl Instance {
                     }
                     import_sites.push(ImportSite {
                         dispatch: match f {
-                            HostImport::Dispatch(id) if sig.results.len() <= MAX_HOST_RESULTS => {
-                                Some(id)
-                            }
+                            HostImport::Dispatch(id) => Some(id),
                             _ => None,
                         },
                         params: sig.params.len() as u32,

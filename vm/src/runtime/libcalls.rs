@@ -10,7 +10,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::NonNull;
 
-use super::instance::{Host, HostImport, ImportSite, InstanceInner, MAX_HOST_RESULTS, table_entry};
+use super::instance::{Host, HostImport, ImportSite, InstanceInner, table_entry};
 use super::vmctx::{LIBCALL_COUNT, Libcall, TableEntry, VmCtx};
 use crate::trap::{CODE_HOST, Trap, TrapKind};
 
@@ -213,42 +213,70 @@ extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32
     if let Some((dispatcher, id, site)) = unsafe { InstanceInner::dispatch_site(inst, import) } {
         return run_dispatched(inst, dispatcher, id, site, import, values);
     }
-    let (host, params, results, shared) = {
+    let (host, site, shared) = {
         // SAFETY: as in memory_grow; the reference ends before the host
         // function runs (which may reach the instance through its handle).
         // The imports are never changed after instantiation, so `host`
         // stays valid for the call.
         let inst = unsafe { &mut *inst };
+        let Some(&site) = inst.import_sites.get(import as usize) else {
+            inst.pending = Some(Trap::Host("call to an unknown import".into()));
+            return CODE_HOST;
+        };
         let host: Option<&HostImport> = inst.host.get(import as usize).and_then(Option::as_ref);
         // SAFETY: as above: a reference into the imports, not the instance.
         let host: Option<&HostImport> = host.map(|h| unsafe { &*(h as *const HostImport) });
         if let Some(HostImport::Instance(func)) = host {
             let func = func.clone();
-            // The wrapper's buffer has the entry trampoline's layout:
-            // parameters, then results, from slot 0.
-            return call_into(vmctx, func.instance.inner(), func.entry, values);
+            // The entry trampoline writes the results from slot 0; the
+            // wrapper reads them after the arguments.
+            let code = call_into(vmctx, func.instance.inner(), func.entry, values);
+            if code == 0 {
+                // SAFETY: the wrapper's slot holds `params + results`
+                // values (see `wrapper_values`).
+                unsafe {
+                    std::ptr::copy(
+                        values,
+                        values.add(site.params as usize),
+                        site.results as usize,
+                    )
+                };
+            }
+            return code;
         }
-        let Some(&site) = inst.import_sites.get(import as usize) else {
-            inst.pending = Some(Trap::Host("call to an unknown import".into()));
-            return CODE_HOST;
-        };
         // A host function may run other instances sharing this one's state.
         if inst.shared {
             inst.sync_out();
         }
-        (
-            host,
-            site.params as usize,
-            site.results as usize,
-            inst.shared,
-        )
+        (host, site, inst.shared)
     };
-    let code = run_host(inst, host, import, params, results, values);
+    let code = run_host(inst, host, import, site, values);
     if shared {
         // SAFETY: as above, after the host function.
         unsafe { &mut *inst }.sync_in();
     }
     code
+}
+
+/// The arguments and the result slots of import wrapper `values` of an
+/// import of `site`'s type.
+///
+/// # Safety
+///
+/// `values` is the wrapper's stack slot: `site.params` arguments (an
+/// `i64` has the same bits as the `u64` there), then `site.results` zeroed
+/// result slots, 8 bytes each, which nothing else uses while the host
+/// function runs.
+#[inline(always)]
+unsafe fn wrapper_values<'a>(values: *mut u64, site: ImportSite) -> (&'a [i64], &'a mut [i64]) {
+    let (params, results) = (site.params as usize, site.results as usize);
+    // SAFETY: the contract; the two ranges are disjoint.
+    unsafe {
+        (
+            std::slice::from_raw_parts(values.cast::<i64>(), params),
+            std::slice::from_raw_parts_mut(values.cast::<i64>().add(params), results),
+        )
+    }
 }
 
 /// `module.name` of function import `index`, for an error message.
@@ -279,54 +307,42 @@ fn run_host(
     inst: *mut InstanceInner,
     host: Option<&HostImport>,
     import: u32,
-    params: usize,
-    results: usize,
+    site: ImportSite,
     values: *mut u64,
 ) -> u32 {
-    let mut out = [0i64; MAX_HOST_RESULTS];
     let caught = {
-        // SAFETY: the import wrapper passes a stack slot of max(params,
-        // results) 8-byte values, the arguments first (an `i64` has the
-        // same bits); they are read before any result is written there.
-        let args = unsafe { std::slice::from_raw_parts(values.cast::<i64>(), params) };
+        // SAFETY: `values` is the import wrapper's slot for this import.
+        let (args, out) = unsafe { wrapper_values(values, site) };
         // SAFETY: `inst` called an import on this thread; the view ends
         // with this block.
         let (dispatcher, mut caller) = unsafe { InstanceInner::caller_view(inst) };
-        catch_unwind(AssertUnwindSafe(|| {
-            let Some(out) = out.get_mut(..results) else {
-                return Err(Trap::Host("a host function has too many results".into()));
-            };
-            match host {
-                Some(&HostImport::Dispatch(id)) => {
-                    let Some(mut host) = dispatcher else {
-                        return Err(Trap::Host(
-                            "a dispatched import needs Instance::call_with".into(),
-                        ));
-                    };
-                    // SAFETY: `call_with` set the dispatcher from a live
-                    // `&mut dyn Host` it still borrows, and nothing else
-                    // uses it while this call runs.
-                    let host = unsafe { host.as_mut() };
-                    host.call(id, &mut caller, args, out)
-                }
-                Some(HostImport::Func(func)) => {
-                    let values = func(&mut caller, args)?;
-                    if values.len() != results {
-                        return Err(Trap::Host(
-                            "host function returned the wrong number of results".into(),
-                        ));
-                    }
-                    out.copy_from_slice(&values);
-                    Ok(())
-                }
-                Some(HostImport::Instance(_)) | None => {
-                    Err(Trap::Host("missing host function".into()))
-                }
+        catch_unwind(AssertUnwindSafe(|| match host {
+            Some(&HostImport::Dispatch(id)) => {
+                let Some(mut host) = dispatcher else {
+                    return Err(Trap::Host(
+                        "a dispatched import needs Instance::call_with".into(),
+                    ));
+                };
+                // SAFETY: `call_with` set the dispatcher from a live
+                // `&mut dyn Host` it still borrows, and nothing else uses
+                // it while this call runs.
+                let host = unsafe { host.as_mut() };
+                host.call(id, &mut caller, args, out)
             }
+            Some(HostImport::Func(func)) => {
+                let values = func(&mut caller, args)?;
+                if values.len() != out.len() {
+                    return Err(Trap::Host(
+                        "host function returned the wrong number of results".into(),
+                    ));
+                }
+                out.copy_from_slice(&values);
+                Ok(())
+            }
+            Some(HostImport::Instance(_)) | None => Err(Trap::Host("missing host function".into())),
         }))
     };
-    let written = results.min(MAX_HOST_RESULTS);
-    finish_host(inst, import, caught, &out[..written], values)
+    finish_host(inst, import, caught)
 }
 
 /// The common path of [`host_call`] ([`InstanceInner::dispatch_site`]):
@@ -341,49 +357,30 @@ fn run_dispatched(
     import: u32,
     values: *mut u64,
 ) -> u32 {
-    let mut out = [0i64; MAX_HOST_RESULTS];
-    let results = (site.results as usize).min(MAX_HOST_RESULTS);
     let caught = {
         // SAFETY: as in run_host.
-        let args =
-            unsafe { std::slice::from_raw_parts(values.cast::<i64>(), site.params as usize) };
+        let (args, out) = unsafe { wrapper_values(values, site) };
         // SAFETY: `inst` called an import on this thread and shares no
         // memory; the view ends with this block.
         let mut caller = unsafe { InstanceInner::private_caller(inst) };
         // SAFETY: as in run_host.
         let host = unsafe { dispatcher.as_mut() };
-        let out = &mut out[..results];
         catch_unwind(AssertUnwindSafe(|| host.call(id, &mut caller, args, out)))
     };
-    finish_host(inst, import, caught, &out[..results], values)
+    finish_host(inst, import, caught)
 }
 
-/// Writes a host function's results into the wrapper's slots, or makes
-/// its error the instance's pending trap; the code for the wrapper.
+/// The wrapper's code for a host function's outcome (its results are in
+/// the wrapper's slots already); an error becomes the instance's pending
+/// trap.
 #[inline(always)]
 fn finish_host(
     inst: *mut InstanceInner,
     import: u32,
     caught: std::thread::Result<Result<(), Trap>>,
-    out: &[i64],
-    values: *mut u64,
 ) -> u32 {
     let error = match caught {
-        Ok(Ok(())) => {
-            // SAFETY: as in run_host; the arguments are no longer read.
-            let slots = unsafe { std::slice::from_raw_parts_mut(values, out.len()) };
-            match slots {
-                [] => {}
-                // The common case, without a call of `memcpy`.
-                [one] => *one = out[0] as u64,
-                _ => {
-                    for (slot, &v) in slots.iter_mut().zip(out) {
-                        *slot = v as u64;
-                    }
-                }
-            }
-            return 0;
-        }
+        Ok(Ok(())) => return 0,
         Ok(Err(Trap::Wasm(kind))) => return kind.code(),
         Ok(Err(other)) => other,
         Err(payload) => Trap::Host(format!(

@@ -88,7 +88,8 @@ pub(crate) enum Libcall {
     MemoryInit,
     /// `(vmctx, segment: i32)`.
     DataDrop,
-    /// `(vmctx, import: i32, values: *mut u64) -> i32` trap code or 0.
+    /// `(vmctx, import: i32, values: *mut u64) -> i32` trap code or 0;
+    /// `values`: the arguments, then the result slots.
     HostCall,
     /// `(vmctx, type: i32, element: i32, values: *mut u64) -> i32` trap
     /// code or 0: `call_indirect` through a table shared with other

@@ -9,9 +9,10 @@
 //! - An **import wrapper** gives an imported (host) function a wasm-ABI
 //!   body, so direct calls and table entries treat it like any function: it
 //!   stores the gas it is given in the gas global (the host reads and
-//!   charges it there), spills the arguments to a stack slot, calls the
-//!   `HostCall` libcall, raises the code it returns, if any, from generated
-//!   code, or returns the gas global's value and the results.
+//!   charges it there), spills the arguments to a stack slot with room
+//!   for the results after them, calls the `HostCall` libcall, raises the
+//!   code it returns, if any, from generated code, or returns the gas
+//!   global's value and the results.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -213,7 +214,10 @@ pub(crate) fn import_wrapper(
     b.ins().brif(below, native, &[], go, &[]);
     b.switch_to_block(go);
 
-    let value_slots = sig.params.len().max(sig.results.len()).max(1) as u32;
+    // The arguments, then the result slots, zeroed so that a result the
+    // host function leaves unwritten reads 0. The entry trampoline's
+    // layout (results from slot 0) would need them copied back.
+    let value_slots = (n + sig.results.len()).max(1) as u32;
     let slot = b.create_sized_stack_slot(StackSlotData::new(
         StackSlotKind::ExplicitSlot,
         8 * value_slots,
@@ -222,6 +226,13 @@ pub(crate) fn import_wrapper(
     let values = b.ins().stack_addr(PTR, slot, 0);
     for (i, (&value, &ty)) in params[1..=n].iter().zip(&sig.params).enumerate() {
         store_slot(&mut b, values, i, value, ty);
+    }
+    if !sig.results.is_empty() {
+        let zero = b.ins().iconst(types::I64, 0);
+        for i in n..n + sig.results.len() {
+            b.ins()
+                .store(MemFlagsData::trusted(), zero, values, 8 * i as i32);
+        }
     }
     let import = b.ins().iconst(types::I32, i64::from(import));
     let inst = libcall(&mut b, vmctx, Libcall::HostCall, &[import, values]);
@@ -232,9 +243,10 @@ pub(crate) fn import_wrapper(
     let mut results = Vec::with_capacity(1 + sig.results.len());
     results.push(b.ins().load(types::I64, flags, gas_ptr, 0));
     for (i, &ty) in sig.results.iter().enumerate() {
+        let offset = 8 * (n + i) as i32;
         results.push(
             b.ins()
-                .load(clif_type(ty), MemFlagsData::trusted(), values, 8 * i as i32),
+                .load(clif_type(ty), MemFlagsData::trusted(), values, offset),
         );
     }
     b.ins().return_(&results);
