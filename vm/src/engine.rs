@@ -690,8 +690,9 @@ impl Engine {
             let original = std::mem::replace(&mut compiled[index as usize], guard);
             compiled.push(original);
         }
-        // Left: import wrappers and trampolines, which hold at most a
-        // buffer of 128 values, never near the reserve.
+        // Left: import wrappers and trampolines, whose buffers hold a
+        // type's parameters and results (at most 160 values under the
+        // default limits), never near the reserve.
         if let Some(job) =
             (0..jobs).find(|&job| u64::from(compiled[job].frame) + 16 > u64::from(FRAME_RESERVE))
         {

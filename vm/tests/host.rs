@@ -269,7 +269,8 @@ fn the_stack_limit_bounds_the_whole_call_tree() {
 
 /// A host function's results each reach their slot, however many
 /// (they are written in place, after the arguments), and a result it
-/// leaves unwritten reads 0.
+/// leaves unwritten reads 0, even where an earlier call of the same
+/// import left other values in the same stack slot.
 #[test]
 fn a_dispatched_import_returns_its_results_in_their_slots() {
     const MANY: &str = r#"
@@ -285,8 +286,10 @@ fn a_dispatched_import_returns_its_results_in_their_slots() {
     (call $skip (i32.const -7) (i64.const 40))))
 "#;
     /// Result `i` is the first argument (or 0) plus `i`; `skip` (id 3)
-    /// writes only its last result, from its arguments.
-    struct Counting;
+    /// writes all its results the first time, then only its last.
+    struct Counting {
+        skipped_before: bool,
+    }
     impl Host for Counting {
         fn call(
             &mut self,
@@ -296,6 +299,9 @@ fn a_dispatched_import_returns_its_results_in_their_slots() {
             results: &mut [i64],
         ) -> Result<(), Trap> {
             if id == 3 {
+                if !std::mem::replace(&mut self.skipped_before, true) {
+                    results.fill(-1);
+                }
                 results[2] = args[0] + args[1];
                 return Ok(());
             }
@@ -313,12 +319,55 @@ fn a_dispatched_import_returns_its_results_in_their_slots() {
         .dispatch("env", "nine", 2)
         .dispatch("env", "skip", 3);
     let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+    let mut host = Counting {
+        skipped_before: false,
+    };
     let out = instance
-        .call_with("eight", &[Value::I64(100)], &mut Counting, 0)
+        .call_with("eight", &[Value::I64(100)], &mut host, 0)
         .unwrap();
     assert_eq!(out, (100..108).map(Value::I64).collect::<Vec<_>>());
-    let out = instance.call_with("nine", &[], &mut Counting, 0).unwrap();
+    let out = instance.call_with("nine", &[], &mut host, 0).unwrap();
     assert_eq!(out, (0..9).map(Value::I64).collect::<Vec<_>>());
-    let out = instance.call_with("skip", &[], &mut Counting, 0).unwrap();
+    let out = instance.call_with("skip", &[], &mut host, 0).unwrap();
+    assert_eq!(out, vec![Value::I32(-1), Value::I64(-1), Value::I64(33)]);
+    // The same call again: the same wrapper frame at the same depth, whose
+    // slots held -1 a moment ago.
+    let out = instance.call_with("skip", &[], &mut host, 0).unwrap();
     assert_eq!(out, vec![Value::I32(0), Value::I64(0), Value::I64(33)]);
+}
+
+/// The other ways to supply an import give their results the same way: a
+/// closure's nine results, and another instance's export whose results
+/// outnumber its parameters (they come back from slot 0 and are moved
+/// after the arguments, over them).
+#[test]
+fn closures_and_other_instances_return_their_results_in_their_slots() {
+    const CALLER: &str = r#"
+(module
+  (import "env" "nine" (func $nine (param i32) (result i64 i64 i64 i64 i64 i64 i64 i64 i64)))
+  (import "env" "spread" (func $spread (param i32 i64) (result i64 i32 i64)))
+  (func (export "nine") (result i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (call $nine (i32.const -3)))
+  (func (export "spread") (result i64 i32 i64)
+    (call $spread (i32.const 5) (i64.const -2))))
+"#;
+    const CALLEE: &str = r#"
+(module
+  (func (export "spread") (param i32 i64) (result i64 i32 i64)
+    (i64.extend_i32_s (local.get 0))
+    (i32.wrap_i64 (local.get 1))
+    (i64.mul (i64.extend_i32_s (local.get 0)) (local.get 1))))
+"#;
+    let mut callee = Instance::new(&compile(&prepare(CALLEE)), Imports::new(), GAS_LIMIT).unwrap();
+    let mut imports = Imports::new();
+    imports
+        .func("env", "nine", |_, args| {
+            Ok((0..9).map(|i| args[0] * 10 + i).collect())
+        })
+        .define("env", "spread", callee.export("spread").expect("export"));
+    let mut instance = Instance::new(&compile(&prepare(CALLER)), imports, GAS_LIMIT).unwrap();
+    let out = instance.call("nine", &[]).unwrap();
+    assert_eq!(out, (0..9).map(|i| Value::I64(-30 + i)).collect::<Vec<_>>());
+    let out = instance.call("spread", &[]).unwrap();
+    assert_eq!(out, vec![Value::I64(5), Value::I32(-2), Value::I64(-10)]);
 }

@@ -72,7 +72,8 @@ pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[i64]) -> Result<Vec<i64>, Trap
 /// the outer call's native-stack budget.
 pub trait Host {
     /// Runs the host function the embedder named `id`. `args` are the
-    /// arguments (`i32` sign-extended); `results` has one slot per result.
+    /// arguments (`i32` sign-extended); `results` has one slot per result,
+    /// each 0 until written (a result left unwritten is 0).
     /// An `Err(Trap::Wasm(kind))` traps with that kind; any other error
     /// ends the call with that error.
     fn call(
@@ -546,6 +547,10 @@ impl InstanceInner {
         // SAFETY: the contract; the fields are read in place. The context's
         // gas pointer is the gas global's slot (generated code and the
         // import wrappers use it), in the instance's globals, never null.
+        // It was made from a `&mut` of the instance at instantiation, so
+        // under Stacked Borrows later `&mut`s of the instance retire it,
+        // as they do for generated code's own uses (which Miri cannot
+        // run): the same caveat as the context's other pointers.
         let (stack_height, gas) = unsafe {
             (
                 (*inst).vmctx.stack_height,

@@ -19,6 +19,7 @@
 //! 72      gas           the gas global's slot, for trampolines (an
 //!                       indirect trampoline runs in another module's
 //!                       instance, whose gas global has another index)
+//!                       and a host function's `Caller`
 //! 80      stack_height  the injected stack-height global itself (i32 in
 //!                       the low half): every call's `stack_enter` and
 //!                       `stack_exit` reach it in one load from the

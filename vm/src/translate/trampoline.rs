@@ -215,8 +215,9 @@ pub(crate) fn import_wrapper(
     b.switch_to_block(go);
 
     // The arguments, then the result slots, zeroed so that a result the
-    // host function leaves unwritten reads 0. The entry trampoline's
-    // layout (results from slot 0) would need them copied back.
+    // host function leaves unwritten reads 0. (An import of another
+    // instance's export runs its entry trampoline, which writes results
+    // from slot 0: `host_call` moves them after the arguments.)
     let value_slots = (n + sig.results.len()).max(1) as u32;
     let slot = b.create_sized_stack_slot(StackSlotData::new(
         StackSlotKind::ExplicitSlot,
