@@ -210,9 +210,23 @@ extern "C" fn table_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) -> u32
 extern "C" fn host_call(vmctx: *mut VmCtx, import: u32, values: *mut u64) -> u32 {
     let inst = vmctx_instance(vmctx);
     // SAFETY: `inst` called an import on this thread (as in memory_grow).
-    if let Some((dispatcher, id, site)) = unsafe { InstanceInner::dispatch_site(inst, import) } {
-        return run_dispatched(inst, dispatcher, id, site, import, values);
+    match unsafe { InstanceInner::dispatch_site(inst, import) } {
+        Some((dispatcher, id, site)) => run_dispatched(inst, dispatcher, id, site, import, values),
+        None => host_call_general(vmctx, inst, import, values),
     }
+}
+
+/// [`host_call`] of an import the short path does not take: a closure,
+/// another instance's export, an instance that shares state, a call
+/// without a [`Host`]. Out of line, so that the short path's frame is its
+/// own.
+#[inline(never)]
+fn host_call_general(
+    vmctx: *mut VmCtx,
+    inst: *mut InstanceInner,
+    import: u32,
+    values: *mut u64,
+) -> u32 {
     let (host, site, shared) = {
         // SAFETY: as in memory_grow; the reference ends before the host
         // function runs (which may reach the instance through its handle).
@@ -375,6 +389,22 @@ fn run_dispatched(
 /// trap.
 #[inline(always)]
 fn finish_host(
+    inst: *mut InstanceInner,
+    import: u32,
+    caught: std::thread::Result<Result<(), Trap>>,
+) -> u32 {
+    match caught {
+        Ok(Ok(())) => 0,
+        Ok(Err(Trap::Wasm(kind))) => kind.code(),
+        failed => host_failed(inst, import, failed),
+    }
+}
+
+/// [`finish_host`] of an error or a panic, out of line: the host call's
+/// common path then keeps fewer values across the host function.
+#[cold]
+#[inline(never)]
+fn host_failed(
     inst: *mut InstanceInner,
     import: u32,
     caught: std::thread::Result<Result<(), Trap>>,
