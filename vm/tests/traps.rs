@@ -1112,3 +1112,76 @@ fn deferred_charges_trap_where_the_metering_charges() {
         ]
     );
 }
+
+/// Counted loops the optimising pipeline versions (see
+/// `translate::versioning`): `fill` (the exit test first, an early exit,
+/// the counter from a parameter) and `rounds` (rustc's shape, the exit
+/// code inside the loop). Each copy must end as the other would: cases
+/// where the guard holds, and where it fails because an access of a
+/// later iteration is out of bounds, the counter does not meet the limit
+/// (it starts past it, or off its step), or the gas would not last.
+const COUNTED_LOOPS: &str = r#"
+(module
+  (memory 1)
+  (func (export "fill") (param $base i32) (param $i i32) (result i32) (local $sum i32)
+    (block $out
+      (loop $top
+        (br_if $out (i32.eq (local.get $i) (i32.const 256)))
+        (br_if $out (i32.gt_u (local.get $i) (i32.const 4096)))
+        (i32.store offset=8 (i32.add (local.get $base) (local.get $i))
+          (i32.mul (local.get $i) (i32.const 3)))
+        (local.set $sum (i32.add (local.get $sum)
+          (i32.load offset=8 (i32.add (local.get $base) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $top)))
+    (local.get $sum))
+  (func (export "rounds") (param $base i32) (result i32) (local $i i32) (local $acc i32)
+    (block $out
+      (loop $top
+        (block $body
+          (br_if $body (i32.ne (local.get $i) (i32.const 64)))
+          (i32.store (local.get $base) (local.get $acc))
+          (br $out))
+        (local.set $acc (i32.xor (i32.rotl (local.get $acc) (i32.const 5))
+          (i32.add (local.get $i) (i32.load (i32.add (local.get $i) (local.get $base))))))
+        (i32.store8 offset=100 (i32.add (local.get $base) (local.get $i)) (local.get $acc))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $top)))
+    (local.get $acc)))
+"#;
+
+#[test]
+fn versioned_loops_end_as_checked_loops_do() {
+    let prepared = prepare(COUNTED_LOOPS);
+    let cases: [(&str, &[i64]); 9] = [
+        ("fill", &[0, 0]),
+        ("fill", &[100, 8]),
+        ("fill", &[65536 - 200, 0]),
+        ("fill", &[0, 6]),
+        ("fill", &[0, 300]),
+        ("fill", &[65536 - 300, 300]),
+        ("rounds", &[0]),
+        ("rounds", &[65536 - 150]),
+        ("rounds", &[65536 - 4]),
+    ];
+    sweeps_agree(&prepared, &cases, 400);
+    // The sum of `3 i` over the counter's values, as an i32.
+    let fill = |from: i64| -> i64 {
+        let stop = if from <= 256 && (256 - from) % 4 == 0 {
+            256
+        } else {
+            4097
+        };
+        i64::from((from..stop).step_by(4).map(|i| i * 3).sum::<i64>() as i32)
+    };
+    let outcomes = outcomes(&prepared, &cases);
+    assert_eq!(outcomes[0], Ok(vec![fill(0)]));
+    assert_eq!(outcomes[1], Ok(vec![fill(8)]));
+    assert_eq!(outcomes[2], trap(TrapKind::MemoryOutOfBounds));
+    assert_eq!(outcomes[3], Ok(vec![fill(6)]));
+    assert_eq!(outcomes[4], Ok(vec![fill(300)]));
+    assert_eq!(outcomes[5], trap(TrapKind::MemoryOutOfBounds));
+    assert!(outcomes[6].is_ok(), "{:?}", outcomes[6]);
+    assert_eq!(outcomes[7], trap(TrapKind::MemoryOutOfBounds));
+    assert_eq!(outcomes[8], trap(TrapKind::MemoryOutOfBounds));
+}

@@ -75,7 +75,9 @@ use crate::engine::Engine;
 /// - 20: an import wrapper's slot has the result slots after the
 ///   arguments, zeroed, and `HostCall` writes the results there (they were
 ///   copied back from slot 0): code of 19 would read the wrong slots.
-pub const COMPILER_VERSION: u32 = 20;
+/// - 21: counted loops get a fast copy without the bounds checks and gas
+///   compares their entry's guard proves (`translate::versioning`).
+pub const COMPILER_VERSION: u32 = 21;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

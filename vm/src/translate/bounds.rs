@@ -74,6 +74,20 @@ pub(crate) fn checked_addr(
 ) -> Result<Value, CompileError> {
     // offset < 2^32 (memory32): no overflow.
     let needed = offset + u64::from(size);
+    // In a versioned loop's fast copy, its guard proves this access
+    // (see `super::versioning`).
+    if t.fast_loop
+        .as_ref()
+        .is_some_and(|plan| plan.proven.contains(&t.offset))
+    {
+        let wide = t.b.ins().uextend(types::I64, index);
+        let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
+        let addr = t.b.ins().iadd(base, wide);
+        return Ok(match offset {
+            0 => addr,
+            _ => t.b.ins().iadd_imm_s(addr, offset as i64),
+        });
+    }
     let proven = t.checked.get(&index).is_some_and(|&end| end >= needed)
         || constant_within_initial(t, index, needed)
         || widen(t, index, needed);

@@ -73,6 +73,7 @@ use gasket_metering::{CostClass, OpClass, op_class};
 use wasmparser::{FunctionBody, Operator};
 
 use super::stack::{Frame, FrameKind, Reach, args};
+use super::versioning::{LoopPlan, plan_loops};
 use super::{ModuleEnv, NS_FUNC, PTR, clif_type, libcall_signature, visit, wasm_signature};
 use crate::error::CompileError;
 use crate::runtime::vmctx::{self, Libcall};
@@ -128,6 +129,16 @@ pub(crate) struct Translator<'a, 'f> {
     inline_budget: usize,
     /// Whether it inlined any call.
     inlined: bool,
+    /// The candidate loops not yet translated, by the byte offset of their
+    /// `loop` (see [`super::versioning`]); empty but with
+    /// [`Translation::Inlining`].
+    loop_plans: HashMap<u64, LoopPlan>,
+    /// Whether the loop being translated is a versioned loop's copy (no
+    /// loop inside it is versioned).
+    in_versioned_loop: bool,
+    /// In the fast copy of a versioned loop, its plan: the accesses it
+    /// proves and where gas compares are dropped.
+    pub fast_loop: Option<LoopPlan>,
     /// Where locals and operand-stack values live in
     /// [`Translation::Slots`].
     slots: Option<ValueSlots>,
@@ -328,6 +339,9 @@ fn translate_body(
             0
         },
         inlined: false,
+        loop_plans: HashMap::new(),
+        in_versioned_loop: false,
+        fast_loop: None,
         slots: None,
         indirect_buffer: None,
         leaf_stack_height: None,
@@ -367,6 +381,9 @@ fn translate_body(
     // Cranelift).
     let scan = scan_body(body, env).map_err(internal)?;
     t.leaf = scan.leaf;
+    if translation == Translation::Inlining {
+        t.loop_plans = plan_loops(body, env.info.injected.charge_gas_func).map_err(internal)?;
+    }
     if env.info.memory.is_some() {
         t.memory_len_needed_until = scan.memory_len_needed_until;
         if t.memory_len_needed_until > 0 {
@@ -395,10 +412,15 @@ fn translate_body(
     let mut reader = body.get_operators_reader().map_err(internal)?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(internal)?;
-        t.offset = offset;
-        t.operators_read += 1;
-        t.next_is_i64_const = next_is_i64_const(&reader);
-        t.operator(op)?;
+        if matches!(op, Operator::Loop { .. })
+            && t.reach == Reach::Live
+            && !t.in_versioned_loop
+            && let Some(plan) = t.loop_plans.remove(&offset)
+        {
+            t.version_loop(plan, op, offset, &mut reader)?;
+            continue;
+        }
+        t.read_operator(op, offset, &reader)?;
     }
     if !t.frames.is_empty() {
         return Err(t.internal("body without its final end"));
@@ -670,6 +692,161 @@ impl<'a, 'f> Translator<'a, 'f> {
         Ok(())
     }
 
+    /// Translates `op`, at byte `offset` of the body, read from `reader`.
+    fn read_operator(
+        &mut self,
+        op: Operator<'_>,
+        offset: u64,
+        reader: &wasmparser::OperatorsReader<'_>,
+    ) -> Result<()> {
+        self.offset = offset;
+        self.operators_read += 1;
+        self.next_is_i64_const = next_is_i64_const(reader);
+        self.operator(op)
+    }
+
+    /// Translates the candidate loop `op` at byte `offset` (see
+    /// [`super::versioning`]), whose operators after it `reader` holds,
+    /// twice: a fast copy, entered when `plan`'s guard holds, and the
+    /// checked one. Leaves `reader` after the loop's `end`.
+    fn version_loop(
+        &mut self,
+        plan: LoopPlan,
+        op: Operator<'_>,
+        offset: u64,
+        reader: &mut wasmparser::OperatorsReader<'_>,
+    ) -> Result<()> {
+        self.offset = offset;
+        self.flush_gas();
+        let Some(guard) = self.loop_guard(&plan)? else {
+            return self.read_operator(op, offset, reader);
+        };
+        let (fast, checked, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().brif(guard, fast, &[], checked, &[]);
+        self.b.seal_block(fast);
+        self.b.seal_block(checked);
+        let (stack, bounds, read) = (
+            self.stack.clone(),
+            self.checked.clone(),
+            self.operators_read,
+        );
+        let depth = self.frames.len();
+        let mut joined = false;
+        let mut after = reader.clone();
+        for (block, fast_loop) in [(fast, Some(plan)), (checked, None)] {
+            self.b.switch_to_block(block);
+            self.stack.clone_from(&stack);
+            self.checked.clone_from(&bounds);
+            self.widenable.clear();
+            self.operators_read = read;
+            self.reach = Reach::Live;
+            self.in_versioned_loop = true;
+            self.fast_loop = fast_loop;
+            let mut copy = reader.clone();
+            self.read_operator(op.clone(), offset, &copy)?;
+            while self.frames.len() > depth {
+                if copy.eof() {
+                    return Err(self.internal("loop without its end"));
+                }
+                let (op, offset) = copy.read_with_offset().map_err(|e| {
+                    CompileError::internal(e.message().to_string(), self.func, e.offset())
+                })?;
+                self.read_operator(op, offset, &copy)?;
+            }
+            self.in_versioned_loop = false;
+            self.fast_loop = None;
+            if self.reach == Reach::Live {
+                self.flush_gas();
+                self.jump(join, &[]);
+                joined = true;
+            }
+            self.pending_gas = 0;
+            after = copy;
+        }
+        *reader = after;
+        self.b.switch_to_block(join);
+        self.stack = stack;
+        // The loop's entry dominates the join; nothing after it does.
+        self.checked = bounds;
+        self.widenable.clear();
+        self.reach = if joined { Reach::Live } else { Reach::Dead(0) };
+        Ok(())
+    }
+
+    /// The guard of `plan` at its loop's entry (see
+    /// [`super::versioning`]): non-zero when the fast copy may run.
+    /// `None` when the loop is better left as it is.
+    fn loop_guard(&mut self, plan: &LoopPlan) -> Result<Option<Value>> {
+        use types::{I32, I64};
+        let (counter, ty) = self.local(plan.counter)?;
+        if ty != I32 || !plan.step.is_power_of_two() || self.slots.is_some() {
+            return Ok(None);
+        }
+        let init = self.b.use_var(counter);
+        let limit = self.b.ins().iconst(I32, i64::from(plan.limit));
+        let meets = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedLessThanOrEqual, init, limit);
+        let distance = self.b.ins().isub(limit, init);
+        let distance = self.b.ins().uextend(I64, distance);
+        let step = i64::from(plan.step);
+        let rest = self.b.ins().band_imm_s(distance, step - 1);
+        let exact = self.b.ins().icmp_imm_s(IntCC::Equal, rest, 0);
+        let trips = self
+            .b
+            .ins()
+            .ushr_imm_s(distance, i64::from(plan.step.trailing_zeros()));
+        let iterations = self.b.ins().iadd_imm_s(trips, 1);
+        // Below 2^33 × 2^24: no overflow.
+        let needed = self.b.ins().imul_imm_s(iterations, plan.charge as i64);
+        let gas = self.b.use_var(self.gas);
+        let enough = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, gas, needed);
+        let mut guard = self.b.ins().band(meets, exact);
+        guard = self.b.ins().band(guard, enough);
+        if !plan.bounds.is_empty() {
+            let Some(len) = self.memory_len else {
+                return Ok(None);
+            };
+            let len = self.b.use_var(len);
+            let initial = self
+                .env
+                .info
+                .memory
+                .map_or(0, |m| u64::from(m.initial) * 65536);
+            for &(base, end) in &plan.bounds {
+                let within = match base {
+                    None if end <= initial => continue,
+                    None => {
+                        self.b
+                            .ins()
+                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, len, end as i64)
+                    }
+                    Some(base) => {
+                        let (base, ty) = self.local(base)?;
+                        if ty != I32 {
+                            return Ok(None);
+                        }
+                        let base = self.b.use_var(base);
+                        let base = self.b.ins().uextend(I64, base);
+                        // Every term below 2^35: exact in i64.
+                        let limit = self.b.ins().iadd_imm_s(len, -(end as i64));
+                        self.b.ins().icmp(IntCC::SignedLessThanOrEqual, base, limit)
+                    }
+                };
+                guard = self.b.ins().band(guard, within);
+            }
+        }
+        Ok(Some(guard))
+    }
+
     fn operator(&mut self, op: Operator<'_>) -> Result<()> {
         if let Reach::Dead(depth) = self.reach {
             match op {
@@ -885,8 +1062,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// OutOfGas }; gas -= cost` (the trap path stores the sentinel).
     pub(crate) fn charge_gas(&mut self, cost: Value) {
         let left = self.b.use_var(self.gas);
-        let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
-        self.trap_if(short, TrapKind::OutOfGas);
+        // In a versioned loop's fast copy, the guard covers every charge
+        // of its iterations (see `super::versioning`).
+        let covered = (self.fast_loop.as_ref()).is_some_and(|plan| plan.in_iteration(self.offset));
+        if !covered {
+            let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
+            self.trap_if(short, TrapKind::OutOfGas);
+        }
         let new = self.b.ins().isub(left, cost);
         self.b.def_var(self.gas, new);
     }
@@ -1290,6 +1472,33 @@ mod tests {
         ));
         let called = wasm_calls(&functions[1]);
         assert!(called > 0 && called < 200, "{called} of 200 calls left");
+    }
+
+    /// A counted loop (see `super::super::versioning`) is translated
+    /// twice: a fast copy without the bounds checks its guard proves and
+    /// without gas compares, and the checked copy.
+    #[test]
+    fn a_counted_loop_gets_a_fast_copy() {
+        let functions = clif(
+            r#"(module (memory 1)
+              (func (export "f") (param $base i32) (param $i i32) (result i32)
+                (block $out
+                  (loop $top
+                    (br_if $out (i32.eq (local.get $i) (i32.const 256)))
+                    (i32.store (i32.add (local.get $base) (local.get $i))
+                      (i32.mul (local.get $i) (i32.const 3)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                    (br $top)))
+                (local.get $i)))"#,
+        );
+        let f = &functions[0];
+        let count = |what: &str| f.lines().filter(|line| line.contains(what)).count();
+        assert_eq!(count("imul.i32"), 2, "{f}");
+        // The store's bounds check and the iteration's gas compare in the
+        // checked copy only; the native-stack check and the exit's gas
+        // compare once.
+        assert_eq!(count("icmp sgt"), 1, "{f}");
+        assert_eq!(count(" ult v"), 3, "{f}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`stack`]: the operand stack and control frames;
 //! - [`bounds`]: linear-memory bounds checks;
 //! - [`inline`]: small leaf functions translated into their callers;
+//! - [`versioning`]: counted loops without checks when one guard proves them;
 //! - `visit/*`: one file per opcode family;
 //! - [`trampoline`]: entry trampolines (host → wasm) and import wrappers
 //!   (wasm → host).
@@ -26,6 +27,7 @@ pub(crate) mod func;
 pub(crate) mod inline;
 pub(crate) mod stack;
 pub(crate) mod trampoline;
+pub(crate) mod versioning;
 mod visit;
 
 use cranelift_codegen::ir::{

@@ -1,0 +1,711 @@
+//! Loop versioning: a counted loop runs without its bounds checks and its
+//! gas compares when one check at its entry proves that none of them can
+//! fail.
+//!
+//! ```text
+//! guard (at the loop, in 64 bits, every term below 2^36):
+//!     init <=u N  and  (N - init) % k == 0        // the counter meets N
+//!     gas >=u (trips + 1) × charge                // trips = (N - init) / k
+//!     for each base b: zext(b) + end_b <= memory_len
+//! guard ? fast copy : checked copy (today's translation)
+//! ```
+//!
+//! A candidate loop (found by [`plan_loops`] in the instrumented body)
+//! has no parameters or results and starts, after its first charges, with
+//! its exit test on a counter local `i` of `i32`:
+//!
+//! - `local.get i; i32.const N; i32.eq; br_if` out of the loop; or
+//! - rustc's shape, `block; local.get i; i32.const N; i32.ne; br_if 0`,
+//!   then the exit code, which leaves the loop and never reaches the
+//!   block's `end` (the body follows that `end`);
+//!
+//! sets `i` only by `local.get i; i32.const k; i32.add; local.set i`
+//! (`k > 0`) at its top level, branches to itself only by a final `br 0`
+//! after that, and holds, outside the exit code, no loop, no call but
+//! constant charges, nothing that charges dynamic gas. So `i` takes the
+//! values `init, init + k, …, N` without wrapping and never anything else,
+//! and an iteration charges at most the sum of its constant charges
+//! (`charge`); the exit code runs once and keeps its checks.
+//!
+//! An access outside the exit code whose index is a sum of `i`, at most
+//! one local the loop never sets (`b`) and constants is proven by the
+//! guard, with `N` for `i` (its largest value) and the sum of its
+//! constants and `offset + size` in `end_b`: the guard bounds the exact
+//! sum, so the `i32.add`s do not wrap. Gas compares outside the exit code
+//! are dropped in the fast copy: with the guard's gas, no charge there can
+//! run out. Its subtractions stay, so both copies hold the same gas at
+//! every point, and nothing in the fast copy traps where the checked copy
+//! would not: the two copies are the same computation.
+//!
+//! Compile cost: a candidate loop is translated twice (its exit code
+//! included), loops inside another's copies are not versioned, and a loop
+//! over [`MAX_LOOP_BYTES`] is not a candidate, so a function translates
+//! at most twice its operators. Only the optimising pipeline versions.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use gasket_metering::{CostClass, OpClass, op_class};
+use wasmparser::{BlockType, FunctionBody, Operator};
+
+/// Largest candidate loop, in bytes of its operators.
+pub(crate) const MAX_LOOP_BYTES: u64 = 4096;
+
+/// The largest charge per iteration a candidate may have: the guard's
+/// product `(trips + 1) × charge` stays below 2^57.
+const MAX_CHARGE_PER_ITERATION: u64 = 1 << 24;
+
+/// A candidate loop, by the byte offset of its `loop` operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LoopPlan {
+    /// The counter local `i`.
+    pub counter: u32,
+    /// `N`: the loop leaves when `i == N`.
+    pub limit: u32,
+    /// `k`: what an iteration adds to `i`.
+    pub step: u32,
+    /// The largest sum of constant charges of an iteration.
+    pub charge: u64,
+    /// Byte offsets of the exit code (kept checked); empty if none.
+    pub exit: Range<u64>,
+    /// For each base local (`None`: no base), the largest `end_b` of the
+    /// accesses on it (see the module docs).
+    pub bounds: Vec<(Option<u32>, u64)>,
+    /// Byte offsets of the loads and stores the guard proves.
+    pub proven: HashSet<u64>,
+}
+
+impl LoopPlan {
+    /// Whether an operator at byte offset `offset` of the loop is outside
+    /// its exit code, where the fast copy drops gas compares.
+    pub(crate) fn in_iteration(&self, offset: u64) -> bool {
+        !self.exit.contains(&offset)
+    }
+}
+
+/// The candidate loops of `body`, by the byte offset of their `loop`.
+/// `charge_gas` is the metering's constant-charge helper; `helpers` all
+/// of its helpers (a call of another is not a candidate's).
+pub(crate) fn plan_loops(
+    body: &FunctionBody<'_>,
+    charge_gas: u32,
+) -> Result<HashMap<u64, LoopPlan>, wasmparser::BinaryReaderError> {
+    let mut reader = body.get_operators_reader()?;
+    let mut ops = Vec::new();
+    while !reader.eof() {
+        ops.push(reader.read_with_offset()?);
+    }
+    // The index of each frame opener's `end`.
+    let mut ends = vec![usize::MAX; ops.len()];
+    let mut open = Vec::new();
+    for (index, (op, _)) in ops.iter().enumerate() {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                open.push(index)
+            }
+            Operator::End => {
+                if let Some(opener) = open.pop() {
+                    ends[opener] = index;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut plans = HashMap::new();
+    for (start, (op, offset)) in ops.iter().enumerate() {
+        if let Operator::Loop {
+            blockty: BlockType::Empty,
+        } = op
+            && let Some(&end) = ends.get(start)
+            && end != usize::MAX
+            && ops[end].1 - offset <= MAX_LOOP_BYTES
+            && let Some(plan) = plan_loop(&ops, &ends, start, end, charge_gas)
+        {
+            plans.insert(*offset, plan);
+        }
+    }
+    Ok(plans)
+}
+
+/// What the analysis knows of an `i32` value in the loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sym {
+    /// `base + (i if counter) + constant`, exactly (no wrap: the guard
+    /// bounds it below 2^32).
+    Affine {
+        base: Option<u32>,
+        counter: bool,
+        constant: u64,
+    },
+    Other,
+}
+
+/// The exit test at `at`: `local.get i; i32.const N; <compare>; br_if d`.
+fn exit_test(ops: &[(Operator<'_>, u64)], at: usize) -> Option<(u32, u32, bool, u32)> {
+    match ops.get(at..at + 4)? {
+        [
+            (Operator::LocalGet { local_index }, _),
+            (Operator::I32Const { value }, _),
+            (compare, _),
+            (Operator::BrIf { relative_depth }, _),
+        ] => {
+            let equal = match compare {
+                Operator::I32Eq => true,
+                Operator::I32Ne => false,
+                _ => return None,
+            };
+            Some((*local_index, *value as u32, equal, *relative_depth))
+        }
+        _ => None,
+    }
+}
+
+/// Skips constant charges (`i64.const; call charge_gas`) from `at`,
+/// adding them to `charge`.
+fn skip_charges(
+    ops: &[(Operator<'_>, u64)],
+    mut at: usize,
+    charge_gas: u32,
+    charge: &mut u64,
+) -> Option<usize> {
+    while let Some(cost) = constant_charge(ops, at, charge_gas) {
+        *charge = charge.checked_add(cost)?;
+        at += 2;
+    }
+    Some(at)
+}
+
+/// The cost of the constant charge at `at`, if one is there.
+fn constant_charge(ops: &[(Operator<'_>, u64)], at: usize, charge_gas: u32) -> Option<u64> {
+    match ops.get(at..at + 2)? {
+        [
+            (Operator::I64Const { value }, _),
+            (Operator::Call { function_index }, _),
+        ] if *function_index == charge_gas => Some(*value as u64),
+        _ => None,
+    }
+}
+
+fn plan_loop(
+    ops: &[(Operator<'_>, u64)],
+    ends: &[usize],
+    start: usize,
+    end: usize,
+    charge_gas: u32,
+) -> Option<LoopPlan> {
+    let mut charge = 0u64;
+    let at = skip_charges(ops, start + 1, charge_gas, &mut charge)?;
+    // The exit test, and where the exit code is (op indices).
+    let (counter, limit, exit) = match &ops[at].0 {
+        Operator::Block {
+            blockty: BlockType::Empty,
+        } => {
+            let (counter, limit, equal, depth) = exit_test(ops, at + 1)?;
+            let block_end = *ends.get(at)?;
+            if equal || depth != 0 || block_end > end {
+                return None;
+            }
+            (counter, limit, at + 5..block_end)
+        }
+        _ => {
+            let (counter, limit, equal, depth) = exit_test(ops, at)?;
+            if !equal || depth == 0 {
+                return None;
+            }
+            (counter, limit, at + 4..at + 4)
+        }
+    };
+    if !exit.is_empty() && !exit_leaves(ops, exit.clone()) {
+        return None;
+    }
+    // The locals the loop sets, anywhere in it.
+    let mut set = HashSet::new();
+    for (op, _) in &ops[start + 1..end] {
+        if let Operator::LocalSet { local_index } | Operator::LocalTee { local_index } = op {
+            set.insert(*local_index);
+        }
+    }
+    // The final back edge.
+    if !matches!(ops[end - 1].0, Operator::Br { relative_depth: 0 }) {
+        return None;
+    }
+    let mut step = None;
+    let mut stack: Vec<Sym> = Vec::new();
+    // Open frames inside the loop: their stack heights.
+    let mut frames: Vec<usize> = Vec::new();
+    // Frames opened in unreachable code, if in it.
+    let mut dead: Option<usize> = None;
+    let mut bounds: HashMap<Option<u32>, u64> = HashMap::new();
+    let mut proven = HashSet::new();
+    let mut index = start + 1;
+    while index < end {
+        if exit.contains(&index) {
+            index = exit.end;
+            continue;
+        }
+        let (op, offset) = &ops[index];
+        index += 1;
+        if let Some(depth) = dead.as_mut() {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => *depth += 1,
+                Operator::End | Operator::Else if *depth == 0 => {
+                    dead = None;
+                    let height = *frames.last()?;
+                    stack.truncate(height);
+                    if matches!(op, Operator::End) {
+                        frames.pop();
+                    }
+                }
+                Operator::End => *depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        // Branch depths count the loop itself at `frames.len()`.
+        let to_loop = |depth: u32| depth as usize == frames.len();
+        let pops = |n: usize, stack: &mut Vec<Sym>| -> Option<Vec<Sym>> {
+            let floor = frames.last().copied().unwrap_or(0);
+            let at = stack.len().checked_sub(n).filter(|&at| at >= floor)?;
+            Some(stack.split_off(at))
+        };
+        match *op {
+            Operator::I64Const { value }
+                if constant_charge(ops, index - 1, charge_gas).is_some() =>
+            {
+                charge = charge.checked_add(value as u64)?;
+                index += 1;
+            }
+            Operator::LocalGet { local_index } => stack.push(if local_index == counter {
+                Sym::Affine {
+                    base: None,
+                    counter: true,
+                    constant: 0,
+                }
+            } else if set.contains(&local_index) {
+                Sym::Other
+            } else {
+                Sym::Affine {
+                    base: Some(local_index),
+                    counter: false,
+                    constant: 0,
+                }
+            }),
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                if local_index == counter {
+                    // The one increment, at the top level.
+                    let increment = match ops.get(index - 4..index - 1)? {
+                        [
+                            (Operator::LocalGet { local_index: i }, _),
+                            (Operator::I32Const { value }, _),
+                            (Operator::I32Add, _),
+                        ] if *i == counter && *value > 0 && (*value as u32).is_power_of_two() => {
+                            *value as u32
+                        }
+                        _ => return None,
+                    };
+                    if step.is_some()
+                        || !frames.is_empty()
+                        || matches!(op, Operator::LocalTee { .. })
+                    {
+                        return None;
+                    }
+                    step = Some(increment);
+                }
+                let value = pops(1, &mut stack)?;
+                if matches!(op, Operator::LocalTee { .. }) {
+                    stack.extend(value);
+                }
+            }
+            Operator::I32Const { value } => stack.push(Sym::Affine {
+                base: None,
+                counter: false,
+                constant: u64::from(value as u32),
+            }),
+            Operator::I32Add => {
+                let pair = pops(2, &mut stack)?;
+                stack.push(add(pair[0], pair[1]));
+            }
+            Operator::Block { blockty } | Operator::If { blockty } => {
+                if blockty != BlockType::Empty {
+                    return None;
+                }
+                if matches!(op, Operator::If { .. }) {
+                    pops(1, &mut stack)?;
+                }
+                frames.push(stack.len());
+            }
+            Operator::Else => {
+                stack.truncate(*frames.last()?);
+            }
+            Operator::End => {
+                stack.truncate(frames.pop()?);
+            }
+            Operator::Br { relative_depth } => {
+                if to_loop(relative_depth) && index != end {
+                    return None;
+                }
+                dead = Some(0);
+            }
+            Operator::BrIf { relative_depth } => {
+                if to_loop(relative_depth) {
+                    return None;
+                }
+                pops(1, &mut stack)?;
+            }
+            Operator::BrTable { ref targets } => {
+                for depth in targets.targets() {
+                    if to_loop(depth.ok()?) {
+                        return None;
+                    }
+                }
+                if to_loop(targets.default()) {
+                    return None;
+                }
+                dead = Some(0);
+            }
+            Operator::Return | Operator::Unreachable => dead = Some(0),
+            Operator::Nop => {}
+            ref op => {
+                if let Some((memarg, size, store)) = access(op) {
+                    let operands = pops(if store { 2 } else { 1 }, &mut stack)?;
+                    if let Sym::Affine {
+                        base,
+                        counter,
+                        constant,
+                    } = operands[0]
+                    {
+                        let largest = if counter { u64::from(limit) } else { 0 };
+                        let access_end = largest + constant + memarg.offset + u64::from(size);
+                        let entry = bounds.entry(base).or_insert(0);
+                        *entry = (*entry).max(access_end);
+                        proven.insert(*offset);
+                    }
+                    if !store {
+                        stack.push(Sym::Other);
+                    }
+                } else {
+                    let (inputs, outputs) = arity(op)?;
+                    pops(inputs, &mut stack)?;
+                    stack.extend(std::iter::repeat_n(Sym::Other, outputs));
+                }
+            }
+        }
+    }
+    let step = step?;
+    if charge > MAX_CHARGE_PER_ITERATION {
+        return None;
+    }
+    let mut bounds: Vec<_> = bounds.into_iter().collect();
+    bounds.sort_unstable();
+    let range = |r: Range<usize>| match r.is_empty() {
+        true => 0..0,
+        false => ops[r.start].1..ops[r.end].1,
+    };
+    Some(LoopPlan {
+        counter,
+        limit,
+        step,
+        charge,
+        exit: range(exit),
+        bounds,
+        proven,
+    })
+}
+
+/// `a + b` (an `i32.add`).
+fn add(a: Sym, b: Sym) -> Sym {
+    match (a, b) {
+        (
+            Sym::Affine {
+                base: base_a,
+                counter: counter_a,
+                constant: constant_a,
+            },
+            Sym::Affine {
+                base: base_b,
+                counter: counter_b,
+                constant: constant_b,
+            },
+        ) if !(base_a.is_some() && base_b.is_some() || counter_a && counter_b) => {
+            let constant = constant_a + constant_b;
+            if constant >= 1 << 32 {
+                return Sym::Other;
+            }
+            Sym::Affine {
+                base: base_a.or(base_b),
+                counter: counter_a || counter_b,
+                constant,
+            }
+        }
+        _ => Sym::Other,
+    }
+}
+
+/// A load's or store's immediate, its size in bytes, and whether it
+/// stores.
+fn access(op: &Operator<'_>) -> Option<(wasmparser::MemArg, u32, bool)> {
+    use Operator as O;
+    Some(match *op {
+        O::I32Load { memarg } | O::I64Load32S { memarg } | O::I64Load32U { memarg } => {
+            (memarg, 4, false)
+        }
+        O::I64Load { memarg } => (memarg, 8, false),
+        O::I32Load8S { memarg }
+        | O::I32Load8U { memarg }
+        | O::I64Load8S { memarg }
+        | O::I64Load8U { memarg } => (memarg, 1, false),
+        O::I32Load16S { memarg }
+        | O::I32Load16U { memarg }
+        | O::I64Load16S { memarg }
+        | O::I64Load16U { memarg } => (memarg, 2, false),
+        O::I32Store { memarg } | O::I64Store32 { memarg } => (memarg, 4, true),
+        O::I64Store { memarg } => (memarg, 8, true),
+        O::I32Store8 { memarg } | O::I64Store8 { memarg } => (memarg, 1, true),
+        O::I32Store16 { memarg } | O::I64Store16 { memarg } => (memarg, 2, true),
+        _ => return None,
+    })
+}
+
+/// Operands and results of the other operators a candidate's iterations
+/// may hold; `None` for the rest (calls, bulk memory, `memory.grow`…).
+fn arity(op: &Operator<'_>) -> Option<(usize, usize)> {
+    use Operator as O;
+    match op {
+        O::I32Eqz
+        | O::I64Eqz
+        | O::I32Clz
+        | O::I32Ctz
+        | O::I32Popcnt
+        | O::I64Clz
+        | O::I64Ctz
+        | O::I64Popcnt
+        | O::I32WrapI64
+        | O::I64ExtendI32S
+        | O::I64ExtendI32U
+        | O::I32Extend8S
+        | O::I32Extend16S
+        | O::I64Extend8S
+        | O::I64Extend16S
+        | O::I64Extend32S => Some((1, 1)),
+        O::I64Const { .. } | O::GlobalGet { .. } | O::MemorySize { .. } => Some((0, 1)),
+        O::Drop | O::GlobalSet { .. } => Some((1, 0)),
+        O::Select | O::TypedSelect { .. } => Some((3, 1)),
+        op => match op_class(op) {
+            OpClass::Accepted(CostClass::Alu | CostClass::Mul | CostClass::Div) => Some((2, 1)),
+            _ => None,
+        },
+    }
+}
+
+/// A frame opened inside exit code (see [`exit_leaves`]).
+struct ExitFrame {
+    is_loop: bool,
+    /// An `if` whose `else` has not come: its `end` is reached when false.
+    open_if: bool,
+    /// A branch or an arm's fall-through reaches its `end`.
+    reached: bool,
+    live_at_open: bool,
+}
+
+/// Whether exit code `ops[exit]` never reaches its block's `end` (the
+/// loop's body): no fall-through to it, no branch to that block nor to
+/// the loop.
+fn exit_leaves(ops: &[(Operator<'_>, u64)], exit: Range<usize>) -> bool {
+    let mut frames: Vec<ExitFrame> = Vec::new();
+    let mut live = true;
+    // Depth 0 from the exit code's top level is the block, 1 the loop:
+    // false for those; marks an inner target reached.
+    let leaves_or_inner = |depth: u32, frames: &mut Vec<ExitFrame>| -> bool {
+        let depth = depth as usize;
+        match depth.checked_sub(frames.len()) {
+            None => {
+                let at = frames.len() - 1 - depth;
+                frames[at].reached = true;
+                true
+            }
+            Some(outer) => outer >= 2,
+        }
+    };
+    for (op, _) in &ops[exit] {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                frames.push(ExitFrame {
+                    is_loop: matches!(op, Operator::Loop { .. }),
+                    open_if: matches!(op, Operator::If { .. }),
+                    reached: false,
+                    live_at_open: live,
+                })
+            }
+            Operator::Else => {
+                let Some(frame) = frames.last_mut() else {
+                    return false;
+                };
+                frame.reached |= live;
+                frame.open_if = false;
+                live = frame.live_at_open;
+            }
+            Operator::End => {
+                let Some(frame) = frames.pop() else {
+                    return false;
+                };
+                live = live
+                    || (!frame.is_loop && frame.reached)
+                    || (frame.open_if && frame.live_at_open);
+            }
+            Operator::Br { relative_depth } | Operator::BrIf { relative_depth }
+                if live && !leaves_or_inner(*relative_depth, &mut frames) =>
+            {
+                return false;
+            }
+            Operator::Br { .. } => live = false,
+            Operator::BrTable { targets } => {
+                if live {
+                    for depth in targets.targets().chain([Ok(targets.default())]) {
+                        match depth {
+                            Ok(depth) if leaves_or_inner(depth, &mut frames) => {}
+                            _ => return false,
+                        }
+                    }
+                }
+                live = false;
+            }
+            Operator::Return | Operator::Unreachable => live = false,
+            _ => {}
+        }
+    }
+    frames.is_empty() && !live
+}
+
+#[cfg(test)]
+mod tests {
+    use gasket_metering::{Config, Permissive, prepare_with_policy};
+    use wasmparser::{Parser, Payload};
+
+    use super::*;
+
+    /// The plans of every defined function of `wat` after preparation.
+    fn plans(wat: &str) -> Vec<Vec<LoopPlan>> {
+        let wasm = wat::parse_str(wat).unwrap();
+        let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
+        let charge_gas = prepared.info.injected.charge_gas_func;
+        Parser::new(0)
+            .parse_all(&prepared.wasm)
+            .filter_map(|payload| match payload.unwrap() {
+                Payload::CodeSectionEntry(body) => Some(body),
+                _ => None,
+            })
+            .map(|body| {
+                let mut plans: Vec<_> =
+                    plan_loops(&body, charge_gas).unwrap().into_iter().collect();
+                plans.sort_by_key(|(offset, _)| *offset);
+                plans.into_iter().map(|(_, plan)| plan).collect()
+            })
+            .collect()
+    }
+
+    /// A function of one loop `body` over counter `$i` from `$base`
+    /// (local 0) and the module around it.
+    fn loop_module(body: &str) -> String {
+        format!(
+            r#"(module (memory 1)
+              (func $other)
+              (func (export "f") (param $base i32) (param $i i32) (local $x i32)
+                (block $out {body})))"#
+        )
+    }
+
+    const COUNTED: &str = r#"
+        (loop $top
+          (br_if $out (i32.eq (local.get $i) (i32.const 256)))
+          (i32.store offset=8 (i32.add (local.get $base) (local.get $i))
+            (i32.load (i32.add (local.get $i) (i32.const 1024))))
+          (local.set $x (i32.load (local.get $x)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $top))"#;
+
+    #[test]
+    fn a_counted_loop_is_planned_with_its_accesses() {
+        let plans = plans(&loop_module(COUNTED));
+        let [plan] = &plans[1][..] else {
+            panic!("{plans:?}");
+        };
+        assert_eq!((plan.counter, plan.limit, plan.step), (1, 256, 4));
+        assert!(plan.exit.is_empty());
+        assert!(plan.charge > 0);
+        // The store at base + i + 8 and the load at i + 1024; not the
+        // load of $x, which the loop sets.
+        assert_eq!(
+            plan.bounds,
+            [(None, 256 + 1024 + 4), (Some(0), 256 + 8 + 4)]
+        );
+        assert_eq!(plan.proven.len(), 2);
+    }
+
+    #[test]
+    fn rustc_s_exit_code_inside_the_loop_is_kept_out_of_its_iterations() {
+        // The exit code runs a loop of its own and leaves.
+        let plans = plans(&loop_module(
+            r#"
+            (loop $top
+              (block $body
+                (br_if $body (i32.ne (local.get $i) (i32.const 64)))
+                (i32.store (local.get $base) (i32.const 1))
+                (loop $drain
+                  (br_if $out (i32.eqz (local.get $x)))
+                  (local.set $x (i32.sub (local.get $x) (i32.const 1)))
+                  (br $drain)))
+              (i32.store (i32.add (local.get $base) (local.get $i)) (local.get $i))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $top))"#,
+        ));
+        let outer = plans[1]
+            .iter()
+            .find(|plan| plan.counter == 1)
+            .unwrap_or_else(|| panic!("{plans:?}"));
+        assert_eq!((outer.limit, outer.step), (64, 1));
+        assert!(!outer.exit.is_empty());
+        assert_eq!(outer.bounds, [(Some(0), 64 + 4)]);
+        assert_eq!(outer.proven.len(), 1, "the exit code's store is not proven");
+    }
+
+    #[test]
+    fn loops_that_could_break_the_guard_s_premises_are_not_planned() {
+        let rejected = [
+            // A call: the callee's gas is not bounded.
+            COUNTED.replace("(br $top)", "(call $other) (br $top)"),
+            // The counter set twice.
+            COUNTED.replace("(br $top)", "(local.set $i (local.get $x)) (br $top)"),
+            // A `continue` before the increment.
+            COUNTED.replace("(local.set $x", "(br_if $top (local.get $x)) (local.set $x"),
+            // A step that is not a power of two, or not positive.
+            COUNTED.replace("(i32.const 4)", "(i32.const 12)"),
+            COUNTED.replace("(i32.const 4)", "(i32.const -4)"),
+            // The increment inside a nested block.
+            COUNTED.replace(
+                "(local.set $i (i32.add (local.get $i) (i32.const 4)))",
+                "(block (local.set $i (i32.add (local.get $i) (i32.const 4))))",
+            ),
+            // A dynamic charge (memory.fill's).
+            COUNTED.replace(
+                "(br $top)",
+                "(memory.fill (local.get $x) (i32.const 0) (i32.const 8)) (br $top)",
+            ),
+        ];
+        for body in rejected {
+            let plans = plans(&loop_module(&body));
+            assert!(plans[1].is_empty(), "{body}: {plans:?}");
+        }
+        // rustc's shape whose exit code falls through into the body.
+        let plans = plans(&loop_module(
+            r#"
+            (loop $top
+              (block $body
+                (br_if $body (i32.ne (local.get $i) (i32.const 64)))
+                (i32.store (local.get $base) (i32.const 1)))
+              (i32.store (i32.add (local.get $base) (local.get $i)) (local.get $i))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $top))"#,
+        ));
+        assert!(plans[1].is_empty(), "{plans:?}");
+    }
+}
