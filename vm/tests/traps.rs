@@ -1115,8 +1115,9 @@ fn deferred_charges_trap_where_the_metering_charges() {
 
 /// Counted loops the optimising pipeline versions (see
 /// `translate::versioning`): `fill` (the exit test first, an early exit,
-/// the counter from a parameter) and `rounds` (rustc's shape, the exit
-/// code inside the loop). Each copy must end as the other would: cases
+/// the counter from a parameter), `rounds` (rustc's shape, the exit
+/// code inside the loop) and `words` (a pointer run up to an end
+/// pointer, the limit a local). Each copy must end as the other would: cases
 /// where the guard holds, and where it fails because an access of a
 /// later iteration is out of bounds, the counter does not meet the limit
 /// (it starts past it, or off its step), or the gas would not last.
@@ -1147,13 +1148,22 @@ const COUNTED_LOOPS: &str = r#"
         (i32.store8 offset=100 (i32.add (local.get $base) (local.get $i)) (local.get $acc))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $top)))
-    (local.get $acc)))
+    (local.get $acc))
+  (func (export "words") (param $p i32) (param $end i32) (result i32)
+    (block $out
+      (loop $top
+        (br_if $out (i32.eq (local.get $end) (local.get $p)))
+        (i32.store offset=1024 (local.get $p)
+          (i32.add (i32.load (local.get $p)) (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $top)))
+    (i32.load offset=1020 (local.get $p))))
 "#;
 
 #[test]
 fn versioned_loops_end_as_checked_loops_do() {
     let prepared = prepare(COUNTED_LOOPS);
-    let cases: [(&str, &[i64]); 9] = [
+    let cases: [(&str, &[i64]); 13] = [
         ("fill", &[0, 0]),
         ("fill", &[100, 8]),
         ("fill", &[65536 - 200, 0]),
@@ -1163,6 +1173,10 @@ fn versioned_loops_end_as_checked_loops_do() {
         ("rounds", &[0]),
         ("rounds", &[65536 - 150]),
         ("rounds", &[65536 - 4]),
+        ("words", &[0, 400]),
+        ("words", &[63000, 65000]),
+        ("words", &[0, 2]),
+        ("words", &[500, 100]),
     ];
     sweeps_agree(&prepared, &cases, 400);
     // The sum of `3 i` over the counter's values, as an i32.
@@ -1184,4 +1198,9 @@ fn versioned_loops_end_as_checked_loops_do() {
     assert!(outcomes[6].is_ok(), "{:?}", outcomes[6]);
     assert_eq!(outcomes[7], trap(TrapKind::MemoryOutOfBounds));
     assert_eq!(outcomes[8], trap(TrapKind::MemoryOutOfBounds));
+    // The last word stored: the zero at 396 plus its address.
+    assert_eq!(outcomes[9], Ok(vec![396]));
+    for outcome in &outcomes[10..] {
+        assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
+    }
 }

@@ -17,7 +17,7 @@
 //! ```
 //!
 //! Checks are skipped in two cases, both because memory never shrinks, and
-//! merged in a third:
+//! merged in a third (and skipped in a fourth, the last):
 //!
 //! - a constant index whose `end` is within the *initial* size;
 //! - an index value already checked for an `end` at least as large at a
@@ -42,7 +42,10 @@
 //!   larger): if the widened check fails but `x + k1`'s own access is in
 //!   bounds, then `x + k1 < max_len`, so `x + k1 + d` does not wrap and
 //!   is the later index, whose access fails; if it passes, the later
-//!   access is in bounds.
+//!   access is in bounds;
+//! - in a versioned loop's fast copy, an access at `base + counter +
+//!   constant` that the loop's guard proved for every iteration at its
+//!   entry (see [`super::versioning`]).
 //!
 //! `memory_len` is a variable of the function, reloaded after every call
 //! that a read of it may still follow (only `memory.grow`, inside a

@@ -45,7 +45,10 @@
 //! such edges only (a body reached by a `br_if` over the loop's exit),
 //! the block starts with it pending (`Frame::gas_edges`). An out-of-gas
 //! trap then leaves what the metering's own check would have left:
-//! nothing between the two could be observed.
+//! nothing between the two could be observed. In a versioned loop's fast
+//! copy (see [`super::versioning`]) the charges of its iterations are
+//! subtracted without a compare: the guard at its entry found gas for
+//! all of them.
 //!
 //! The stack height stays in its global, which lives in the VM context
 //! itself (`VmCtx::stack_height`: the intrinsics load, add and store it
@@ -73,7 +76,7 @@ use gasket_metering::{CostClass, OpClass, op_class};
 use wasmparser::{FunctionBody, Operator};
 
 use super::stack::{Frame, FrameKind, Reach, args};
-use super::versioning::{LoopPlan, plan_loops};
+use super::versioning::{Limit, LoopPlan, plan_loops};
 use super::{ModuleEnv, NS_FUNC, PTR, clif_type, libcall_signature, visit, wasm_signature};
 use crate::error::CompileError;
 use crate::runtime::vmctx::{self, Libcall};
@@ -787,7 +790,13 @@ impl<'a, 'f> Translator<'a, 'f> {
             return Ok(None);
         }
         let init = self.b.use_var(counter);
-        let limit = self.b.ins().iconst(I32, i64::from(plan.limit));
+        let limit = match plan.limit {
+            Limit::Constant(limit) => self.b.ins().iconst(I32, i64::from(limit)),
+            Limit::Local(local) => match self.local(local)? {
+                (limit, I32) => self.b.use_var(limit),
+                _ => return Ok(None),
+            },
+        };
         let meets = self
             .b
             .ins()
@@ -821,26 +830,29 @@ impl<'a, 'f> Translator<'a, 'f> {
                 .info
                 .memory
                 .map_or(0, |m| u64::from(m.initial) * 65536);
-            for &(base, end) in &plan.bounds {
-                let within = match base {
-                    None if end <= initial => continue,
-                    None => {
-                        self.b
-                            .ins()
-                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, len, end as i64)
-                    }
-                    Some(base) => {
-                        let (base, ty) = self.local(base)?;
-                        if ty != I32 {
-                            return Ok(None);
+            let wide_limit = self.b.ins().uextend(I64, limit);
+            for &(base, with_limit, end) in &plan.bounds {
+                // base + (N) + end <= len, every term below 2^34: exact
+                // in i64.
+                let base = match base {
+                    None => None,
+                    Some(base) => match self.local(base)? {
+                        (base, I32) => {
+                            let base = self.b.use_var(base);
+                            Some(self.b.ins().uextend(I64, base))
                         }
-                        let base = self.b.use_var(base);
-                        let base = self.b.ins().uextend(I64, base);
-                        // Every term below 2^35: exact in i64.
-                        let limit = self.b.ins().iadd_imm_s(len, -(end as i64));
-                        self.b.ins().icmp(IntCC::SignedLessThanOrEqual, base, limit)
-                    }
+                        _ => return Ok(None),
+                    },
                 };
+                let start = match (base, with_limit) {
+                    (None, false) if end <= initial => continue,
+                    (None, false) => self.b.ins().iconst(I64, 0),
+                    (None, true) => wide_limit,
+                    (Some(base), false) => base,
+                    (Some(base), true) => self.b.ins().iadd(base, wide_limit),
+                };
+                let room = self.b.ins().iadd_imm_s(len, -(end as i64));
+                let within = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, start, room);
                 guard = self.b.ins().band(guard, within);
             }
         }

@@ -55,22 +55,32 @@ pub(crate) const MAX_LOOP_BYTES: u64 = 4096;
 /// product `(trips + 1) × charge` stays below 2^57.
 const MAX_CHARGE_PER_ITERATION: u64 = 1 << 24;
 
+/// What ends a candidate loop: its counter equal to a constant, or to a
+/// local the loop never sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Limit {
+    Constant(u32),
+    Local(u32),
+}
+
 /// A candidate loop, by the byte offset of its `loop` operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LoopPlan {
     /// The counter local `i`.
     pub counter: u32,
     /// `N`: the loop leaves when `i == N`.
-    pub limit: u32,
+    pub limit: Limit,
     /// `k`: what an iteration adds to `i`.
     pub step: u32,
     /// The largest sum of constant charges of an iteration.
     pub charge: u64,
     /// Byte offsets of the exit code (kept checked); empty if none.
     pub exit: Range<u64>,
-    /// For each base local (`None`: no base), the largest `end_b` of the
-    /// accesses on it (see the module docs).
-    pub bounds: Vec<(Option<u32>, u64)>,
+    /// For each base local (`None`: no base) and whether `N` is a local
+    /// added to it, the largest `end_b` of the accesses on it (see the
+    /// module docs): the accesses are in bounds for every iteration when
+    /// `base + (N if added) + end_b <= memory_len`.
+    pub bounds: Vec<(Option<u32>, bool, u64)>,
     /// Byte offsets of the loads and stores the guard proves.
     pub proven: HashSet<u64>,
 }
@@ -140,24 +150,53 @@ enum Sym {
     Other,
 }
 
-/// The exit test at `at`: `local.get i; i32.const N; <compare>; br_if d`.
-fn exit_test(ops: &[(Operator<'_>, u64)], at: usize) -> Option<(u32, u32, bool, u32)> {
-    match ops.get(at..at + 4)? {
-        [
-            (Operator::LocalGet { local_index }, _),
-            (Operator::I32Const { value }, _),
-            (compare, _),
-            (Operator::BrIf { relative_depth }, _),
-        ] => {
-            let equal = match compare {
-                Operator::I32Eq => true,
-                Operator::I32Ne => false,
-                _ => return None,
-            };
-            Some((*local_index, *value as u32, equal, *relative_depth))
+/// An exit test at `at`: `local.get i; i32.const N` or `local.get i;
+/// local.get N` (either way round), `i32.eq` or `i32.ne` (`equal`),
+/// `br_if depth`.
+struct ExitTest {
+    /// The counter and the limit, or for two locals, the first as the
+    /// counter; `swapped`, the other way round.
+    counter: u32,
+    limit: Limit,
+    swapped: Option<(u32, Limit)>,
+    equal: bool,
+    depth: u32,
+}
+
+fn exit_test(ops: &[(Operator<'_>, u64)], at: usize) -> Option<ExitTest> {
+    let [
+        (first, _),
+        (second, _),
+        (compare, _),
+        (Operator::BrIf { relative_depth }, _),
+    ] = ops.get(at..at + 4)?
+    else {
+        return None;
+    };
+    let equal = match compare {
+        Operator::I32Eq => true,
+        Operator::I32Ne => false,
+        _ => return None,
+    };
+    let (counter, limit, swapped) = match (first, second) {
+        (Operator::LocalGet { local_index }, Operator::I32Const { value })
+        | (Operator::I32Const { value }, Operator::LocalGet { local_index }) => {
+            (*local_index, Limit::Constant(*value as u32), None)
         }
-        _ => None,
-    }
+        (Operator::LocalGet { local_index: a }, Operator::LocalGet { local_index: b })
+            if a != b =>
+        {
+            (*a, Limit::Local(*b), Some((*b, Limit::Local(*a))))
+        }
+        _ => return None,
+    };
+    Some(ExitTest {
+        counter,
+        limit,
+        swapped,
+        equal,
+        depth: *relative_depth,
+    })
 }
 
 /// Skips constant charges (`i64.const; call charge_gas`) from `at`,
@@ -193,31 +232,73 @@ fn plan_loop(
     end: usize,
     charge_gas: u32,
 ) -> Option<LoopPlan> {
-    let mut charge = 0u64;
-    let at = skip_charges(ops, start + 1, charge_gas, &mut charge)?;
+    // The iterations' walk counts these charges again.
+    let at = skip_charges(ops, start + 1, charge_gas, &mut 0)?;
     // The exit test, and where the exit code is (op indices).
-    let (counter, limit, exit) = match &ops[at].0 {
+    let (test, exit) = match &ops[at].0 {
         Operator::Block {
             blockty: BlockType::Empty,
         } => {
-            let (counter, limit, equal, depth) = exit_test(ops, at + 1)?;
+            let test = exit_test(ops, at + 1)?;
             let block_end = *ends.get(at)?;
-            if equal || depth != 0 || block_end > end {
+            if test.equal || test.depth != 0 || block_end > end {
                 return None;
             }
-            (counter, limit, at + 5..block_end)
+            (test, at + 5..block_end)
         }
         _ => {
-            let (counter, limit, equal, depth) = exit_test(ops, at)?;
-            if !equal || depth == 0 {
+            let test = exit_test(ops, at)?;
+            if !test.equal || test.depth == 0 {
                 return None;
             }
-            (counter, limit, at + 4..at + 4)
+            (test, at + 4..at + 4)
         }
     };
     if !exit.is_empty() && !exit_leaves(ops, exit.clone()) {
         return None;
     }
+    // With two locals, the counter is the one the loop increments.
+    let counted = |test| plan_iterations(ops, start, end, exit.clone(), charge_gas, test);
+    let (test, iterations) = match counted((test.counter, test.limit)) {
+        Some(found) => ((test.counter, test.limit), found),
+        None => (test.swapped?, counted(test.swapped?)?),
+    };
+    let (step, charge, bounds, proven) = iterations;
+    if charge > MAX_CHARGE_PER_ITERATION {
+        return None;
+    }
+    let exit = match exit.is_empty() {
+        true => 0..0,
+        false => ops[exit.start].1..ops[exit.end].1,
+    };
+    let (counter, limit) = test;
+    Some(LoopPlan {
+        counter,
+        limit,
+        step,
+        charge,
+        exit,
+        bounds,
+        proven,
+    })
+}
+
+/// What [`plan_iterations`] finds: the step, the iterations' charge, the
+/// bounds and the proven accesses.
+type Iterations = (u32, u64, Vec<(Option<u32>, bool, u64)>, HashSet<u64>);
+
+/// The iterations of the loop `ops[start..=end]` with exit code `exit`,
+/// counter `counter` and limit `limit` (see the module docs), from after
+/// its first charges; `None` if it is not a candidate.
+fn plan_iterations(
+    ops: &[(Operator<'_>, u64)],
+    start: usize,
+    end: usize,
+    exit: Range<usize>,
+    charge_gas: u32,
+    (counter, limit): (u32, Limit),
+) -> Option<Iterations> {
+    let mut charge = 0u64;
     // The locals the loop sets, anywhere in it.
     let mut set = HashSet::new();
     for (op, _) in &ops[start + 1..end] {
@@ -225,8 +306,10 @@ fn plan_loop(
             set.insert(*local_index);
         }
     }
-    // The final back edge.
-    if !matches!(ops[end - 1].0, Operator::Br { relative_depth: 0 }) {
+    // The final back edge, and a limit the loop never sets.
+    if !matches!(ops[end - 1].0, Operator::Br { relative_depth: 0 })
+        || matches!(limit, Limit::Local(local) if set.contains(&local))
+    {
         return None;
     }
     let mut step = None;
@@ -235,7 +318,7 @@ fn plan_loop(
     let mut frames: Vec<usize> = Vec::new();
     // Frames opened in unreachable code, if in it.
     let mut dead: Option<usize> = None;
-    let mut bounds: HashMap<Option<u32>, u64> = HashMap::new();
+    let mut bounds: HashMap<(Option<u32>, bool), u64> = HashMap::new();
     let mut proven = HashSet::new();
     let mut index = start + 1;
     while index < end {
@@ -374,9 +457,15 @@ fn plan_loop(
                         constant,
                     } = operands[0]
                     {
-                        let largest = if counter { u64::from(limit) } else { 0 };
+                        // The counter at its largest, N: a constant here,
+                        // or a local the guard adds.
+                        let (with_limit, largest) = match limit {
+                            _ if !counter => (false, 0),
+                            Limit::Constant(limit) => (false, u64::from(limit)),
+                            Limit::Local(_) => (true, 0),
+                        };
                         let access_end = largest + constant + memarg.offset + u64::from(size);
-                        let entry = bounds.entry(base).or_insert(0);
+                        let entry = bounds.entry((base, with_limit)).or_insert(0);
                         *entry = (*entry).max(access_end);
                         proven.insert(*offset);
                     }
@@ -391,25 +480,12 @@ fn plan_loop(
             }
         }
     }
-    let step = step?;
-    if charge > MAX_CHARGE_PER_ITERATION {
-        return None;
-    }
-    let mut bounds: Vec<_> = bounds.into_iter().collect();
+    let mut bounds: Vec<_> = bounds
+        .into_iter()
+        .map(|((base, with_limit), end)| (base, with_limit, end))
+        .collect();
     bounds.sort_unstable();
-    let range = |r: Range<usize>| match r.is_empty() {
-        true => 0..0,
-        false => ops[r.start].1..ops[r.end].1,
-    };
-    Some(LoopPlan {
-        counter,
-        limit,
-        step,
-        charge,
-        exit: range(exit),
-        bounds,
-        proven,
-    })
+    Some((step?, charge, bounds, proven))
 }
 
 /// `a + b` (an `i32.add`).
@@ -629,14 +705,17 @@ mod tests {
         let [plan] = &plans[1][..] else {
             panic!("{plans:?}");
         };
-        assert_eq!((plan.counter, plan.limit, plan.step), (1, 256, 4));
+        assert_eq!(
+            (plan.counter, plan.limit, plan.step),
+            (1, Limit::Constant(256), 4)
+        );
         assert!(plan.exit.is_empty());
         assert!(plan.charge > 0);
         // The store at base + i + 8 and the load at i + 1024; not the
         // load of $x, which the loop sets.
         assert_eq!(
             plan.bounds,
-            [(None, 256 + 1024 + 4), (Some(0), 256 + 8 + 4)]
+            [(None, false, 256 + 1024 + 4), (Some(0), false, 256 + 8 + 4)]
         );
         assert_eq!(plan.proven.len(), 2);
     }
@@ -662,10 +741,36 @@ mod tests {
             .iter()
             .find(|plan| plan.counter == 1)
             .unwrap_or_else(|| panic!("{plans:?}"));
-        assert_eq!((outer.limit, outer.step), (64, 1));
+        assert_eq!((outer.limit, outer.step), (Limit::Constant(64), 1));
         assert!(!outer.exit.is_empty());
-        assert_eq!(outer.bounds, [(Some(0), 64 + 4)]);
+        assert_eq!(outer.bounds, [(Some(0), false, 64 + 4)]);
         assert_eq!(outer.proven.len(), 1, "the exit code's store is not proven");
+    }
+
+    #[test]
+    fn a_limit_may_be_a_local_the_loop_never_sets() {
+        // A pointer run up to an end pointer, the end first in the test.
+        let found = plans(&loop_module(
+            r#"
+            (loop $top
+              (br_if $out (i32.eq (local.get $base) (local.get $i)))
+              (i32.store (local.get $i) (i32.load offset=4 (local.get $i)))
+              (local.set $i (i32.add (local.get $i) (i32.const 8)))
+              (br $top))"#,
+        ));
+        let [plan] = &found[1][..] else {
+            panic!("{found:?}");
+        };
+        assert_eq!(
+            (plan.counter, plan.limit, plan.step),
+            (1, Limit::Local(0), 8)
+        );
+        assert_eq!(plan.bounds, [(None, true, 8)]);
+        // The limit set in the loop: not a candidate.
+        let plans = plans(&loop_module(
+            &COUNTED.replace("(i32.const 256)", "(local.tee $x (local.get $base))"),
+        ));
+        assert!(plans[1].is_empty(), "{plans:?}");
     }
 
     #[test]
