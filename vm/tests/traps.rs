@@ -1116,8 +1116,9 @@ fn deferred_charges_trap_where_the_metering_charges() {
 /// Counted loops the optimising pipeline versions (see
 /// `translate::versioning`): `fill` (the exit test first, an early exit,
 /// the counter from a parameter), `rounds` (rustc's shape, the exit
-/// code inside the loop) and `words` (a pointer run up to an end
-/// pointer, the limit a local). Each copy must end as the other would: cases
+/// code inside the loop), `words` (a pointer run up to an end pointer,
+/// the limit a local) and `strided` (the test last, the body running
+/// before it). Each copy must end as the other would: cases
 /// where the guard holds, and where it fails because an access of a
 /// later iteration is out of bounds, the counter does not meet the limit
 /// (it starts past it, or off its step), or the gas would not last.
@@ -1157,13 +1158,21 @@ const COUNTED_LOOPS: &str = r#"
           (i32.add (i32.load (local.get $p)) (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $top)))
-    (i32.load offset=1020 (local.get $p))))
+    (i32.load offset=1020 (local.get $p)))
+  (func (export "strided") (param $base i32) (param $i i32) (result i32) (local $sum i32)
+    (loop $top
+      (local.set $sum (i32.add (local.get $sum)
+        (i32.load16_u offset=2 (i32.add (local.get $base) (local.get $i)))))
+      (i32.store16 (i32.add (local.get $base) (local.get $i)) (local.get $sum))
+      (br_if $top (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 2)))
+        (i32.const 512))))
+    (local.get $sum)))
 "#;
 
 #[test]
 fn versioned_loops_end_as_checked_loops_do() {
     let prepared = prepare(COUNTED_LOOPS);
-    let cases: [(&str, &[i64]); 13] = [
+    let cases: [(&str, &[i64]); 18] = [
         ("fill", &[0, 0]),
         ("fill", &[100, 8]),
         ("fill", &[65536 - 200, 0]),
@@ -1177,6 +1186,11 @@ fn versioned_loops_end_as_checked_loops_do() {
         ("words", &[63000, 65000]),
         ("words", &[0, 2]),
         ("words", &[500, 100]),
+        ("strided", &[0, 0]),
+        ("strided", &[7, 510]),
+        ("strided", &[65536 - 300, 0]),
+        ("strided", &[0, 512]),
+        ("strided", &[0, 1]),
     ];
     sweeps_agree(&prepared, &cases, 400);
     // The sum of `3 i` over the counter's values, as an i32.
@@ -1200,7 +1214,13 @@ fn versioned_loops_end_as_checked_loops_do() {
     assert_eq!(outcomes[8], trap(TrapKind::MemoryOutOfBounds));
     // The last word stored: the zero at 396 plus its address.
     assert_eq!(outcomes[9], Ok(vec![396]));
-    for outcome in &outcomes[10..] {
+    for outcome in &outcomes[10..13] {
+        assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
+    }
+    // Memory starts zeroed: every half-word loaded is 0.
+    assert_eq!(outcomes[13], Ok(vec![0]));
+    assert_eq!(outcomes[14], Ok(vec![0]));
+    for outcome in &outcomes[15..] {
         assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
     }
 }

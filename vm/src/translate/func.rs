@@ -797,10 +797,12 @@ impl<'a, 'f> Translator<'a, 'f> {
                 _ => return Ok(None),
             },
         };
-        let meets = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedLessThanOrEqual, init, limit);
+        // A body that runs before the test needs one trip at least.
+        let meets = match plan.runs_once {
+            true => IntCC::UnsignedLessThan,
+            false => IntCC::UnsignedLessThanOrEqual,
+        };
+        let meets = self.b.ins().icmp(meets, init, limit);
         let distance = self.b.ins().isub(limit, init);
         let distance = self.b.ins().uextend(I64, distance);
         let step = i64::from(plan.step);

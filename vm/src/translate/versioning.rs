@@ -72,6 +72,10 @@ pub(crate) struct LoopPlan {
     pub limit: Limit,
     /// `k`: what an iteration adds to `i`.
     pub step: u32,
+    /// The test comes last (`…; i32.ne; br_if 0` back to the loop): the
+    /// body runs with `i = init` before any test, so the guard needs
+    /// `init < N`.
+    pub runs_once: bool,
     /// The largest sum of constant charges of an iteration.
     pub charge: u64,
     /// Byte offsets of the exit code (kept checked); empty if none.
@@ -199,6 +203,62 @@ fn exit_test(ops: &[(Operator<'_>, u64)], at: usize) -> Option<ExitTest> {
     })
 }
 
+/// A test at the end of the loop `ops[..=end]`: `br_if 0` back while the
+/// counter differs from the limit, `<a>; <b>; i32.ne; br_if 0` with one
+/// of `a`, `b` the counter (a `local.get` after its increment, or the
+/// increment's `local.tee` itself) and the other the limit. Returns the
+/// test and the index of `a`: a `local.get` of the counter from there on
+/// must come after its increment.
+fn bottom_test(ops: &[(Operator<'_>, u64)], end: usize) -> Option<(ExitTest, usize)> {
+    let compare = end.checked_sub(2)?;
+    let [
+        (Operator::I32Ne, _),
+        (Operator::BrIf { relative_depth: 0 }, _),
+    ] = &ops[compare..end]
+    else {
+        return None;
+    };
+    let limit = |op: &Operator<'_>| match *op {
+        Operator::I32Const { value } => Some(Limit::Constant(value as u32)),
+        Operator::LocalGet { local_index } => Some(Limit::Local(local_index)),
+        _ => None,
+    };
+    let counter = |op: &Operator<'_>| match *op {
+        Operator::LocalGet { local_index } | Operator::LocalTee { local_index } => {
+            Some(local_index)
+        }
+        _ => None,
+    };
+    let test = |counter, limit, swapped| ExitTest {
+        counter,
+        limit,
+        swapped,
+        equal: false,
+        depth: 0,
+    };
+    let (a, b) = (&ops[compare.checked_sub(2)?].0, &ops[compare - 1].0);
+    // Two locals: either may be the counter.
+    if let (Operator::LocalGet { local_index: x }, Operator::LocalGet { local_index: y }) = (a, b)
+        && x != y
+    {
+        let swapped = Some((*y, Limit::Local(*x)));
+        return Some((test(*x, Limit::Local(*y), swapped), compare - 2));
+    }
+    if let (Some(i), Some(n)) = (counter(a), limit(b)) {
+        return Some((test(i, n, None), compare - 2));
+    }
+    if let (Some(n), Operator::LocalGet { local_index: i }) = (limit(a), b) {
+        return Some((test(*i, n, None), compare - 2));
+    }
+    // The increment's tee last: the limit is below its three operators.
+    if let Operator::LocalTee { local_index: i } = b
+        && let Some(n) = limit(&ops[compare.checked_sub(5)?].0)
+    {
+        return Some((test(*i, n, None), compare - 2));
+    }
+    None
+}
+
 /// Skips constant charges (`i64.const; call charge_gas`) from `at`,
 /// adding them to `charge`.
 fn skip_charges(
@@ -235,7 +295,7 @@ fn plan_loop(
     // The iterations' walk counts these charges again.
     let at = skip_charges(ops, start + 1, charge_gas, &mut 0)?;
     // The exit test, and where the exit code is (op indices).
-    let (test, exit) = match &ops[at].0 {
+    let (test, exit, bottom) = match &ops[at].0 {
         Operator::Block {
             blockty: BlockType::Empty,
         } => {
@@ -244,21 +304,22 @@ fn plan_loop(
             if test.equal || test.depth != 0 || block_end > end {
                 return None;
             }
-            (test, at + 5..block_end)
+            (test, at + 5..block_end, None)
         }
-        _ => {
-            let test = exit_test(ops, at)?;
-            if !test.equal || test.depth == 0 {
-                return None;
+        _ => match exit_test(ops, at) {
+            Some(test) if !test.equal || test.depth == 0 => return None,
+            Some(test) => (test, end..end, None),
+            None => {
+                let (test, operands) = bottom_test(ops, end)?;
+                (test, end..end, Some(operands))
             }
-            (test, at + 4..at + 4)
-        }
+        },
     };
     if !exit.is_empty() && !exit_leaves(ops, exit.clone()) {
         return None;
     }
     // With two locals, the counter is the one the loop increments.
-    let counted = |test| plan_iterations(ops, start, end, exit.clone(), charge_gas, test);
+    let counted = |test| plan_iterations(ops, start, end, (exit.clone(), bottom), charge_gas, test);
     let (test, iterations) = match counted((test.counter, test.limit)) {
         Some(found) => ((test.counter, test.limit), found),
         None => (test.swapped?, counted(test.swapped?)?),
@@ -275,6 +336,7 @@ fn plan_loop(
     Some(LoopPlan {
         counter,
         limit,
+        runs_once: bottom.is_some(),
         step,
         charge,
         exit,
@@ -294,7 +356,7 @@ fn plan_iterations(
     ops: &[(Operator<'_>, u64)],
     start: usize,
     end: usize,
-    exit: Range<usize>,
+    (exit, bottom): (Range<usize>, Option<usize>),
     charge_gas: u32,
     (counter, limit): (u32, Limit),
 ) -> Option<Iterations> {
@@ -307,8 +369,12 @@ fn plan_iterations(
         }
     }
     // The final back edge, and a limit the loop never sets.
-    if !matches!(ops[end - 1].0, Operator::Br { relative_depth: 0 })
-        || matches!(limit, Limit::Local(local) if set.contains(&local))
+    let back_edge = match bottom {
+        None => matches!(ops[end - 1].0, Operator::Br { relative_depth: 0 }),
+        Some(_) => matches!(ops[end - 1].0, Operator::BrIf { relative_depth: 0 }),
+    };
+    if !back_edge
+        || matches!(limit, Limit::Local(local) if set.contains(&local) || local == counter)
     {
         return None;
     }
@@ -359,6 +425,10 @@ fn plan_iterations(
                 index += 1;
             }
             Operator::LocalGet { local_index } => stack.push(if local_index == counter {
+                // A test at the end reads the counter after its increment.
+                if bottom.is_some_and(|test| index > test) && step.is_none() {
+                    return None;
+                }
                 Sym::Affine {
                     base: None,
                     counter: true,
@@ -386,10 +456,7 @@ fn plan_iterations(
                         }
                         _ => return None,
                     };
-                    if step.is_some()
-                        || !frames.is_empty()
-                        || matches!(op, Operator::LocalTee { .. })
-                    {
+                    if step.is_some() || !frames.is_empty() {
                         return None;
                     }
                     step = Some(increment);
@@ -430,7 +497,8 @@ fn plan_iterations(
                 dead = Some(0);
             }
             Operator::BrIf { relative_depth } => {
-                if to_loop(relative_depth) {
+                // Only a test at the end branches back.
+                if to_loop(relative_depth) && (bottom.is_none() || index != end) {
                     return None;
                 }
                 pops(1, &mut stack)?;
@@ -771,6 +839,37 @@ mod tests {
             &COUNTED.replace("(i32.const 256)", "(local.tee $x (local.get $base))"),
         ));
         assert!(plans[1].is_empty(), "{plans:?}");
+    }
+
+    #[test]
+    fn a_test_at_the_end_is_one_after_the_increment() {
+        for test in [
+            "(i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 4))) (i32.const 256))",
+            "(i32.ne (local.get $x) (local.tee $i (i32.add (local.get $i) (i32.const 4))))",
+        ] {
+            let found = plans(&loop_module(&format!(
+                r#"
+                (loop $top
+                  (i32.store (i32.add (local.get $base) (local.get $i)) (local.get $i))
+                  (br_if $top {test}))"#
+            )));
+            let [plan] = &found[1][..] else {
+                panic!("{test}: {found:?}");
+            };
+            assert!(plan.runs_once, "{test}");
+            assert_eq!((plan.counter, plan.step), (1, 4), "{test}");
+        }
+        // The counter read after a separate increment, the limit first.
+        let found = plans(&loop_module(
+            r#"
+            (loop $top
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $top (i32.ne (local.get $x) (local.get $i))))"#,
+        ));
+        let [plan] = &found[1][..] else {
+            panic!("{found:?}");
+        };
+        assert_eq!((plan.counter, plan.limit), (1, Limit::Local(2)));
     }
 
     #[test]
