@@ -1117,8 +1117,8 @@ fn deferred_charges_trap_where_the_metering_charges() {
 /// `translate::versioning`): `fill` (the exit test first, an early exit,
 /// the counter from a parameter), `rounds` (rustc's shape, the exit
 /// code inside the loop), `words` (a pointer run up to an end pointer,
-/// the limit a local) and `strided` (the test last, the body running
-/// before it). Each copy must end as the other would: cases
+/// the limit a local), `strided` (the test last, the body running
+/// before it) and `checksum` (a pointer stepping beside the counter). Each copy must end as the other would: cases
 /// where the guard holds, and where it fails because an access of a
 /// later iteration is out of bounds, the counter does not meet the limit
 /// (it starts past it, or off its step), or the gas would not last.
@@ -1166,13 +1166,21 @@ const COUNTED_LOOPS: &str = r#"
       (i32.store16 (i32.add (local.get $base) (local.get $i)) (local.get $sum))
       (br_if $top (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 2)))
         (i32.const 512))))
+    (local.get $sum))
+  (func (export "checksum") (param $p i32) (param $n i32) (result i32) (local $i i32) (local $sum i32)
+    (loop $top
+      (local.set $sum (i32.xor (i32.mul (local.get $sum) (i32.const 31))
+        (i32.add (local.get $i) (i32.load (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br_if $top (i32.ne (local.get $n)
+        (local.tee $i (i32.add (local.get $i) (i32.const 1))))))
     (local.get $sum)))
 "#;
 
 #[test]
 fn versioned_loops_end_as_checked_loops_do() {
     let prepared = prepare(COUNTED_LOOPS);
-    let cases: [(&str, &[i64]); 18] = [
+    let cases: [(&str, &[i64]); 22] = [
         ("fill", &[0, 0]),
         ("fill", &[100, 8]),
         ("fill", &[65536 - 200, 0]),
@@ -1191,6 +1199,10 @@ fn versioned_loops_end_as_checked_loops_do() {
         ("strided", &[65536 - 300, 0]),
         ("strided", &[0, 512]),
         ("strided", &[0, 1]),
+        ("checksum", &[0, 100]),
+        ("checksum", &[100, 1]),
+        ("checksum", &[65536 - 40, 100]),
+        ("checksum", &[0, 0]),
     ];
     sweeps_agree(&prepared, &cases, 400);
     // The sum of `3 i` over the counter's values, as an i32.
@@ -1220,7 +1232,14 @@ fn versioned_loops_end_as_checked_loops_do() {
     // Memory starts zeroed: every half-word loaded is 0.
     assert_eq!(outcomes[13], Ok(vec![0]));
     assert_eq!(outcomes[14], Ok(vec![0]));
-    for outcome in &outcomes[15..] {
+    for outcome in &outcomes[15..18] {
+        assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
+    }
+    // Over zeroed memory: sum = sum × 31 ^ i.
+    let checksum = |n: i32| (0..n).fold(0i32, |sum, i| sum.wrapping_mul(31) ^ i);
+    assert_eq!(outcomes[18], Ok(vec![i64::from(checksum(100))]));
+    assert_eq!(outcomes[19], Ok(vec![0]));
+    for outcome in &outcomes[20..] {
         assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
     }
 }

@@ -833,10 +833,11 @@ impl<'a, 'f> Translator<'a, 'f> {
                 .memory
                 .map_or(0, |m| u64::from(m.initial) * 65536);
             let wide_limit = self.b.ins().uextend(I64, limit);
-            for &(base, with_limit, end) in &plan.bounds {
-                // base + (N) + end <= len, every term below 2^34: exact
-                // in i64.
-                let base = match base {
+            for bound in &plan.bounds {
+                // base + trips' × stride + (N) + end <= len, every term
+                // below 2^63 (trips' <= 2^32, stride < 2^31) and their
+                // sum below 2^64: exact in i64 (compared unsigned).
+                let base = match bound.base {
                     None => None,
                     Some(base) => match self.local(base)? {
                         (base, I32) => {
@@ -846,15 +847,36 @@ impl<'a, 'f> Translator<'a, 'f> {
                         _ => return Ok(None),
                     },
                 };
-                let start = match (base, with_limit) {
-                    (None, false) if end <= initial => continue,
-                    (None, false) => self.b.ins().iconst(I64, 0),
-                    (None, true) => wide_limit,
-                    (Some(base), false) => base,
-                    (Some(base), true) => self.b.ins().iadd(base, wide_limit),
+                let mut start = base;
+                let mut add = |t: &mut Self, term: Value| {
+                    start = Some(match start {
+                        Some(start) => t.b.ins().iadd(start, term),
+                        None => term,
+                    });
                 };
-                let room = self.b.ins().iadd_imm_s(len, -(end as i64));
-                let within = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, start, room);
+                if bound.stride != 0 {
+                    let strided = self.b.ins().imul_imm_s(iterations, i64::from(bound.stride));
+                    add(self, strided);
+                }
+                if bound.with_limit {
+                    add(self, wide_limit);
+                }
+                let start = match start {
+                    None if bound.end <= initial => continue,
+                    None => self.b.ins().iconst(I64, 0),
+                    Some(start) => start,
+                };
+                // len - end >= 0 for a guard that may hold.
+                let room = self.b.ins().iadd_imm_s(len, -(bound.end as i64));
+                let fits = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, room, 0);
+                let within = self
+                    .b
+                    .ins()
+                    .icmp(IntCC::UnsignedLessThanOrEqual, start, room);
+                guard = self.b.ins().band(guard, fits);
                 guard = self.b.ins().band(guard, within);
             }
         }

@@ -63,6 +63,24 @@ pub(crate) enum Limit {
     Local(u32),
 }
 
+/// The accesses of a candidate loop on one base: in bounds for every
+/// iteration when `base + trips' × stride + (N if with_limit) + end <=
+/// memory_len`, with `base` the local's value at the loop's entry (0 if
+/// none) and `trips' = trips + 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Bound {
+    pub base: Option<u32>,
+    /// What the base local gains per iteration: 0 for a local the loop
+    /// never sets, or the constant of its one increment (an induction
+    /// variable beside the counter, as LLVM's strength reduction makes
+    /// pointers).
+    pub stride: u32,
+    /// The counter is in the index and `N` a local: added at run time.
+    pub with_limit: bool,
+    /// The largest sum of constants, `N` if a constant, offset and size.
+    pub end: u64,
+}
+
 /// A candidate loop, by the byte offset of its `loop` operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LoopPlan {
@@ -80,11 +98,8 @@ pub(crate) struct LoopPlan {
     pub charge: u64,
     /// Byte offsets of the exit code (kept checked); empty if none.
     pub exit: Range<u64>,
-    /// For each base local (`None`: no base) and whether `N` is a local
-    /// added to it, the largest `end_b` of the accesses on it (see the
-    /// module docs): the accesses are in bounds for every iteration when
-    /// `base + (N if added) + end_b <= memory_len`.
-    pub bounds: Vec<(Option<u32>, bool, u64)>,
+    /// The largest ends of the accesses, by base (see [`Bound`]).
+    pub bounds: Vec<Bound>,
     /// Byte offsets of the loads and stores the guard proves.
     pub proven: HashSet<u64>,
 }
@@ -347,7 +362,7 @@ fn plan_loop(
 
 /// What [`plan_iterations`] finds: the step, the iterations' charge, the
 /// bounds and the proven accesses.
-type Iterations = (u32, u64, Vec<(Option<u32>, bool, u64)>, HashSet<u64>);
+type Iterations = (u32, u64, Vec<Bound>, HashSet<u64>);
 
 /// The iterations of the loop `ops[start..=end]` with exit code `exit`,
 /// counter `counter` and limit `limit` (see the module docs), from after
@@ -363,9 +378,30 @@ fn plan_iterations(
     let mut charge = 0u64;
     // The locals the loop sets, anywhere in it.
     let mut set = HashSet::new();
-    for (op, _) in &ops[start + 1..end] {
-        if let Operator::LocalSet { local_index } | Operator::LocalTee { local_index } = op {
-            set.insert(*local_index);
+    // The locals set once, at the top level, by `local.get x; i32.const
+    // c; i32.add; local.set x` (or tee), c > 0: x → c. Each adds c at
+    // most once per iteration.
+    let mut strides = HashMap::new();
+    let mut depth = 0usize;
+    for (at, (op, _)) in ops.iter().enumerate().take(end).skip(start + 1) {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => depth += 1,
+            Operator::End => depth = depth.saturating_sub(1),
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                let increment = match &ops[at.saturating_sub(3)..at] {
+                    [
+                        (Operator::LocalGet { local_index: x }, _),
+                        (Operator::I32Const { value }, _),
+                        (Operator::I32Add, _),
+                    ] if x == local_index && *value > 0 && depth == 0 => Some(*value as u32),
+                    _ => None,
+                };
+                match (set.insert(*local_index), increment) {
+                    (true, Some(stride)) => strides.insert(*local_index, stride),
+                    _ => strides.remove(local_index),
+                };
+            }
+            _ => {}
         }
     }
     // The final back edge, and a limit the loop never sets.
@@ -434,7 +470,7 @@ fn plan_iterations(
                     counter: true,
                     constant: 0,
                 }
-            } else if set.contains(&local_index) {
+            } else if set.contains(&local_index) && !strides.contains_key(&local_index) {
                 Sym::Other
             } else {
                 Sym::Affine {
@@ -550,7 +586,15 @@ fn plan_iterations(
     }
     let mut bounds: Vec<_> = bounds
         .into_iter()
-        .map(|((base, with_limit), end)| (base, with_limit, end))
+        .map(|((base, with_limit), end)| Bound {
+            base,
+            stride: base
+                .and_then(|base| strides.get(&base))
+                .copied()
+                .unwrap_or(0),
+            with_limit,
+            end,
+        })
         .collect();
     bounds.sort_unstable();
     Some((step?, charge, bounds, proven))
@@ -747,6 +791,15 @@ mod tests {
             .collect()
     }
 
+    fn bound(base: Option<u32>, stride: u32, with_limit: bool, end: u64) -> Bound {
+        Bound {
+            base,
+            stride,
+            with_limit,
+            end,
+        }
+    }
+
     /// A function of one loop `body` over counter `$i` from `$base`
     /// (local 0) and the module around it.
     fn loop_module(body: &str) -> String {
@@ -783,7 +836,10 @@ mod tests {
         // load of $x, which the loop sets.
         assert_eq!(
             plan.bounds,
-            [(None, false, 256 + 1024 + 4), (Some(0), false, 256 + 8 + 4)]
+            [
+                bound(None, 0, false, 256 + 1024 + 4),
+                bound(Some(0), 0, false, 256 + 8 + 4)
+            ]
         );
         assert_eq!(plan.proven.len(), 2);
     }
@@ -811,7 +867,7 @@ mod tests {
             .unwrap_or_else(|| panic!("{plans:?}"));
         assert_eq!((outer.limit, outer.step), (Limit::Constant(64), 1));
         assert!(!outer.exit.is_empty());
-        assert_eq!(outer.bounds, [(Some(0), false, 64 + 4)]);
+        assert_eq!(outer.bounds, [bound(Some(0), 0, false, 64 + 4)]);
         assert_eq!(outer.proven.len(), 1, "the exit code's store is not proven");
     }
 
@@ -833,7 +889,7 @@ mod tests {
             (plan.counter, plan.limit, plan.step),
             (1, Limit::Local(0), 8)
         );
-        assert_eq!(plan.bounds, [(None, true, 8)]);
+        assert_eq!(plan.bounds, [bound(None, 0, true, 8)]);
         // The limit set in the loop: not a candidate.
         let plans = plans(&loop_module(
             &COUNTED.replace("(i32.const 256)", "(local.tee $x (local.get $base))"),
@@ -870,6 +926,39 @@ mod tests {
             panic!("{found:?}");
         };
         assert_eq!((plan.counter, plan.limit), (1, Limit::Local(2)));
+    }
+
+    #[test]
+    fn a_pointer_stepping_beside_the_counter_is_an_induction_variable() {
+        // Sort's checksum: the counter meets $x, the pointer $base steps
+        // by 4 each iteration.
+        let body = r#"
+            (loop $top
+              (drop (i32.load offset=8 (local.get $base)))
+              (local.set $base (i32.add (local.get $base) (i32.const 4)))
+              (br_if $top (i32.ne (local.get $x)
+                (local.tee $i (i32.add (local.get $i) (i32.const 1))))))"#;
+        let found = plans(&loop_module(body));
+        let [plan] = &found[1][..] else {
+            panic!("{found:?}");
+        };
+        assert_eq!((plan.counter, plan.limit), (1, Limit::Local(2)));
+        assert_eq!(plan.bounds, [bound(Some(0), 4, false, 12)]);
+        // Set twice, or inside a block: not an induction variable, its
+        // access not proven.
+        for changed in [
+            body.replace("(br_if", "(local.set $base (local.get $x)) (br_if"),
+            body.replace(
+                "(local.set $base (i32.add (local.get $base) (i32.const 4)))",
+                "(block (local.set $base (i32.add (local.get $base) (i32.const 4))))",
+            ),
+        ] {
+            let found = plans(&loop_module(&changed));
+            assert!(
+                found[1].iter().all(|plan| plan.proven.is_empty()),
+                "{changed}: {found:?}"
+            );
+        }
     }
 
     #[test]
