@@ -1118,7 +1118,9 @@ fn deferred_charges_trap_where_the_metering_charges() {
 /// the counter from a parameter), `rounds` (rustc's shape, the exit
 /// code inside the loop), `words` (a pointer run up to an end pointer,
 /// the limit a local), `strided` (the test last, the body running
-/// before it) and `checksum` (a pointer stepping beside the counter). Each copy must end as the other would: cases
+/// before it), `checksum` (a pointer stepping beside the counter) and
+/// `nested` (rustc's shape whose exit code, shared by both copies, runs
+/// a versioned loop of its own). Each copy must end as the other would: cases
 /// where the guard holds, and where it fails because an access of a
 /// later iteration is out of bounds, the counter does not meet the limit
 /// (it starts past it, or off its step), or the gas would not last.
@@ -1174,13 +1176,30 @@ const COUNTED_LOOPS: &str = r#"
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (br_if $top (i32.ne (local.get $n)
         (local.tee $i (i32.add (local.get $i) (i32.const 1))))))
-    (local.get $sum)))
+    (local.get $sum))
+  (func (export "nested") (param $base i32) (param $j i32) (result i32) (local $i i32)
+    (block $out
+      (loop $top
+        (block $body
+          (br_if $body (i32.ne (local.get $i) (i32.const 64)))
+          (i32.store (local.get $base) (i32.popcnt (local.get $j)))
+          (loop $inner
+            (br_if $out (i32.eq (local.get $j) (i32.const 160)))
+            (i32.store offset=200 (i32.add (local.get $base) (local.get $j))
+              (i32.load offset=4 (i32.add (local.get $base) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $inner)))
+        (i32.store offset=4 (i32.add (local.get $base) (local.get $i))
+          (i32.mul (local.get $i) (local.get $j)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $top)))
+    (i32.load (local.get $base))))
 "#;
 
 #[test]
 fn versioned_loops_end_as_checked_loops_do() {
     let prepared = prepare(COUNTED_LOOPS);
-    let cases: [(&str, &[i64]); 22] = [
+    let cases: [(&str, &[i64]); 26] = [
         ("fill", &[0, 0]),
         ("fill", &[100, 8]),
         ("fill", &[65536 - 200, 0]),
@@ -1203,6 +1222,10 @@ fn versioned_loops_end_as_checked_loops_do() {
         ("checksum", &[100, 1]),
         ("checksum", &[65536 - 40, 100]),
         ("checksum", &[0, 0]),
+        ("nested", &[0, 0]),
+        ("nested", &[1000, 80]),
+        ("nested", &[65536 - 300, 0]),
+        ("nested", &[65536 - 50, 0]),
     ];
     sweeps_agree(&prepared, &cases, 400);
     // The sum of `3 i` over the counter's values, as an i32.
@@ -1239,7 +1262,13 @@ fn versioned_loops_end_as_checked_loops_do() {
     let checksum = |n: i32| (0..n).fold(0i32, |sum, i| sum.wrapping_mul(31) ^ i);
     assert_eq!(outcomes[18], Ok(vec![i64::from(checksum(100))]));
     assert_eq!(outcomes[19], Ok(vec![0]));
-    for outcome in &outcomes[20..] {
+    for outcome in &outcomes[20..22] {
+        assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
+    }
+    // The exit code stores the popcount of $j as it came.
+    assert_eq!(outcomes[22], Ok(vec![0]));
+    assert_eq!(outcomes[23], Ok(vec![2]));
+    for outcome in &outcomes[24..] {
         assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
     }
 }

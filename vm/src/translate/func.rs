@@ -136,9 +136,6 @@ pub(crate) struct Translator<'a, 'f> {
     /// `loop` (see [`super::versioning`]); empty but with
     /// [`Translation::Inlining`].
     loop_plans: HashMap<u64, LoopPlan>,
-    /// Whether the loop being translated is a versioned loop's copy (no
-    /// loop inside it is versioned).
-    in_versioned_loop: bool,
     /// In the fast copy of a versioned loop, its plan: the accesses it
     /// proves and where gas compares are dropped.
     pub fast_loop: Option<LoopPlan>,
@@ -343,7 +340,6 @@ fn translate_body(
         },
         inlined: false,
         loop_plans: HashMap::new(),
-        in_versioned_loop: false,
         fast_loop: None,
         slots: None,
         indirect_buffer: None,
@@ -414,16 +410,7 @@ fn translate_body(
 
     let mut reader = body.get_operators_reader().map_err(internal)?;
     while !reader.eof() {
-        let (op, offset) = reader.read_with_offset().map_err(internal)?;
-        if matches!(op, Operator::Loop { .. })
-            && t.reach == Reach::Live
-            && !t.in_versioned_loop
-            && let Some(plan) = t.loop_plans.remove(&offset)
-        {
-            t.version_loop(plan, op, offset, &mut reader)?;
-            continue;
-        }
-        t.read_operator(op, offset, &reader)?;
+        t.translate_next(&mut reader)?;
     }
     if !t.frames.is_empty() {
         return Err(t.internal("body without its final end"));
@@ -695,6 +682,22 @@ impl<'a, 'f> Translator<'a, 'f> {
         Ok(())
     }
 
+    /// Reads the next operator of the body from `reader` and translates
+    /// it: a candidate loop (see [`super::versioning`]) with its copies,
+    /// through its `end`.
+    fn translate_next(&mut self, reader: &mut wasmparser::OperatorsReader<'_>) -> Result<()> {
+        let (op, offset) = reader
+            .read_with_offset()
+            .map_err(|e| CompileError::internal(e.message().to_string(), self.func, e.offset()))?;
+        if matches!(op, Operator::Loop { .. })
+            && self.reach == Reach::Live
+            && let Some(plan) = self.loop_plans.remove(&offset)
+        {
+            return self.version_loop(plan, op, offset, reader);
+        }
+        self.read_operator(op, offset, reader)
+    }
+
     /// Translates `op`, at byte `offset` of the body, read from `reader`.
     fn read_operator(
         &mut self,
@@ -738,8 +741,15 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.operators_read,
         );
         let depth = self.frames.len();
+        let exit = (!plan.exit.is_empty()).then_some(plan.exit.start);
+        // The exit code is translated once, in the fast copy (with its
+        // checks: it is outside the iterations), and the checked copy
+        // jumps to it: it leaves the loop, so its code serves both.
+        let mut exit_block = None;
         let mut joined = false;
         let mut after = reader.clone();
+        // A versioned loop may be in another's exit code.
+        let outer = self.fast_loop.take();
         for (block, fast_loop) in [(fast, Some(plan)), (checked, None)] {
             self.b.switch_to_block(block);
             self.stack.clone_from(&stack);
@@ -747,7 +757,6 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.widenable.clear();
             self.operators_read = read;
             self.reach = Reach::Live;
-            self.in_versioned_loop = true;
             self.fast_loop = fast_loop;
             let mut copy = reader.clone();
             self.read_operator(op.clone(), offset, &copy)?;
@@ -755,12 +764,27 @@ impl<'a, 'f> Translator<'a, 'f> {
                 if copy.eof() {
                     return Err(self.internal("loop without its end"));
                 }
-                let (op, offset) = copy.read_with_offset().map_err(|e| {
-                    CompileError::internal(e.message().to_string(), self.func, e.offset())
-                })?;
-                self.read_operator(op, offset, &copy)?;
+                if exit == Some(copy.original_position()) && self.reach == Reach::Live {
+                    self.flush_gas();
+                    match exit_block {
+                        None => {
+                            let block = self.b.create_block();
+                            self.jump(block, &[]);
+                            self.b.switch_to_block(block);
+                            // Both copies' paths enter it: only what held
+                            // at the loop's entry holds there.
+                            self.checked.clone_from(&bounds);
+                            self.widenable.clear();
+                            exit_block = Some(block);
+                        }
+                        Some(block) => {
+                            self.jump(block, &[]);
+                            self.reach = Reach::Dead(0);
+                        }
+                    }
+                }
+                self.translate_next(&mut copy)?;
             }
-            self.in_versioned_loop = false;
             self.fast_loop = None;
             if self.reach == Reach::Live {
                 self.flush_gas();
@@ -770,6 +794,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.pending_gas = 0;
             after = copy;
         }
+        self.fast_loop = outer;
         *reader = after;
         self.b.switch_to_block(join);
         self.stack = stack;
@@ -1535,6 +1560,37 @@ mod tests {
         // compare once.
         assert_eq!(count("icmp sgt"), 1, "{f}");
         assert_eq!(count(" ult v"), 3, "{f}");
+    }
+
+    /// rustc's shape: the exit code inside the loop (here with a loop of
+    /// its own, itself versioned) is translated once, both copies jumping
+    /// to it.
+    #[test]
+    fn a_versioned_loop_s_exit_code_is_translated_once() {
+        let functions = clif(
+            r#"(module (memory 1)
+              (func (export "f") (param $base i32) (result i32) (local $i i32) (local $j i32)
+                (block $out
+                  (loop $top
+                    (block $body
+                      (br_if $body (i32.ne (local.get $i) (i32.const 64)))
+                      (i32.store (local.get $base) (i32.popcnt (local.get $i)))
+                      (loop $inner
+                        (br_if $out (i32.eq (local.get $j) (i32.const 16)))
+                        (i32.store (local.get $j) (i32.clz (local.get $j)))
+                        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                        (br $inner)))
+                    (i32.store (i32.add (local.get $base) (local.get $i))
+                      (i32.ctz (local.get $i)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                    (br $top)))
+                (local.get $i)))"#,
+        );
+        let f = &functions[0];
+        let count = |what: &str| f.lines().filter(|line| line.contains(what)).count();
+        assert_eq!(count("popcnt"), 1, "{f}");
+        assert_eq!(count("ctz"), 2, "{f}");
+        assert_eq!(count("clz"), 2, "{f}");
     }
 
     #[test]
