@@ -1576,7 +1576,7 @@ mod tests {
                       (br_if $body (i32.ne (local.get $i) (i32.const 64)))
                       (i32.store (local.get $base) (i32.popcnt (local.get $i)))
                       (loop $inner
-                        (br_if $out (i32.eq (local.get $j) (i32.const 16)))
+                        (br_if $out (i32.eq (local.get $j) (i32.const 256)))
                         (i32.store (local.get $j) (i32.clz (local.get $j)))
                         (local.set $j (i32.add (local.get $j) (i32.const 4)))
                         (br $inner)))
