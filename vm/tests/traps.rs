@@ -1120,7 +1120,11 @@ fn deferred_charges_trap_where_the_metering_charges() {
 /// the limit a local), `strided` (the test last, the body running
 /// before it), `checksum` (a pointer stepping beside the counter) and
 /// `nested` (rustc's shape whose exit code, shared by both copies, runs
-/// a versioned loop of its own). Each copy must end as the other would: cases
+/// a versioned loop of its own); and two shapes a review found unsound
+/// in the first versions: `no_exit_code` (rustc's block with nothing
+/// after the test, both ways going on into the body: not a counted
+/// loop) and `inlined_exit` (a small leaf inlined into the exit code,
+/// whose charges must keep their compares). Each copy must end as the other would: cases
 /// where the guard holds, and where it fails because an access of a
 /// later iteration is out of bounds, the counter does not meet the limit
 /// (it starts past it, or off its step), or the gas would not last.
@@ -1193,13 +1197,32 @@ const COUNTED_LOOPS: &str = r#"
           (i32.mul (local.get $i) (local.get $j)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $top)))
-    (i32.load (local.get $base))))
+    (i32.load (local.get $base)))
+  (func (export "no_exit_code") (param $i i32)
+    (loop $top
+      (block $body (br_if $body (i32.ne (local.get $i) (i32.const 256))))
+      (i32.store (local.get $i) (i32.const 7))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $top)))
+  (func $leaf (param i32) (result i32)
+    (memory.fill (i32.const 0) (i32.const 0) (local.get 0))
+    (i32.add (i32.mul (local.get 0) (i32.const 5)) (i32.const 7)))
+  (func (export "inlined_exit") (param $size i32) (result i32) (local $i i32)
+    (block $out
+      (loop $top
+        (block $body
+          (br_if $body (i32.ne (local.get $i) (i32.const 64)))
+          (return (call $leaf (local.get $size))))
+        (i32.store (local.get $i) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $top)))
+    (i32.const -1)))
 "#;
 
 #[test]
 fn versioned_loops_end_as_checked_loops_do() {
     let prepared = prepare(COUNTED_LOOPS);
-    let cases: [(&str, &[i64]); 26] = [
+    let cases: [(&str, &[i64]); 29] = [
         ("fill", &[0, 0]),
         ("fill", &[100, 8]),
         ("fill", &[65536 - 200, 0]),
@@ -1226,6 +1249,9 @@ fn versioned_loops_end_as_checked_loops_do() {
         ("nested", &[1000, 80]),
         ("nested", &[65536 - 300, 0]),
         ("nested", &[65536 - 50, 0]),
+        ("no_exit_code", &[0]),
+        ("inlined_exit", &[16]),
+        ("inlined_exit", &[65536]),
     ];
     sweeps_agree(&prepared, &cases, 400);
     // The sum of `3 i` over the counter's values, as an i32.
@@ -1268,7 +1294,9 @@ fn versioned_loops_end_as_checked_loops_do() {
     // The exit code stores the popcount of $j as it came.
     assert_eq!(outcomes[22], Ok(vec![0]));
     assert_eq!(outcomes[23], Ok(vec![2]));
-    for outcome in &outcomes[24..] {
+    for outcome in &outcomes[24..27] {
         assert_eq!(*outcome, trap(TrapKind::MemoryOutOfBounds));
     }
+    assert_eq!(outcomes[27], Ok(vec![16 * 5 + 7]));
+    assert_eq!(outcomes[28], Ok(vec![65536 * 5 + 7]));
 }

@@ -628,6 +628,9 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.offset,
             self.return_frame,
         );
+        // A callee inlined into a versioned loop's exit code keeps all its
+        // checks (its offsets are not the loop's anyway).
+        let fast_loop = self.fast_loop.take();
         self.func = callee;
         self.offset = body.range().start;
         self.define_locals(&args, &sig.params, body)?;
@@ -679,6 +682,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             return Err(self.internal("operators after the final end"));
         }
         (self.locals, self.func, self.offset, self.return_frame) = caller;
+        self.fast_loop = fast_loop;
         Ok(())
     }
 

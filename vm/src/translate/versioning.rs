@@ -110,6 +110,8 @@ pub(crate) struct LoopPlan {
     pub runs_once: bool,
     /// The largest sum of constant charges of an iteration.
     pub charge: u64,
+    /// Byte offsets of the loop, its `loop` and `end` included.
+    pub span: Range<u64>,
     /// Byte offsets of the exit code (kept checked); empty if none.
     pub exit: Range<u64>,
     /// The largest ends of the accesses, by base (see [`Bound`]).
@@ -119,10 +121,12 @@ pub(crate) struct LoopPlan {
 }
 
 impl LoopPlan {
-    /// Whether an operator at byte offset `offset` of the loop is outside
-    /// its exit code, where the fast copy drops gas compares.
+    /// Whether the operator at byte offset `offset` (of the module) is in
+    /// the loop's iterations, where the fast copy drops gas compares: in
+    /// the loop and outside its exit code (not, say, in a callee inlined
+    /// into the exit code).
     pub(crate) fn in_iteration(&self, offset: u64) -> bool {
-        !self.exit.contains(&offset)
+        self.span.contains(&offset) && !self.exit.contains(&offset)
     }
 }
 
@@ -330,7 +334,13 @@ fn plan_loop(
         } => {
             let test = exit_test(ops, at + 1)?;
             let block_end = *ends.get(at)?;
-            if test.equal || test.depth != 0 || block_end > end {
+            // Exit code that may reach the body (empty exit code does:
+            // both ways of the test go on into the body) is not a test.
+            if test.equal
+                || test.depth != 0
+                || block_end > end
+                || !exit_leaves(ops, at + 5..block_end)
+            {
                 return None;
             }
             (test, at + 5..block_end, None)
@@ -339,14 +349,17 @@ fn plan_loop(
             Some(test) if !test.equal || test.depth == 0 => return None,
             Some(test) => (test, end..end, None),
             None => {
-                let (test, operands) = bottom_test(ops, end)?;
-                (test, end..end, Some(operands))
+                // The metering may charge for what follows the loop
+                // before its `end` (run once, when it falls through).
+                let last = match constant_charge(ops, end.checked_sub(2)?, charge_gas) {
+                    Some(_) => end - 2,
+                    None => end,
+                };
+                let (test, operands) = bottom_test(ops, last)?;
+                (test, end..end, Some((operands, last)))
             }
         },
     };
-    if !exit.is_empty() && !exit_leaves(ops, exit.clone()) {
-        return None;
-    }
     // With two locals, the counter is the one the loop increments.
     let counted = |test| plan_iterations(ops, start, end, (exit.clone(), bottom), charge_gas, test);
     let (test, iterations) = match counted((test.counter, test.limit)) {
@@ -367,6 +380,7 @@ fn plan_loop(
     Some(LoopPlan {
         counter,
         limit,
+        span: ops[start].1..ops[end].1 + 1,
         runs_once: bottom.is_some(),
         step,
         charge,
@@ -382,12 +396,14 @@ type Iterations = (u32, u64, Vec<Bound>, HashSet<u64>);
 
 /// The iterations of the loop `ops[start..=end]` with exit code `exit`,
 /// counter `counter` and limit `limit` (see the module docs), from after
-/// its first charges; `None` if it is not a candidate.
+/// its first charges; `None` if it is not a candidate. `bottom`, for a
+/// test that comes last: where its operands start, and the index after
+/// its `br_if 0`.
 fn plan_iterations(
     ops: &[(Operator<'_>, u64)],
     start: usize,
     end: usize,
-    (exit, bottom): (Range<usize>, Option<usize>),
+    (exit, bottom): (Range<usize>, Option<(usize, usize)>),
     charge_gas: u32,
     (counter, limit): (u32, Limit),
 ) -> Option<Iterations> {
@@ -423,7 +439,7 @@ fn plan_iterations(
     // The final back edge, and a limit the loop never sets.
     let back_edge = match bottom {
         None => matches!(ops[end - 1].0, Operator::Br { relative_depth: 0 }),
-        Some(_) => matches!(ops[end - 1].0, Operator::BrIf { relative_depth: 0 }),
+        Some((_, last)) => matches!(ops[last - 1].0, Operator::BrIf { relative_depth: 0 }),
     };
     if !back_edge
         || matches!(limit, Limit::Local(local) if set.contains(&local) || local == counter)
@@ -478,7 +494,7 @@ fn plan_iterations(
             }
             Operator::LocalGet { local_index } => stack.push(if local_index == counter {
                 // A test at the end reads the counter after its increment.
-                if bottom.is_some_and(|test| index > test) && step.is_none() {
+                if bottom.is_some_and(|(test, _)| index > test) && step.is_none() {
                     return None;
                 }
                 Sym::Affine {
@@ -498,7 +514,7 @@ fn plan_iterations(
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 if local_index == counter {
                     // The one increment, at the top level.
-                    let increment = match ops.get(index - 4..index - 1)? {
+                    let increment = match ops.get(index.checked_sub(4)?..index - 1)? {
                         [
                             (Operator::LocalGet { local_index: i }, _),
                             (Operator::I32Const { value }, _),
@@ -550,7 +566,7 @@ fn plan_iterations(
             }
             Operator::BrIf { relative_depth } => {
                 // Only a test at the end branches back.
-                if to_loop(relative_depth) && (bottom.is_none() || index != end) {
+                if to_loop(relative_depth) && bottom.is_none_or(|(_, last)| index != last) {
                     return None;
                 }
                 pops(1, &mut stack)?;
@@ -584,6 +600,10 @@ fn plan_iterations(
                             Limit::Constant(limit) => (false, u64::from(limit)),
                             Limit::Local(_) => (true, 0),
                         };
+                        // memory32: the translation rejects larger offsets.
+                        if memarg.offset > u64::from(u32::MAX) {
+                            return None;
+                        }
                         let access_end = largest + constant + memarg.offset + u64::from(size);
                         let entry = bounds.entry((base, with_limit)).or_insert(0);
                         *entry = (*entry).max(access_end);
@@ -915,6 +935,18 @@ mod tests {
 
     #[test]
     fn a_test_at_the_end_is_one_after_the_increment() {
+        // A loop followed by code: the metering charges for it before the
+        // loop's `end`, after the test.
+        let found = plans(
+            r#"(module (memory 1)
+              (func (export "f") (param $base i32) (param $i i32) (result i32)
+                (loop $top
+                  (i32.store (i32.add (local.get $base) (local.get $i)) (local.get $i))
+                  (br_if $top (i32.ne
+                    (local.tee $i (i32.add (local.get $i) (i32.const 4))) (i32.const 256))))
+                (i32.add (local.get $i) (i32.const 1))))"#,
+        );
+        assert!(found[0].iter().any(|plan| plan.runs_once), "{found:?}");
         for test in [
             "(i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 4))) (i32.const 256))",
             "(i32.ne (local.get $x) (local.tee $i (i32.add (local.get $i) (i32.const 4))))",
@@ -1015,6 +1047,17 @@ mod tests {
             let plans = plans(&loop_module(&body));
             assert!(plans[1].is_empty(), "{body}: {plans:?}");
         }
+        // rustc's shape with no exit code: both ways of the test go on
+        // into the body.
+        let found = plans(&loop_module(
+            r#"
+            (loop $top
+              (block $body (br_if $body (i32.ne (local.get $i) (i32.const 256))))
+              (i32.store (local.get $i) (i32.const 0))
+              (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (br $top))"#,
+        ));
+        assert!(found[1].is_empty(), "{found:?}");
         // rustc's shape whose exit code falls through into the body.
         let plans = plans(&loop_module(
             r#"
