@@ -1300,3 +1300,47 @@ fn versioned_loops_end_as_checked_loops_do() {
     assert_eq!(outcomes[27], Ok(vec![16 * 5 + 7]));
     assert_eq!(outcomes[28], Ok(vec![65536 * 5 + 7]));
 }
+
+/// [`COUNTED_LOOPS`] with arguments at the edges of their guards: the
+/// last base or end whose guard holds, the ones where it fails though
+/// every access is in bounds (it bounds the counter by its limit and a
+/// pointer by one more trip), and the first that traps.
+#[test]
+fn versioned_loops_agree_at_their_guards_edges() {
+    let prepared = prepare(COUNTED_LOOPS);
+    let mut cases: Vec<(&str, Vec<i64>)> = Vec::new();
+    // fill: base + 256 + 8 + 4 <= 65536 holds up to 65268; the last store
+    // (i = 252) is in bounds up to 65272.
+    for base in 65266..=65274 {
+        cases.push(("fill", vec![base, 0]));
+    }
+    // words: end + 1024 + 4 <= 65536 up to 64508.
+    for end in [64504, 64508, 64512, 64516] {
+        cases.push(("words", vec![end - 400, end]));
+    }
+    // strided: base + 512 + 2 + 2 <= 65536 up to 65020.
+    for base in 65018..=65024 {
+        cases.push(("strided", vec![base, 0]));
+    }
+    // checksum: p + 101 × 4 + 4 <= 65536 up to 65128; the last load
+    // (p + 396) is in bounds up to 65136.
+    for p in 65126..=65138 {
+        cases.push(("checksum", vec![p, 100]));
+    }
+    let cases: Vec<(&str, &[i64])> = cases
+        .iter()
+        .map(|(export, args)| (*export, &args[..]))
+        .collect();
+    sweeps_agree(&prepared, &cases, 3);
+    let outcomes = outcomes(&prepared, &cases);
+    // Both sides of each edge ran: some returned, some trapped.
+    for export in ["fill", "words", "strided", "checksum"] {
+        let of = |ok: bool| {
+            cases
+                .iter()
+                .zip(&outcomes)
+                .any(|((name, _), outcome)| *name == export && outcome.is_ok() == ok)
+        };
+        assert!(of(true) && of(false), "{export}: {outcomes:?}");
+    }
+}
