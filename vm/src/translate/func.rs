@@ -631,6 +631,10 @@ impl<'a, 'f> Translator<'a, 'f> {
         // A callee inlined into a versioned loop's exit code keeps all its
         // checks (its offsets are not the loop's anyway).
         let fast_loop = self.fast_loop.take();
+        debug_assert!(
+            fast_loop.is_none() || self.pending_gas == 0,
+            "a charge pending into a callee inlined in a versioned loop"
+        );
         self.func = callee;
         self.offset = body.range().start;
         self.define_locals(&args, &sig.params, body)?;
@@ -761,6 +765,9 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.widenable.clear();
             self.operators_read = read;
             self.reach = Reach::Live;
+            // Which compares the fast copy drops depends on where a
+            // pending charge is checked: none may cross into its plan.
+            debug_assert_eq!(self.pending_gas, 0, "a charge pending into a loop's copy");
             self.fast_loop = fast_loop;
             let mut copy = reader.clone();
             self.read_operator(op.clone(), offset, &copy)?;
@@ -789,6 +796,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 }
                 self.translate_next(&mut copy)?;
             }
+            debug_assert_eq!(self.pending_gas, 0, "a charge pending out of a loop's copy");
             self.fast_loop = None;
             if self.reach == Reach::Live {
                 self.flush_gas();
