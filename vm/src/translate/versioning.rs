@@ -56,6 +56,8 @@ use std::ops::Range;
 use gasket_metering::{CostClass, OpClass, op_class};
 use wasmparser::{BlockType, FunctionBody, Operator};
 
+use super::visit::memory::access_bytes;
+
 /// Largest candidate loop, in bytes of its operators.
 pub(crate) const MAX_LOOP_BYTES: u64 = 4096;
 
@@ -585,7 +587,7 @@ fn plan_iterations(
             Operator::Return | Operator::Unreachable => dead = Some(0),
             Operator::Nop => {}
             ref op => {
-                if let Some((memarg, size, store)) = access(op) {
+                if let Some((memarg, size, store)) = access_bytes(op) {
                     let operands = pops(if store { 2 } else { 1 }, &mut stack)?;
                     if let Sym::Affine {
                         base,
@@ -663,31 +665,6 @@ fn add(a: Sym, b: Sym) -> Sym {
         }
         _ => Sym::Other,
     }
-}
-
-/// A load's or store's immediate, its size in bytes, and whether it
-/// stores.
-fn access(op: &Operator<'_>) -> Option<(wasmparser::MemArg, u32, bool)> {
-    use Operator as O;
-    Some(match *op {
-        O::I32Load { memarg } | O::I64Load32S { memarg } | O::I64Load32U { memarg } => {
-            (memarg, 4, false)
-        }
-        O::I64Load { memarg } => (memarg, 8, false),
-        O::I32Load8S { memarg }
-        | O::I32Load8U { memarg }
-        | O::I64Load8S { memarg }
-        | O::I64Load8U { memarg } => (memarg, 1, false),
-        O::I32Load16S { memarg }
-        | O::I32Load16U { memarg }
-        | O::I64Load16S { memarg }
-        | O::I64Load16U { memarg } => (memarg, 2, false),
-        O::I32Store { memarg } | O::I64Store32 { memarg } => (memarg, 4, true),
-        O::I64Store { memarg } => (memarg, 8, true),
-        O::I32Store8 { memarg } | O::I64Store8 { memarg } => (memarg, 1, true),
-        O::I32Store16 { memarg } | O::I64Store16 { memarg } => (memarg, 2, true),
-        _ => return None,
-    })
 }
 
 /// Operands and results of the other operators a candidate's iterations

@@ -137,6 +137,25 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
     Ok(true)
 }
 
+/// The linear-memory access `op` makes, if it is a load or a store: its
+/// immediate, its size in bytes, and whether it stores.
+pub(crate) fn access_bytes(op: &Operator<'_>) -> Option<(MemArg, u32, bool)> {
+    Some(match access(op)? {
+        (memarg, Access::Load(kind)) => (memarg, load_size(kind), false),
+        (memarg, Access::Store(size)) => (memarg, size, true),
+    })
+}
+
+/// The bytes a load of `kind` reads.
+fn load_size(kind: Load) -> u32 {
+    match kind {
+        Load::I32 | Load::I64_32S | Load::I64_32U => 4,
+        Load::I64 => 8,
+        Load::I32_8S | Load::I32_8U | Load::I64_8S | Load::I64_8U => 1,
+        Load::I32_16S | Load::I32_16U | Load::I64_16S | Load::I64_16U => 2,
+    }
+}
+
 /// Whether `op` reads the memory length: loads and stores (their bounds
 /// checks) and `memory.size`. A function without any keeps no length.
 pub(crate) fn reads_memory_len(op: &Operator<'_>) -> bool {
@@ -154,13 +173,7 @@ fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
     use types::{I32, I64};
     let offset = memarg_offset(t, memarg)?;
     let index = t.pop()?;
-    let size = match kind {
-        Load::I32 | Load::I64_32S | Load::I64_32U => 4,
-        Load::I64 => 8,
-        Load::I32_8S | Load::I32_8U | Load::I64_8S | Load::I64_8U => 1,
-        Load::I32_16S | Load::I32_16U | Load::I64_16S | Load::I64_16U => 2,
-    };
-    let addr = checked_addr(t, index, offset, size)?;
+    let addr = checked_addr(t, index, offset, load_size(kind))?;
     let f = heap_flags();
     let ins = t.b.ins();
     let v = match kind {
