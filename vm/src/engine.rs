@@ -630,25 +630,23 @@ impl Engine {
 
         let (code, offsets) = blob::link(&compiled, self.config.target.padding())?;
         let code = CodeMemory::new(&code)?;
-        Ok(Module {
-            inner: Arc::new(ModuleInner {
-                info: info.clone(),
-                sig_ids: env.sig_ids,
-                function_offsets: offsets[..total].to_vec(),
-                entries: entries
-                    .into_iter()
-                    .map(|(index, at)| (index, offsets[at]))
-                    .collect(),
-                indirect_entries: indirect_entries
-                    .into_iter()
-                    .map(|(index, at)| (index, offsets[at]))
-                    .collect(),
-                code,
-                parsed: parsed.segments,
-                native_stack_bytes: self.config.native_stack_bytes,
-                target: self.config.target,
-            }),
-        })
+        Ok(Module::from(ModuleInner {
+            info: info.clone(),
+            sig_ids: env.sig_ids,
+            function_offsets: offsets[..total].to_vec(),
+            entries: entries
+                .into_iter()
+                .map(|(index, at)| (index, offsets[at]))
+                .collect(),
+            indirect_entries: indirect_entries
+                .into_iter()
+                .map(|(index, at)| (index, offsets[at]))
+                .collect(),
+            code,
+            parsed: parsed.segments,
+            native_stack_bytes: self.config.native_stack_bytes,
+            target: self.config.target,
+        }))
     }
 
     /// Puts a guard ([`translate::trampoline::frame_guard`]) in the place

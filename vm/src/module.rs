@@ -180,6 +180,17 @@ pub struct Module {
     pub(crate) inner: Arc<ModuleInner>,
 }
 
+impl From<ModuleInner> for Module {
+    /// The module of mapped code, compiled or loaded, named in this
+    /// process's perf map if one was asked for (`link::perf_map`).
+    fn from(inner: ModuleInner) -> Module {
+        crate::link::perf_map::announce(&inner);
+        Module {
+            inner: Arc::new(inner),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct ModuleInner {
     pub info: ModuleInfo,

@@ -299,23 +299,21 @@ pub(crate) fn load(
     } else {
         Target::Aarch64
     };
-    Ok(Module {
-        inner: std::sync::Arc::new(crate::module::ModuleInner {
-            info: meta.info,
-            sig_ids: meta.sig_ids,
-            function_offsets: meta.function_offsets.iter().map(|&o| o as usize).collect(),
-            entries: meta.entries.iter().map(|&(i, o)| (i, o as usize)).collect(),
-            indirect_entries: meta
-                .indirect_entries
-                .iter()
-                .map(|&(i, o)| (i, o as usize))
-                .collect(),
-            code: crate::link::code_memory::CodeMemory::new(code)?,
-            parsed: meta.segments,
-            native_stack_bytes: meta.native_stack_bytes as usize,
-            target,
-        }),
-    })
+    Ok(Module::from(crate::module::ModuleInner {
+        info: meta.info,
+        sig_ids: meta.sig_ids,
+        function_offsets: meta.function_offsets.iter().map(|&o| o as usize).collect(),
+        entries: meta.entries.iter().map(|&(i, o)| (i, o as usize)).collect(),
+        indirect_entries: meta
+            .indirect_entries
+            .iter()
+            .map(|&(i, o)| (i, o as usize))
+            .collect(),
+        code: crate::link::code_memory::CodeMemory::new(code)?,
+        parsed: meta.segments,
+        native_stack_bytes: meta.native_stack_bytes as usize,
+        target,
+    }))
 }
 
 #[cfg(test)]
