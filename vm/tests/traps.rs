@@ -1113,6 +1113,105 @@ fn deferred_charges_trap_where_the_metering_charges() {
     );
 }
 
+/// `global.set`s made while a charge is pending (see
+/// `Translator::defer_charge`): stored in place, and put back on the
+/// out-of-gas path when the metering would have stopped before them.
+/// `fib` is rustc's shape (a shadow-stack pointer moved at entry and
+/// back at exit, a `br_if` over the recursion); `arms` stores in both
+/// arms of an `if` and before it; `edges` stores before two `br_if`
+/// edges into one block and again before the fall-through; `twice`
+/// stores one global twice and another, i64, between charges.
+const GLOBAL_STORES: &str = r#"
+(module
+  (memory 1)
+  (global $sp (mut i32) (i32.const 1024))
+  (global $a (mut i32) (i32.const 0))
+  (global $w (mut i64) (i64.const 0))
+  (func $fib (export "fib") (param $n i32) (result i64)
+    (local $frame i32) (local $r i64)
+    (global.set $sp (local.tee $frame (i32.sub (global.get $sp) (i32.const 16))))
+    (block $done
+      (block $small
+        (br_if $small (i32.lt_u (local.get $n) (i32.const 2)))
+        (i32.store offset=8 (local.get $frame) (i32.sub (local.get $n) (i32.const 1)))
+        (local.set $r (call $fib (i32.load offset=8 (local.get $frame))))
+        (i32.store offset=12 (local.get $frame) (i32.sub (local.get $n) (i32.const 2)))
+        (local.set $r (i64.add (local.get $r)
+          (call $fib (i32.load offset=12 (local.get $frame)))))
+        (br $done))
+      (local.set $r (i64.extend_i32_u (local.get $n))))
+    (global.set $sp (i32.add (local.get $frame) (i32.const 16)))
+    (local.get $r))
+  (func (export "arms") (param i32 i32) (result i32)
+    (global.set $a (i32.add (global.get $a) (local.get 1)))
+    (if (result i32) (local.get 0)
+      (then
+        (global.set $a (i32.mul (global.get $a) (i32.const 3)))
+        (i32.div_u (i32.const 100) (local.get 1)))
+      (else
+        (global.set $w (i64.extend_i32_u (local.get 1)))
+        (i32.load (local.get 1)))))
+  (func (export "edges") (param i32 i32) (result i32)
+    (global.set $a (local.get 0))
+    (i32.div_u (i32.const 1000)
+      (block $out (result i32)
+        (drop (br_if $out (i32.const 1) (i32.eqz (local.get 0))))
+        (global.set $a (i32.add (global.get $a) (i32.const 7)))
+        (drop (br_if $out (local.get 1) (i32.gt_u (local.get 0) (i32.const 6))))
+        (global.set $w (i64.const -1))
+        (local.get 0))))
+  (func (export "twice") (param i32) (result i32)
+    (global.set $a (i32.const 1))
+    (global.set $w (i64.const 2))
+    (global.set $a (i32.add (global.get $a) (local.get 0)))
+    (if (local.get 0) (then (global.set $a (i32.const 9))))
+    (i32.div_u (global.get $a) (local.get 0))))
+"#;
+
+#[test]
+fn global_stores_under_a_pending_charge_end_as_the_metering_does() {
+    let prepared = prepare(GLOBAL_STORES);
+    let cases: [(&str, &[i64]); 11] = [
+        ("fib", &[0]),
+        ("fib", &[1]),
+        ("fib", &[6]),
+        ("arms", &[1, 4]),
+        ("arms", &[1, 0]),
+        ("arms", &[0, 8]),
+        ("arms", &[0, 65534]),
+        ("edges", &[0, 3]),
+        ("edges", &[9, 0]),
+        ("edges", &[2, 5]),
+        ("twice", &[0]),
+    ];
+    // Every limit: a store the metering's check would stop is undone.
+    let seen = sweeps_agree(&prepared, &cases, u64::MAX);
+    for needle in [
+        "OutOfGas",
+        "IntegerDivideByZero",
+        "MemoryOutOfBounds",
+        "Ok(",
+    ] {
+        assert!(seen.iter().any(|seen| seen.contains(needle)), "{needle}");
+    }
+    assert_eq!(
+        outcomes(&prepared, &cases),
+        [
+            Ok(vec![0]),
+            Ok(vec![1]),
+            Ok(vec![8]),
+            Ok(vec![25]),
+            trap(TrapKind::IntegerDivideByZero),
+            Ok(vec![0]),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![1000]),
+            trap(TrapKind::IntegerDivideByZero),
+            Ok(vec![500]),
+            trap(TrapKind::IntegerDivideByZero),
+        ]
+    );
+}
+
 /// Counted loops the optimising pipeline versions (see
 /// `translate::versioning`): `fill` (the exit test first, an early exit,
 /// the counter from a parameter), `rounds` (rustc's shape, the exit
