@@ -1113,10 +1113,10 @@ fn deferred_charges_trap_where_the_metering_charges() {
     );
 }
 
-/// `global.set`s made while a charge is pending (see
-/// `Translator::defer_charge`): stored in place, and put back on the
-/// out-of-gas path when the metering would have stopped before them.
-/// `fib` is rustc's shape (a shadow-stack pointer moved at entry and
+/// `global.set`s between the metering's charges (see
+/// `Translator::defer_charge`, which checks a pending charge before
+/// one): after an out-of-gas trap each global holds what the metering's
+/// own checks would have left. `fib` is rustc's shape (a shadow-stack pointer moved at entry and
 /// back at exit, a `br_if` over the recursion); `arms` stores in both
 /// arms of an `if` and before it; `edges` stores before two `br_if`
 /// edges into one block and again before the fall-through; `twice`
@@ -1184,7 +1184,7 @@ fn global_stores_under_a_pending_charge_end_as_the_metering_does() {
         ("edges", &[2, 5]),
         ("twice", &[0]),
     ];
-    // Every limit: a store the metering's check would stop is undone.
+    // Every limit: a store the metering's check would stop is not made.
     let seen = sweeps_agree(&prepared, &cases, u64::MAX);
     for needle in [
         "OutOfGas",

@@ -34,9 +34,9 @@
 //! compare, a branch and a subtract on a register.
 //!
 //! A constant charge is checked lazily: at the next operator that can
-//! trap, write anything but locals and globals, call or read the gas, or
-//! where control flow joins or leaves but through an `if` or a forward
-//! `br_if` before a charge, together with the charges met before it
+//! trap, write anything but locals, call or read the gas, or where control
+//! flow joins or leaves but through an `if` or a forward `br_if` before a
+//! charge, together with the charges met before it
 //! (`Translator::defer_charge`). A loop whose
 //! condition comes first (its segment, a `br_if` out, then the body's
 //! segment) so checks once per iteration, not twice: the `br_if`'s
@@ -45,10 +45,7 @@
 //! such edges only (a body reached by a `br_if` over the loop's exit),
 //! the block starts with it pending (`Frame::gas_edges`). An out-of-gas
 //! trap then leaves what the metering's own check would have left:
-//! nothing between the two could be observed but the `global.set`s, and
-//! the trap path puts back those the metering would not have reached
-//! (`stack::PendingSet`): rustc's functions move their shadow-stack
-//! pointer right after their entry's charge. In a versioned loop's fast
+//! nothing between the two could be observed. In a versioned loop's fast
 //! copy (see [`super::versioning`]) the charges of its iterations are
 //! subtracted without a compare: the guard at its entry found gas for
 //! all of them.
@@ -78,7 +75,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use gasket_metering::{CostClass, OpClass, op_class};
 use wasmparser::{FunctionBody, Operator};
 
-use super::stack::{Frame, FrameKind, PendingSet, Reach, args};
+use super::stack::{Frame, FrameKind, Reach, args};
 use super::versioning::{Limit, LoopPlan, plan_loops};
 use super::{ModuleEnv, NS_FUNC, PTR, clif_type, libcall_signature, visit, wasm_signature};
 use crate::error::CompileError;
@@ -114,10 +111,6 @@ pub(crate) struct Translator<'a, 'f> {
     /// Gas charged by the metering but not yet checked nor taken from
     /// [`Self::gas`] (see [`Translator::defer_charge`]); 0 if none.
     pub pending_gas: u64,
-    /// The `global.set`s made while [`Self::pending_gas`] was pending, in
-    /// order, which its check puts back if it runs out of gas before
-    /// them; empty when nothing is pending.
-    pub pending_sets: Vec<PendingSet>,
     /// Whether the operator after the one being translated is an
     /// `i64.const` (the cost of a charge, where the metering starts a
     /// segment right after a `br_if`).
@@ -334,7 +327,6 @@ fn translate_body(
         widenable: HashMap::new(),
         gas: Variable::from_u32(0),
         pending_gas: 0,
-        pending_sets: Vec::new(),
         next_is_i64_const: false,
         memory_len: None,
         operators_read: 0,
@@ -812,7 +804,6 @@ impl<'a, 'f> Translator<'a, 'f> {
                 joined = true;
             }
             self.pending_gas = 0;
-            self.pending_sets.clear();
             after = copy;
         }
         self.fast_loop = outer;
@@ -1143,53 +1134,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// `charge_gas(cost)` of the metering, now: `if gas <u cost { trap
     /// OutOfGas }; gas -= cost` (the trap path stores the sentinel).
     pub(crate) fn charge_gas(&mut self, cost: Value) {
-        self.charge_gas_after_sets(cost, &[]);
-    }
-
-    /// [`Self::charge_gas`] of a charge that was pending while the wasm
-    /// made the stores `sets` (see [`Self::defer_charge`]). Out of gas,
-    /// the trap path puts back, last first, those the metering's own
-    /// checks would have stopped: the ones whose `before` the gas does
-    /// not cover.
-    fn charge_gas_after_sets(&mut self, cost: Value, sets: &[PendingSet]) {
         let left = self.b.use_var(self.gas);
         // In a versioned loop's fast copy, the guard covers every charge
         // of its iterations (see `super::versioning`).
         let covered = (self.fast_loop.as_ref()).is_some_and(|plan| plan.in_iteration(self.offset));
         if !covered {
             let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
-            if sets.is_empty() {
-                self.trap_if(short, TrapKind::OutOfGas);
-            } else {
-                let trap = self.trap_block(TrapKind::OutOfGas.code());
-                let (undo, cont) = (self.b.create_block(), self.b.create_block());
-                self.b.set_cold_block(undo);
-                self.b.ins().brif(short, undo, &[], cont, &[]);
-                self.b.switch_to_block(undo);
-                self.b.seal_block(undo);
-                // `before` grows from set to set: the metering would have
-                // made a prefix of them. Put back the rest, last first.
-                for set in sets.iter().rev() {
-                    // The bits of a u64: the comparison is unsigned.
-                    let before = self.b.ins().iconst(types::I64, set.before as i64);
-                    let made = self
-                        .b
-                        .ins()
-                        .icmp(IntCC::UnsignedGreaterThanOrEqual, left, before);
-                    let put_back = self.b.create_block();
-                    self.b.set_cold_block(put_back);
-                    self.b.ins().brif(made, trap, &args(&[left]), put_back, &[]);
-                    self.b.switch_to_block(put_back);
-                    self.b.seal_block(put_back);
-                    let addr = self.global_addr(set.global);
-                    self.b
-                        .ins()
-                        .store(MemFlagsData::trusted(), set.old, addr, 0);
-                }
-                self.jump(trap, &[left]);
-                self.b.switch_to_block(cont);
-                self.b.seal_block(cont);
-            }
+            self.trap_if(short, TrapKind::OutOfGas);
         }
         let new = self.b.ins().isub(left, cost);
         self.b.def_var(self.gas, new);
@@ -1198,14 +1149,12 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// `charge_gas(cost)` of a constant cost, checked later: before the
     /// next operator that does not keep it pending
     /// ([`Self::keeps_gas_pending`]: one that can trap, change anything
-    /// but locals, globals and operand stack, or join or leave control
-    /// flow), with the charges met before it. Exact: a charge `a` and a
-    /// later `b`, with only such operators between, trap OutOfGas iff
-    /// `gas <u a + b` (the first if `gas <u a`, else the second), and an
-    /// OutOfGas trap stores the same sentinel wherever it happens; nothing
-    /// between could have been observed but globals, and the trap path
-    /// puts back each `global.set` made after a charge the gas did not
-    /// cover ([`Self::pending_sets`]). So a `br_if` whose fall-through starts a segment (the
+    /// but locals and operand stack, or join or leave control flow), with
+    /// the charges met before it. Exact: a charge `a` and a later `b`, with
+    /// only such operators between, trap OutOfGas iff `gas <u a + b` (the
+    /// first if `gas <u a`, else the second), and an OutOfGas trap stores
+    /// the same sentinel wherever it happens; nothing between could have
+    /// been observed. So a `br_if` whose fall-through starts a segment (the
     /// metering charges right after it) checks once per path: its
     /// fall-through merges the pending charge with the next one, its taken
     /// edge checks it at the target's `end` (all of it, or, when only such
@@ -1225,15 +1174,10 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Checks and takes the pending charge ([`Self::defer_charge`]).
     pub(crate) fn flush_gas(&mut self) {
         let cost = std::mem::take(&mut self.pending_gas);
-        let sets = std::mem::take(&mut self.pending_sets);
-        debug_assert!(
-            cost != 0 || sets.is_empty(),
-            "a store undone without a charge"
-        );
         if cost != 0 {
             // The bits of a u64: the comparison is unsigned.
             let cost = self.b.ins().iconst(types::I64, cost as i64);
-            self.charge_gas_after_sets(cost, &sets);
+            self.charge_gas(cost);
         }
     }
 
@@ -1247,9 +1191,6 @@ impl<'a, 'f> Translator<'a, 'f> {
         match *op {
             Operator::Call { function_index } => function_index == injected.charge_gas_func,
             Operator::GlobalGet { global_index } => global_index != injected.gas_global,
-            Operator::GlobalSet { global_index } => {
-                global_index != injected.gas_global && global_index != injected.stack_global
-            }
             Operator::Block { .. } | Operator::If { .. } | Operator::Nop => true,
             // A loop's back edge is likely the hot one: not through an
             // edge block.

@@ -22,13 +22,12 @@ pub(crate) enum FrameKind {
     Loop { header: Block },
     /// `if`: `else_block` runs when the condition is zero; its block
     /// parameters are the values the `else` arm starts with, and it
-    /// starts with `gas_at_else` pending after the stores `sets_at_else` (see
+    /// starts with `gas_at_else` pending (see
     /// `Translator::defer_charge`).
     If {
         else_block: Block,
         else_seen: bool,
         gas_at_else: u64,
-        sets_at_else: Vec<PendingSet>,
     },
 }
 
@@ -57,19 +56,6 @@ pub(crate) struct Frame {
     pub checked_at_entry: HashMap<Value, u64>,
 }
 
-/// A `global.set` made while a charge was pending (see
-/// `Translator::defer_charge`): if that charge's check runs out of gas,
-/// the trap path puts back `old` unless the gas covered `before`, the
-/// charges the metering would have checked before the store.
-#[derive(Debug, Clone)]
-pub(crate) struct PendingSet {
-    pub global: u32,
-    /// The global's value before the store.
-    pub old: Value,
-    /// The charge pending when the wasm stored it.
-    pub before: u64,
-}
-
 /// A taken `br_if` edge with a charge pending (see [`Frame::gas_edges`]).
 #[derive(Debug, Clone)]
 pub(crate) struct GasEdge {
@@ -78,8 +64,6 @@ pub(crate) struct GasEdge {
     pub block: Block,
     /// The charge pending at the `br_if`.
     pub gas: u64,
-    /// The global stores made while it was pending.
-    pub sets: Vec<PendingSet>,
     /// The values the branch carries to `dest`.
     pub values: Vec<Value>,
 }

@@ -33,9 +33,7 @@
 //!
 //! A constant `charge_gas` is checked later, merged with the charges that
 //! follow it before anything can trap or be observed
-//! ([`Translator::defer_charge`]; a `global.set` between is put back on
-//! the out-of-gas path if the metering would not have reached it): the
-//! same trap, gas and state.
+//! ([`Translator::defer_charge`]): the same trap, gas and state.
 //!
 //! The sentinel stores happen in the trap paths ([`Translator::trap_if`]
 //! with `OutOfGas`/`StackOverflow`), so the globals read back after a trap

@@ -77,7 +77,6 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                     else_block,
                     else_seen: false,
                     gas_at_else: t.pending_gas,
-                    sets_at_else: t.pending_sets.clone(),
                 },
                 dest,
                 num_params: params.len(),
@@ -123,11 +122,9 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
                 let edge = t.b.create_block();
                 t.b.ins().brif(cond, edge, &[], cont, &[]);
                 t.b.seal_block(edge);
-                let sets = t.pending_sets.clone();
                 t.frame(relative_depth)?.gas_edges.push(GasEdge {
                     block: edge,
                     gas: pending,
-                    sets,
                     values,
                 });
             }
@@ -271,7 +268,6 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     let FrameKind::If {
         else_block,
         gas_at_else,
-        sets_at_else,
         ..
     } = frame.kind
     else {
@@ -290,7 +286,6 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
         else_block,
         else_seen: true,
         gas_at_else: 0,
-        sets_at_else: Vec::new(),
     };
     // The else arm is dominated by the `if`, not by the then arm.
     t.checked = frame.checked_at_entry;
@@ -301,7 +296,6 @@ pub(crate) fn else_(t: &mut Translator<'_, '_>) -> Result<()> {
     t.pushn(&params);
     t.reach = Reach::Live;
     t.pending_gas = gas_at_else;
-    t.pending_sets = sets_at_else;
     Ok(())
 }
 
@@ -324,13 +318,11 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
             else_block,
             else_seen: false,
             gas_at_else,
-            sets_at_else,
         } => {
             // No else arm: the parameters pass through (the type is [t*] -> [t*]).
             t.b.switch_to_block(*else_block);
             t.b.seal_block(*else_block);
             t.pending_gas = *gas_at_else;
-            t.pending_sets = sets_at_else.clone();
             t.flush_gas();
             let params = t.b.block_params(*else_block).to_vec();
             t.jump(frame.dest, &params);
@@ -350,22 +342,13 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
     // The edges that carry a charge: when they are all that enters
     // `dest`, it starts with the least of their charges pending, and each
     // checks the rest of its own (two charges with nothing between).
-    // Held stores go on only with the one edge that enters: each edge's
-    // are its own.
-    let holds_sets = frame.gas_edges.iter().any(|edge| !edge.sets.is_empty());
     let carried = match frame.gas_edges.iter().map(|edge| edge.gas).min() {
-        Some(least) if !frame.direct_entry && (!holds_sets || frame.gas_edges.len() == 1) => least,
+        Some(least) if !frame.direct_entry => least,
         _ => 0,
     };
-    let mut carried_sets = Vec::new();
     for edge in &frame.gas_edges {
         t.b.switch_to_block(edge.block);
         t.pending_gas = edge.gas - carried;
-        if carried == 0 {
-            t.pending_sets = edge.sets.clone();
-        } else {
-            carried_sets = edge.sets.clone();
-        }
         t.flush_gas();
         t.jump(frame.dest, &edge.values);
     }
@@ -376,7 +359,6 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
         t.pushn(&results);
         t.reach = Reach::Live;
         t.pending_gas = carried;
-        t.pending_sets = carried_sets;
     } else {
         t.reach = Reach::Dead(0);
     }

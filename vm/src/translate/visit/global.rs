@@ -15,7 +15,6 @@ use wasmparser::Operator;
 use crate::error::CompileError;
 use crate::translate::clif_type;
 use crate::translate::func::Translator;
-use crate::translate::stack::PendingSet;
 
 type Result<T> = std::result::Result<T, CompileError>;
 
@@ -52,17 +51,6 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             global_type(t, global_index)?;
             let v = t.pop()?;
             let addr = t.global_addr(global_index);
-            if t.pending_gas != 0 {
-                // Put back if the pending charge runs out of gas before
-                // this store (Translator::defer_charge).
-                let ty = global_type(t, global_index)?;
-                let old = t.b.ins().load(ty, MemFlagsData::trusted(), addr, 0);
-                t.pending_sets.push(PendingSet {
-                    global: global_index,
-                    old,
-                    before: t.pending_gas,
-                });
-            }
             t.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
         }
         _ => return Ok(false),
