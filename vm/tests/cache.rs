@@ -65,6 +65,62 @@ fn modules_from_disk_match_fresh_compiles_on_the_golden_vectors() {
     }
 }
 
+/// The perf map's lines for code at `code`'s addresses, in `map`.
+fn lines_within(map: &str, code: &[u8]) -> Vec<String> {
+    let range = code.as_ptr() as usize..code.as_ptr() as usize + code.len();
+    map.lines()
+        .filter(|line| {
+            let start = line.split(' ').next().unwrap_or("");
+            usize::from_str_radix(start, 16).is_ok_and(|start| range.contains(&start))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Run in a child process with `GASKET_PERF_MAP=1` by the test below
+/// (the variable is read once per process).
+#[test]
+#[ignore = "run by a_process_with_gasket_perf_map_names_its_code"]
+fn perf_map_child() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = golden_wasm("fib.wat");
+    let compiled = compile(&engine(), &disk_cache(dir.path(), MIB), &wasm).unwrap();
+    let loaded = compile(&engine(), &disk_cache(dir.path(), MIB), &wasm).unwrap();
+    let path = format!("/tmp/perf-{}.map", std::process::id());
+    let map = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    // Both the compile and the load from disk named their code.
+    for module in [&compiled, &loaded] {
+        let lines = lines_within(&map, module.code());
+        assert!(
+            lines.iter().any(|line| line.contains(" wasm func[")),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|line| line.contains(" wasm entry func[")),
+            "{lines:?}"
+        );
+    }
+}
+
+#[test]
+fn a_process_with_gasket_perf_map_names_its_code() {
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "perf_map_child", "--ignored", "--quiet"])
+        .env("GASKET_PERF_MAP", "1")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the child with GASKET_PERF_MAP=1 failed");
+    // Without the variable, this process writes no map.
+    let module = compile_golden(&engine(), "fib.wat");
+    assert!(module.code_size() > 0);
+    let path = format!("/tmp/perf-{}.map", std::process::id());
+    assert!(
+        !Path::new(&path).exists(),
+        "{path} written without GASKET_PERF_MAP"
+    );
+}
+
 #[test]
 fn second_lookup_is_a_memory_hit_and_shares_the_module() {
     let engine = engine();
