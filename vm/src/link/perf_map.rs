@@ -64,25 +64,23 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 /// at one address share a line.
 fn lines(module: &ModuleInner) -> String {
     let info = &module.info;
-    let mut imports = info
-        .imports
-        .iter()
-        .filter(|import| matches!(import.kind, gasket_metering::ImportKind::Func(_)));
+    // Imported functions come first in the index space, in import order.
+    let imports: Vec<_> = (info.imports.iter())
+        .filter(|import| matches!(import.kind, gasket_metering::ImportKind::Func(_)))
+        .collect();
     let mut pieces: Vec<(usize, String)> = Vec::new();
     for (index, &offset) in module.function_offsets.iter().enumerate() {
-        let index = index as u32;
-        let import = imports.next();
-        let name = match import {
-            Some(import) if index < info.imported_functions => {
-                format!("wasm import {}.{}", import.module, import.name)
-            }
-            _ => {
+        let name = match imports.get(index) {
+            Some(import) => format!("wasm import {}.{}", import.module, import.name),
+            None => {
                 let mut name = format!("wasm func[{index}]");
-                for export in info.exports.iter().filter(|export| {
-                    export.kind == gasket_metering::ExportKind::Func && export.index == index
-                }) {
-                    name.push(' ');
-                    name.push_str(&export.name);
+                for export in &info.exports {
+                    if export.kind == gasket_metering::ExportKind::Func
+                        && export.index as usize == index
+                    {
+                        name.push(' ');
+                        name.push_str(&export.name);
+                    }
                 }
                 name
             }
@@ -97,26 +95,20 @@ fn lines(module: &ModuleInner) -> String {
     }
     pieces.sort();
     let code = module.code.bytes();
+    let groups: Vec<_> = pieces.chunk_by(|a, b| a.0 == b.0).collect();
     let mut text = String::new();
-    let mut at = 0;
-    while at < pieces.len() {
-        let start = pieces[at].0;
-        let mut names = vec![pieces[at].1.as_str()];
-        at += 1;
-        while at < pieces.len() && pieces[at].0 == start {
-            names.push(pieces[at].1.as_str());
-            at += 1;
+    for (at, group) in groups.iter().enumerate() {
+        let start = group[0].0;
+        let end = groups.get(at + 1).map_or(code.len(), |next| next[0].0);
+        if start < end {
+            let names: Vec<&str> = group.iter().map(|(_, name)| name.as_str()).collect();
+            let address = code.as_ptr() as usize + start;
+            text.push_str(&format!(
+                "{address:x} {:x} {}\n",
+                end - start,
+                names.join(" / ")
+            ));
         }
-        let end = pieces.get(at).map_or(code.len(), |next| next.0);
-        if start >= end {
-            continue;
-        }
-        let address = code[start..].as_ptr() as usize;
-        text.push_str(&format!(
-            "{address:x} {:x} {}\n",
-            end - start,
-            names.join(" / ")
-        ));
     }
     text
 }
