@@ -6,7 +6,7 @@
 mod common;
 
 use common::{compile, prepare, run};
-use gasket_vm::{Imports, Instance, Trap, TrapKind, Value};
+use gasket_vm::{Engine, EngineConfig, Imports, Instance, Trap, TrapKind, Value};
 
 #[test]
 fn multi_value_blocks_loops_and_functions() {
@@ -222,6 +222,89 @@ fn bulk_memory() {
     assert_eq!(run(&m, "fill_copy", &[]).outcome, Ok(vec![0x4141_4141]));
     assert_eq!(run(&m, "fill", &[65536, 0]).outcome, Ok(vec![]));
     assert_eq!(run(&m, "fill", &[65536, 1]).outcome, oob);
+}
+
+/// `memory.copy` and `memory.fill` of a constant length up to 128 bytes
+/// are loads and stores, longer or variable ones a libcall: both must
+/// agree on every length, at the memory's end and one byte past it (a
+/// trap that writes nothing), and on overlapping ranges in both
+/// directions, under both compile tiers.
+#[test]
+fn inline_bulk_memory_matches_the_libcall() {
+    const LENGTHS: [i32; 20] = [
+        1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 33, 40, 64, 100, 127, 128, 129,
+    ];
+    let mut wat = String::from(
+        "(module (memory 1)
+           (func (export \"copy\") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+           (func (export \"fill\") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))",
+    );
+    for len in LENGTHS {
+        wat.push_str(&format!(
+            "(func (export \"copy{len}\") (param i32 i32) (memory.copy (local.get 0) (local.get 1) (i32.const {len})))
+             (func (export \"fill{len}\") (param i32 i32) (memory.fill (local.get 0) (local.get 1) (i32.const {len})))"
+        ));
+    }
+    wat.push(')');
+    let prepared = prepare(&wat);
+    let end = 65536;
+    for config in [EngineConfig::default(), EngineConfig::baseline()] {
+        let module = Engine::new(config).unwrap().compile(&prepared).unwrap();
+        // The memory after `name(args)` on an instance whose every byte
+        // differs from its neighbours, or the trap.
+        let after = |name: &str, args: &[i32]| {
+            let mut instance = Instance::new(&module, Imports::new(), 1 << 30).unwrap();
+            for (i, byte) in instance.memory_mut().iter_mut().enumerate() {
+                *byte = (i * 7 + i / 251) as u8;
+            }
+            let args: Vec<Value> = args.iter().map(|&v| Value::I32(v)).collect();
+            instance
+                .call(name, &args)
+                .map(|_| instance.memory().to_vec())
+        };
+        for len in LENGTHS {
+            let mut copies = vec![(0, 1000), (1000, 0), (end - len, 0), (0, end - len)];
+            copies.extend([(end - len + 1, 0), (0, end - len + 1), (-1, 0), (0, -1)]);
+            for delta in [1, 3, 8, 15, 16, 17, 63] {
+                copies.extend([(5000 + delta, 5000), (5000, 5000 + delta)]);
+            }
+            for (dst, src) in copies {
+                let inline = after(&format!("copy{len}"), &[dst, src]);
+                assert_eq!(
+                    inline,
+                    after("copy", &[dst, src, len]),
+                    "copy {dst} {src} {len}"
+                );
+                if dst > end - len || src > end - len || dst < 0 || src < 0 {
+                    assert_eq!(inline, Err(Trap::Wasm(TrapKind::MemoryOutOfBounds)));
+                }
+            }
+            for (dst, value) in [
+                (0, 0),
+                (77, 0x1ab),
+                (end - len, -1),
+                (end - len + 1, 5),
+                (-1, 1),
+            ] {
+                let inline = after(&format!("fill{len}"), &[dst, value]);
+                assert_eq!(
+                    inline,
+                    after("fill", &[dst, value, len]),
+                    "fill {dst} {value} {len}"
+                );
+                if let Ok(memory) = &inline {
+                    let at = dst as usize;
+                    assert!(
+                        memory[at..at + len as usize]
+                            .iter()
+                            .all(|&b| b == value as u8)
+                    );
+                } else {
+                    assert!(dst > end - len || dst < 0, "fill {dst} {len} trapped");
+                }
+            }
+        }
+    }
 }
 
 #[test]

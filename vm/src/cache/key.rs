@@ -79,7 +79,10 @@ use crate::engine::Engine;
 ///   compares their entry's guard proves (`translate::versioning`).
 /// - 22: taken by 5a0efd9 (global.set under a pending charge), reverted
 ///   in the next commit: code is 21's again; the next change takes 23.
-pub const COMPILER_VERSION: u32 = 21;
+/// - 23: `memory.copy` and `memory.fill` of a constant length up to 128
+///   bytes are loads and stores instead of a libcall
+///   (`translate::visit::memory::INLINE_BULK_BYTES`).
+pub const COMPILER_VERSION: u32 = 23;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

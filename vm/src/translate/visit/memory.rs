@@ -3,14 +3,16 @@
 //! operators (`table.init`, `table.copy`, `elem.drop`, as libcalls).
 //!
 //! Loads and stores are inline after an explicit bounds check
-//! ([`crate::translate::bounds`]). `memory.grow` and the bulk operators are
-//! libcalls: the runtime checks their ranges, returns a trap code, and the
+//! ([`crate::translate::bounds`]), and so are `memory.copy` and
+//! `memory.fill` of a small constant length (see [`INLINE_BULK_BYTES`]).
+//! `memory.grow` and the other bulk operators are libcalls: the runtime checks their ranges, returns a trap code, and the
 //! generated code branches to the trap path on a non-zero code (a Rust
 //! frame never unwinds). Their dynamic gas was charged by the instrumented
 //! code before them.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, types};
+use cranelift_codegen::ir::types::{I32, I64};
+use cranelift_codegen::ir::{InstBuilder, Type, Value, types};
 use wasmparser::{MemArg, Operator};
 
 use crate::error::CompileError;
@@ -98,11 +100,15 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             src_mem: 0,
         } => {
             let (dst, src, len) = t.pop3()?;
-            bulk(t, Libcall::MemoryCopy, &[dst, src, len], OOB)?;
+            if !inline_copy(t, dst, src, len)? {
+                bulk(t, Libcall::MemoryCopy, &[dst, src, len], OOB)?;
+            }
         }
         O::MemoryFill { mem: 0 } => {
             let (dst, value, len) = t.pop3()?;
-            bulk(t, Libcall::MemoryFill, &[dst, value, len], OOB)?;
+            if !inline_fill(t, dst, value, len)? {
+                bulk(t, Libcall::MemoryFill, &[dst, value, len], OOB)?;
+            }
         }
         O::MemoryInit { data_index, mem: 0 } => {
             let (dst, src, len) = t.pop3()?;
@@ -157,9 +163,15 @@ fn load_size(kind: Load) -> u32 {
 }
 
 /// Whether `op` reads the memory length: loads and stores (their bounds
-/// checks) and `memory.size`. A function without any keeps no length.
+/// checks), `memory.size`, and `memory.copy` and `memory.fill` (done
+/// inline when their length is a small constant). A function without any
+/// keeps no length.
 pub(crate) fn reads_memory_len(op: &Operator<'_>) -> bool {
-    access(op).is_some() || matches!(op, Operator::MemorySize { .. })
+    access(op).is_some()
+        || matches!(
+            op,
+            Operator::MemorySize { .. } | Operator::MemoryCopy { .. } | Operator::MemoryFill { .. }
+        )
 }
 
 fn memarg_offset(t: &Translator<'_, '_>, memarg: MemArg) -> Result<u64> {
@@ -170,7 +182,6 @@ fn memarg_offset(t: &Translator<'_, '_>, memarg: MemArg) -> Result<u64> {
 }
 
 fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
-    use types::{I32, I64};
     let offset = memarg_offset(t, memarg)?;
     let index = t.pop()?;
     let addr = checked_addr(t, index, offset, load_size(kind))?;
@@ -227,4 +238,82 @@ fn bulk(
     let failed = t.b.ins().icmp_imm_s(IntCC::NotEqual, code, 0);
     t.trap_if(failed, kind);
     Ok(())
+}
+
+/// The longest `memory.copy` or `memory.fill` done inline, with loads and
+/// stores, instead of a libcall: 8 stores of 16 bytes, LLVM's limit for an
+/// inline `memcpy` on x86-64. rustc copies and zeroes small structs with
+/// these operators and constant lengths (40-byte field elements in
+/// ed25519), where the libcall's call and the registers it clobbers cost
+/// more than the copy.
+const INLINE_BULK_BYTES: u32 = 128;
+
+/// The length of a bulk operator done inline: a constant from 1 to
+/// [`INLINE_BULK_BYTES`], in a function that keeps the memory length.
+/// (A length of 0 still checks its address: the libcall does.)
+fn inline_length(t: &Translator<'_, '_>, len: Value) -> Option<u32> {
+    t.memory_len?;
+    let bytes = t.constant(len)? as u32;
+    (1..=INLINE_BULK_BYTES).contains(&bytes).then_some(bytes)
+}
+
+/// The pieces that cover `bytes` bytes, as (offset, type): the widest type
+/// of at most `widest` bytes that fits, repeated, the last one ending at
+/// `bytes` (overlapping the one before it when `bytes` is not a multiple).
+fn pieces(bytes: u32, widest: u32) -> Vec<(i32, Type)> {
+    let (width, ty) = [(16, types::I8X16), (8, I64), (4, I32), (2, types::I16)]
+        .into_iter()
+        .find(|&(width, _)| width <= widest && width <= bytes)
+        .unwrap_or((1, types::I8));
+    let mut pieces: Vec<(i32, Type)> = (0..bytes - width)
+        .step_by(width as usize)
+        .map(|at| (at as i32, ty))
+        .collect();
+    pieces.push(((bytes - width) as i32, ty));
+    pieces
+}
+
+/// `memory.copy` of a small constant length, inline: both ranges checked
+/// as the libcall does (the same trap, before anything is written), then
+/// every piece loaded before any is stored, so overlapping ranges copy as
+/// `memmove` does. Returns false (nothing emitted) for other lengths.
+fn inline_copy(t: &mut Translator<'_, '_>, dst: Value, src: Value, len: Value) -> Result<bool> {
+    let Some(bytes) = inline_length(t, len) else {
+        return Ok(false);
+    };
+    let to = checked_addr(t, dst, 0, bytes)?;
+    let from = checked_addr(t, src, 0, bytes)?;
+    let f = heap_flags();
+    let pieces = pieces(bytes, 16);
+    let values: Vec<Value> = pieces
+        .iter()
+        .map(|&(at, ty)| t.b.ins().load(ty, f, from, at))
+        .collect();
+    for (&(at, _), value) in pieces.iter().zip(values) {
+        t.b.ins().store(f, value, to, at);
+    }
+    Ok(true)
+}
+
+/// `memory.fill` of a small constant length, inline: the range checked as
+/// the libcall does, then 8-byte (and smaller) stores of the value's low
+/// byte repeated. Returns false (nothing emitted) for other lengths.
+fn inline_fill(t: &mut Translator<'_, '_>, dst: Value, value: Value, len: Value) -> Result<bool> {
+    let Some(bytes) = inline_length(t, len) else {
+        return Ok(false);
+    };
+    let to = checked_addr(t, dst, 0, bytes)?;
+    let f = heap_flags();
+    let wide = t.b.ins().uextend(I64, value);
+    let byte = t.b.ins().band_imm_u(wide, 0xff);
+    let pattern = t.b.ins().imul_imm_u(byte, 0x0101_0101_0101_0101);
+    for (at, ty) in pieces(bytes, 8) {
+        let piece = if ty == I64 {
+            pattern
+        } else {
+            t.b.ins().ireduce(ty, pattern)
+        };
+        t.b.ins().store(f, piece, to, at);
+    }
+    Ok(true)
 }
