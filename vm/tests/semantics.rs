@@ -307,6 +307,52 @@ fn inline_bulk_memory_matches_the_libcall() {
     }
 }
 
+/// The inline `memory.copy` and `memory.fill` where the translator knows
+/// more about their operands: after a `memory.grow` (the length it checks
+/// against must be the new one), a source on the destination's base (its
+/// check may widen the destination's), an index checked before, and
+/// constant addresses (checks skipped within the initial size).
+#[test]
+fn inline_bulk_memory_after_growth_and_known_indices() {
+    let m = compile(&prepare(
+        r#"(module (memory 1 2)
+          (func (export "grow_then_copy")
+            (drop (i32.load (i32.const 0)))
+            (drop (memory.grow (i32.const 1)))
+            (memory.copy (i32.const 65536) (i32.const 0) (i32.const 8))
+            (memory.fill (i32.const 131064) (i32.const 0xab) (i32.const 8)))
+          (func (export "shift") (param i32)
+            (memory.copy (local.get 0) (i32.add (local.get 0) (i32.const 16)) (i32.const 40)))
+          (func (export "checked_before") (param i32) (result i32)
+            (i32.load (local.get 0))
+            (memory.copy (local.get 0) (i32.const 0) (i32.const 64)))
+          (func (export "constant_in") (memory.copy (i32.const 65496) (i32.const 0) (i32.const 40)))
+          (func (export "constant_out") (memory.copy (i32.const 65497) (i32.const 0) (i32.const 40)))
+        )"#,
+    ));
+    let oob = Err(Trap::Wasm(TrapKind::MemoryOutOfBounds));
+    let after = |name: &str, args: &[i32]| {
+        let mut instance = Instance::new(&m, Imports::new(), 1 << 30).unwrap();
+        instance.memory_mut()[..64].copy_from_slice(&[0x5a; 64]);
+        instance.memory_mut()[16..56].copy_from_slice(&[7; 40]);
+        let args: Vec<Value> = args.iter().map(|&v| Value::I32(v)).collect();
+        instance
+            .call(name, &args)
+            .map(|_| instance.memory().to_vec())
+    };
+    let grown = after("grow_then_copy", &[]).unwrap();
+    assert_eq!(grown.len(), 131072);
+    assert_eq!(grown[65536..65544], [0x5a; 8]);
+    assert_eq!(grown[131064..], [0xab; 8]);
+    assert_eq!(after("shift", &[0]).unwrap()[..40], [7; 40]);
+    assert!(after("shift", &[65536 - 56]).is_ok());
+    assert_eq!(after("shift", &[65536 - 55]), oob);
+    assert!(after("checked_before", &[65536 - 64]).is_ok());
+    assert_eq!(after("checked_before", &[65536 - 63]), oob);
+    assert_eq!(after("constant_in", &[]).unwrap()[65496..65512], [0x5a; 16]);
+    assert_eq!(after("constant_out", &[]), oob);
+}
+
 #[test]
 fn host_functions() {
     let m = compile(&prepare(

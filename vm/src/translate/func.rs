@@ -1499,6 +1499,36 @@ mod tests {
         });
     }
 
+    /// `memory.copy` and `memory.fill` of a constant length up to 128
+    /// bytes are loads and stores; longer or variable ones call the
+    /// runtime (one more `call_indirect` than the trap paths' own).
+    #[test]
+    fn constant_bulk_memory_up_to_128_bytes_is_inline() {
+        let functions = clif(
+            r#"(module (memory 1)
+              (func (param i32 i32) (memory.copy (local.get 0) (local.get 1) (i32.const 128)))
+              (func (param i32 i32) (memory.copy (local.get 0) (local.get 1) (i32.const 129)))
+              (func (param i32 i32) (memory.fill (local.get 0) (local.get 1) (i32.const 128)))
+              (func (param i32 i32) (memory.fill (local.get 0) (local.get 1) (i32.const 129)))
+              (func (param i32 i32 i32)
+                (memory.copy (local.get 0) (local.get 1) (local.get 2))))"#,
+        );
+        let indirect_calls = |clif: &str| clif.matches("call_indirect").count();
+        let [copy128, copy129, fill128, fill129, copy_variable] = &functions[..5] else {
+            panic!("{} functions", functions.len());
+        };
+        assert_eq!(copy128.matches("load.i8x16").count(), 8, "{copy128}");
+        assert_eq!(
+            fill128.matches("store notrap little").count(),
+            16,
+            "{fill128}"
+        );
+        assert_eq!(indirect_calls(copy128) + 1, indirect_calls(copy129));
+        assert_eq!(indirect_calls(copy128) + 1, indirect_calls(copy_variable));
+        assert_eq!(indirect_calls(fill128) + 1, indirect_calls(fill129));
+        assert_eq!(copy129.matches("load.i8x16").count(), 0);
+    }
+
     /// Direct calls to wasm functions (`call fnN`) in a function's CLIF.
     fn wasm_calls(clif: &str) -> usize {
         clif.lines()

@@ -273,6 +273,18 @@ fn pieces(bytes: u32, widest: u32) -> Vec<(i32, Type)> {
     pieces
 }
 
+/// Before an inline bulk operator's checks: no check made before it may be
+/// widened to cover its ranges. The metering's `charge_bytes` call before
+/// it already ends widening (a call is observable); this keeps the trap
+/// order (out of gas before out of bounds) even if that ever changes.
+///
+/// Its checks are not in a versioned loop's proven accesses either: those
+/// are loads and stores by operator offset, and a loop with a bulk operator
+/// is no candidate (`super::super::versioning`).
+fn forget_widenable_checks(t: &mut Translator<'_, '_>) {
+    t.widenable.clear();
+}
+
 /// `memory.copy` of a small constant length, inline: both ranges checked
 /// as the libcall does (the same trap, before anything is written), then
 /// every piece loaded before any is stored, so overlapping ranges copy as
@@ -281,6 +293,7 @@ fn inline_copy(t: &mut Translator<'_, '_>, dst: Value, src: Value, len: Value) -
     let Some(bytes) = inline_length(t, len) else {
         return Ok(false);
     };
+    forget_widenable_checks(t);
     let to = checked_addr(t, dst, 0, bytes)?;
     let from = checked_addr(t, src, 0, bytes)?;
     let f = heap_flags();
@@ -302,6 +315,7 @@ fn inline_fill(t: &mut Translator<'_, '_>, dst: Value, value: Value, len: Value)
     let Some(bytes) = inline_length(t, len) else {
         return Ok(false);
     };
+    forget_widenable_checks(t);
     let to = checked_addr(t, dst, 0, bytes)?;
     let f = heap_flags();
     let wide = t.b.ins().uextend(I64, value);
