@@ -5,10 +5,11 @@
 //! Loads and stores are inline after an explicit bounds check
 //! ([`crate::translate::bounds`]), and so are `memory.copy` and
 //! `memory.fill` of a small constant length (see [`INLINE_BULK_BYTES`]).
-//! `memory.grow` and the other bulk operators are libcalls: the runtime checks their ranges, returns a trap code, and the
-//! generated code branches to the trap path on a non-zero code (a Rust
-//! frame never unwinds). Their dynamic gas was charged by the instrumented
-//! code before them.
+//! `memory.grow` and the other bulk operators are libcalls: the runtime
+//! checks their ranges, returns a trap code, and the generated code
+//! branches to the trap path on a non-zero code (a Rust frame never
+//! unwinds). Their dynamic gas was charged by the instrumented code before
+//! them.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64};
