@@ -224,6 +224,22 @@ fn bulk_memory() {
     assert_eq!(run(&m, "fill", &[65536, 1]).outcome, oob);
 }
 
+/// The memory after `name(args)` (`i32` arguments) on a new instance whose
+/// memory `init` wrote first, or the trap.
+fn memory_after(
+    module: &gasket_vm::Module,
+    name: &str,
+    args: &[i32],
+    init: impl FnOnce(&mut [u8]),
+) -> Result<Vec<u8>, Trap> {
+    let mut instance = Instance::new(module, Imports::new(), common::GAS_LIMIT).unwrap();
+    init(instance.memory_mut());
+    let args: Vec<Value> = args.iter().map(|&v| Value::I32(v)).collect();
+    instance
+        .call(name, &args)
+        .map(|_| instance.memory().to_vec())
+}
+
 /// `memory.copy` and `memory.fill` of a constant length up to 128 bytes
 /// are loads and stores, longer or variable ones a libcall: both must
 /// agree on every length, at the memory's end and one byte past it (a
@@ -250,17 +266,13 @@ fn inline_bulk_memory_matches_the_libcall() {
     let end = 65536;
     for config in [EngineConfig::default(), EngineConfig::baseline()] {
         let module = Engine::new(config).unwrap().compile(&prepared).unwrap();
-        // The memory after `name(args)` on an instance whose every byte
-        // differs from its neighbours, or the trap.
+        // Every byte differs from its neighbours.
         let after = |name: &str, args: &[i32]| {
-            let mut instance = Instance::new(&module, Imports::new(), 1 << 30).unwrap();
-            for (i, byte) in instance.memory_mut().iter_mut().enumerate() {
-                *byte = (i * 7 + i / 251) as u8;
-            }
-            let args: Vec<Value> = args.iter().map(|&v| Value::I32(v)).collect();
-            instance
-                .call(name, &args)
-                .map(|_| instance.memory().to_vec())
+            memory_after(&module, name, args, |memory| {
+                for (i, byte) in memory.iter_mut().enumerate() {
+                    *byte = (i * 7 + i / 251) as u8;
+                }
+            })
         };
         for len in LENGTHS {
             let mut copies = vec![(0, 1000), (1000, 0), (end - len, 0), (0, end - len)];
@@ -332,13 +344,10 @@ fn inline_bulk_memory_after_growth_and_known_indices() {
     ));
     let oob = Err(Trap::Wasm(TrapKind::MemoryOutOfBounds));
     let after = |name: &str, args: &[i32]| {
-        let mut instance = Instance::new(&m, Imports::new(), 1 << 30).unwrap();
-        instance.memory_mut()[..64].copy_from_slice(&[0x5a; 64]);
-        instance.memory_mut()[16..56].copy_from_slice(&[7; 40]);
-        let args: Vec<Value> = args.iter().map(|&v| Value::I32(v)).collect();
-        instance
-            .call(name, &args)
-            .map(|_| instance.memory().to_vec())
+        memory_after(&m, name, args, |memory| {
+            memory[..64].copy_from_slice(&[0x5a; 64]);
+            memory[16..56].copy_from_slice(&[7; 40]);
+        })
     };
     let grown = after("grow_then_copy", &[]).unwrap();
     assert_eq!(grown.len(), 131072);
