@@ -148,6 +148,32 @@ fn host_traps_and_errors_end_the_call() {
 }
 
 #[test]
+fn a_dispatched_hosts_own_error_comes_back_whole() {
+    let module = adder();
+    let mut imports = Imports::new();
+    imports
+        .dispatch("env", "add", 99)
+        .dispatch("env", "store", ID_STORE);
+    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+    let mut host = Recorder { calls: 0 };
+    let err = instance
+        .call_with("sum", &[Value::I64(1), Value::I64(2)], &mut host, 0)
+        .unwrap_err();
+    assert_eq!(err, Trap::Host("unknown id 99".into()));
+    assert_eq!(host.calls, 1);
+    // Nothing of the error stays behind: the next call of a good import
+    // succeeds, and a trap after it is the trap, not the old error.
+    instance
+        .call_with("store", &[Value::I32(8), Value::I32(0)], &mut host, 0)
+        .unwrap();
+    assert_eq!(&instance.memory()[8..12], &[0xAB; 4]);
+    let err = instance
+        .call_with("store", &[Value::I32(65534), Value::I32(0)], &mut host, 0)
+        .unwrap_err();
+    assert_eq!(err, Trap::Wasm(TrapKind::MemoryOutOfBounds));
+}
+
+#[test]
 fn a_panicking_host_is_an_error() {
     struct Panics;
     impl Host for Panics {
