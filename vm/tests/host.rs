@@ -144,7 +144,97 @@ fn host_traps_and_errors_end_the_call() {
     let err = instance
         .call("sum", &[Value::I64(1), Value::I64(2)])
         .unwrap_err();
-    assert!(matches!(err, Trap::Host(_)), "{err:?}");
+    assert_eq!(
+        err,
+        Trap::Host("a dispatched import needs Instance::call_with".into())
+    );
+}
+
+/// Returns the error it holds from every call.
+struct Fails(Trap);
+
+impl Host for Fails {
+    fn call(&mut self, _: u32, _: &mut Caller<'_>, _: &[i64], _: &mut [i64]) -> Result<(), Trap> {
+        Err(self.0.clone())
+    }
+}
+
+#[test]
+fn every_error_of_a_dispatched_host_comes_back_as_it_was() {
+    let module = adder();
+    let mut instance = Instance::new(&module, dispatched_imports(), GAS_LIMIT).unwrap();
+    let errors = TrapKind::ALL.into_iter().map(Trap::Wasm).chain([
+        Trap::Host("host says no".into()),
+        Trap::NoSuchExport("elsewhere".into()),
+        Trap::BadArguments("f".into()),
+        Trap::NativeStackExhausted,
+    ]);
+    for error in errors {
+        let err = instance
+            .call_with(
+                "sum",
+                &[Value::I64(1), Value::I64(2)],
+                &mut Fails(error.clone()),
+                0,
+            )
+            .unwrap_err();
+        assert_eq!(err, error);
+    }
+}
+
+#[test]
+fn a_panicking_closure_is_an_error() {
+    let module = adder();
+    let mut imports = Imports::new();
+    imports
+        .func("env", "add", |_, args| {
+            if args[0] < 0 {
+                panic!("closure got {}", args[0]);
+            }
+            Ok(vec![args[0] + args[1]])
+        })
+        .func("env", "store", |_, _| Ok(vec![]));
+    let mut instance = Instance::new(&module, imports, GAS_LIMIT).unwrap();
+    let err = instance
+        .call("sum", &[Value::I64(-5), Value::I64(2)])
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Trap::Host("host function env.add panicked: closure got -5".into())
+    );
+    let out = instance.call("sum", &[Value::I64(1), Value::I64(2)]);
+    assert_eq!(out, Ok(vec![Value::I64(4)]));
+}
+
+#[test]
+fn a_panic_whose_payload_panics_when_dropped_is_an_error() {
+    struct PanicsWhenDropped;
+    impl Drop for PanicsWhenDropped {
+        fn drop(&mut self) {
+            panic!("the payload's drop");
+        }
+    }
+    struct Panics;
+    impl Host for Panics {
+        fn call(
+            &mut self,
+            _: u32,
+            _: &mut Caller<'_>,
+            _: &[i64],
+            _: &mut [i64],
+        ) -> Result<(), Trap> {
+            std::panic::panic_any(PanicsWhenDropped)
+        }
+    }
+    let module = adder();
+    let mut instance = Instance::new(&module, dispatched_imports(), GAS_LIMIT).unwrap();
+    let err = instance
+        .call_with("sum", &[Value::I64(1), Value::I64(2)], &mut Panics, 0)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Trap::Host("host function env.add panicked: (no message)".into())
+    );
 }
 
 #[test]

@@ -393,11 +393,11 @@ fn run_dispatched(
 /// trap's code, or [`CODE_HOST`] with any other error moved to `failed`.
 ///
 /// Matched in place, inside the `catch_unwind`, so that the common path
-/// reads only the tag byte the host function stored: copied out whole
-/// (as `catch_unwind` returned it before), the outcome was read back in
-/// 8-byte words, a load that a 1-byte store cannot forward to. That
-/// stalled every host call (62% of `host_call`'s samples, on AMD Zen 4,
-/// on the instruction after the call).
+/// reads only the tag the host function stored. Copied out of
+/// `catch_unwind` whole, the outcome was read back in 8-byte words, and a
+/// load wider than the store before it waits for that store to retire:
+/// every host call stalled on it (read from the compiled code; `Trap`'s
+/// layout is rustc's to choose, so this is a matter of speed only).
 #[inline(always)]
 fn outcome_code(result: Result<(), Trap>, failed: &mut Option<Trap>) -> u32 {
     match result {
@@ -441,17 +441,23 @@ fn host_failed(
     caught: std::thread::Result<u32>,
     failed: Option<Trap>,
 ) -> u32 {
-    let error = match (caught, failed) {
-        (Ok(_), Some(error)) => error,
-        // Not reached: only `keep_failure` gives `CODE_HOST`, and it sets
-        // `failed`; the caller reports a missing error as a host error.
-        (Ok(code), None) => return code,
-        (Err(payload), _) => Trap::Host(format!(
-            "host function {} panicked: {}",
-            // SAFETY: the host function is over; the reference ends here.
-            function_import_name(unsafe { &*inst }, import as usize),
-            panic_message(payload.as_ref())
-        )),
+    let error = match caught {
+        // Only `keep_failure` gives `CODE_HOST`, and it sets `failed`.
+        Ok(_) => failed.unwrap_or_else(|| Trap::Host("host error without a trap".into())),
+        Err(payload) => {
+            let error = Trap::Host(format!(
+                "host function {} panicked: {}",
+                // SAFETY: the host function is over; the reference ends here.
+                function_import_name(unsafe { &*inst }, import as usize),
+                panic_message(payload.as_ref())
+            ));
+            // A payload whose drop panics must not unwind into generated
+            // code; such a payload is leaked instead.
+            if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+                std::mem::forget(again);
+            }
+            error
+        }
     };
     // SAFETY: as above.
     unsafe { &mut *inst }.pending = Some(error);
