@@ -69,7 +69,7 @@ pub(crate) unsafe fn enter(
     let sp = std::ptr::addr_of!(marker) as usize;
     // SAFETY: vmctx is valid (caller contract); only this thread uses it.
     let outermost = unsafe { (*vmctx).stack_limit == 0 };
-    let thread_limit = THREAD_STACK_LIMIT.get();
+    let thread_limit = THREAD_STACK_LIMIT.with(Cell::get);
     if outermost {
         let limit = match thread_limit {
             0 => sp.saturating_sub(native_stack_bytes).max(1),
@@ -77,7 +77,7 @@ pub(crate) unsafe fn enter(
         };
         // SAFETY: as above.
         unsafe { (*vmctx).stack_limit = limit };
-        THREAD_STACK_LIMIT.set(limit);
+        THREAD_STACK_LIMIT.with(|l| l.set(limit));
     }
     // SAFETY: the caller guarantees the trampoline, context and buffer; the
     // C shim returns normally whether or not the code trapped.
@@ -85,7 +85,7 @@ pub(crate) unsafe fn enter(
     if outermost {
         // SAFETY: as above.
         unsafe { (*vmctx).stack_limit = 0 };
-        THREAD_STACK_LIMIT.set(thread_limit);
+        THREAD_STACK_LIMIT.with(|l| l.set(thread_limit));
     }
     code as u32
 }
