@@ -479,3 +479,40 @@ fn resolved_exports_call_like_names() {
     ));
     assert!(m.export_func("missing").is_none());
 }
+
+#[test]
+fn set_gas_sets_the_gas_global_whether_globals_are_inline_or_not() {
+    // The injected gas and stack globals come after the module's own:
+    // with 1 own global the globals sit in the context, with 40 they
+    // are spilled to the heap.
+    for own in [1, 40] {
+        let globals: String = (0..own)
+            .map(|i| format!("(global $g{i} (mut i64) (i64.const {i}))"))
+            .collect();
+        let m = compile(&prepare(&format!(
+            r#"(module {globals}
+              (func (export "spin") (param $n i32) (result i64)
+                (loop $l
+                  (global.set $g0 (i64.add (global.get $g0) (i64.const 1)))
+                  (br_if $l (i32.ne (local.tee $n (i32.sub (local.get $n) (i32.const 1))) (i32.const 0))))
+                (global.get $g0)))"#
+        )));
+        let mut instance = Instance::new(&m, Imports::new(), 1_000_000).unwrap();
+        instance.set_gas(12_345);
+        assert_eq!(instance.gas_left(), 12_345, "{own} globals");
+        let out = instance.call("spin", &[Value::I32(10)]).unwrap();
+        assert_eq!(out, vec![Value::I64(10)], "{own} globals");
+        let used = 12_345 - instance.gas_left();
+        assert!(used > 0, "{own} globals");
+        // Just enough gas again, then one unit short.
+        instance.set_gas(used as u64);
+        instance.call("spin", &[Value::I32(10)]).unwrap();
+        assert_eq!(instance.gas_left(), 0, "{own} globals");
+        instance.set_gas(used as u64 - 1);
+        let err = instance.call("spin", &[Value::I32(10)]).unwrap_err();
+        assert_eq!(err, Trap::Wasm(TrapKind::OutOfGas), "{own} globals");
+        // Above i64::MAX: capped.
+        instance.set_gas(u64::MAX);
+        assert_eq!(instance.gas_left(), i64::MAX, "{own} globals");
+    }
+}

@@ -1324,7 +1324,14 @@ impl Instance {
     /// [`Instance`]).
     pub fn set_gas(&mut self, gas: u64) {
         if self.owned() {
-            *self.inner_mut().gas_slot() = gas.min(i64::MAX as u64) as i64;
+            let gas = gas.min(i64::MAX as u64) as i64;
+            // SAFETY: the context's gas pointer is the gas global's slot
+            // in this instance's globals (set at instantiation, never null,
+            // as `Caller` and the import wrappers use it); through `&mut
+            // self` nothing else uses the instance. One load fewer than
+            // `gas_slot`, whose index and globals come from the module,
+            // on the way into every call.
+            unsafe { *self.inner_mut().vmctx.gas = gas };
         }
     }
 
