@@ -207,37 +207,6 @@ fn a_panicking_closure_is_an_error() {
 }
 
 #[test]
-fn a_panic_whose_payload_panics_when_dropped_is_an_error() {
-    struct PanicsWhenDropped;
-    impl Drop for PanicsWhenDropped {
-        fn drop(&mut self) {
-            panic!("the payload's drop");
-        }
-    }
-    struct Panics;
-    impl Host for Panics {
-        fn call(
-            &mut self,
-            _: u32,
-            _: &mut Caller<'_>,
-            _: &[i64],
-            _: &mut [i64],
-        ) -> Result<(), Trap> {
-            std::panic::panic_any(PanicsWhenDropped)
-        }
-    }
-    let module = adder();
-    let mut instance = Instance::new(&module, dispatched_imports(), GAS_LIMIT).unwrap();
-    let err = instance
-        .call_with("sum", &[Value::I64(1), Value::I64(2)], &mut Panics, 0)
-        .unwrap_err();
-    assert_eq!(
-        err,
-        Trap::Host("host function env.add panicked: (no message)".into())
-    );
-}
-
-#[test]
 fn a_dispatched_hosts_own_error_comes_back_whole() {
     let module = adder();
     let mut imports = Imports::new();
@@ -263,40 +232,58 @@ fn a_dispatched_hosts_own_error_comes_back_whole() {
     assert_eq!(err, Trap::Wasm(TrapKind::MemoryOutOfBounds));
 }
 
+/// Panics in every call: with a message, or with a payload whose drop
+/// panics too.
+struct Panics {
+    payload_panics_when_dropped: bool,
+}
+
+struct PanicsWhenDropped;
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("the payload's drop");
+    }
+}
+
+impl Host for Panics {
+    fn call(&mut self, _: u32, _: &mut Caller<'_>, _: &[i64], _: &mut [i64]) -> Result<(), Trap> {
+        if self.payload_panics_when_dropped {
+            std::panic::panic_any(PanicsWhenDropped);
+        }
+        panic!("host bug");
+    }
+}
+
 #[test]
 fn a_panicking_host_is_an_error() {
-    struct Panics;
-    impl Host for Panics {
-        fn call(
-            &mut self,
-            _: u32,
-            _: &mut Caller<'_>,
-            _: &[i64],
-            _: &mut [i64],
-        ) -> Result<(), Trap> {
-            panic!("host bug");
-        }
-    }
     let module = adder();
     let mut instance = Instance::new(&module, dispatched_imports(), GAS_LIMIT).unwrap();
-    let err = instance
-        .call_with("sum", &[Value::I64(1), Value::I64(2)], &mut Panics, 0)
-        .unwrap_err();
-    // It names the import and says what the panic said.
-    assert_eq!(
-        err,
-        Trap::Host("host function env.add panicked: host bug".into())
-    );
-    // The instance still works.
-    let out = instance
-        .call_with(
-            "sum",
-            &[Value::I64(1), Value::I64(2)],
-            &mut Recorder { calls: 0 },
-            0,
-        )
-        .unwrap();
-    assert_eq!(out, vec![Value::I64(4)]);
+    // A payload whose drop panics as well must not unwind into generated
+    // code (that aborted the process).
+    for (payload_panics_when_dropped, message) in [(false, "host bug"), (true, "(no message)")] {
+        let mut host = Panics {
+            payload_panics_when_dropped,
+        };
+        let err = instance
+            .call_with("sum", &[Value::I64(1), Value::I64(2)], &mut host, 0)
+            .unwrap_err();
+        // It names the import and says what the panic said.
+        assert_eq!(
+            err,
+            Trap::Host(format!("host function env.add panicked: {message}"))
+        );
+        // The instance still works.
+        let out = instance
+            .call_with(
+                "sum",
+                &[Value::I64(1), Value::I64(2)],
+                &mut Recorder { calls: 0 },
+                0,
+            )
+            .unwrap();
+        assert_eq!(out, vec![Value::I64(4)]);
+    }
 }
 
 /// `run(levels, frames)`: recurses `frames` deep, then asks the host to run
