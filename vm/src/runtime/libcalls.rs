@@ -452,7 +452,7 @@ fn host_failed(
                 panic_message(payload.as_ref())
             ));
             // A payload whose drop panics must not unwind into generated
-            // code; such a payload is leaked instead.
+            // code: that second panic is caught, and its payload leaked.
             if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
                 std::mem::forget(again);
             }
