@@ -442,8 +442,12 @@ fn host_failed(
     failed: Option<Trap>,
 ) -> u32 {
     let error = match caught {
-        // Only `keep_failure` gives `CODE_HOST`, and it sets `failed`.
-        Ok(_) => failed.unwrap_or_else(|| Trap::Host("host error without a trap".into())),
+        // Only `keep_failure` gives `CODE_HOST`, and it sets `failed`;
+        // were it unset, `Instance::run` reports the missing error.
+        Ok(code) => match failed {
+            Some(error) => error,
+            None => return code,
+        },
         Err(payload) => {
             let error = Trap::Host(format!(
                 "host function {} panicked: {}",
