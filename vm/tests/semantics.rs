@@ -103,6 +103,49 @@ fn numeric_and_sign_extension() {
     assert_eq!(r("select", &[1, 2, 5]), 1);
 }
 
+/// `i64.extend_i32_{u,s}` of a loaded `i32` becomes an extending load
+/// (`translate::visit::numeric::widen_load`): the value keeps both
+/// widths, a second extension of it is of the same 4 bytes, and a store
+/// between the load and the extension does not change what is extended.
+#[test]
+fn an_extended_load_is_the_value_loaded() {
+    let m = compile(&prepare(
+        r#"(module (memory 1)
+          (data (i32.const 8) "\f0\de\bc\9a\78\56\34\12")
+          (func (export "u") (param i32) (result i64)
+            (i64.extend_i32_u (i32.load (local.get 0))))
+          (func (export "s") (param i32) (result i64)
+            (i64.extend_i32_s (i32.load offset=4 (local.get 0))))
+          (func (export "s_top") (param i32) (result i64)
+            (i64.extend_i32_s (i32.load (local.get 0))))
+          (func (export "both") (param i32) (result i64) (local i32)
+            (local.set 1 (i32.load (local.get 0)))
+            (i64.xor
+              (i64.xor
+                (i64.extend_i32_u (local.get 1))
+                (i64.shl (i64.extend_i32_s (local.get 1)) (i64.const 1)))
+              (i64.extend_i32_u (i32.add (local.get 1) (i32.const 1)))))
+          (func (export "stored_between") (param i32) (result i64) (local i32)
+            (local.set 1 (i32.load (local.get 0)))
+            (i32.store (local.get 0) (i32.const 7))
+            (if (i32.eqz (local.get 0)) (then (unreachable)))
+            (i64.add (i64.extend_i32_u (local.get 1)) (i64.load32_u (local.get 0))))
+        )"#,
+    ));
+    let r = |f: &str, a: &[i64]| run(&m, f, a).outcome.unwrap()[0];
+    let word = 0x9abc_def0_u32;
+    assert_eq!(r("u", &[8]), i64::from(word));
+    assert_eq!(r("s", &[8]), 0x1234_5678);
+    assert_eq!(r("s_top", &[8]), i64::from(word as i32));
+    let both = u64::from(word) ^ ((i64::from(word as i32) as u64) << 1) ^ u64::from(word + 1);
+    assert_eq!(r("both", &[8]), both as i64);
+    assert_eq!(r("stored_between", &[8]), i64::from(word) + 7);
+    assert_eq!(
+        run(&m, "u", &[65534]).outcome,
+        Err(Trap::Wasm(TrapKind::MemoryOutOfBounds))
+    );
+}
+
 #[test]
 fn globals_and_start_function() {
     let m = compile(&prepare(

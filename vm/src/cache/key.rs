@@ -82,7 +82,10 @@ use crate::engine::Engine;
 /// - 23: `memory.copy` and `memory.fill` of a constant length up to 128
 ///   bytes are loads and stores instead of a libcall
 ///   (`translate::visit::memory::INLINE_BULK_BYTES`).
-pub const COMPILER_VERSION: u32 = 23;
+/// - 24: an `i32` load that `i64.extend_i32_{u,s}` extends is an extending
+///   load, its `i32` value the `ireduce` of it
+///   (`translate::visit::numeric::widen_load`).
+pub const COMPILER_VERSION: u32 = 24;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -1499,6 +1499,28 @@ mod tests {
         });
     }
 
+    /// An `i32` load that `i64.extend_i32_{u,s}` extends is an extending
+    /// load, with no extension of its own; other extensions stay.
+    #[test]
+    fn an_extended_load_is_an_extending_load() {
+        let functions = clif(
+            r#"(module (memory 1)
+              (func (param i32) (result i64) (i64.extend_i32_u (i32.load (local.get 0))))
+              (func (param i32) (result i64) (i64.extend_i32_s (i32.load (local.get 0))))
+              (func (param i32) (result i64) (i64.extend_i32_u (local.get 0))))"#,
+        );
+        let [unsigned, signed, param] = &functions[..3] else {
+            panic!("{} functions", functions.len());
+        };
+        // The one `uextend` left is the address's.
+        let extensions = |clif: &str| clif.matches("extend").count();
+        assert!(unsigned.contains("= uload32 notrap little"), "{unsigned}");
+        assert_eq!(extensions(unsigned), 1, "{unsigned}");
+        assert!(signed.contains("= sload32 notrap little"), "{signed}");
+        assert_eq!(extensions(signed), 1, "{signed}");
+        assert_eq!(extensions(param), 1, "{param}");
+    }
+
     /// `memory.copy` and `memory.fill` of a constant length up to 128
     /// bytes are loads and stores; longer or variable ones call the
     /// runtime (one more `call_indirect` than the trap paths' own).

@@ -8,8 +8,9 @@
 //! Shift and rotate amounts are taken modulo the width by Cranelift, as wasm
 //! wants.
 
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, Type, Value, types};
+use cranelift_codegen::ir::{InstBuilder, InstructionData, Opcode, Type, Value, ValueDef, types};
 use wasmparser::Operator;
 
 use crate::error::CompileError;
@@ -186,13 +187,68 @@ fn check_zero(t: &mut Translator<'_, '_>, divisor: Value) {
 
 fn extend(t: &mut Translator<'_, '_>, _from: Type, to: Type, signed: bool) -> Result<()> {
     let a = t.pop()?;
-    let v = if signed {
-        t.b.ins().sextend(to, a)
-    } else {
-        t.b.ins().uextend(to, a)
+    let v = match widen_load(t, a, to, signed) {
+        Some(wide) => wide,
+        None if signed => t.b.ins().sextend(to, a),
+        None => t.b.ins().uextend(to, a),
     };
     t.push(v);
     Ok(())
+}
+
+/// `i64.extend_i32_{s,u}` of an `i32` load: the load becomes the
+/// extending load (`uload32`/`sload32` to `i64`, the same 4 bytes at the
+/// same point) and its `i32` value the `ireduce` of that, which costs no
+/// instruction. Returns the extended value.
+///
+/// Cranelift's x64 backend holds an `i32` with its upper bits undefined,
+/// so `uextend` of a loaded value is a `mov` of its own (a `movslq` for
+/// `sextend`), and both widths of the value stay live: Rust's
+/// `u64::from(limb)` in field arithmetic (Ed25519) paid a move and often
+/// a spill per operand. Not in [`Translation::Slots`] (the slots' own
+/// loads and stores are kept as they are).
+///
+/// [`Translation::Slots`]: crate::translate::func::Translation::Slots
+fn widen_load(t: &mut Translator<'_, '_>, narrow: Value, to: Type, signed: bool) -> Option<Value> {
+    if to != types::I64 || t.in_slots() {
+        return None;
+    }
+    let dfg = &t.b.func.dfg;
+    let ValueDef::Result(load, 0) = dfg.value_def(narrow) else {
+        return None;
+    };
+    // `value_def` looks through aliases: only the load's own result.
+    if dfg.resolve_aliases(narrow) != narrow || dfg.value_type(narrow) != types::I32 {
+        return None;
+    }
+    let InstructionData::Load {
+        opcode: Opcode::Load,
+        arg,
+        flags,
+        offset,
+    } = dfg.insts[load]
+    else {
+        return None;
+    };
+    let opcode = if signed {
+        Opcode::Sload32
+    } else {
+        Opcode::Uload32
+    };
+    let func = &mut *t.b.func;
+    func.dfg.insts[load] = InstructionData::Load {
+        opcode,
+        arg,
+        flags,
+        offset,
+    };
+    let wide = func.dfg.replace_result(narrow, types::I64);
+    let reduced = FuncCursor::new(func)
+        .after_inst(load)
+        .ins()
+        .ireduce(types::I32, wide);
+    func.dfg.change_to_alias(narrow, reduced);
+    Some(wide)
 }
 
 /// `iN.extendM_s`: sign-extend the low M bits, keeping the type.
