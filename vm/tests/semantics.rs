@@ -105,8 +105,12 @@ fn numeric_and_sign_extension() {
 
 /// `i64.extend_i32_{u,s}` of a loaded `i32` becomes an extending load
 /// (`translate::visit::numeric::widen_load`): the value keeps both
-/// widths, a second extension of it is of the same 4 bytes, and a store
-/// between the load and the extension does not change what is extended.
+/// widths, used before its extension and after it, a second extension
+/// of it is of the same 4 bytes, a store between the load and the
+/// extension does not change what is extended, and a value extended
+/// with its sign is still an unsigned memory index. (A use before the
+/// extension fails Cranelift's verifier, on in debug builds, if the
+/// `ireduce` is not right after the load.)
 #[test]
 fn an_extended_load_is_the_value_loaded() {
     let m = compile(&prepare(
@@ -125,6 +129,19 @@ fn an_extended_load_is_the_value_loaded() {
                 (i64.extend_i32_u (local.get 1))
                 (i64.shl (i64.extend_i32_s (local.get 1)) (i64.const 1)))
               (i64.extend_i32_u (i32.add (local.get 1) (i32.const 1)))))
+          (func (export "used_before") (param i32) (result i64) (local i32)
+            (local.set 1 (i32.load (local.get 0)))
+            (i64.add
+              (i64.extend_i32_u (i32.add (local.get 1) (i32.const 1)))
+              (i64.extend_i32_s (local.get 1))))
+          (func (export "then_index") (param i32) (result i32) (local i32)
+            (local.set 1 (i32.load (local.get 0)))
+            (drop (i64.extend_i32_s (local.get 1)))
+            (i32.load (local.get 1)))
+          (func (export "after_join") (param i32) (result i64) (local i32)
+            (local.set 1 (i32.load (local.get 0)))
+            (if (local.get 0) (then nop))
+            (i64.extend_i32_u (local.get 1)))
           (func (export "stored_between") (param i32) (result i64) (local i32)
             (local.set 1 (i32.load (local.get 0)))
             (i32.store (local.get 0) (i32.const 7))
@@ -140,6 +157,16 @@ fn an_extended_load_is_the_value_loaded() {
     let both = u64::from(word) ^ ((i64::from(word as i32) as u64) << 1) ^ u64::from(word + 1);
     assert_eq!(r("both", &[8]), both as i64);
     assert_eq!(r("stored_between", &[8]), i64::from(word) + 7);
+    assert_eq!(
+        r("used_before", &[8]),
+        i64::from(word + 1) + i64::from(word as i32)
+    );
+    // Sign-extended for the extension, zero-extended as an index.
+    assert_eq!(
+        run(&m, "then_index", &[8]).outcome,
+        Err(Trap::Wasm(TrapKind::MemoryOutOfBounds))
+    );
+    assert_eq!(r("after_join", &[8]), i64::from(word));
     assert_eq!(
         run(&m, "u", &[65534]).outcome,
         Err(Trap::Wasm(TrapKind::MemoryOutOfBounds))
