@@ -217,7 +217,9 @@ fn widen_load(t: &mut Translator<'_, '_>, narrow: Value, to: Type, signed: bool)
     let ValueDef::Result(load, 0) = dfg.value_def(narrow) else {
         return None;
     };
-    // `value_def` looks through aliases: only the load's own result.
+    // `value_def` looks through aliases: only the load's own result
+    // (`replace_result` would panic on an alias). `use_var` hands out
+    // resolved values, so this guards against a future change only.
     if dfg.resolve_aliases(narrow) != narrow || dfg.value_type(narrow) != types::I32 {
         return None;
     }
