@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 #[test]
 fn deploy_call_view_state_blocks_and_txs() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let token = token_home(home);
@@ -89,6 +90,7 @@ fn deploy_call_view_state_blocks_and_txs() {
 
 #[test]
 fn same_commands_give_the_same_chain() {
+    let _one_at_a_time = common::one_at_a_time();
     let hashes: Vec<_> = (0..2)
         .map(|_| {
             let home = tempfile::tempdir().unwrap();
@@ -105,6 +107,7 @@ fn same_commands_give_the_same_chain() {
 
 #[test]
 fn errors_are_clear_and_change_nothing() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let missing_chain = gasket(home, &["accounts"]);
@@ -236,6 +239,7 @@ fn errors_are_clear_and_change_nothing() {
 
 #[test]
 fn run_any_module_outside_a_chain() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let fib = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -281,6 +285,7 @@ fn run_any_module_outside_a_chain() {
 
 #[test]
 fn bad_arguments_are_an_error_like_any_other() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     for (args, says) in [
         (&[][..], "requires a subcommand"),
@@ -314,6 +319,7 @@ fn bad_arguments_are_an_error_like_any_other() {
 
 #[test]
 fn a_closed_stdout_cuts_the_output_short() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     ok(home.path(), &["init"]);
     // The reader is gone before gasket prints (it opens the chain first).
@@ -340,6 +346,7 @@ fn a_closed_stdout_cuts_the_output_short() {
 
 #[test]
 fn a_fixed_time_must_parse_and_never_goes_back() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     for value in ["soon", "-1", "1.5e12", ""] {
@@ -368,6 +375,7 @@ fn a_fixed_time_must_parse_and_never_goes_back() {
 
 #[test]
 fn a_deploy_whose_init_fails_has_no_address() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     ok(home, &["init"]);
@@ -396,6 +404,7 @@ fn a_deploy_whose_init_fails_has_no_address() {
 /// `--json` stdout stays one JSON object.
 #[test]
 fn an_unusable_cache_directory_is_one_warning_on_stderr() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let token = token_home(home);

@@ -25,6 +25,7 @@ fn interrupted_init(home: &Path) {
 
 #[test]
 fn a_file_without_the_chain_tables_is_no_chain() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     interrupted_init(home);
@@ -74,6 +75,7 @@ fn read_everything(home: &Path) -> Result<(), ChainError> {
 
 #[test]
 fn flipped_bytes_are_an_error_not_a_panic() {
+    let _one_at_a_time = common::one_at_a_time();
     let original = tempfile::tempdir().unwrap();
     let chain = Chain::init(original.path(), Some(0), false).unwrap();
     for _ in 0..40 {
@@ -125,6 +127,7 @@ fn rewrite_receipt(home: &Path, hash: &Hash, change: impl FnOnce(&mut Receipt)) 
 
 #[test]
 fn verify_names_a_receipt_that_differs_from_the_replay() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let token = gasket_devnet::rpc::api::resolve(&token_home(home)).unwrap();
@@ -200,6 +203,7 @@ fn verify_names_a_receipt_that_differs_from_the_replay() {
 /// would be a rejection cached under the real contract's hash.
 #[test]
 fn missing_code_is_an_error_naming_the_contract() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let wasm = std::fs::read(common::wasm("counter")).unwrap();

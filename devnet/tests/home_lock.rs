@@ -26,6 +26,7 @@ fn hold_home_lock(home: &Path) -> File {
 
 #[test]
 fn whoever_holds_the_home_lock_owns_the_home() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     token_home(home);
@@ -58,6 +59,7 @@ fn whoever_holds_the_home_lock_owns_the_home() {
 
 #[test]
 fn a_failed_init_force_keeps_the_old_chain() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let token = token_home(home);

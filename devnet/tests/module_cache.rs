@@ -32,6 +32,7 @@ fn call(contract: Address, method: &str, input: Vec<u8>) -> TxRequest {
 
 #[test]
 fn kept_contracts_stay_within_the_bound_and_never_change_gas() {
+    let _one_at_a_time = common::one_at_a_time();
     let (token_hash, token) = code("token");
     let (counter_hash, counter) = code("counter");
     // The bound fits either contract, not both.

@@ -64,6 +64,7 @@ fn serve(home: &Path) -> (Server, String) {
 
 #[test]
 fn cli_through_rpc_and_a_second_server() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let token = token_home(home.path());
     let (mut server, url) = serve(home.path());
@@ -108,6 +109,7 @@ fn cli_through_rpc_and_a_second_server() {
 
 #[test]
 fn a_failed_init_keeps_the_chain_open_and_locked() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     token_home(home.path());
     let (server, url) = serve(home.path());
@@ -134,6 +136,7 @@ fn assert_locked(home: &Path) {
 
 #[test]
 fn a_failed_init_force_keeps_the_served_chain_and_a_good_one_its_lock() {
+    let _one_at_a_time = common::one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     token_home(home.path());
     let (server, url) = serve(home.path());
@@ -164,6 +167,7 @@ fn a_failed_init_force_keeps_the_served_chain_and_a_good_one_its_lock() {
 
 #[test]
 fn sigkill_during_a_stream_loses_no_acknowledged_block() {
+    let _one_at_a_time = common::one_at_a_time();
     const CALLS: usize = 1_000;
     const KILL_AFTER: usize = 400;
     let home = tempfile::tempdir().unwrap();

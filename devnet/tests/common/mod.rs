@@ -5,11 +5,24 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
 
 /// A fixed clock, so block hashes are the same on every run.
 pub const TIME_MS: &str = "1700000000000";
+
+/// Held by every test of a binary whose tests open a chain in this
+/// process, so that they run one at a time. A child that another test
+/// forks inherits this process's file locks (a chain's home lock) until it
+/// execs, so a lock dropped here may still be held for that moment: a
+/// probe or a `gasket` run right after it could find the home in use (seen
+/// once in CI, in `home_lock`). Taking this first costs under a second.
+pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    // A failed test poisons it; the next test still runs.
+    ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The path of a built contract; panics with the fix if it is missing.
 pub fn wasm(name: &str) -> PathBuf {
