@@ -77,16 +77,27 @@ fn lines_within(map: &str, code: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// This process's perf map path, after removing the file there: one
+/// left by a process that had this PID before (a profiled run) is not
+/// ours, and was seen to fail the check below when the PID came round.
+fn remove_a_dead_process_s_perf_map() -> String {
+    let path = format!("/tmp/perf-{}.map", std::process::id());
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => panic!("removing {path}: {e}"),
+        _ => path,
+    }
+}
+
 /// Run in a child process with `GASKET_PERF_MAP=1` by the test below
 /// (the variable is read once per process).
 #[test]
 #[ignore = "run by a_process_with_gasket_perf_map_names_its_code"]
 fn perf_map_child() {
+    let path = remove_a_dead_process_s_perf_map();
     let dir = tempfile::tempdir().unwrap();
     let wasm = golden_wasm("fib.wat");
     let compiled = compile(&engine(), &disk_cache(dir.path(), MIB), &wasm).unwrap();
     let loaded = compile(&engine(), &disk_cache(dir.path(), MIB), &wasm).unwrap();
-    let path = format!("/tmp/perf-{}.map", std::process::id());
     let map = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     // Both the compile and the load from disk named their code.
@@ -112,9 +123,9 @@ fn a_process_with_gasket_perf_map_names_its_code() {
         .unwrap();
     assert!(status.success(), "the child with GASKET_PERF_MAP=1 failed");
     // Without the variable, this process writes no map.
+    let path = remove_a_dead_process_s_perf_map();
     let module = compile_golden(&engine(), "fib.wat");
     assert!(module.code_size() > 0);
-    let path = format!("/tmp/perf-{}.map", std::process::id());
     assert!(
         !Path::new(&path).exists(),
         "{path} written without GASKET_PERF_MAP"
