@@ -494,6 +494,8 @@ impl Engine {
             ("enable_probestack", "false"),
             ("unwind_info", "false"),
             ("preserve_frame_pointers", "false"),
+            // The gas left lives in the pinned register (r15, x21).
+            ("enable_pinned_reg", "true"),
             // Wasm functions with more results than return registers: only
             // our own code calls them, so a Cranelift-specific ABI is fine.
             ("enable_multi_ret_implicit_sret", "true"),

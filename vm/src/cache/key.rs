@@ -85,7 +85,12 @@ use crate::engine::Engine;
 /// - 24: an `i32` load that `i64.extend_i32_{u,s}` extends is an extending
 ///   load, its `i32` value the `ireduce` of it
 ///   (`translate::visit::numeric::widen_load`).
-pub const COMPILER_VERSION: u32 = 24;
+/// - 25: the gas left lives in the pinned register (`r15`, `x21`), no
+///   longer a wasm function's last argument and first result; a calling
+///   function keeps its entry stack height in a frame slot; an inlined
+///   callee's `stack_enter` adds to its caller's entry height instead of
+///   loading the global.
+pub const COMPILER_VERSION: u32 = 25;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

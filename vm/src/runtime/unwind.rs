@@ -81,13 +81,96 @@ pub(crate) unsafe fn enter(
     }
     // SAFETY: the caller guarantees the trampoline, context and buffer; the
     // C shim returns normally whether or not the code trapped.
-    let code = unsafe { gasket_enter(trampoline, vmctx, values) };
+    let code = unsafe { call_shim(trampoline, vmctx, values) };
     if outermost {
         // SAFETY: as above.
         unsafe { (*vmctx).stack_limit = 0 };
         THREAD_STACK_LIMIT.with(|l| l.set(thread_limit));
     }
     code as u32
+}
+
+/// Calls `gasket_enter`.
+///
+/// # Safety
+///
+/// As [`enter`].
+#[cfg(not(debug_assertions))]
+unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64) -> c_int {
+    // SAFETY: the caller's guarantees.
+    unsafe { gasket_enter(trampoline, vmctx, values) }
+}
+
+/// A value the pinned register holds across a debug build's calls.
+#[cfg(debug_assertions)]
+const PINNED_SENTINEL: u64 = 0x5eed_0f9a_5c0d_e000;
+
+/// Calls `gasket_enter` with [`PINNED_SENTINEL`] in the pinned register
+/// (where generated code keeps the gas, see `translate::func`) and checks
+/// that it comes back: an entry trampoline must give its caller the
+/// register back, a callee-saved one in both native conventions, whether
+/// the call returns or traps.
+///
+/// # Safety
+///
+/// As [`enter`].
+#[cfg(all(debug_assertions, target_arch = "x86_64"))]
+unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64) -> c_int {
+    let shim = gasket_enter as unsafe extern "C" fn(Trampoline, *mut VmCtx, *mut u64) -> c_int;
+    let code: u64;
+    let pinned: u64;
+    // SAFETY: a System V call of `gasket_enter` with its arguments (the
+    // caller's guarantees), on the stack Rust aligns for calls; every
+    // register the convention lets it change is declared clobbered, and
+    // r15 is an operand.
+    unsafe {
+        std::arch::asm!(
+            "call {shim}",
+            shim = in(reg) shim,
+            in("rdi") trampoline,
+            in("rsi") vmctx,
+            in("rdx") values,
+            inout("r15") PINNED_SENTINEL => pinned,
+            lateout("rax") code,
+            clobber_abi("C"),
+        );
+    }
+    assert_eq!(
+        pinned, PINNED_SENTINEL,
+        "generated code did not give back the pinned register r15"
+    );
+    code as c_int
+}
+
+/// As the x86-64 `call_shim`, with aarch64's pinned register `x21`.
+///
+/// # Safety
+///
+/// As [`enter`].
+#[cfg(all(debug_assertions, target_arch = "aarch64"))]
+unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64) -> c_int {
+    let shim = gasket_enter as unsafe extern "C" fn(Trampoline, *mut VmCtx, *mut u64) -> c_int;
+    let code: u64;
+    let pinned: u64;
+    // SAFETY: an AAPCS64 call of `gasket_enter` with its arguments (the
+    // caller's guarantees); every register the convention lets it change
+    // is declared clobbered, and x21 is an operand.
+    unsafe {
+        std::arch::asm!(
+            "blr {shim}",
+            shim = in(reg) shim,
+            inlateout("x0") trampoline => code,
+            in("x1") vmctx,
+            in("x2") values,
+            inout("x21") PINNED_SENTINEL => pinned,
+            clobber_abi("C"),
+        );
+    }
+    assert_eq!(
+        pinned, PINNED_SENTINEL,
+        "generated code did not give back the pinned register x21"
+    );
+    code as c_int
 }
 
 /// Calls the trampoline at `addr` from inside a running call (a libcall

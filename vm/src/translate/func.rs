@@ -1,16 +1,16 @@
 //! The translation driver: one wasm function body to one CLIF function.
 //!
 //! ```text
-//! entry(vmctx, params.., gas):
+//! entry(vmctx, params..):            (the gas left in the pinned register)
 //!     len = vmctx.memory_len        (cached, see below; only if read)
 //!     native-stack backstop: if sp < vmctx.stack_limit → trap path
 //!     locals = params, then zeros
 //!     body ...                      (operators, visit/*)
 //! exit(results..):
-//!     return (gas, results..)
-//! trap paths (cold, one per kind and leaf height; gas at the trap as a
-//! block argument):
-//!     gas global = gas, or -1 for OutOfGas; [StackOverflow: stack global = -1]
+//!     return (results..)
+//! trap paths (cold, one per kind and leaf height):
+//!     gas global = the pinned register, or -1 for OutOfGas;
+//!     [StackOverflow: stack global = -1]
 //!     [after a leaf's stack_enter: stack global = the leaf's height]
 //!     raise_trap(vmctx, code)       (longjmps; never returns)
 //! ```
@@ -20,18 +20,32 @@
 //! the frame (the translation a function whose optimised frame exceeds
 //! its share of native stack gets; see `Engine::codegen_optimising`).
 //!
-//! The gas left and the memory length are cranelift-frontend variables,
-//! kept in registers between the points where anything else can see or
-//! change them. A call to a wasm function (direct, or through the module's
-//! own table) passes the gas as its last argument and takes it back as the
-//! callee's first result, without touching memory. Everything else is a
-//! synchronisation point: a libcall (host functions go through one, inside
-//! their import wrapper) stores gas before and reloads gas and length
-//! after, and every trap path stores the gas of its site; entry and import
-//! trampolines move the gas between its global and registers. So the gas
-//! global holds exactly what the wasm helpers would have left in it at
-//! every point that can observe it, and a charge inside a loop is a
-//! compare, a branch and a subtract on a register.
+//! The gas left lives in Cranelift's pinned register (`r15` on x86-64,
+//! `x21` on aarch64), which the register allocator never hands out: from
+//! the entry trampoline's set to its read back, through every wasm
+//! function and call, it is never spilled, passed or returned. A charge
+//! reads it, compares, branches and writes it back (`get_pinned_reg`,
+//! `set_pinned_reg`, ordered as side effects). The memory length is a
+//! cranelift-frontend variable. Everything else is a synchronisation
+//! point: a libcall (host functions go through one, inside their import
+//! wrapper) stores gas before and reloads gas and length after, and every
+//! trap path stores the register; entry and import trampolines move the
+//! gas between its global and the register, and an entry trampoline gives
+//! its caller back the register's own value (callee-saved in both native
+//! conventions; a trap's `longjmp` restores it too). So the gas global
+//! holds exactly what the wasm helpers would have left in it at every
+//! point that can observe it.
+//!
+//! Pinning was measured against the gas as a variable passed as the last
+//! argument and first result (2026-12-06, Xeon, three interleaved rounds):
+//! fib −8%, hash −6%, sort −7%, large_ed25519 and large_mixed within
+//! noise. The variable's copies ran through every block (a trap branch
+//! carried it as an argument, re-derived in each block by Cranelift's
+//! rematerialisation) and it was spilled in large functions' loops, a
+//! store and reload per iteration; a call moved it in and out of
+//! argument and result registers. The register is one fewer for
+//! everything else: see `entry_stack_height` in `visit::call` for what
+//! that cost calls.
 //!
 //! A constant charge is checked lazily: at the next operator that can
 //! trap, write anything but locals, call or read the gas, or where control
@@ -106,10 +120,9 @@ pub(crate) struct Translator<'a, 'f> {
     /// value → the open check of the lowest constant above it (see
     /// [`super::bounds`]).
     pub widenable: HashMap<Value, super::bounds::OpenCheck>,
-    /// The gas left (an `i64`), between synchronisation points.
-    pub gas: Variable,
     /// Gas charged by the metering but not yet checked nor taken from
-    /// [`Self::gas`] (see [`Translator::defer_charge`]); 0 if none.
+    /// the gas left ([`Self::gas_value`]; see
+    /// [`Translator::defer_charge`]); 0 if none.
     pub pending_gas: u64,
     /// Whether the operator after the one being translated is an
     /// `i64.const` (the cost of a charge, where the metering starts a
@@ -154,9 +167,15 @@ pub(crate) struct Translator<'a, 'f> {
     /// callee's body (its `call $stack_enter`).
     pub inlined_entry: bool,
     /// In a function that calls, the height its `stack_enter` found in
-    /// the global and the frame it added: its `stack_exit` of that frame
-    /// stores the height back instead of loading and subtracting.
-    pub entry_stack_height: Option<(Value, i64)>,
+    /// the global, the frame slot it is also kept in, and the frame it
+    /// added: its `stack_exit` of that frame stores the height back from
+    /// the slot instead of loading and subtracting, and its inlined
+    /// callees add to the value (see `visit::call`).
+    pub entry_stack_height: Option<(Value, StackSlot, i64)>,
+    /// In the body of an inlined callee, the caller's
+    /// [`Self::entry_stack_height`]: the global holds the height plus the
+    /// frame.
+    pub caller_stack_height: Option<(Value, StackSlot, i64)>,
     /// The trap blocks, in the order they were made: one per trap code and
     /// height to store (the [`Self::leaf_stack_height`] of the sites that
     /// branch to it), found through `trap_block_of` (a function inlining
@@ -325,7 +344,6 @@ fn translate_body(
         reach: Reach::Live,
         checked: HashMap::new(),
         widenable: HashMap::new(),
-        gas: Variable::from_u32(0),
         pending_gas: 0,
         next_is_i64_const: false,
         memory_len: None,
@@ -346,6 +364,7 @@ fn translate_body(
         leaf_stack_height: None,
         inlined_entry: false,
         entry_stack_height: None,
+        caller_stack_height: None,
         trap_blocks: Vec::new(),
         trap_block_of: HashMap::new(),
         func_refs: HashMap::new(),
@@ -372,9 +391,7 @@ fn translate_body(
             overflow: false,
         });
     }
-    t.gas = t.b.declare_var(types::I64);
     let n = sig.params.len();
-    t.b.def_var(t.gas, params[1 + n]);
     // The length is loaded at entry and after every call: only while
     // something may still read it (an unused load is not removed by
     // Cranelift).
@@ -417,8 +434,7 @@ fn translate_body(
     }
     if t.reach == Reach::Live {
         t.flush_gas();
-        let mut results = vec![t.b.use_var(t.gas)];
-        results.extend(t.popn(t.stack.len())?);
+        let results = t.popn(t.stack.len())?;
         t.b.ins().return_(&results);
     }
     if let Some(slots) = t.slots {
@@ -662,6 +678,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let caller_height = self.leaf_stack_height;
         // The caller's entry height is not the callee's to restore.
         let caller_entry = self.entry_stack_height.take();
+        self.caller_stack_height = caller_entry;
         // The body's final `end` closes its frame.
         let mut read = 0;
         while self.frames.len() > self.return_frame {
@@ -682,6 +699,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.flush_gas();
         self.leaf_stack_height = caller_height;
         self.entry_stack_height = caller_entry;
+        self.caller_stack_height = None;
         if !reader.eof() {
             return Err(self.internal("operators after the final end"));
         }
@@ -852,7 +870,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let iterations = self.b.ins().iadd_imm_s(trips, 1);
         // Below 2^33 × 2^24: no overflow.
         let needed = self.b.ins().imul_imm_s(iterations, plan.charge as i64);
-        let gas = self.b.use_var(self.gas);
+        let gas = self.gas_value();
         let enough = self
             .b
             .ins()
@@ -1092,26 +1110,34 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().iadd_imm_s(base, i64::from(index) * 8)
     }
 
+    /// The gas left, read from the pinned register (see the module docs).
+    pub(crate) fn gas_value(&mut self) -> Value {
+        self.b.ins().get_pinned_reg(types::I64)
+    }
+
+    /// Sets the gas left, in the pinned register.
+    pub(crate) fn set_gas(&mut self, gas: Value) {
+        self.b.ins().set_pinned_reg(gas);
+    }
+
     /// Address of the gas global's slot.
     fn gas_addr(&mut self) -> Value {
         self.global_addr(self.env.info.injected.gas_global)
     }
 
-    /// Arguments of a call to a wasm function: the context, `params`, then
-    /// the gas.
+    /// Arguments of a call to a wasm function: the context, then `params`
+    /// (the gas is in the pinned register).
     pub(crate) fn wasm_call_args(&mut self, params: Vec<Value>) -> Vec<Value> {
         let mut args = vec![self.vmctx];
         args.extend(params);
-        args.push(self.b.use_var(self.gas));
         args
     }
 
-    /// After a call to a wasm function: takes the gas back (its first
-    /// result) and reloads the memory length; returns the wasm results.
+    /// After a call to a wasm function: reloads the memory length; returns
+    /// the wasm results.
     pub(crate) fn wasm_call_returned(&mut self, results: &[Value]) -> Vec<Value> {
-        self.b.def_var(self.gas, results[0]);
         self.reload_memory_len();
-        results[1..].to_vec()
+        results.to_vec()
     }
 
     /// Whether this is [`Translation::Slots`].
@@ -1134,7 +1160,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// `charge_gas(cost)` of the metering, now: `if gas <u cost { trap
     /// OutOfGas }; gas -= cost` (the trap path stores the sentinel).
     pub(crate) fn charge_gas(&mut self, cost: Value) {
-        let left = self.b.use_var(self.gas);
+        let left = self.gas_value();
         // In a versioned loop's fast copy, the guard covers every charge
         // of its iterations (see `super::versioning`).
         let covered = (self.fast_loop.as_ref()).is_some_and(|plan| plan.in_iteration(self.offset));
@@ -1143,7 +1169,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.trap_if(short, TrapKind::OutOfGas);
         }
         let new = self.b.ins().isub(left, cost);
-        self.b.def_var(self.gas, new);
+        self.set_gas(new);
     }
 
     /// `charge_gas(cost)` of a constant cost, checked later: before the
@@ -1214,23 +1240,23 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
-    /// Stores the cached gas into its global (before anything outside wasm
+    /// Stores the gas left into its global (before anything outside wasm
     /// code can read it).
     fn sync_out(&mut self) {
-        let gas = self.b.use_var(self.gas);
+        let gas = self.gas_value();
         let addr = self.gas_addr();
         self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
     }
 
-    /// Reloads the cached gas and memory length (after anything outside
-    /// wasm code may have changed them).
+    /// Reloads the gas left and the cached memory length (after anything
+    /// outside wasm code may have changed them).
     fn sync_in(&mut self) {
         let addr = self.gas_addr();
         let gas = self
             .b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), addr, 0);
-        self.b.def_var(self.gas, gas);
+        self.set_gas(gas);
         self.reload_memory_len();
     }
 
@@ -1323,7 +1349,6 @@ impl<'a, 'f> Translator<'a, 'f> {
             return block;
         }
         let block = self.b.create_block();
-        self.b.append_block_param(block, types::I64);
         if code == DYNAMIC_CODE {
             self.b.append_block_param(block, types::I32);
         }
@@ -1340,9 +1365,8 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     fn trap_if_code(&mut self, cond: Value, code: u32) {
         let trap = self.trap_block(code);
-        let gas = self.b.use_var(self.gas);
         let cont = self.b.create_block();
-        self.b.ins().brif(cond, trap, &args(&[gas]), cont, &[]);
+        self.b.ins().brif(cond, trap, &[], cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
@@ -1352,11 +1376,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// stored any sentinel in the globals, so the gas is the reloaded one.
     pub(crate) fn trap_if_status(&mut self, status: Value) {
         let trap = self.trap_block(DYNAMIC_CODE);
-        let gas = self.b.use_var(self.gas);
         let cont = self.b.create_block();
-        self.b
-            .ins()
-            .brif(status, trap, &args(&[gas, status]), cont, &[]);
+        self.b.ins().brif(status, trap, &args(&[status]), cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
@@ -1364,8 +1385,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Traps with `kind` unconditionally; what follows is dead code.
     pub(crate) fn trap(&mut self, kind: TrapKind) {
         let trap = self.trap_block(kind.code());
-        let gas = self.b.use_var(self.gas);
-        self.jump(trap, &[gas]);
+        self.jump(trap, &[]);
         self.reach = Reach::Dead(0);
     }
 
@@ -1387,7 +1407,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             let gas = if code == TrapKind::OutOfGas.code() {
                 self.b.ins().iconst(types::I64, -1)
             } else {
-                self.b.block_params(block)[0]
+                self.gas_value()
             };
             let addr = self.gas_addr();
             self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
@@ -1405,14 +1425,13 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.b.ins().store(MemFlagsData::trusted(), height, addr, 0);
             }
             let code = if code == DYNAMIC_CODE {
-                self.b.block_params(block)[1]
+                self.b.block_params(block)[0]
             } else {
                 self.b.ins().iconst(types::I32, i64::from(code))
             };
             self.raw_libcall(Libcall::RaiseTrap, &[code]);
             // raise_trap never returns; the block still needs a terminator.
-            let zeros: Vec<Value> = std::iter::once(types::I64)
-                .chain(self.results.clone())
+            let zeros: Vec<Value> = (self.results.clone().into_iter())
                 .map(|ty| self.b.ins().iconst(ty, 0))
                 .collect();
             self.b.ins().return_(&zeros);

@@ -111,18 +111,15 @@ pub(crate) fn clif_type(ty: ValType) -> Type {
     }
 }
 
-/// The signature of wasm functions: `(vmctx, params.., gas) -> (gas,
-/// results..)`, in Cranelift's `tail` convention (any number of results).
-/// The gas left (`i64`) travels in registers between wasm functions (see
-/// [`func`] for where it is written to its global); it comes after the
-/// parameters so that they keep the argument registers they had.
+/// The signature of wasm functions: `(vmctx, params..) -> (results..)`, in
+/// Cranelift's `tail` convention (any number of results). The gas left is
+/// in the pinned register (see [`func`] for where it is written to its
+/// global).
 pub(crate) fn wasm_signature(sig: &FuncSig) -> Signature {
     let mut s = Signature::new(CallConv::Tail);
     s.params.push(AbiParam::new(PTR));
     s.params
         .extend(sig.params.iter().map(|&t| AbiParam::new(clif_type(t))));
-    s.params.push(AbiParam::new(types::I64));
-    s.returns.push(AbiParam::new(types::I64));
     s.returns
         .extend(sig.results.iter().map(|&t| AbiParam::new(clif_type(t))));
     s

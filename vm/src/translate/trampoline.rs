@@ -2,17 +2,19 @@
 //!
 //! - An **entry trampoline** (`extern "C" fn(vmctx, values: *mut u64)`)
 //!   reads the arguments from `values` (one 8-byte slot each, `i32` in the
-//!   low half) and the gas from its global, calls the wasm function
-//!   directly, stores the gas it returns in the global and writes the
-//!   results back (sign-extended to 64 bits). The C shim calls it after
-//!   `setjmp`.
+//!   low half) and the gas from its global into the pinned register (after
+//!   saving the caller's value of it, a callee-saved register), calls the
+//!   wasm function directly, stores the register's gas in the global,
+//!   restores the caller's value and writes the results back
+//!   (sign-extended to 64 bits). The C shim calls it after `setjmp`, whose
+//!   `longjmp` restores the register on a trap.
 //! - An **import wrapper** gives an imported (host) function a wasm-ABI
 //!   body, so direct calls and table entries treat it like any function: it
-//!   stores the gas it is given in the gas global (the host reads and
-//!   charges it there), spills the arguments to a stack slot with room
+//!   stores the pinned register's gas in the gas global (the host reads
+//!   and charges it there), spills the arguments to a stack slot with room
 //!   for the results after them, calls the `HostCall` libcall, raises the
-//!   code it returns, if any, from generated code, or returns the gas
-//!   global's value and the results.
+//!   code it returns, if any, from generated code, or loads the gas
+//!   global's value into the register and returns the results.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -91,13 +93,15 @@ fn buffer_trampoline(
     };
     let gas_ptr = gas_pointer(&mut b, vmctx);
     let gas = b.ins().load(types::I64, flags, gas_ptr, 0);
+    // The pinned register is a callee-saved register of the caller's.
+    let saved = b.ins().get_pinned_reg(types::I64);
+    b.ins().set_pinned_reg(gas);
 
     let mut args = vec![vmctx];
     for (i, &ty) in sig.params.iter().enumerate() {
         let offset = 8 * (i as i32 + first_arg);
         args.push(b.ins().load(clif_type(ty), flags, values, offset));
     }
-    args.push(gas);
     let inst = match callee {
         Callee::Direct(func) => {
             let callee = import_wasm_function(b.func, func, sig);
@@ -110,8 +114,10 @@ fn buffer_trampoline(
         }
     };
     let returned = b.inst_results(inst).to_vec();
-    b.ins().store(flags, returned[0], gas_ptr, 0);
-    for (i, (&value, &ty)) in returned[1..].iter().zip(&sig.results).enumerate() {
+    let gas = b.ins().get_pinned_reg(types::I64);
+    b.ins().store(flags, gas, gas_ptr, 0);
+    b.ins().set_pinned_reg(saved);
+    for (i, (&value, &ty)) in returned.iter().zip(&sig.results).enumerate() {
         store_slot(&mut b, values, i, value, ty);
     }
     b.ins().return_(&[]);
@@ -171,8 +177,7 @@ fn stack_limit(b: &mut FunctionBuilder<'_>, vmctx: Value) -> Value {
 /// return of zeros of a wasm function of `sig` only closes it).
 fn raise(b: &mut FunctionBuilder<'_>, vmctx: Value, code: Value, sig: &FuncSig) {
     libcall(b, vmctx, Libcall::RaiseTrap, &[code]);
-    let zeros: Vec<Value> = std::iter::once(types::I64)
-        .chain(sig.results.iter().map(|&ty| clif_type(ty)))
+    let zeros: Vec<Value> = (sig.results.iter().map(|&ty| clif_type(ty)))
         .map(|ty| b.ins().iconst(ty, 0))
         .collect();
     b.ins().return_(&zeros);
@@ -204,7 +209,8 @@ pub(crate) fn import_wrapper(
     let flags = MemFlagsData::trusted();
     let gas_ptr = gas_pointer(&mut b, vmctx);
     let n = sig.params.len();
-    b.ins().store(flags, params[1 + n], gas_ptr, 0);
+    let gas = b.ins().get_pinned_reg(types::I64);
+    b.ins().store(flags, gas, gas_ptr, 0);
 
     // The native-stack backstop, as in every wasm function.
     let sp = b.ins().get_stack_pointer(PTR);
@@ -241,8 +247,9 @@ pub(crate) fn import_wrapper(
     b.ins().brif(code, failed, &[code.into()], ok, &[]);
 
     b.switch_to_block(ok);
-    let mut results = Vec::with_capacity(1 + sig.results.len());
-    results.push(b.ins().load(types::I64, flags, gas_ptr, 0));
+    let mut results = Vec::with_capacity(sig.results.len());
+    let gas = b.ins().load(types::I64, flags, gas_ptr, 0);
+    b.ins().set_pinned_reg(gas);
     for (i, &ty) in sig.results.iter().enumerate() {
         let offset = 8 * (n + i) as i32;
         results.push(
@@ -304,7 +311,7 @@ pub(crate) fn frame_guard(
     b.switch_to_block(native);
     // The gas at the trap, where every trap path leaves it.
     let gas_ptr = gas_pointer(&mut b, vmctx);
-    let gas = params[params.len() - 1];
+    let gas = b.ins().get_pinned_reg(types::I64);
     b.ins().store(MemFlagsData::trusted(), gas, gas_ptr, 0);
     let code = b.ins().iconst(types::I32, i64::from(CODE_NATIVE_STACK));
     raise(&mut b, vmctx, code, sig);

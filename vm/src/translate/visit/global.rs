@@ -32,14 +32,14 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             let v = *t.peekn(1)?.first().unwrap_or(&t.vmctx);
             t.local_set(local_index, v)?;
         }
-        // The gas global lives in a variable (see translate::func).
+        // The gas global lives in the pinned register (see translate::func).
         Operator::GlobalGet { global_index } if global_index == gas_global(t) => {
-            let v = t.b.use_var(t.gas);
+            let v = t.gas_value();
             t.push(v);
         }
         Operator::GlobalSet { global_index } if global_index == gas_global(t) => {
             let v = t.pop()?;
-            t.b.def_var(t.gas, v);
+            t.set_gas(v);
         }
         Operator::GlobalGet { global_index } => {
             let ty = global_type(t, global_index)?;
