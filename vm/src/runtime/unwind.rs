@@ -105,6 +105,16 @@ unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64)
 #[cfg(debug_assertions)]
 const PINNED_SENTINEL: u64 = 0x5eed_0f9a_5c0d_e000;
 
+/// Panics unless `pinned`, the pinned register after a call, is still
+/// [`PINNED_SENTINEL`].
+#[cfg(debug_assertions)]
+fn assert_given_back(pinned: u64, register: &str) {
+    assert_eq!(
+        pinned, PINNED_SENTINEL,
+        "generated code did not give back the pinned register {register}"
+    );
+}
+
 /// Calls `gasket_enter` with [`PINNED_SENTINEL`] in the pinned register
 /// (where generated code keeps the gas, see `translate::func`) and checks
 /// that it comes back: an entry trampoline must give its caller the
@@ -135,10 +145,7 @@ unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64)
             clobber_abi("C"),
         );
     }
-    assert_eq!(
-        pinned, PINNED_SENTINEL,
-        "generated code did not give back the pinned register r15"
-    );
+    assert_given_back(pinned, "r15");
     code as c_int
 }
 
@@ -166,10 +173,7 @@ unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64)
             clobber_abi("C"),
         );
     }
-    assert_eq!(
-        pinned, PINNED_SENTINEL,
-        "generated code did not give back the pinned register x21"
-    );
+    assert_given_back(pinned, "x21");
     code as c_int
 }
 
