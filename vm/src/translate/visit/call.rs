@@ -119,8 +119,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let caller = t.caller_stack_height.filter(|_| t.inlined_entry);
         let (height, new) = match (caller, t.constant(frame)) {
             // An inlined callee's: the global holds the caller's entry
-            // height plus its frame. Without a load, the sum is pure, and
-            // the compare of a callee inlined in a loop leaves the loop.
+            // height plus its frame, so no load.
             (Some((entered, _, units)), Some(frame)) => {
                 let new = t.b.ins().iadd_imm_s(entered, units.wrapping_add(frame));
                 (None, new)
