@@ -37,9 +37,10 @@
 //! point that can observe it.
 //!
 //! Pinning was measured against the gas as a variable passed as the last
-//! argument and first result (2026-12-06, Xeon, three interleaved rounds):
-//! fib −8%, hash −6%, sort −7%, large_ed25519 and large_mixed within
-//! noise. The variable's copies ran through every block (a trap branch
+//! argument and first result (2026-12-06, Xeon, four interleaved rounds;
+//! docs/RATIONALE.md): fib −10%, sort −6%, hash and copy unchanged,
+//! host_reads and large_ed25519 +2%, large_mixed within noise. The
+//! variable's copies ran through every block (a trap branch
 //! carried it as an argument, re-derived in each block by Cranelift's
 //! rematerialisation) and it was spilled in large functions' loops, a
 //! store and reload per iteration; a call moved it in and out of
@@ -72,8 +73,8 @@
 //! its `stack_enter` loaded back at its `stack_exit`
 //! (`Translator::entry_stack_height`) rather than loading and subtracting:
 //! every return would otherwise wait for a store-to-load forwarding
-//! through the global, twice per call (it keeps one more value live
-//! across the calls). Passing the height from function to function was
+//! through the global, twice per call. It keeps that height in a frame
+//! slot, not in a register across the calls (see `visit::call`). Passing the height from function to function was
 //! measured and dropped: as an argument, in a stack slot, or as a
 //! trap-path argument, it cost 10–16% on the large contract's mixed
 //! workload, more than the loads it saved.
