@@ -109,34 +109,25 @@ unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64)
 #[cfg(all(debug_assertions, any(target_arch = "x86_64", target_arch = "aarch64")))]
 const PINNED_SENTINEL: u64 = 0x5eed_0f9a_5c0d_e000;
 
-/// Panics unless `pinned`, the pinned register after a call, is still
-/// [`PINNED_SENTINEL`].
-#[cfg(all(debug_assertions, any(target_arch = "x86_64", target_arch = "aarch64")))]
-fn assert_given_back(pinned: u64, register: &str) {
-    assert_eq!(
-        pinned, PINNED_SENTINEL,
-        "generated code did not give back the pinned register {register}"
-    );
-}
-
 /// Calls `gasket_enter` with [`PINNED_SENTINEL`] in the pinned register
-/// (where generated code keeps the gas, see `translate::func`) and checks
-/// that it comes back: an entry trampoline must give its caller the
-/// register back, a callee-saved one in both native conventions, whether
-/// the call returns or traps.
+/// (`r15`, `x21`: where generated code keeps the gas, see
+/// `translate::func`) and checks that it comes back: an entry trampoline
+/// must give its caller the register back, a callee-saved one in both
+/// native conventions, whether the call returns or traps.
 ///
 /// # Safety
 ///
 /// As [`enter`].
-#[cfg(all(debug_assertions, target_arch = "x86_64"))]
+#[cfg(all(debug_assertions, any(target_arch = "x86_64", target_arch = "aarch64")))]
 unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64) -> c_int {
     let shim = gasket_enter as unsafe extern "C" fn(Trampoline, *mut VmCtx, *mut u64) -> c_int;
     let code: u64;
     let pinned: u64;
-    // SAFETY: a System V call of `gasket_enter` with its arguments (the
-    // caller's guarantees), on the stack Rust aligns for calls; every
-    // register the convention lets it change is declared clobbered, and
-    // r15 is an operand.
+    // SAFETY: a native (System V, AAPCS64) call of `gasket_enter` with its
+    // arguments (the caller's guarantees), on the stack Rust aligns for
+    // calls; every register the convention lets it change is declared
+    // clobbered, and the pinned register is an operand.
+    #[cfg(target_arch = "x86_64")]
     unsafe {
         std::arch::asm!(
             "call {shim}",
@@ -149,23 +140,8 @@ unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64)
             clobber_abi("C"),
         );
     }
-    assert_given_back(pinned, "r15");
-    code as c_int
-}
-
-/// As the x86-64 `call_shim`, with aarch64's pinned register `x21`.
-///
-/// # Safety
-///
-/// As [`enter`].
-#[cfg(all(debug_assertions, target_arch = "aarch64"))]
-unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64) -> c_int {
-    let shim = gasket_enter as unsafe extern "C" fn(Trampoline, *mut VmCtx, *mut u64) -> c_int;
-    let code: u64;
-    let pinned: u64;
-    // SAFETY: an AAPCS64 call of `gasket_enter` with its arguments (the
-    // caller's guarantees); every register the convention lets it change
-    // is declared clobbered, and x21 is an operand.
+    // SAFETY: as above.
+    #[cfg(target_arch = "aarch64")]
     unsafe {
         std::arch::asm!(
             "blr {shim}",
@@ -177,7 +153,10 @@ unsafe fn call_shim(trampoline: Trampoline, vmctx: *mut VmCtx, values: *mut u64)
             clobber_abi("C"),
         );
     }
-    assert_given_back(pinned, "x21");
+    assert_eq!(
+        pinned, PINNED_SENTINEL,
+        "generated code did not give back the pinned register"
+    );
     code as c_int
 }
 

@@ -74,7 +74,8 @@
 //! (`Translator::entry_stack_height`) rather than loading and subtracting:
 //! every return would otherwise wait for a store-to-load forwarding
 //! through the global, twice per call. It keeps that height in a frame
-//! slot, not in a register across the calls (see `visit::call`). Passing the height from function to function was
+//! slot, not in a register across the calls (see `visit::call`). Passing
+//! the height from function to function was
 //! measured and dropped: as an argument, in a stack slot, or as a
 //! trap-path argument, it cost 10–16% on the large contract's mixed
 //! workload, more than the loads it saved.
@@ -173,10 +174,9 @@ pub(crate) struct Translator<'a, 'f> {
     /// the slot instead of loading and subtracting, and its inlined
     /// callees add to the value (see `visit::call`).
     pub entry_stack_height: Option<(Value, StackSlot, i64)>,
-    /// In the body of an inlined callee, the caller's
-    /// [`Self::entry_stack_height`]: the global holds the height plus the
-    /// frame.
-    pub caller_stack_height: Option<(Value, StackSlot, i64)>,
+    /// In the body of an inlined callee, the caller's entry height and
+    /// frame ([`Self::entry_stack_height`]): the global holds their sum.
+    pub caller_stack_height: Option<(Value, i64)>,
     /// The trap blocks, in the order they were made: one per trap code and
     /// height to store (the [`Self::leaf_stack_height`] of the sites that
     /// branch to it), found through `trap_block_of` (a function inlining
@@ -679,7 +679,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let caller_height = self.leaf_stack_height;
         // The caller's entry height is not the callee's to restore.
         let caller_entry = self.entry_stack_height.take();
-        self.caller_stack_height = caller_entry;
+        self.caller_stack_height = caller_entry.map(|(height, _, units)| (height, units));
         // The body's final `end` closes its frame.
         let mut read = 0;
         while self.frames.len() > self.return_frame {

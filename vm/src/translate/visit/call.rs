@@ -121,7 +121,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let (height, new) = match (caller, t.constant(frame)) {
             // An inlined callee's: the global holds the caller's entry
             // height plus its frame, so no load.
-            (Some((entered, _, units)), Some(frame)) => {
+            (Some((entered, units)), Some(frame)) => {
                 let new = t.b.ins().iadd_imm_s(entered, units.wrapping_add(frame));
                 (None, new)
             }
