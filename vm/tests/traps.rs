@@ -1212,6 +1212,56 @@ fn global_stores_under_a_pending_charge_end_as_the_metering_does() {
     );
 }
 
+/// A byte compare, as `memcmp` compiles: two loads, a `br_if` out, the
+/// next segment. The translation checks one charge per iteration, the
+/// loads keeping the first pending (`Translator::charge_ahead`); a load
+/// that traps checks the pending charge first.
+const LOADS_UNDER_A_PENDING_CHARGE: &str = r#"
+(module
+  (memory 1)
+  (data (i32.const 0) "\00\00\00\00\00\09")
+  (func (export "compare") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $x i32) (local $y i32)
+    (block $done
+      (loop $next
+        (local.set $x (i32.load8_u (local.get $a)))
+        (local.set $y (i32.load16_u offset=1 (local.get $b)))
+        (br_if $done (i32.ne (local.get $x) (local.get $y)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (i32.sub (local.get $x) (local.get $y))))
+"#;
+
+#[test]
+fn loads_under_a_pending_charge_trap_as_the_metering_does() {
+    let prepared = prepare(LOADS_UNDER_A_PENDING_CHARGE);
+    let cases: [(&str, &[i64]); 4] = [
+        // Differs at the sixth byte.
+        ("compare", &[0, 16, 8]),
+        // The second load of the fifth iteration is out of bounds.
+        ("compare", &[65530, 65530, 10]),
+        // The first load of the second iteration is out of bounds.
+        ("compare", &[65535, 0, 3]),
+        ("compare", &[100, 200, 20]),
+    ];
+    // Every limit, so also those where the gas runs out in the iteration
+    // whose load traps: OutOfGas there, as the metering's check would.
+    let seen = sweeps_agree(&prepared, &cases, u64::MAX);
+    for needle in ["OutOfGas", "MemoryOutOfBounds", "Ok("] {
+        assert!(seen.iter().any(|seen| seen.contains(needle)), "{needle}");
+    }
+    assert_eq!(
+        outcomes(&prepared, &cases),
+        [
+            Ok(vec![9]),
+            trap(TrapKind::MemoryOutOfBounds),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![0]),
+        ]
+    );
+}
+
 /// Counted loops the optimising pipeline versions (see
 /// `translate::versioning`): `fill` (the exit test first, an early exit,
 /// the counter from a parameter), `rounds` (rustc's shape, the exit

@@ -90,7 +90,10 @@ use crate::engine::Engine;
 ///   function keeps its entry stack height in a frame slot; an inlined
 ///   callee's `stack_enter` adds to its caller's entry height instead of
 ///   loading the global.
-pub const COMPILER_VERSION: u32 = 25;
+/// - 26: in an innermost loop, loads keep a charge pending up to the next
+///   charge; their trap paths check it first
+///   (`translate::func::Translator::charge_ahead`).
+pub const COMPILER_VERSION: u32 = 26;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.
