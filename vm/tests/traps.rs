@@ -1262,6 +1262,141 @@ fn loads_under_a_pending_charge_trap_as_the_metering_does() {
     );
 }
 
+/// More shapes around loads under a pending charge (from a review of
+/// df65ac1): a trap with no charge pending before the loop, a widened
+/// check; loads in both arms of an `if`; a load whose index is loaded;
+/// an inlined callee with a loop of its own inside a loop; a block
+/// entered only by `br_if` edges that carry a charge.
+const LOADS_IN_MORE_SHAPES: &str = r#"
+(module
+  (memory 1)
+  (data (i32.const 0) "\00\00\01\02\03\04\05\06")
+  (func (export "shared") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $x i32) (local $y i32)
+    (local.set $x (i32.load8_u (local.get $b)))
+    (block $done
+      (loop $next
+        (local.set $x (i32.load8_u (local.get $a)))
+        (local.set $y (i32.load8_u offset=1 (local.get $a)))
+        (br_if $done (i32.ne (local.get $x) (local.get $y)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (i32.add (local.get $x) (local.get $y)))
+  (func (export "arms") (param $a i32) (param $n i32) (result i32)
+    (local $s i32) (local $x i32)
+    (block $done
+      (loop $next
+        (if (i32.and (local.get $n) (i32.const 1))
+          (then
+            (local.set $x (i32.load8_u (local.get $a)))
+            (br_if $done (i32.eq (local.get $x) (i32.const 7)))
+            (local.set $s (i32.add (local.get $s) (local.get $x))))
+          (else
+            (local.set $x (i32.load16_u (local.get $a)))
+            (br_if $done (i32.eq (local.get $x) (i32.const 7)))
+            (local.set $s (i32.sub (local.get $s) (local.get $x)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $s))
+  (func (export "indirect") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $x i32) (local $y i32)
+    (block $out
+      (loop $l
+        (br_if $out (i32.eq (local.get $i) (local.get $n)))
+        (local.set $x (i32.load8_u (local.get $i)))
+        (local.set $y (i32.load8_u (i32.add (local.get $p) (local.get $x))))
+        (br_if $out (i32.eq (local.get $y) (i32.const 255)))
+        (local.set $x (i32.add (local.get $x) (local.get $y)))
+        (i32.store8 offset=100 (local.get $i) (local.get $x))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $i))
+  (func $scan (param $a i32) (param $n i32) (result i32)
+    (local $x i32)
+    (block $done
+      (loop $next
+        (local.set $x (i32.load8_u (local.get $a)))
+        (br_if $done (local.get $x))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $x))
+  (func (export "outer") (param $a i32) (param $n i32) (result i32)
+    (local $s i32)
+    (block $done
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $scan (local.get $a) (i32.const 4))))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u offset=2 (local.get $a))))
+        (br_if $done (i32.gt_u (local.get $s) (i32.const 100)))
+        (local.set $a (i32.add (local.get $a) (i32.const 3)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (local.get $s))
+  (func (export "carried") (param $a i32) (param $n i32) (result i32)
+    (local $x i32)
+    (block $out
+      (loop $l
+        (block $b
+          (br_if $b (i32.lt_u (local.get $n) (i32.const 100)))
+          (br_if $b (i32.eq (local.get $n) (i32.const 200)))
+          (br $out))
+        (local.set $x (i32.add (local.get $x) (i32.load8_u offset=3 (local.get $a))))
+        (br_if $out (i32.gt_u (local.get $x) (i32.const 200)))
+        (local.set $x (i32.add (local.get $x) (i32.load8_u (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $l)))
+    (local.get $x)))
+"#;
+
+#[test]
+fn loads_in_more_shapes_trap_as_the_metering_does() {
+    let prepared = prepare(LOADS_IN_MORE_SHAPES);
+    let cases: [(&str, &[i64]); 17] = [
+        ("shared", &[8, 70000, 3]),
+        ("shared", &[65530, 8, 10]),
+        ("shared", &[8, 8, 5]),
+        ("arms", &[65530, 10]),
+        ("arms", &[65531, 9]),
+        ("arms", &[8, 20]),
+        ("indirect", &[65534, 10]),
+        ("indirect", &[0, 100]),
+        ("indirect", &[65533, 6]),
+        ("outer", &[65520, 10]),
+        ("outer", &[8, 5]),
+        ("outer", &[65530, 3]),
+        ("outer", &[65531, 3]),
+        ("carried", &[65530, 0]),
+        ("carried", &[65520, 190]),
+        ("carried", &[10, 0]),
+        ("carried", &[65535, 99]),
+    ];
+    let seen = sweeps_agree(&prepared, &cases, u64::MAX);
+    for needle in ["OutOfGas", "MemoryOutOfBounds", "Ok("] {
+        assert!(seen.iter().any(|seen| seen.contains(needle)), "{needle}");
+    }
+    assert_eq!(
+        outcomes(&prepared, &cases),
+        [
+            trap(TrapKind::MemoryOutOfBounds),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![0]),
+            trap(TrapKind::MemoryOutOfBounds),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![0]),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![100]),
+            trap(TrapKind::MemoryOutOfBounds),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![0]),
+            trap(TrapKind::MemoryOutOfBounds),
+            trap(TrapKind::MemoryOutOfBounds),
+            trap(TrapKind::MemoryOutOfBounds),
+            Ok(vec![0]),
+            Ok(vec![0]),
+            trap(TrapKind::MemoryOutOfBounds),
+        ]
+    );
+}
+
 /// Counted loops the optimising pipeline versions (see
 /// `translate::versioning`): `fill` (the exit test first, an early exit,
 /// the counter from a parameter), `rounds` (rustc's shape, the exit

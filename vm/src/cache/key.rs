@@ -93,7 +93,10 @@ use crate::engine::Engine;
 /// - 26: in an innermost loop, loads keep a charge pending up to the next
 ///   charge; their trap paths check it first
 ///   (`translate::func::Translator::charge_ahead`).
-pub const COMPILER_VERSION: u32 = 26;
+/// - 27: the same, only for loads in a loop that has opened no loop, and
+///   with the look-ahead's answer held per body (no longer carried into
+///   an inlined callee or across a versioned loop's copies).
+pub const COMPILER_VERSION: u32 = 27;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -32,7 +32,9 @@
 //!   since the index's last check: that check's constant is raised to the
 //!   larger `end` (`widen`). Nothing between could be observed or trap
 //!   otherwise, so the trap comes with the same kind, memory, globals,
-//!   gas and stack height.
+//!   gas and stack height (a charge pending at the earlier access is the
+//!   later one's, or was checked between: the earlier trap path checks
+//!   its own first, see `Translator::emit_trap_block`).
 //! - the same for a later index `x + k2` after a check of `x + k1`
 //!   (`i32.add` of a constant, as rustc computes addresses it cannot prove
 //!   free of wrapping, or `x` itself with `k = 0`), when

@@ -8,7 +8,9 @@
 //!     body ...                      (operators, visit/*)
 //! exit(results..):
 //!     return (results..)
-//! trap paths (cold, one per kind and leaf height):
+//! trap paths (cold, one per kind, leaf height and pending charge):
+//!     [under a pending charge p: if gas <u p → the OutOfGas path;
+//!      gas -= p]
 //!     gas global = the pinned register, or -1 for OutOfGas;
 //!     [StackOverflow: stack global = -1]
 //!     [after a leaf's stack_enter: stack global = the leaf's height]
@@ -144,9 +146,10 @@ pub(crate) struct Translator<'a, 'f> {
     /// `i64.const` (the cost of a charge, where the metering starts a
     /// segment right after a `br_if`).
     pub next_is_i64_const: bool,
-    /// The offset before which loads keep a pending charge pending, and
-    /// whether they do ([`Translator::charge_ahead`]).
-    load_meets_charge: (u64, bool),
+    /// The offsets of the body being read where loads keep a pending
+    /// charge pending or not ([`Translator::charge_ahead`]); empty when
+    /// none is known.
+    load_meets_charge: (std::ops::Range<u64>, bool),
     /// The memory length in bytes (an `i64`), if the module has a memory.
     pub memory_len: Option<Variable>,
     /// Operators of the body read so far (the one being translated
@@ -365,7 +368,7 @@ fn translate_body(
         widenable: HashMap::new(),
         pending_gas: 0,
         next_is_i64_const: false,
-        load_meets_charge: (0, false),
+        load_meets_charge: (0..0, false),
         memory_len: None,
         operators_read: 0,
         memory_len_needed_until: 0,
@@ -719,6 +722,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         // The caller's entry height is not the callee's to restore.
         let caller_entry = self.entry_stack_height.take();
         self.caller_stack_height = caller_entry.map(|(height, _, units)| (height, units));
+        // Looked-ahead answers hold for the body they were found in.
+        self.load_meets_charge = (0..0, false);
         // The body's final `end` closes its frame.
         let mut read = 0;
         while self.frames.len() > self.return_frame {
@@ -734,6 +739,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.operator(op)?;
         }
         self.inlined_entry = false;
+        self.load_meets_charge = (0..0, false);
         // Its traps store its height: its charges are checked inside it.
         self.flush_gas();
         self.leaf_stack_height = caller_height;
@@ -785,8 +791,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     ) {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
-        if self.pending_gas != 0 && is_load(op) && offset >= self.load_meets_charge.0 {
-            self.load_meets_charge = self.charge_ahead(reader);
+        if self.pending_gas != 0 && is_load(op) && !self.load_meets_charge.0.contains(&offset) {
+            self.load_meets_charge = self.charge_ahead(offset, reader);
         }
     }
 
@@ -835,6 +841,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.checked.clone_from(&bounds);
             self.widenable.clear();
             self.operators_read = read;
+            self.load_meets_charge = (0..0, false);
             self.reach = Reach::Live;
             // Which compares the fast copy drops depends on where a
             // pending charge is checked: none may cross into its plan.
@@ -1227,13 +1234,15 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     /// `charge_gas(cost)` of a constant cost, checked later: before the
     /// next operator that does not keep it pending
-    /// ([`Self::keeps_gas_pending`]: one that can trap, change anything
-    /// but locals and operand stack, or join or leave control flow), with
-    /// the charges met before it. Exact: a charge `a` and a later `b`, with
-    /// only such operators between, trap OutOfGas iff `gas <u a + b` (the
-    /// first if `gas <u a`, else the second), and an OutOfGas trap stores
-    /// the same sentinel wherever it happens; nothing between could have
-    /// been observed. So a `br_if` whose fall-through starts a segment (the
+    /// ([`Self::keeps_gas_pending`]: one that can trap, but for a load in
+    /// an innermost loop, change anything but locals and operand stack, or
+    /// join or leave control flow), with the charges met before it. Exact:
+    /// a charge `a` and a later `b`, with only such operators between, trap
+    /// OutOfGas iff `gas <u a + b` (the first if `gas <u a`, else the
+    /// second), and an OutOfGas trap stores the same sentinel wherever it
+    /// happens; nothing between could have been observed; a load that
+    /// traps between them goes through a trap path that checks `a` first
+    /// ([`Self::emit_trap_block`]). So a `br_if` whose fall-through starts a segment (the
     /// metering charges right after it) checks once per path: its
     /// fall-through merges the pending charge with the next one, its taken
     /// edge checks it at the target's `end` (all of it, or, when only such
@@ -1283,25 +1292,34 @@ impl<'a, 'f> Translator<'a, 'f> {
                         .is_some_and(|f| !matches!(f.kind, FrameKind::Loop { .. }))
             }
             ref op if is_load(op) => {
-                self.load_meets_charge.1 && self.offset < self.load_meets_charge.0
+                self.load_meets_charge.1 && self.load_meets_charge.0.contains(&self.offset)
             }
             ref op => neither_traps_nor_writes(op),
         }
     }
 
-    /// Whether `reader`'s operators up to the end of the innermost loop
-    /// around them open no loop. Looks at 256 operators at most, so that
-    /// compiling stays linear.
+    /// Whether the load being read is in an innermost loop: the loop
+    /// around it has opened none so far (`FrameKind::Loop`'s
+    /// `innermost`), and `reader`'s operators after the load open none up
+    /// to its `end`. Looks at 256 operators at most, so that compiling
+    /// stays linear.
     fn in_innermost_loop(&self, reader: &wasmparser::OperatorsReader<'_>) -> bool {
-        let Some(open) = self
-            .frames
-            .iter()
-            .rev()
-            .position(|f| matches!(f.kind, FrameKind::Loop { .. }))
+        let Some(above) =
+            (self.frames.iter().rev()).position(|f| matches!(f.kind, FrameKind::Loop { .. }))
         else {
             return false;
         };
-        let mut depth = open;
+        let loop_frame = &self.frames[self.frames.len() - 1 - above];
+        if !matches!(
+            loop_frame.kind,
+            FrameKind::Loop {
+                innermost: true,
+                ..
+            }
+        ) {
+            return false;
+        }
+        let mut depth = above;
         let mut ahead = reader.clone();
         for _ in 0..256 {
             match ahead.read() {
@@ -1315,30 +1333,35 @@ impl<'a, 'f> Translator<'a, 'f> {
         false
     }
 
-    /// Whether a charge pending at the load being read should stay pending
-    /// through loads: when it reaches the next constant charge (and is
-    /// checked with it) through operators that keep it pending, in an
-    /// innermost loop. And the offset up to which that answer holds (the
-    /// first operator that ends the search).
+    /// Whether a charge pending at the load at `offset` should stay
+    /// pending through loads: when it reaches the next constant charge
+    /// (and is checked with it) through operators that keep it pending, in
+    /// an innermost loop. And the offsets from `offset` up to the first
+    /// operator that ends the search, where that answer holds for loads.
     ///
     /// Only innermost loops: there a merge saves a charge per iteration;
     /// elsewhere it saves little and moves the rest of the function's
     /// register allocation. Measured (2026-12-06, Xeon, criterion rounds
     /// alternating): with every load keeping charges pending, `exec/sort`
-    /// ran 11% slower from one merge before its inner loop (the same
-    /// charges in the loop itself, allocated differently), `large_mixed`
-    /// 2.7% faster; in innermost loops only, `large_mixed` 3.5% faster
-    /// (a byte-compare loop checks one charge per iteration instead of
-    /// two) and the workloads' code unchanged.
-    fn charge_ahead(&self, reader: &wasmparser::OperatorsReader<'_>) -> (u64, bool) {
+    /// ran 12% slower; with loads that reach a charge in any loop, 11%,
+    /// from one merge before its inner loop (the same charges in the loop
+    /// itself, allocated differently); in innermost loops only,
+    /// `large_mixed` ran 2–3.5% faster (a byte-compare loop checks one
+    /// charge per iteration instead of two) and the workloads' code did
+    /// not change.
+    fn charge_ahead(
+        &self,
+        offset: u64,
+        reader: &wasmparser::OperatorsReader<'_>,
+    ) -> (std::ops::Range<u64>, bool) {
         let injected = &self.env.info.injected;
         let mut ahead = reader.clone();
         while let Ok((op, at)) = ahead.read_with_offset() {
             let keeps = match op {
                 Operator::Call { function_index } => {
                     let meets = function_index == injected.charge_gas_func
-                        && self.in_innermost_loop(&ahead);
-                    return (at, meets);
+                        && self.in_innermost_loop(reader);
+                    return (offset..at, meets);
                 }
                 Operator::GlobalGet { global_index } => global_index != injected.gas_global,
                 Operator::Block { .. } | Operator::If { .. } | Operator::Nop => true,
@@ -1346,10 +1369,10 @@ impl<'a, 'f> Translator<'a, 'f> {
                 ref op => is_load(op) || neither_traps_nor_writes(op),
             };
             if !keeps {
-                return (at, false);
+                return (offset..at, false);
             }
         }
-        (u64::MAX, false)
+        (offset..u64::MAX, false)
     }
 
     /// Stores the gas left into its global (before anything outside wasm
@@ -1458,10 +1481,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     fn trap_block(&mut self, code: u32) -> Block {
         // The sentinel of OutOfGas does not depend on a charge pending
         // before it, and a libcall's status comes after the charges.
-        let pending = match code {
-            DYNAMIC_CODE => 0,
-            _ if code == TrapKind::OutOfGas.code() => 0,
-            _ => self.pending_gas,
+        let pending = if code == DYNAMIC_CODE || code == TrapKind::OutOfGas.code() {
+            // Charges are checked before both: a libcall, a dynamic
+            // charge and a constant one flush what is pending first.
+            debug_assert_eq!(self.pending_gas, 0, "a charge pending at trap code {code}");
+            0
+        } else {
+            self.pending_gas
         };
         self.trap_block_at(TrapSite {
             code,
@@ -1805,6 +1831,62 @@ mod tests {
         // compare once.
         assert_eq!(count("icmp sgt"), 1, "{f}");
         assert_eq!(count(" ult v"), 3, "{f}");
+    }
+
+    /// A byte compare as rustc emits it: in an innermost loop, its loads
+    /// keep the charge before them pending up to the one after the
+    /// `br_if` out, so an iteration checks one charge; around an inner
+    /// loop, two (see `Translator::charge_ahead`).
+    #[test]
+    fn loads_in_an_innermost_loop_keep_the_charge_pending() {
+        let compare = |inner: &str| {
+            clif(&format!(
+                r#"(module (memory 1)
+                  (func (export "f") (param $a i32) (param $b i32) (param $n i32) (result i32)
+                    (block $done
+                      (loop $next
+                        {inner}
+                        (br_if $done (i32.ne (i32.load8_u (local.get $a))
+                                             (i32.load8_u (local.get $b))))
+                        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+                        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+                    (local.get $n)))"#
+            ))
+            .remove(0)
+        };
+        // The constants of the gas compares (`icmp ult` of the pinned
+        // register's value and a charge), in hot blocks and in trap paths.
+        let compares = |f: &str, in_cold: bool| {
+            let mut cold = false;
+            let mut found = Vec::new();
+            for line in f.lines() {
+                if line.starts_with("block") {
+                    cold = line.contains("cold");
+                } else if cold == in_cold && line.contains(" ult ") {
+                    found.extend(
+                        line.rsplit(" = ")
+                            .next()
+                            .and_then(|k| k.parse::<u64>().ok()),
+                    );
+                }
+            }
+            found
+        };
+        // The segment up to the `br_if` (21) and the next (16): merged on
+        // the way round, checked alone on the way out and in the loads'
+        // trap paths.
+        let innermost = compare("");
+        assert!(compares(&innermost, false).contains(&37), "{innermost}");
+        assert!(!compares(&innermost, false).contains(&16), "{innermost}");
+        assert!(compares(&innermost, true).contains(&21), "{innermost}");
+        // An inner loop closed before the loads; the block around it is
+        // joined, so the loads' segment starts with a charge after it.
+        let around = compare(
+            "(block $j (loop $spin (br_if $spin (i32.const 0))) (br_if $j (local.get $n)))",
+        );
+        assert!(!compares(&around, false).contains(&37), "{around}");
+        assert!(compares(&around, false).contains(&16), "{around}");
     }
 
     /// rustc's shape: the exit code inside the loop (here with a loop of

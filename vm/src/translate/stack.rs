@@ -18,8 +18,9 @@ use cranelift_codegen::ir::{Block, BlockArg, Value};
 pub(crate) enum FrameKind {
     /// `block` (or the function body).
     Block,
-    /// `loop`: branches go to `header`.
-    Loop { header: Block },
+    /// `loop`: branches go to `header`. `innermost` until a loop opens
+    /// inside it.
+    Loop { header: Block, innermost: bool },
     /// `if`: `else_block` runs when the condition is zero; its block
     /// parameters are the values the `else` arm starts with, and it
     /// starts with `gas_at_else` pending (see
@@ -77,7 +78,7 @@ impl Frame {
     /// Where a branch to this frame goes, and how many values it carries.
     pub(crate) fn branch_target(&self) -> (Block, usize) {
         match self.kind {
-            FrameKind::Loop { header } => (header, self.num_params),
+            FrameKind::Loop { header, .. } => (header, self.num_params),
             _ => (self.dest, self.num_results),
         }
     }

@@ -42,7 +42,8 @@
 //! a call after a call, that value does live across the call.
 //!
 //! A constant `charge_gas` is checked later, merged with the charges that
-//! follow it before anything can trap or be observed
+//! follow it before anything can trap (but a load in an innermost loop,
+//! whose trap path checks it first) or be observed
 //! ([`Translator::defer_charge`]): the same trap, gas and state.
 //!
 //! The sentinel stores happen in the trap paths ([`Translator::trap_if`]

@@ -45,8 +45,16 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             let header_params = t.b.block_params(header).to_vec();
             let base = t.stack.len();
             t.pushn(&header_params);
+            for frame in &mut t.frames {
+                if let FrameKind::Loop { innermost, .. } = &mut frame.kind {
+                    *innermost = false;
+                }
+            }
             t.frames.push(Frame {
-                kind: FrameKind::Loop { header },
+                kind: FrameKind::Loop {
+                    header,
+                    innermost: true,
+                },
                 dest,
                 num_params: params.len(),
                 num_results: results.len(),
@@ -328,7 +336,7 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
             t.jump(frame.dest, &params);
             frame.direct_entry = true;
         }
-        FrameKind::Loop { header } => t.b.seal_block(*header),
+        FrameKind::Loop { header, .. } => t.b.seal_block(*header),
         _ => {}
     }
     t.frames.pop();
