@@ -1230,37 +1230,30 @@ const LOADS_UNDER_A_PENDING_CHARGE: &str = r#"
         (local.set $a (i32.add (local.get $a) (i32.const 1)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (i32.sub (local.get $x) (local.get $y)))
+  ;; Two such loops whose segments cost differently: their loads' trap
+  ;; paths check different pending charges.
+  (func (export "two_loops") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $x i32) (local $y i32) (local $m i32)
+    (local.set $m (local.get $n))
+    (block $done
+      (loop $next
+        (local.set $x (i32.load8_u (local.get $a)))
+        (local.set $y (i32.load16_u offset=1 (local.get $b)))
+        (br_if $done (i32.ne (local.get $x) (local.get $y)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (block $done
+      (loop $next
+        (local.set $x (i32.xor (i32.load8_u (local.get $b)) (i32.const 3)))
+        (local.set $y (i32.add (i32.load8_u offset=2 (local.get $a)) (i32.const 3)))
+        (br_if $done (i32.ne (local.get $x) (local.get $y)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br_if $next (local.tee $m (i32.sub (local.get $m) (i32.const 1))))))
     (i32.sub (local.get $x) (local.get $y))))
 "#;
-
-#[test]
-fn loads_under_a_pending_charge_trap_as_the_metering_does() {
-    let prepared = prepare(LOADS_UNDER_A_PENDING_CHARGE);
-    let cases: [(&str, &[i64]); 4] = [
-        // Differs at the sixth byte.
-        ("compare", &[0, 16, 8]),
-        // The second load of the fifth iteration is out of bounds.
-        ("compare", &[65530, 65530, 10]),
-        // The first load of the second iteration is out of bounds.
-        ("compare", &[65535, 0, 3]),
-        ("compare", &[100, 200, 20]),
-    ];
-    // Every limit, so also those where the gas runs out in the iteration
-    // whose load traps: OutOfGas there, as the metering's check would.
-    let seen = sweeps_agree(&prepared, &cases, u64::MAX);
-    for needle in ["OutOfGas", "MemoryOutOfBounds", "Ok("] {
-        assert!(seen.iter().any(|seen| seen.contains(needle)), "{needle}");
-    }
-    assert_eq!(
-        outcomes(&prepared, &cases),
-        [
-            Ok(vec![9]),
-            trap(TrapKind::MemoryOutOfBounds),
-            trap(TrapKind::MemoryOutOfBounds),
-            Ok(vec![0]),
-        ]
-    );
-}
 
 /// More shapes around loads under a pending charge (from a review of
 /// df65ac1): a trap with no charge pending before the loop, a widened
@@ -1348,9 +1341,21 @@ const LOADS_IN_MORE_SHAPES: &str = r#"
 "#;
 
 #[test]
-fn loads_in_more_shapes_trap_as_the_metering_does() {
-    let prepared = prepare(LOADS_IN_MORE_SHAPES);
-    let cases: [(&str, &[i64]); 17] = [
+fn loads_under_a_pending_charge_trap_as_the_metering_does() {
+    let compare: [(&str, &[i64]); 7] = [
+        // Differs at the sixth byte.
+        ("compare", &[0, 16, 8]),
+        // The second load of the fifth iteration is out of bounds.
+        ("compare", &[65530, 65530, 10]),
+        // The first load of the second iteration is out of bounds.
+        ("compare", &[65535, 0, 3]),
+        ("compare", &[100, 200, 20]),
+        // Out of bounds in the second loop, then in the first.
+        ("two_loops", &[65530, 0, 3]),
+        ("two_loops", &[65534, 0, 5]),
+        ("two_loops", &[0, 100, 2]),
+    ];
+    let more: [(&str, &[i64]); 17] = [
         ("shared", &[8, 70000, 3]),
         ("shared", &[65530, 8, 10]),
         ("shared", &[8, 8, 5]),
@@ -1369,32 +1374,56 @@ fn loads_in_more_shapes_trap_as_the_metering_does() {
         ("carried", &[10, 0]),
         ("carried", &[65535, 99]),
     ];
-    let seen = sweeps_agree(&prepared, &cases, u64::MAX);
-    for needle in ["OutOfGas", "MemoryOutOfBounds", "Ok("] {
-        assert!(seen.iter().any(|seen| seen.contains(needle)), "{needle}");
+    let oob = || trap(TrapKind::MemoryOutOfBounds);
+    let modules: [(&str, &[(&str, &[i64])], Vec<Result<Vec<i64>, Trap>>); 2] = [
+        (
+            LOADS_UNDER_A_PENDING_CHARGE,
+            &compare,
+            vec![
+                Ok(vec![9]),
+                oob(),
+                oob(),
+                Ok(vec![0]),
+                oob(),
+                oob(),
+                Ok(vec![-9]),
+            ],
+        ),
+        (
+            LOADS_IN_MORE_SHAPES,
+            &more,
+            vec![
+                oob(),
+                oob(),
+                Ok(vec![0]),
+                oob(),
+                oob(),
+                Ok(vec![0]),
+                oob(),
+                Ok(vec![100]),
+                oob(),
+                oob(),
+                Ok(vec![0]),
+                oob(),
+                oob(),
+                oob(),
+                Ok(vec![0]),
+                Ok(vec![0]),
+                oob(),
+            ],
+        ),
+    ];
+    for (wat, cases, expected) in modules {
+        let prepared = prepare(wat);
+        // Every limit, so also those where the gas runs out in the
+        // iteration whose load traps: OutOfGas there, as the metering's
+        // check would.
+        let seen = sweeps_agree(&prepared, cases, u64::MAX);
+        for needle in ["OutOfGas", "MemoryOutOfBounds", "Ok("] {
+            assert!(seen.iter().any(|seen| seen.contains(needle)), "{needle}");
+        }
+        assert_eq!(outcomes(&prepared, cases), expected);
     }
-    assert_eq!(
-        outcomes(&prepared, &cases),
-        [
-            trap(TrapKind::MemoryOutOfBounds),
-            trap(TrapKind::MemoryOutOfBounds),
-            Ok(vec![0]),
-            trap(TrapKind::MemoryOutOfBounds),
-            trap(TrapKind::MemoryOutOfBounds),
-            Ok(vec![0]),
-            trap(TrapKind::MemoryOutOfBounds),
-            Ok(vec![100]),
-            trap(TrapKind::MemoryOutOfBounds),
-            trap(TrapKind::MemoryOutOfBounds),
-            Ok(vec![0]),
-            trap(TrapKind::MemoryOutOfBounds),
-            trap(TrapKind::MemoryOutOfBounds),
-            trap(TrapKind::MemoryOutOfBounds),
-            Ok(vec![0]),
-            Ok(vec![0]),
-            trap(TrapKind::MemoryOutOfBounds),
-        ]
-    );
 }
 
 /// Counted loops the optimising pipeline versions (see
