@@ -1375,10 +1375,10 @@ fn loads_under_a_pending_charge_trap_as_the_metering_does() {
         ("carried", &[65535, 99]),
     ];
     let oob = || trap(TrapKind::MemoryOutOfBounds);
-    let modules: [(&str, &[(&str, &[i64])], Vec<Result<Vec<i64>, Trap>>); 2] = [
+    let modules = [
         (
             LOADS_UNDER_A_PENDING_CHARGE,
-            &compare,
+            &compare[..],
             vec![
                 Ok(vec![9]),
                 oob(),
@@ -1391,7 +1391,7 @@ fn loads_under_a_pending_charge_trap_as_the_metering_does() {
         ),
         (
             LOADS_IN_MORE_SHAPES,
-            &more,
+            &more[..],
             vec![
                 oob(),
                 oob(),
