@@ -1242,13 +1242,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// second), and an OutOfGas trap stores the same sentinel wherever it
     /// happens; nothing between could have been observed; a load that
     /// traps between them goes through a trap path that checks `a` first
-    /// ([`Self::emit_trap_block`]). So a `br_if` whose fall-through starts a segment (the
-    /// metering charges right after it) checks once per path: its
-    /// fall-through merges the pending charge with the next one, its taken
-    /// edge checks it at the target's `end` (all of it, or, when only such
-    /// edges enter the target, what exceeds the least of theirs, which the
-    /// target takes pending: `Frame::gas_edges`); an `if`'s arms each take
-    /// it to their first charge.
+    /// ([`Self::emit_trap_block`]). So a `br_if` whose fall-through starts
+    /// a segment (the metering charges right after it) checks once per
+    /// path: its fall-through merges the pending charge with the next one,
+    /// its taken edge checks it at the target's `end` (all of it, or, when
+    /// only such edges enter the target, what exceeds the least of theirs,
+    /// which the target takes pending: `Frame::gas_edges`); an `if`'s arms
+    /// each take it to their first charge.
     pub(crate) fn defer_charge(&mut self, cost: u64) {
         match self.pending_gas.checked_add(cost) {
             Some(total) => self.pending_gas = total,
@@ -1479,11 +1479,9 @@ impl<'a, 'f> Translator<'a, 'f> {
     // ---- traps ----
 
     fn trap_block(&mut self, code: u32) -> Block {
-        // The sentinel of OutOfGas does not depend on a charge pending
-        // before it, and a libcall's status comes after the charges.
         let pending = if code == DYNAMIC_CODE || code == TrapKind::OutOfGas.code() {
-            // Charges are checked before both: a libcall, a dynamic
-            // charge and a constant one flush what is pending first.
+            // None is pending at either: a libcall, a dynamic charge and a
+            // constant one flush it first.
             debug_assert_eq!(self.pending_gas, 0, "a charge pending at trap code {code}");
             0
         } else {
