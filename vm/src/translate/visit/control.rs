@@ -45,10 +45,12 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             let header_params = t.b.block_params(header).to_vec();
             let base = t.stack.len();
             t.pushn(&header_params);
-            for frame in &mut t.frames {
-                if let FrameKind::Loop { innermost, .. } = &mut frame.kind {
-                    *innermost = false;
-                }
+            // The loops around the nearest were marked when it opened.
+            if let Some(FrameKind::Loop { innermost, .. }) = (t.frames.iter_mut().rev())
+                .map(|frame| &mut frame.kind)
+                .find(|kind| matches!(kind, FrameKind::Loop { .. }))
+            {
+                *innermost = false;
             }
             t.frames.push(Frame {
                 kind: FrameKind::Loop {
