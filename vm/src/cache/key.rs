@@ -96,7 +96,10 @@ use crate::engine::Engine;
 /// - 27: the same, only for loads in a loop that has opened no loop, and
 ///   with the look-ahead's answer held per body (no longer carried into
 ///   an inlined callee or across a versioned loop's copies).
-pub const COMPILER_VERSION: u32 = 27;
+/// - 28: `memory.copy` and `memory.fill` of a length not done inline check
+///   their ranges inline and call a libcall that cannot fail (no gas
+///   synchronisation, no status).
+pub const COMPILER_VERSION: u32 = 28;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

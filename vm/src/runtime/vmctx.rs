@@ -81,9 +81,11 @@ pub(crate) enum Libcall {
     RaiseTrap,
     /// `(vmctx, pages: i32) -> i32` old size or -1.
     MemoryGrow,
-    /// `(vmctx, dst: i32, src: i32, len: i32) -> i32` trap code or 0.
+    /// `(vmctx, dst: i32, src: i32, len: i32)`, both ranges checked by
+    /// the caller: cannot fail.
     MemoryCopy,
-    /// `(vmctx, dst: i32, value: i32, len: i32) -> i32` trap code or 0.
+    /// `(vmctx, dst: i32, value: i32, len: i32)`, the range checked by the
+    /// caller: cannot fail.
     MemoryFill,
     /// `(vmctx, segment: i32, dst: i32, src: i32, len: i32) -> i32` trap code or 0.
     MemoryInit,

@@ -1429,7 +1429,10 @@ impl<'a, 'f> Translator<'a, 'f> {
         result
     }
 
-    fn raw_libcall(&mut self, call: Libcall, call_args: &[Value]) -> Option<Value> {
+    /// Calls a libcall through the VM context as it is: for one that
+    /// neither reads nor changes the gas or the memory length and cannot
+    /// trap (the checked bulk-memory moves).
+    pub(crate) fn raw_libcall(&mut self, call: Libcall, call_args: &[Value]) -> Option<Value> {
         let sig = match self.libcall_refs.get(&(call as u8)) {
             Some(&sig) => sig,
             None => {

@@ -145,9 +145,8 @@ pub(crate) fn libcall_signature(call: Libcall) -> Signature {
     let (params, ret): (&[Type], Option<Type>) = match call {
         Libcall::RaiseTrap => (&[types::I32], None),
         Libcall::MemoryGrow => (&[types::I32], Some(types::I32)),
-        Libcall::MemoryCopy | Libcall::MemoryFill | Libcall::TableCopy => {
-            (&[types::I32, types::I32, types::I32], Some(types::I32))
-        }
+        Libcall::MemoryCopy | Libcall::MemoryFill => (&[types::I32, types::I32, types::I32], None),
+        Libcall::TableCopy => (&[types::I32, types::I32, types::I32], Some(types::I32)),
         Libcall::MemoryInit | Libcall::TableInit => (
             &[types::I32, types::I32, types::I32, types::I32],
             Some(types::I32),

@@ -5,11 +5,12 @@
 //! Loads and stores are inline after an explicit bounds check
 //! ([`crate::translate::bounds`]), and so are `memory.copy` and
 //! `memory.fill` of a small constant length (see [`INLINE_BULK_BYTES`]).
-//! `memory.grow` and the other bulk operators are libcalls: the runtime
-//! checks their ranges, returns a trap code, and the generated code
-//! branches to the trap path on a non-zero code (a Rust frame never
-//! unwinds). Their dynamic gas was charged by the instrumented code before
-//! them.
+//! Of other lengths, their ranges are checked inline too, and a libcall
+//! that cannot fail moves the bytes. `memory.grow` and the other bulk
+//! operators are libcalls: the runtime checks their ranges, returns a trap
+//! code, and the generated code branches to the trap path on a non-zero
+//! code (a Rust frame never unwinds). Their dynamic gas was charged by the
+//! instrumented code before them.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64};
@@ -102,13 +103,13 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         } => {
             let (dst, src, len) = t.pop3()?;
             if !inline_copy(t, dst, src, len)? {
-                bulk(t, Libcall::MemoryCopy, &[dst, src, len], OOB)?;
+                checked_move(t, Libcall::MemoryCopy, [dst, src, len], &[dst, src])?;
             }
         }
         O::MemoryFill { mem: 0 } => {
             let (dst, value, len) = t.pop3()?;
             if !inline_fill(t, dst, value, len)? {
-                bulk(t, Libcall::MemoryFill, &[dst, value, len], OOB)?;
+                checked_move(t, Libcall::MemoryFill, [dst, value, len], &[dst])?;
             }
         }
         O::MemoryInit { data_index, mem: 0 } => {
@@ -163,10 +164,9 @@ fn load_size(kind: Load) -> u32 {
     }
 }
 
-/// Whether `op` reads the memory length: loads and stores (their bounds
-/// checks), `memory.size`, and `memory.copy` and `memory.fill` (done
-/// inline when their length is a small constant). A function without any
-/// keeps no length.
+/// Whether `op` reads the memory length: loads and stores, `memory.copy`
+/// and `memory.fill` (their bounds checks), and `memory.size`. A function
+/// without any keeps no length.
 pub(crate) fn reads_memory_len(op: &Operator<'_>) -> bool {
     access(op).is_some()
         || matches!(
@@ -241,6 +241,32 @@ fn bulk(
     Ok(())
 }
 
+/// `memory.copy` or `memory.fill` (`call`) of any length: each range
+/// `start + len` of `ranges` checked against the memory length inline, as
+/// loads are (the trap before anything is written), then the libcall,
+/// which cannot fail and touches neither the gas nor the length: no
+/// synchronisation around it, no status after it (as wasmtime calls its
+/// `memory_copy` builtin).
+fn checked_move(
+    t: &mut Translator<'_, '_>,
+    call: Libcall,
+    args: [Value; 3],
+    ranges: &[Value],
+) -> Result<()> {
+    forget_widenable_checks(t);
+    let len = t.b.ins().uextend(I64, args[2]);
+    for &start in ranges {
+        // Both terms below 2^32: exact in i64.
+        let start = t.b.ins().uextend(I64, start);
+        let end = t.b.ins().iadd(start, len);
+        let memory_len = t.memory_len()?;
+        let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, memory_len);
+        t.trap_if(oob, OOB);
+    }
+    t.raw_libcall(call, &args);
+    Ok(())
+}
+
 /// The longest `memory.copy` or `memory.fill` done inline, with loads and
 /// stores, instead of a libcall: 8 stores of 16 bytes, LLVM's limit for an
 /// inline `memcpy` on x86-64. rustc copies and zeroes small structs with
@@ -251,7 +277,7 @@ const INLINE_BULK_BYTES: u32 = 128;
 
 /// The length of a bulk operator done inline: a constant from 1 to
 /// [`INLINE_BULK_BYTES`], in a function that keeps the memory length.
-/// (A length of 0 still checks its address: the libcall does.)
+/// (A length of 0 still checks its address: [`checked_move`] does.)
 fn inline_length(t: &Translator<'_, '_>, len: Value) -> Option<u32> {
     t.memory_len?;
     let bytes = t.constant(len)? as u32;
