@@ -14,6 +14,9 @@
 //!   choice, for the fairest code-quality comparison.
 //! - wasmi ([`EngineKind::WasmiFuel`]): wasmi 2 with fuel, default settings.
 //!
+//! Gasket's engines take `GASKET_LAYOUT_SEED` from the environment, if set,
+//! as `EngineConfig::code_layout_seed` (for `scripts/bench-ab.sh`).
+//!
 //! Every engine runs the same original module; only Gasket's is
 //! instrumented (that is its metering). Gas and fuel are set high enough
 //! that no workload runs out.
@@ -192,10 +195,13 @@ impl Engine {
     pub fn new(kind: EngineKind) -> Engine {
         let backend = match kind {
             EngineKind::Gasket | EngineKind::GasketBaseline => {
-                let config = match kind {
+                let mut config = match kind {
                     EngineKind::GasketBaseline => gasket_vm::EngineConfig::baseline(),
                     _ => gasket_vm::EngineConfig::default(),
                 };
+                config.code_layout_seed = std::env::var("GASKET_LAYOUT_SEED")
+                    .ok()
+                    .map(|seed| seed.parse().expect("GASKET_LAYOUT_SEED: an integer"));
                 Backend::Gasket(gasket_vm::Engine::new(config).expect("host target"))
             }
             EngineKind::WasmtimeFuel | EngineKind::WasmtimeFuelNoSignals | EngineKind::Wasmtime => {

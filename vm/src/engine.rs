@@ -265,6 +265,15 @@ pub struct EngineConfig {
     /// frames are about 8 bytes per stack-height unit; the same outcomes
     /// and gas. For testing that path on whole modules. Default off.
     pub values_in_slots: bool,
+    /// A benchmarking aid: with `Some(seed)`, each function of the code
+    /// starts 0, 16, 32 or 48 bytes later than it would, as the seed and
+    /// its index pick. A loop's place in the CPU's fetch windows and cache
+    /// lines, and with it its speed (up to 10% on this repository's
+    /// workloads), depends on where the function starts, so on the size
+    /// of every function before it; comparing two builds over several
+    /// seeds averages that out (`scripts/bench-ab.sh`). Changes nothing
+    /// but the addresses. Default `None`.
+    pub code_layout_seed: Option<u64>,
 }
 
 /// Translates a defined function into the given function as the
@@ -402,6 +411,7 @@ impl Default for EngineConfig {
             verify: cfg!(debug_assertions),
             compile_threads: 0,
             values_in_slots: false,
+            code_layout_seed: None,
         }
     }
 }
@@ -630,7 +640,11 @@ impl Engine {
         let mut compiled = self.run_jobs(&jobs, compile_one)?;
         self.guard_large_frames(&mut compiled, info)?;
 
-        let (code, offsets) = blob::link(&compiled, self.config.target.padding())?;
+        let (code, offsets) = blob::link(
+            &compiled,
+            self.config.target.padding(),
+            self.config.code_layout_seed,
+        )?;
         let code = CodeMemory::new(&code)?;
         Ok(Module::from(ModuleInner {
             info: info.clone(),

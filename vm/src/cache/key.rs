@@ -11,6 +11,7 @@
 //! | target triple, Cranelift's shared and ISA flags | the machine code itself |
 //! | `native_stack_bytes` | stored in the module and used by every call |
 //! | `values_in_slots` | another translation of every function |
+//! | `code_layout_seed` | where each function starts |
 //!
 //! Left out on purpose: `EngineConfig::verify` (Cranelift's verifier checks
 //! code, it does not change it), so debug and release builds of a node share
@@ -187,10 +188,11 @@ impl Engine {
 pub(crate) fn engine_identity(engine: &Engine) -> String {
     format!(
         "gasket-vm {} compiler {COMPILER_VERSION} format {FORMAT_VERSION} cranelift {CRANELIFT_VERSION}\n\
-         native_stack_bytes {}\nvalues_in_slots {}\n{}",
+         native_stack_bytes {}\nvalues_in_slots {}\ncode_layout_seed {:?}\n{}",
         env!("CARGO_PKG_VERSION"),
         engine.config().native_stack_bytes,
         engine.config().values_in_slots,
+        engine.config().code_layout_seed,
         engine.codegen_flags(),
     )
 }
@@ -257,6 +259,15 @@ mod tests {
             key(
                 EngineConfig {
                     native_stack_bytes: base_config.native_stack_bytes / 2,
+                    ..base_config.clone()
+                },
+                wasm,
+                &metering,
+                b"all",
+            ),
+            key(
+                EngineConfig {
+                    code_layout_seed: Some(1),
                     ..base_config.clone()
                 },
                 wasm,

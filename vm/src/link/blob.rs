@@ -40,23 +40,58 @@ pub(crate) struct CompiledFunction {
 }
 
 /// Concatenates `functions` and patches their relocations; returns the blob
-/// and each function's offset in it.
+/// and each function's offset in it. With a `layout_seed`
+/// (`EngineConfig::code_layout_seed`), functions start up to 48 bytes
+/// later, as it picks.
 pub(crate) fn link(
     functions: &[CompiledFunction],
     padding: u8,
+    layout_seed: Option<u64>,
 ) -> Result<(Vec<u8>, Vec<usize>), CompileError> {
-    link_with(functions, padding, ARM64_CALL_REACH, ISLAND_INTERVAL)
+    link_with(
+        functions,
+        Layout {
+            padding,
+            seed: layout_seed,
+        },
+        ARM64_CALL_REACH,
+        ISLAND_INTERVAL,
+    )
+}
+
+/// How functions are laid out.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// The filler byte between functions (never executed).
+    padding: u8,
+    /// See [`link`].
+    seed: Option<u64>,
+}
+
+impl Layout {
+    /// Bytes of padding before function `index` beyond its alignment: 0,
+    /// 16, 32 or 48 as the seed picks (a splitmix64 step), none without one.
+    fn shift(self, index: usize) -> usize {
+        let Some(seed) = self.seed else {
+            return 0;
+        };
+        let mut x = seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^= x >> 31;
+        (x % 4) as usize * FUNCTION_ALIGN
+    }
 }
 
 /// [`link`] with a given reach of aarch64 calls and interval between
 /// islands (tests use small ones).
 fn link_with(
     functions: &[CompiledFunction],
-    padding: u8,
+    layout: Layout,
     reach: i64,
     interval: usize,
 ) -> Result<(Vec<u8>, Vec<usize>), CompileError> {
-    let (mut blob, offsets, _) = lay_out(functions, padding, None);
+    let (mut blob, offsets, _) = lay_out(functions, layout, None);
     let reaches = |site: usize, target: usize, r: &Relocation| {
         let delta = target as i64 + r.addend - site as i64;
         r.kind != Reloc::Arm64Call || (-reach..reach).contains(&delta)
@@ -75,7 +110,7 @@ fn link_with(
         return Ok((blob, offsets));
     }
 
-    let (mut blob, offsets, islands) = lay_out(functions, padding, Some(interval));
+    let (mut blob, offsets, islands) = lay_out(functions, layout, Some(interval));
     patch(&mut blob, functions, &offsets, |function, site, r| {
         let target = target_offset(&offsets, r)?;
         if reaches(site, target, r) {
@@ -124,9 +159,10 @@ const VENEER_BYTES: usize = 24;
 /// zero) after each run of functions of at most `interval` bytes.
 fn lay_out(
     functions: &[CompiledFunction],
-    padding: u8,
+    layout: Layout,
     interval: Option<usize>,
 ) -> (Vec<u8>, Vec<usize>, Vec<Island>) {
+    let padding = layout.padding;
     let mut blob = Vec::new();
     let mut offsets = Vec::with_capacity(functions.len());
     let mut islands = Vec::new();
@@ -134,12 +170,12 @@ fn lay_out(
     for (index, f) in functions.iter().enumerate() {
         // A run ends before the function that would take it past
         // `interval` (a run of one function may be longer).
-        let end = blob.len().next_multiple_of(FUNCTION_ALIGN) + f.code.len();
+        let end = blob.len().next_multiple_of(FUNCTION_ALIGN) + layout.shift(index) + f.code.len();
         if interval.is_some_and(|interval| index > first && end - run_start > interval) {
             add_island(&mut blob, functions, first..index, padding, &mut islands);
             (run_start, first) = (blob.len(), index);
         }
-        let padded = blob.len().next_multiple_of(FUNCTION_ALIGN);
+        let padded = blob.len().next_multiple_of(FUNCTION_ALIGN) + layout.shift(index);
         // Never executed: int3 on x86-64, zeros (udf) on aarch64.
         blob.resize(padded, padding);
         offsets.push(blob.len());
@@ -230,6 +266,7 @@ fn link_error(what: &str) -> CompileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     const BL: u32 = 0x9400_0000;
 
@@ -306,13 +343,46 @@ mod tests {
         through_veneers
     }
 
+    /// Zero filler, no layout seed.
+    const UNPADDED: Layout = Layout {
+        padding: 0,
+        seed: None,
+    };
+
     #[test]
     fn calls_within_reach_go_direct_and_leave_no_island() {
         let functions = [function(64, &[(8, 1)]), function(64, &[(0, 0)])];
-        let (blob, offsets) = link(&functions, 0).unwrap();
+        let (blob, offsets) = link(&functions, 0, None).unwrap();
         assert_eq!(blob.len(), 128);
         assert_eq!(destination(&blob, offsets[0] + 8), offsets[1]);
         assert_eq!(destination(&blob, offsets[1]), offsets[0]);
+    }
+
+    /// A layout seed moves functions by multiples of 16 bytes, differently
+    /// for different seeds, and every call still lands on its callee.
+    #[test]
+    fn a_layout_seed_shifts_functions_and_calls_follow() {
+        let functions: Vec<_> = (0..16)
+            .map(|i| function(64, &[(8, (i + 5) % 16)]))
+            .collect();
+        let (_, unshifted) = link(&functions, 0, None).unwrap();
+        let mut layouts = HashSet::new();
+        for seed in 1..=4 {
+            let (blob, offsets) = link(&functions, 0, Some(seed)).unwrap();
+            for (i, (&at, &plain)) in offsets.iter().zip(&unshifted).enumerate() {
+                assert_eq!(at % FUNCTION_ALIGN, 0, "function {i}, seed {seed}");
+                assert_eq!(
+                    destination(&blob, at + 8),
+                    offsets[(i + 5) % 16],
+                    "function {i}, seed {seed}"
+                );
+                assert!(at >= plain);
+            }
+            assert_eq!(offsets, link(&functions, 0, Some(seed)).unwrap().1);
+            layouts.insert(offsets);
+        }
+        assert_eq!(layouts.len(), 4, "four seeds, four layouts");
+        assert!(!layouts.contains(&unshifted));
     }
 
     /// With a reach of 1 KiB and islands every 512 bytes, calls to far
@@ -327,7 +397,7 @@ mod tests {
             function(256, &[(0, 0), (12, 4)]),
             function(256, &[(0, 0), (4, 1), (8, 3)]),
         ];
-        let (blob, offsets) = link_with(&functions, 0, 1024, 512).unwrap();
+        let (blob, offsets) = link_with(&functions, UNPADDED, 1024, 512).unwrap();
         let through_veneers = calls_through_veneers(&functions, &blob, &offsets, 1024);
         assert!(
             through_veneers >= 4,
@@ -348,7 +418,7 @@ mod tests {
             function(640, &[]),
             function(128, &[(0, 0)]),
         ];
-        let (blob, offsets) = link_with(&functions, 0, 768, 256).unwrap();
+        let (blob, offsets) = link_with(&functions, UNPADDED, 768, 256).unwrap();
         let through_veneers = calls_through_veneers(&functions, &blob, &offsets, 768);
         assert!(
             through_veneers >= 3,
@@ -383,7 +453,7 @@ mod tests {
             frame: 0,
         };
         let functions = [caller, function(3072, &[]), callee];
-        let (blob, offsets) = link_with(&functions, 0, 1024, 512).unwrap();
+        let (blob, offsets) = link_with(&functions, UNPADDED, 1024, 512).unwrap();
         assert_ne!(
             landing(&blob, offsets[0] + 8),
             offsets[2],
