@@ -65,7 +65,7 @@ export GASKET_DIFF_SEEDS="${GASKET_DIFF_SEEDS:-300}"
 # golden, traps, semantics and differential cover the translator on aarch64.
 AARCH64_TESTS=(
     -p gasket-vm --lib
-    --test arch --test golden --test traps --test semantics --test host --test shapes --test differential --test linking
+    --test arch --test golden --test traps --test semantics --test host --test shapes --test differential --test linking --test bulk_checked
     -p gasket-host-env --test golden
 )
 cargo test --locked --target "$TARGET" "${AARCH64_TESTS[@]}" "$@"

@@ -1,8 +1,10 @@
 //! The Rust functions generated code calls through the VM context.
 //!
-//! Each returns a status (0 or a trap code) instead of unwinding: generated
-//! code raises the trap itself, so no Rust frame is ever between the entry
-//! `setjmp` and a `longjmp` (see [`super::unwind`]). None of them may panic
+//! Each that can fail returns a status (0 or a trap code) instead of
+//! unwinding: generated code raises the trap itself, so no Rust frame is
+//! ever between the entry `setjmp` and a `longjmp` (see [`super::unwind`]).
+//! `memory_copy` and `memory_fill` cannot fail and return nothing: they
+//! write ranges the generated code has checked. None of them may panic
 //! across the `extern "C"` boundary: host functions run under
 //! `catch_unwind`, everything else is bounds-checked arithmetic.
 #![allow(unsafe_code)]
@@ -66,6 +68,10 @@ extern "C" fn memory_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) {
     // contract); the memory is reserved up front and never moves, and
     // `ptr::copy` allows overlapping ranges.
     unsafe {
+        debug_assert!(
+            u64::from(dst.max(src)) + u64::from(len) <= (*vmctx).memory_len,
+            "memory.copy of unchecked ranges"
+        );
         let base = (*vmctx).memory_base;
         std::ptr::copy(base.add(src as usize), base.add(dst as usize), len as usize);
     }
@@ -81,6 +87,10 @@ extern "C" fn memory_fill(vmctx: *mut VmCtx, dst: u32, value: u32, len: u32) {
     }
     // SAFETY: as in `memory_copy`: `dst + len` is within the memory.
     unsafe {
+        debug_assert!(
+            u64::from(dst) + u64::from(len) <= (*vmctx).memory_len,
+            "memory.fill of an unchecked range"
+        );
         let base = (*vmctx).memory_base;
         std::ptr::write_bytes(base.add(dst as usize), value as u8, len as usize);
     }

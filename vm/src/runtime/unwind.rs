@@ -10,8 +10,8 @@
 //!
 //! Between the `setjmp` and the `longjmp` there are only generated frames
 //! and C frames: the Rust libcalls generated code calls (memory.grow, bulk
-//! memory, host functions) return a status and have returned before a
-//! trap path runs, so no Rust destructor is ever skipped. No signal handler
+//! memory, host functions) return a status, or cannot fail (`memory.copy`,
+//! `memory.fill`), and have returned before a trap path runs, so no Rust destructor is ever skipped. No signal handler
 //! is installed; generated code never executes a faulting instruction.
 //!
 //! The native-stack backstop: [`enter`] sets `vmctx.stack_limit` to the

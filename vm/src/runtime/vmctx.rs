@@ -5,8 +5,9 @@
 //! offset  field         used by
 //! 0       jmp_buf       the C entry shim (current jump buffer)
 //! 8       trap_code     the C shim (code of the trap being raised)
-//! 16      memory_base   loads and stores (never moves: memory is reserved
-//!                       up to its maximum at instantiation)
+//! 16      memory_base   loads, stores and the bulk-memory libcalls (never
+//!                       moves: memory is reserved up to its maximum at
+//!                       instantiation)
 //! 24      memory_len    bounds checks (bytes; changed by memory.grow)
 //! 32      globals       global.get/set and the gas intrinsics (one 8-byte
 //!                       slot per global, i32 in the low half): the

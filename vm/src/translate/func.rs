@@ -30,8 +30,10 @@
 //! `set_pinned_reg`, ordered as side effects). The memory length is a
 //! cranelift-frontend variable. Everything else is a synchronisation
 //! point: a libcall (host functions go through one, inside their import
-//! wrapper) stores gas before and reloads gas and length after, and every
-//! trap path stores the register; entry and import trampolines move the
+//! wrapper) stores gas before and reloads gas and length after, but for
+//! `memory.copy` and `memory.fill`'s, which read neither and cannot trap
+//! (`raw_libcall`: the register survives the call, callee-saved), and
+//! every trap path stores the register; entry and import trampolines move the
 //! gas between its global and the register, and an entry trampoline gives
 //! its caller back the register's own value (callee-saved in both native
 //! conventions; a trap's `longjmp` restores it too). So the gas global
@@ -1430,8 +1432,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// Calls a libcall through the VM context as it is: for one that
-    /// neither reads nor changes the gas or the memory length and cannot
-    /// trap (the checked bulk-memory moves).
+    /// neither reads nor changes the gas or the memory length and returns
+    /// without trapping (the checked bulk-memory moves), or `RaiseTrap`.
     pub(crate) fn raw_libcall(&mut self, call: Libcall, call_args: &[Value]) -> Option<Value> {
         let sig = match self.libcall_refs.get(&(call as u8)) {
             Some(&sig) => sig,

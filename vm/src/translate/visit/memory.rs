@@ -253,6 +253,9 @@ fn checked_move(
     args: [Value; 3],
     ranges: &[Value],
 ) -> Result<()> {
+    // A pending charge would be taken after the move: an out-of-gas trap
+    // would then show its writes.
+    debug_assert_eq!(t.pending_gas, 0, "a charge pending at a bulk move");
     forget_widenable_checks(t);
     let len = t.b.ins().uextend(I64, args[2]);
     for &start in ranges {
@@ -313,7 +316,7 @@ fn forget_widenable_checks(t: &mut Translator<'_, '_>) {
 }
 
 /// `memory.copy` of a small constant length, inline: both ranges checked
-/// as the libcall does (the same trap, before anything is written), then
+/// as [`checked_move`] does (the same trap, before anything is written), then
 /// every piece loaded before any is stored, so overlapping ranges copy as
 /// `memmove` does. Returns false (nothing emitted) for other lengths.
 fn inline_copy(t: &mut Translator<'_, '_>, dst: Value, src: Value, len: Value) -> Result<bool> {
@@ -336,7 +339,7 @@ fn inline_copy(t: &mut Translator<'_, '_>, dst: Value, src: Value, len: Value) -
 }
 
 /// `memory.fill` of a small constant length, inline: the range checked as
-/// the libcall does, then 8-byte (and smaller) stores of the value's low
+/// [`checked_move`] does, then 8-byte (and smaller) stores of the value's low
 /// byte repeated. Returns false (nothing emitted) for other lengths.
 fn inline_fill(t: &mut Translator<'_, '_>, dst: Value, value: Value, len: Value) -> Result<bool> {
     let Some(bytes) = inline_length(t, len) else {
