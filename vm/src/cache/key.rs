@@ -100,7 +100,9 @@ use crate::engine::Engine;
 /// - 28: `memory.copy` and `memory.fill` of a length not done inline check
 ///   their ranges inline and call a libcall that cannot fail (no gas
 ///   synchronisation, no status).
-pub const COMPILER_VERSION: u32 = 28;
+/// - 29: a bounds check's limit is `len + (-needed)` (an `iadd`, one
+///   `lea` on x86-64) instead of `len - needed` (a `mov` and a `sub`).
+pub const COMPILER_VERSION: u32 = 29;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

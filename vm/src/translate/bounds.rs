@@ -101,9 +101,9 @@ pub(crate) fn checked_addr(
     }
     let wide = t.b.ins().uextend(types::I64, index);
     if !proven {
-        // offset < 2^32 (memory32), so offset + size fits in an i64
-        // immediate; its own constant, so that `widen` may raise it.
-        let needed_const = t.b.ins().iconst(types::I64, needed as i64);
+        // offset < 2^32 (memory32), so -(offset + size) fits in an i64
+        // immediate; its own constant, so that `widen` may lower it.
+        let needed_const = t.b.ins().iconst(types::I64, -(needed as i64));
         if let Some(inst) = t.b.func.dfg.value_def(needed_const).inst() {
             let (base, constant) = split_index(t, index);
             let open = OpenCheck {
@@ -119,11 +119,13 @@ pub(crate) fn checked_addr(
                 }
             }
         }
-        // index + needed > len  ⟺  index > len - needed, exact in i64
-        // (every term is under 2^34); `len - needed` does not depend on
-        // the index, so Cranelift computes it once outside a loop.
+        // index + needed > len  ⟺  index > len + (-needed), exact in i64
+        // (every term is under 2^34); the limit does not depend on the
+        // index, so Cranelift computes it once outside a loop. An `iadd`
+        // of the negated constant, not an `isub`: x86-64 lowers it to one
+        // `lea` where `len` stays live, not a `mov` and a `sub`.
         let len = t.memory_len()?;
-        let limit = t.b.ins().isub(len, needed_const);
+        let limit = t.b.ins().iadd(len, needed_const);
         let oob = t.b.ins().icmp(IntCC::SignedGreaterThan, wide, limit);
         t.trap_if(oob, TrapKind::MemoryOutOfBounds);
     }
@@ -137,7 +139,8 @@ pub(crate) fn checked_addr(
 }
 
 /// A bounds check that a later access may still widen: it checks `index`
-/// (`base + constant`) with the `iconst` instruction `needed`.
+/// (`base + constant`) with the `iconst` instruction `needed`, which holds
+/// minus the bytes it checks past `index`.
 #[derive(Clone, Copy)]
 pub(crate) struct OpenCheck {
     index: Value,
@@ -203,8 +206,9 @@ fn widen(t: &mut Translator<'_, '_>, index: Value, needed: u64) -> bool {
             opcode: Opcode::Iconst,
             imm,
         } => {
-            *imm = Imm64::new(imm.bits().max(end as i64));
-            let checked_end = imm.bits() as u64;
+            // The constant is the negated end (see `checked_addr`).
+            *imm = Imm64::new(imm.bits().min(-(end as i64)));
+            let checked_end = imm.bits().unsigned_abs();
             t.checked.insert(open.index, checked_end);
             t.checked.insert(index, needed);
             true
