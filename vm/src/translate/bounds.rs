@@ -10,7 +10,8 @@
 //! unsigned, offset the static `u32` immediate):
 //!
 //! ```text
-//! limit = vmctx.memory_len - (offset + size)   // signed; every term < 2^34
+//! limit = vmctx.memory_len + -(offset + size)  // signed; every term < 2^34
+//!                    // (an add of the negation: one `lea` on x86-64)
 //! if zext64(index) > limit (signed) → MemoryOutOfBounds
 //!                    // ⟺ index + offset + size > memory_len, exactly
 //! addr = vmctx.memory_base + zext64(index) + offset
