@@ -65,8 +65,9 @@ extern "C" fn memory_grow(vmctx: *mut VmCtx, delta: u32) -> u32 {
 extern "C" fn memory_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32) {
     // SAFETY: called by generated code of this instance, which checked
     // `dst + len` and `src + len` against the memory length (libcall
-    // contract); the memory is reserved up front and never moves, and
-    // `ptr::copy` allows overlapping ranges.
+    // contract; a debug build aborts here if not, a translator bug); the
+    // memory is reserved up front and never moves, and `ptr::copy` allows
+    // overlapping ranges.
     unsafe {
         debug_assert!(
             u64::from(dst.max(src)) + u64::from(len) <= (*vmctx).memory_len,

@@ -11,8 +11,9 @@
 //! Between the `setjmp` and the `longjmp` there are only generated frames
 //! and C frames: the Rust libcalls generated code calls (memory.grow, bulk
 //! memory, host functions) return a status, or cannot fail (`memory.copy`,
-//! `memory.fill`), and have returned before a trap path runs, so no Rust destructor is ever skipped. No signal handler
-//! is installed; generated code never executes a faulting instruction.
+//! `memory.fill`), and have returned before a trap path runs, so no Rust
+//! destructor is ever skipped. No signal handler is installed; generated
+//! code never executes a faulting instruction.
 //!
 //! The native-stack backstop: [`enter`] sets `vmctx.stack_limit` to the
 //! current stack pointer minus the engine's `native_stack_bytes` and every
