@@ -44,10 +44,14 @@ cd "$ROOT/benches"
 echo "bench-ab: $(date -u '+%Y-%m-%d %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg), seeds 1..$SEEDS, $ROUNDS round(s), ${SECONDS_PER_ROW} s a row" >&2
 for round in $(seq 1 "$ROUNDS"); do
   for seed in $(seq 1 "$SEEDS"); do
+    build=0
     for binary in "$@"; do
+      # Builds are told apart by position: copies of the bench binary
+      # from two trees often share a file name.
+      build=$((build + 1))
       GASKET_LAYOUT_SEED="$seed" "$binary" --bench "$FILTER" --warm-up-time 1 \
         --measurement-time "$SECONDS_PER_ROW" --noplot 2>/dev/null |
-        awk -v build="$(basename "$binary")" -v seed="$seed" '
+        awk -v build="$build" -v seed="$seed" '
           /^[a-z][^ ]*\// { name = $1 }
           /time:/ {
             s = $0; sub(/.*\[/, "", s); sub(/\].*/, "", s); split(s, t, " ")
@@ -56,8 +60,8 @@ for round in $(seq 1 "$ROUNDS"); do
           }'
     done
   done
-done | awk -v order="$*" '
-  BEGIN { n = split(order, path, " "); for (i = 1; i <= n; i++) { b = path[i]; sub(/.*\//, "", b); builds[i] = b } }
+done | awk -v n="$#" -v order="$*" '
+  BEGIN { split(order, path, " "); for (i = 1; i <= n; i++) { builds[i] = i; label[i] = i ":" path[i]; sub(/:.*\//, ":", label[i]) } }
   { key = $1 SUBSEP $2; logsum[key] += log($4); count[key]++; rows[$1] = 1
     times[key] = times[key] sprintf(" %.1f", $4) }
   END {
@@ -67,7 +71,7 @@ done | awk -v order="$*" '
         key = row SUBSEP builds[i]
         if (!(key in count)) continue
         mean = exp(logsum[key] / count[key])
-        printf "%-28s %-22s %10.1f us  x%.3f  (%s )\n", row, builds[i], mean, mean / base, times[key]
+        printf "%-28s %-24s %10.1f us  x%.3f  (%s )\n", row, label[i], mean, mean / base, times[key]
       }
     }
   }' | sort
