@@ -23,7 +23,9 @@
 use gasket_metering::{
     Config, ExportKind, Permissive, Prepared, START_EXPORT, ValType, prepare_with_policy,
 };
-use gasket_vm::{Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind};
+use gasket_vm::{
+    CpuFeatures, Engine, EngineConfig, Imports, Instance, InstantiationError, Trap, TrapKind,
+};
 
 use crate::{cache, smith, wasmi_oracle};
 
@@ -85,6 +87,18 @@ pub fn baseline_engine() -> Engine {
     Engine::new(EngineConfig {
         native_stack_bytes: 128 << 20,
         ..EngineConfig::baseline()
+    })
+    .expect("the host target is supported")
+}
+
+/// [`engine`] on the baseline instructions of the CPU
+/// (`CpuFeatures::Baseline`; the default uses x86-64-v3's integer
+/// extensions where the CPU has them): nodes run either code, so the same
+/// gas and outcomes are expected from it.
+pub fn baseline_cpu_engine() -> Engine {
+    Engine::new(EngineConfig {
+        cpu_features: CpuFeatures::Baseline,
+        ..engine().config().clone()
     })
     .expect("the host target is supported")
 }

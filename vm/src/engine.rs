@@ -62,23 +62,25 @@ pub enum Regalloc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CpuFeatures {
     /// The target's baseline only (x86-64: SSE2), so the same module
-    /// compiles to the same code on every CPU of the architecture. The
-    /// default.
-    #[default]
+    /// compiles to the same code on every CPU of the architecture.
     Baseline,
-    /// The extensions of the CPU this process runs on that integer code
-    /// can use, when the target is its architecture (the baseline
-    /// otherwise): on x86-64 BMI1, BMI2, LZCNT, and POPCNT with SSE4.2
-    /// (Cranelift emits `popcnt` only with both), as wasmtime enables
-    /// them. aarch64's optional features are atomics, floating point and
-    /// SIMD, which contracts cannot use.
+    /// On an x86-64 CPU that has all of x86-64-v3's integer extensions
+    /// (BMI1, BMI2, LZCNT, POPCNT and SSE4.2; Haswell, Zen and later),
+    /// code may use them, as wasmtime's native detection does: `rorx`
+    /// rotates by a constant without a copy, `andn` and `shlx` spare a
+    /// move or a pinned `rcx`. On a CPU that lacks one of them, or when
+    /// the target is not the process's architecture, the baseline: so an
+    /// x86-64 module compiles to one of two codes, never to one per CPU
+    /// model. aarch64's optional features are atomics, floating point and
+    /// SIMD, which contracts cannot use. The default.
     ///
     /// Whether a module compiles, and every outcome and gas figure, are
     /// the baseline's. Only native frame sizes differ, and with them how
     /// soon the native-stack backstop (a node failure, never a consensus
-    /// outcome) would fire, as between x86-64 and aarch64. Not the
-    /// default: the spec and differential suites run the baseline's code,
-    /// and `vm/tests/arch.rs` this one.
+    /// outcome) would fire, as between x86-64 and aarch64. The spec
+    /// suite runs both codes (`vm/tests/spec.rs`), and so do
+    /// `vm/tests/arch.rs` and `vm/tests/differential.rs`.
+    #[default]
     Host,
 }
 
@@ -120,30 +122,31 @@ impl Target {
     }
 }
 
-/// The Cranelift ISA flags of the extensions this CPU has that integer
-/// code uses (see [`CpuFeatures::Host`]).
+/// The Cranelift ISA flags of x86-64-v3's integer extensions if this CPU
+/// has every one of them, none otherwise (see [`CpuFeatures::Host`]).
 pub(crate) fn host_isa_flags() -> Vec<&'static str> {
     #[cfg(target_arch = "x86_64")]
     {
-        let sse42 = std::is_x86_feature_detected!("sse4.2");
-        [
-            ("has_bmi1", std::is_x86_feature_detected!("bmi1")),
-            ("has_bmi2", std::is_x86_feature_detected!("bmi2")),
-            ("has_lzcnt", std::is_x86_feature_detected!("lzcnt")),
-            // SSE4.2 and the levels below it, which it implies: Cranelift
+        let all = std::is_x86_feature_detected!("bmi1")
+            && std::is_x86_feature_detected!("bmi2")
+            && std::is_x86_feature_detected!("lzcnt")
+            && std::is_x86_feature_detected!("popcnt")
+            && std::is_x86_feature_detected!("sse4.2");
+        match all {
+            // SSE4.2 with the levels below it, which it implies: Cranelift
             // uses `popcnt` only with `has_sse42`.
-            ("has_sse3", sse42),
-            ("has_ssse3", sse42),
-            ("has_sse41", sse42),
-            ("has_sse42", sse42),
-            (
+            true => vec![
+                "has_bmi1",
+                "has_bmi2",
+                "has_lzcnt",
+                "has_sse3",
+                "has_ssse3",
+                "has_sse41",
+                "has_sse42",
                 "has_popcnt",
-                sse42 && std::is_x86_feature_detected!("popcnt"),
-            ),
-        ]
-        .into_iter()
-        .filter_map(|(flag, present)| present.then_some(flag))
-        .collect()
+            ],
+            false => Vec::new(),
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -231,7 +234,7 @@ pub struct EngineConfig {
     /// Optimisation level.
     pub opt_level: OptLevel,
     /// Optional instructions the code may use. Default
-    /// [`CpuFeatures::Baseline`].
+    /// [`CpuFeatures::Host`].
     pub cpu_features: CpuFeatures,
     /// Register allocator. With [`Regalloc::SinglePass`], a defined
     /// function whose native frame exceeds its stack-height units times
@@ -405,7 +408,7 @@ impl Default for EngineConfig {
         EngineConfig {
             target: Target::host().unwrap_or(Target::X86_64),
             opt_level: OptLevel::Speed,
-            cpu_features: CpuFeatures::Baseline,
+            cpu_features: CpuFeatures::Host,
             regalloc: Regalloc::Backtracking,
             native_stack_bytes: DEFAULT_NATIVE_STACK_BYTES,
             verify: cfg!(debug_assertions),
@@ -1363,13 +1366,13 @@ mod tests {
                 ..EngineConfig::default()
             },
             EngineConfig::baseline(),
-            // A node may let the code use its CPU's extensions.
+            // A node may keep to the baseline instructions of its CPU.
             EngineConfig {
-                cpu_features: CpuFeatures::Host,
+                cpu_features: CpuFeatures::Baseline,
                 ..EngineConfig::default()
             },
             EngineConfig {
-                cpu_features: CpuFeatures::Host,
+                cpu_features: CpuFeatures::Baseline,
                 ..EngineConfig::baseline()
             },
             // Everything in slots, not only the functions that fall back.

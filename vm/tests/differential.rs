@@ -80,6 +80,19 @@ fn baseline_agrees_with_wasmi() {
     });
 }
 
+/// The code without the CPU's optional extensions (`CpuFeatures::Baseline`,
+/// what a node on an x86-64 CPU before x86-64-v3 runs) on fewer seeds:
+/// other instructions for the same integer operators.
+#[test]
+fn baseline_cpu_code_agrees_with_wasmi() {
+    let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
+    differential::with_big_stack(move || {
+        let engine = differential::baseline_cpu_engine();
+        let (total, with_calls) = compare_seeds(&engine, seeds);
+        check_floors(seeds, total.calls, with_calls);
+    });
+}
+
 /// Every function's values in frame cells (`EngineConfig::values_in_slots`,
 /// what a frame over its share of native stack is compiled with) on fewer
 /// seeds: the same CLIF semantics through loads and stores.

@@ -17,7 +17,11 @@
 //! - Every file runs three times: with ample gas under the default
 //!   schedule; with metering exercised (another schedule, a finite limit,
 //!   gas checked after every call); and so metered with every function's
-//!   values in frame cells (`EngineConfig::values_in_slots`).
+//!   values in frame cells (`EngineConfig::values_in_slots`). The first
+//!   run's code keeps to the baseline instructions of the CPU
+//!   (`CpuFeatures::Baseline`), the others use the default's extensions
+//!   (`CpuFeatures::Host`, on x86-64 BMI1, BMI2, LZCNT, POPCNT): nodes run
+//!   either code.
 //!
 //! Skips are not quiet: `core-int/` must skip nothing, and the skips of
 //! `core/` must match `tests/spec_skips.txt` exactly, by file and reason
@@ -46,8 +50,8 @@ use gasket_metering::{
 };
 use gasket_metering::{ExportKind, ValType};
 use gasket_vm::{
-    Engine, EngineConfig, Extern, Imports, Instance, InstantiationError, Memory, Module, Table,
-    Trap, TrapKind, Value,
+    CpuFeatures, Engine, EngineConfig, Extern, Imports, Instance, InstantiationError, Memory,
+    Module, Table, Trap, TrapKind, Value,
 };
 use wast::core::{WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
@@ -328,6 +332,10 @@ impl<'s> Runner<'s> {
             config: mode.config(),
             engine: Engine::new(EngineConfig {
                 values_in_slots: mode == Mode::Slots,
+                cpu_features: match mode {
+                    Mode::Ample => CpuFeatures::Baseline,
+                    Mode::Metered | Mode::Slots => CpuFeatures::Host,
+                },
                 ..EngineConfig::default()
             })
             .expect("engine"),
