@@ -158,8 +158,9 @@ pub fn seed_cache(engine: &Engine, seed: u64) {
 
 /// The `differential` fuzz target: a module of the subset built from
 /// fuzzer bytes, compared export by export with wasmi, then compiled cold
-/// against loaded from the cache; by the first byte modulo 3 on the
-/// default engine, the baseline or [`slots_engine`].
+/// against loaded from the cache; by the first byte modulo 4 on the
+/// default engine, the baseline, [`slots_engine`] or
+/// [`baseline_cpu_engine`].
 pub fn module_bytes(data: &[u8]) {
     let Ok(wasm) = smith::module_from_bytes(smith_config(), data) else {
         return;
@@ -167,9 +168,10 @@ pub fn module_bytes(data: &[u8]) {
     let arg_seed = data.first().copied().map_or(0, u64::from);
     // libFuzzer runs targets on its own thread with the default stack.
     with_big_stack(move || {
-        let engine = match arg_seed % 3 {
+        let engine = match arg_seed % 4 {
             1 => baseline_engine(),
             2 => slots_engine(),
+            3 => baseline_cpu_engine(),
             _ => engine(),
         };
         compare_module(&engine, &wasm, arg_seed, "fuzz input");

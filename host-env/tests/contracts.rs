@@ -1136,6 +1136,17 @@ fn the_same_sequence_gives_the_same_outcomes_gas_and_storage() {
         .unwrap();
     assert_eq!(first, fourth);
     assert_eq!(first_chain.storage, fourth_chain.storage);
+    // And the code without the CPU's optional extensions (a node on an
+    // older x86-64 CPU): rotates, and-nots and bit counts are other
+    // instructions in these hashes and signatures.
+    let baseline_cpu = gasket_vm::Engine::new(gasket_vm::EngineConfig {
+        cpu_features: gasket_vm::CpuFeatures::Baseline,
+        ..Default::default()
+    })
+    .unwrap();
+    let (fifth, fifth_chain) = run_sequence(&baseline_cpu);
+    assert_eq!(first, fifth);
+    assert_eq!(first_chain.storage, fifth_chain.storage);
     // The sequence really covers every kind of ending.
     let labels: std::collections::BTreeSet<&str> =
         first.iter().map(|r| r.outcome.status.label()).collect();

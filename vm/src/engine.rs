@@ -1,9 +1,11 @@
 //! The engine: a configured Cranelift target, and compilation of prepared
 //! modules.
 //!
-//! The target is x86-64 or aarch64 with the baseline ISA flags (no host
-//! CPU-feature detection), so the same module gives the same code on every
-//! machine of an architecture. Compilation is per function: every defined function, a wasm-ABI
+//! The target is x86-64 or aarch64. On x86-64 the code uses x86-64-v3's
+//! integer extensions where the CPU has all of them ([`CpuFeatures`]), so
+//! a module compiles to one of two codes on x86-64 and one on aarch64;
+//! what the code computes is the same on all three. Compilation is per
+//! function: every defined function, a wasm-ABI
 //! wrapper per imported function, an entry trampoline per exported function
 //! (and the start function), then one blob ([`crate::link`]).
 
@@ -68,18 +70,22 @@ pub enum CpuFeatures {
     /// (BMI1, BMI2, LZCNT, POPCNT and SSE4.2; Haswell, Zen and later),
     /// code may use them, as wasmtime's native detection does: `rorx`
     /// rotates by a constant without a copy, `andn` and `shlx` spare a
-    /// move or a pinned `rcx`. On a CPU that lacks one of them, or when
-    /// the target is not the process's architecture, the baseline: so an
-    /// x86-64 module compiles to one of two codes, never to one per CPU
-    /// model. aarch64's optional features are atomics, floating point and
-    /// SIMD, which contracts cannot use. The default.
+    /// move or a pinned `rcx`. Otherwise the baseline: on a CPU that lacks
+    /// one of them, for a target that is not the process's architecture,
+    /// and when a probe finds that `lzcnt` and `tzcnt` do not count as they
+    /// should (a CPU that reports them without having them runs their
+    /// bytes as `bsr` and `bsf`, without faulting). So an x86-64 module
+    /// compiles to one of two codes, never to one per CPU model. aarch64's
+    /// optional features are atomics, floating point and SIMD, which
+    /// contracts cannot use. The default.
     ///
     /// Whether a module compiles, and every outcome and gas figure, are
     /// the baseline's. Only native frame sizes differ, and with them how
     /// soon the native-stack backstop (a node failure, never a consensus
     /// outcome) would fire, as between x86-64 and aarch64. The spec
     /// suite runs both codes (`vm/tests/spec.rs`), and so do
-    /// `vm/tests/arch.rs` and `vm/tests/differential.rs`.
+    /// `vm/tests/arch.rs`, `vm/tests/differential.rs`,
+    /// `vm/tests/bulk_checked.rs` and host-env's contract sequence.
     #[default]
     Host,
 }
@@ -124,18 +130,34 @@ impl Target {
 
 /// The Cranelift ISA flags of x86-64-v3's integer extensions if this CPU
 /// has every one of them, none otherwise (see [`CpuFeatures::Host`]).
+/// Detected once per process.
 pub(crate) fn host_isa_flags() -> Vec<&'static str> {
+    static FLAGS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    FLAGS.get_or_init(detect_host_isa_flags).clone()
+}
+
+// The one `unsafe` outside code memory and generated code: calling the
+// probe of `lzcnt` and `tzcnt`, which needs their target feature.
+#[allow(unsafe_code)]
+fn detect_host_isa_flags() -> Vec<&'static str> {
     #[cfg(target_arch = "x86_64")]
     {
-        let all = std::is_x86_feature_detected!("bmi1")
+        let reported = std::is_x86_feature_detected!("bmi1")
             && std::is_x86_feature_detected!("bmi2")
             && std::is_x86_feature_detected!("lzcnt")
             && std::is_x86_feature_detected!("popcnt")
+            && std::is_x86_feature_detected!("sse3")
+            && std::is_x86_feature_detected!("ssse3")
+            && std::is_x86_feature_detected!("sse4.1")
             && std::is_x86_feature_detected!("sse4.2");
-        match all {
-            // SSE4.2 with the levels below it, which it implies: Cranelift
-            // uses `popcnt` only with `has_sse42`.
-            true => vec![
+        // SAFETY: the CPU reports LZCNT and BMI1 (checked just before). Were
+        // the report wrong (a hypervisor's mask, a migration to an older
+        // host), their encodings run as BSR and BSF, without a fault: the
+        // silent wrong answer this call detects.
+        if reported && unsafe { zero_counts_are_lzcnt_and_tzcnt() } {
+            // SSE4.2 with the levels below it: Cranelift uses `popcnt` only
+            // with `has_sse42`.
+            return vec![
                 "has_bmi1",
                 "has_bmi2",
                 "has_lzcnt",
@@ -144,14 +166,30 @@ pub(crate) fn host_isa_flags() -> Vec<&'static str> {
                 "has_sse41",
                 "has_sse42",
                 "has_popcnt",
-            ],
-            false => Vec::new(),
+            ];
         }
+        Vec::new()
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         Vec::new()
     }
+}
+
+/// Whether `lzcnt` and `tzcnt` count as they should: on a CPU without
+/// them, the same bytes are `bsr` and `bsf`, which give 0 for `bsr(1)` and
+/// leave the destination undefined for `bsf(0)`. The code the extensions
+/// allow uses both for `clz` and `ctz`, whose results are consensus.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "lzcnt,bmi1")]
+fn zero_counts_are_lzcnt_and_tzcnt() -> bool {
+    use std::hint::black_box;
+    // Each count kept as computed, so the compiler emits the instructions
+    // rather than reasoning about their results.
+    let leading_of_one = black_box(black_box(1u64).leading_zeros());
+    let leading_of_zero = black_box(black_box(0u64).leading_zeros());
+    let trailing_of_zero = black_box(black_box(0u64).trailing_zeros());
+    leading_of_one == 63 && leading_of_zero == 64 && trailing_of_zero == 64
 }
 
 /// Fewest jobs per compile thread (see [`Engine::run_jobs`]).
@@ -1145,6 +1183,40 @@ mod tests {
 
     /// The adversarial shapes with dense live ranges get the single-pass
     /// allocator, not their callees nor the other shapes' large bodies.
+    /// Where the CPU reports all of x86-64-v3's integer extensions, the
+    /// probe agrees and the engine gets them.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn a_cpu_reporting_the_extensions_gets_them() {
+        let reported = [
+            "bmi1", "bmi2", "lzcnt", "popcnt", "sse3", "ssse3", "sse4.1", "sse4.2",
+        ]
+        .iter()
+        .all(|feature| std_detect_x86(feature));
+        assert_eq!(!host_isa_flags().is_empty(), reported);
+        eprintln!(
+            "x86-64 extensions: {}",
+            if reported {
+                "on (both codes tested)"
+            } else {
+                "off (only the baseline code tested)"
+            }
+        );
+    }
+
+    fn std_detect_x86(feature: &str) -> bool {
+        match feature {
+            "bmi1" => std::is_x86_feature_detected!("bmi1"),
+            "bmi2" => std::is_x86_feature_detected!("bmi2"),
+            "lzcnt" => std::is_x86_feature_detected!("lzcnt"),
+            "popcnt" => std::is_x86_feature_detected!("popcnt"),
+            "sse3" => std::is_x86_feature_detected!("sse3"),
+            "ssse3" => std::is_x86_feature_detected!("ssse3"),
+            "sse4.1" => std::is_x86_feature_detected!("sse4.1"),
+            _ => std::is_x86_feature_detected!("sse4.2"),
+        }
+    }
+
     #[test]
     fn only_dense_live_ranges_are_dense() {
         use gasket_harness::shapes;

@@ -14,20 +14,15 @@ mod common;
 
 use common::prepare;
 use gasket_harness::differential;
-use gasket_vm::{CpuFeatures, Engine, EngineConfig, Imports, Instance, Trap, TrapKind, Value};
+use gasket_vm::{Engine, Imports, Instance, Trap, TrapKind, Value};
 
 /// The engine configurations whose outcomes must all be wasmi's.
 fn engines() -> Vec<(&'static str, Engine)> {
-    let host = Engine::new(EngineConfig {
-        cpu_features: CpuFeatures::Host,
-        ..differential::engine().config().clone()
-    })
-    .unwrap();
     vec![
         ("optimising", differential::engine()),
         ("baseline", differential::baseline_engine()),
         ("slots", differential::slots_engine()),
-        ("host cpu", host),
+        ("baseline cpu", differential::baseline_cpu_engine()),
     ]
 }
 

@@ -84,6 +84,7 @@ fn baseline_agrees_with_wasmi() {
 /// what a node on an x86-64 CPU before x86-64-v3 runs) on fewer seeds:
 /// other instructions for the same integer operators.
 #[test]
+#[cfg(target_arch = "x86_64")]
 fn baseline_cpu_code_agrees_with_wasmi() {
     let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
     differential::with_big_stack(move || {
