@@ -34,4 +34,18 @@ set -e
 passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '^test result: .* ([0-9]+) failed' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
 echo "tests: $passed passed, $failed failed"
+# On x86-64 the default code uses x86-64-v3's integer extensions where the
+# CPU has them all (CpuFeatures::Host); on a CPU without them both codes
+# are the baseline's, and the runs meant for the other code repeat it.
+if [ "$(uname -m)" = x86_64 ]; then
+  missing=""
+  for flag in bmi1 bmi2 abm popcnt sse4_2; do
+    grep -qw "$flag" /proc/cpuinfo || missing="$missing $flag"
+  done
+  if [ -z "$missing" ]; then
+    echo "x86-64 extensions: on (the baseline and the extensions' code both tested)"
+  else
+    echo "x86-64 extensions: off (missing:$missing; only the baseline code tested)"
+  fi
+fi
 exit "$status"
