@@ -741,7 +741,12 @@ impl Engine {
                 &mut fctx,
                 self.isa.frontend_config(),
             );
-            let guard = self.codegen_with(&**self.isa, &mut ctx, index, 0)?;
+            // Only machines with this frame compile a guard: its failure
+            // must not reject the module as a deterministic error would.
+            let guard = attempted(&mut ctx, |ctx| {
+                self.codegen_with(&**self.isa, ctx, index, 0)
+            })
+            .ok_or(CompileError::FrameGuard { func: index })?;
             let original = std::mem::replace(&mut compiled[index as usize], guard);
             compiled.push(original);
         }

@@ -37,13 +37,26 @@ pub enum CompileError {
     /// machine, not a property of the module: never cached.
     #[error("cannot map executable memory")]
     CodeMemory,
+    /// The guard of a function whose native frame is over the reserve
+    /// failed to compile or panicked. Whether a function needs a guard
+    /// depends on its frame, so on the machine code (the architecture,
+    /// the CPU's extensions): a failure of this machine, not a property of
+    /// the module, never cached.
+    #[error("the native-stack guard of function {func} failed to compile on this machine")]
+    FrameGuard {
+        /// Function index.
+        func: u32,
+    },
 }
 
 impl CompileError {
-    /// Whether the same input always gives this error (anything but a
-    /// resource failure); only such errors are cached.
+    /// Whether the same input always gives this error on every machine
+    /// (anything but a failure of this one); only such errors are cached.
     pub fn is_deterministic(&self) -> bool {
-        !matches!(self, CompileError::CodeMemory)
+        !matches!(
+            self,
+            CompileError::CodeMemory | CompileError::FrameGuard { .. }
+        )
     }
 }
 
@@ -135,4 +148,20 @@ pub enum InstantiationError {
         /// Pages requested.
         pages: u32,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_of_this_machine_are_not_cached() {
+        assert!(!CompileError::CodeMemory.is_deterministic());
+        assert!(!CompileError::FrameGuard { func: 3 }.is_deterministic());
+        let codegen = CompileError::Codegen {
+            func: 3,
+            message: "unsupported".into(),
+        };
+        assert!(codegen.is_deterministic());
+    }
 }
