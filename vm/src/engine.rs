@@ -1209,6 +1209,7 @@ mod tests {
         );
     }
 
+    #[cfg(target_arch = "x86_64")]
     fn std_detect_x86(feature: &str) -> bool {
         match feature {
             "bmi1" => std::is_x86_feature_detected!("bmi1"),
