@@ -1186,8 +1186,6 @@ mod tests {
         dense
     }
 
-    /// The adversarial shapes with dense live ranges get the single-pass
-    /// allocator, not their callees nor the other shapes' large bodies.
     /// Where the CPU reports all of x86-64-v3's integer extensions, the
     /// probe agrees and the engine gets them.
     #[test]
@@ -1223,6 +1221,8 @@ mod tests {
         }
     }
 
+    /// The adversarial shapes with dense live ranges get the single-pass
+    /// allocator, not their callees nor the other shapes' large bodies.
     #[test]
     fn only_dense_live_ranges_are_dense() {
         use gasket_harness::shapes;
