@@ -131,25 +131,32 @@ impl Target {
 /// The Cranelift ISA flags of x86-64-v3's integer extensions if this CPU
 /// has every one of them, none otherwise (see [`CpuFeatures::Host`]).
 /// Detected once per process.
-pub(crate) fn host_isa_flags() -> Vec<&'static str> {
-    static FLAGS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    FLAGS.get_or_init(detect_host_isa_flags).clone()
+pub(crate) fn host_isa_flags() -> &'static [&'static str] {
+    static FLAGS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    FLAGS.get_or_init(detect_host_isa_flags)
+}
+
+/// Whether this CPU reports every one of x86-64-v3's integer extensions
+/// (and the SSE levels SSE4.2 implies).
+#[cfg(target_arch = "x86_64")]
+fn cpu_reports_extensions() -> bool {
+    std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("bmi2")
+        && std::is_x86_feature_detected!("lzcnt")
+        && std::is_x86_feature_detected!("popcnt")
+        && std::is_x86_feature_detected!("sse3")
+        && std::is_x86_feature_detected!("ssse3")
+        && std::is_x86_feature_detected!("sse4.1")
+        && std::is_x86_feature_detected!("sse4.2")
 }
 
 // The one `unsafe` outside code memory and generated code: calling the
 // probe of `lzcnt` and `tzcnt`, which needs their target feature.
 #[allow(unsafe_code)]
-fn detect_host_isa_flags() -> Vec<&'static str> {
+fn detect_host_isa_flags() -> &'static [&'static str] {
     #[cfg(target_arch = "x86_64")]
     {
-        let reported = std::is_x86_feature_detected!("bmi1")
-            && std::is_x86_feature_detected!("bmi2")
-            && std::is_x86_feature_detected!("lzcnt")
-            && std::is_x86_feature_detected!("popcnt")
-            && std::is_x86_feature_detected!("sse3")
-            && std::is_x86_feature_detected!("ssse3")
-            && std::is_x86_feature_detected!("sse4.1")
-            && std::is_x86_feature_detected!("sse4.2");
+        let reported = cpu_reports_extensions();
         // SAFETY: the CPU reports LZCNT and BMI1 (checked just before). Were
         // the report wrong (a hypervisor's mask, a migration to an older
         // host), their encodings run as BSR and BSF, without a fault: the
@@ -157,7 +164,7 @@ fn detect_host_isa_flags() -> Vec<&'static str> {
         if reported && unsafe { zero_counts_are_lzcnt_and_tzcnt() } {
             // SSE4.2 with the levels below it: Cranelift uses `popcnt` only
             // with `has_sse42`.
-            return vec![
+            return &[
                 "has_bmi1",
                 "has_bmi2",
                 "has_lzcnt",
@@ -168,11 +175,11 @@ fn detect_host_isa_flags() -> Vec<&'static str> {
                 "has_popcnt",
             ];
         }
-        Vec::new()
+        &[]
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        Vec::new()
+        &[]
     }
 }
 
@@ -1191,34 +1198,7 @@ mod tests {
     #[test]
     #[cfg(target_arch = "x86_64")]
     fn a_cpu_reporting_the_extensions_gets_them() {
-        let reported = [
-            "bmi1", "bmi2", "lzcnt", "popcnt", "sse3", "ssse3", "sse4.1", "sse4.2",
-        ]
-        .iter()
-        .all(|feature| std_detect_x86(feature));
-        assert_eq!(!host_isa_flags().is_empty(), reported);
-        eprintln!(
-            "x86-64 extensions: {}",
-            if reported {
-                "on (both codes tested)"
-            } else {
-                "off (only the baseline code tested)"
-            }
-        );
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    fn std_detect_x86(feature: &str) -> bool {
-        match feature {
-            "bmi1" => std::is_x86_feature_detected!("bmi1"),
-            "bmi2" => std::is_x86_feature_detected!("bmi2"),
-            "lzcnt" => std::is_x86_feature_detected!("lzcnt"),
-            "popcnt" => std::is_x86_feature_detected!("popcnt"),
-            "sse3" => std::is_x86_feature_detected!("sse3"),
-            "ssse3" => std::is_x86_feature_detected!("ssse3"),
-            "sse4.1" => std::is_x86_feature_detected!("sse4.1"),
-            _ => std::is_x86_feature_detected!("sse4.2"),
-        }
+        assert_eq!(!host_isa_flags().is_empty(), cpu_reports_extensions());
     }
 
     /// The adversarial shapes with dense live ranges get the single-pass

@@ -64,6 +64,16 @@ fn check_floors(seeds: u64, calls: usize, with_calls: u64) {
     );
 }
 
+/// The differential check of another engine configuration on a quarter
+/// of the seeds, with the same floors.
+fn a_quarter_of_the_seeds_agree(engine: fn() -> gasket_vm::Engine) {
+    let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
+    differential::with_big_stack(move || {
+        let (total, with_calls) = compare_seeds(&engine(), seeds);
+        check_floors(seeds, total.calls, with_calls);
+    });
+}
+
 const CALLS_PER_100_SEEDS: u64 = 110;
 const MODULES_WITH_CALLS_PER_100_SEEDS: u64 = 65;
 
@@ -72,12 +82,7 @@ const MODULES_WITH_CALLS_PER_100_SEEDS: u64 = 65;
 /// the CLIF, which the allocator does not change.
 #[test]
 fn baseline_agrees_with_wasmi() {
-    let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
-    differential::with_big_stack(move || {
-        let engine = differential::baseline_engine();
-        let (total, with_calls) = compare_seeds(&engine, seeds);
-        check_floors(seeds, total.calls, with_calls);
-    });
+    a_quarter_of_the_seeds_agree(differential::baseline_engine);
 }
 
 /// The code without the CPU's optional extensions (`CpuFeatures::Baseline`,
@@ -86,12 +91,7 @@ fn baseline_agrees_with_wasmi() {
 #[test]
 #[cfg(target_arch = "x86_64")]
 fn baseline_cpu_code_agrees_with_wasmi() {
-    let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
-    differential::with_big_stack(move || {
-        let engine = differential::baseline_cpu_engine();
-        let (total, with_calls) = compare_seeds(&engine, seeds);
-        check_floors(seeds, total.calls, with_calls);
-    });
+    a_quarter_of_the_seeds_agree(differential::baseline_cpu_engine);
 }
 
 /// Every function's values in frame cells (`EngineConfig::values_in_slots`,
@@ -99,12 +99,7 @@ fn baseline_cpu_code_agrees_with_wasmi() {
 /// seeds: the same CLIF semantics through loads and stores.
 #[test]
 fn values_in_slots_agree_with_wasmi() {
-    let seeds = seeds("GASKET_DIFF_SEEDS", 2000) / 4;
-    differential::with_big_stack(move || {
-        let engine = differential::slots_engine();
-        let (total, with_calls) = compare_seeds(&engine, seeds);
-        check_floors(seeds, total.calls, with_calls);
-    });
+    a_quarter_of_the_seeds_agree(differential::slots_engine);
 }
 
 #[test]

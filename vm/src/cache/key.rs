@@ -303,7 +303,7 @@ mod tests {
         let host_identity = engine_identity(&Engine::new(host).unwrap());
         let baseline_identity = engine_identity(&Engine::new(baseline).unwrap());
         let enabled = crate::engine::host_isa_flags();
-        for flag in &enabled {
+        for flag in enabled {
             assert!(
                 host_identity.contains(&format!("{flag}=1")),
                 "{host_identity}"
