@@ -33,9 +33,10 @@ set -e
 # doc-tests with nothing to run).
 passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '^test result: .* ([0-9]+) failed' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
-# On x86-64 the default code uses x86-64-v3's integer extensions where the
-# CPU has them all (CpuFeatures::Host); on a CPU without them both codes
-# are the baseline's, and the runs meant for the other code repeat it.
+# On x86-64 the default code keeps to the baseline instructions; the tests
+# that run CpuFeatures::Host get x86-64-v3's integer extensions only where
+# the CPU has them all: on a CPU without them both codes are the
+# baseline's, and the runs meant for the other code repeat it.
 if [ "$(uname -m)" = x86_64 ]; then
   missing=""
   for flag in bmi1 bmi2 abm popcnt sse4_2; do

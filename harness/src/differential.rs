@@ -91,13 +91,13 @@ pub fn baseline_engine() -> Engine {
     .expect("the host target is supported")
 }
 
-/// [`engine`] on the baseline instructions of the CPU
-/// (`CpuFeatures::Baseline`; the default uses x86-64-v3's integer
-/// extensions where the CPU has them): nodes run either code, so the same
-/// gas and outcomes are expected from it.
-pub fn baseline_cpu_engine() -> Engine {
+/// [`engine`] with the CPU's extensions (`CpuFeatures::Host`: on an
+/// x86-64 CPU that has them all, x86-64-v3's integer extensions; the
+/// default keeps to the baseline instructions): a node may run either
+/// code, so the same gas and outcomes are expected from it.
+pub fn host_cpu_engine() -> Engine {
     Engine::new(EngineConfig {
-        cpu_features: CpuFeatures::Baseline,
+        cpu_features: CpuFeatures::Host,
         ..engine().config().clone()
     })
     .expect("the host target is supported")
@@ -160,7 +160,7 @@ pub fn seed_cache(engine: &Engine, seed: u64) {
 /// fuzzer bytes, compared export by export with wasmi, then compiled cold
 /// against loaded from the cache; by the first byte modulo 4 on the
 /// default engine, the baseline, [`slots_engine`] or
-/// [`baseline_cpu_engine`].
+/// [`host_cpu_engine`].
 pub fn module_bytes(data: &[u8]) {
     let Ok(wasm) = smith::module_from_bytes(smith_config(), data) else {
         return;
@@ -171,7 +171,7 @@ pub fn module_bytes(data: &[u8]) {
         let engine = match arg_seed % 4 {
             1 => baseline_engine(),
             2 => slots_engine(),
-            3 => baseline_cpu_engine(),
+            3 => host_cpu_engine(),
             _ => engine(),
         };
         compare_module(&engine, &wasm, arg_seed, "fuzz input");

@@ -1115,16 +1115,16 @@ fn the_same_sequence_gives_the_same_outcomes_gas_and_storage() {
     assert_eq!(first_chain.storage, second_chain.storage);
     // Gas comes from the instrumentation, not from the code generator:
     // Cranelift's optimiser off gives the same outcomes to the unit, and
-    // so does the code without the CPU's optional extensions (a node on an
-    // older x86-64 CPU: rotates, and-nots and bit counts are other
-    // instructions in these hashes and signatures).
+    // so does the code with the CPU's extensions (a node that opts in:
+    // rotates, and-nots and bit counts are other instructions in these
+    // hashes and signatures).
     for config in [
         gasket_vm::EngineConfig {
             opt_level: gasket_vm::OptLevel::None,
             ..Default::default()
         },
         gasket_vm::EngineConfig {
-            cpu_features: gasket_vm::CpuFeatures::Baseline,
+            cpu_features: gasket_vm::CpuFeatures::Host,
             ..Default::default()
         },
     ] {

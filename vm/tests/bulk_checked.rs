@@ -22,7 +22,7 @@ fn engines() -> Vec<(&'static str, Engine)> {
         ("optimising", differential::engine()),
         ("baseline", differential::baseline_engine()),
         ("slots", differential::slots_engine()),
-        ("baseline cpu", differential::baseline_cpu_engine()),
+        ("host cpu", differential::host_cpu_engine()),
     ]
 }
 

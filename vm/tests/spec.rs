@@ -18,10 +18,9 @@
 //!   schedule; with metering exercised (another schedule, a finite limit,
 //!   gas checked after every call); and so metered with every function's
 //!   values in frame cells (`EngineConfig::values_in_slots`). The first
-//!   run's code keeps to the baseline instructions of the CPU
-//!   (`CpuFeatures::Baseline`), the others use the default's extensions
-//!   (`CpuFeatures::Host`, on x86-64 BMI1, BMI2, LZCNT, POPCNT): nodes run
-//!   either code.
+//!   run's code uses the CPU's extensions (`CpuFeatures::Host`, on x86-64
+//!   BMI1, BMI2, LZCNT, POPCNT), the others keep to the default's baseline
+//!   instructions (`CpuFeatures::Baseline`): a node may run either code.
 //!
 //! Skips are not quiet: `core-int/` must skip nothing, and the skips of
 //! `core/` must match `tests/spec_skips.txt` exactly, by file and reason
@@ -333,8 +332,8 @@ impl<'s> Runner<'s> {
             engine: Engine::new(EngineConfig {
                 values_in_slots: mode == Mode::Slots,
                 cpu_features: match mode {
-                    Mode::Ample => CpuFeatures::Baseline,
-                    Mode::Metered | Mode::Slots => CpuFeatures::Host,
+                    Mode::Ample => CpuFeatures::Host,
+                    Mode::Metered | Mode::Slots => CpuFeatures::Baseline,
                 },
                 ..EngineConfig::default()
             })

@@ -295,10 +295,10 @@ mod tests {
 
     #[test]
     fn host_cpu_extensions_are_in_the_identity() {
-        let host = EngineConfig::default();
-        let baseline = EngineConfig {
-            cpu_features: CpuFeatures::Baseline,
-            ..host.clone()
+        let baseline = EngineConfig::default();
+        let host = EngineConfig {
+            cpu_features: CpuFeatures::Host,
+            ..baseline.clone()
         };
         let host_identity = engine_identity(&Engine::new(host).unwrap());
         let baseline_identity = engine_identity(&Engine::new(baseline).unwrap());
