@@ -96,9 +96,16 @@ pub fn baseline_engine() -> Engine {
 /// default keeps to the baseline instructions): a node may run either
 /// code, so the same gas and outcomes are expected from it.
 pub fn host_cpu_engine() -> Engine {
+    on_host_cpu(&engine())
+}
+
+/// `engine`'s configuration with the CPU's extensions (see
+/// [`host_cpu_engine`]): a node that sets them runs them in every tier
+/// and fallback.
+pub fn on_host_cpu(engine: &Engine) -> Engine {
     Engine::new(EngineConfig {
         cpu_features: CpuFeatures::Host,
-        ..engine().config().clone()
+        ..engine.config().clone()
     })
     .expect("the host target is supported")
 }

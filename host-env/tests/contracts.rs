@@ -1132,19 +1132,30 @@ fn the_same_sequence_gives_the_same_outcomes_gas_and_storage() {
         assert_eq!(first, other);
         assert_eq!(first_chain.storage, other_chain.storage);
     }
-    // So does the single-pass allocator (the baseline's larger frames
-    // need a thread with more than 4 MiB of stack).
-    let (fourth, fourth_chain) = std::thread::Builder::new()
+    // So does the single-pass allocator, on either code (the baseline's
+    // larger frames need a thread with more than 4 MiB of stack).
+    let single_pass_runs = std::thread::Builder::new()
         .stack_size(16 << 20)
         .spawn(|| {
-            let baseline = gasket_vm::Engine::new(gasket_vm::EngineConfig::baseline()).unwrap();
-            run_sequence(&baseline)
+            [
+                gasket_vm::CpuFeatures::Baseline,
+                gasket_vm::CpuFeatures::Host,
+            ]
+            .map(|cpu_features| {
+                let config = gasket_vm::EngineConfig {
+                    cpu_features,
+                    ..gasket_vm::EngineConfig::baseline()
+                };
+                run_sequence(&gasket_vm::Engine::new(config).unwrap())
+            })
         })
         .unwrap()
         .join()
         .unwrap();
-    assert_eq!(first, fourth);
-    assert_eq!(first_chain.storage, fourth_chain.storage);
+    for (single_pass, single_pass_chain) in single_pass_runs {
+        assert_eq!(first, single_pass);
+        assert_eq!(first_chain.storage, single_pass_chain.storage);
+    }
     // The sequence really covers every kind of ending.
     let labels: std::collections::BTreeSet<&str> =
         first.iter().map(|r| r.outcome.status.label()).collect();

@@ -82,7 +82,9 @@ pub enum CpuFeatures {
     /// compiles to one of two codes, never to one per CPU model. aarch64's
     /// optional features are atomics, floating point and SIMD, which
     /// contracts cannot use. 3.8% faster over the compute workloads on an
-    /// Intel Xeon (`docs/RATIONALE.md`).
+    /// Intel Xeon (`docs/RATIONALE.md`). A Cranelift error raised only
+    /// under these flags would reject a deploy on the nodes that set them
+    /// alone: nodes whose deploy verdicts must agree keep the default.
     ///
     /// Whether a module compiles, and every outcome and gas figure, are
     /// the baseline's. Only native frame sizes differ, and with them how

@@ -23,6 +23,14 @@ fn engines() -> Vec<(&'static str, Engine)> {
         ("baseline", differential::baseline_engine()),
         ("slots", differential::slots_engine()),
         ("host cpu", differential::host_cpu_engine()),
+        (
+            "host cpu baseline",
+            differential::on_host_cpu(&differential::baseline_engine()),
+        ),
+        (
+            "host cpu slots",
+            differential::on_host_cpu(&differential::slots_engine()),
+        ),
     ]
 }
 
