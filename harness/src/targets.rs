@@ -18,6 +18,7 @@ use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use gasket_metering::parallel::with_body_threads;
 use gasket_metering::{
     Config, ErrorKind, FEATURES, Permissive, PolicyViolation, prepare_with_policy,
 };
@@ -29,10 +30,11 @@ use crate::{contract, smith};
 /// `prepare` on arbitrary bytes: never panics (nor reports the panic it
 /// caught as [`ErrorKind::Internal`]); an accepted module's output
 /// validates under the accepted feature set and is identical on a second
-/// prepare.
+/// prepare; output or error are the same with its bodies on one thread
+/// and on three.
 pub fn prepare_bytes(data: &[u8]) {
     let config = Config::default();
-    let prepared = match prepare_with_policy(data, &config, &Permissive) {
+    let prepared = match prepare_on_one_and_three_threads(data, &config) {
         Ok(prepared) => prepared,
         Err(e) => return crate::panic_if_internal(&e, "bytes"),
     };
@@ -46,7 +48,7 @@ pub fn prepare_subset_module(data: &[u8]) {
         return;
     };
     let config = Config::default();
-    let prepared = match prepare_with_policy(&wasm, &config, &Permissive) {
+    let prepared = match prepare_on_one_and_three_threads(&wasm, &config) {
         Ok(prepared) => prepared,
         // wasm-smith may pick a reserved export name (the fuzzer did).
         Err(e)
@@ -60,6 +62,25 @@ pub fn prepare_subset_module(data: &[u8]) {
         Err(e) => panic!("a module of the subset was rejected: {e}"),
     };
     check_output(&wasm, &config, &prepared);
+}
+
+/// `prepare` (with [`Permissive`]) with its work on bodies split over
+/// three threads, whatever the module's size, checked to be what one
+/// thread gives.
+fn prepare_on_one_and_three_threads(
+    wasm: &[u8],
+    config: &Config,
+) -> Result<gasket_metering::Prepared, gasket_metering::PrepareError> {
+    let prepare = || prepare_with_policy(wasm, config, &Permissive);
+    let split = with_body_threads(3, prepare);
+    let alone = with_body_threads(1, prepare);
+    assert!(
+        split == alone,
+        "prepare on three threads differs from one: {:?} against {:?}",
+        split.as_ref().map(|p| p.wasm.len()),
+        alone.as_ref().map(|p| p.wasm.len())
+    );
+    split
 }
 
 fn check_output(wasm: &[u8], config: &Config, prepared: &gasket_metering::Prepared) {

@@ -20,7 +20,9 @@
 //!   `-1` there after a trap means out of gas. The stack height lives in
 //!   [`STACK_EXPORT`]; `-1` after a trap means stack overflow. Both must be
 //!   reset (gas to the limit, height to 0) before each call.
-//! - The same (bytes, config) always gives the same output, bit for bit.
+//! - The same (bytes, config) always gives the same output, bit for bit,
+//!   and the same error, however many threads share the work on bodies
+//!   ([`parallel`]).
 //! - Work is linear in the module size; every limit is checked before the
 //!   work it bounds. No input makes it panic.
 //!
@@ -41,6 +43,7 @@ mod error;
 mod gate;
 mod info;
 pub mod inject;
+pub mod parallel;
 mod policy;
 mod schedule;
 

@@ -827,3 +827,46 @@ fn a_panic_while_preparing_is_an_internal_error() {
         "internal error while preparing: policy bug at f at offset 0x0"
     );
 }
+
+/// Bodies split over threads (`parallel::with_body_threads`) give the
+/// error of the first failing body in the module, as one thread does: not
+/// a later body's, not a later section's. Functions 2 and 7 (of 10) each
+/// hold a float instruction; a data segment over the limit may follow.
+#[test]
+fn split_bodies_report_the_first_error_in_the_module() {
+    let body = |i: usize, floats: bool| {
+        if floats && (i == 2 || i == 7) {
+            "(func (drop (f32.add (f32.const 1) (f32.const 2))))".to_string()
+        } else {
+            format!("(func (drop (i32.add (i32.const {i}) (i32.const 1))))")
+        }
+    };
+    let module = |floats: bool, data: bool| {
+        let funcs: String = (0..10).map(|i| body(i, floats)).collect();
+        let data = if data {
+            "(data (i32.const 0) \"x\")"
+        } else {
+            ""
+        };
+        wat::parse_str(format!("(module (memory 1) {funcs} {data})")).unwrap()
+    };
+    let config = limits(|l| l.data_segments = 0);
+    let prepare = |threads: usize, wasm: &[u8]| {
+        gasket_metering::parallel::with_body_threads(threads, || {
+            prepare_with_policy(wasm, &config, &Permissive)
+        })
+    };
+    // The later error alone is one.
+    let err = prepare(1, &module(false, true)).expect_err("a data segment over the limit");
+    assert_eq!(err.function(), None, "{err}");
+    let first = prepare(1, &module(true, true)).expect_err("a float body");
+    assert_eq!(first.function(), Some(2), "{first}");
+    assert!(first.to_string().contains("float"), "{first}");
+    for threads in [1, 2, 3, 8] {
+        for data in [true, false] {
+            let err = prepare(threads, &module(true, data));
+            assert_eq!(err, Err(first.clone()), "{threads} threads, data {data}");
+        }
+        prepare(threads, &module(false, false)).expect("no floats, no data");
+    }
+}

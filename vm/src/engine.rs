@@ -11,7 +11,6 @@
 //! (and the start function), then one blob ([`crate::link`]).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{ExternalName, Function};
@@ -19,7 +18,7 @@ use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{Context, FinalizedRelocTarget};
 use cranelift_frontend::FunctionBuilderContext;
-use gasket_metering::{ExportKind, Prepared};
+use gasket_metering::{ExportKind, Prepared, parallel};
 
 use crate::error::CompileError;
 use crate::link::blob::{self, CompiledFunction};
@@ -691,7 +690,16 @@ impl Engine {
             ctx.func = function;
             self.codegen_trampoline(ctx, index, 0)
         };
-        let mut compiled = self.run_jobs(&jobs, compile_one)?;
+        // A job's work grows with its body: the largest go first, so no
+        // thread is left with one long function while the others idle.
+        let weight = |job: &Job| match *job {
+            Job::Function(index) if index as usize >= imported => {
+                let range = parsed.bodies[index as usize - imported].range();
+                range.end - range.start
+            }
+            _ => 0,
+        };
+        let mut compiled = self.run_jobs(&jobs, weight, compile_one)?;
         self.guard_large_frames(&mut compiled, info)?;
 
         let (code, offsets) = blob::link(
@@ -779,11 +787,13 @@ impl Engine {
     }
 
     /// Runs `compile_one` on every job, on up to `compile_threads` threads
-    /// taking jobs in index order; results in job order, or the error of the
-    /// lowest-numbered failing job.
+    /// taking jobs heaviest `weight` first; results in job order, or the
+    /// error of the lowest-numbered failing job
+    /// ([`gasket_metering::parallel::map_in_order`]).
     fn run_jobs<F>(
         &self,
         jobs: &[Job],
+        weight: impl Fn(&Job) -> u64,
         compile_one: F,
     ) -> Result<Vec<CompiledFunction>, CompileError>
     where
@@ -795,74 +805,19 @@ impl Engine {
             + Sync,
     {
         let threads = match self.config.compile_threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            0 => parallel::available_threads(),
             n => n,
         }
         // A thread is worth its start-up cost only with a few jobs to take.
-        .min(jobs.len() / JOBS_PER_THREAD)
-        .max(1);
-        if threads == 1 {
-            let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
-            return jobs
-                .iter()
-                .map(|job| run_job(&compile_one, job, &mut fctx, &mut ctx))
-                .collect();
-        }
-        let next = AtomicUsize::new(0);
-        // Set when a job fails: jobs after it need not run.
-        let first_error = AtomicUsize::new(usize::MAX);
-        let worker = || {
-            let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= jobs.len() || i > first_error.load(Ordering::Relaxed) {
-                    return done;
-                }
-                let result = run_job(&compile_one, &jobs[i], &mut fctx, &mut ctx);
-                if result.is_err() {
-                    first_error.fetch_min(i, Ordering::Relaxed);
-                }
-                done.push((i, result));
-            }
-        };
-        let mut results: Vec<Option<Result<CompiledFunction, CompileError>>> =
-            (0..jobs.len()).map(|_| None).collect();
-        std::thread::scope(|scope| {
-            // A thread the OS refuses (out of threads or memory) is one
-            // helper fewer, never a panic: the calling thread takes
-            // whatever jobs no helper does.
-            let handles: Vec<_> = (1..threads)
-                .map_while(|_| compile_thread().spawn_scoped(scope, worker).ok())
-                .collect();
-            let mut all = worker();
-            for handle in handles {
-                match handle.join() {
-                    Ok(done) => all.extend(done),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            for (i, result) in all {
-                results[i] = Some(result);
-            }
-        });
-        // Jobs run in index order up to the first failure, so every job
-        // before it has a result.
-        let mut compiled = Vec::with_capacity(jobs.len());
-        for result in results {
-            match result {
-                Some(Ok(function)) => compiled.push(function),
-                Some(Err(e)) => return Err(e),
-                None => {
-                    return Err(CompileError::internal(
-                        "a compile job did not run",
-                        u32::MAX,
-                        0,
-                    ));
-                }
-            }
-        }
-        Ok(compiled)
+        .min(jobs.len() / JOBS_PER_THREAD);
+        parallel::map_in_order(
+            jobs.len(),
+            threads,
+            |i| weight(&jobs[i]),
+            compile_thread,
+            || (FunctionBuilderContext::new(), Context::new()),
+            |(fctx, ctx), i| run_job(&compile_one, &jobs[i], fctx, ctx),
+        )
     }
 
     /// Compiles defined function `index`, of `units` stack-height units,
@@ -1329,7 +1284,10 @@ mod tests {
                 ..EngineConfig::default()
             })
             .unwrap();
-            let err = engine.run_jobs(&jobs, compile_one).map(|_| ()).unwrap_err();
+            let err = engine
+                .run_jobs(&jobs, |job| u64::from(job.func()), compile_one)
+                .map(|_| ())
+                .unwrap_err();
             assert_eq!(
                 err,
                 CompileError::Codegen {
@@ -1339,7 +1297,7 @@ mod tests {
                 "{threads} threads"
             );
             let fine = engine
-                .run_jobs(&jobs[6..], compile_one)
+                .run_jobs(&jobs[6..], |_| 0, compile_one)
                 .expect("jobs after the panic");
             assert_eq!(fine.len(), jobs.len() - 6);
         }

@@ -2,8 +2,9 @@
 //! section, and the per-function analysis of every body.
 
 use wasmparser::{
-    ElementItems, ElementKind, Encoding, ExternalKind, FuncType, FuncValidatorAllocations, Parser,
-    Payload, TypeRef, ValidPayload, Validator, WasmFeatures,
+    ElementItems, ElementKind, Encoding, ExternalKind, FuncToValidate, FuncType,
+    FuncValidatorAllocations, FunctionBody, Parser, Payload, TypeRef, ValidPayload, Validator,
+    ValidatorResources, WasmFeatures,
 };
 
 use super::{FunctionPlan, analyze_function};
@@ -126,28 +127,68 @@ fn walk_module(
         imported_globals: 0,
     };
     let mut validator = Validator::new_with_features(FEATURES);
-    let mut allocs = FuncValidatorAllocations::default();
-    for payload in parser(parse_features).parse_all(wasm) {
-        let payload = payload?;
-        walk.gate_section(&payload)?;
-        match validator.payload(&payload)? {
-            ValidPayload::Func(to_validate, body) => {
-                let function = to_validate.index;
-                let params = walk.params_of(function);
-                let func_validator = to_validate.into_validator(std::mem::take(&mut allocs));
-                let (plan, returned) =
-                    analyze_function(function, params, &body, func_validator, config)?;
-                allocs = returned;
-                walk.out.plans.push(plan);
+    // Bodies are analysed together, on several threads, when the walk ends
+    // or fails: an error in a body comes before any later in the module.
+    let mut bodies = Vec::new();
+    let mut read = || -> Result<(), PrepareError> {
+        for payload in parser(parse_features).parse_all(wasm) {
+            let payload = payload?;
+            walk.gate_section(&payload)?;
+            match validator.payload(&payload)? {
+                ValidPayload::Func(to_validate, body) => bodies.push((to_validate, body)),
+                ValidPayload::End(_) => {
+                    walk.analyse_bodies(std::mem::take(&mut bodies))?;
+                    walk.check_module_policy(wasm.len() as u64)?;
+                }
+                ValidPayload::Ok | ValidPayload::Parser(_) => {}
             }
-            ValidPayload::End(_) => walk.check_module_policy(wasm.len() as u64)?,
-            ValidPayload::Ok | ValidPayload::Parser(_) => {}
         }
-    }
+        Ok(())
+    };
+    let read = read();
+    walk.analyse_bodies(bodies)?;
+    read?;
     Ok(walk.out)
 }
 
 impl Walk<'_> {
+    /// Validates and measures `bodies`, in order of their functions
+    /// ([`analyze_function`]): their plans, or the error of the first that
+    /// fails.
+    fn analyse_bodies(
+        &mut self,
+        bodies: Vec<(FuncToValidate<ValidatorResources>, FunctionBody<'_>)>,
+    ) -> Result<(), PrepareError> {
+        let bytes = |body: &FunctionBody<'_>| body.range().end - body.range().start;
+        let params: Vec<u32> = bodies
+            .iter()
+            .map(|(f, _)| self.params_of(f.index))
+            .collect();
+        let (config, total) = (self.config, bodies.iter().map(|(_, b)| bytes(b)).sum());
+        let plans = crate::parallel::map_in_order(
+            bodies.len(),
+            crate::parallel::body_threads(total),
+            |i| bytes(&bodies[i].1),
+            std::thread::Builder::new,
+            FuncValidatorAllocations::default,
+            |allocs, i| {
+                let (to_validate, body) = &bodies[i];
+                let to_validate = FuncToValidate {
+                    resources: to_validate.resources.clone(),
+                    ..*to_validate
+                };
+                let function = to_validate.index;
+                let validator = to_validate.into_validator(std::mem::take(allocs));
+                let (plan, returned) =
+                    analyze_function(function, params[i], body, validator, config)?;
+                *allocs = returned;
+                Ok::<_, PrepareError>(plan)
+            },
+        )?;
+        self.out.plans.extend(plans);
+        Ok(())
+    }
+
     fn params_of(&self, function: u32) -> u32 {
         self.func_type(function)
             .map_or(0, |f| f.params().len() as u32)

@@ -27,7 +27,7 @@
 //! the function's label now target the wrapper, which has the same results.
 //! Operators are otherwise copied byte for byte.
 
-use wasm_encoder::{BlockType, CodeSection, Function, Instruction as I};
+use wasm_encoder::{BlockType, Function, Instruction as I};
 use wasmparser::{FunctionBody, Operator};
 
 use super::{Layout, internal, sig};
@@ -37,14 +37,13 @@ use crate::config::Config;
 use crate::error::PrepareError;
 
 pub(super) fn rewrite(
-    code: &mut CodeSection,
     body: &FunctionBody<'_>,
     function: u32,
     plan: &FunctionPlan,
     layout: &Layout,
     analysis: &ModuleAnalysis,
     config: &Config,
-) -> Result<(), PrepareError> {
+) -> Result<Function, PrepareError> {
     let injected = &layout.injected;
     let results = sig(&analysis.types[analysis.functions[function as usize] as usize]).results;
     let wrapper_type = match results.as_slice() {
@@ -136,6 +135,5 @@ pub(super) fn rewrite(
         }
         op_index += 1;
     }
-    code.function(&f);
-    Ok(())
+    Ok(f)
 }

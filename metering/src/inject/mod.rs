@@ -29,12 +29,13 @@ use wasm_encoder::{
     GlobalSection, GlobalType, MemorySection, Module, RawSection, SectionId, TypeSection,
     ValType as EncValType,
 };
-use wasmparser::Payload;
+use wasmparser::{FunctionBody, Payload};
 
 use crate::analysis::module::ModuleAnalysis;
 use crate::config::Config;
 use crate::error::{ErrorKind, PrepareError};
 use crate::info::{Export, ExportKind, FuncSig, GlobalSig, Injected, ModuleInfo, ValType};
+use crate::parallel::body_threads;
 use crate::{GAS_EXPORT, STACK_EXPORT, START_EXPORT};
 
 /// Where the additions go, decided before any byte is written.
@@ -281,18 +282,24 @@ pub(crate) fn instrument(
         }
         // The code section is written once all its entries are read.
         if !code_bodies.is_empty() && code_bodies.len() == analysis.plans.len() && !w.written[4] {
+            let bytes = |body: &FunctionBody<'_>| body.range().end - body.range().start;
+            let layout = &w.layout;
+            let functions = crate::parallel::map_in_order(
+                code_bodies.len(),
+                body_threads(code_bodies.iter().map(bytes).sum()),
+                |i| bytes(&code_bodies[i]),
+                std::thread::Builder::new,
+                || (),
+                |(), i| {
+                    let function = analysis.imported_functions + i as u32;
+                    let plan = &analysis.plans[i];
+                    body::rewrite(&code_bodies[i], function, plan, layout, analysis, config)
+                },
+            )?;
+            code_bodies.clear();
             let mut code = CodeSection::new();
-            for (index, entry) in code_bodies.drain(..).enumerate() {
-                let function = analysis.imported_functions + index as u32;
-                body::rewrite(
-                    &mut code,
-                    &entry,
-                    function,
-                    &analysis.plans[index],
-                    &w.layout,
-                    w.analysis,
-                    config,
-                )?;
+            for function in &functions {
+                code.function(function);
             }
             w.append_code(&mut code);
             w.emit(SectionId::Code, &code);

@@ -1,0 +1,164 @@
+//! Per-function work on several threads, with the result of one thread.
+//!
+//! [`map_in_order`] runs a job for every item on up to a given number of
+//! threads and returns the results in item order, or the error of the
+//! lowest-numbered failing item: exactly what running the items one by
+//! one, in order, and stopping at the first error returns. The threads
+//! change when the work is done, never what it gives, so outputs and
+//! errors are alike on every machine whatever its core count. `prepare`
+//! validates, measures and rewrites bodies with it, and the VM compiles
+//! functions with it.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The threads a machine offers (`std::thread::available_parallelism`,
+/// read once: it reads the cgroup's quota on Linux), at least 1.
+pub fn available_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+std::thread_local! {
+    /// Set by [`with_body_threads`].
+    static BODY_THREADS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with [`prepare`](crate::prepare)'s work on bodies, on this
+/// thread, split over exactly `threads` threads whatever its size (1: not
+/// split). For tests that compare splits, and for callers that budget
+/// their own threads. The result is the same with any number.
+pub fn with_body_threads<T>(threads: usize, f: impl FnOnce() -> T) -> T {
+    let before = BODY_THREADS.with(|cell| cell.replace(Some(threads)));
+    // Restored even if `f` panics, as `prepare` catches its panics.
+    struct Restore(Option<usize>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BODY_THREADS.with(|cell| cell.set(self.0));
+        }
+    }
+    let _restore = Restore(before);
+    f()
+}
+
+/// Bytes of bodies that make a thread worth starting to validate, measure
+/// or rewrite them: each thread gets at least this much.
+const BODY_BYTES_PER_THREAD: u64 = 32 * 1024;
+
+/// How many threads [`prepare`](crate::prepare) splits bodies of `bytes`
+/// in all over.
+pub(crate) fn body_threads(bytes: u64) -> usize {
+    BODY_THREADS.with(std::cell::Cell::get).unwrap_or_else(|| {
+        available_threads()
+            .min(usize::try_from(bytes / BODY_BYTES_PER_THREAD).unwrap_or(usize::MAX))
+    })
+}
+
+/// Runs `job(state, i)` for every `i < count` and returns the results in
+/// order of `i`, or the error of the lowest `i` that fails.
+///
+/// With `threads > 1`, the calling thread and up to `threads - 1` helpers
+/// (started with `builder()`) take items heaviest `weight` first (ties in
+/// order of `i`), each with its own `state()`; items after a failed one
+/// are skipped. A helper the OS refuses is one helper fewer, never an
+/// error. A panic in a job resumes on the calling thread, once every
+/// thread has stopped.
+pub fn map_in_order<S, R, E>(
+    count: usize,
+    threads: usize,
+    weight: impl Fn(usize) -> u64,
+    builder: impl Fn() -> std::thread::Builder,
+    state: impl Fn() -> S + Sync,
+    job: impl Fn(&mut S, usize) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E>
+where
+    R: Send,
+    E: Send,
+{
+    if threads <= 1 || count <= 1 {
+        let mut state = state();
+        return (0..count).map(|i| job(&mut state, i)).collect();
+    }
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weight(i)));
+    let next = AtomicUsize::new(0);
+    // The lowest failed item so far: items numbered after it need not run.
+    let first_error = AtomicUsize::new(usize::MAX);
+    let worker = || {
+        let mut state = state();
+        let mut done = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            if i > first_error.load(Ordering::Relaxed) {
+                continue;
+            }
+            let result = job(&mut state, i);
+            if result.is_err() {
+                first_error.fetch_min(i, Ordering::Relaxed);
+            }
+            done.push((i, result));
+        }
+        done
+    };
+    let mut results: Vec<Option<Result<R, E>>> = (0..count).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads.min(count))
+            .map_while(|_| builder().spawn_scoped(scope, worker).ok())
+            .collect();
+        let mut all = worker();
+        for helper in helpers {
+            match helper.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        for (i, result) in all {
+            results[i] = Some(result);
+        }
+    });
+    // An item is skipped only when numbered after a failed one, and the
+    // lowest failure only falls: every item before it has its result. (An
+    // item without one is run here rather than trusted to that reasoning.)
+    let mut state = state();
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, result)| result.unwrap_or_else(|| job(&mut state, i)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items fail at 5 and 9; every thread count and weighting gives the
+    /// error of 5, and the results in order without failures.
+    #[test]
+    fn the_result_is_that_of_one_thread_in_order() {
+        let job = |_: &mut (), i: usize| if i == 5 || i == 9 { Err(i) } else { Ok(i * 10) };
+        let weights: [fn(usize) -> u64; 3] = [|_| 0, |i| i as u64, |i| (i % 3) as u64];
+        for threads in [1, 2, 3, 8] {
+            for weight in weights {
+                let map = |count| {
+                    map_in_order(
+                        count,
+                        threads,
+                        weight,
+                        std::thread::Builder::new,
+                        || (),
+                        job,
+                    )
+                };
+                assert_eq!(map(40), Err(5), "{threads} threads");
+                assert_eq!(map(5), Ok(vec![0, 10, 20, 30, 40]), "{threads} threads");
+                assert_eq!(map(0), Ok(vec![]), "{threads} threads");
+            }
+        }
+    }
+
+    /// Helpers the OS refuses leave the work to the calling thread.
+    #[test]
+    fn refused_helpers_leave_the_work_to_the_caller() {
+        let refused = || std::thread::Builder::new().stack_size(1 << 60);
+        let results = map_in_order(64, 4, |i| i as u64, refused, || (), |_, i| Ok::<_, ()>(i));
+        assert_eq!(results, Ok((0..64).collect::<Vec<_>>()));
+    }
+}
