@@ -29,6 +29,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use gasket_metering::parallel::{Split, with_split};
 use gasket_metering::{Permissive, prepare_with_policy};
 use gasket_vm::{Caller, Host, Imports, Instance, Trap, Value};
 
@@ -240,7 +241,11 @@ impl Engine {
     pub fn compile(&self, wasm: &[u8], config: &gasket_metering::Config) -> Compiled {
         match &self.backend {
             Backend::Gasket(engine) => {
-                let prepared = prepare_with_policy(wasm, config, &Permissive).expect("prepare");
+                // On the engine's threads (one per core), as its cache
+                // prepares a module it compiles.
+                let split = Split::up_to(gasket_metering::parallel::available_threads());
+                let prepared = with_split(split, || prepare_with_policy(wasm, config, &Permissive))
+                    .expect("prepare");
                 Compiled::Gasket(engine.compile(&prepared).expect("compile"))
             }
             Backend::Wasmtime(engine, _) => {

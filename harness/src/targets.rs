@@ -18,7 +18,7 @@ use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use gasket_metering::parallel::with_body_threads;
+use gasket_metering::parallel::{Split, with_split};
 use gasket_metering::{
     Config, ErrorKind, FEATURES, Permissive, PolicyViolation, prepare_with_policy,
 };
@@ -66,14 +66,18 @@ pub fn prepare_subset_module(data: &[u8]) {
 
 /// `prepare` (with [`Permissive`]) with its work on bodies split over
 /// three threads, whatever the module's size, checked to be what one
-/// thread gives.
+/// thread (the default) gives.
 fn prepare_on_one_and_three_threads(
     wasm: &[u8],
     config: &Config,
 ) -> Result<gasket_metering::Prepared, gasket_metering::PrepareError> {
     let prepare = || prepare_with_policy(wasm, config, &Permissive);
-    let split = with_body_threads(3, prepare);
-    let alone = with_body_threads(1, prepare);
+    let three = Split {
+        threads: 3,
+        min_bytes_per_thread: 0,
+    };
+    let split = with_split(three, prepare);
+    let alone = prepare();
     assert!(
         split == alone,
         "prepare on three threads differs from one: {:?} against {:?}",

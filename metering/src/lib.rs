@@ -22,7 +22,7 @@
 //!   reset (gas to the limit, height to 0) before each call.
 //! - The same (bytes, config) always gives the same output, bit for bit,
 //!   and the same error, however many threads share the work on bodies
-//!   ([`parallel`]).
+//!   (none unless the caller asks: [`parallel::with_split`]).
 //! - Work is linear in the module size; every limit is checked before the
 //!   work it bounds. No input makes it panic.
 //!

@@ -6,8 +6,8 @@
 //! one, in order, and stopping at the first error returns. The threads
 //! change when the work is done, never what it gives, so outputs and
 //! errors are alike on every machine whatever its core count. `prepare`
-//! validates, measures and rewrites bodies with it, and the VM compiles
-//! functions with it.
+//! validates, measures and rewrites bodies with it when asked to
+//! ([`with_split`]), and the VM compiles functions with it.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -18,39 +18,69 @@ pub fn available_threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-std::thread_local! {
-    /// Set by [`with_body_threads`].
-    static BODY_THREADS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+/// How [`prepare`](crate::prepare) splits its work on bodies (validating,
+/// measuring, rewriting) over threads, set for a call by [`with_split`].
+/// Without one it starts no thread: an embedder asks for them, as the
+/// VM's cache does with its engine's `compile_threads`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Most threads, the calling one included (1: none started).
+    pub threads: usize,
+    /// Fewest bytes of bodies per thread: a small module gets fewer
+    /// threads, or none, as a thread costs tens of microseconds to start.
+    pub min_bytes_per_thread: u64,
 }
 
-/// Runs `f` with [`prepare`](crate::prepare)'s work on bodies, on this
-/// thread, split over exactly `threads` threads whatever its size (1: not
-/// split). For tests that compare splits, and for callers that budget
-/// their own threads. The result is the same with any number.
-pub fn with_body_threads<T>(threads: usize, f: impl FnOnce() -> T) -> T {
-    let before = BODY_THREADS.with(|cell| cell.replace(Some(threads)));
-    // Restored even if `f` panics, as `prepare` catches its panics.
-    struct Restore(Option<usize>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            BODY_THREADS.with(|cell| cell.set(self.0));
+impl Split {
+    /// No thread started: the default.
+    pub const NONE: Split = Split {
+        threads: 1,
+        min_bytes_per_thread: 0,
+    };
+
+    /// Up to `threads` threads, each with at least 32 KiB of bodies (the
+    /// 250 KB example contract then prepares on 2 cores in about 60% of
+    /// the time of one; benches/README.md).
+    pub fn up_to(threads: usize) -> Split {
+        Split {
+            threads,
+            min_bytes_per_thread: 32 * 1024,
         }
     }
-    let _restore = Restore(before);
+
+    /// How many threads work on bodies of `bytes` in all.
+    pub(crate) fn threads_for(self, bytes: u64) -> usize {
+        let by_size = bytes
+            .checked_div(self.min_bytes_per_thread)
+            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        self.threads.min(by_size).max(1)
+    }
+}
+
+std::thread_local! {
+    /// Set by [`with_split`].
+    static SPLIT: std::cell::Cell<Split> = const { std::cell::Cell::new(Split::NONE) };
+}
+
+/// Runs `f` with the calls of [`prepare`](crate::prepare) it makes on
+/// this thread splitting their work on bodies as `split` says. The output
+/// and the error are the same with any split.
+pub fn with_split<T>(split: Split, f: impl FnOnce() -> T) -> T {
+    // Restored even if `f` panics, as `prepare` catches its panics.
+    struct Restore(Split);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SPLIT.with(|cell| cell.set(self.0));
+        }
+    }
+    let _restore = Restore(SPLIT.with(|cell| cell.replace(split)));
     f()
 }
 
-/// Bytes of bodies that make a thread worth starting to validate, measure
-/// or rewrite them: each thread gets at least this much.
-const BODY_BYTES_PER_THREAD: u64 = 32 * 1024;
-
-/// How many threads [`prepare`](crate::prepare) splits bodies of `bytes`
-/// in all over.
+/// How many threads [`prepare`](crate::prepare), on this thread, splits
+/// bodies of `bytes` in all over.
 pub(crate) fn body_threads(bytes: u64) -> usize {
-    BODY_THREADS.with(std::cell::Cell::get).unwrap_or_else(|| {
-        available_threads()
-            .min(usize::try_from(bytes / BODY_BYTES_PER_THREAD).unwrap_or(usize::MAX))
-    })
+    SPLIT.with(std::cell::Cell::get).threads_for(bytes)
 }
 
 /// Runs `job(state, i)` for every `i < count` and returns the results in
@@ -152,6 +182,20 @@ mod tests {
                 assert_eq!(map(0), Ok(vec![]), "{threads} threads");
             }
         }
+    }
+
+    #[test]
+    fn a_split_gives_each_thread_its_bytes() {
+        let split = Split::up_to(4);
+        assert_eq!(split.threads_for(0), 1);
+        assert_eq!(split.threads_for(64 * 1024), 2);
+        assert_eq!(split.threads_for(1 << 30), 4);
+        assert_eq!(Split::NONE.threads_for(1 << 30), 1);
+        let forced = Split {
+            threads: 3,
+            min_bytes_per_thread: 0,
+        };
+        assert_eq!(forced.threads_for(10), 3);
     }
 
     /// Helpers the OS refuses leave the work to the calling thread.

@@ -828,7 +828,7 @@ fn a_panic_while_preparing_is_an_internal_error() {
     );
 }
 
-/// Bodies split over threads (`parallel::with_body_threads`) give the
+/// Bodies split over threads (`parallel::with_split`) give the
 /// error of the first failing body in the module, as one thread does: not
 /// a later body's, not a later section's. Functions 2 and 7 (of 10) each
 /// hold a float instruction; a data segment over the limit may follow.
@@ -852,7 +852,11 @@ fn split_bodies_report_the_first_error_in_the_module() {
     };
     let config = limits(|l| l.data_segments = 0);
     let prepare = |threads: usize, wasm: &[u8]| {
-        gasket_metering::parallel::with_body_threads(threads, || {
+        let split = gasket_metering::parallel::Split {
+            threads,
+            min_bytes_per_thread: 0,
+        };
+        gasket_metering::parallel::with_split(split, || {
             prepare_with_policy(wasm, &config, &Permissive)
         })
     };

@@ -309,7 +309,9 @@ pub struct EngineConfig {
     pub verify: bool,
     /// Threads one compilation may use; 0 = one per available core
     /// (the default). The code is the same whatever the number: functions
-    /// are compiled independently and linked in index order.
+    /// are compiled independently and linked in index order. The cache's
+    /// compiles also prepare on as many (`gasket_metering::parallel`). The
+    /// threads live within the call: none is left running after it.
     pub compile_threads: usize,
     /// Compile every defined function as the optimising pipeline compiles
     /// one whose frame exceeds its share of native stack: locals and
@@ -786,6 +788,15 @@ impl Engine {
         Ok(())
     }
 
+    /// The threads one compilation may use ([`EngineConfig::compile_threads`],
+    /// 0 resolved to the cores available).
+    pub(crate) fn compile_threads(&self) -> usize {
+        match self.config.compile_threads {
+            0 => parallel::available_threads(),
+            n => n,
+        }
+    }
+
     /// Runs `compile_one` on every job, on up to `compile_threads` threads
     /// taking jobs heaviest `weight` first; results in job order, or the
     /// error of the lowest-numbered failing job
@@ -804,12 +815,8 @@ impl Engine {
             ) -> Result<CompiledFunction, CompileError>
             + Sync,
     {
-        let threads = match self.config.compile_threads {
-            0 => parallel::available_threads(),
-            n => n,
-        }
         // A thread is worth its start-up cost only with a few jobs to take.
-        .min(jobs.len() / JOBS_PER_THREAD);
+        let threads = self.compile_threads().min(jobs.len() / JOBS_PER_THREAD);
         parallel::map_in_order(
             jobs.len(),
             threads,

@@ -522,6 +522,7 @@ impl Engine {
     /// The entry to cache, or (outer `Err`) an error that must not be
     /// cached: a resource failure or a `prepare` that broke its contract.
     /// `code_hash` is the blake3 of `wasm` (checked by the caller).
+    /// `prepare` splits its bodies over the engine's compile threads.
     fn prepare_and_compile(
         &self,
         code_hash: &[u8; 32],
@@ -529,7 +530,9 @@ impl Engine {
         config: &Config,
         prepare: impl FnOnce(&[u8], &Config) -> Result<Prepared, PrepareError>,
     ) -> Result<Entry, ModuleError> {
-        let prepared = match prepare(wasm, config) {
+        let split = gasket_metering::parallel::Split::up_to(self.compile_threads());
+        let prepared = match gasket_metering::parallel::with_split(split, || prepare(wasm, config))
+        {
             Ok(prepared) => prepared,
             Err(error) => return Ok(Err(ModuleError::Prepare(error))),
         };
