@@ -9,13 +9,13 @@
 //! validates, measures and rewrites bodies with it when asked to
 //! ([`with_split`]), and the VM compiles functions with it.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The threads a machine offers (`std::thread::available_parallelism`,
-/// read once: it reads the cgroup's quota on Linux), at least 1.
+/// The threads a machine offers now (`std::thread::available_parallelism`,
+/// which follows the cgroup's quota on Linux), at least 1.
 pub fn available_threads() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// How [`prepare`](crate::prepare) splits its work on bodies (validating,
@@ -39,8 +39,8 @@ impl Split {
     };
 
     /// Up to `threads` threads, each with at least 32 KiB of bodies (the
-    /// 250 KB example contract then prepares on 2 cores in about 60% of
-    /// the time of one; benches/README.md).
+    /// 250 KB example contract then prepares on 2 cores in about 65% of
+    /// the time it takes on one; benches/README.md).
     pub fn up_to(threads: usize) -> Split {
         Split {
             threads,
@@ -84,20 +84,21 @@ pub(crate) fn body_threads(bytes: u64) -> usize {
 }
 
 /// Runs `job(state, i)` for every `i < count` and returns the results in
-/// order of `i`, or the error of the lowest `i` that fails.
+/// order of `i`, or the error of the lowest `i` that fails; if that item
+/// panicked instead, its panic resumes on the calling thread. That is what
+/// running the items in order on the calling thread gives.
 ///
 /// With `threads > 1`, the calling thread and up to `threads - 1` helpers
 /// (started with `builder()`) take items heaviest `weight` first (ties in
-/// order of `i`), each with its own `state()`; items after a failed one
-/// are skipped. A helper the OS refuses is one helper fewer, never an
-/// error. A panic in a job resumes on the calling thread, once every
-/// thread has stopped.
+/// order of `i`), each with its own `new_state()` (a new one after a
+/// panic); items after a failed one are skipped. A helper the OS refuses
+/// is one helper fewer, never an error.
 pub fn map_in_order<S, R, E>(
     count: usize,
     threads: usize,
     weight: impl Fn(usize) -> u64,
     builder: impl Fn() -> std::thread::Builder,
-    state: impl Fn() -> S + Sync,
+    new_state: impl Fn() -> S + Sync,
     job: impl Fn(&mut S, usize) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E>
 where
@@ -105,39 +106,52 @@ where
     E: Send,
 {
     if threads <= 1 || count <= 1 {
-        let mut state = state();
+        let mut state = new_state();
         return (0..count).map(|i| job(&mut state, i)).collect();
     }
     let mut order: Vec<usize> = (0..count).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(weight(i)));
     let next = AtomicUsize::new(0);
-    // The lowest failed item so far: items numbered after it need not run.
-    let first_error = AtomicUsize::new(usize::MAX);
+    // The lowest failed item so far (an error or a panic): items numbered
+    // after it need not run.
+    let first_failure = AtomicUsize::new(usize::MAX);
     let worker = || {
-        let mut state = state();
+        let mut state = new_state();
         let mut done = Vec::new();
         while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-            if i > first_error.load(Ordering::Relaxed) {
+            if i > first_failure.load(Ordering::Relaxed) {
                 continue;
             }
-            let result = job(&mut state, i);
-            if result.is_err() {
-                first_error.fetch_min(i, Ordering::Relaxed);
+            // A panic is this item's failure, ordered as an error is: one
+            // thread would have met it only after every item before it.
+            let result = catch_unwind(AssertUnwindSafe(|| job(&mut state, i)));
+            match &result {
+                Ok(Ok(_)) => {}
+                Ok(Err(_)) => {
+                    first_failure.fetch_min(i, Ordering::Relaxed);
+                }
+                Err(_) => {
+                    first_failure.fetch_min(i, Ordering::Relaxed);
+                    // It may have left its state half-updated.
+                    state = new_state();
+                }
             }
             done.push((i, result));
         }
         done
     };
-    let mut results: Vec<Option<Result<R, E>>> = (0..count).map(|_| None).collect();
+    let mut results: Vec<Option<std::thread::Result<Result<R, E>>>> =
+        (0..count).map(|_| None).collect();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads.min(count))
             .map_while(|_| builder().spawn_scoped(scope, worker).ok())
             .collect();
         let mut all = worker();
         for helper in helpers {
+            // Jobs' panics are caught: only the worker's own code is left.
             match helper.join() {
                 Ok(done) => all.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
+                Err(panic) => resume_unwind(panic),
             }
         }
         for (i, result) in all {
@@ -147,12 +161,17 @@ where
     // An item is skipped only when numbered after a failed one, and the
     // lowest failure only falls: every item before it has its result. (An
     // item without one is run here rather than trusted to that reasoning.)
-    let mut state = state();
-    results
-        .into_iter()
-        .enumerate()
-        .map(|(i, result)| result.unwrap_or_else(|| job(&mut state, i)))
-        .collect()
+    let mut fallback = None;
+    let mut in_order = Vec::with_capacity(count);
+    for (i, result) in results.into_iter().enumerate() {
+        match result {
+            Some(Ok(Ok(value))) => in_order.push(value),
+            Some(Ok(Err(error))) => return Err(error),
+            Some(Err(panic)) => resume_unwind(panic),
+            None => in_order.push(job(fallback.get_or_insert_with(&new_state), i)?),
+        }
+    }
+    Ok(in_order)
 }
 
 #[cfg(test)]
@@ -196,6 +215,52 @@ mod tests {
             min_bytes_per_thread: 0,
         };
         assert_eq!(forced.threads_for(10), 3);
+    }
+
+    /// A panic is a failure in its place: an error before it wins, and
+    /// it wins over an error after it, whichever thread met which first
+    /// (weights put the later items first).
+    #[test]
+    fn a_panic_is_ordered_as_an_error_is() {
+        let job = |_: &mut (), i: usize| match i {
+            5 => Err(i),
+            9 => panic!("item 9"),
+            _ => Ok(i),
+        };
+        for threads in [1, 2, 3, 8] {
+            let map = |count| {
+                map_in_order(
+                    count,
+                    threads,
+                    |i| i as u64,
+                    std::thread::Builder::new,
+                    || (),
+                    job,
+                )
+            };
+            assert_eq!(map(40), Err(5), "{threads} threads");
+            let panicked = catch_unwind(|| {
+                let job = |_: &mut (), i: usize| {
+                    if i == 3 {
+                        panic!("item 3")
+                    } else {
+                        job(&mut (), i)
+                    }
+                };
+                map_in_order(
+                    40,
+                    threads,
+                    |i| i as u64,
+                    std::thread::Builder::new,
+                    || (),
+                    job,
+                )
+            });
+            let message = panicked
+                .map(|_| ())
+                .map_err(|p| crate::panic_message(&*p).to_string());
+            assert_eq!(message, Err("item 3".to_string()), "{threads} threads");
+        }
     }
 
     /// Helpers the OS refuses leave the work to the calling thread.

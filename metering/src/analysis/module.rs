@@ -130,7 +130,7 @@ fn walk_module(
     // Bodies are analysed together, on several threads, when the walk ends
     // or fails: an error in a body comes before any later in the module.
     let mut bodies = Vec::new();
-    let mut read = || -> Result<(), PrepareError> {
+    let read = || -> Result<(), PrepareError> {
         for payload in parser(parse_features).parse_all(wasm) {
             let payload = payload?;
             walk.gate_section(&payload)?;
@@ -145,9 +145,13 @@ fn walk_module(
         }
         Ok(())
     };
-    let read = read();
+    // A panic in a later section (a bug) comes after the bodies too.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
     walk.analyse_bodies(bodies)?;
-    read?;
+    match read {
+        Ok(read) => read?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
     Ok(walk.out)
 }
 
