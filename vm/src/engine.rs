@@ -696,8 +696,8 @@ impl Engine {
         // thread is left with one long function while the others idle.
         let weight = |job: &Job| match *job {
             Job::Function(index) if index as usize >= imported => {
-                let range = parsed.bodies[index as usize - imported].range();
-                range.end - range.start
+                let body = &parsed.bodies[index as usize - imported];
+                translate::inline::body_bytes(body) as u64
             }
             _ => 0,
         };

@@ -52,6 +52,13 @@ fn first_rejected_op(body: &FunctionBody<'_>, err: &PrepareError) -> Option<Prep
     None
 }
 
+/// The bytes of a body's encoding (its locals and operators): the size
+/// limits count it, and the work on a body grows with it.
+pub(crate) fn body_bytes(body: &FunctionBody<'_>) -> u64 {
+    let range = body.range();
+    range.end - range.start
+}
+
 /// Gates, validates and measures one body. `function` is its index in the
 /// module's function space, `params` its parameter count.
 pub(crate) fn analyze_function(
@@ -63,13 +70,11 @@ pub(crate) fn analyze_function(
 ) -> Result<(FunctionPlan, FuncValidatorAllocations), PrepareError> {
     let in_function = |err: PrepareError| err.in_function(function);
     let limits = &config.limits;
-    let range = body.range();
-    let body_bytes = range.end - range.start;
     check_limit(
         Limit::FunctionBodyBytes,
-        body_bytes,
+        body_bytes(body),
         limits.function_body_bytes,
-        range.start,
+        body.range().start,
     )
     .map_err(in_function)?;
 

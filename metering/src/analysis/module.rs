@@ -7,7 +7,7 @@ use wasmparser::{
     ValidatorResources, WasmFeatures,
 };
 
-use super::{FunctionPlan, analyze_function};
+use super::{FunctionPlan, analyze_function, body_bytes};
 use crate::config::Config;
 use crate::error::{ErrorKind, Feature, Limit, PolicyViolation, PrepareError};
 use crate::gate;
@@ -163,16 +163,15 @@ impl Walk<'_> {
         &mut self,
         bodies: Vec<(FuncToValidate<ValidatorResources>, FunctionBody<'_>)>,
     ) -> Result<(), PrepareError> {
-        let bytes = |body: &FunctionBody<'_>| body.range().end - body.range().start;
         let params: Vec<u32> = bodies
             .iter()
             .map(|(f, _)| self.params_of(f.index))
             .collect();
-        let (config, total) = (self.config, bodies.iter().map(|(_, b)| bytes(b)).sum());
+        let (config, total) = (self.config, bodies.iter().map(|(_, b)| body_bytes(b)).sum());
         let plans = crate::parallel::map_in_order(
             bodies.len(),
             crate::parallel::body_threads(total),
-            |i| bytes(&bodies[i].1),
+            |i| body_bytes(&bodies[i].1),
             std::thread::Builder::new,
             FuncValidatorAllocations::default,
             |allocs, i| {

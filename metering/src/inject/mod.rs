@@ -29,8 +29,9 @@ use wasm_encoder::{
     GlobalSection, GlobalType, MemorySection, Module, RawSection, SectionId, TypeSection,
     ValType as EncValType,
 };
-use wasmparser::{FunctionBody, Payload};
+use wasmparser::Payload;
 
+use crate::analysis::body_bytes;
 use crate::analysis::module::ModuleAnalysis;
 use crate::config::Config;
 use crate::error::{ErrorKind, PrepareError};
@@ -282,12 +283,11 @@ pub(crate) fn instrument(
         }
         // The code section is written once all its entries are read.
         if !code_bodies.is_empty() && code_bodies.len() == analysis.plans.len() && !w.written[4] {
-            let bytes = |body: &FunctionBody<'_>| body.range().end - body.range().start;
             let layout = &w.layout;
             let functions = crate::parallel::map_in_order(
                 code_bodies.len(),
-                body_threads(code_bodies.iter().map(bytes).sum()),
-                |i| bytes(&code_bodies[i]),
+                body_threads(code_bodies.iter().map(body_bytes).sum()),
+                |i| body_bytes(&code_bodies[i]),
                 std::thread::Builder::new,
                 || (),
                 |(), i| {
