@@ -231,7 +231,7 @@ enum Job {
 }
 
 impl Job {
-    /// The index an error names, as [`Engine::codegen`] does: the
+    /// The index an error names, as [`Engine::codegen_with`] does: the
     /// function's, or for an indirect trampoline its type's.
     fn func(&self) -> u32 {
         match *self {

@@ -1636,3 +1636,143 @@ fn versioned_loops_agree_at_their_guards_edges() {
         assert!(of(true) && of(false), "{export}: {outcomes:?}");
     }
 }
+
+/// Loops counting down to 0 that the optimising pipeline versions (see
+/// `translate::versioning`, `Limit::Zero`): `compare`, compiler-builtins'
+/// `memcmp` (two pointers stepping by 1, a mismatch leaving early), as a
+/// function of its own and inlined into `compare_inlined`; `clear`, the
+/// counter in the index, stepping by 8. Each copy must end as the other
+/// would: the guard holding, and failing because a later iteration's
+/// access is out of bounds, the count is 0 (the decrement wraps and the
+/// loop runs on) or off its step, or the gas would not last.
+const COUNTED_DOWN_LOOPS: &str = r#"
+(module
+  (memory 1)
+  (data (i32.const 4096) "abcdefgh")
+  (data (i32.const 8192) "abcdefgX")
+  (func $compare (export "compare") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $x i32) (local $y i32)
+    (block $same
+      (br_if $same (i32.eqz (local.get $n)))
+      (block $differ
+        (loop $top
+          (br_if $differ (i32.ne (local.tee $x (i32.load8_u (local.get $a)))
+            (local.tee $y (i32.load8_u (local.get $b)))))
+          (local.set $a (i32.add (local.get $a) (i32.const 1)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br_if $same (i32.eqz (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+          (br $top)))
+      (return (i32.sub (local.get $x) (local.get $y))))
+    (i32.const 0))
+  (func (export "compare_inlined") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (i32.add (call $compare (local.get $a) (local.get $b) (local.get $n)) (i32.const 1000)))
+  (func (export "clear") (param $base i32) (param $i i32) (result i32)
+    (block $out
+      (loop $top
+        (i64.store offset=8 (i32.add (local.get $base) (local.get $i))
+          (i64.extend_i32_u (local.get $i)))
+        (br_if $out (i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -8)))))
+        (br $top)))
+    (i32.load offset=16 (local.get $base)))
+  (func (export "fill_down") (param $p i32) (param $n i32) (result i32)
+    (block $out
+      (loop $top
+        (i32.store8 (local.get $p) (local.get $n))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $out (i32.eqz (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+        (br $top)))
+    (local.get $p))
+  (func $sum_then_grow (param $p i32) (param $n i32) (result i32) (local $s i32)
+    (block $out
+      (loop $top
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $out (i32.eqz (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+        (br $top)))
+    (drop (memory.grow (i32.const 1)))
+    (i32.store (i32.const 65536) (i32.const 41))
+    (i32.add (local.get $s) (i32.load (i32.const 65536))))
+  (func (export "grow_in_inlined") (result i32)
+    (call $sum_then_grow (i32.const 4096) (i32.const 16)))
+  (func (export "grow_after_inlined") (result i32)
+    (drop (call $compare (i32.const 0) (i32.const 64) (i32.const 32)))
+    (drop (memory.grow (i32.const 1)))
+    (i32.load (i32.const 65536))))
+"#;
+
+#[test]
+fn loops_counting_down_end_as_checked_loops_do() {
+    let prepared = prepare(COUNTED_DOWN_LOOPS);
+    let mut cases: Vec<(&str, Vec<i64>)> = Vec::new();
+    for export in ["compare", "compare_inlined"] {
+        for args in [
+            [4096, 8192, 8],
+            [4096, 8192, 7],
+            [0, 100, 1000],
+            [0, 0, 0],
+            [65536 - 100, 0, 100],
+            [65536 - 100, 0, 200],
+            [100, 65536 - 30, 40],
+        ] {
+            cases.push((export, args.to_vec()));
+        }
+    }
+    for args in [[0, 256], [100, 4096], [65536 - 270, 256], [0, 0], [0, 12]] {
+        cases.push(("clear", args.to_vec()));
+    }
+    // From 0, the decrement wraps: the loop runs to the end of memory.
+    for args in [[0, 100], [65536 - 50, 64], [65536 - 10, 0]] {
+        cases.push(("fill_down", args.to_vec()));
+    }
+    // The memory grown after an inlined callee's versioned loop, in the
+    // callee and in the caller: the length is loaded again.
+    cases.push(("grow_in_inlined", vec![]));
+    cases.push(("grow_after_inlined", vec![]));
+    // The guards' edges: compare holds while a + (n + 1) + 1 <= 65536 (the
+    // last byte read is a + n - 1); clear while base + i + 16 <= 65536.
+    for a in 65536 - 105..=65536 - 98 {
+        cases.push(("compare", vec![a, 0, 100]));
+    }
+    for base in 65536 - 275..=65536 - 270 {
+        cases.push(("clear", vec![base, 256]));
+    }
+    let cases: Vec<(&str, &[i64])> = cases
+        .iter()
+        .map(|(export, args)| (*export, &args[..]))
+        .collect();
+    let seen = sweeps_agree(&prepared, &cases, 300);
+    for needle in ["OutOfGas", "MemoryOutOfBounds", "Ok("] {
+        assert!(seen.iter().any(|seen| seen.contains(needle)), "{needle}");
+    }
+    let outcomes = outcomes(&prepared, &cases);
+    let oob = trap(TrapKind::MemoryOutOfBounds);
+    for (offset, base) in [(0, 0), (7, 1000)] {
+        let at = |i: usize| &outcomes[offset + i];
+        assert_eq!(*at(0), Ok(vec![base + i64::from(b'h') - i64::from(b'X')]));
+        assert_eq!(*at(1), Ok(vec![base]));
+        assert_eq!(*at(2), Ok(vec![base]));
+        assert_eq!(*at(3), Ok(vec![base]));
+        assert_eq!(*at(4), Ok(vec![base]));
+        assert_eq!(*at(5), oob);
+        assert_eq!(*at(6), oob);
+    }
+    // The word stored last at 16 holds the counter's last value, 8.
+    assert_eq!(outcomes[14], Ok(vec![8]));
+    assert_eq!(outcomes[15], Ok(vec![8]));
+    for outcome in &outcomes[16..19] {
+        assert_eq!(*outcome, oob);
+    }
+    assert_eq!(outcomes[19], Ok(vec![100]));
+    assert_eq!(outcomes[20], oob);
+    assert_eq!(outcomes[21], oob);
+    // "abcdefgh" and 8 zeros, then the 41 stored in the new page.
+    let abc: i64 = b"abcdefgh".iter().map(|&b| i64::from(b)).sum();
+    assert_eq!(outcomes[22], Ok(vec![abc + 41]));
+    assert_eq!(outcomes[23], Ok(vec![0]));
+    // Both sides of each edge ran.
+    let edges = &outcomes[24..];
+    assert!(
+        edges.iter().any(|o| o.is_ok()) && edges.contains(&oob),
+        "{edges:?}"
+    );
+}

@@ -726,6 +726,11 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.caller_stack_height = caller_entry.map(|(height, _, units)| (height, units));
         // Looked-ahead answers hold for the body they were found in.
         self.load_meets_charge = (0..0, false);
+        // The callee's counted loops are versioned as the caller's are
+        // (compiler-builtins' `memcmp` is such a leaf).
+        let callee_plans = plan_loops(body, self.env.info.injected.charge_gas_func)
+            .map_err(|e| CompileError::internal(e.message().to_string(), callee, e.offset()))?;
+        let caller_plans = std::mem::replace(&mut self.loop_plans, callee_plans);
         // The body's final `end` closes its frame.
         let mut read = 0;
         while self.frames.len() > self.return_frame {
@@ -737,9 +742,17 @@ impl<'a, 'f> Translator<'a, 'f> {
                 .map_err(|e| CompileError::internal(e.message().to_string(), callee, e.offset()))?;
             read += 1;
             self.inlined_entry = read == 2;
+            if matches!(op, Operator::Loop { .. })
+                && self.reach == Reach::Live
+                && let Some(plan) = self.loop_plans.remove(&offset)
+            {
+                self.version_loop(plan, op, offset, &mut reader)?;
+                continue;
+            }
             self.look_ahead(&op, offset, &reader);
             self.operator(op)?;
         }
+        self.loop_plans = caller_plans;
         self.inlined_entry = false;
         self.load_meets_charge = (0..0, false);
         // Its traps store its height: its charges are checked inside it.
@@ -778,7 +791,11 @@ impl<'a, 'f> Translator<'a, 'f> {
         offset: u64,
         reader: &wasmparser::OperatorsReader<'_>,
     ) -> Result<()> {
-        self.operators_read += 1;
+        // An inlined callee's operators are not counted: the count is the
+        // caller's, which `reload_memory_len` compares with its scan.
+        if self.return_frame == 0 {
+            self.operators_read += 1;
+        }
         self.look_ahead(&op, offset, reader);
         self.operator(op)
     }
@@ -906,11 +923,16 @@ impl<'a, 'f> Translator<'a, 'f> {
         if ty != I32 || !plan.step.is_power_of_two() || self.slots.is_some() {
             return Ok(None);
         }
-        let init = self.b.use_var(counter);
-        let limit = match plan.limit {
-            Limit::Constant(limit) => self.b.ins().iconst(I32, i64::from(limit)),
+        let (init, limit) = match plan.limit {
+            // Down from its entry value to 0: as many trips as up from 0
+            // to that value.
+            Limit::Zero => (self.b.ins().iconst(I32, 0), self.b.use_var(counter)),
+            Limit::Constant(limit) => (
+                self.b.use_var(counter),
+                self.b.ins().iconst(I32, i64::from(limit)),
+            ),
             Limit::Local(local) => match self.local(local)? {
-                (limit, I32) => self.b.use_var(limit),
+                (limit, I32) => (self.b.use_var(counter), self.b.use_var(limit)),
                 _ => return Ok(None),
             },
         };
@@ -1834,6 +1856,37 @@ mod tests {
         // compare once.
         assert_eq!(count("icmp sgt"), 1, "{f}");
         assert_eq!(count(" ult v"), 3, "{f}");
+    }
+
+    /// A loop counting down to 0 (compiler-builtins' `memcmp`, as
+    /// `vm/tests/traps.rs` runs it) is versioned too, in a function and in
+    /// a leaf inlined into its caller.
+    #[test]
+    fn a_loop_counting_down_gets_a_fast_copy_inlined_too() {
+        let functions = clif(
+            r#"(module (memory 1)
+              (func $compare (param $a i32) (param $b i32) (param $n i32) (result i32)
+                (local $x i32) (local $y i32)
+                (block $same
+                  (br_if $same (i32.eqz (local.get $n)))
+                  (block $differ
+                    (loop $top
+                      (br_if $differ (i32.ne (local.tee $x (i32.load8_u (local.get $a)))
+                        (local.tee $y (i32.load8_u (local.get $b)))))
+                      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+                      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                      (br_if $same (i32.eqz (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+                      (br $top)))
+                  (return (i32.sub (local.get $x) (local.get $y))))
+                (i32.const 0))
+              (func (export "f") (param i32) (result i32)
+                (call $compare (local.get 0) (i32.const 1024) (i32.const 64))))"#,
+        );
+        for f in &functions[..2] {
+            // Two loads in each copy.
+            let loads = f.lines().filter(|line| line.contains("uload8")).count();
+            assert_eq!(loads, 4, "{f}");
+        }
     }
 
     /// A byte compare as rustc emits it: in an innermost loop, its loads

@@ -22,9 +22,18 @@
 //!   block's `end` (the body follows that `end`);
 //! - or last, rustc's do-while: `…; i32.ne; br_if 0` of `N` and `i` after
 //!   its increment (the body runs once before any test);
+//! - or anywhere at its top level, counting down to 0 (compiler-builtins'
+//!   `memcmp`, loops over a remaining length): `local.get i; i32.const -k;
+//!   i32.add; local.tee i; i32.eqz; br_if` out of the loop
+//!   ([`Limit::Zero`]). From a multiple of `k` other than 0 it takes the
+//!   values `init, init - k, …, 0`, leaving at 0: as many trips as up
+//!   from 0 to `init`, so the guard is the one above with `init` for `N`
+//!   and 0 for `init`. From 0 or off its step the decrement wraps, and
+//!   the guard fails;
 //!
 //! sets `i` only by `local.get i; i32.const k; i32.add; local.set i` (or
-//! `tee`; `k` a positive power of two) at its top level, branches to
+//! `tee`; `k` a positive power of two; `-k` and the test above counting
+//! down) at its top level, branches to
 //! itself only by the final `br 0` (or the test's `br_if 0`), and holds,
 //! outside the exit code, no loop, no call but constant charges, nothing
 //! that charges dynamic gas. So `i` takes the values `init, init + k, …,
@@ -48,7 +57,8 @@
 //! jumping to it, so loops nested in exit code are versioned in turn
 //! without doubling again. A loop over [`MAX_LOOP_BYTES`], one with no
 //! access to prove, or one of fewer than [`MIN_TRIPS`] counting from 0 is
-//! not a candidate. Only the optimising pipeline versions.
+//! not a candidate. Only the optimising pipeline versions, in a function
+//! and in the leaves it inlines (`Translator::inline_call`).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -77,6 +87,10 @@ const MAX_CHARGE_PER_ITERATION: u64 = 1 << 24;
 pub(crate) enum Limit {
     Constant(u32),
     Local(u32),
+    /// The counter counts down to 0: the loop leaves right after the
+    /// decrement that makes it 0 (see [`count_down_test`]). Its value at
+    /// the loop's entry is the guard's `N`, with `init` 0.
+    Zero,
 }
 
 /// The accesses of a candidate loop on one base: in bounds for every
@@ -294,6 +308,44 @@ fn bottom_test(ops: &[(Operator<'_>, u64)], end: usize) -> Option<(ExitTest, usi
     None
 }
 
+/// The test of a loop `ops[start..=end]` that counts down, at its top
+/// level: `local.get i; i32.const -k; i32.add; local.tee i; i32.eqz;
+/// br_if` out of the loop, `k` a power of two (compiler-builtins'
+/// `memcmp`, rustc's loops over a remaining length). Its counter is the
+/// [`ExitTest`]'s, its limit [`Limit::Zero`]; [`plan_iterations`] checks
+/// that this decrement is the counter's one change.
+fn count_down_test(ops: &[(Operator<'_>, u64)], start: usize, end: usize) -> Option<ExitTest> {
+    let mut depth = 0usize;
+    for at in start + 1..end {
+        match ops[at].0 {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => depth += 1,
+            Operator::End => depth = depth.checked_sub(1)?,
+            Operator::LocalTee { local_index } if depth == 0 => {
+                let counter = local_index;
+                if let (
+                    Some([(Operator::LocalGet { local_index: got }, _), (Operator::I32Const { value }, _), (Operator::I32Add, _)]),
+                    Some([(Operator::I32Eqz, _), (Operator::BrIf { relative_depth }, _)]),
+                ) = (ops.get(at.checked_sub(3)?..at), ops.get(at + 1..at + 3))
+                    && *got == counter
+                    && value.checked_neg().is_some_and(|k| k > 0 && (k as u32).is_power_of_two())
+                    // Out of the loop, which is depth 0 at its top level.
+                    && *relative_depth > 0
+                {
+                    return Some(ExitTest {
+                        counter,
+                        limit: Limit::Zero,
+                        swapped: None,
+                        equal: true,
+                        depth: *relative_depth,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Skips constant charges (`i64.const; call charge_gas`) from `at`,
 /// adding them to `charge`.
 fn skip_charges(
@@ -357,8 +409,10 @@ fn plan_loop(
                     Some(_) => end - 2,
                     None => end,
                 };
-                let (test, operands) = bottom_test(ops, last)?;
-                (test, end..end, Some((operands, last)))
+                match bottom_test(ops, last) {
+                    Some((test, operands)) => (test, end..end, Some((operands, last))),
+                    None => (count_down_test(ops, start, end)?, end..end, None),
+                }
             }
         },
     };
@@ -383,7 +437,8 @@ fn plan_loop(
         counter,
         limit,
         span: ops[start].1..ops[end].1 + 1,
-        runs_once: bottom.is_some(),
+        // A count-down loop's body runs before its test.
+        runs_once: bottom.is_some() || limit == Limit::Zero,
         step,
         charge,
         exit,
@@ -515,17 +570,35 @@ fn plan_iterations(
             }),
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 if local_index == counter {
-                    // The one increment, at the top level.
+                    // The one increment (or decrement, to a test of 0 that
+                    // leaves the loop), at the top level.
                     let increment = match ops.get(index.checked_sub(4)?..index - 1)? {
                         [
                             (Operator::LocalGet { local_index: i }, _),
                             (Operator::I32Const { value }, _),
                             (Operator::I32Add, _),
-                        ] if *i == counter && *value > 0 && (*value as u32).is_power_of_two() => {
-                            *value as u32
+                        ] if *i == counter => {
+                            let step = match limit {
+                                Limit::Zero => value.checked_neg()?,
+                                _ => *value,
+                            };
+                            if step <= 0 || !(step as u32).is_power_of_two() {
+                                return None;
+                            }
+                            step as u32
                         }
                         _ => return None,
                     };
+                    if limit == Limit::Zero
+                        && !(matches!(op, Operator::LocalTee { .. })
+                            && matches!(
+                                ops.get(index..index + 2),
+                                Some([(Operator::I32Eqz, _), (Operator::BrIf { relative_depth }, _)])
+                                    if *relative_depth > 0
+                            ))
+                    {
+                        return None;
+                    }
                     if step.is_some() || !frames.is_empty() {
                         return None;
                     }
@@ -600,7 +673,9 @@ fn plan_iterations(
                         let (with_limit, largest) = match limit {
                             _ if !counter => (false, 0),
                             Limit::Constant(limit) => (false, u64::from(limit)),
-                            Limit::Local(_) => (true, 0),
+                            // A count-down counter is at most its value at
+                            // the entry, the guard's `N`.
+                            Limit::Local(_) | Limit::Zero => (true, 0),
                         };
                         // memory32: the translation rejects larger offsets.
                         if memarg.offset > u64::from(u32::MAX) {
@@ -1047,5 +1122,84 @@ mod tests {
               (br $top))"#,
         ));
         assert!(plans[1].is_empty(), "{plans:?}");
+    }
+
+    /// compiler-builtins' `memcmp` (after `local.get $n; i32.eqz; br_if`
+    /// out): two pointers stepping by 1, a mismatch leaving early, the
+    /// length counted down to 0 after the loads.
+    const COUNTED_DOWN: &str = r#"
+        (loop $top
+          (br_if $out (i32.ne (i32.load8_u (local.get $base)) (i32.load8_u offset=16 (local.get $x))))
+          (local.set $base (i32.add (local.get $base) (i32.const 1)))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br_if $out (i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -1)))))
+          (br $top))"#;
+
+    #[test]
+    fn a_loop_counting_down_to_zero_is_planned() {
+        let found = plans(&loop_module(COUNTED_DOWN));
+        let [plan] = &found[1][..] else {
+            panic!("{found:?}");
+        };
+        assert_eq!((plan.counter, plan.limit, plan.step), (1, Limit::Zero, 1));
+        assert!(plan.runs_once && plan.exit.is_empty());
+        assert_eq!(
+            plan.bounds,
+            [bound(Some(0), 1, false, 1), bound(Some(2), 1, false, 17)]
+        );
+        assert_eq!(plan.proven.len(), 2);
+        // The counter in an index (at most its value at the entry), a
+        // step of 8.
+        let found = plans(&loop_module(
+            r#"
+            (loop $top
+              (i64.store (i32.add (local.get $base) (local.get $i)) (i64.const 0))
+              (br_if $out (i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -8)))))
+              (br $top))"#,
+        ));
+        let [plan] = &found[1][..] else {
+            panic!("{found:?}");
+        };
+        assert_eq!((plan.limit, plan.step), (Limit::Zero, 8));
+        assert_eq!(plan.bounds, [bound(Some(0), 0, true, 8)]);
+    }
+
+    #[test]
+    fn loops_counting_down_some_other_way_are_not_planned() {
+        let rejected = [
+            // A step that is not a power of two, or an increment.
+            COUNTED_DOWN.replace("(i32.const -1)", "(i32.const -3)"),
+            COUNTED_DOWN.replace("(i32.const -1)", "(i32.const 1)"),
+            // The test not right after the decrement.
+            COUNTED_DOWN.replace(
+                "(br_if $out (i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -1)))))",
+                "(local.set $i (i32.add (local.get $i) (i32.const -1))) \
+                 (br_if $out (i32.eqz (local.get $i)))",
+            ),
+            // A test of something else, or one that stays in the loop.
+            COUNTED_DOWN.replace(
+                "(i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -1))))",
+                "(i32.eqz (i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -1)))))",
+            ),
+            COUNTED_DOWN.replace(
+                "(br_if $out (i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -1)))))",
+                "(block $stay (br_if $stay (i32.eqz (local.tee $i (i32.add (local.get $i) (i32.const -1))))))",
+            ),
+            // The test's branch back to the loop, or a step of 2^31.
+            COUNTED_DOWN.replace(
+                "(br_if $out (i32.eqz (local.tee",
+                "(br_if $top (i32.eqz (local.tee",
+            ),
+            COUNTED_DOWN.replace("(i32.const -1)", "(i32.const -2147483648)"),
+            // The counter set again, or a `continue` before the decrement.
+            COUNTED_DOWN.replace("(br $top)", "(local.set $i (local.get $x)) (br $top)"),
+            COUNTED_DOWN.replace("(local.set $base", "(br_if $top (local.get $x)) (local.set $base"),
+            // No final `br` back: the test is the loop's last word.
+            COUNTED_DOWN.replace("(br $top))", ")"),
+        ];
+        for body in rejected {
+            let found = plans(&loop_module(&body));
+            assert!(found[1].is_empty(), "{body}: {found:?}");
+        }
     }
 }
