@@ -311,14 +311,25 @@ pub fn compare_module(engine: &Engine, wasm: &[u8], arg_seed: u64, label: &str) 
     compared
 }
 
-/// The oracle's observation, or the trap kind of a segment that does not
-/// fit at instantiation. Any other failure of wasmi panics through.
+/// The oracle's observation with [`GAS`], or the trap kind of a segment
+/// that does not fit at instantiation. Any other failure of wasmi panics
+/// through.
 fn oracle(
     prepared: &Prepared,
     export: &str,
     args: &[i64],
 ) -> Result<Observation, wasmi_oracle::TrapKind> {
-    let run = wasmi_oracle::try_run(prepared, export, args, GAS)?;
+    oracle_with_gas(prepared, export, args, GAS)
+}
+
+/// [`oracle`] with `gas` instead of [`GAS`].
+pub fn oracle_with_gas(
+    prepared: &Prepared,
+    export: &str,
+    args: &[i64],
+    gas: u64,
+) -> Result<Observation, wasmi_oracle::TrapKind> {
+    let run = wasmi_oracle::try_run(prepared, export, args, gas)?;
     Ok(Observation {
         outcome: run.outcome,
         gas_used: run.gas_used,
@@ -337,7 +348,18 @@ fn run_gasket(
     params: &[ValType],
     args: &[i64],
 ) -> Result<(Observation, bool), InstantiationError> {
-    let (instance, outcome, start_trapped) = match Instance::new(module, Imports::new(), GAS) {
+    run_gasket_with_gas(module, export, params, args, GAS)
+}
+
+/// [`run_gasket`] with `gas` instead of [`GAS`].
+pub fn run_gasket_with_gas(
+    module: &gasket_vm::Module,
+    export: &str,
+    params: &[ValType],
+    args: &[i64],
+    gas: u64,
+) -> Result<(Observation, bool), InstantiationError> {
+    let (instance, outcome, start_trapped) = match Instance::new(module, Imports::new(), gas) {
         Ok(mut instance) => {
             let values: Vec<gasket_vm::Value> = params
                 .iter()
@@ -356,7 +378,7 @@ fn run_gasket(
             // trapped; what that start left behind (gas, globals, memory)
             // is seen by running it again the way `new` does.
             let mut instance = Instance::new_unstarted(module, Imports::new())?;
-            instance.set_gas(GAS);
+            instance.set_gas(gas);
             let again = instance.call(START_EXPORT, &[]);
             assert_eq!(
                 again.as_ref().err(),
@@ -375,7 +397,7 @@ fn run_gasket(
         }
     };
     let left = instance.gas_left();
-    let gas_used = if left == -1 { GAS } else { GAS - left as u64 };
+    let gas_used = if left == -1 { gas } else { gas - left as u64 };
     let info = module.info();
     let mut globals: Vec<(String, i64)> = info
         .exports

@@ -14,12 +14,15 @@
 //! - [`targets`]: the bodies of the fuzz targets, with seeded smoke tests.
 //! - [`shapes`]: adversarial module shapes for compile-cost tests and
 //!   benches.
+//! - [`loops`]: counted loops in the shapes the VM versions, at their
+//!   guards' edges, in every engine and in wasmi.
 
 #![deny(missing_docs)]
 
 pub mod cache;
 pub mod contract;
 pub mod differential;
+pub mod loops;
 pub mod shapes;
 pub mod smith;
 pub mod targets;

@@ -10,6 +10,7 @@
 //! | `differential` | [`crate::differential::module_bytes`] |
 //! | `cache` | [`cache_artifact`] |
 //! | `contract` | [`contract_ops`] |
+//! | `loops` | [`crate::loops::versioned_loops`] |
 //!
 //! [`TARGETS`] names them for the replay of saved fuzz regressions
 //! ([`replay_fuzzcases`], run by `harness/tests/fuzzcases.rs`).
@@ -189,12 +190,13 @@ pub type Target = fn(&[u8]);
 
 /// Every fuzz target of `fuzz/Cargo.toml` and the function it runs: the
 /// saved regressions of `tests/fuzzcases/<target>/` are replayed through it.
-pub const TARGETS: [(&str, Target); 5] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("prepare", prepare_bytes),
     ("prepare_subset", prepare_subset_module),
     ("differential", differential::module_bytes),
     ("cache", cache_artifact),
     ("contract", contract_ops),
+    ("loops", crate::loops::versioned_loops),
 ];
 
 /// `tests/fuzzcases/` of the repository.
@@ -375,6 +377,14 @@ mod tests {
     fn differential_target_on_fixed_seeds() {
         for seed in 0..20 {
             differential::module_bytes(&smith::seed_bytes(seed));
+        }
+    }
+
+    /// The `loops` target on fixed inputs.
+    #[test]
+    fn loops_target_on_fixed_seeds() {
+        for seed in 0..40 {
+            crate::loops::versioned_loops(&smith::seed_bytes(seed));
         }
     }
 

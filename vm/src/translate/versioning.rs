@@ -1202,4 +1202,30 @@ mod tests {
             assert!(found[1].is_empty(), "{body}: {found:?}");
         }
     }
+
+    /// The `loops` fuzz target's modules (`gasket_harness::loops`) are
+    /// mostly candidates, in each shape: its checks compare versioned
+    /// code with the engines that do not version.
+    #[test]
+    fn the_loops_target_s_modules_are_versioned() {
+        const SHAPES: usize = gasket_harness::loops::SHAPES as usize;
+        let mut planned = [0usize; SHAPES];
+        let mut made = [0usize; SHAPES];
+        for seed in 0..200 {
+            let bytes = gasket_harness::smith::seed_bytes(seed);
+            let shape = usize::from(bytes[1]) % SHAPES;
+            let generated = gasket_harness::loops::loop_module(&bytes);
+            made[shape] += 1;
+            let found = plans(&generated.wat);
+            if !found[0].is_empty() {
+                planned[shape] += 1;
+            }
+        }
+        for shape in 0..SHAPES {
+            assert!(
+                planned[shape] * 3 >= made[shape] * 2,
+                "{planned:?} of {made:?}"
+            );
+        }
+    }
 }
