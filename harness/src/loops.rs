@@ -12,7 +12,9 @@
 //! pointer stepping beside it, loads at constant addresses near the end of
 //! memory, an early exit and arithmetic. The same loop is exported as `f`
 //! and called by `g`, so the default engine compiles it in a function and
-//! inlined into a caller (when small enough).
+//! inlined into a caller (when small enough); `g` then grows the memory
+//! and reads the new page (the memory length is loaded again). Bases and
+//! pointers are now and then near 2^32, counts past their limits.
 //!
 //! [`versioned_loops`] (the `loops` fuzz target) runs each call at gas
 //! limits around what it uses, in the default engine (which versions), the
@@ -138,7 +140,7 @@ pub fn loop_module(data: &[u8]) -> LoopModule {
                 "(local.set $acc (i32.add (local.get $acc) {}))",
                 as_i32(format!(
                     "({load} (i32.const {}))",
-                    65_536 - 8 - i64::from(u.pick(12))
+                    65_536 - 4 - i64::from(u.pick(12))
                 ))
             ),
         });
@@ -174,7 +176,7 @@ pub fn loop_module(data: &[u8]) -> LoopModule {
         ),
         // Down to 0, the test anywhere.
         _ => {
-            let at = usize::from(u.pick(4)).min(statements.len());
+            let at = usize::from(u.pick(5)).min(statements.len());
             statements.insert(
                 at,
                 format!(
@@ -187,19 +189,23 @@ pub fn loop_module(data: &[u8]) -> LoopModule {
         }
     };
     let wat = format!(
-        r#"(module (memory 1)
+        r#"(module (memory (export "memory") 1)
   (func $f (export "f") (param $base i32) (param $i i32) (param $n i32) (param $p i32)
     (result i32) (local $acc i32)
     (block $out (loop $top {body}))
     (local.get $acc))
   (func (export "g") (param i32 i32 i32 i32) (result i32)
-    (call $f (local.get 0) (local.get 1) (local.get 2) (local.get 3))))"#
+    (call $f (local.get 0) (local.get 1) (local.get 2) (local.get 3))
+    (drop (memory.grow (i32.const 1)))
+    (i32.store (i32.const 65536) (i32.const 7))
+    (i32.add (i32.load (i32.const 65536)))))"#
     );
     let calls = (0..3)
         .map(|_| {
             // A count that meets the limit, or one off its step; often
-            // none (a count-down from 0 wraps).
-            let trips = match u.pick(4) {
+            // none (a count-down from 0 wraps: half the time).
+            let none = if shape == 3 { 2 } else { 4 };
+            let mut trips = match u.pick(none) {
                 0 => 0,
                 _ => i64::from(u.pick(40)),
             };
@@ -207,6 +213,7 @@ pub fn loop_module(data: &[u8]) -> LoopModule {
             let (i, n, largest) = match shape {
                 0 => {
                     let i = i64::from(u.pick(8)) * step + off;
+                    trips = (constant_limit - i).max(0) / step;
                     (i, 0, constant_limit - step)
                 }
                 1 | 2 | 4 => {
@@ -223,7 +230,15 @@ pub fn loop_module(data: &[u8]) -> LoopModule {
             };
             let base = near(largest + indexed_end, &mut u);
             let p = near(trips * pointer_step + pointer_end, &mut u);
-            [base, i, n, p]
+            // Now and then a value near 2^32 (a guard computed in 32 bits
+            // would wrap), or a count past its limit.
+            let huge = |u: &mut Bytes<'_>| (1i64 << 32) - 1 - i64::from(u.byte());
+            match u.pick(8) {
+                0 => [huge(&mut u), i, n, p],
+                1 => [base, i, n, huge(&mut u)],
+                2 => [base, huge(&mut u), n, p],
+                _ => [base, i, n, p],
+            }
         })
         .collect();
     let gas_cuts = [

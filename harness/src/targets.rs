@@ -383,7 +383,7 @@ mod tests {
     /// The `loops` target on fixed inputs.
     #[test]
     fn loops_target_on_fixed_seeds() {
-        for seed in 0..40 {
+        for seed in 0..60 {
             crate::loops::versioned_loops(&smith::seed_bytes(seed));
         }
     }

@@ -154,9 +154,10 @@ pub(crate) struct Translator<'a, 'f> {
     load_meets_charge: (std::ops::Range<u64>, bool),
     /// The memory length in bytes (an `i64`), if the module has a memory.
     pub memory_len: Option<Variable>,
-    /// Operators of the body read so far (the one being translated
-    /// included), and how many may run with a read of the memory length
-    /// ahead of them (see `scan_body`).
+    /// Operators of the function's own body read so far (the one being
+    /// translated included; an inlined callee's are not counted: its call
+    /// is), and how many may run with a read of the memory length ahead
+    /// of them (see `scan_body`).
     operators_read: usize,
     memory_len_needed_until: usize,
     /// The function calls no wasm or host function (see `scan_body`).

@@ -1204,12 +1204,14 @@ mod tests {
     }
 
     /// The `loops` fuzz target's modules (`gasket_harness::loops`) are
-    /// mostly candidates, in each shape: its checks compare versioned
-    /// code with the engines that do not version.
+    /// mostly candidates, in each shape, and their `f` small enough to be
+    /// inlined into `g`: its checks compare versioned code, in a function
+    /// and inlined, with the engines that do not version.
     #[test]
     fn the_loops_target_s_modules_are_versioned() {
         const SHAPES: usize = gasket_harness::loops::SHAPES as usize;
         let mut planned = [0usize; SHAPES];
+        let mut inlined = [0usize; SHAPES];
         let mut made = [0usize; SHAPES];
         for seed in 0..200 {
             let bytes = gasket_harness::smith::seed_bytes(seed);
@@ -1220,11 +1222,26 @@ mod tests {
             if !found[0].is_empty() {
                 planned[shape] += 1;
             }
+            // `f`, called by `g`, small enough to be inlined there.
+            let wasm = wat::parse_str(&generated.wat).unwrap();
+            let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
+            let f = Parser::new(0)
+                .parse_all(&prepared.wasm)
+                .find_map(|payload| match payload.unwrap() {
+                    Payload::CodeSectionEntry(body) => Some(body),
+                    _ => None,
+                })
+                .unwrap();
+            let first = prepared.info.imported_functions;
+            if crate::translate::inline::inline_cost(first, &f, &prepared.info).is_some() {
+                inlined[shape] += 1;
+            }
         }
         for shape in 0..SHAPES {
+            let most = |count: usize| count * 3 >= made[shape] * 2;
             assert!(
-                planned[shape] * 3 >= made[shape] * 2,
-                "{planned:?} of {made:?}"
+                most(planned[shape]) && most(inlined[shape]),
+                "planned {planned:?}, inlinable {inlined:?} of {made:?}"
             );
         }
     }
