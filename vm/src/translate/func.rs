@@ -1859,30 +1859,13 @@ mod tests {
         assert_eq!(count(" ult v"), 3, "{f}");
     }
 
-    /// A loop counting down to 0 (compiler-builtins' `memcmp`, as
-    /// `vm/tests/traps.rs` runs it) is versioned too, in a function and in
-    /// a leaf inlined into its caller.
+    /// A loop counting down to 0 (compiler-builtins' `memcmp`, the module
+    /// `vm/tests/traps.rs` runs) is versioned too, in a function
+    /// (`compare`) and in a leaf inlined into its caller
+    /// (`compare_inlined`).
     #[test]
     fn a_loop_counting_down_gets_a_fast_copy_inlined_too() {
-        let functions = clif(
-            r#"(module (memory 1)
-              (func $compare (param $a i32) (param $b i32) (param $n i32) (result i32)
-                (local $x i32) (local $y i32)
-                (block $same
-                  (br_if $same (i32.eqz (local.get $n)))
-                  (block $differ
-                    (loop $top
-                      (br_if $differ (i32.ne (local.tee $x (i32.load8_u (local.get $a)))
-                        (local.tee $y (i32.load8_u (local.get $b)))))
-                      (local.set $a (i32.add (local.get $a) (i32.const 1)))
-                      (local.set $b (i32.add (local.get $b) (i32.const 1)))
-                      (br_if $same (i32.eqz (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
-                      (br $top)))
-                  (return (i32.sub (local.get $x) (local.get $y))))
-                (i32.const 0))
-              (func (export "f") (param i32) (result i32)
-                (call $compare (local.get 0) (i32.const 1024) (i32.const 64))))"#,
-        );
+        let functions = clif(include_str!("../../tests/counted_down_loops.wat"));
         for f in &functions[..2] {
             // Two loads in each copy.
             let loads = f.lines().filter(|line| line.contains("uload8")).count();
