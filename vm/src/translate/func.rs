@@ -148,6 +148,10 @@ pub(crate) struct Translator<'a, 'f> {
     /// `i64.const` (the cost of a charge, where the metering starts a
     /// segment right after a `br_if`).
     pub next_is_i64_const: bool,
+    /// Whether the operator after the one being translated is an
+    /// `unreachable`: a `call` before it is cold (see
+    /// [`super::inline::LeafScan`]).
+    pub next_is_unreachable: bool,
     /// The offsets of the body being read where loads keep a pending
     /// charge pending or not ([`Translator::charge_ahead`]); empty when
     /// none is known.
@@ -371,6 +375,7 @@ fn translate_body(
         widenable: HashMap::new(),
         pending_gas: 0,
         next_is_i64_const: false,
+        next_is_unreachable: false,
         load_meets_charge: (0..0, false),
         memory_len: None,
         operators_read: 0,
@@ -498,11 +503,15 @@ fn neither_traps_nor_writes(op: &Operator<'_>) -> bool {
     )
 }
 
+/// The opcode byte of the next operator `reader` holds.
+fn next_opcode(reader: &wasmparser::OperatorsReader<'_>) -> Option<u8> {
+    reader.get_binary_reader().read_u8().ok()
+}
+
 /// Whether the next operator `reader` holds is an `i64.const`.
 fn next_is_i64_const(reader: &wasmparser::OperatorsReader<'_>) -> bool {
     const I64_CONST: u8 = 0x42;
-    let mut bytes = reader.get_binary_reader();
-    bytes.read_u8().ok() == Some(I64_CONST)
+    next_opcode(reader) == Some(I64_CONST)
 }
 
 /// What translation needs to know about a body before reading it once.
@@ -514,8 +523,10 @@ struct BodyScan {
     /// or to the `end` of the outermost loop around one (its back edge
     /// leads to the read again).
     memory_len_needed_until: usize,
-    /// No `call` but to the metering helpers, no `call_indirect`: no wasm
-    /// or host code runs before the function returns or traps.
+    /// No `call` but to the metering helpers and cold calls, no
+    /// `call_indirect` ([`super::inline::LeafScan`]): no wasm or host code
+    /// runs before the function returns, or before a cold call on the way
+    /// to a trap.
     leaf: bool,
 }
 
@@ -542,15 +553,15 @@ fn scan_body(
     body: &FunctionBody<'_>,
     env: &ModuleEnv<'_>,
 ) -> std::result::Result<BodyScan, wasmparser::BinaryReaderError> {
-    let helpers = super::inline::helpers(&env.info.injected);
     let mut reader = body.get_operators_reader()?;
     // Open frames: whether each is a loop that contains a read.
     let mut frames: Vec<(bool, bool)> = Vec::new();
     let mut until = 0;
-    let mut leaf = true;
+    let mut leaf = super::inline::LeafScan::new(&env.info.injected);
     let mut index = 0;
     while !reader.eof() {
         let op = reader.read()?;
+        leaf.see(&op);
         index += 1;
         // If the operator reads the length: up to which operator it must
         // then be loaded.
@@ -569,19 +580,12 @@ fn scan_body(
                 }
                 None
             }
-            Operator::Call { function_index } => {
-                // Not a leaf's call even when inlined: the callee's
-                // `stack_enter` must find this function's height in the
-                // global. An inlined callee may read the length, also
-                // after a `memory.grow` of its own, whose reload comes
-                // while this operator is still being translated.
-                leaf &= helpers.contains(&function_index);
-                env.inline_body(function_index).map(|_| index + 1)
-            }
-            Operator::CallIndirect { .. } => {
-                leaf = false;
-                None
-            }
+            // Not a leaf's call even when inlined (but a cold one): the
+            // callee's `stack_enter` must find this function's height in
+            // the global. An inlined callee may read the length, also
+            // after a `memory.grow` of its own, whose reload comes while
+            // this operator is still being translated.
+            Operator::Call { function_index } => env.inline_body(function_index).map(|_| index + 1),
             ref op => visit::memory::reads_memory_len(op).then_some(index),
         };
         if let Some(read_until) = read_until {
@@ -593,7 +597,7 @@ fn scan_body(
     }
     Ok(BodyScan {
         memory_len_needed_until: until,
-        leaf,
+        leaf: leaf.is_leaf(),
     })
 }
 
@@ -811,6 +815,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     ) {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
+        const UNREACHABLE: u8 = 0x00;
+        self.next_is_unreachable = next_opcode(reader) == Some(UNREACHABLE);
         if self.pending_gas != 0 && is_load(op) && !self.load_meets_charge.0.contains(&offset) {
             self.load_meets_charge = self.charge_ahead(offset, reader);
         }
@@ -1830,6 +1836,39 @@ mod tests {
         ));
         let called = wasm_calls(&functions[1]);
         assert!(called > 0 && called < 200, "{called} of 200 calls left");
+    }
+
+    /// A function whose only call is a panic's (`call; unreachable`) is a
+    /// leaf: no entry-height slot (its height stays in a register), and
+    /// its caller inlines it. The cold call itself is made, never inlined,
+    /// though its callee is a small leaf too.
+    #[test]
+    fn a_panic_s_call_leaves_a_leaf() {
+        let functions = clif(
+            r#"(module
+              (func $panic (param i32))
+              (func $check (param i32) (result i32)
+                (if (i32.ge_u (local.get 0) (i32.const 100))
+                  (then (call $panic (local.get 0)) (unreachable)))
+                (i32.mul (local.get 0) (i32.const 3)))
+              (func $not_cold (param i32) (result i32)
+                (if (i32.ge_u (local.get 0) (i32.const 100))
+                  (then (call $panic (local.get 0))))
+                (i32.mul (local.get 0) (i32.const 3)))
+              (func (export "f") (param i32) (result i32)
+                (i32.add (call $check (local.get 0)) (call $not_cold (local.get 0)))))"#,
+        );
+        let [_, check, not_cold, f] = &functions[..4] else {
+            panic!("{} functions", functions.len());
+        };
+        assert!(!check.contains("explicit_slot"), "{check}");
+        assert!(not_cold.contains("explicit_slot"), "{not_cold}");
+        assert_eq!(wasm_calls(check), 1, "{check}");
+        // $check inlined, its cold call to $panic made; $not_cold called.
+        assert_eq!(wasm_calls(f), 2, "{f}");
+        assert!(f.contains("colocated u0:0 "), "{f}");
+        assert!(f.contains("colocated u0:2 "), "{f}");
+        assert!(!f.contains("colocated u0:1 "), "{f}");
     }
 
     /// A counted loop (see `super::super::versioning`) is translated

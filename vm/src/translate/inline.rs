@@ -2,8 +2,10 @@
 //!
 //! A `call` of a defined function whose body is at most
 //! [`MAX_CALLEE_BYTES`], with at most [`MAX_CALLEE_LOCALS`] parameters
-//! and locals, that calls nothing but the metering helpers is translated
-//! in place: the callee's operators run in the caller's CLIF
+//! and locals, that calls nothing but the metering helpers and cold
+//! callees (a panic's call, right before an `unreachable`: [`LeafScan`])
+//! is translated in place, unless the call is cold itself: the callee's
+//! operators run in the caller's CLIF
 //! function, on fresh variables for its locals, with its body as a block
 //! whose `end` (and every `return` in it) continues after the call. Rust
 //! contracts call such helpers in their hottest loops (`sort_unstable`'s
@@ -71,15 +73,57 @@ pub(crate) fn helpers(injected: &Injected) -> [u32; 5] {
     ]
 }
 
+/// Whether a body, fed its operators in order, is a leaf: it calls
+/// nothing but the metering helpers, except cold calls. A cold call is a
+/// `call` right before an `unreachable`, as Rust's panics are (`call
+/// $core::panicking::panic; unreachable`): it runs only on the way to a
+/// trap, so it costs the function nothing where it returns. At such a
+/// call a leaf stores its height in the global first, for the callee's
+/// `stack_enter` (`visit::call`).
+pub(crate) struct LeafScan {
+    helpers: [u32; 5],
+    after_call: bool,
+    leaf: bool,
+}
+
+impl LeafScan {
+    pub(crate) fn new(injected: &Injected) -> Self {
+        LeafScan {
+            helpers: helpers(injected),
+            after_call: false,
+            leaf: true,
+        }
+    }
+
+    /// Takes the body's next operator.
+    pub(crate) fn see(&mut self, op: &Operator<'_>) {
+        if std::mem::take(&mut self.after_call) && !matches!(op, Operator::Unreachable) {
+            self.leaf = false;
+        }
+        match *op {
+            Operator::Call { function_index } if !self.helpers.contains(&function_index) => {
+                self.after_call = true;
+            }
+            Operator::Call { .. } => {}
+            ref op => self.leaf &= !matches!(op, Operator::CallIndirect { .. }),
+        }
+    }
+
+    /// Whether the operators seen so far make a leaf.
+    pub(crate) fn is_leaf(&self) -> bool {
+        self.leaf && !self.after_call
+    }
+}
+
 /// What inlining a call of function `index`, of body `body`, costs its
 /// caller's budget (its bytes plus its parameters and locals), if calls to
 /// it may be inlined: not a metering helper, at most [`MAX_CALLEE_BYTES`]
-/// and [`MAX_CALLEE_LOCALS`], and calling nothing but the helpers. A body
-/// that does not parse may not be (its own translation reports the error).
+/// and [`MAX_CALLEE_LOCALS`], and a leaf ([`LeafScan`]: cold calls
+/// allowed). A body that does not parse may not be (its own translation
+/// reports the error).
 pub(crate) fn inline_cost(index: u32, body: &FunctionBody<'_>, info: &ModuleInfo) -> Option<usize> {
     let bytes = body_bytes(body);
-    let helpers = helpers(&info.injected);
-    if helpers.contains(&index) || bytes > MAX_CALLEE_BYTES {
+    if helpers(&info.injected).contains(&index) || bytes > MAX_CALLEE_BYTES {
         return None;
     }
     let mut locals = info.func_sig(index)?.params.len();
@@ -92,12 +136,9 @@ pub(crate) fn inline_cost(index: u32, body: &FunctionBody<'_>, info: &ModuleInfo
         return None;
     }
     let mut reader = body.get_operators_reader().ok()?;
+    let mut leaf = LeafScan::new(&info.injected);
     while !reader.eof() {
-        match reader.read().ok()? {
-            Operator::Call { function_index } if helpers.contains(&function_index) => {}
-            Operator::Call { .. } | Operator::CallIndirect { .. } => return None,
-            _ => {}
-        }
+        leaf.see(&reader.read().ok()?);
     }
-    Some(bytes + locals)
+    leaf.is_leaf().then_some(bytes + locals)
 }

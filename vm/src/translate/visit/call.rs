@@ -15,13 +15,15 @@
 //! | `stack_enter(f)`  | `h = stack + f; if h >u LIMIT { stack = -1; trap StackOverflow }; stack = h` |
 //! | `stack_exit(f)`   | `stack -= f`                                                  |
 //!
-//! In a leaf (no calls but to these helpers, see
-//! [`crate::translate::func`]) whose body starts with `stack_enter`, and
-//! in the body of an inlined callee (always such a leaf), the new height
-//! stays in a register instead of the global: nothing can read the global
-//! before `stack_exit` would restore it, and every trap path after
-//! `stack_enter` stores it first (trap blocks are per code and height to
-//! store), so `stack_exit` is nothing. In a function that calls, the
+//! In a leaf (no calls but to these helpers and cold calls, see
+//! [`crate::translate::inline::LeafScan`]) whose body starts with
+//! `stack_enter`, and in the body of an inlined callee (always such a
+//! leaf), the new height stays in a register instead of the global:
+//! nothing can read the global before `stack_exit` would restore it but a
+//! cold call's callee, and a cold call stores it first, as every trap path
+//! after `stack_enter` does (trap blocks are per code and height to
+//! store), so `stack_exit` is nothing. A cold call is never inlined: it
+//! runs on the way to a trap. In a function that calls, the
 //! global at its `stack_exit` holds what its `stack_enter` stored: every
 //! wasm callee and host function returns it as it found it, a call into
 //! another instance hands the caller back its own height and leaves the
@@ -174,9 +176,18 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let height = t.b.ins().load(types::I32, MemFlagsData::trusted(), addr, 0);
         let new = t.b.ins().isub(height, frame);
         t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
-    } else if let Some(body) = t.take_inline_body(callee) {
+    } else if let Some(body) = (!t.next_is_unreachable)
+        .then(|| t.take_inline_body(callee))
+        .flatten()
+    {
         t.inline_call(callee, &body)?;
     } else {
+        if let Some(height) = t.leaf_stack_height {
+            // A cold call (a leaf calls nothing else): the callee's
+            // `stack_enter` reads the height from the global.
+            let addr = t.global_addr(stack);
+            t.b.ins().store(MemFlagsData::trusted(), height, addr, 0);
+        }
         let sig = t
             .env
             .info
