@@ -18,6 +18,7 @@ const COLD_CALLS: &str = r#"
 (module
   (memory (export "memory") 1)
   (global $levels (export "levels") (mut i32) (i32.const 0))
+  (data (i32.const 4096) "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
   (func $panic (param $n i32)
     (global.set $levels (i32.add (global.get $levels) (i32.const 1)))
     (if (local.get $n)
@@ -47,6 +48,36 @@ const COLD_CALLS: &str = r#"
     (call $recurse (i32.const 40) (i32.const 100) (i32.const 3)))
   (func (export "deep_panic_overflows") (result i32)
     (call $recurse (i32.const 40) (i32.const 1000) (i32.const 1000000)))
+  ;; A leaf with a versioned loop (counting down) between two cold calls.
+  (func $sum (export "sum") (param $p i32) (param $n i32) (param $d i32) (result i32)
+    (local $s i32)
+    (if (i32.gt_u (local.get $n) (i32.const 4096))
+      (then (call $panic (local.get $d)) (unreachable)))
+    (block $out
+      (loop $top
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $out (i32.eqz (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
+        (br $top)))
+    (if (i32.gt_u (local.get $s) (i32.const 3000))
+      (then (call $panic (local.get $d)) (unreachable)))
+    (local.get $s))
+  ;; rustc's shape, a cold call in the versioned loop's exit code.
+  (func $scan (export "scan") (param $p i32) (param $n i32) (param $d i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $top
+      (block $b
+        (br_if $b (i32.ne (local.get $i) (local.get $n)))
+        (call $panic (local.get $d))
+        (unreachable))
+      (local.set $s (i32.add (local.get $s)
+        (i32.load8_u (i32.add (local.get $p) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top))
+    (unreachable))
+  (func (export "sum_twice") (param $p i32) (param $n i32) (param $d i32) (result i32)
+    (i32.add (call $sum (local.get $p) (local.get $n) (local.get $d))
+      (call $sum (local.get $p) (local.get $n) (i32.add (local.get $d) (i32.const 1)))))
   ;; A cold call in a loop: the leaf's checks stay on its path.
   (func (export "sum_checked") (param $to i32) (result i32) (local $i i32) (local $sum i32)
     (block $done
@@ -76,7 +107,7 @@ fn cold_calls_end_as_the_metering_s_wasm_does() {
     differential::with_big_stack(|| {
         let wasm = wat::parse_str(COLD_CALLS).unwrap();
         let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
-        let cases: Vec<(&str, Vec<i64>)> = vec![
+        let mut cases: Vec<(&str, Vec<i64>)> = vec![
             ("check", vec![7, 0]),
             ("check", vec![100, 0]),
             ("check", vec![100, 4]),
@@ -90,6 +121,21 @@ fn cold_calls_end_as_the_metering_s_wasm_does() {
             ("sum_checked", vec![5]),
             ("sum_checked", vec![6]),
         ];
+        // 4096 + n: the last byte read just in or past the first page.
+        for export in ["sum", "scan", "sum_twice"] {
+            for (n, d) in [
+                (16, 3),
+                (60, 3),
+                (5000, 3),
+                (5000, 1_000_000),
+                (60, 1_000_000),
+                (0, 2),
+                (61_440, 2),
+                (61_441, 2),
+            ] {
+                cases.push((export, vec![4096, n, d]));
+            }
+        }
         let mut kinds = std::collections::BTreeSet::new();
         for (config, engine) in engines() {
             let module = engine.compile(&prepared).unwrap();
@@ -116,8 +162,15 @@ fn cold_calls_end_as_the_metering_s_wasm_does() {
             }
         }
         // Returned, panicked (the callee returned) and overflowed in the
-        // panic, and out of gas: every way out of a cold call was taken.
-        for kind in ["Returned", "Unreachable", "StackOverflow", "OutOfGas"] {
+        // panic, out of gas, and out of bounds in a versioned loop: every
+        // way out of a cold call was taken.
+        for kind in [
+            "Returned",
+            "Unreachable",
+            "StackOverflow",
+            "OutOfGas",
+            "MemoryOutOfBounds",
+        ] {
             assert!(kinds.iter().any(|k| k.contains(kind)), "{kind}: {kinds:?}");
         }
     });

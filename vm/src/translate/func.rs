@@ -164,7 +164,8 @@ pub(crate) struct Translator<'a, 'f> {
     /// of them (see `scan_body`).
     operators_read: usize,
     memory_len_needed_until: usize,
-    /// The function calls no wasm or host function (see `scan_body`).
+    /// The function calls no wasm or host function but on the way to a
+    /// trap (cold calls, see `scan_body`).
     leaf: bool,
     /// Index in `frames` of the frame a `return` leaves: 0, or the body
     /// frame of the callee being inlined (see [`super::inline`]).
@@ -189,8 +190,9 @@ pub(crate) struct Translator<'a, 'f> {
     pub indirect_buffer: Option<StackSlot>,
     /// In a leaf, or in the body of an inlined callee (always a leaf), the
     /// stack height with the leaf's frame, kept out of the global: nothing
-    /// reads the global before the leaf returns (restoring it) or traps
-    /// (the trap paths store it).
+    /// reads the global before the leaf returns (restoring it), traps (the
+    /// trap paths store it) or makes a cold call (which stores it first,
+    /// see `visit::call`).
     pub leaf_stack_height: Option<Value>,
     /// Whether the operator being translated is the second of an inlined
     /// callee's body (its `call $stack_enter`).
@@ -514,6 +516,13 @@ fn next_is_i64_const(reader: &wasmparser::OperatorsReader<'_>) -> bool {
     next_opcode(reader) == Some(I64_CONST)
 }
 
+/// Whether the next operator `reader` holds is an `unreachable`: a `call`
+/// before it is cold (see [`super::inline::LeafScan`]).
+fn next_is_unreachable(reader: &wasmparser::OperatorsReader<'_>) -> bool {
+    const UNREACHABLE: u8 = 0x00;
+    next_opcode(reader) == Some(UNREACHABLE)
+}
+
 /// What translation needs to know about a body before reading it once.
 struct BodyScan {
     /// How many operators, from the first, may run with a read of the
@@ -584,8 +593,11 @@ fn scan_body(
             // callee's `stack_enter` must find this function's height in
             // the global. An inlined callee may read the length, also
             // after a `memory.grow` of its own, whose reload comes while
-            // this operator is still being translated.
-            Operator::Call { function_index } => env.inline_body(function_index).map(|_| index + 1),
+            // this operator is still being translated. A cold call is
+            // never inlined.
+            Operator::Call { function_index } if !next_is_unreachable(&reader) => {
+                env.inline_body(function_index).map(|_| index + 1)
+            }
             ref op => visit::memory::reads_memory_len(op).then_some(index),
         };
         if let Some(read_until) = read_until {
@@ -815,8 +827,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     ) {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
-        const UNREACHABLE: u8 = 0x00;
-        self.next_is_unreachable = next_opcode(reader) == Some(UNREACHABLE);
+        self.next_is_unreachable = next_is_unreachable(reader);
         if self.pending_gas != 0 && is_load(op) && !self.load_meets_charge.0.contains(&offset) {
             self.load_meets_charge = self.charge_ahead(offset, reader);
         }
@@ -1841,11 +1852,12 @@ mod tests {
     /// A function whose only call is a panic's (`call; unreachable`) is a
     /// leaf: no entry-height slot (its height stays in a register), and
     /// its caller inlines it. The cold call itself is made, never inlined,
-    /// though its callee is a small leaf too.
+    /// though its callee is a small leaf too, so a function that reads no
+    /// memory does not load the memory length for it.
     #[test]
     fn a_panic_s_call_leaves_a_leaf() {
         let functions = clif(
-            r#"(module
+            r#"(module (memory 1)
               (func $panic (param i32))
               (func $check (param i32) (result i32)
                 (if (i32.ge_u (local.get 0) (i32.const 100))
@@ -1862,6 +1874,8 @@ mod tests {
             panic!("{} functions", functions.len());
         };
         assert!(!check.contains("explicit_slot"), "{check}");
+        let memory_len = format!("v0+{}", crate::runtime::vmctx::MEMORY_LEN);
+        assert!(!check.contains(&memory_len), "{check}");
         assert!(not_cold.contains("explicit_slot"), "{not_cold}");
         assert_eq!(wasm_calls(check), 1, "{check}");
         // $check inlined, its cold call to $panic made; $not_cold called.

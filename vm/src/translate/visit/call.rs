@@ -160,7 +160,9 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
     } else if callee == injected.stack_exit_func {
         let frame = t.pop()?;
         if t.leaf_stack_height.is_some() {
-            // The global still holds the height this function entered with.
+            // The global still holds the height this function entered with
+            // (a cold call stored this frame's, but an `unreachable`
+            // follows it).
             return Ok(());
         }
         let addr = t.global_addr(stack);
