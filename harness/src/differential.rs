@@ -122,6 +122,46 @@ pub fn slots_engine() -> Engine {
     .expect("the host target is supported")
 }
 
+/// `prepared` compiled by the engines whose outcomes must each be the
+/// oracle's at any gas: [`engine`] (inlining, loop versioning, deferred
+/// charges), [`baseline_engine`] and [`slots_engine`] (charges where the
+/// metering makes them), by name.
+pub fn compiled_three_ways(prepared: &Prepared) -> Vec<(&'static str, gasket_vm::Module)> {
+    [
+        ("default", engine()),
+        ("baseline", baseline_engine()),
+        ("slots", slots_engine()),
+    ]
+    .into_iter()
+    .map(|(name, engine)| {
+        let module = engine
+            .compile(prepared)
+            .unwrap_or_else(|e| panic!("{name}: compile failed: {e}"));
+        (name, module)
+    })
+    .collect()
+}
+
+/// `export(args)` with `gas` in each of `modules` (of `prepared`) and in
+/// the oracle: panics on the first difference, naming `ctx` and the
+/// engine; returns the observation.
+pub fn all_agree_with_gas(
+    prepared: &Prepared,
+    modules: &[(&str, gasket_vm::Module)],
+    (export, params, args): (&str, &[ValType], &[i64]),
+    gas: u64,
+    ctx: &str,
+) -> Observation {
+    let expected = oracle_with_gas(prepared, export, args, gas)
+        .unwrap_or_else(|e| panic!("{ctx}: {export}{args:?} at {gas}: wasmi: {e:?}"));
+    for (name, module) in modules {
+        let (got, _) = run_gasket_with_gas(module, export, params, args, gas)
+            .unwrap_or_else(|e| panic!("{ctx}: {name}: instantiation failed: {e}"));
+        assert_eq!(got, expected, "{ctx}: {name}: {export}{args:?} at {gas}");
+    }
+    expected
+}
+
 /// Runs `f` on a thread with a 256 MiB stack (deep wasm recursion in both
 /// engines), propagating its panic.
 pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {

@@ -263,38 +263,21 @@ pub fn versioned_loops(data: &[u8]) {
     let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive)
         .unwrap_or_else(|e| panic!("{}: prepare: {e}", generated.wat));
     differential::with_big_stack(move || {
-        let engines = [
-            differential::engine(),
-            differential::baseline_engine(),
-            differential::slots_engine(),
-        ];
-        let modules: Vec<_> = engines
-            .iter()
-            .map(|engine| engine.compile(&prepared).expect("the loop module compiles"))
-            .collect();
+        let modules = differential::compiled_three_ways(&prepared);
         let params = [ValType::I32; 4];
         for args in &generated.calls {
             for export in ["f", "g"] {
-                let run = |module, gas| {
-                    differential::run_gasket_with_gas(module, export, &params, args, gas)
-                        .expect("the loop module instantiates")
-                        .0
+                let call = (export, &params[..], &args[..]);
+                let agree = |gas| {
+                    differential::all_agree_with_gas(&prepared, &modules, call, gas, &generated.wat)
                 };
-                let used = run(&modules[0], differential::GAS).gas_used;
+                let used = agree(differential::GAS).gas_used;
                 // Every limit a few units short (the last iterations'
-                // charges run out), and the generated cuts.
+                // charges run out), half, and the generated cuts.
                 let short = (0..=NEAR_END).map(|cut| used.saturating_sub(cut));
                 let cuts = generated.gas_cuts.map(|cut| used.saturating_sub(cut));
-                let limits = [differential::GAS, used / 2];
-                for gas in limits.into_iter().chain(short).chain(cuts) {
-                    let ctx = format!("{}\n{export}{args:?} at {gas}", generated.wat);
-                    let expected = run(&modules[0], gas);
-                    for (module, engine) in modules[1..].iter().zip(["baseline", "slots"]) {
-                        assert_eq!(run(module, gas), expected, "{ctx}: {engine}");
-                    }
-                    let oracle = differential::oracle_with_gas(&prepared, export, args, gas)
-                        .unwrap_or_else(|e| panic!("{ctx}: wasmi: {e:?}"));
-                    assert_eq!(expected, oracle, "{ctx}: wasmi");
+                for gas in [used / 2].into_iter().chain(short).chain(cuts) {
+                    agree(gas);
                 }
             }
         }

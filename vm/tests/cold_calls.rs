@@ -10,7 +10,6 @@
 
 use gasket_harness::differential;
 use gasket_metering::{Config, Permissive, prepare_with_policy};
-use gasket_vm::Engine;
 
 /// `$panic` recurses `$n` levels, counting them in `levels`: how many fit
 /// under the stack-height limit depends on the height it starts from.
@@ -94,14 +93,6 @@ const COLD_CALLS: &str = r#"
 /// Enough for `$panic` to reach the stack-height limit.
 const AMPLE_GAS: u64 = 100_000_000;
 
-fn engines() -> Vec<(&'static str, Engine)> {
-    vec![
-        ("optimising", differential::engine()),
-        ("baseline", differential::baseline_engine()),
-        ("slots", differential::slots_engine()),
-    ]
-}
-
 #[test]
 fn cold_calls_end_as_the_metering_s_wasm_does() {
     differential::with_big_stack(|| {
@@ -136,29 +127,24 @@ fn cold_calls_end_as_the_metering_s_wasm_does() {
                 cases.push((export, vec![4096, n, d]));
             }
         }
+        let modules = differential::compiled_three_ways(&prepared);
         let mut kinds = std::collections::BTreeSet::new();
-        for (config, engine) in engines() {
-            let module = engine.compile(&prepared).unwrap();
-            for (export, args) in &cases {
-                let sig = prepared
-                    .info
-                    .func_sig(prepared.info.export(export).unwrap().index)
-                    .unwrap();
-                let observe = |gas: u64| {
-                    let expected = differential::oracle_with_gas(&prepared, export, args, gas)
-                        .unwrap_or_else(|e| panic!("{export}{args:?}: wasmi: {e:?}"));
-                    let (got, _) =
-                        differential::run_gasket_with_gas(&module, export, &sig.params, args, gas)
-                            .unwrap();
-                    assert_eq!(got, expected, "{config}: {export}{args:?} with gas {gas}");
-                    got
-                };
-                let ample = observe(AMPLE_GAS);
-                kinds.insert(format!("{:?}", ample.outcome));
-                let used = ample.gas_used;
-                for gas in (used.saturating_sub(40)..=used + 1).chain([used / 2, used / 3]) {
-                    kinds.insert(format!("{:?}", observe(gas).outcome));
-                }
+        for (export, args) in &cases {
+            let params = &prepared
+                .info
+                .func_sig(prepared.info.export(export).unwrap().index)
+                .unwrap()
+                .params;
+            let call = (*export, &params[..], &args[..]);
+            let mut observe = |gas| {
+                let seen =
+                    differential::all_agree_with_gas(&prepared, &modules, call, gas, "cold_calls");
+                kinds.insert(format!("{:?}", seen.outcome));
+                seen
+            };
+            let used = observe(AMPLE_GAS).gas_used;
+            for gas in (used.saturating_sub(40)..=used + 1).chain([used / 2, used / 3]) {
+                observe(gas);
             }
         }
         // Returned, panicked (the callee returned) and overflowed in the

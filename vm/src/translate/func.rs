@@ -148,10 +148,10 @@ pub(crate) struct Translator<'a, 'f> {
     /// `i64.const` (the cost of a charge, where the metering starts a
     /// segment right after a `br_if`).
     pub next_is_i64_const: bool,
-    /// Whether the operator after the one being translated is an
-    /// `unreachable`: a `call` before it is cold (see
-    /// [`super::inline::LeafScan`]).
-    pub next_is_unreachable: bool,
+    /// Whether the operator being translated is a `call` and the one after
+    /// it an `unreachable`: a cold call (see
+    /// [`super::inline::next_is_unreachable`]).
+    pub cold_call: bool,
     /// The offsets of the body being read where loads keep a pending
     /// charge pending or not ([`Translator::charge_ahead`]); empty when
     /// none is known.
@@ -377,7 +377,7 @@ fn translate_body(
         widenable: HashMap::new(),
         pending_gas: 0,
         next_is_i64_const: false,
-        next_is_unreachable: false,
+        cold_call: false,
         load_meets_charge: (0..0, false),
         memory_len: None,
         operators_read: 0,
@@ -505,22 +505,11 @@ fn neither_traps_nor_writes(op: &Operator<'_>) -> bool {
     )
 }
 
-/// The opcode byte of the next operator `reader` holds.
-fn next_opcode(reader: &wasmparser::OperatorsReader<'_>) -> Option<u8> {
-    reader.get_binary_reader().read_u8().ok()
-}
-
 /// Whether the next operator `reader` holds is an `i64.const`.
 fn next_is_i64_const(reader: &wasmparser::OperatorsReader<'_>) -> bool {
     const I64_CONST: u8 = 0x42;
-    next_opcode(reader) == Some(I64_CONST)
-}
-
-/// Whether the next operator `reader` holds is an `unreachable`: a `call`
-/// before it is cold (see [`super::inline::LeafScan`]).
-fn next_is_unreachable(reader: &wasmparser::OperatorsReader<'_>) -> bool {
-    const UNREACHABLE: u8 = 0x00;
-    next_opcode(reader) == Some(UNREACHABLE)
+    let mut bytes = reader.get_binary_reader();
+    bytes.read_u8().ok() == Some(I64_CONST)
 }
 
 /// What translation needs to know about a body before reading it once.
@@ -570,7 +559,7 @@ fn scan_body(
     let mut index = 0;
     while !reader.eof() {
         let op = reader.read()?;
-        leaf.see(&op);
+        leaf.see(&op, &reader);
         index += 1;
         // If the operator reads the length: up to which operator it must
         // then be loaded.
@@ -595,7 +584,7 @@ fn scan_body(
             // after a `memory.grow` of its own, whose reload comes while
             // this operator is still being translated. A cold call is
             // never inlined.
-            Operator::Call { function_index } if !next_is_unreachable(&reader) => {
+            Operator::Call { function_index } if !super::inline::next_is_unreachable(&reader) => {
                 env.inline_body(function_index).map(|_| index + 1)
             }
             ref op => visit::memory::reads_memory_len(op).then_some(index),
@@ -827,7 +816,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     ) {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
-        self.next_is_unreachable = next_is_unreachable(reader);
+        self.cold_call =
+            matches!(op, Operator::Call { .. }) && super::inline::next_is_unreachable(reader);
         if self.pending_gas != 0 && is_load(op) && !self.load_meets_charge.0.contains(&offset) {
             self.load_meets_charge = self.charge_ahead(offset, reader);
         }

@@ -33,7 +33,7 @@
 //! time, which inlining costs it.
 
 use gasket_metering::{Injected, ModuleInfo};
-use wasmparser::{FunctionBody, Operator};
+use wasmparser::{FunctionBody, Operator, OperatorsReader};
 
 /// Largest callee body (bytes of its code-section entry, locals included,
 /// after instrumentation) the optimising pipeline inlines.
@@ -73,16 +73,22 @@ pub(crate) fn helpers(injected: &Injected) -> [u32; 5] {
     ]
 }
 
-/// Whether a body, fed its operators in order, is a leaf: it calls
-/// nothing but the metering helpers, except cold calls. A cold call is a
-/// `call` right before an `unreachable`, as Rust's panics are (`call
-/// $core::panicking::panic; unreachable`): it runs only on the way to a
-/// trap, so it costs the function nothing where it returns. At such a
-/// call a leaf stores its height in the global first, for the callee's
-/// `stack_enter` (`visit::call`).
+/// Whether the next operator `reader` holds is an `unreachable`: a `call`
+/// before it is cold. A cold call runs only on the way to a trap, as
+/// Rust's panics do (`call $core::panicking::panic; unreachable`), so it
+/// costs a function nothing where it returns.
+pub(crate) fn next_is_unreachable(reader: &OperatorsReader<'_>) -> bool {
+    const UNREACHABLE: u8 = 0x00;
+    reader.get_binary_reader().read_u8().ok() == Some(UNREACHABLE)
+}
+
+/// Whether a body is a leaf, fed its operators in order with the reader
+/// after each: it calls nothing but the metering helpers, except cold
+/// calls ([`next_is_unreachable`]). At a cold call a leaf stores its
+/// height in the global first, for the callee's `stack_enter`
+/// (`visit::call`).
 pub(crate) struct LeafScan {
     helpers: [u32; 5],
-    after_call: bool,
     leaf: bool,
 }
 
@@ -90,28 +96,24 @@ impl LeafScan {
     pub(crate) fn new(injected: &Injected) -> Self {
         LeafScan {
             helpers: helpers(injected),
-            after_call: false,
             leaf: true,
         }
     }
 
-    /// Takes the body's next operator.
-    pub(crate) fn see(&mut self, op: &Operator<'_>) {
-        if std::mem::take(&mut self.after_call) && !matches!(op, Operator::Unreachable) {
-            self.leaf = false;
-        }
-        match *op {
-            Operator::Call { function_index } if !self.helpers.contains(&function_index) => {
-                self.after_call = true;
+    /// Takes the body's next operator, `op`, and the reader after it.
+    pub(crate) fn see(&mut self, op: &Operator<'_>, after: &OperatorsReader<'_>) {
+        self.leaf &= match *op {
+            Operator::Call { function_index } => {
+                self.helpers.contains(&function_index) || next_is_unreachable(after)
             }
-            Operator::Call { .. } => {}
-            ref op => self.leaf &= !matches!(op, Operator::CallIndirect { .. }),
-        }
+            Operator::CallIndirect { .. } => false,
+            _ => true,
+        };
     }
 
     /// Whether the operators seen so far make a leaf.
     pub(crate) fn is_leaf(&self) -> bool {
-        self.leaf && !self.after_call
+        self.leaf
     }
 }
 
@@ -138,7 +140,8 @@ pub(crate) fn inline_cost(index: u32, body: &FunctionBody<'_>, info: &ModuleInfo
     let mut reader = body.get_operators_reader().ok()?;
     let mut leaf = LeafScan::new(&info.injected);
     while !reader.eof() {
-        leaf.see(&reader.read().ok()?);
+        let op = reader.read().ok()?;
+        leaf.see(&op, &reader);
     }
     leaf.is_leaf().then_some(bytes + locals)
 }

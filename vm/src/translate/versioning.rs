@@ -859,17 +859,28 @@ mod tests {
 
     use super::*;
 
-    /// The plans of every defined function of `wat` after preparation.
-    fn plans(wat: &str) -> Vec<Vec<LoopPlan>> {
+    /// `wat` prepared.
+    fn prepare(wat: &str) -> gasket_metering::Prepared {
         let wasm = wat::parse_str(wat).unwrap();
-        let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
-        let charge_gas = prepared.info.injected.charge_gas_func;
+        prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap()
+    }
+
+    /// The bodies of the defined functions of `prepared`.
+    fn bodies(prepared: &gasket_metering::Prepared) -> Vec<FunctionBody<'_>> {
         Parser::new(0)
             .parse_all(&prepared.wasm)
             .filter_map(|payload| match payload.unwrap() {
                 Payload::CodeSectionEntry(body) => Some(body),
                 _ => None,
             })
+            .collect()
+    }
+
+    /// The plans of every defined function of `prepared`.
+    fn plans_of(prepared: &gasket_metering::Prepared) -> Vec<Vec<LoopPlan>> {
+        let charge_gas = prepared.info.injected.charge_gas_func;
+        bodies(prepared)
+            .into_iter()
             .map(|body| {
                 let mut plans: Vec<_> =
                     plan_loops(&body, charge_gas).unwrap().into_iter().collect();
@@ -877,6 +888,11 @@ mod tests {
                 plans.into_iter().map(|(_, plan)| plan).collect()
             })
             .collect()
+    }
+
+    /// The plans of every defined function of `wat` after preparation.
+    fn plans(wat: &str) -> Vec<Vec<LoopPlan>> {
+        plans_of(&prepare(wat))
     }
 
     fn bound(base: Option<u32>, stride: u32, with_limit: bool, end: u64) -> Bound {
@@ -1218,22 +1234,14 @@ mod tests {
             let shape = usize::from(bytes[1]) % SHAPES;
             let generated = gasket_harness::loops::loop_module(&bytes);
             made[shape] += 1;
-            let found = plans(&generated.wat);
-            if !found[0].is_empty() {
+            let prepared = prepare(&generated.wat);
+            if !plans_of(&prepared)[0].is_empty() {
                 planned[shape] += 1;
             }
             // `f`, called by `g`, small enough to be inlined there.
-            let wasm = wat::parse_str(&generated.wat).unwrap();
-            let prepared = prepare_with_policy(&wasm, &Config::default(), &Permissive).unwrap();
-            let f = Parser::new(0)
-                .parse_all(&prepared.wasm)
-                .find_map(|payload| match payload.unwrap() {
-                    Payload::CodeSectionEntry(body) => Some(body),
-                    _ => None,
-                })
-                .unwrap();
+            let f = &bodies(&prepared)[0];
             let first = prepared.info.imported_functions;
-            if crate::translate::inline::inline_cost(first, &f, &prepared.info).is_some() {
+            if crate::translate::inline::inline_cost(first, f, &prepared.info).is_some() {
                 inlined[shape] += 1;
             }
         }

@@ -178,10 +178,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let height = t.b.ins().load(types::I32, MemFlagsData::trusted(), addr, 0);
         let new = t.b.ins().isub(height, frame);
         t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
-    } else if let Some(body) = (!t.next_is_unreachable)
-        .then(|| t.take_inline_body(callee))
-        .flatten()
-    {
+    } else if let Some(body) = (!t.cold_call).then(|| t.take_inline_body(callee)).flatten() {
         t.inline_call(callee, &body)?;
     } else {
         if let Some(height) = t.leaf_stack_height {
