@@ -617,7 +617,8 @@ impl Engine {
     pub fn compile(&self, prepared: &Prepared) -> Result<Module, CompileError> {
         let info = &prepared.info;
         let parsed = parse_module(&prepared.wasm, info)?;
-        let env = ModuleEnv::new(info, &parsed.bodies);
+        let mut env = ModuleEnv::new(info, &parsed.bodies);
+        env.one_raise_per_function = self.config.regalloc == Regalloc::SinglePass;
         let total = info.functions.len();
         let imported = info.imported_functions as usize;
         if parsed.bodies.len() + imported != total {

@@ -12,8 +12,10 @@
 //!
 //! Both tiers compile the same instrumented module to the same CLIF (but
 //! for the optimising tier's inlining of small leaves, the same operators
-//! translated in place), and gas and outcomes come from the instrumentation, so a call gives the same
-//! result and gas whichever tier runs it (the golden vectors, the
+//! translated in place, and the baseline's one call of `raise_trap` per
+//! function, where the trap paths join), and gas and outcomes come from
+//! the instrumentation, so a call gives the same result and gas whichever
+//! tier runs it (the golden vectors, the
 //! differential tests and the host-env contract sequence check it for the
 //! baseline). Only speed, and the native stack a call takes, differ: both
 //! tiers take the optimising config's `native_stack_bytes`, and the

@@ -70,14 +70,27 @@ use crate::error::CompileError;
 use crate::runtime::vmctx;
 use crate::trap::TrapKind;
 
-/// Checks an access of `size` bytes at `index + offset`; returns its
-/// native address.
+/// Checks an access of `size` bytes at `index`; returns its native
+/// address.
 pub(crate) fn checked_addr(
+    t: &mut Translator<'_, '_>,
+    index: Value,
+    size: u32,
+) -> Result<Value, CompileError> {
+    let (addr, offset) = checked_place(t, index, 0, size)?;
+    debug_assert_eq!(offset, 0);
+    Ok(addr)
+}
+
+/// Checks an access of `size` bytes at `index + offset`; returns its
+/// native address as an address and an offset from it for the load or
+/// store (no address arithmetic for the offsets that fit).
+pub(crate) fn checked_place(
     t: &mut Translator<'_, '_>,
     index: Value,
     offset: u64,
     size: u32,
-) -> Result<Value, CompileError> {
+) -> Result<(Value, i32), CompileError> {
     // offset < 2^32 (memory32): no overflow.
     let needed = offset + u64::from(size);
     // In a versioned loop's fast copy, its guard proves this access
@@ -89,10 +102,7 @@ pub(crate) fn checked_addr(
         let wide = t.b.ins().uextend(types::I64, index);
         let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
         let addr = t.b.ins().iadd(base, wide);
-        return Ok(match offset {
-            0 => addr,
-            _ => t.b.ins().iadd_imm_s(addr, offset as i64),
-        });
+        return Ok(place(t, addr, offset));
     }
     let proven = t.checked.get(&index).is_some_and(|&end| end >= needed)
         || constant_within_initial(t, index, needed)
@@ -132,11 +142,15 @@ pub(crate) fn checked_addr(
     }
     let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
     let addr = t.b.ins().iadd(base, wide);
-    Ok(if offset == 0 {
-        addr
-    } else {
-        t.b.ins().iadd_imm_s(addr, offset as i64)
-    })
+    Ok(place(t, addr, offset))
+}
+
+/// `addr + offset` as an address and an immediate offset.
+fn place(t: &mut Translator<'_, '_>, addr: Value, offset: u64) -> (Value, i32) {
+    match i32::try_from(offset) {
+        Ok(offset) => (addr, offset),
+        Err(_) => (t.b.ins().iadd_imm_s(addr, offset as i64), 0),
+    }
 }
 
 /// A bounds check that a later access may still widen: it checks `index`

@@ -152,6 +152,16 @@ pub(crate) struct Translator<'a, 'f> {
     /// it an `unreachable`: a cold call (see
     /// [`super::inline::next_is_unreachable`]).
     pub cold_call: bool,
+    /// The cost of a charge whose `i64.const` was read and the `call` of
+    /// `charge_gas` is next: no value is made for it (see
+    /// `visit::numeric`); the call takes it.
+    pub constant_charge: Option<i64>,
+    /// Whether the operator being translated is an `i64.const` and the
+    /// next the `call` of `charge_gas`.
+    pub charge_is_next: bool,
+    /// The block every trap path ends in, once one is made
+    /// ([`Translator::emit_trap_block`]).
+    raise_block: Option<Block>,
     /// The offsets of the body being read where loads keep a pending
     /// charge pending or not ([`Translator::charge_ahead`]); empty when
     /// none is known.
@@ -378,6 +388,9 @@ fn translate_body(
         pending_gas: 0,
         next_is_i64_const: false,
         cold_call: false,
+        constant_charge: None,
+        charge_is_next: false,
+        raise_block: None,
         load_meets_charge: (0..0, false),
         memory_len: None,
         operators_read: 0,
@@ -510,6 +523,13 @@ fn next_is_i64_const(reader: &wasmparser::OperatorsReader<'_>) -> bool {
     const I64_CONST: u8 = 0x42;
     let mut bytes = reader.get_binary_reader();
     bytes.read_u8().ok() == Some(I64_CONST)
+}
+
+/// Whether the next operator `reader` holds is a `call` of `callee`.
+fn next_is_call_of(reader: &wasmparser::OperatorsReader<'_>, callee: u32) -> bool {
+    const CALL: u8 = 0x10;
+    let mut bytes = reader.get_binary_reader();
+    bytes.read_u8().ok() == Some(CALL) && bytes.read_var_u32().ok() == Some(callee)
 }
 
 /// What translation needs to know about a body before reading it once.
@@ -816,6 +836,11 @@ impl<'a, 'f> Translator<'a, 'f> {
     ) {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
+        // In slots every charge is a value checked where the metering
+        // makes it (`visit::call`).
+        self.charge_is_next = matches!(op, Operator::I64Const { .. })
+            && !self.in_slots()
+            && next_is_call_of(reader, self.env.info.injected.charge_gas_func);
         self.cold_call =
             matches!(op, Operator::Call { .. }) && super::inline::next_is_unreachable(reader);
         if self.pending_gas != 0 && is_load(op) && !self.load_meets_charge.0.contains(&offset) {
@@ -1186,20 +1211,24 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().load(PTR, flags, self.vmctx, offset)
     }
 
-    /// Address of the slot of global `index`.
-    pub(crate) fn global_addr(&mut self, index: u32) -> Value {
+    /// Where global `index` lives: a base address and an offset from it
+    /// (loads and stores take the offset, so no address arithmetic).
+    pub(crate) fn global_place(&mut self, index: u32) -> (Value, i32) {
         if index == self.env.info.injected.stack_global {
-            return self
-                .b
-                .ins()
-                .iadd_imm_s(self.vmctx, i64::from(vmctx::STACK_HEIGHT));
+            return (self.vmctx, vmctx::STACK_HEIGHT);
         }
-        if vmctx::globals_inline(self.env.info.globals.len()) {
-            let offset = i64::from(vmctx::INLINE_GLOBALS_OFFSET) + i64::from(index) * 8;
-            return self.b.ins().iadd_imm_s(self.vmctx, offset);
+        let slot = |index: u32| i32::try_from(index).ok()?.checked_mul(8);
+        if vmctx::globals_inline(self.env.info.globals.len())
+            && let Some(offset) =
+                slot(index).and_then(|s| s.checked_add(vmctx::INLINE_GLOBALS_OFFSET))
+        {
+            return (self.vmctx, offset);
         }
         let base = self.vmctx_ptr(vmctx::GLOBALS);
-        self.b.ins().iadd_imm_s(base, i64::from(index) * 8)
+        match slot(index) {
+            Some(offset) => (base, offset),
+            None => (self.b.ins().iadd_imm_s(base, i64::from(index) * 8), 0),
+        }
     }
 
     /// The gas left, read from the pinned register (see the module docs).
@@ -1212,9 +1241,9 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().set_pinned_reg(gas);
     }
 
-    /// Address of the gas global's slot.
-    fn gas_addr(&mut self) -> Value {
-        self.global_addr(self.env.info.injected.gas_global)
+    /// Where the gas global lives ([`Self::global_place`]).
+    fn gas_place(&mut self) -> (Value, i32) {
+        self.global_place(self.env.info.injected.gas_global)
     }
 
     /// Arguments of a call to a wasm function: the context, then `params`
@@ -1411,18 +1440,17 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// code can read it).
     fn sync_out(&mut self) {
         let gas = self.gas_value();
-        let addr = self.gas_addr();
-        self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
+        let (base, offset) = self.gas_place();
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), gas, base, offset);
     }
 
     /// Reloads the gas left and the cached memory length (after anything
     /// outside wasm code may have changed them).
     fn sync_in(&mut self) {
-        let addr = self.gas_addr();
-        let gas = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), addr, 0);
+        let (base, offset) = self.gas_place();
+        let gas = (self.b.ins()).load(types::I64, MemFlagsData::trusted(), base, offset);
         self.set_gas(gas);
         self.reload_memory_len();
     }
@@ -1591,12 +1619,15 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
         }
         self.trap_block_of.clear();
+        self.emit_raise_block();
     }
 
     /// A trap path. Under a pending charge ([`Self::defer_charge`]), it
     /// first does what checking the charge where the metering made it
     /// would have: OutOfGas if the gas is short, else the charge taken
-    /// and the trap of `site.code` with the gas that leaves.
+    /// and the trap of `site.code` with the gas that leaves. It ends in
+    /// [`Self::raise`], or jumps to the function's one block that does
+    /// (`ModuleEnv::one_raise_per_function`).
     fn emit_trap_block(&mut self, site: TrapSite, block: Block) {
         let TrapSite {
             code,
@@ -1631,26 +1662,58 @@ impl<'a, 'f> Translator<'a, 'f> {
         } else {
             self.gas_value()
         };
-        let addr = self.gas_addr();
-        self.b.ins().store(MemFlagsData::trusted(), gas, addr, 0);
         if code == TrapKind::StackOverflow.code() {
-            let addr = self.global_addr(self.env.info.injected.stack_global);
+            let (base, offset) = self.global_place(self.env.info.injected.stack_global);
             let minus_one = self.b.ins().iconst(types::I32, -1);
-            self.b
-                .ins()
-                .store(MemFlagsData::trusted(), minus_one, addr, 0);
+            (self.b.ins()).store(MemFlagsData::trusted(), minus_one, base, offset);
         } else if let Some(height) = height
             && code != CODE_NATIVE_STACK
         {
             // A trap after a leaf's `stack_enter`.
-            let addr = self.global_addr(self.env.info.injected.stack_global);
-            self.b.ins().store(MemFlagsData::trusted(), height, addr, 0);
+            let (base, offset) = self.global_place(self.env.info.injected.stack_global);
+            (self.b.ins()).store(MemFlagsData::trusted(), height, base, offset);
         }
         let code = if code == DYNAMIC_CODE {
             self.b.block_params(block)[0]
         } else {
             self.b.ins().iconst(types::I32, i64::from(code))
         };
+        if !self.env.one_raise_per_function {
+            self.raise(code, gas);
+            return;
+        }
+        let raise = match self.raise_block {
+            Some(raise) => raise,
+            None => {
+                let raise = self.b.create_block();
+                self.b.append_block_param(raise, types::I32);
+                self.b.append_block_param(raise, types::I64);
+                self.b.set_cold_block(raise);
+                self.raise_block = Some(raise);
+                raise
+            }
+        };
+        self.jump(raise, &[code, gas]);
+    }
+
+    /// The block every trap path of the function ends in: it raises the
+    /// trap of its parameter.
+    fn emit_raise_block(&mut self) {
+        let Some(raise) = self.raise_block.take() else {
+            return;
+        };
+        self.b.switch_to_block(raise);
+        let (code, gas) = (self.b.block_params(raise)[0], self.b.block_params(raise)[1]);
+        self.raise(code, gas);
+    }
+
+    /// Stores `gas` in the gas global, calls `raise_trap` with `code` and
+    /// ends the block.
+    fn raise(&mut self, code: Value, gas: Value) {
+        let (base, offset) = self.gas_place();
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), gas, base, offset);
         self.raw_libcall(Libcall::RaiseTrap, &[code]);
         // raise_trap never returns; the block still needs a terminator.
         let zeros: Vec<Value> = (self.results.clone().into_iter())

@@ -61,6 +61,12 @@ pub(crate) struct ModuleEnv<'a> {
     /// The body of each defined function that calls may inline, and what
     /// inlining it costs (see [`inline`]), by defined-function index.
     pub inline_bodies: Vec<Option<(FunctionBody<'a>, usize)>>,
+    /// Each function's trap paths end in one shared call of `raise_trap`
+    /// rather than each in its own: less CLIF for the single-pass tier,
+    /// whose compile time is its point (the optimising tier keeps one call
+    /// per path: the shared block's shape reached its hot code's register
+    /// allocation). The same traps, gas and globals either way.
+    pub one_raise_per_function: bool,
 }
 
 impl<'a> ModuleEnv<'a> {
@@ -82,6 +88,7 @@ impl<'a> ModuleEnv<'a> {
                     inline::inline_cost(index, body, info).map(|cost| (body.clone(), cost))
                 })
                 .collect(),
+            one_raise_per_function: false,
         }
     }
 

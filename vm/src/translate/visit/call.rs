@@ -90,6 +90,10 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
     let injected = &t.env.info.injected;
     let (stack, limit) = (injected.stack_global, injected.stack_limit);
     if callee == injected.charge_gas_func {
+        if let Some(cost) = t.constant_charge.take() {
+            t.defer_charge(cost as u64);
+            return Ok(());
+        }
         let cost = t.pop()?;
         // In slots, every charge is checked where the metering makes it:
         // the reference the gas sweeps compare deferral against.
@@ -119,7 +123,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         t.push(units);
     } else if callee == injected.stack_enter_func {
         let frame = t.pop()?;
-        let addr = t.global_addr(stack);
+        let (base, offset) = t.global_place(stack);
         let caller = t.caller_stack_height.filter(|_| t.inlined_entry);
         let (height, new) = match (caller, t.constant(frame)) {
             // An inlined callee's: the global holds the caller's entry
@@ -129,7 +133,9 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
                 (None, new)
             }
             _ => {
-                let height = t.b.ins().load(types::I32, MemFlagsData::trusted(), addr, 0);
+                let height =
+                    t.b.ins()
+                        .load(types::I32, MemFlagsData::trusted(), base, offset);
                 (Some(height), t.b.ins().iadd(height, frame))
             }
         };
@@ -140,7 +146,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         if t.leaf_entry() || t.inlined_entry {
             t.leaf_stack_height = Some(new);
         } else {
-            t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
+            t.b.ins().store(MemFlagsData::trusted(), new, base, offset);
             // In slots, the exit subtracts as the wasm does: a reference
             // for the tests that compare heights across translations.
             if t.body_entry()
@@ -165,27 +171,31 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
             // follows it).
             return Ok(());
         }
-        let addr = t.global_addr(stack);
+        let (base, offset) = t.global_place(stack);
         if let Some((_, slot, units)) = t.entry_stack_height
             && t.constant(frame) == Some(units)
         {
             let entered = t.b.ins().stack_load(PTR, types::I32, slot, 0);
             // Every call returned the global as it found it: it holds the
             // entry's height plus this frame.
-            t.b.ins().store(MemFlagsData::trusted(), entered, addr, 0);
+            t.b.ins()
+                .store(MemFlagsData::trusted(), entered, base, offset);
             return Ok(());
         }
-        let height = t.b.ins().load(types::I32, MemFlagsData::trusted(), addr, 0);
+        let height =
+            t.b.ins()
+                .load(types::I32, MemFlagsData::trusted(), base, offset);
         let new = t.b.ins().isub(height, frame);
-        t.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
+        t.b.ins().store(MemFlagsData::trusted(), new, base, offset);
     } else if let Some(body) = (!t.cold_call).then(|| t.take_inline_body(callee)).flatten() {
         t.inline_call(callee, &body)?;
     } else {
         if let Some(height) = t.leaf_stack_height {
             // A cold call (a leaf calls nothing else): the callee's
             // `stack_enter` reads the height from the global.
-            let addr = t.global_addr(stack);
-            t.b.ins().store(MemFlagsData::trusted(), height, addr, 0);
+            let (base, offset) = t.global_place(stack);
+            t.b.ins()
+                .store(MemFlagsData::trusted(), height, base, offset);
         }
         let sig = t
             .env

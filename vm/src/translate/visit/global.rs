@@ -43,15 +43,15 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         }
         Operator::GlobalGet { global_index } => {
             let ty = global_type(t, global_index)?;
-            let addr = t.global_addr(global_index);
-            let v = t.b.ins().load(ty, MemFlagsData::trusted(), addr, 0);
+            let (base, offset) = t.global_place(global_index);
+            let v = t.b.ins().load(ty, MemFlagsData::trusted(), base, offset);
             t.push(v);
         }
         Operator::GlobalSet { global_index } => {
             global_type(t, global_index)?;
             let v = t.pop()?;
-            let addr = t.global_addr(global_index);
-            t.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
+            let (base, offset) = t.global_place(global_index);
+            t.b.ins().store(MemFlagsData::trusted(), v, base, offset);
         }
         _ => return Ok(false),
     }

@@ -19,7 +19,7 @@ use wasmparser::{MemArg, Operator};
 
 use crate::error::CompileError;
 use crate::runtime::vmctx::Libcall;
-use crate::translate::bounds::{checked_addr, heap_flags};
+use crate::translate::bounds::{checked_addr, checked_place, heap_flags};
 use crate::translate::func::Translator;
 use crate::trap::TrapKind;
 
@@ -185,22 +185,22 @@ fn memarg_offset(t: &Translator<'_, '_>, memarg: MemArg) -> Result<u64> {
 fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
     let offset = memarg_offset(t, memarg)?;
     let index = t.pop()?;
-    let addr = checked_addr(t, index, offset, load_size(kind))?;
+    let (addr, at) = checked_place(t, index, offset, load_size(kind))?;
     let f = heap_flags();
     let ins = t.b.ins();
     let v = match kind {
-        Load::I32 => ins.load(I32, f, addr, 0),
-        Load::I64 => ins.load(I64, f, addr, 0),
-        Load::I32_8S => ins.sload8(I32, f, addr, 0),
-        Load::I32_8U => ins.uload8(I32, f, addr, 0),
-        Load::I32_16S => ins.sload16(I32, f, addr, 0),
-        Load::I32_16U => ins.uload16(I32, f, addr, 0),
-        Load::I64_8S => ins.sload8(I64, f, addr, 0),
-        Load::I64_8U => ins.uload8(I64, f, addr, 0),
-        Load::I64_16S => ins.sload16(I64, f, addr, 0),
-        Load::I64_16U => ins.uload16(I64, f, addr, 0),
-        Load::I64_32S => ins.sload32(f, addr, 0),
-        Load::I64_32U => ins.uload32(f, addr, 0),
+        Load::I32 => ins.load(I32, f, addr, at),
+        Load::I64 => ins.load(I64, f, addr, at),
+        Load::I32_8S => ins.sload8(I32, f, addr, at),
+        Load::I32_8U => ins.uload8(I32, f, addr, at),
+        Load::I32_16S => ins.sload16(I32, f, addr, at),
+        Load::I32_16U => ins.uload16(I32, f, addr, at),
+        Load::I64_8S => ins.sload8(I64, f, addr, at),
+        Load::I64_8U => ins.uload8(I64, f, addr, at),
+        Load::I64_16S => ins.sload16(I64, f, addr, at),
+        Load::I64_16U => ins.uload16(I64, f, addr, at),
+        Load::I64_32S => ins.sload32(f, addr, at),
+        Load::I64_32U => ins.uload32(f, addr, at),
     };
     t.push(v);
     Ok(())
@@ -209,15 +209,15 @@ fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
 fn store(t: &mut Translator<'_, '_>, memarg: MemArg, size: u32) -> Result<()> {
     let offset = memarg_offset(t, memarg)?;
     let (index, value) = t.pop2()?;
-    let addr = checked_addr(t, index, offset, size)?;
+    let (addr, at) = checked_place(t, index, offset, size)?;
     let f = heap_flags();
     let width = t.b.func.dfg.value_type(value).bytes();
     let ins = t.b.ins();
     match (size, width) {
-        (1, _) => ins.istore8(f, value, addr, 0),
-        (2, _) => ins.istore16(f, value, addr, 0),
-        (4, 8) => ins.istore32(f, value, addr, 0),
-        _ => ins.store(f, value, addr, 0),
+        (1, _) => ins.istore8(f, value, addr, at),
+        (2, _) => ins.istore16(f, value, addr, at),
+        (4, 8) => ins.istore32(f, value, addr, at),
+        _ => ins.store(f, value, addr, at),
     };
     Ok(())
 }
@@ -324,8 +324,8 @@ fn inline_copy(t: &mut Translator<'_, '_>, dst: Value, src: Value, len: Value) -
         return Ok(false);
     };
     forget_widenable_checks(t);
-    let to = checked_addr(t, dst, 0, bytes)?;
-    let from = checked_addr(t, src, 0, bytes)?;
+    let to = checked_addr(t, dst, bytes)?;
+    let from = checked_addr(t, src, bytes)?;
     let f = heap_flags();
     let pieces = pieces(bytes, 16);
     let values: Vec<Value> = pieces
@@ -346,7 +346,7 @@ fn inline_fill(t: &mut Translator<'_, '_>, dst: Value, value: Value, len: Value)
         return Ok(false);
     };
     forget_widenable_checks(t);
-    let to = checked_addr(t, dst, 0, bytes)?;
+    let to = checked_addr(t, dst, bytes)?;
     let f = heap_flags();
     let wide = t.b.ins().uextend(I64, value);
     let byte = t.b.ins().band_imm_u(wide, 0xff);

@@ -53,6 +53,9 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
             let v = t.b.ins().iconst(I32, i64::from(value));
             t.push(v);
         }
+        // A charge's cost: the call (next) defers it; an `iconst` would
+        // be dead code for every pass to carry.
+        O::I64Const { value } if t.charge_is_next => t.constant_charge = Some(value),
         O::I64Const { value } => {
             let v = t.b.ins().iconst(I64, value);
             t.push(v);
