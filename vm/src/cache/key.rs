@@ -112,7 +112,11 @@ use crate::engine::Engine;
 ///   `iconst`, globals and memory accesses take their offsets in the
 ///   load or store; the single-pass tier ends each function's trap paths
 ///   in one call of `raise_trap`.
-pub const COMPILER_VERSION: u32 = 31;
+/// - 32: a heap index's `uextend` and address, and the heap base, made
+///   once per block (and the blocks it alone leads to); no `iconst` for
+///   the stack helpers' constant frames; a function's locals zeroed only
+///   where read before written.
+pub const COMPILER_VERSION: u32 = 32;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

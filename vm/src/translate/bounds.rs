@@ -60,7 +60,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::immediates::Imm64;
 use cranelift_codegen::ir::{
-    Inst, InstBuilder, InstructionData, MemFlagsData, Opcode, Value, types,
+    Block, Inst, InstBuilder, InstructionData, MemFlagsData, Opcode, Value, types,
 };
 use gasket_metering::{CostClass, OpClass, op_class};
 use wasmparser::Operator;
@@ -99,9 +99,7 @@ pub(crate) fn checked_place(
         .as_ref()
         .is_some_and(|plan| plan.proven.contains(&t.offset))
     {
-        let wide = t.b.ins().uextend(types::I64, index);
-        let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
-        let addr = t.b.ins().iadd(base, wide);
+        let addr = heap_address(t, index);
         return Ok(place(t, addr, offset));
     }
     let proven = t.checked.get(&index).is_some_and(|&end| end >= needed)
@@ -110,8 +108,8 @@ pub(crate) fn checked_place(
     if !proven {
         t.checked.insert(index, needed);
     }
-    let wide = t.b.ins().uextend(types::I64, index);
     if !proven {
+        let wide = wide_index(t, index);
         // offset < 2^32 (memory32), so -(offset + size) fits in an i64
         // immediate; its own constant, so that `widen` may lower it.
         let needed_const = t.b.ins().iconst(types::I64, -(needed as i64));
@@ -140,9 +138,91 @@ pub(crate) fn checked_place(
         let oob = t.b.ins().icmp(IntCC::SignedGreaterThan, wide, limit);
         t.trap_if(oob, TrapKind::MemoryOutOfBounds);
     }
-    let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
-    let addr = t.b.ins().iadd(base, wide);
+    let addr = heap_address(t, index);
     Ok(place(t, addr, offset))
+}
+
+/// Heap index `index` extended to 64 bits: the `uextend` already made in
+/// the block being filled, else a new one ([`HeapAddresses`]).
+fn wide_index(t: &mut Translator<'_, '_>, index: Value) -> Value {
+    let at = t.heap_addresses.entry(t.b.current_block(), index);
+    match at.and_then(|at| t.heap_addresses.of_index.get(at)) {
+        Some(&(_, wide, _)) => wide,
+        None => {
+            let wide = t.b.ins().uextend(types::I64, index);
+            t.heap_addresses.remember(index, wide, None);
+            wide
+        }
+    }
+}
+
+/// The native address of heap index `index`: the one already computed in
+/// the block being filled, else computed now ([`HeapAddresses`]).
+fn heap_address(t: &mut Translator<'_, '_>, index: Value) -> Value {
+    let wide = wide_index(t, index);
+    let at = t.heap_addresses.entry(t.b.current_block(), index);
+    if let Some((_, _, Some(addr))) = at.and_then(|at| t.heap_addresses.of_index.get(at)) {
+        return *addr;
+    }
+    let base = match t.heap_addresses.base {
+        Some(base) => base,
+        None => {
+            let base = t.vmctx_ptr(vmctx::MEMORY_BASE);
+            *t.heap_addresses.base.insert(base)
+        }
+    };
+    let addr = t.b.ins().iadd(base, wide);
+    t.heap_addresses.remember(index, wide, Some(addr));
+    addr
+}
+
+/// The heap's base, and heap indexes' `uextend`s and addresses, made in
+/// `block` or in blocks that lead only to it, so they dominate the rest
+/// of it: reused rather than made again. Cranelift's optimiser shares
+/// them too, but the single-pass tier does not optimise, and every pass
+/// carries each copy.
+#[derive(Default)]
+pub(crate) struct HeapAddresses {
+    block: Option<Block>,
+    base: Option<Value>,
+    /// Index, its `uextend`, its address if made.
+    of_index: Vec<(Value, Value, Option<Value>)>,
+}
+
+impl HeapAddresses {
+    /// Indexes remembered per block: a linear search stays short.
+    const MAX_INDEXES: usize = 16;
+
+    /// Where `index` is in `of_index`, once this remembers `block` (and
+    /// nothing before it).
+    fn entry(&mut self, block: Option<Block>, index: Value) -> Option<usize> {
+        if self.block != block {
+            *self = HeapAddresses {
+                block,
+                ..HeapAddresses::default()
+            };
+        }
+        self.of_index.iter().position(|&(i, _, _)| i == index)
+    }
+
+    /// Remembers `index`'s `uextend` and address (the block is the one
+    /// [`Self::entry`] last saw).
+    fn remember(&mut self, index: Value, wide: Value, addr: Option<Value>) {
+        let full = self.of_index.len() >= Self::MAX_INDEXES;
+        match self.of_index.iter_mut().find(|(i, _, _)| *i == index) {
+            Some(entry) => *entry = (index, wide, addr),
+            None if !full => self.of_index.push((index, wide, addr)),
+            None => {}
+        }
+    }
+
+    /// `to`, whose only predecessor is `from`, goes on where `from` ended:
+    /// what `from` defined dominates it.
+    pub(crate) fn follow(&mut self, from: Option<Block>, to: Block) {
+        if self.block.is_some() && self.block == from {
+            self.block = Some(to);
+        }
+    }
 }
 
 /// `addr + offset` as an address and an immediate offset.

@@ -152,13 +152,16 @@ pub(crate) struct Translator<'a, 'f> {
     /// it an `unreachable`: a cold call (see
     /// [`super::inline::next_is_unreachable`]).
     pub cold_call: bool,
-    /// The cost of a charge whose `i64.const` was read and the `call` of
-    /// `charge_gas` is next: no value is made for it (see
-    /// `visit::numeric`); the call takes it.
-    pub constant_charge: Option<i64>,
-    /// Whether the operator being translated is an `i64.const` and the
-    /// next the `call` of `charge_gas`.
-    pub charge_is_next: bool,
+    /// The argument of a metering helper (`charge_gas`, `stack_enter`,
+    /// `stack_exit`) whose constant was read and whose `call` is next: no
+    /// value is made for it (see `visit::numeric`); the call takes it.
+    pub constant_arg: Option<i64>,
+    /// Whether the operator being translated is a constant and the next
+    /// the `call` of one of those helpers.
+    pub constant_arg_is_next: bool,
+    /// Heap addresses to reuse ([`super::bounds::HeapAddresses`]).
+    pub heap_addresses: super::bounds::HeapAddresses,
+
     /// The block every trap path ends in, once one is made
     /// ([`Translator::emit_trap_block`]).
     raise_block: Option<Block>,
@@ -388,8 +391,9 @@ fn translate_body(
         pending_gas: 0,
         next_is_i64_const: false,
         cold_call: false,
-        constant_charge: None,
-        charge_is_next: false,
+        constant_arg: None,
+        constant_arg_is_next: false,
+        heap_addresses: Default::default(),
         raise_block: None,
         load_meets_charge: (0..0, false),
         memory_len: None,
@@ -454,7 +458,8 @@ fn translate_body(
     }
     t.reload_memory_len();
     t.stack_check();
-    t.define_locals(&params[1..=n], &sig.params, body)?;
+    let zero_implicitly = !t.in_slots();
+    t.define_locals(&params[1..=n], &sig.params, body, zero_implicitly)?;
 
     let exit = t.b.create_block();
     for &ty in &t.results {
@@ -525,11 +530,18 @@ fn next_is_i64_const(reader: &wasmparser::OperatorsReader<'_>) -> bool {
     bytes.read_u8().ok() == Some(I64_CONST)
 }
 
-/// Whether the next operator `reader` holds is a `call` of `callee`.
-fn next_is_call_of(reader: &wasmparser::OperatorsReader<'_>, callee: u32) -> bool {
+/// Whether the next operator `reader` holds is a `call` of one of
+/// `callees`.
+fn next_calls_one_of<const N: usize>(
+    reader: &wasmparser::OperatorsReader<'_>,
+    callees: [u32; N],
+) -> bool {
     const CALL: u8 = 0x10;
     let mut bytes = reader.get_binary_reader();
-    bytes.read_u8().ok() == Some(CALL) && bytes.read_var_u32().ok() == Some(callee)
+    bytes.read_u8().ok() == Some(CALL)
+        && bytes
+            .read_var_u32()
+            .is_ok_and(|callee| callees.contains(&callee))
 }
 
 /// What translation needs to know about a body before reading it once.
@@ -649,12 +661,18 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     /// Defines the locals of a function of `body` after those in `locals`:
     /// its parameters, of types `params`, as `args`, then the locals it
-    /// declares, each zero.
+    /// declares, each zero. With `zero_implicitly`, the declared locals
+    /// are left undefined: the SSA builder makes a zero for one read
+    /// before any write (`FunctionBuilder::use_var`), so the locals that
+    /// are written first cost nothing. Only for a function's own entry,
+    /// which runs once: an inlined callee's locals must be zero again at
+    /// each of its entries, and cells in slots must be written.
     fn define_locals(
         &mut self,
         args: &[Value],
         params: &[gasket_metering::ValType],
         body: &FunctionBody<'_>,
+        zero_implicitly: bool,
     ) -> Result<()> {
         for (&value, &ty) in args.iter().zip(params) {
             let ty = clif_type(ty);
@@ -676,9 +694,11 @@ impl<'a, 'f> Translator<'a, 'f> {
             };
             for _ in 0..count {
                 let var = self.b.declare_var(ty);
-                let zero = self.b.ins().iconst(ty, 0);
                 self.locals.push((var, ty));
-                self.local_set(self.locals.len() as u32 - 1, zero)?;
+                if !zero_implicitly {
+                    let zero = self.b.ins().iconst(ty, 0);
+                    self.local_set(self.locals.len() as u32 - 1, zero)?;
+                }
             }
         }
         Ok(())
@@ -724,7 +744,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         );
         self.func = callee;
         self.offset = body.range().start;
-        self.define_locals(&args, &sig.params, body)?;
+        self.define_locals(&args, &sig.params, body, false)?;
         let dest = self.b.create_block();
         for &ty in &sig.results {
             self.b.append_block_param(dest, clif_type(ty));
@@ -837,10 +857,20 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
         // In slots every charge is a value checked where the metering
-        // makes it (`visit::call`).
-        self.charge_is_next = matches!(op, Operator::I64Const { .. })
-            && !self.in_slots()
-            && next_is_call_of(reader, self.env.info.injected.charge_gas_func);
+        // makes it, and the heights are computed as the wasm does
+        // (`visit::call`).
+        let injected = &self.env.info.injected;
+        self.constant_arg_is_next =
+            matches!(op, Operator::I32Const { .. } | Operator::I64Const { .. })
+                && !self.in_slots()
+                && next_calls_one_of(
+                    reader,
+                    [
+                        injected.charge_gas_func,
+                        injected.stack_enter_func,
+                        injected.stack_exit_func,
+                    ],
+                );
         self.cold_call =
             matches!(op, Operator::Call { .. }) && super::inline::next_is_unreachable(reader);
         if self.pending_gas != 0 && is_load(op) && !self.load_meets_charge.0.contains(&offset) {
@@ -1580,8 +1610,10 @@ impl<'a, 'f> Translator<'a, 'f> {
         let trap = self.trap_block(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, trap, &[], cont, &[]);
+        let from = self.b.current_block();
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
+        self.heap_addresses.follow(from, cont);
     }
 
     /// Traps with the code `status` (an `i32` returned by the runtime) if
@@ -1936,6 +1968,50 @@ mod tests {
         assert!(f.contains("colocated u0:0 "), "{f}");
         assert!(f.contains("colocated u0:2 "), "{f}");
         assert!(!f.contains("colocated u0:1 "), "{f}");
+    }
+
+    /// What makes no CLIF: a charge's cost (no dead `iconst`), a global's
+    /// or a heap access's offset (the load's or store's), a second address
+    /// of an index in the same block or one it alone leads to (past a
+    /// check), the zero of a local written before it is read.
+    #[test]
+    fn the_same_code_in_fewer_instructions() {
+        let functions = clif(
+            r#"(module (memory 1) (global $g (mut i32) (i32.const 0))
+              (func (export "f") (param i32) (result i32) (local i32 i32 i64)
+                (local.set 1 (i32.load offset=8 (local.get 0)))
+                (global.set $g (local.get 1))
+                (i32.store offset=16 (local.get 0) (global.get $g))
+                (i32.add (local.get 1) (i32.load offset=24 (local.get 0)))))"#,
+        );
+        let f = &functions[0];
+        let lines_with = |what: &str| f.lines().filter(|line| line.contains(what)).count();
+        let memory_base = format!("v0+{}", crate::runtime::vmctx::MEMORY_BASE);
+        assert_eq!(lines_with(&memory_base), 1, "{f}");
+        assert_eq!(lines_with("uextend.i64"), 1, "{f}");
+        let base = f.lines().find(|line| line.contains(&memory_base));
+        let base = base
+            .and_then(|line| line.split_whitespace().next())
+            .unwrap();
+        assert_eq!(lines_with(&format!("iadd {base},")), 1, "{f}");
+        for offset in ["+8", "+16", "+24"] {
+            assert!(
+                f.lines().any(|line| line.ends_with(offset)),
+                "{offset}: {f}"
+            );
+        }
+        assert!(
+            !f.contains("iadd v0,") && !f.contains("iadd.i64 v0,"),
+            "{f}"
+        );
+        // Every `iconst` is used (no local is read before it is written,
+        // so none is zeroed): its name appears again.
+        let tokens: Vec<&str> = f.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+        for line in f.lines().filter(|line| line.contains(" = iconst")) {
+            let value = line.split_whitespace().next().unwrap();
+            let uses = tokens.iter().filter(|&&token| token == value).count() - 1;
+            assert!(uses > 0, "{value} unused: {f}");
+        }
     }
 
     /// A counted loop (see `super::super::versioning`) is translated

@@ -63,7 +63,9 @@
 //! may belong to another instance.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, types};
+use cranelift_codegen::ir::{
+    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Value, types,
+};
 use wasmparser::Operator;
 
 use crate::error::CompileError;
@@ -86,21 +88,49 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
     Ok(true)
 }
 
+/// A metering helper's argument: the constant the translator kept for it
+/// (`Translator::constant_arg`), or the value popped.
+enum HelperArg {
+    Constant(i64),
+    Value(Value),
+}
+
+impl HelperArg {
+    fn take(t: &mut Translator<'_, '_>) -> Result<HelperArg> {
+        Ok(match t.constant_arg.take() {
+            Some(constant) => HelperArg::Constant(constant),
+            None => HelperArg::Value(t.pop()?),
+        })
+    }
+
+    fn constant(&self, t: &Translator<'_, '_>) -> Option<i64> {
+        match *self {
+            HelperArg::Constant(constant) => Some(constant),
+            HelperArg::Value(value) => t.constant(value),
+        }
+    }
+
+    /// The argument as a value (of `ty`, the helper's parameter type).
+    fn value(&self, t: &mut Translator<'_, '_>, ty: types::Type) -> Value {
+        match *self {
+            HelperArg::Constant(constant) => t.b.ins().iconst(ty, constant),
+            HelperArg::Value(value) => value,
+        }
+    }
+}
+
 fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
     let injected = &t.env.info.injected;
     let (stack, limit) = (injected.stack_global, injected.stack_limit);
     if callee == injected.charge_gas_func {
-        if let Some(cost) = t.constant_charge.take() {
-            t.defer_charge(cost as u64);
-            return Ok(());
-        }
-        let cost = t.pop()?;
+        let cost = HelperArg::take(t)?;
         // In slots, every charge is checked where the metering makes it:
         // the reference the gas sweeps compare deferral against.
-        match t.constant(cost).filter(|_| !t.in_slots()) {
+        match cost.constant(t).filter(|_| !t.in_slots()) {
             Some(cost) => t.defer_charge(cost as u64),
             None => {
                 t.flush_gas();
+                let cost = cost.value(t, types::I64);
                 t.charge_gas(cost);
             }
         }
@@ -122,10 +152,10 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         t.charge_gas(cost);
         t.push(units);
     } else if callee == injected.stack_enter_func {
-        let frame = t.pop()?;
+        let frame = HelperArg::take(t)?;
         let (base, offset) = t.global_place(stack);
         let caller = t.caller_stack_height.filter(|_| t.inlined_entry);
-        let (height, new) = match (caller, t.constant(frame)) {
+        let (height, new) = match (caller, frame.constant(t)) {
             // An inlined callee's: the global holds the caller's entry
             // height plus its frame, so no load.
             (Some((entered, units)), Some(frame)) => {
@@ -136,6 +166,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
                 let height =
                     t.b.ins()
                         .load(types::I32, MemFlagsData::trusted(), base, offset);
+                let frame = frame.value(t, types::I32);
                 (Some(height), t.b.ins().iadd(height, frame))
             }
         };
@@ -151,7 +182,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
             // for the tests that compare heights across translations.
             if t.body_entry()
                 && !t.in_slots()
-                && let (Some(height), Some(units)) = (height, t.constant(frame))
+                && let (Some(height), Some(units)) = (height, frame.constant(t))
             {
                 // 4 bytes, 4-aligned.
                 let slot = t.b.create_sized_stack_slot(StackSlotData::new(
@@ -164,7 +195,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
             }
         }
     } else if callee == injected.stack_exit_func {
-        let frame = t.pop()?;
+        let frame = HelperArg::take(t)?;
         if t.leaf_stack_height.is_some() {
             // The global still holds the height this function entered with
             // (a cold call stored this frame's, but an `unreachable`
@@ -173,7 +204,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         }
         let (base, offset) = t.global_place(stack);
         if let Some((_, slot, units)) = t.entry_stack_height
-            && t.constant(frame) == Some(units)
+            && frame.constant(t) == Some(units)
         {
             let entered = t.b.ins().stack_load(PTR, types::I32, slot, 0);
             // Every call returned the global as it found it: it holds the
@@ -185,6 +216,7 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
         let height =
             t.b.ins()
                 .load(types::I32, MemFlagsData::trusted(), base, offset);
+        let frame = frame.value(t, types::I32);
         let new = t.b.ins().isub(height, frame);
         t.b.ins().store(MemFlagsData::trusted(), new, base, offset);
     } else if let Some(body) = (!t.cold_call).then(|| t.take_inline_body(callee)).flatten() {

@@ -49,13 +49,15 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
     use Operator as O;
     use types::{I32, I64};
     match *op {
+        // A metering helper's argument: its call (next) takes the
+        // constant; an `iconst` would mostly be dead code for every pass
+        // to carry.
+        O::I32Const { value } if t.constant_arg_is_next => t.constant_arg = Some(value.into()),
+        O::I64Const { value } if t.constant_arg_is_next => t.constant_arg = Some(value),
         O::I32Const { value } => {
             let v = t.b.ins().iconst(I32, i64::from(value));
             t.push(v);
         }
-        // A charge's cost: the call (next) defers it; an `iconst` would
-        // be dead code for every pass to carry.
-        O::I64Const { value } if t.charge_is_next => t.constant_charge = Some(value),
         O::I64Const { value } => {
             let v = t.b.ins().iconst(I64, value);
             t.push(v);
