@@ -116,7 +116,9 @@ use crate::engine::Engine;
 ///   once per block (and the blocks it alone leads to); no `iconst` for
 ///   the stack helpers' constant frames; a function's locals zeroed only
 ///   where read before written.
-pub const COMPILER_VERSION: u32 = 32;
+/// - 33: a `block` nothing branches to ends without a block of its own:
+///   the code goes on where it was.
+pub const COMPILER_VERSION: u32 = 33;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

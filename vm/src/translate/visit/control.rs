@@ -318,6 +318,19 @@ pub(crate) fn end(t: &mut Translator<'_, '_>) -> Result<()> {
     if t.pending_gas != 0 {
         return Err(t.internal("a gas charge pending at an end"));
     }
+    // A block nothing branches to: `dest` would have the fall-through as
+    // its one predecessor, so the code goes on in the current block (the
+    // results stay where they are, what was proven still holds); `dest`
+    // stays out of the function. One block fewer for every pass (the
+    // metering wraps each body in one).
+    if live
+        && matches!(frame.kind, FrameKind::Block)
+        && !frame.dest_reached()
+        && t.stack.len() == frame.base + frame.num_results
+    {
+        t.frames.pop();
+        return Ok(());
+    }
     if live {
         let results = t.popn(frame.num_results)?;
         t.jump(frame.dest, &results);
