@@ -89,7 +89,7 @@
 //! trap-path argument, it cost 10–16% on the large contract's mixed
 //! workload, more than the loads it saved.
 
-use std::collections::HashMap;
+use cranelift_codegen::FxHashMap;
 
 use cranelift_codegen::ir::{
     Block, FuncRef, Function, InstBuilder, InstructionData, MemFlagsData, Opcode, SigRef,
@@ -134,12 +134,12 @@ pub(crate) struct Translator<'a, 'f> {
     /// Bounds already checked on the straight-line path to here: index
     /// value → largest `offset + size` proven in bounds (see
     /// [`super::bounds`]). Cleared at every control-flow operator.
-    pub checked: HashMap<Value, u64>,
+    pub checked: FxHashMap<Value, u64>,
     /// Checks that a later access may widen, for checks made since the last
     /// operator that could be observed or trap otherwise: the index's base
     /// value → the open check of the lowest constant above it (see
     /// [`super::bounds`]).
-    pub widenable: HashMap<Value, super::bounds::OpenCheck>,
+    pub widenable: FxHashMap<Value, super::bounds::OpenCheck>,
     /// Gas charged by the metering but not yet checked nor taken from
     /// the gas left ([`Self::gas_value`]; see
     /// [`Translator::defer_charge`]); 0 if none.
@@ -191,7 +191,7 @@ pub(crate) struct Translator<'a, 'f> {
     /// The candidate loops not yet translated, by the byte offset of their
     /// `loop` (see [`super::versioning`]); empty but with
     /// [`Translation::Inlining`].
-    loop_plans: HashMap<u64, LoopPlan>,
+    loop_plans: FxHashMap<u64, LoopPlan>,
     /// In the fast copy of a versioned loop, its plan: the accesses it
     /// proves and where gas compares are dropped.
     pub fast_loop: Option<LoopPlan>,
@@ -225,10 +225,10 @@ pub(crate) struct Translator<'a, 'f> {
     /// ([`Self::pending_gas`]), found through `trap_block_of` (a function
     /// inlining a thousand calls has thousands).
     trap_blocks: Vec<(TrapSite, Block)>,
-    trap_block_of: HashMap<TrapSite, Block>,
-    func_refs: HashMap<u32, FuncRef>,
-    sig_refs: HashMap<u32, SigRef>,
-    libcall_refs: HashMap<u8, SigRef>,
+    trap_block_of: FxHashMap<TrapSite, Block>,
+    func_refs: FxHashMap<u32, FuncRef>,
+    sig_refs: FxHashMap<u32, SigRef>,
+    libcall_refs: FxHashMap<u8, SigRef>,
     results: Vec<Type>,
 }
 
@@ -386,8 +386,8 @@ fn translate_body(
         stack: Vec::new(),
         frames: Vec::new(),
         reach: Reach::Live,
-        checked: HashMap::new(),
-        widenable: HashMap::new(),
+        checked: FxHashMap::default(),
+        widenable: FxHashMap::default(),
         pending_gas: 0,
         next_is_i64_const: false,
         cold_call: false,
@@ -407,7 +407,7 @@ fn translate_body(
             0
         },
         inlined: false,
-        loop_plans: HashMap::new(),
+        loop_plans: FxHashMap::default(),
         fast_loop: None,
         slots: None,
         indirect_buffer: None,
@@ -416,10 +416,10 @@ fn translate_body(
         entry_stack_height: None,
         caller_stack_height: None,
         trap_blocks: Vec::new(),
-        trap_block_of: HashMap::new(),
-        func_refs: HashMap::new(),
-        sig_refs: HashMap::new(),
-        libcall_refs: HashMap::new(),
+        trap_block_of: FxHashMap::default(),
+        func_refs: FxHashMap::default(),
+        sig_refs: FxHashMap::default(),
+        libcall_refs: FxHashMap::default(),
         results: sig.results.iter().map(|&t| clif_type(t)).collect(),
     };
 
@@ -473,7 +473,7 @@ fn translate_body(
         base: 0,
         direct_entry: false,
         gas_edges: Vec::new(),
-        checked_at_entry: HashMap::new(),
+        checked_at_entry: FxHashMap::default(),
     });
 
     let mut reader = body.get_operators_reader().map_err(internal)?;

@@ -9,7 +9,7 @@
 //! translated: [`Reach`] counts the frames opened inside it until the `end`
 //! or `else` that makes code reachable again.
 
-use std::collections::HashMap;
+use cranelift_codegen::FxHashMap;
 
 use cranelift_codegen::ir::{Block, BlockArg, Value};
 
@@ -54,7 +54,7 @@ pub(crate) struct Frame {
     /// The bounds proven where the frame opened (see
     /// [`super::bounds`]): they hold everywhere inside it and at its `end`,
     /// which that point dominates.
-    pub checked_at_entry: HashMap<Value, u64>,
+    pub checked_at_entry: FxHashMap<Value, u64>,
 }
 
 /// A taken `br_if` edge with a charge pending (see [`Frame::gas_edges`]).

@@ -60,7 +60,7 @@
 //! not a candidate. Only the optimising pipeline versions, in a function
 //! and in the leaves it inlines (`Translator::inline_call`).
 
-use std::collections::{HashMap, HashSet};
+use cranelift_codegen::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 use gasket_metering::{CostClass, OpClass, op_class};
@@ -133,7 +133,7 @@ pub(crate) struct LoopPlan {
     /// The largest ends of the accesses, by base (see [`Bound`]).
     pub bounds: Vec<Bound>,
     /// Byte offsets of the loads and stores the guard proves.
-    pub proven: HashSet<u64>,
+    pub proven: FxHashSet<u64>,
 }
 
 impl LoopPlan {
@@ -152,7 +152,7 @@ impl LoopPlan {
 pub(crate) fn plan_loops(
     body: &FunctionBody<'_>,
     charge_gas: u32,
-) -> Result<HashMap<u64, LoopPlan>, wasmparser::BinaryReaderError> {
+) -> Result<FxHashMap<u64, LoopPlan>, wasmparser::BinaryReaderError> {
     let mut reader = body.get_operators_reader()?;
     let mut ops = Vec::new();
     while !reader.eof() {
@@ -174,7 +174,7 @@ pub(crate) fn plan_loops(
             _ => {}
         }
     }
-    let mut plans = HashMap::new();
+    let mut plans = FxHashMap::default();
     for (start, (op, offset)) in ops.iter().enumerate() {
         if let Operator::Loop {
             blockty: BlockType::Empty,
@@ -449,7 +449,7 @@ fn plan_loop(
 
 /// What [`plan_iterations`] finds: the step, the iterations' charge, the
 /// bounds and the proven accesses.
-type Iterations = (u32, u64, Vec<Bound>, HashSet<u64>);
+type Iterations = (u32, u64, Vec<Bound>, FxHashSet<u64>);
 
 /// The iterations of the loop `ops[start..=end]` with exit code `exit`,
 /// counter `counter` and limit `limit` (see the module docs), from after
@@ -466,11 +466,11 @@ fn plan_iterations(
 ) -> Option<Iterations> {
     let mut charge = 0u64;
     // The locals the loop sets, anywhere in it.
-    let mut set = HashSet::new();
+    let mut set = FxHashSet::default();
     // The locals set once, at the top level, by `local.get x; i32.const
     // c; i32.add; local.set x` (or tee), c > 0: x → c. Each adds c at
     // most once per iteration.
-    let mut strides = HashMap::new();
+    let mut strides = FxHashMap::default();
     let mut depth = 0usize;
     for (at, (op, _)) in ops.iter().enumerate().take(end).skip(start + 1) {
         match op {
@@ -509,8 +509,8 @@ fn plan_iterations(
     let mut frames: Vec<usize> = Vec::new();
     // Frames opened in unreachable code, if in it.
     let mut dead: Option<usize> = None;
-    let mut bounds: HashMap<(Option<u32>, bool), u64> = HashMap::new();
-    let mut proven = HashSet::new();
+    let mut bounds: FxHashMap<(Option<u32>, bool), u64> = FxHashMap::default();
+    let mut proven = FxHashSet::default();
     let mut index = start + 1;
     while index < end {
         if exit.contains(&index) {
