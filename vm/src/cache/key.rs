@@ -118,7 +118,9 @@ use crate::engine::Engine;
 ///   where read before written.
 /// - 33: a `block` nothing branches to ends without a block of its own:
 ///   the code goes on where it was.
-pub const COMPILER_VERSION: u32 = 33;
+/// - 34: in slots, heap addresses are not reused from one operator to
+///   the next (33 reused them, keeping a value live across operators).
+pub const COMPILER_VERSION: u32 = 34;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

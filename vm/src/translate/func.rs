@@ -856,6 +856,12 @@ impl<'a, 'f> Translator<'a, 'f> {
     ) {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
+        // In slots no value lives from one operator to the next but the
+        // context, the gas and the memory length (the frame stays about
+        // 8 bytes a unit): heap addresses are not reused across them.
+        if self.in_slots() {
+            self.heap_addresses = Default::default();
+        }
         // In slots every charge is a value checked where the metering
         // makes it, and the heights are computed as the wasm does
         // (`visit::call`).
@@ -2015,6 +2021,35 @@ mod tests {
             let uses = tokens.iter().filter(|&&token| token == value).count() - 1;
             assert!(uses > 0, "{value} unused: {f}");
         }
+    }
+
+    /// In slots, the values of one operator stay in it: each access makes
+    /// its own heap address (a reused one would live across operators and
+    /// grow the frame slots bound).
+    #[test]
+    fn in_slots_heap_addresses_stay_in_their_operator() {
+        let wat = r#"(module (memory 1)
+              (func (export "f") (param i32) (result i32)
+                (i32.add (i32.load offset=8 (local.get 0))
+                  (i32.load offset=8 (local.get 0)))))"#;
+        let functions = with_module(wat, |env, bodies, first, frontend| {
+            let mut fctx = FunctionBuilderContext::new();
+            let mut function = cranelift_codegen::ir::Function::new();
+            super::translate_into(
+                env,
+                first,
+                &bodies[0],
+                &mut fctx,
+                frontend,
+                &mut function,
+                super::Translation::Slots,
+            )
+            .unwrap();
+            function.display().to_string()
+        });
+        let memory_base = format!("v0+{}", crate::runtime::vmctx::MEMORY_BASE);
+        let bases = functions.lines().filter(|l| l.contains(&memory_base));
+        assert_eq!(bases.count(), 2, "{functions}");
     }
 
     /// A counted loop (see `super::super::versioning`) is translated

@@ -62,10 +62,12 @@ pub(crate) struct ModuleEnv<'a> {
     /// inlining it costs (see [`inline`]), by defined-function index.
     pub inline_bodies: Vec<Option<(FunctionBody<'a>, usize)>>,
     /// Each function's trap paths end in one shared call of `raise_trap`
-    /// rather than each in its own: less CLIF for the single-pass tier,
-    /// whose compile time is its point (the optimising tier keeps one call
-    /// per path: the shared block's shape reached its hot code's register
-    /// allocation). The same traps, gas and globals either way.
+    /// rather than each in its own: less CLIF for a single-pass engine,
+    /// whose compile time is its point; its functions that fall back to
+    /// the optimising pipeline share the call too. An optimising engine
+    /// keeps one call per path: the shared block's shape reached its hot
+    /// code's register allocation. The same traps, gas and globals
+    /// either way.
     pub one_raise_per_function: bool,
 }
 
