@@ -142,28 +142,35 @@ pub(crate) fn checked_place(
     Ok(place(t, addr, offset))
 }
 
-/// Heap index `index` extended to 64 bits: the `uextend` already made in
-/// the block being filled, else a new one ([`HeapAddresses`]).
+/// Heap index `index` extended to 64 bits: the `uextend` already made
+/// where it can be reused ([`HeapAddresses`]), else a new one.
 fn wide_index(t: &mut Translator<'_, '_>, index: Value) -> Value {
-    let at = t.heap_addresses.entry(t.b.current_block(), index);
-    match at.and_then(|at| t.heap_addresses.of_index.get(at)) {
-        Some(&(_, wide, _)) => wide,
-        None => {
-            let wide = t.b.ins().uextend(types::I64, index);
-            t.heap_addresses.remember(index, wide, None);
-            wide
-        }
+    if let Some(known) = heap_addresses(t).known(index) {
+        return known.wide;
     }
+    let wide = t.b.ins().uextend(types::I64, index);
+    t.heap_addresses.remember(KnownIndex {
+        index,
+        wide,
+        addr: None,
+    });
+    wide
 }
 
-/// The native address of heap index `index`: the one already computed in
-/// the block being filled, else computed now ([`HeapAddresses`]).
+/// The native address of heap index `index`: the one already computed
+/// where it can be reused ([`HeapAddresses`]), else computed now.
 fn heap_address(t: &mut Translator<'_, '_>, index: Value) -> Value {
-    let wide = wide_index(t, index);
-    let at = t.heap_addresses.entry(t.b.current_block(), index);
-    if let Some((_, _, Some(addr))) = at.and_then(|at| t.heap_addresses.of_index.get(at)) {
-        return *addr;
+    let known = heap_addresses(t).known(index);
+    if let Some(KnownIndex {
+        addr: Some(addr), ..
+    }) = known
+    {
+        return addr;
     }
+    let wide = match known {
+        Some(known) => known.wide,
+        None => t.b.ins().uextend(types::I64, index),
+    };
     let base = match t.heap_addresses.base {
         Some(base) => base,
         None => {
@@ -172,46 +179,72 @@ fn heap_address(t: &mut Translator<'_, '_>, index: Value) -> Value {
         }
     };
     let addr = t.b.ins().iadd(base, wide);
-    t.heap_addresses.remember(index, wide, Some(addr));
+    t.heap_addresses.remember(KnownIndex {
+        index,
+        wide,
+        addr: Some(addr),
+    });
     addr
 }
 
+/// The translator's [`HeapAddresses`], holding only what was made where
+/// the code being translated now may reuse it: the block being filled,
+/// and in slots the operator too (a slots translation keeps no value
+/// from one operator to the next but the context, the gas and the
+/// memory length, which bounds its frame at about 8 bytes a unit).
+fn heap_addresses<'t>(t: &'t mut Translator<'_, '_>) -> &'t mut HeapAddresses {
+    let operator = t.in_slots().then_some(t.offset);
+    let at = t.b.current_block().map(|block| (block, operator));
+    if t.heap_addresses.at != at {
+        t.heap_addresses = HeapAddresses {
+            at,
+            ..HeapAddresses::default()
+        };
+    }
+    &mut t.heap_addresses
+}
+
 /// The heap's base, and heap indexes' `uextend`s and addresses, made in
-/// `block` or in blocks that lead only to it, so they dominate the rest
+/// a block or in blocks that lead only to it, so they dominate the rest
 /// of it: reused rather than made again. Cranelift's optimiser shares
 /// them too, but the single-pass tier does not optimise, and every pass
 /// carries each copy.
 #[derive(Default)]
 pub(crate) struct HeapAddresses {
-    block: Option<Block>,
+    /// The block (and in slots the operator's offset) they were made in.
+    at: Option<(Block, Option<u64>)>,
     base: Option<Value>,
-    /// Index, its `uextend`, its address if made.
-    of_index: Vec<(Value, Value, Option<Value>)>,
+    indexes: Vec<KnownIndex>,
+}
+
+/// A heap index, its `uextend` and its address if made.
+#[derive(Clone, Copy)]
+struct KnownIndex {
+    index: Value,
+    wide: Value,
+    addr: Option<Value>,
 }
 
 impl HeapAddresses {
     /// Indexes remembered per block: a linear search stays short.
     const MAX_INDEXES: usize = 16;
 
-    /// Where `index` is in `of_index`, once this remembers `block` (and
-    /// nothing before it).
-    fn entry(&mut self, block: Option<Block>, index: Value) -> Option<usize> {
-        if self.block != block {
-            *self = HeapAddresses {
-                block,
-                ..HeapAddresses::default()
-            };
-        }
-        self.of_index.iter().position(|&(i, _, _)| i == index)
+    fn known(&self, index: Value) -> Option<KnownIndex> {
+        self.indexes
+            .iter()
+            .find(|known| known.index == index)
+            .copied()
     }
 
-    /// Remembers `index`'s `uextend` and address (the block is the one
-    /// [`Self::entry`] last saw).
-    fn remember(&mut self, index: Value, wide: Value, addr: Option<Value>) {
-        let full = self.of_index.len() >= Self::MAX_INDEXES;
-        match self.of_index.iter_mut().find(|(i, _, _)| *i == index) {
-            Some(entry) => *entry = (index, wide, addr),
-            None if !full => self.of_index.push((index, wide, addr)),
+    fn remember(&mut self, new: KnownIndex) {
+        let room = self.indexes.len() < Self::MAX_INDEXES;
+        match self
+            .indexes
+            .iter_mut()
+            .find(|known| known.index == new.index)
+        {
+            Some(known) => *known = new,
+            None if room => self.indexes.push(new),
             None => {}
         }
     }
@@ -219,8 +252,10 @@ impl HeapAddresses {
     /// `to`, whose only predecessor is `from`, goes on where `from` ended:
     /// what `from` defined dominates it.
     pub(crate) fn follow(&mut self, from: Option<Block>, to: Block) {
-        if self.block.is_some() && self.block == from {
-            self.block = Some(to);
+        if let Some((block, operator)) = self.at
+            && Some(block) == from
+        {
+            self.at = Some((to, operator));
         }
     }
 }

@@ -856,12 +856,6 @@ impl<'a, 'f> Translator<'a, 'f> {
     ) {
         self.offset = offset;
         self.next_is_i64_const = next_is_i64_const(reader);
-        // In slots no value lives from one operator to the next but the
-        // context, the gas and the memory length (the frame stays about
-        // 8 bytes a unit): heap addresses are not reused across them.
-        if self.in_slots() {
-            self.heap_addresses = Default::default();
-        }
         // In slots every charge is a value checked where the metering
         // makes it, and the heights are computed as the wasm does
         // (`visit::call`).
