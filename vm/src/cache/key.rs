@@ -120,7 +120,9 @@ use crate::engine::Engine;
 ///   the code goes on where it was.
 /// - 34: in slots, heap addresses are not reused from one operator to
 ///   the next (33 reused them, keeping a value live across operators).
-pub const COMPILER_VERSION: u32 = 34;
+/// - 35: the single-pass tier's CLIF goes to the backend without
+///   Cranelift's removal of constant block parameters.
+pub const COMPILER_VERSION: u32 = 35;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.
