@@ -385,12 +385,14 @@ fn attempted(
 
 thread_local! {
     /// regalloc2's reusable state for [`lower`], one per compiling thread
-    /// (`Context::compile` uses the one `Context` keeps private).
+    /// (`Context::compile` uses the one `Context` keeps private), for the
+    /// jobs of one compile: `Engine::run_jobs` drops the calling thread's
+    /// at the end, as its contexts are.
     static REGALLOC: RefCell<regalloc2::Ctx> = RefCell::new(regalloc2::Ctx::default());
 }
 
-/// Drops this thread's register allocator state, which a panic may have
-/// left half-updated.
+/// Drops this thread's register allocator state: after a panic, which
+/// may have left it half-updated, and after a compile's jobs.
 fn renew_regalloc() {
     REGALLOC.with_borrow_mut(|regalloc| *regalloc = regalloc2::Ctx::default());
 }
@@ -870,14 +872,18 @@ impl Engine {
     {
         // A thread is worth its start-up cost only with a few jobs to take.
         let threads = self.compile_threads().min(jobs.len() / JOBS_PER_THREAD);
-        parallel::map_in_order(
+        let compiled = parallel::map_in_order(
             jobs.len(),
             threads,
             |i| weight(&jobs[i]),
             compile_thread,
             || (FunctionBuilderContext::new(), Context::new()),
             |(fctx, ctx), i| run_job(&compile_one, &jobs[i], fctx, ctx),
-        )
+        );
+        // The helper threads' allocator state ended with them; the
+        // calling thread (a node's own) does not keep its own either.
+        renew_regalloc();
+        compiled
     }
 
     /// Compiles defined function `index`, of `units` stack-height units,
