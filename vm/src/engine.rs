@@ -387,7 +387,8 @@ thread_local! {
     /// regalloc2's reusable state for [`lower`], one per compiling thread
     /// (`Context::compile` uses the one `Context` keeps private), for the
     /// jobs of one compile: `Engine::run_jobs` drops the calling thread's
-    /// at the end, as its contexts are.
+    /// at the end, as its contexts are, and `Engine::compile` again after
+    /// the frame guards.
     static REGALLOC: RefCell<regalloc2::Ctx> = RefCell::new(regalloc2::Ctx::default());
 }
 
@@ -405,9 +406,10 @@ fn renew_regalloc() {
 ///   tree computed): nothing runs before the backend. `Context::compile`
 ///   would run the optimiser's other passes over it again (1.2–2.9% of
 ///   the optimising tier's compile, the same code to the byte);
-/// - otherwise (the single-pass tier) the passes the backend needs,
-///   without the removal of block parameters that always get the same
-///   value (2% of the tier's compile, for 0.1% more code: the
+/// - otherwise (the single-pass tier, and slots translations, which go
+///   to an allocator ISA at opt level none) the passes the backend
+///   needs, without the removal of block parameters that always get the
+///   same value (2% of the tier's compile, for 0.1% more code: the
 ///   translator passes few such).
 fn lower(
     isa: &dyn TargetIsa,
@@ -415,6 +417,11 @@ fn lower(
     optimised: bool,
 ) -> cranelift_codegen::CodegenResult<CompiledCode> {
     if !optimised {
+        // Off in every engine (no floats pass the metering), but what
+        // `Context::optimize` runs first when on.
+        if isa.flags().enable_nan_canonicalization() {
+            ctx.canonicalize_nans(isa)?;
+        }
         ctx.verify_if(isa)?;
         ctx.compute_cfg();
         ctx.compute_domtree();
@@ -757,7 +764,11 @@ impl Engine {
             _ => 0,
         };
         let mut compiled = self.run_jobs(&jobs, weight, compile_one)?;
-        self.guard_large_frames(&mut compiled, info)?;
+        let guarded = self.guard_large_frames(&mut compiled, info);
+        // Guards compile on this thread, after `run_jobs` dropped its
+        // allocator state.
+        renew_regalloc();
+        guarded?;
 
         let (code, offsets) = blob::link(
             &compiled,
@@ -1046,9 +1057,9 @@ impl Engine {
     /// then allocates its registers with the backtracking allocator, or,
     /// if its live ranges are dense ([`DENSE_ALLOCATION_PER_BYTE`]), with
     /// the single-pass allocator, whose time is linear in them.
-    /// (The second compile, with optimisation off, runs Cranelift's cheap
-    /// passes again: unreachable code, constant block parameters; the code
-    /// of the example contracts is byte for byte that of one compile.)
+    /// (The backend takes the optimised CLIF as it is, see [`lower`]: the
+    /// code of the example contracts is byte for byte that of one
+    /// `Context::compile`.)
     fn codegen_with(
         &self,
         isa: &dyn TargetIsa,
