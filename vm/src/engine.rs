@@ -386,9 +386,8 @@ fn attempted(
 thread_local! {
     /// regalloc2's reusable state for [`lower`], one per compiling thread
     /// (`Context::compile` uses the one `Context` keeps private), for the
-    /// jobs of one compile: `Engine::run_jobs` drops the calling thread's
-    /// at the end, as its contexts are, and `Engine::compile` again after
-    /// the frame guards.
+    /// functions of one compile: `Engine::compile` drops the calling
+    /// thread's once its jobs and frame guards are done.
     static REGALLOC: RefCell<regalloc2::Ctx> = RefCell::new(regalloc2::Ctx::default());
 }
 
@@ -763,12 +762,16 @@ impl Engine {
             }
             _ => 0,
         };
-        let mut compiled = self.run_jobs(&jobs, weight, compile_one)?;
-        let guarded = self.guard_large_frames(&mut compiled, info);
-        // Guards compile on this thread, after `run_jobs` dropped its
-        // allocator state.
+        let compiled = self
+            .run_jobs(&jobs, weight, compile_one)
+            .and_then(|mut compiled| {
+                self.guard_large_frames(&mut compiled, info)?;
+                Ok(compiled)
+            });
+        // The helper threads' allocator state ended with them; this thread
+        // (a node's own) does not keep its own either.
         renew_regalloc();
-        guarded?;
+        let compiled = compiled?;
 
         let (code, offsets) = blob::link(
             &compiled,
@@ -883,18 +886,14 @@ impl Engine {
     {
         // A thread is worth its start-up cost only with a few jobs to take.
         let threads = self.compile_threads().min(jobs.len() / JOBS_PER_THREAD);
-        let compiled = parallel::map_in_order(
+        parallel::map_in_order(
             jobs.len(),
             threads,
             |i| weight(&jobs[i]),
             compile_thread,
             || (FunctionBuilderContext::new(), Context::new()),
             |(fctx, ctx), i| run_job(&compile_one, &jobs[i], fctx, ctx),
-        );
-        // The helper threads' allocator state ended with them; the
-        // calling thread (a node's own) does not keep its own either.
-        renew_regalloc();
-        compiled
+        )
     }
 
     /// Compiles defined function `index`, of `units` stack-height units,
