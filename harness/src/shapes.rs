@@ -350,6 +350,24 @@ pub fn recomputed_products() -> Shape {
     }
 }
 
+/// 5,000 `if`s on the parameter whose arm traps, and a loaded value live
+/// across them all: the vm context, the parameter and that value are live
+/// in each of the 25,000 blocks, which the backtracking allocator splits
+/// block by block (`vm/src/liveness.rs`): 0.54 s to compile with it,
+/// growing with the square of the `if`s.
+pub fn trapping_ifs() -> Shape {
+    let ifs = "(if (i32.eq (local.get 0) (i32.const 7)) (then (unreachable)))".repeat(5_000);
+    Shape {
+        name: "trapping_ifs",
+        wat: module(&format!(
+            r#"(data (i32.const 0) "\2a")
+               (func (export "f") (param i32) (result i64) (local i64)
+                 (local.set 1 (i64.load (i32.const 0))) {ifs} (local.get 1))"#
+        )),
+        calls: vec![("f", vec![0], 42)],
+    }
+}
+
 /// Every shape.
 pub fn all() -> Vec<Shape> {
     vec![
@@ -365,5 +383,6 @@ pub fn all() -> Vec<Shape> {
         values_on_the_operand_stack(),
         locals_across_calls(),
         recomputed_products(),
+        trapping_ifs(),
     ]
 }

@@ -343,7 +343,8 @@ type Translate<'t> = &'t mut dyn FnMut(&mut Function, Translation) -> Result<boo
 /// registers with the single-pass allocator. The densest function of the
 /// example and benchmark contracts is at 131 (of the 250 KB contract;
 /// `tests::real_contracts_are_not_dense` checks they all stay under the
-/// threshold, with inlining and without).
+/// threshold, with inlining and without); 169 with the blocks' squares
+/// (`liveness::BLOCKS_SQUARED_PER_UNIT`).
 /// At 16 ns per unit, 256 is about 4 ms per KB of function, 2.9x the
 /// references' median compile time per KB (benches/README.md, "Compile
 /// cost per byte of adversarial shapes"); probes just under it measured
@@ -1238,28 +1239,34 @@ mod tests {
     }
 
     /// The adversarial shapes with dense live ranges get the single-pass
-    /// allocator, not their callees nor the other shapes' large bodies.
+    /// allocator, with inlining (as the optimising pipeline compiles them
+    /// first) and without, not their callees nor the other shapes' large
+    /// bodies.
     #[test]
     fn only_dense_live_ranges_are_dense() {
         use gasket_harness::shapes;
-        let instrumented =
-            |shape: shapes::Shape| dense_functions(&wat::parse_str(&shape.wat).unwrap(), false);
+        let dense = |shape: &shapes::Shape, inline| {
+            dense_functions(&wat::parse_str(&shape.wat).unwrap(), inline)
+        };
         for shape in [
             shapes::values_on_the_operand_stack(),
             shapes::locals_across_calls(),
             shapes::recomputed_products(),
+            shapes::trapping_ifs(),
         ] {
-            let name = shape.name;
-            let dense = instrumented(shape);
-            assert_eq!(dense.len(), 1, "{name}: {dense:?}");
+            for inline in [false, true] {
+                let dense = dense(&shape, inline);
+                assert_eq!(dense.len(), 1, "{}, inline {inline}: {dense:?}", shape.name);
+            }
         }
         for shape in [
             shapes::most_locals(),
             shapes::large_straight_line_body(),
             shapes::biggest_br_table(),
         ] {
-            let name = shape.name;
-            assert_eq!(instrumented(shape), Vec::<u32>::new(), "{name}");
+            for inline in [false, true] {
+                assert_eq!(dense(&shape, inline), Vec::<u32>::new(), "{}", shape.name);
+            }
         }
     }
 

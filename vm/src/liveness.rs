@@ -3,12 +3,13 @@
 //!
 //! regalloc2's backtracking allocator is superlinear in it: values that
 //! are live together interfere with each other and with every call they
-//! cross. 8,000 `i64` loads held on the operand stack across a call
+//! cross, and a value live in many blocks is split block by block. 8,000 `i64` loads held on the operand stack across a call
 //! (62 KB of wasm) took 0.84 s; 8,000 products that the optimiser merges
 //! with their recomputation after a call, without a single local, 0.91 s;
 //! 1,000 locals carried across 1,000 inlined calls (15 KB), 0.75 s, 37x
 //! the real contracts' time per KB (benches/README.md, "Dense live
-//! ranges").
+//! ranges"); one value across 10,000 `if`s that trap (90 KB), 1.9 s
+//! ("Values live in many blocks").
 //! The single-pass allocator is linear. [`crate::Engine`] measures the
 //! optimised CLIF with [`allocation_cost`] and hands functions whose
 //! cost is out of proportion with their size to the single-pass
@@ -39,11 +40,24 @@ use cranelift_codegen::ir::{Block, Function, Value, ValueDef};
 /// sooner. Real contracts stay at most at 131 per byte either way.
 pub(crate) const CALL_CROSSING: u64 = 32;
 
+/// A value live in `n` blocks costs the backtracking allocator about
+/// `n * n / BLOCKS_SQUARED_PER_UNIT` more: once it is split, each split
+/// copies the rest of its ranges (regalloc2's `split_and_requeue_bundle`,
+/// 41% of such a compile in memcpy). Measured with a throw-away probe
+/// (2026-12-07, Zen 5 EPYC): one loaded local across 1,250, 2,500, 5,000
+/// and 10,000 `if`s that trap took 67 ms, 185 ms, 544 ms and 1.9 s (5 to
+/// 19x the references per KB), 0.07–0.22 ns per unit of the squares'
+/// sum, whatever the number of values live. At 32 the densest real
+/// function (of the 250 KB contract) stays at 169 per byte, under
+/// `DENSE_ALLOCATION_PER_BYTE`'s 256, and 1,250 such `if`s are at 432.
+pub(crate) const BLOCKS_SQUARED_PER_UNIT: u64 = 32;
+
 /// The register allocator's work on `func` (whose control-flow graph is
 /// `cfg`): the sum over its values of the instructions each is live
 /// across (its definition's to its last use's, through every block it is
-/// live in), plus [`CALL_CROSSING`] per call it is live across; or the
-/// first partial sum over `cap`.
+/// live in), plus [`CALL_CROSSING`] per call it is live across, plus the
+/// square of the number of blocks it is live in over
+/// [`BLOCKS_SQUARED_PER_UNIT`]; or the first partial sum over `cap`.
 pub(crate) fn allocation_cost(func: &Function, cfg: &ControlFlowGraph, cap: u64) -> u64 {
     let layout = &func.layout;
     let blocks = func.dfg.num_blocks();
@@ -127,6 +141,8 @@ pub(crate) fn allocation_cost(func: &Function, cfg: &ControlFlowGraph, cap: u64)
                 }
             }
         }
+        let blocks_live = touched.len() as u64;
+        total += blocks_live * blocks_live / BLOCKS_SQUARED_PER_UNIT;
         for &block in &touched {
             let b = block.index();
             // Every block reached but the definition's is live-in, and
@@ -244,6 +260,32 @@ mod tests {
             allocation_cost(&func, &ControlFlowGraph::with_function(&func), u64::MAX)
         };
         assert_eq!(cost(true), cost(false) + k * (CALL_CROSSING + 1));
+    }
+
+    /// A value live through a chain of `n` blocks costs the square of `n`
+    /// over `BLOCKS_SQUARED_PER_UNIT` more than it is long: twice the
+    /// blocks, about four times the cost.
+    #[test]
+    fn a_value_live_in_many_blocks_costs_their_square() {
+        let cost = |n: u64| {
+            let func = function(|b, p| {
+                let v = b.ins().iadd_imm_s(p, 1);
+                for _ in 0..n {
+                    let next = b.create_block();
+                    b.ins().jump(next, &[]);
+                    b.switch_to_block(next);
+                }
+                b.ins().return_(&[v]);
+            });
+            allocation_cost(&func, &ControlFlowGraph::with_function(&func), u64::MAX)
+        };
+        let square = |n: u64| n * n / BLOCKS_SQUARED_PER_UNIT;
+        for n in [1_000, 2_000] {
+            // `v` spans its `n + 1` blocks' jumps; `p` dies at `v`.
+            let length = cost(n) - square(n + 1);
+            assert!((n..=n + 8).contains(&length), "{n}: {}", cost(n));
+        }
+        assert!(cost(2_000) > 3 * cost(1_000));
     }
 
     /// A loop of `n` additions from `p` that runs again (`back_edge`) or

@@ -108,7 +108,8 @@ fn every_shape_is_tested() {
             "most_calls_in_one_body",
             "values_on_the_operand_stack",
             "locals_across_calls",
-            "recomputed_products"
+            "recomputed_products",
+            "trapping_ifs"
         ]
     );
 }
@@ -126,4 +127,14 @@ fn locals_across_calls() {
 #[test]
 fn recomputed_products() {
     check(shapes::recomputed_products());
+}
+
+#[test]
+fn trapping_ifs() {
+    check(shapes::trapping_ifs());
+    let m = compile(&prepare(&shapes::trapping_ifs().wat));
+    assert_eq!(
+        run(&m, "f", &[7]).outcome,
+        Err(gasket_vm::Trap::Wasm(gasket_vm::TrapKind::Unreachable))
+    );
 }
