@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{ExternalName, Function};
 use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
@@ -354,6 +355,22 @@ const DENSE_ALLOCATION_PER_BYTE: u64 = 256;
 /// Cost any function may have whatever its size (trampolines have no
 /// wasm body): about a quarter of a millisecond of allocation.
 const DENSE_ALLOCATION_FREE: u64 = 16_384;
+
+/// Whether a frame of `frame` bytes (plus return address and frame
+/// pointer) is within `share` ([`native_share`]; `None`: no limit).
+fn within_share(frame: u32, share: Option<u64>) -> bool {
+    share.is_none_or(|share| u64::from(frame) + 16 <= share)
+}
+
+/// Whether `func` (whose control-flow graph is `cfg`), of a wasm body of
+/// `wasm_bytes`, has dense live ranges: register allocation work
+/// (`liveness::allocation_cost`) over [`DENSE_ALLOCATION_PER_BYTE`].
+fn dense(func: &Function, cfg: &ControlFlowGraph, wasm_bytes: u64) -> bool {
+    let budget = DENSE_ALLOCATION_PER_BYTE
+        .saturating_mul(wasm_bytes)
+        .saturating_add(DENSE_ALLOCATION_FREE);
+    crate::liveness::allocation_cost(func, cfg, budget) > budget
+}
 
 /// The optimising pipeline's register allocators, for optimised CLIF
 /// (optimisation off, so that it is not optimised twice).
@@ -913,18 +930,10 @@ impl Engine {
         info: &gasket_metering::ModuleInfo,
         translate: Translate<'_>,
     ) -> Result<CompiledFunction, CompileError> {
-        if self.config.values_in_slots {
-            let isa = &*self.allocators.backtracking;
-            return self.codegen_translation(
-                isa,
-                ctx,
-                index,
-                wasm_bytes,
-                translate,
-                Translation::Slots,
-            );
-        }
         let share = native_share(units, info, DEFAULT_NATIVE_STACK_BYTES);
+        if self.config.values_in_slots {
+            return self.codegen_slots(ctx, index, wasm_bytes, share, translate);
+        }
         let Some(fallback) = &self.fallback_isa else {
             return self.codegen_optimising(&**self.isa, ctx, index, wasm_bytes, share, translate);
         };
@@ -978,12 +987,13 @@ impl Engine {
         share: Option<u64>,
         translate: Translate<'_>,
     ) -> Result<CompiledFunction, CompileError> {
-        let within_share = |frame: u32| share.is_none_or(|share| u64::from(frame) + 16 <= share);
         ctx.clear();
         let compiled = if translate(&mut ctx.func, Translation::Inlining)? {
             // `None` if dense, which the CLIF decides, alike everywhere.
             match self.codegen_unless_dense(isa, ctx, index, wasm_bytes, true)? {
-                Some(inlined) if inlined.frame <= FRAME_RESERVE && within_share(inlined.frame) => {
+                Some(inlined)
+                    if inlined.frame <= FRAME_RESERVE && within_share(inlined.frame, share) =>
+                {
                     return Ok(inlined);
                 }
                 Some(inlined) => attempted(ctx, |ctx| {
@@ -999,16 +1009,59 @@ impl Engine {
         } else {
             self.codegen_with(isa, ctx, index, wasm_bytes)?
         };
-        if within_share(compiled.frame) {
+        if within_share(compiled.frame, share) {
             return Ok(compiled);
         }
         let in_slots = attempted(ctx, |ctx| {
-            let isa = &*self.allocators.backtracking;
-            self.codegen_translation(isa, ctx, index, wasm_bytes, translate, Translation::Slots)
+            self.codegen_slots(ctx, index, wasm_bytes, share, translate)
         });
         Ok(match in_slots {
             Some(in_slots) if in_slots.frame < compiled.frame => in_slots,
             _ => compiled,
+        })
+    }
+
+    /// Translates a function with every value in a cell of the frame
+    /// ([`Translation::Slots`]) and compiles it without optimising it: with
+    /// the backtracking allocator, whose frames for it stay near 8 bytes a
+    /// unit; if its live ranges are dense (as [`Engine::codegen_with`]
+    /// measures optimised CLIF), with the single-pass allocator, and only
+    /// if that frame exceeds `share` with the backtracking allocator too,
+    /// keeping the smaller frame. The backtracking allocator also builds
+    /// its own dominator tree, in time quadratic in a chain of blocks that
+    /// all branch to one block (regalloc2's `domtree::calculate`, 6.1 G of
+    /// the 9.8 G instructions of the `trapping_ifs` shape's compile in
+    /// slots); the single-pass allocator is linear. The first compile,
+    /// chosen by the CLIF, decides whether the function compiles.
+    fn codegen_slots(
+        &self,
+        ctx: &mut Context,
+        index: u32,
+        wasm_bytes: u64,
+        share: Option<u64>,
+        translate: Translate<'_>,
+    ) -> Result<CompiledFunction, CompileError> {
+        ctx.clear();
+        translate(&mut ctx.func, Translation::Slots)?;
+        ctx.compute_cfg();
+        let backtracking = &*self.allocators.backtracking;
+        if !dense(&ctx.func, &ctx.cfg, wasm_bytes) {
+            return self.codegen_with(backtracking, ctx, index, wasm_bytes);
+        }
+        let function = ctx.func.clone();
+        let single_pass =
+            self.codegen_with(&*self.allocators.single_pass, ctx, index, wasm_bytes)?;
+        if within_share(single_pass.frame, share) {
+            return Ok(single_pass);
+        }
+        let backtracked = attempted(ctx, |ctx| {
+            ctx.clear();
+            ctx.func = function;
+            self.codegen_with(backtracking, ctx, index, wasm_bytes)
+        });
+        Ok(match backtracked {
+            Some(backtracked) if backtracked.frame < single_pass.frame => backtracked,
+            _ => single_pass,
         })
     }
 
@@ -1080,10 +1133,7 @@ impl Engine {
     ) -> cranelift_codegen::CodegenResult<bool> {
         // Its egraph pass, last, leaves `ctx.cfg` computed.
         ctx.optimize(isa, &mut ControlPlane::default())?;
-        let budget = DENSE_ALLOCATION_PER_BYTE
-            .saturating_mul(wasm_bytes)
-            .saturating_add(DENSE_ALLOCATION_FREE);
-        Ok(crate::liveness::allocation_cost(&ctx.func, &ctx.cfg, budget) > budget)
+        Ok(dense(&ctx.func, &ctx.cfg, wasm_bytes))
     }
 
     /// [`Engine::codegen_with`], or `None` if `refuse_dense` and the
@@ -1445,6 +1495,7 @@ mod tests {
             gasket_harness::shapes::most_calls_in_one_body(),
             gasket_harness::shapes::most_inlined_calls(),
             gasket_harness::shapes::most_params_and_results(),
+            gasket_harness::shapes::trapping_ifs(),
         ]
         .into_iter()
         .map(|shape| (shape.name.to_string(), wat::parse_str(&shape.wat).unwrap()))
@@ -1462,6 +1513,7 @@ mod tests {
             "recomputed_products",
             "most_calls_in_one_body",
             "most_inlined_calls",
+            "trapping_ifs",
         ];
         let configs = [
             EngineConfig::default(),

@@ -1315,6 +1315,19 @@ impl<'a, 'f> Translator<'a, 'f> {
         // In a versioned loop's fast copy, the guard covers every charge
         // of its iterations (see `super::versioning`).
         let covered = (self.fast_loop.as_ref()).is_some_and(|plan| plan.in_iteration(self.offset));
+        if self.in_slots() {
+            // Taken before the check, so that nothing the charge made
+            // lives on into the next block: the single-pass allocator
+            // would give each such value a frame slot of its own. Exact:
+            // the OutOfGas trap path stores its sentinel, not the gas.
+            let new = self.b.ins().isub(left, cost);
+            self.set_gas(new);
+            if !covered {
+                let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
+                self.trap_if(short, TrapKind::OutOfGas);
+            }
+            return;
+        }
         if !covered {
             let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
             self.trap_if(short, TrapKind::OutOfGas);
