@@ -350,21 +350,26 @@ pub fn recomputed_products() -> Shape {
     }
 }
 
-/// 5,000 `if`s on the parameter whose arm traps, and a loaded value live
-/// across them all: the vm context, the parameter and that value are live
-/// in each of the 25,000 blocks, which the backtracking allocator splits
-/// block by block (`vm/src/liveness.rs`): 0.54 s to compile with it,
-/// growing with the square of the `if`s.
+/// 3,000 `if`s on the parameter whose arm traps, each followed by a load
+/// and a store, with a loaded value live across them all: the vm context,
+/// the parameter and that value are live in each of the 30,000 blocks,
+/// which the backtracking allocator splits block by block and whose
+/// dominator tree it builds in time quadratic in them
+/// (`vm/src/liveness.rs`, `vm/src/engine.rs`, `Engine::codegen_slots`).
 pub fn trapping_ifs() -> Shape {
-    let ifs = "(if (i32.eq (local.get 0) (i32.const 7)) (then (unreachable)))".repeat(5_000);
+    let ifs = 3_000;
+    let body = "(if (i32.eq (local.get 0) (i32.const 7)) (then (unreachable)))
+                (local.set 1 (i64.add (local.get 1) (i64.load offset=8 (local.get 0))))
+                (i64.store offset=16 (local.get 0) (local.get 1))"
+        .repeat(ifs);
     Shape {
         name: "trapping_ifs",
         wat: module(&format!(
-            r#"(data (i32.const 0) "\2a")
+            r#"(data (i32.const 0) "\2a") (data (i32.const 8) "\01")
                (func (export "f") (param i32) (result i64) (local i64)
-                 (local.set 1 (i64.load (i32.const 0))) {ifs} (local.get 1))"#
+                 (local.set 1 (i64.load (i32.const 0))) {body} (local.get 1))"#
         )),
-        calls: vec![("f", vec![0], 42)],
+        calls: vec![("f", vec![0], 42 + ifs as i64)],
     }
 }
 

@@ -128,7 +128,12 @@ use crate::engine::Engine;
 ///   counts the square of the blocks each value is live in, so functions
 ///   whose values span many blocks get the single-pass allocator (no
 ///   function of the example contracts does: their code is unchanged).
-pub const COMPILER_VERSION: u32 = 36;
+/// - 37: in slots, a charge is taken before its check, and a load or
+///   store reads its operands from their cells again after its bounds
+///   check, so no value crosses a check into the next block; a dense
+///   slots translation gets the single-pass allocator when its frame is
+///   within the share.
+pub const COMPILER_VERSION: u32 = 37;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -91,6 +91,29 @@ pub(crate) fn checked_place(
     offset: u64,
     size: u32,
 ) -> Result<(Value, i32), CompileError> {
+    check(t, index, offset, size)?;
+    Ok(unchecked_place(t, index, offset))
+}
+
+/// The native address of an access at `index + offset` that
+/// [`check`] checked, as an address and an offset from it.
+pub(crate) fn unchecked_place(
+    t: &mut Translator<'_, '_>,
+    index: Value,
+    offset: u64,
+) -> (Value, i32) {
+    let addr = heap_address(t, index);
+    place(t, addr, offset)
+}
+
+/// Checks an access of `size` bytes at `index + offset`: traps
+/// MemoryOutOfBounds unless it is in bounds or proven so.
+pub(crate) fn check(
+    t: &mut Translator<'_, '_>,
+    index: Value,
+    offset: u64,
+    size: u32,
+) -> Result<(), CompileError> {
     // offset < 2^32 (memory32): no overflow.
     let needed = offset + u64::from(size);
     // In a versioned loop's fast copy, its guard proves this access
@@ -99,8 +122,7 @@ pub(crate) fn checked_place(
         .as_ref()
         .is_some_and(|plan| plan.proven.contains(&t.offset))
     {
-        let addr = heap_address(t, index);
-        return Ok(place(t, addr, offset));
+        return Ok(());
     }
     let proven = t.checked.get(&index).is_some_and(|&end| end >= needed)
         || constant_within_initial(t, index, needed)
@@ -138,8 +160,7 @@ pub(crate) fn checked_place(
         let oob = t.b.ins().icmp(IntCC::SignedGreaterThan, wide, limit);
         t.trap_if(oob, TrapKind::MemoryOutOfBounds);
     }
-    let addr = heap_address(t, index);
-    Ok(place(t, addr, offset))
+    Ok(())
 }
 
 /// Heap index `index` extended to 64 bits: the `uextend` already made

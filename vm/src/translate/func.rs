@@ -1172,6 +1172,20 @@ impl<'a, 'f> Translator<'a, 'f> {
         Ok((a, b, c))
     }
 
+    /// The value `depth` below the top (0: the top), left on the stack.
+    /// With slots, an operator that checks before it uses its operands
+    /// peeks the ones the check needs and pops them all after it, so that
+    /// they are read from their cells again and no value lives on into the
+    /// check's next block: the single-pass allocator, which a dense slots
+    /// translation gets, gives each such value a frame slot of its own.
+    pub(crate) fn peek(&mut self, depth: usize) -> Result<Value> {
+        let floor = self.frames.last().map_or(0, |f| f.base);
+        if self.stack.len() <= floor + depth {
+            return Err(self.internal("operand stack underflow"));
+        }
+        Ok(self.stack_value(self.stack.len() - 1 - depth))
+    }
+
     /// The top `n` values, bottom first, left on the stack.
     pub(crate) fn peekn(&mut self, n: usize) -> Result<Vec<Value>> {
         let floor = self.frames.last().map_or(0, |f| f.base);
@@ -1626,7 +1640,10 @@ impl<'a, 'f> Translator<'a, 'f> {
         let from = self.b.current_block();
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
-        self.heap_addresses.follow(from, cont);
+        // In slots no value crosses a check (see `Self::peek`).
+        if !self.in_slots() {
+            self.heap_addresses.follow(from, cont);
+        }
     }
 
     /// Traps with the code `status` (an `i32` returned by the runtime) if

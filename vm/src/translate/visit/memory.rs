@@ -19,7 +19,7 @@ use wasmparser::{MemArg, Operator};
 
 use crate::error::CompileError;
 use crate::runtime::vmctx::Libcall;
-use crate::translate::bounds::{checked_addr, checked_place, heap_flags};
+use crate::translate::bounds::{check, checked_addr, checked_place, heap_flags, unchecked_place};
 use crate::translate::func::Translator;
 use crate::trap::TrapKind;
 
@@ -184,8 +184,15 @@ fn memarg_offset(t: &Translator<'_, '_>, memarg: MemArg) -> Result<u64> {
 
 fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
     let offset = memarg_offset(t, memarg)?;
-    let index = t.pop()?;
-    let (addr, at) = checked_place(t, index, offset, load_size(kind))?;
+    let (addr, at) = if t.in_slots() {
+        let index = t.peek(0)?;
+        check(t, index, offset, load_size(kind))?;
+        let index = t.pop()?;
+        unchecked_place(t, index, offset)
+    } else {
+        let index = t.pop()?;
+        checked_place(t, index, offset, load_size(kind))?
+    };
     let f = heap_flags();
     let ins = t.b.ins();
     let v = match kind {
@@ -208,8 +215,15 @@ fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
 
 fn store(t: &mut Translator<'_, '_>, memarg: MemArg, size: u32) -> Result<()> {
     let offset = memarg_offset(t, memarg)?;
-    let (index, value) = t.pop2()?;
-    let (addr, at) = checked_place(t, index, offset, size)?;
+    let (value, (addr, at)) = if t.in_slots() {
+        let index = t.peek(1)?;
+        check(t, index, offset, size)?;
+        let (index, value) = t.pop2()?;
+        (value, unchecked_place(t, index, offset))
+    } else {
+        let (index, value) = t.pop2()?;
+        (value, checked_place(t, index, offset, size)?)
+    };
     let f = heap_flags();
     let width = t.b.func.dfg.value_type(value).bytes();
     let ins = t.b.ins();
