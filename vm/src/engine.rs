@@ -341,7 +341,8 @@ type Translate<'t> = &'t mut dyn FnMut(&mut Function, Translation) -> Result<boo
 
 /// Register-allocation cost (`liveness::allocation_cost`) per byte of a
 /// wasm function's body above which the optimising pipeline allocates its
-/// registers with the single-pass allocator. The densest function of the
+/// registers with the single-pass allocator (for optimised CLIF, and for
+/// a translation in slots: [`Engine::codegen_slots`]). The densest function of the
 /// example and benchmark contracts is at 131 (of the 250 KB contract;
 /// `tests::real_contracts_are_not_dense` checks they all stay under the
 /// threshold, with inlining and without); 169 with the blocks' squares
@@ -1247,6 +1248,19 @@ mod tests {
         } else {
             Translation::Plain
         };
+        for_each_translation_of(engine, wasm, translation, |index, function, bytes, _| {
+            visit(index, function, bytes)
+        });
+    }
+
+    /// [`for_each_translation`] as `translation` says, also giving each
+    /// function's share of the default native stack ([`native_share`]).
+    fn for_each_translation_of(
+        engine: &Engine,
+        wasm: &[u8],
+        translation: Translation,
+        mut visit: impl FnMut(u32, Function, u64, Option<u64>),
+    ) {
         let frontend = engine.isa.frontend_config();
         for_each_body(wasm, |env, index, body, bytes, fctx| {
             let mut function = Function::new();
@@ -1260,7 +1274,9 @@ mod tests {
                 translation,
             )
             .unwrap();
-            visit(index, function, bytes);
+            let units = translate::func::frame_units(body, &env.info.injected);
+            let share = native_share(units, env.info, DEFAULT_NATIVE_STACK_BYTES);
+            visit(index, function, bytes, share);
         });
     }
 
@@ -1575,6 +1591,61 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// A slots translation that is dense gets single-pass frames within
+    /// its share, on both architectures: no value crosses a check into
+    /// the next block (`Translator::peek`), where the single-pass
+    /// allocator would give each a frame slot of its own. The body has
+    /// charges, trapping `if`s, loads and stores, and `memory.copy` and
+    /// `memory.fill` with their dynamic charges. (Not divisions nor
+    /// calls: there the allocator spills a value for x86-64's fixed
+    /// registers or a call's clobbers, a slot each, which it never reuses;
+    /// such a function falls back to the backtracking allocator.)
+    #[test]
+    fn dense_slots_translations_get_single_pass_frames_within_their_share() {
+        let round = "(if (i32.eq (local.get 0) (i32.const 7)) (then (unreachable)))".repeat(40)
+            + "(local.set 1 (i64.add (local.get 1) (i64.load offset=8 (local.get 0))))
+               (i64.store offset=16 (local.get 0) (local.get 1))
+               (memory.copy (i32.const 64) (local.get 0) (i32.const 200))
+               (memory.fill (i32.const 300) (local.get 0) (i32.const 40))";
+        let wasm = wat::parse_str(format!(
+            "(module (memory 1) (table 1 funcref) (type $t (func (param i32) (result i32)))
+               (func $id (type $t) (local.get 0)) (elem (i32.const 0) $id)
+               (func (export \"f\") (param i32) (result i64) (local i64) {} (local.get 1))
+               )",
+            round.repeat(300)
+        ))
+        .unwrap();
+        for target in [Target::X86_64, Target::Aarch64] {
+            let engine = Engine::new(EngineConfig {
+                target,
+                ..EngineConfig::default()
+            })
+            .unwrap();
+            let mut ctx = Context::new();
+            let mut dense_functions = 0;
+            let slots = Translation::Slots;
+            for_each_translation_of(&engine, &wasm, slots, |index, function, bytes, share| {
+                ctx.clear();
+                ctx.func = function;
+                ctx.compute_cfg();
+                if !dense(&ctx.func, &ctx.cfg, bytes) {
+                    return;
+                }
+                dense_functions += 1;
+                let single_pass = &*engine.allocators.single_pass;
+                let frame = engine
+                    .codegen_with(single_pass, &mut ctx, index, bytes)
+                    .unwrap()
+                    .frame;
+                assert!(
+                    within_share(frame, share),
+                    "{target:?}: function {index}'s single-pass slots frame {frame}, share {share:?}"
+                );
+            });
+            assert_eq!(dense_functions, 1, "{target:?}");
         }
     }
 

@@ -7,6 +7,7 @@ mod common;
 
 use common::{compile, prepare, run};
 use gasket_harness::shapes::{self, Shape};
+use gasket_vm::TrapKind;
 
 fn check(shape: Shape) {
     let m = compile(&prepare(&shape.wat));
@@ -133,8 +134,16 @@ fn recomputed_products() {
 fn trapping_ifs() {
     check(shapes::trapping_ifs());
     let m = compile(&prepare(&shapes::trapping_ifs().wat));
+    let trap = |kind| Err(gasket_vm::Trap::Wasm(kind));
+    assert_eq!(run(&m, "f", &[7]).outcome, trap(TrapKind::Unreachable));
+    // Its first load (8 bytes at the parameter + 8), then its first store
+    // (at + 16), past the end of its one page.
     assert_eq!(
-        run(&m, "f", &[7]).outcome,
-        Err(gasket_vm::Trap::Wasm(gasket_vm::TrapKind::Unreachable))
+        run(&m, "f", &[65_528]).outcome,
+        trap(TrapKind::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        run(&m, "f", &[65_520]).outcome,
+        trap(TrapKind::MemoryOutOfBounds)
     );
 }

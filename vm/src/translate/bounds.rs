@@ -95,20 +95,48 @@ pub(crate) fn checked_place(
     Ok(unchecked_place(t, index, offset))
 }
 
+/// In slots: checks an access of `size` bytes at `index + offset`, the
+/// index `depth` below the top of the operand stack, then pops the top
+/// `depth + 1` operands (bottom first, the index first) and returns them
+/// with the access's place, made from the index popped. That index is
+/// read from its cell again, so no value crosses the check into its next
+/// block (see `Translator::peek`).
+///
+/// ```text
+/// WARNING: the index checked and the index addressed are two reads of
+/// one cell: nothing may write the operand stack between them (checked
+/// in debug builds by its height).
+/// ```
+pub(crate) fn checked_place_in_slots(
+    t: &mut Translator<'_, '_>,
+    depth: usize,
+    offset: u64,
+    size: u32,
+) -> Result<(Vec<Value>, (Value, i32)), CompileError> {
+    debug_assert!(t.in_slots());
+    let height = t.stack.len();
+    let index = t.peek(depth)?;
+    check(t, index, offset, size)?;
+    debug_assert_eq!(
+        t.stack.len(),
+        height,
+        "the operand stack changed across a check"
+    );
+    let operands = t.popn(depth + 1)?;
+    let place = unchecked_place(t, operands[0], offset);
+    Ok((operands, place))
+}
+
 /// The native address of an access at `index + offset` that
 /// [`check`] checked, as an address and an offset from it.
-pub(crate) fn unchecked_place(
-    t: &mut Translator<'_, '_>,
-    index: Value,
-    offset: u64,
-) -> (Value, i32) {
+fn unchecked_place(t: &mut Translator<'_, '_>, index: Value, offset: u64) -> (Value, i32) {
     let addr = heap_address(t, index);
     place(t, addr, offset)
 }
 
 /// Checks an access of `size` bytes at `index + offset`: traps
 /// MemoryOutOfBounds unless it is in bounds or proven so.
-pub(crate) fn check(
+fn check(
     t: &mut Translator<'_, '_>,
     index: Value,
     offset: u64,

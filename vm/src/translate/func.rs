@@ -241,13 +241,16 @@ pub(crate) enum Translation {
     Plain,
     /// Every call a call, and every local and operand-stack position an
     /// 8-byte cell of the frame: a push stores, a pop loads, so no value
-    /// lives from one operator to the next but the context pointer, the
-    /// gas and the memory length. The frame is then about 8 bytes per
-    /// stack-height unit whatever the allocator does, plus a call's
-    /// arguments and results held again in its outgoing and return areas
-    /// (24 bytes per unit for a 128-argument call); the optimiser's
-    /// merged values and the single-pass allocator's one slot per spilled
-    /// value are not bounded by units. See `Engine::codegen_optimising`.
+    /// lives from one operator to the next but the context pointer and
+    /// the gas (the memory length is loaded where read), and none crosses
+    /// a check into its next block (see [`Translator::peek`]). With the
+    /// backtracking allocator the frame is then about 8 bytes per
+    /// stack-height unit, plus a call's arguments and results held again
+    /// in its outgoing and return areas (24 bytes per unit for a
+    /// 128-argument call); the optimiser's merged values are not bounded
+    /// by units, nor the single-pass allocator's slot per spilled value
+    /// (it spills around calls and, on x86-64, divisions). See
+    /// `Engine::codegen_optimising` and `Engine::codegen_slots`.
     Slots,
 }
 
@@ -1529,11 +1532,18 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
-    /// The memory length in bytes (the module has a memory).
+    /// The memory length in bytes (the module has a memory). In slots,
+    /// loaded where it is read: the length cached since the last call
+    /// would cross every check after it into the next block (see
+    /// [`Self::peek`]).
     pub(crate) fn memory_len(&mut self) -> Result<Value> {
         let var = self
             .memory_len
             .ok_or_else(|| self.internal("memory access without a memory"))?;
+        if self.in_slots() {
+            let flags = MemFlagsData::trusted();
+            return Ok((self.b.ins()).load(types::I64, flags, self.vmctx, vmctx::MEMORY_LEN));
+        }
         Ok(self.b.use_var(var))
     }
 

@@ -119,6 +119,28 @@ impl HelperArg {
     }
 }
 
+/// The metering's dynamic charge of the `units` and `rate` on top of the
+/// stack, at the cost `cost` makes of the units widened to `i64` and the
+/// rate; leaves the units on the stack. In slots the operands are read
+/// from their cells again after the charge's check (see
+/// `Translator::peek`).
+fn charge_units(
+    t: &mut Translator<'_, '_>,
+    cost: impl FnOnce(&mut Translator<'_, '_>, Value, Value) -> Value,
+) -> Result<()> {
+    let (units, rate) = if t.in_slots() {
+        (t.peek(1)?, t.peek(0)?)
+    } else {
+        t.pop2()?
+    };
+    let wide = t.b.ins().uextend(types::I64, units);
+    let cost = cost(t, wide, rate);
+    t.charge_gas(cost);
+    let units = if t.in_slots() { t.pop2()?.0 } else { units };
+    t.push(units);
+    Ok(())
+}
+
 fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
     let injected = &t.env.info.injected;
     let (stack, limit) = (injected.stack_global, injected.stack_limit);
@@ -135,22 +157,16 @@ fn call(t: &mut Translator<'_, '_>, callee: u32) -> Result<()> {
             }
         }
     } else if callee == injected.charge_dynamic_func {
-        let (units, rate) = t.pop2()?;
-        let wide = t.b.ins().uextend(types::I64, units);
         // units < 2^32 and rate <= 2^24: no overflow.
-        let cost = t.b.ins().imul(wide, rate);
-        t.charge_gas(cost);
-        t.push(units);
+        charge_units(t, |t, wide, rate| t.b.ins().imul(wide, rate))?;
     } else if callee == injected.charge_bytes_func {
-        let (units, rate) = t.pop2()?;
-        let wide = t.b.ins().uextend(types::I64, units);
-        // units < 2^32 and rate <= 2^24: the product plus 1023 is below
-        // 2^56, no overflow; the shift is the wasm's i64.shr_u.
-        let product = t.b.ins().imul(wide, rate);
-        let rounded = t.b.ins().iadd_imm_u(product, 1023);
-        let cost = t.b.ins().ushr_imm_u(rounded, 10);
-        t.charge_gas(cost);
-        t.push(units);
+        charge_units(t, |t, wide, rate| {
+            // units < 2^32 and rate <= 2^24: the product plus 1023 is below
+            // 2^56, no overflow; the shift is the wasm's i64.shr_u.
+            let product = t.b.ins().imul(wide, rate);
+            let rounded = t.b.ins().iadd_imm_u(product, 1023);
+            t.b.ins().ushr_imm_u(rounded, 10)
+        })?;
     } else if callee == injected.stack_enter_func {
         let frame = HelperArg::take(t)?;
         let (base, offset) = t.global_place(stack);
@@ -258,29 +274,23 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
         .ok_or_else(|| t.internal("unknown type index"))?;
     let params = t.env.info.types[type_index as usize].params.len();
     let sig_ref = t.sig_ref(type_index)?;
-    let index = t.pop()?;
-    let params = t.popn(params)?;
-
-    let index = t.b.ins().uextend(types::I64, index);
-    let len = t.vmctx_ptr(vmctx::TABLE_LEN);
-    let oob =
-        t.b.ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
-    t.trap_if(oob, TrapKind::TableOutOfBounds);
-    let base = t.vmctx_ptr(vmctx::TABLE);
-    let scaled = t.b.ins().imul_imm_s(index, vmctx::TABLE_ENTRY_SIZE);
-    let entry = t.b.ins().iadd(base, scaled);
-    // Not readonly: table.init and table.copy write entries.
+    // In slots, the checks read the index before the operands are popped
+    // (see `Translator::peek`), and the entry is found again after them.
+    let (index, params) = if t.in_slots() {
+        check_table_entry_in_slots(t, expected)?;
+        (t.pop()?, t.popn(params)?)
+    } else {
+        let index = t.pop()?;
+        let params = t.popn(params)?;
+        (index, params)
+    };
+    let entry = if t.in_slots() {
+        let wide = t.b.ins().uextend(types::I64, index);
+        table_entry(t, wide)
+    } else {
+        check_table_entry(t, index, expected)
+    };
     let flags = MemFlagsData::trusted();
-    let sig =
-        t.b.ins()
-            .load(types::I32, flags, entry, vmctx::TABLE_ENTRY_SIG);
-    let null = t.b.ins().icmp_imm_s(IntCC::Equal, sig, 0);
-    t.trap_if(null, TrapKind::IndirectCallToNull);
-    let wrong =
-        t.b.ins()
-            .icmp_imm_s(IntCC::NotEqual, sig, i64::from(expected));
-    t.trap_if(wrong, TrapKind::IndirectCallSignatureMismatch);
     let func = t.b.ins().load(PTR, flags, entry, vmctx::TABLE_ENTRY_FUNC);
     let args = t.wasm_call_args(params);
     let inst = t.b.ins().call_indirect(sig_ref, func, &args);
@@ -288,6 +298,73 @@ fn call_indirect(t: &mut Translator<'_, '_>, type_index: u32) -> Result<()> {
     let values = t.wasm_call_returned(&returned);
     t.pushn(&values);
     Ok(())
+}
+
+/// Traps unless the table has an entry at `index` holding a function of
+/// signature `expected`; returns the entry's address.
+fn check_table_entry(t: &mut Translator<'_, '_>, index: Value, expected: u32) -> Value {
+    let wide = t.b.ins().uextend(types::I64, index);
+    check_table_index(t, wide);
+    let (entry, sig) = table_entry_sig(t, wide);
+    check_not_null(t, sig);
+    check_signature(t, sig, expected);
+    entry
+}
+
+/// [`check_table_entry`] of the index on top of the stack, in slots: each
+/// check reads it from its cell again (a check ends its block; see
+/// `Translator::peek`).
+fn check_table_entry_in_slots(t: &mut Translator<'_, '_>, expected: u32) -> Result<()> {
+    let wide_top = |t: &mut Translator<'_, '_>| -> Result<Value> {
+        let index = t.peek(0)?;
+        Ok(t.b.ins().uextend(types::I64, index))
+    };
+    let wide = wide_top(t)?;
+    check_table_index(t, wide);
+    let wide = wide_top(t)?;
+    let (_, sig) = table_entry_sig(t, wide);
+    check_not_null(t, sig);
+    let wide = wide_top(t)?;
+    let (_, sig) = table_entry_sig(t, wide);
+    check_signature(t, sig, expected);
+    Ok(())
+}
+
+fn check_table_index(t: &mut Translator<'_, '_>, wide: Value) {
+    let len = t.vmctx_ptr(vmctx::TABLE_LEN);
+    let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, wide, len);
+    t.trap_if(oob, TrapKind::TableOutOfBounds);
+}
+
+/// Table entry `wide`'s address and signature id (0: null).
+fn table_entry_sig(t: &mut Translator<'_, '_>, wide: Value) -> (Value, Value) {
+    let entry = table_entry(t, wide);
+    // Not readonly: table.init and table.copy write entries.
+    let flags = MemFlagsData::trusted();
+    let sig =
+        t.b.ins()
+            .load(types::I32, flags, entry, vmctx::TABLE_ENTRY_SIG);
+    (entry, sig)
+}
+
+fn check_not_null(t: &mut Translator<'_, '_>, sig: Value) {
+    let null = t.b.ins().icmp_imm_s(IntCC::Equal, sig, 0);
+    t.trap_if(null, TrapKind::IndirectCallToNull);
+}
+
+fn check_signature(t: &mut Translator<'_, '_>, sig: Value, expected: u32) {
+    let wrong =
+        t.b.ins()
+            .icmp_imm_s(IntCC::NotEqual, sig, i64::from(expected));
+    t.trap_if(wrong, TrapKind::IndirectCallSignatureMismatch);
+}
+
+/// The address of table entry `wide` (an index extended to 64 bits;
+/// unchecked).
+fn table_entry(t: &mut Translator<'_, '_>, wide: Value) -> Value {
+    let base = t.vmctx_ptr(vmctx::TABLE);
+    let scaled = t.b.ins().imul_imm_s(wide, vmctx::TABLE_ENTRY_SIZE);
+    t.b.ins().iadd(base, scaled)
 }
 
 /// `call_indirect` through a shared table: the arguments go to a stack
@@ -334,6 +411,12 @@ fn call_indirect_shared(t: &mut Translator<'_, '_>, type_index: u32) -> Result<(
         .libcall(Libcall::CallIndirect, &[ty, index, values])
         .ok_or_else(|| t.internal("call_indirect libcall without result"))?;
     t.trap_if_status(status);
+    // In slots no value crosses a check (see `Translator::peek`).
+    let values = if t.in_slots() {
+        t.b.ins().stack_addr(PTR, slot, 0)
+    } else {
+        values
+    };
     for (i, &ty) in sig.results.iter().enumerate() {
         let value =
             t.b.ins()

@@ -19,7 +19,7 @@ use wasmparser::{MemArg, Operator};
 
 use crate::error::CompileError;
 use crate::runtime::vmctx::Libcall;
-use crate::translate::bounds::{check, checked_addr, checked_place, heap_flags, unchecked_place};
+use crate::translate::bounds::{checked_addr, checked_place, checked_place_in_slots, heap_flags};
 use crate::translate::func::Translator;
 use crate::trap::TrapKind;
 
@@ -100,11 +100,31 @@ pub(crate) fn visit(t: &mut Translator<'_, '_>, op: &Operator<'_>) -> Result<boo
         O::MemoryCopy {
             dst_mem: 0,
             src_mem: 0,
+        } if t.in_slots() => {
+            // Checked before the operands are popped (see
+            // `Translator::peek`); never inline (a length read from its
+            // cell is no constant).
+            for start in [2, 1] {
+                let (start, len) = (t.peek(start)?, t.peek(0)?);
+                check_moves(t, len, &[start])?;
+            }
+            let (dst, src, len) = t.pop3()?;
+            t.raw_libcall(Libcall::MemoryCopy, &[dst, src, len]);
+        }
+        O::MemoryCopy {
+            dst_mem: 0,
+            src_mem: 0,
         } => {
             let (dst, src, len) = t.pop3()?;
             if !inline_copy(t, dst, src, len)? {
                 checked_move(t, Libcall::MemoryCopy, [dst, src, len], &[dst, src])?;
             }
+        }
+        O::MemoryFill { mem: 0 } if t.in_slots() => {
+            let (dst, len) = (t.peek(2)?, t.peek(0)?);
+            check_moves(t, len, &[dst])?;
+            let (dst, value, len) = t.pop3()?;
+            t.raw_libcall(Libcall::MemoryFill, &[dst, value, len]);
         }
         O::MemoryFill { mem: 0 } => {
             let (dst, value, len) = t.pop3()?;
@@ -185,10 +205,7 @@ fn memarg_offset(t: &Translator<'_, '_>, memarg: MemArg) -> Result<u64> {
 fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
     let offset = memarg_offset(t, memarg)?;
     let (addr, at) = if t.in_slots() {
-        let index = t.peek(0)?;
-        check(t, index, offset, load_size(kind))?;
-        let index = t.pop()?;
-        unchecked_place(t, index, offset)
+        checked_place_in_slots(t, 0, offset, load_size(kind))?.1
     } else {
         let index = t.pop()?;
         checked_place(t, index, offset, load_size(kind))?
@@ -216,10 +233,8 @@ fn load(t: &mut Translator<'_, '_>, memarg: MemArg, kind: Load) -> Result<()> {
 fn store(t: &mut Translator<'_, '_>, memarg: MemArg, size: u32) -> Result<()> {
     let offset = memarg_offset(t, memarg)?;
     let (value, (addr, at)) = if t.in_slots() {
-        let index = t.peek(1)?;
-        check(t, index, offset, size)?;
-        let (index, value) = t.pop2()?;
-        (value, unchecked_place(t, index, offset))
+        let (operands, place) = checked_place_in_slots(t, 1, offset, size)?;
+        (operands[1], place)
     } else {
         let (index, value) = t.pop2()?;
         (value, checked_place(t, index, offset, size)?)
@@ -267,11 +282,19 @@ fn checked_move(
     args: [Value; 3],
     ranges: &[Value],
 ) -> Result<()> {
+    check_moves(t, args[2], ranges)?;
+    t.raw_libcall(call, &args);
+    Ok(())
+}
+
+/// [`checked_move`]'s checks: each range `start + len` of `ranges` within
+/// the memory.
+fn check_moves(t: &mut Translator<'_, '_>, len: Value, ranges: &[Value]) -> Result<()> {
     // A pending charge would be taken after the move: an out-of-gas trap
     // would then show its writes.
     debug_assert_eq!(t.pending_gas, 0, "a charge pending at a bulk move");
     forget_widenable_checks(t);
-    let len = t.b.ins().uextend(I64, args[2]);
+    let len = t.b.ins().uextend(I64, len);
     for &start in ranges {
         // Both terms below 2^32: exact in i64.
         let start = t.b.ins().uextend(I64, start);
@@ -280,7 +303,6 @@ fn checked_move(
         let oob = t.b.ins().icmp(IntCC::UnsignedGreaterThan, end, memory_len);
         t.trap_if(oob, OOB);
     }
-    t.raw_libcall(call, &args);
     Ok(())
 }
 

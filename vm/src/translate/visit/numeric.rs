@@ -133,7 +133,25 @@ fn unary(t: &mut Translator<'_, '_>, op: Un) -> Result<()> {
 }
 
 fn binary(t: &mut Translator<'_, '_>, op: Bin) -> Result<()> {
+    let division = matches!(op, Bin::DivU | Bin::RemU | Bin::DivS | Bin::RemS);
+    // In slots, the checks read the operands before they are popped (see
+    // `Translator::peek`).
+    // Each check reads them again: a check ends its block.
+    if division && t.in_slots() {
+        let b = t.peek(0)?;
+        check_zero(t, b);
+        if matches!(op, Bin::DivS) {
+            let (a, b) = (t.peek(1)?, t.peek(0)?);
+            check_overflow(t, a, b);
+        }
+    }
     let (a, b) = t.pop2()?;
+    if division && !t.in_slots() {
+        check_zero(t, b);
+        if matches!(op, Bin::DivS) {
+            check_overflow(t, a, b);
+        }
+    }
     let v = match op {
         Bin::Add => t.b.ins().iadd(a, b),
         Bin::Sub => t.b.ins().isub(a, b),
@@ -146,26 +164,10 @@ fn binary(t: &mut Translator<'_, '_>, op: Bin) -> Result<()> {
         Bin::ShrU => t.b.ins().ushr(a, b),
         Bin::Rotl => t.b.ins().rotl(a, b),
         Bin::Rotr => t.b.ins().rotr(a, b),
-        Bin::DivU => {
-            check_zero(t, b);
-            t.b.ins().udiv(a, b)
-        }
-        Bin::RemU => {
-            check_zero(t, b);
-            t.b.ins().urem(a, b)
-        }
-        Bin::DivS => {
-            check_zero(t, b);
-            let ty = t.b.func.dfg.value_type(a);
-            let min = min_value(ty);
-            let a_min = t.b.ins().icmp_imm_s(IntCC::Equal, a, min);
-            let b_neg1 = t.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
-            let overflow = t.b.ins().band(a_min, b_neg1);
-            t.trap_if(overflow, TrapKind::IntegerOverflow);
-            t.b.ins().sdiv(a, b)
-        }
+        Bin::DivU => t.b.ins().udiv(a, b),
+        Bin::RemU => t.b.ins().urem(a, b),
+        Bin::DivS => t.b.ins().sdiv(a, b),
         Bin::RemS => {
-            check_zero(t, b);
             let ty = t.b.func.dfg.value_type(b);
             let b_neg1 = t.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
             let one = t.b.ins().iconst(ty, 1);
@@ -185,9 +187,20 @@ fn min_value(ty: Type) -> i64 {
     }
 }
 
+/// A division's first trap: a zero divisor.
 fn check_zero(t: &mut Translator<'_, '_>, divisor: Value) {
     let zero = t.b.ins().icmp_imm_s(IntCC::Equal, divisor, 0);
     t.trap_if(zero, TrapKind::IntegerDivideByZero);
+}
+
+/// `div_s`'s second: the quotient that overflows, `MIN / -1` (`rem_s`
+/// gives 0 there instead).
+fn check_overflow(t: &mut Translator<'_, '_>, a: Value, b: Value) {
+    let ty = t.b.func.dfg.value_type(a);
+    let a_min = t.b.ins().icmp_imm_s(IntCC::Equal, a, min_value(ty));
+    let b_neg1 = t.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
+    let overflow = t.b.ins().band(a_min, b_neg1);
+    t.trap_if(overflow, TrapKind::IntegerOverflow);
 }
 
 fn extend(t: &mut Translator<'_, '_>, _from: Type, to: Type, signed: bool) -> Result<()> {
