@@ -339,6 +339,15 @@ pub struct EngineConfig {
 /// (`translate::func::translator`).
 type Translate<'t> = &'t mut dyn FnMut(&mut Function, Translation) -> Result<bool, CompileError>;
 
+/// A function's code from [`Engine::codegen_or_slots`].
+enum Compiled {
+    /// Of its optimised CLIF: the frame may still exceed the share.
+    Optimised(CompiledFunction),
+    /// In slots, or the smaller frame of slots and the optimised CLIF:
+    /// final.
+    InSlots(CompiledFunction),
+}
+
 /// Register-allocation cost (`liveness::allocation_cost`) per byte of a
 /// wasm function's body above which the optimising pipeline allocates its
 /// registers with the single-pass allocator (for optimised CLIF, and for
@@ -997,18 +1006,25 @@ impl Engine {
                 {
                     return Ok(inlined);
                 }
-                Some(inlined) => attempted(ctx, |ctx| {
-                    let plain = Translation::Plain;
-                    self.codegen_translation(isa, ctx, index, wasm_bytes, translate, plain)
-                })
-                .unwrap_or(inlined),
+                Some(inlined) => Compiled::Optimised(
+                    attempted(ctx, |ctx| {
+                        let plain = Translation::Plain;
+                        self.codegen_translation(isa, ctx, index, wasm_bytes, translate, plain)
+                    })
+                    .unwrap_or(inlined),
+                ),
                 None => {
-                    let plain = Translation::Plain;
-                    self.codegen_translation(isa, ctx, index, wasm_bytes, translate, plain)?
+                    ctx.clear();
+                    translate(&mut ctx.func, Translation::Plain)?;
+                    self.codegen_or_slots(isa, ctx, index, wasm_bytes, share, translate)?
                 }
             }
         } else {
-            self.codegen_with(isa, ctx, index, wasm_bytes)?
+            self.codegen_or_slots(isa, ctx, index, wasm_bytes, share, translate)?
+        };
+        let compiled = match compiled {
+            Compiled::Optimised(compiled) => compiled,
+            Compiled::InSlots(in_slots) => return Ok(in_slots),
         };
         if within_share(compiled.frame, share) {
             return Ok(compiled);
@@ -1020,6 +1036,56 @@ impl Engine {
             Some(in_slots) if in_slots.frame < compiled.frame => in_slots,
             _ => compiled,
         })
+    }
+
+    /// [`Engine::codegen_with`] of the translation in `ctx.func`, unless
+    /// its optimised CLIF is dense and its single-pass frame would surely
+    /// exceed `share` (the allocator gives each value that crosses into
+    /// another block a frame slot of its own: `liveness::crossing_values`
+    /// is a floor): then it is compiled in slots at once
+    /// ([`Engine::codegen_slots`], which decides whether it compiles; if
+    /// that frame exceeds the share too, the optimised CLIF with the
+    /// single-pass allocator is attempted and the smaller frame kept).
+    /// Both choices are the CLIF's, alike everywhere.
+    fn codegen_or_slots(
+        &self,
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        index: u32,
+        wasm_bytes: u64,
+        share: Option<u64>,
+        translate: Translate<'_>,
+    ) -> Result<Compiled, CompileError> {
+        if let Some(compiled) = self.codegen_unless_dense(isa, ctx, index, wasm_bytes, true)? {
+            return Ok(Compiled::Optimised(compiled));
+        }
+        let single_pass = &*self.allocators.single_pass;
+        let floor = crate::liveness::crossing_values(&ctx.func).saturating_mul(8);
+        if share.is_none_or(|share| floor.saturating_add(16) <= share) {
+            return Ok(Compiled::Optimised(self.emit(
+                single_pass,
+                ctx,
+                index,
+                true,
+            )?));
+        }
+        let optimised = ctx.func.clone();
+        let in_slots = self.codegen_slots(ctx, index, wasm_bytes, share, translate)?;
+        if within_share(in_slots.frame, share) {
+            return Ok(Compiled::InSlots(in_slots));
+        }
+        let single_pass = attempted(ctx, |ctx| {
+            ctx.clear();
+            ctx.func = optimised;
+            // Optimised already: the backend takes it as it is.
+            ctx.compute_cfg();
+            ctx.compute_domtree();
+            self.emit(single_pass, ctx, index, true)
+        });
+        Ok(Compiled::InSlots(match single_pass {
+            Some(single_pass) if single_pass.frame < in_slots.frame => single_pass,
+            _ => in_slots,
+        }))
     }
 
     /// Translates a function with every value in a cell of the frame
@@ -1165,6 +1231,22 @@ impl Engine {
                 &*self.allocators.backtracking
             };
         }
+        self.emit(isa, ctx, index, optimised).map(Some)
+    }
+
+    /// The machine code of `ctx.func` for `isa` ([`lower`]; `optimised`:
+    /// the CLIF was optimised already), with its relocations and frame.
+    fn emit(
+        &self,
+        isa: &dyn TargetIsa,
+        ctx: &mut Context,
+        index: u32,
+        optimised: bool,
+    ) -> Result<CompiledFunction, CompileError> {
+        let codegen = |message: String| CompileError::Codegen {
+            func: index,
+            message,
+        };
         let (bytes, raw_relocs, frame) = {
             let code = lower(isa, ctx, optimised).map_err(|e| codegen(format!("{e:?}")))?;
             (
@@ -1197,11 +1279,11 @@ impl Engine {
                 addend: r.addend,
             });
         }
-        Ok(Some(CompiledFunction {
+        Ok(CompiledFunction {
             code: bytes,
             relocs,
             frame: frame.unwrap_or(0),
-        }))
+        })
     }
 }
 

@@ -27,7 +27,7 @@
 
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
-use cranelift_codegen::ir::{Block, Function, Value, ValueDef};
+use cranelift_codegen::ir::{Block, Function, Opcode, Value, ValueDef};
 
 /// A value live across a call costs the backtracking allocator about as
 /// much as this many instructions of live range (it is split around the
@@ -171,6 +171,35 @@ pub(crate) fn allocation_cost(func: &Function, cfg: &ControlFlowGraph, cap: u64)
     total
 }
 
+/// The values of `func` used in a block other than the one that defines
+/// them, but constants (`iconst`, which the backend makes again where it
+/// needs them or folds into an instruction). The single-pass allocator
+/// gives each such value a frame slot of its own, of at least 8 bytes,
+/// and never reuses one: 8 times their number is a floor of its frame.
+pub(crate) fn crossing_values(func: &Function) -> u64 {
+    let mut crossing = vec![false; func.dfg.num_values()];
+    let mut count = 0;
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            for value in func.dfg.inst_values(inst) {
+                let value = func.dfg.resolve_aliases(value);
+                let elsewhere = match func.dfg.value_def(value) {
+                    ValueDef::Result(def, _) => {
+                        func.layout.inst_block(def) != Some(block)
+                            && func.dfg.insts[def].opcode() != Opcode::Iconst
+                    }
+                    ValueDef::Param(def, _) => def != block,
+                    ValueDef::Union(..) => false,
+                };
+                if elsewhere && !std::mem::replace(&mut crossing[value.index()], true) {
+                    count += 1;
+                }
+            }
+        }
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +318,29 @@ mod tests {
             assert!((n..=n + 8).contains(&length), "{n}: {}", cost(n));
         }
         assert!(cost(2_000) > 3 * cost(1_000));
+    }
+
+    /// A value used in two other blocks counts once; a constant used in
+    /// another block and a value used only in its own do not count.
+    #[test]
+    fn crossing_values_count_each_value_used_elsewhere_once() {
+        let func = function(|b, p| {
+            let local = b.ins().iadd_imm_s(p, 1);
+            let crossing = b.ins().iadd(local, p);
+            let constant = b.ins().iconst(types::I64, 7);
+            let (next, last) = (b.create_block(), b.create_block());
+            b.ins().jump(next, &[]);
+            b.switch_to_block(next);
+            let sum = b.ins().iadd(crossing, constant);
+            b.ins().jump(last, &[]);
+            b.switch_to_block(last);
+            let sum = b.ins().iadd(sum, crossing);
+            b.ins().return_(&[sum]);
+        });
+        // `p` (the entry's parameter, used in the entry block only),
+        // `local` and `constant` do not count; `crossing` and the first
+        // `sum` do.
+        assert_eq!(crossing_values(&func), 2);
     }
 
     /// A loop of `n` additions from `p` that runs again (`back_edge`) or
