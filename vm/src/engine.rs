@@ -396,10 +396,10 @@ struct Allocators {
 /// stays). `ctx` and the thread's register allocator context are renewed
 /// after a failure: the next compile on this thread reuses them. (The
 /// translation renews its own builder context.)
-fn attempted(
+fn attempted<T>(
     ctx: &mut Context,
-    compile: impl FnOnce(&mut Context) -> Result<CompiledFunction, CompileError>,
-) -> Option<CompiledFunction> {
+    compile: impl FnOnce(&mut Context) -> Result<T, CompileError>,
+) -> Option<T> {
     let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile(ctx)));
     match compiled {
         Ok(Ok(compiled)) => Some(compiled),
@@ -985,9 +985,11 @@ impl Engine {
     /// [`CpuFeatures::Host`] the CPU), not on the tier: both tiers compile
     /// the same; what the code computes depends on neither. A dense
     /// inlined translation ([`Engine::codegen_with`]) is not compiled: the
-    /// one without inlining is. Compiles that follow from a frame's size
-    /// are [`attempted`]: the first compile decides whether the function
-    /// compiles.
+    /// one without inlining is, and a dense one whose single-pass frame
+    /// would exceed the share goes to slots at once
+    /// ([`Engine::codegen_or_slots`]). Compiles that follow from a frame's
+    /// size are [`attempted`]: the first compile decides whether the
+    /// function compiles.
     fn codegen_optimising(
         &self,
         isa: &dyn TargetIsa,
@@ -1006,13 +1008,12 @@ impl Engine {
                 {
                     return Ok(inlined);
                 }
-                Some(inlined) => Compiled::Optimised(
-                    attempted(ctx, |ctx| {
-                        let plain = Translation::Plain;
-                        self.codegen_translation(isa, ctx, index, wasm_bytes, translate, plain)
-                    })
-                    .unwrap_or(inlined),
-                ),
+                Some(inlined) => attempted(ctx, |ctx| {
+                    ctx.clear();
+                    translate(&mut ctx.func, Translation::Plain)?;
+                    self.codegen_or_slots(isa, ctx, index, wasm_bytes, share, translate)
+                })
+                .unwrap_or(Compiled::Optimised(inlined)),
                 None => {
                     ctx.clear();
                     translate(&mut ctx.func, Translation::Plain)?;
@@ -1039,14 +1040,16 @@ impl Engine {
     }
 
     /// [`Engine::codegen_with`] of the translation in `ctx.func`, unless
-    /// its optimised CLIF is dense and its single-pass frame would surely
-    /// exceed `share` (the allocator gives each value that crosses into
-    /// another block a frame slot of its own: `liveness::crossing_values`
-    /// is a floor): then it is compiled in slots at once
-    /// ([`Engine::codegen_slots`], which decides whether it compiles; if
-    /// that frame exceeds the share too, the optimised CLIF with the
-    /// single-pass allocator is attempted and the smaller frame kept).
-    /// Both choices are the CLIF's, alike everywhere.
+    /// its optimised CLIF is dense and its single-pass frame would exceed
+    /// `share` by the estimate of `liveness::crossing_values` (the
+    /// allocator gives each value that crosses into another block a frame
+    /// slot of its own): then it is compiled in slots at once
+    /// ([`Engine::codegen_slots`]). For such a function that slots compile
+    /// decides whether it compiles (before, the single-pass compile of
+    /// its optimised CLIF did); if its frame exceeds the share too, the
+    /// optimised CLIF with the single-pass allocator is attempted and the
+    /// smaller frame kept (slots on a tie). Both choices are the CLIF's,
+    /// alike everywhere; the estimate errs only in the code chosen.
     fn codegen_or_slots(
         &self,
         isa: &dyn TargetIsa,
@@ -1130,22 +1133,6 @@ impl Engine {
             Some(backtracked) if backtracked.frame < single_pass.frame => backtracked,
             _ => single_pass,
         })
-    }
-
-    /// Translates a function as `translation` says and compiles it
-    /// ([`Engine::codegen_with`]).
-    fn codegen_translation(
-        &self,
-        isa: &dyn TargetIsa,
-        ctx: &mut Context,
-        index: u32,
-        wasm_bytes: u64,
-        translate: Translate<'_>,
-        translation: Translation,
-    ) -> Result<CompiledFunction, CompileError> {
-        ctx.clear();
-        translate(&mut ctx.func, translation)?;
-        self.codegen_with(isa, ctx, index, wasm_bytes)
     }
 
     /// Compiles a trampoline (`ctx.func`) with the engine's allocator; if
@@ -1745,7 +1732,13 @@ mod tests {
             attempted(&mut ctx, move |_| Ok(compiled)).map(|c| c.frame),
             Some(16)
         );
-        assert!(attempted(&mut ctx, |_| Err(CompileError::internal("refused", 3, 0))).is_none());
-        assert!(attempted(&mut ctx, |_| panic!("a bug in a fallback")).is_none());
+        let refused = |_: &mut Context| -> Result<CompiledFunction, CompileError> {
+            Err(CompileError::internal("refused", 3, 0))
+        };
+        assert!(attempted(&mut ctx, refused).is_none());
+        let panicked = |_: &mut Context| -> Result<CompiledFunction, CompileError> {
+            panic!("a bug in a fallback")
+        };
+        assert!(attempted(&mut ctx, panicked).is_none());
     }
 }

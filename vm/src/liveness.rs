@@ -175,7 +175,10 @@ pub(crate) fn allocation_cost(func: &Function, cfg: &ControlFlowGraph, cap: u64)
 /// them, but constants (`iconst`, which the backend makes again where it
 /// needs them or folds into an instruction). The single-pass allocator
 /// gives each such value a frame slot of its own, of at least 8 bytes,
-/// and never reuses one: 8 times their number is a floor of its frame.
+/// and never reuses one: 8 times their number estimates its frame. An
+/// estimate, not a bound: the backend may fold a pure instruction of
+/// another block into its use (its operands then cross instead), and a
+/// block the optimiser left unreachable still counts.
 pub(crate) fn crossing_values(func: &Function) -> u64 {
     let mut crossing = vec![false; func.dfg.num_values()];
     let mut count = 0;

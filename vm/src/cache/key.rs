@@ -133,7 +133,12 @@ use crate::engine::Engine;
 ///   check, so no value crosses a check into the next block; a dense
 ///   slots translation gets the single-pass allocator when its frame is
 ///   within the share.
-pub const COMPILER_VERSION: u32 = 37;
+/// - 38: in slots, divisions, `call_indirect`, `memory.copy`/`fill` and
+///   the dynamic charges also read their operands again after each
+///   check, and the memory length is loaded where read; a dense function
+///   whose single-pass frame would exceed its share goes to slots at
+///   once; bounds facts are capped at 1,024 (more checks past that).
+pub const COMPILER_VERSION: u32 = 38;
 
 /// The pinned Cranelift (`=0.135.8` in the workspace manifest); a test
 /// checks it against `Cargo.lock`.

@@ -133,7 +133,9 @@ pub(crate) struct Translator<'a, 'f> {
     pub reach: Reach,
     /// Bounds already checked on the straight-line path to here: index
     /// value → largest `offset + size` proven in bounds (see
-    /// [`super::bounds`]). Cleared at every control-flow operator.
+    /// [`super::bounds`]). Saved at each block, loop and `if` and
+    /// restored at its `else` and `end`; at most 1,024 kept, none in slots
+    /// (`bounds::remember_checked`).
     pub checked: FxHashMap<Value, u64>,
     /// Checks that a later access may widen, for checks made since the last
     /// operator that could be observed or trap otherwise: the index's base
@@ -1518,7 +1520,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// Reloads the cached memory length (after a call: only `memory.grow`,
     /// in a libcall or another function, changes it).
     fn reload_memory_len(&mut self) {
-        if self.operators_read >= self.memory_len_needed_until {
+        // In slots it is loaded where read (`Self::memory_len`).
+        if self.operators_read >= self.memory_len_needed_until || self.in_slots() {
             return;
         }
         if let Some(var) = self.memory_len {
@@ -2089,6 +2092,31 @@ mod tests {
     /// A counted loop (see `super::super::versioning`) is translated
     /// twice: a fast copy without the bounds checks its guard proves and
     /// without gas compares, and the checked copy.
+    /// At most 1,024 bounds facts are kept: of 1,030 indexes checked once
+    /// each and read again, the last six are checked again.
+    #[test]
+    fn bounds_facts_past_the_cap_cost_a_check_each() {
+        let indexes = 1_030;
+        let mut body = String::new();
+        for k in 0..indexes {
+            body.push_str(&format!(
+                "(local.set {k} (i32.load offset={} (i32.const 0))) (drop (i32.load (local.get {k})))",
+                4 * k
+            ));
+        }
+        // A store: no earlier check may be widened past it.
+        body.push_str("(i32.store (i32.const 0) (i32.const 0))");
+        for k in 0..indexes {
+            body.push_str(&format!("(drop (i32.load (local.get {k})))"));
+        }
+        let functions = clif(&format!(
+            "(module (memory 1) (func (export \"f\") (local{}) {body}))",
+            " i32".repeat(indexes)
+        ));
+        let checks = functions[0].matches("icmp sgt").count();
+        assert_eq!(checks, indexes + 6);
+    }
+
     #[test]
     fn a_counted_loop_gets_a_fast_copy() {
         let functions = clif(

@@ -136,8 +136,12 @@ fn charge_units(
     let wide = t.b.ins().uextend(types::I64, units);
     let cost = cost(t, wide, rate);
     t.charge_gas(cost);
-    let units = if t.in_slots() { t.pop2()?.0 } else { units };
-    t.push(units);
+    if t.in_slots() {
+        // The units stay in their cell; the rate, above them, goes.
+        t.stack.pop();
+    } else {
+        t.push(units);
+    }
     Ok(())
 }
 
