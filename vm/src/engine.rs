@@ -366,6 +366,15 @@ const DENSE_ALLOCATION_PER_BYTE: u64 = 256;
 /// wasm body): about a quarter of a millisecond of allocation.
 const DENSE_ALLOCATION_FREE: u64 = 16_384;
 
+/// `kept`, unless the `attempted` compile of the same function (see
+/// [`attempted`]) has a smaller frame.
+fn smaller_frame(kept: CompiledFunction, attempted: Option<CompiledFunction>) -> CompiledFunction {
+    match attempted {
+        Some(attempted) if attempted.frame < kept.frame => attempted,
+        _ => kept,
+    }
+}
+
 /// Whether a frame of `frame` bytes (plus return address and frame
 /// pointer) is within `share` ([`native_share`]; `None`: no limit).
 fn within_share(frame: u32, share: Option<u64>) -> bool {
@@ -1033,10 +1042,7 @@ impl Engine {
         let in_slots = attempted(ctx, |ctx| {
             self.codegen_slots(ctx, index, wasm_bytes, share, translate)
         });
-        Ok(match in_slots {
-            Some(in_slots) if in_slots.frame < compiled.frame => in_slots,
-            _ => compiled,
-        })
+        Ok(smaller_frame(compiled, in_slots))
     }
 
     /// [`Engine::codegen_with`] of the translation in `ctx.func`, unless
@@ -1085,10 +1091,7 @@ impl Engine {
             ctx.compute_domtree();
             self.emit(single_pass, ctx, index, true)
         });
-        Ok(Compiled::InSlots(match single_pass {
-            Some(single_pass) if single_pass.frame < in_slots.frame => single_pass,
-            _ => in_slots,
-        }))
+        Ok(Compiled::InSlots(smaller_frame(in_slots, single_pass)))
     }
 
     /// Translates a function with every value in a cell of the frame
@@ -1129,10 +1132,7 @@ impl Engine {
             ctx.func = function;
             self.codegen_with(backtracking, ctx, index, wasm_bytes)
         });
-        Ok(match backtracked {
-            Some(backtracked) if backtracked.frame < single_pass.frame => backtracked,
-            _ => single_pass,
-        })
+        Ok(smaller_frame(single_pass, backtracked))
     }
 
     /// Compiles a trampoline (`ctx.func`) with the engine's allocator; if

@@ -1156,11 +1156,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     pub(crate) fn pop(&mut self) -> Result<Value> {
-        let floor = self.frames.last().map_or(0, |f| f.base);
-        if self.stack.len() <= floor {
-            return Err(self.internal("operand stack underflow"));
-        }
-        let v = self.stack_value(self.stack.len() - 1);
+        let v = self.peek(0)?;
         self.stack.pop();
         Ok(v)
     }
@@ -1334,25 +1330,23 @@ impl<'a, 'f> Translator<'a, 'f> {
         // In a versioned loop's fast copy, the guard covers every charge
         // of its iterations (see `super::versioning`).
         let covered = (self.fast_loop.as_ref()).is_some_and(|plan| plan.in_iteration(self.offset));
-        if self.in_slots() {
-            // Taken before the check, so that nothing the charge made
-            // lives on into the next block: the single-pass allocator
-            // would give each such value a frame slot of its own. Exact:
-            // the OutOfGas trap path stores its sentinel, not the gas.
+        // In slots taken before the check, so that nothing the charge
+        // made lives on into the next block: the single-pass allocator
+        // would give each such value a frame slot of its own. Exact: the
+        // OutOfGas trap path stores its sentinel, not the gas.
+        let taken_first = self.in_slots();
+        if taken_first {
             let new = self.b.ins().isub(left, cost);
             self.set_gas(new);
-            if !covered {
-                let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
-                self.trap_if(short, TrapKind::OutOfGas);
-            }
-            return;
         }
         if !covered {
             let short = self.b.ins().icmp(IntCC::UnsignedLessThan, left, cost);
             self.trap_if(short, TrapKind::OutOfGas);
         }
-        let new = self.b.ins().isub(left, cost);
-        self.set_gas(new);
+        if !taken_first {
+            let new = self.b.ins().isub(left, cost);
+            self.set_gas(new);
+        }
     }
 
     /// `charge_gas(cost)` of a constant cost, checked later: before the
